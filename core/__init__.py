@@ -1,0 +1,1 @@
+"""SkinLab core: analysis, storage, auth, sync and cache. Pure Python; never imports Qt."""

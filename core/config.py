@@ -1,0 +1,115 @@
+"""One typed settings object: defaults < ``settings.toml`` in the data directory < ``SKINLAB_*``
+environment variables < explicit overrides (command-line flags)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from core.errors import ValidationError
+
+APP_NAME = "SkinLab"
+SETTINGS_FILE = "settings.toml"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (platformdirs), unless ``SKINLAB_DATA_DIR`` says otherwise."""
+    env = os.environ.get("SKINLAB_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything a SkinLab process can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="SKINLAB_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    token_issuer: str = "skinlab"
+    token_audience: str = "skinlab-local"
+    access_token_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    lockout_threshold: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    cache_size_mb: int = Field(default=256, ge=1)
+    log_level: str = "INFO"
+    sqlite_synchronous: str = "FULL"
+    clinic_name: str = "SkinLab Clinic"
+    kiosk_idle_seconds: int = Field(default=90, ge=10)
+    guest_retention_days: int = Field(default=0, ge=0)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _known_sync(cls, value: str) -> str:
+        mode = value.upper()
+        if mode not in {"NORMAL", "FULL", "EXTRA"}:
+            raise ValueError("sqlite_synchronous must be NORMAL, FULL or EXTRA")
+        return mode
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+pysqlite:///{self.data_dir / 'skinlab.db'}"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.data_dir / SETTINGS_FILE
+
+
+def _check_toml(path: Path) -> None:
+    if not path.exists():
+        return
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ValidationError(f"The settings file {path} cannot be read: {exc}") from exc
+
+
+def load_settings(*, data_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings for a data directory, reading its ``settings.toml`` when present."""
+    directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    toml_file = directory / SETTINGS_FILE
+    _check_toml(toml_file)
+
+    class _BoundSettings(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+            return (init_settings, env_settings, toml)
+
+    try:
+        return _BoundSettings(data_dir=directory, **overrides)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ValidationError(f"Invalid setting {where}: {first['msg']}") from exc

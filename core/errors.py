@@ -1,0 +1,80 @@
+"""Typed errors with a stable ``code`` and a message a person can act on.
+
+Every layer raises a subclass of :class:`SkinLabError`; the CLI prints ``message`` on one line and
+exits non-zero, the UI shows it, the server maps it to an HTTP status.
+"""
+
+from __future__ import annotations
+
+
+class SkinLabError(Exception):
+    """Base of every error SkinLab raises on purpose."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(SkinLabError):
+    """Input that does not meet a rule (malformed email, empty password, unknown role...)."""
+
+    code = "invalid_input"
+
+
+class NotFoundError(SkinLabError):
+    code = "not_found"
+
+
+class ConflictError(SkinLabError):
+    """The change collides with existing data (duplicate email...)."""
+
+    code = "conflict"
+
+
+class StorageError(SkinLabError):
+    code = "storage_error"
+
+
+class CorruptDatabaseError(StorageError):
+    code = "corrupt_database"
+
+
+class SchemaTooNewError(StorageError):
+    code = "schema_too_new"
+
+
+class DataDirError(SkinLabError):
+    """The data directory cannot be created or written."""
+
+    code = "data_dir_unusable"
+
+
+class AuthError(SkinLabError):
+    code = "auth_error"
+
+
+class InvalidCredentialsError(AuthError):
+    code = "invalid_credentials"
+
+
+class AccountLockedError(AuthError):
+    code = "account_locked"
+
+
+class InactiveUserError(AuthError):
+    code = "inactive_user"
+
+
+class InvalidTokenError(AuthError):
+    code = "invalid_token"
+
+
+class PermissionDeniedError(AuthError):
+    code = "permission_denied"

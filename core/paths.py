@@ -1,0 +1,59 @@
+"""Where a SkinLab installation keeps its files, all under one data directory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import DataDirError
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "skinlab.db"
+
+    @property
+    def images(self) -> Path:
+        return self.root / "images"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.root / "secret.key"
+
+
+def prepare_data_dir(root: Path) -> DataPaths:
+    """Create the data directory tree and prove it is writable, or raise :class:`DataDirError`."""
+    paths = DataPaths(Path(root).expanduser().resolve())
+    hint = "Choose another folder with --data-dir, or fix its permissions."
+    if paths.root.exists() and not paths.root.is_dir():
+        raise DataDirError(f"The data directory {paths.root} is a file, not a folder. {hint}")
+    try:
+        for directory in (paths.root, paths.images, paths.cache, paths.logs, paths.backups):
+            directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-probe-", dir=paths.root)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DataDirError(
+            f"The data directory {paths.root} is not writable ({reason}). {hint}"
+        ) from exc
+    return paths

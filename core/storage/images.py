@@ -1,0 +1,93 @@
+"""Images as files named by the SHA-256 of their bytes; rows in ``images`` describe them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.errors import NotFoundError, StorageError, ValidationError
+from core.storage.models import ImageBlob
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ImageStore:
+    """Content-addressed files: writing the same bytes twice stores them once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        if not _SHA256.match(sha256):
+            raise ValidationError(f"{sha256!r} is not a SHA-256 image reference")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, data: bytes) -> str:
+        """Write ``data`` atomically (temp file, fsync, rename) and return its SHA-256."""
+        digest = sha256_hex(data)
+        target = self.path_for(digest)
+        if target.exists() and target.stat().st_size == len(data):
+            return digest
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"Could not save the image ({exc.strerror or exc})") from exc
+        return digest
+
+    def read(self, sha256: str) -> bytes:
+        """Return the bytes, verified against their name so a damaged file is never shown."""
+        path = self.path_for(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"Image {sha256[:12]}... is not on this device") from exc
+        if sha256_hex(data) != sha256:
+            raise StorageError(f"Image {sha256[:12]}... is damaged on disk (hash mismatch)")
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).exists()
+
+    def delete(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+
+def save_image(
+    session: Session,
+    store: ImageStore,
+    data: bytes,
+    *,
+    media_type: str,
+    width: int | None = None,
+    height: int | None = None,
+) -> ImageBlob:
+    """Store the file and its row in the caller's unit of work; idempotent for the same bytes."""
+    if not data:
+        raise ValidationError("An empty image cannot be saved")
+    digest = store.put(data)
+    blob = session.get(ImageBlob, digest)
+    if blob is None:
+        blob = ImageBlob(
+            sha256=digest, media_type=media_type, size_bytes=len(data), width=width, height=height
+        )
+        session.add(blob)
+    return blob

@@ -1,0 +1,110 @@
+"""Schema migrations with Alembic: backup, then upgrade; refuse a database from a newer SkinLab."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from core.errors import SchemaTooNewError, StorageError
+from core.storage.database import Database
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+KEEP_BACKUPS = 10
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:
+        raise StorageError("SkinLab ships no migrations; the installation is broken")
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def has_tables(db: Database) -> bool:
+    with db.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def check_not_newer(db: Database) -> str | None:
+    """Return the database's revision, or raise if a newer SkinLab wrote it."""
+    revision = current_revision(db)
+    if revision is None:
+        return None
+    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if revision not in known:
+        raise SchemaTooNewError(
+            f"This database was written by a newer version of SkinLab (schema {revision}). "
+            "Install that version or newer to open it; nothing was changed."
+        )
+    return revision
+
+
+def needs_upgrade(db: Database) -> bool:
+    return check_not_newer(db) != head_revision()
+
+
+def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> Path | None:
+    """Copy a SQLite database with the online backup API (consistent even with WAL)."""
+    source_path = db.sqlite_path
+    if source_path is None or not source_path.exists():
+        return None
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir / f"skinlab-{stamp}-{label}.db"
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.DatabaseError as exc:
+        target.unlink(missing_ok=True)
+        raise StorageError(f"Could not back up {source_path}: {exc}") from exc
+    finally:
+        source.close()
+    _prune(backup_dir)
+    log.info("Backed up %s to %s", source_path, target)
+    return target
+
+
+def _prune(backup_dir: Path) -> None:
+    backups = sorted(backup_dir.glob("skinlab-*.db"))
+    for old in backups[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+def upgrade(db: Database, *, backup_dir: Path | None = None) -> str:
+    """Bring the schema to the newest revision, backing up a SQLite file first when it changes."""
+    db.probe()
+    revision = check_not_newer(db)
+    head = head_revision()
+    if revision == head:
+        return head
+    if backup_dir is not None and (revision is not None or has_tables(db)):
+        backup_sqlite(db, backup_dir, label=f"before-{head}")
+    config = _config()
+    with db.connect(write=True) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    log.info("Database upgraded from %s to %s", revision, head)
+    return head

@@ -1,0 +1,190 @@
+"""SQLAlchemy 2 typed models. Table and column names follow the seed backend.
+
+Every row a device creates has a UUID key and created/updated times, and deleting one leaves a
+:class:`Tombstone`, so that a later sync between devices can converge without losing deletions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from core.storage.types import JSONType, UTCDateTime, new_id, utcnow
+
+ROLES = ("patient", "kiosk", "clinician", "admin")
+SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('patient', 'kiosk', 'clinician', 'admin')", name="role"),
+        CheckConstraint("age IS NULL OR (age >= 0 AND age <= 150)", name="age"),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(320), unique=True, nullable=False)
+    first_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    hashed_password: Mapped[str | None] = mapped_column(String(255))
+    age: Mapped[int | None] = mapped_column(Integer)
+    skin_type: Mapped[str | None] = mapped_column(String(20))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    profile_picture_url: Mapped[str | None] = mapped_column(String(1024))
+    last_login: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    role: Mapped[str] = mapped_column(String(16), default="patient", nullable=False)
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    analyses: Mapped[list[SkinAnalysisResult]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ImageBlob(Timestamped, Base):
+    """An image file on disk, addressed by the SHA-256 of its bytes."""
+
+    __tablename__ = "images"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+
+
+class SkinAnalysisResult(Timestamped, Base):
+    __tablename__ = "skin_analysis_results"
+    __table_args__ = (Index("ix_skin_analysis_results_user_created", "user_id", "created_at"),)
+
+    analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE")
+    )
+    skin_score: Mapped[float] = mapped_column(Float, nullable=False)
+    hydration_level: Mapped[float | None] = mapped_column(Float)
+    oiliness_level: Mapped[float | None] = mapped_column(Float)
+    elasticity_level: Mapped[float | None] = mapped_column(Float)
+    pore_size: Mapped[float | None] = mapped_column(Float)
+    skin_type_detected: Mapped[str | None] = mapped_column(String(20))
+    conditions: Mapped[list[Any]] = mapped_column(JSONType, default=list, nullable=False)
+    recommendations: Mapped[list[Any]] = mapped_column(JSONType, default=list, nullable=False)
+    routine: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    image_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))
+    analysis_duration_seconds: Mapped[float | None] = mapped_column(Float)
+    confidence_score: Mapped[float | None] = mapped_column(Float)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    region_metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    engine_version: Mapped[str] = mapped_column(String(32), nullable=False)
+
+    user: Mapped[User | None] = relationship(back_populates="analyses")
+
+
+class AuditEvent(Timestamped, Base):
+    """Who did what, when. Keeps ids as text so events outlive the rows they mention."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_occurred", "occurred_at"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
+    target_type: Mapped[str | None] = mapped_column(String(64))
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+
+
+class ConsentRecord(Timestamped, Base):
+    """A person's answer to a consent text of a given version (append-only)."""
+
+    __tablename__ = "consent_records"
+
+    consent_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE"), index=True
+    )
+    text_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    granted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    allow_storage: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    allow_sync: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class ClinicianNote(Timestamped, Base):
+    __tablename__ = "clinician_notes"
+
+    note_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    patient_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    author_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.user_id", ondelete="SET NULL")
+    )
+    analysis_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("skin_analysis_results.analysis_id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Tombstone(Timestamped, Base):
+    """The record that a row existed and was deleted, so deletions travel instead of vanishing."""
+
+    __tablename__ = "tombstones"
+    __table_args__ = (UniqueConstraint("entity", "entity_id", name="entity_row"),)
+
+    tombstone_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+SYNCED_MODELS: tuple[type[Base], ...] = (
+    User,
+    SkinAnalysisResult,
+    AuditEvent,
+    ConsentRecord,
+    ClinicianNote,
+)
