@@ -36,7 +36,7 @@ def _wanted_stamp(extras: str) -> str:
 
 def ensure_environment(*, dev: bool) -> Path:
     """Create .venv and install the project (with dev extras for tests), unless already current."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (runs under whatever python3 the user has)
         raise SystemExit("SkinLab needs Python 3.11 or newer; this is " + sys.version.split()[0])
     python = _venv_python()
     if not python.exists():

@@ -1,0 +1,75 @@
+"""The ``skinlab`` command. No arguments starts the GUI; each sub-command lives in its own module
+with ``register(subparsers)`` and a ``handle(args, ctx) -> int``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.context import AppContext
+from core.errors import SkinLabError
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = (
+    "app.cli.users",
+    "app.cli.auth",
+    "app.cli.db",
+    "app.cli.doctor",
+    "app.cli.analyze",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error on one line and exits with status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="skinlab", description="SkinLab: facial skin analysis for clinics.")
+    parser.add_argument("--version", action="version", version=f"skinlab {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="where the database, images and logs live")
+    parser.add_argument("--kiosk", action="store_true", help="start the GUI in kiosk mode")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.getLogger().addHandler(
+        logging.NullHandler()
+    )  # no stray stderr before the log file opens
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        ctx = AppContext.from_args(args.data_dir)
+        if handler is None:
+            from app.gui import run_gui  # Qt is imported only when the GUI starts
+
+            return run_gui(ctx, kiosk=args.kiosk)
+        try:
+            return int(handler(args, ctx))
+        finally:
+            ctx.close()
+    except SkinLabError as exc:
+        log.error("%s: %s", exc.code, exc.message)
+        print(f"skinlab: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("skinlab: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,92 @@
+"""Wiring: one object that turns settings into the services the CLI and the UI use."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+
+from core.auth import AuthService, LockoutPolicy, TokenSettings
+from core.auth.secret_key import load_or_create_secret
+from core.cache import DiskCache
+from core.config import Settings, load_settings
+from core.logging_setup import configure_logging
+from core.paths import DataPaths, prepare_data_dir
+from core.storage import Database, ImageStore
+from core.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+class AppContext:
+    """Lazily opens what a command needs: a ``--version`` never touches the database."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @classmethod
+    def from_args(cls, data_dir: Path | None) -> AppContext:
+        return cls(load_settings(data_dir=data_dir))
+
+    @cached_property
+    def paths(self) -> DataPaths:
+        paths = prepare_data_dir(self.settings.data_dir)
+        configure_logging(paths.logs, level=self.settings.log_level)
+        return paths
+
+    @cached_property
+    def database(self) -> Database:
+        """The database, backed up and migrated to the newest schema before first use."""
+        paths = self.paths
+        db = Database(
+            self.settings.resolved_database_url, synchronous=self.settings.sqlite_synchronous
+        )
+        try:
+            upgrade(db, backup_dir=paths.backups)
+        except Exception:
+            db.dispose()
+            raise
+        return db
+
+    def open_database_unmigrated(self) -> Database:
+        """For ``db check``/``db backup``: open without changing anything."""
+        self.paths  # noqa: B018  (creates the data directory and logging)
+        return Database(
+            self.settings.resolved_database_url, synchronous=self.settings.sqlite_synchronous
+        )
+
+    @cached_property
+    def token_settings(self) -> TokenSettings:
+        configured = (
+            self.settings.secret_key.get_secret_value() if self.settings.secret_key else None
+        )
+        secret = load_or_create_secret(self.paths.secret_key_file, configured)
+        return TokenSettings(
+            secret=secret,
+            issuer=self.settings.token_issuer,
+            audience=self.settings.token_audience,
+            lifetime=timedelta(minutes=self.settings.access_token_minutes),
+        )
+
+    @cached_property
+    def auth(self) -> AuthService:
+        policy = LockoutPolicy(
+            threshold=self.settings.lockout_threshold,
+            duration=timedelta(minutes=self.settings.lockout_minutes),
+        )
+        return AuthService(self.database, self.token_settings, policy)
+
+    @cached_property
+    def cache(self) -> DiskCache:
+        return DiskCache(self.paths.cache, size_limit=self.settings.cache_size_mb * 1024 * 1024)
+
+    @cached_property
+    def images(self) -> ImageStore:
+        return ImageStore(self.paths.images)
+
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.dispose()
+        if "cache" in self.__dict__:
+            self.cache.close()

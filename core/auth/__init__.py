@@ -1,0 +1,17 @@
+"""Authentication and authorisation: password hashing, lock-out, tokens, roles."""
+
+from core.auth.permissions import Permission, is_allowed, require
+from core.auth.service import AuthService, LockoutPolicy, SignedIn
+from core.auth.tokens import TokenSettings, create_access_token, decode_access_token
+
+__all__ = [
+    "AuthService",
+    "LockoutPolicy",
+    "Permission",
+    "SignedIn",
+    "TokenSettings",
+    "create_access_token",
+    "decode_access_token",
+    "is_allowed",
+    "require",
+]

@@ -1,0 +1,89 @@
+"""Shared fixtures: real SQLite files and a real PostgreSQL (pgserver, or SKINLAB_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core.storage import Database, sqlite_url  # noqa: E402
+from core.storage.migrate import upgrade  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_FACES = REPO.parent / "shared" / "data" / "faces"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server URL for the whole run: the configured one, or an ephemeral pgserver."""
+    configured = os.environ.get("SKINLAB_TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    import pgserver
+
+    # pgserver's socket path must stay short (Unix sockets are limited to ~100 bytes).
+    root = Path("/tmp") / f"skinlab-pg-{os.getpid()}"
+    server = pgserver.get_server(root, cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def _psycopg_url(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    admin_url = _psycopg_url(postgres_server_url)
+    name = f"skinlab_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = admin.url
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs twice: on a SQLite file and on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "skinlab.db")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database on either engine."""
+    database = Database(database_url)
+    upgrade(database, backup_dir=tmp_path / "backups")
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(sqlite_url(tmp_path / "skinlab.db"))
+    upgrade(database, backup_dir=tmp_path / "backups")
+    try:
+        yield database
+    finally:
+        database.dispose()

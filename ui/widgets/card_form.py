@@ -1,0 +1,70 @@
+"""A centred card with a title, labelled fields, an error line and one main button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class CardForm(QWidget):
+    def __init__(
+        self, *, title: str, subtitle: str, action: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.card = QFrame(objectName="card")
+        self.card.setFixedWidth(440)
+        outer.addWidget(self.card, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self.card)
+        layout.setContentsMargins(36, 32, 36, 32)
+        layout.setSpacing(14)
+        brand = QLabel("SkinLab", objectName="brand")
+        self.title = QLabel(title, objectName="title")
+        self.subtitle = QLabel(subtitle, objectName="subtitle")
+        self.title.setWordWrap(True)
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(brand)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.form.setVerticalSpacing(6)
+        layout.addLayout(self.form)
+        self.error = QLabel("", objectName="error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        self.button = QPushButton(action, objectName="primary")
+        self.button.setDefault(True)
+        self.button.setMinimumHeight(44)
+        layout.addWidget(self.button)
+        self._action = action
+
+    def add_field(self, label: str, *, secret: bool = False, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setMinimumHeight(38)
+        edit.setPlaceholderText(placeholder)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.returnPressed.connect(self.button.click)
+        self.form.addRow(label, edit)
+        return edit
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def set_busy(self, busy: bool, text: str = "Please wait…") -> None:
+        self.button.setEnabled(not busy)
+        self.button.setText(text if busy else self._action)
+        for edit in self.findChildren(QLineEdit):
+            edit.setEnabled(not busy)
