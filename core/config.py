@@ -18,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from core.errors import ValidationError
+from core.errors import DataDirError, ValidationError
 
 APP_NAME = "SkinLab"
 SETTINGS_FILE = "settings.toml"
@@ -80,11 +80,16 @@ class Settings(BaseSettings):
 
 
 def _check_toml(path: Path) -> None:
-    if not path.exists():
-        return
     try:
+        if not path.is_file():
+            return
         tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+    except OSError as exc:
+        raise DataDirError(
+            f"The data directory {path.parent} cannot be read ({exc.strerror or exc}). "
+            "Choose another folder with --data-dir, or fix its permissions."
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError(f"The settings file {path} cannot be read: {exc}") from exc
 
 

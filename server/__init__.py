@@ -1,0 +1,1 @@
+"""The sync server (FastAPI on PostgreSQL). Imports core, never ui/ or app/."""
