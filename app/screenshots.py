@@ -1,0 +1,77 @@
+"""Render every screen to a PNG, with realistic data in a throw-away data directory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.context import AppContext
+from app.services import AuthServices
+from core.config import load_settings
+
+DEMO_PASSWORD = "demo-password-1"
+
+
+def _pump(app: object, seconds: float, until: Callable[[], bool] | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()  # type: ignore[attr-defined]
+        if until is not None and until():
+            return
+        time.sleep(0.01)
+
+
+def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> list[Path]:
+    """Drive the desktop window through its screens and save one PNG each; return the files."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.background import Pools
+    from ui.desktop.main_window import MainWindow
+    from ui.theme import apply_theme
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)  # type: ignore[arg-type]
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="skinlab-shots-") as scratch:
+        ctx = AppContext(load_settings(data_dir=Path(scratch), clinic_name="Rue Cler Dermatology"))
+        pools = Pools()
+        window = MainWindow(AuthServices(ctx), pools)
+        window.resize(*size)
+        window.show()
+
+        def shot(name: str) -> None:
+            _pump(app, 0.2)
+            path = out_dir / f"{name}.png"
+            window.grab().save(str(path))
+            written.append(path)
+
+        window.start()
+        _pump(app, 20, lambda: window.stack.currentWidget() is window.first_run)
+        shot("desktop-first-run")
+        ctx.auth.create_first_admin(
+            email="ada@clinic.org", first_name="Ada", last_name="Lovelace", password=DEMO_PASSWORD
+        )
+        window.stack.setCurrentWidget(window.login)
+        window.login.set_clinic(ctx.settings.clinic_name)
+        window.login.email.setText("ada@clinic.org")
+        shot("desktop-sign-in")
+        for attempt in range(ctx.settings.lockout_threshold):
+            window.login.password.setText(f"wrong-{attempt}")
+            window.login.button.click()
+            _pump(app, 10, window.login.button.isEnabled)
+        shot("desktop-sign-in-locked")
+        ctx.auth.unlock("ada@clinic.org")
+        window.login.password.setText(DEMO_PASSWORD)
+        window.login.button.click()
+        _pump(app, 10, lambda: window.stack.currentWidget() is window.home)
+        shot("desktop-home")
+        window.close()
+        pools.wait()
+        ctx.close()
+    return written
