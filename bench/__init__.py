@@ -18,8 +18,14 @@ class Row:
     goal: str = ""
 
     def passed(self) -> str:
-        """'yes'/'no' when the goal is a simple comparison like '<= 2' or '>= 60', else ''."""
+        """'yes'/'no' when the goal is '<= 2', '>= 60' or a range '0.8-1.25', else ''."""
         goal = self.goal.strip()
+        low, sep, high = goal.partition("-")
+        if sep and low and high:
+            try:
+                return "yes" if float(low) <= self.value <= float(high) else "no"
+            except ValueError:
+                return ""
         for op in ("<=", ">="):
             if goal.startswith(op):
                 try:

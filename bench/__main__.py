@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import platform
 import pkgutil
+import platform
 import sys
 import time
 
@@ -24,8 +24,10 @@ def _table(rows: list[Row]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *body, strict=False)]
     lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
     lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-              for r in body]
+    lines += [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+        for r in body
+    ]
     return "\n".join(lines)
 
 
@@ -41,8 +43,10 @@ def main() -> int:
         module = importlib.import_module(f"bench.{name}")
         rows.extend(module.run(quick=args.quick))
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     print(_table(rows))
     return 0
 
