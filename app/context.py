@@ -14,7 +14,7 @@ from core.config import Settings, load_settings
 from core.logging_setup import configure_logging
 from core.paths import DataPaths, prepare_data_dir
 from core.storage import Database, ImageStore
-from core.storage.migrate import upgrade
+from core.storage.migrate import backup_if_due, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,16 @@ class AppContext:
 
     @cached_property
     def database(self) -> Database:
-        """The database, backed up and migrated to the newest schema before first use."""
+        """The database, backed up (before a migration, and daily) and migrated before first use."""
         paths = self.paths
         db = Database(
             self.settings.resolved_database_url, synchronous=self.settings.sqlite_synchronous
         )
+        existed = db.sqlite_path is not None and db.sqlite_path.exists()
         try:
+            if existed:
+                db.probe()  # a damaged file is reported as such, not as a failed backup
+                backup_if_due(db, paths.backups)
             upgrade(db, backup_dir=paths.backups)
         except Exception:
             db.dispose()

@@ -87,6 +87,16 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
     return target
 
 
+def backup_if_due(db: Database, backup_dir: Path, *, max_age_hours: float = 24) -> Path | None:
+    """Back up a SQLite database on start when the newest backup is older than ``max_age_hours``."""
+    if db.sqlite_path is None or not db.sqlite_path.exists():
+        return None
+    newest = max((p.stat().st_mtime for p in backup_dir.glob("skinlab-*.db")), default=0.0)
+    if datetime.now(UTC).timestamp() - newest < max_age_hours * 3600:
+        return None
+    return backup_sqlite(db, backup_dir, label="daily")
+
+
 def _prune(backup_dir: Path) -> None:
     backups = sorted(backup_dir.glob("skinlab-*.db"))
     for old in backups[:-KEEP_BACKUPS]:

@@ -221,3 +221,16 @@ def test_entry_point_runs_as_a_module(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[ok] database" in result.stdout and "[ok] cache" in result.stdout
+
+
+def test_start_backs_up_an_existing_database_once_a_day(tmp_path, capsys, monkeypatch):
+    add_user(capsys, monkeypatch, tmp_path)  # creates the database: the first start has nothing to copy
+    backups = sorted((tmp_path / "backups").glob("skinlab-*.db"))
+    assert len(backups) <= 1
+    run(capsys, monkeypatch, tmp_path, "users", "list")
+    after_second_start = sorted((tmp_path / "backups").glob("skinlab-*.db"))
+    assert len(after_second_start) == 1
+    with sqlite3.connect(after_second_start[0]) as conn:
+        assert conn.execute("select email from users").fetchall() == [("ada@clinic.org",)]
+    run(capsys, monkeypatch, tmp_path, "users", "list")
+    assert sorted((tmp_path / "backups").glob("skinlab-*.db")) == after_second_start
