@@ -1,0 +1,1 @@
+"""Offline-first sync: hybrid logical clocks, the transactional outbox, the protocol, the client."""
