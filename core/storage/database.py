@@ -7,6 +7,7 @@ up front instead of failing later with SQLITE_BUSY_SNAPSHOT, which ``busy_timeou
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +19,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-import core.storage.tombstones  # noqa: F401  (registers the tombstone listener)
+import core.storage.changes  # noqa: F401  (registers the change-capture listener)
 from core.errors import CorruptDatabaseError, StorageError
+from core.storage.types import utcnow
+from core.sync.hlc import HybridClock
 
 WRITE_OPTION = "skinlab_write"
 BUSY_TIMEOUT_MS = 10_000
@@ -76,6 +79,7 @@ class Database:
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._clock: HybridClock | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,10 +101,39 @@ class Database:
             finally:
                 session.rollback()
 
+    @property
+    def clock(self) -> HybridClock:
+        """This device's hybrid logical clock; its node id is created once and kept in the database."""
+        if self._clock is None:
+            with self.connect(write=True) as conn:
+                node = conn.execute(
+                    text("SELECT value FROM sync_state WHERE key = 'node_id'")
+                ).scalar()
+                if node is None:
+                    node = secrets.token_hex(8)
+                    conn.execute(
+                        text(
+                            "INSERT INTO sync_state (key, value, updated_at) VALUES ('node_id', :v, :t)"
+                        ),
+                        {
+                            "v": node,
+                            "t": utcnow().replace(tzinfo=None) if self.is_sqlite else utcnow(),
+                        },
+                    )
+                last = conn.execute(text("SELECT max(hlc) FROM sync_outbox")).scalar()
+            self._clock = HybridClock(str(node), last=last or None)
+        return self._clock
+
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A unit of work: commits when the block ends, rolls everything back on any error."""
+    def write(self, *, remote: bool = False) -> Iterator[Session]:
+        """A unit of work: commits when the block ends, rolls everything back on any error.
+
+        ``remote=True`` marks changes merged from the sync server: they are not queued to go back.
+        """
+        clock = self.clock
         with self._write_sessions() as session:
+            session.info["clock"] = clock
+            session.info["sync_remote"] = remote
             try:
                 with session.begin():
                     yield session

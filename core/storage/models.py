@@ -49,7 +49,16 @@ class Timestamped:
     )
 
 
-class User(Timestamped, Base):
+class Synced(Timestamped, Base):
+    """Rows that travel between devices: the hybrid logical clock of the row and of each column."""
+
+    __abstract__ = True
+
+    hlc: Mapped[str] = mapped_column(String(48), default="", nullable=False)
+    field_clocks: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict, nullable=False)
+
+
+class User(Synced):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('patient', 'kiosk', 'clinician', 'admin')", name="role"),
@@ -80,7 +89,7 @@ class User(Timestamped, Base):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class ImageBlob(Timestamped, Base):
+class ImageBlob(Synced):
     """An image file on disk, addressed by the SHA-256 of its bytes."""
 
     __tablename__ = "images"
@@ -92,7 +101,7 @@ class ImageBlob(Timestamped, Base):
     height: Mapped[int | None] = mapped_column(Integer)
 
 
-class SkinAnalysisResult(Timestamped, Base):
+class SkinAnalysisResult(Synced):
     __tablename__ = "skin_analysis_results"
     __table_args__ = (Index("ix_skin_analysis_results_user_created", "user_id", "created_at"),)
 
@@ -121,7 +130,7 @@ class SkinAnalysisResult(Timestamped, Base):
     user: Mapped[User | None] = relationship(back_populates="analyses")
 
 
-class AuditEvent(Timestamped, Base):
+class AuditEvent(Synced):
     """Who did what, when. Keeps ids as text so events outlive the rows they mention."""
 
     __tablename__ = "audit_events"
@@ -136,7 +145,7 @@ class AuditEvent(Timestamped, Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
 
 
-class ConsentRecord(Timestamped, Base):
+class ConsentRecord(Synced):
     """A person's answer to a consent text of a given version (append-only)."""
 
     __tablename__ = "consent_records"
@@ -153,7 +162,7 @@ class ConsentRecord(Timestamped, Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class ClinicianNote(Timestamped, Base):
+class ClinicianNote(Synced):
     __tablename__ = "clinician_notes"
 
     note_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -179,10 +188,63 @@ class Tombstone(Timestamped, Base):
     entity: Mapped[str] = mapped_column(String(64), nullable=False)
     entity_id: Mapped[str] = mapped_column(String(64), nullable=False)
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    hlc: Mapped[str] = mapped_column(String(48), default="", nullable=False)
 
 
-SYNCED_MODELS: tuple[type[Base], ...] = (
+class SyncOutbox(Base):
+    """A local change waiting to be pushed, written in the same transaction as the change itself.
+
+    Local-only and never synced, so an integer sequence (insertion order) is its key.
+    """
+
+    __tablename__ = "sync_outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    op: Mapped[str] = mapped_column(String(8), nullable=False)
+    hlc: Mapped[str] = mapped_column(String(48), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class SyncBatch(Base):
+    """A push captured with its idempotency key, so a crash resends exactly the same request."""
+
+    __tablename__ = "sync_batches"
+
+    batch_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class SyncState(Base):
+    """Small key/value facts about this device's sync: node id, cursor, server, last result."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class SyncConflict(Base):
+    """A change the server refused (e.g. an email already used on another device), kept for a person."""
+
+    __tablename__ = "sync_conflicts"
+
+    conflict_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(64), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    code: Mapped[str] = mapped_column(String(64), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+SYNCED_MODELS: tuple[type[Synced], ...] = (
     User,
+    ImageBlob,
     SkinAnalysisResult,
     AuditEvent,
     ConsentRecord,
