@@ -15,6 +15,7 @@ from core.logging_setup import configure_logging
 from core.paths import DataPaths, prepare_data_dir
 from core.storage import Database, ImageStore
 from core.storage.migrate import backup_if_due, upgrade
+from core.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,10 @@ class AppContext:
     @cached_property
     def images(self) -> ImageStore:
         return ImageStore(self.paths.images)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        return SyncService(self.database, self.images, self.paths.device_key_file)
 
     def close(self) -> None:
         if "database" in self.__dict__:

@@ -38,6 +38,10 @@ class DataPaths:
     def secret_key_file(self) -> Path:
         return self.root / "secret.key"
 
+    @property
+    def device_key_file(self) -> Path:
+        return self.root / "device_key.pem"
+
 
 def prepare_data_dir(root: Path) -> DataPaths:
     """Create the data directory tree and prove it is writable, or raise :class:`DataDirError`."""

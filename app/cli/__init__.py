@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "app.cli.doctor",
     "app.cli.analyze",
     "app.cli.screenshots",
+    "app.cli.sync",
 )
 
 

@@ -54,6 +54,10 @@ class Synced(Timestamped, Base):
 
     __abstract__ = True
 
+    # No onupdate here: the change-capture listener sets it for local edits, and a merge from the
+    # server must keep the server's value rather than stamp the local time.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
     hlc: Mapped[str] = mapped_column(String(48), default="", nullable=False)
     field_clocks: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict, nullable=False)
 

@@ -1,0 +1,78 @@
+"""Turn outbox rows into push batches, each stored with its idempotency key before it is sent.
+
+A batch is captured in one transaction (outbox rows out, batch in), so after a crash the device
+resends exactly the same request with the same key, and the server answers it once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from core.storage.database import Database
+from core.storage.models import SyncBatch, SyncOutbox, Tombstone
+from core.sync.codec import ENTITY_MODELS, delete_change, primary_key, row_change
+from core.sync.protocol import MAX_CHANGES_PER_PUSH
+
+DEFAULT_BATCH = 200
+
+
+def pending_batches(db: Database) -> Sequence[SyncBatch]:
+    with db.read() as session:
+        return session.scalars(
+            select(SyncBatch).order_by(SyncBatch.created_at, SyncBatch.batch_key)
+        ).all()
+
+
+def pending_count(db: Database) -> int:
+    """Changes waiting to go: distinct rows in the outbox plus changes in captured batches."""
+    with db.read() as session:
+        outbox = session.scalar(
+            select(func.count()).select_from(
+                select(SyncOutbox.entity, SyncOutbox.entity_id).distinct().subquery()
+            )
+        )
+        batched = sum(len(b.payload.get("changes", [])) for b in session.scalars(select(SyncBatch)))
+    return int(outbox or 0) + batched
+
+
+def _change_for(session: Session, entity: str, entity_id: str, op: str, hlc: str) -> dict[str, Any]:
+    model = ENTITY_MODELS[entity]
+    if op != "delete":
+        obj = session.get(model, primary_key(model, entity_id))
+        if obj is not None:
+            return row_change(obj)
+    stone = session.scalar(
+        select(Tombstone).where(Tombstone.entity == entity, Tombstone.entity_id == entity_id)
+    )
+    return delete_change(entity, entity_id, stone.hlc if stone is not None and stone.hlc else hlc)
+
+
+def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | None:
+    """Move up to ``limit`` changed rows from the outbox into a new batch; None when nothing waits."""
+    limit = max(1, min(limit, MAX_CHANGES_PER_PUSH))
+    with db.write() as session:
+        rows = session.scalars(select(SyncOutbox).order_by(SyncOutbox.seq).limit(limit * 20)).all()
+        if not rows:
+            return None
+        chosen: dict[tuple[str, str], SyncOutbox] = {}
+        for row in rows:
+            key = (row.entity, row.entity_id)
+            if key not in chosen and len(chosen) >= limit:
+                continue
+            chosen[key] = row  # the latest outbox row for a row decides upsert or delete
+        changes = [_change_for(session, e, i, r.op, r.hlc) for (e, i), r in chosen.items()]
+        taken = [row.seq for row in rows if (row.entity, row.entity_id) in chosen]
+        session.execute(delete(SyncOutbox).where(SyncOutbox.seq.in_(taken)))
+        batch = SyncBatch(batch_key=str(uuid.uuid4()), payload={"changes": changes})
+        session.add(batch)
+    return batch
+
+
+def finish_batch(db: Database, batch_key: str) -> None:
+    with db.write() as session:
+        session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch_key))

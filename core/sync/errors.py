@@ -1,0 +1,29 @@
+"""Typed sync failures: which ones to retry, which ones need a person."""
+
+from __future__ import annotations
+
+from core.errors import SkinLabError
+
+
+class SyncError(SkinLabError):
+    code = "sync_error"
+
+
+class NotEnrolledError(SyncError):
+    code = "not_enrolled"
+
+
+class TransientSyncError(SyncError):
+    """Network down, timeout, server error: retried with backoff."""
+
+    code = "sync_unavailable"
+
+
+class SyncRejectedError(SyncError):
+    """The server refused the request (4xx): retrying the same request will not help."""
+
+    code = "sync_rejected"
+
+
+class SyncAuthError(SyncError):
+    code = "sync_unauthorized"

@@ -1,0 +1,171 @@
+"""What the CLI and the UI call: enroll this device, sync now, keep syncing, report status."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.errors import SkinLabError
+from core.storage.database import Database
+from core.storage.images import ImageStore
+from core.storage.models import SyncConflict
+from core.sync import state
+from core.sync.batches import pending_count
+from core.sync.engine import SyncEngine, SyncReport, record_failure, record_success
+from core.sync.errors import NotEnrolledError, SyncRejectedError, TransientSyncError
+from core.sync.identity import load_or_create_key, public_key_b64
+from core.sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
+from core.sync.transport import Transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server_url: str
+    clinic_name: str
+    pending_changes: int
+    last_success: datetime | None
+    last_attempt: datetime | None
+    last_error: str
+    conflicts: int
+
+
+class SyncService:
+    def __init__(self, db: Database, images: ImageStore, key_path: Path) -> None:
+        self.db = db
+        self.images = images
+        self.key_path = key_path
+
+    def enroll(
+        self, server_url: str, code: str, *, device_name: str, force: bool = False
+    ) -> state.Enrollment:
+        """Register this device's public key with a one-time code from the server's admin."""
+        current = state.enrollment(self.db)
+        if current is not None and not force:
+            raise SyncRejectedError(
+                f"This device is already enrolled with {current.server_url} ({current.clinic_name}).",
+                code="already_enrolled",
+            )
+        key = load_or_create_key(self.key_path)
+        transport = Transport(server_url)
+        try:
+            health = transport.call("GET", "/v1/health", signed=False).json()
+            if int(health.get("protocol", -1)) != PROTOCOL_VERSION:
+                raise SyncRejectedError(
+                    f"The server speaks sync protocol {health.get('protocol')}, this device {PROTOCOL_VERSION}; "
+                    "update the older one.",
+                    code="protocol_mismatch",
+                )
+            request = EnrollRequest(
+                code=code.strip(), public_key=public_key_b64(key), device_name=device_name
+            )
+            answer = EnrollResponse.model_validate(
+                transport.call("POST", "/v1/enroll", signed=False, json=request.model_dump()).json()
+            )
+        finally:
+            transport.close()
+        state.write(
+            self.db,
+            **{
+                state.SERVER_URL: server_url.rstrip("/"),
+                state.DEVICE_ID: answer.device_id,
+                state.SERVER_ID: answer.server_id,
+                state.CLINIC_ID: answer.clinic_id,
+                state.CLINIC_NAME: answer.clinic_name,
+                state.CURSOR: "0",
+            },
+        )
+        enrolled = state.enrollment(self.db)
+        assert enrolled is not None
+        return enrolled
+
+    def transport(self) -> Transport:
+        enrolled = state.enrollment(self.db)
+        if enrolled is None:
+            raise NotEnrolledError(
+                "This device is not enrolled with a sync server: run 'skinlab device enroll'."
+            )
+        key = load_or_create_key(self.key_path)
+        return Transport(
+            enrolled.server_url, key=key, device_id=enrolled.device_id, audience=enrolled.server_id
+        )
+
+    def sync_once(self, *, transport: Transport | None = None) -> SyncReport:
+        """Push, pull and fetch images once; the outcome is recorded for the status line."""
+        own = transport is None
+        link = transport or self.transport()
+        try:
+            report = SyncEngine(self.db, self.images, link).run_once()
+        except SkinLabError as exc:
+            record_failure(self.db, exc.message)
+            raise
+        finally:
+            if own:
+                link.close()
+        record_success(self.db)
+        return report
+
+    def status(self) -> SyncStatus:
+        facts = state.read_all(self.db)
+        with self.db.read() as session:
+            conflicts = int(session.scalar(select(func.count()).select_from(SyncConflict)) or 0)
+        return SyncStatus(
+            enrolled=state.SERVER_ID in facts,
+            server_url=facts.get(state.SERVER_URL, ""),
+            clinic_name=facts.get(state.CLINIC_NAME, ""),
+            pending_changes=pending_count(self.db),
+            last_success=state.parse_time(facts.get(state.LAST_SUCCESS)),
+            last_attempt=state.parse_time(facts.get(state.LAST_ATTEMPT)),
+            last_error=facts.get(state.LAST_ERROR, ""),
+            conflicts=conflicts,
+        )
+
+
+def backoff_delay(
+    attempt: int, *, base: float = 2.0, cap: float = 300.0, rng: random.Random | None = None
+) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+    ceiling = min(cap, base * (2 ** max(0, attempt)))
+    return (rng or random).uniform(0, ceiling)
+
+
+def run_forever(
+    service: SyncService,
+    stop: threading.Event,
+    *,
+    interval: float = 60.0,
+    on_result: Callable[[SyncReport | None, str], None] | None = None,
+) -> None:
+    """Sync every ``interval`` seconds; after a failure wait with backoff; return when ``stop`` is set."""
+    failures = 0
+    while not stop.is_set():
+        try:
+            report = service.sync_once()
+            failures = 0
+            delay = interval
+            if on_result:
+                on_result(report, "")
+        except TransientSyncError as exc:
+            failures += 1
+            delay = backoff_delay(failures)
+            log.warning(
+                "Sync failed (attempt %d), retrying in %.0f s: %s", failures, delay, exc.message
+            )
+            if on_result:
+                on_result(None, exc.message)
+        except SkinLabError as exc:
+            failures += 1
+            delay = max(interval, backoff_delay(failures))
+            log.error("Sync stopped: %s", exc.message)
+            if on_result:
+                on_result(None, exc.message)
+        stop.wait(delay)
