@@ -1,0 +1,115 @@
+"""Intermediate images shared by several measures, computed once per analysis on first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.normalise import NormalisedFace
+from core.analysis.regions import REGION_NAMES, Regions
+
+Image = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+
+BACKGROUND_SIGMA_U = 0.12
+"""Scale (face units, ~7.5 mm) of the local background that spots, lines and shine stand out from."""
+
+
+def masked_blur(image: Image, mask: Mask, sigma: float) -> Image:
+    """Gaussian mean of ``image`` over ``mask`` only (normalised convolution), so that eyes, hair
+    and background do not leak into the local skin background."""
+    weight = mask.astype(np.float32)
+    num = cv2.GaussianBlur(image * weight, (0, 0), sigma)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    fallback = float(image[mask].mean()) if mask.any() else 0.0
+    return np.where(den > 1e-3, num / np.maximum(den, 1e-3), fallback).astype(np.float32)
+
+
+def erode(mask: Mask, radius: int) -> Mask:
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.erode(mask.astype(np.uint8), kernel).astype(bool)
+
+
+@dataclass
+class MeasureContext:
+    face: NormalisedFace
+    regions: Regions
+
+    @property
+    def iod(self) -> float:
+        return self.face.canon.frame.iod
+
+    @cached_property
+    def skin(self) -> Mask:
+        return self.regions.union(REGION_NAMES)
+
+    @cached_property
+    def skin_inner(self) -> Mask:
+        """Skin away from mask borders, where filters are not disturbed by hair or eye edges."""
+        return erode(self.skin, 2)
+
+    @cached_property
+    def near_non_skin(self) -> Mask:
+        """A band along hair, brows, eyes, folds in shadow and background (outside the skin mask)."""
+        outside = (~self.regions.skin).astype(np.uint8)
+        radius = max(2, round(0.025 * self.iod))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        return cv2.dilate(outside, kernel).astype(bool)
+
+    @cached_property
+    def lightness(self) -> Image:
+        return cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), 0.6)
+
+    @cached_property
+    def a_star(self) -> Image:
+        return cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), 1.0)
+
+    @cached_property
+    def chroma(self) -> Image:
+        lab = self.face.canon.lab
+        return cv2.GaussianBlur(
+            np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32), (0, 0), 1.0
+        )
+
+    @cached_property
+    def background(self) -> Image:
+        return masked_blur(self.lightness, self.skin, BACKGROUND_SIGMA_U * self.iod)
+
+    @cached_property
+    def contrast(self) -> Image:
+        """Weber contrast of L* against the local skin background (fraction; dark is negative)."""
+        return (self.lightness / np.maximum(self.background, 1.0) - 1.0).astype(np.float32)
+
+    @cached_property
+    def a_background(self) -> Image:
+        return masked_blur(self.a_star, self.skin, 0.5 * BACKGROUND_SIGMA_U * self.iod)
+
+    @cached_property
+    def specular(self) -> Image:
+        """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated."""
+        bright = np.clip((self.contrast - 0.04) / 0.06, 0.0, 1.0)
+        chroma_bg = masked_blur(self.chroma, self.skin, BACKGROUND_SIGMA_U * self.iod)
+        desaturated = np.clip((0.95 - self.chroma / np.maximum(chroma_bg, 1.0)) / 0.25, 0.0, 1.0)
+        clipped = (self.face.canon.rgb.max(axis=2) >= 250).astype(np.float32)
+        weight = np.maximum(bright * desaturated, clipped)
+        return np.where(self.skin, weight, 0.0).astype(np.float32)
+
+    @cached_property
+    def spots(self) -> Mask:
+        from core.analysis.measures.pigmentation import spot_mask
+
+        return spot_mask(self)
+
+    @cached_property
+    def lines(self) -> Mask:
+        from core.analysis.measures.wrinkles import line_mask
+
+        return line_mask(self)
+
+    def region_mean(self, values: Image, name: str) -> float:
+        mask = self.regions.masks[name]
+        return float(values[mask].mean()) if mask.any() else 0.0

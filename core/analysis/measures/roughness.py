@@ -1,0 +1,54 @@
+"""Roughness (texture): fine-scale lightness variation of the skin once spots, lines and shine are
+removed.
+
+The value is the RMS of a band-pass (difference of Gaussians, about 0.5 to 1.5 mm at the canonical
+scale) of Weber contrast, so uneven lighting (slow) and spots or lines (masked out) do not count, and
+the number is relative to the person's own lightness.
+
+References
+----------
+Haralick, R. M. et al. (1973) describe co-occurrence texture; high-frequency energy after removing
+structures is the simpler equivalent used here (see docs/analysis.md).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import cv2
+import numpy as np
+
+from core.analysis.measures.base import MeasureResult, heat, saturating_level
+from core.analysis.measures.context import MeasureContext
+from core.analysis.regions import REGION_NAMES
+
+HALF: Final = 1.5
+"""RMS fine-scale Weber contrast (%) that reads as level 50."""
+BAND_U: Final = (0.008, 0.024)
+
+
+def measure_roughness(ctx: MeasureContext) -> MeasureResult:
+    fine, coarse = (s * ctx.iod for s in BAND_U)
+    contrast = ctx.contrast
+    band = cv2.GaussianBlur(contrast, (0, 0), fine) - cv2.GaussianBlur(contrast, (0, 0), coarse)
+    structures = ctx.spots | ctx.lines | (ctx.specular > 0.2)
+    structures = cv2.dilate(structures.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    where = ctx.skin_inner & ~structures
+    energy = (100.0 * band) ** 2
+    if not where.any():
+        return MeasureResult("roughness", 0.0, 0.0, "%_rms", {}, np.zeros_like(band))
+    value = float(np.sqrt(energy[where].mean()))
+    regions = {}
+    for name in REGION_NAMES:
+        mask = ctx.regions.masks[name] & where
+        if mask.sum() > 20:
+            regions[name] = saturating_level(float(np.sqrt(energy[mask].mean())), HALF)
+    local = np.sqrt(cv2.GaussianBlur(energy, (0, 0), 0.03 * ctx.iod))
+    return MeasureResult(
+        "roughness",
+        saturating_level(value, HALF),
+        value,
+        "%_rms",
+        regions,
+        heat(local, 3 * HALF, ctx.skin),
+    )

@@ -1,0 +1,103 @@
+"""Skin tone: the Individual Typology Angle (ITA°), its six categories, and the nearest Monk step.
+
+ITA° = atan2(L* - 50, b*) in degrees. At very light and very dark tones b* is small and ITA swings,
+so the nearest Monk Skin Tone swatch (by CIELAB distance) is reported beside it.
+
+References
+----------
+Chardon, A., Cretois, I. & Hourseau, C. (1991). Skin colour typology and suntanning pathways.
+Int. J. Cosmet. Sci. 13, 191-208.
+Monk, E. (2019). The Monk Skin Tone Scale. https://skintone.google
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import cv2
+import numpy as np
+
+from core.analysis.measures.context import MeasureContext
+
+MONK_HEX: Final = (
+    "#f6ede4",
+    "#f3e7db",
+    "#f7ead0",
+    "#eadaba",
+    "#d7bd96",
+    "#a07e56",
+    "#825c43",
+    "#604134",
+    "#3a312a",
+    "#292420",
+)
+CATEGORIES: Final = (
+    (55.0, "very_light"),
+    (41.0, "light"),
+    (28.0, "intermediate"),
+    (10.0, "tan"),
+    (-30.0, "brown"),
+)
+TONE_REGIONS: Final = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
+
+
+def ita_degrees(lightness: float, b_star: float) -> float:
+    return math.degrees(math.atan2(lightness - 50.0, b_star))
+
+
+def ita_category(ita: float) -> str:
+    """very_light > 55 >= light > 41 >= intermediate > 28 >= tan > 10 >= brown > -30 >= dark."""
+    for limit, name in CATEGORIES:
+        if ita > limit:
+            return name
+    return "dark"
+
+
+def srgb_hex_to_lab(hex_colour: str) -> tuple[float, float, float]:
+    value = hex_colour.lstrip("#")
+    rgb = np.array([[[int(value[i : i + 2], 16) for i in (0, 2, 4)]]], np.float32) / 255.0
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[0, 0]
+    return float(lab[0]), float(lab[1]), float(lab[2])
+
+
+MONK_LAB: Final = tuple(srgb_hex_to_lab(h) for h in MONK_HEX)
+
+
+def monk_step(lab: tuple[float, float, float]) -> int:
+    """Nearest Monk Skin Tone step (1 lightest - 10 darkest) by CIE76 distance."""
+    distances = [math.dist(lab, ref) for ref in MONK_LAB]
+    return 1 + int(np.argmin(distances))
+
+
+@dataclass(frozen=True)
+class SkinTone:
+    ita_deg: float
+    category: str
+    monk: int
+    lab: tuple[float, float, float]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ita_deg": round(self.ita_deg, 2),
+            "category": self.category,
+            "monk": self.monk,
+            "lab": [round(v, 2) for v in self.lab],
+        }
+
+
+def skin_tone_from_lab(lab: tuple[float, float, float]) -> SkinTone:
+    ita = ita_degrees(lab[0], lab[2])
+    return SkinTone(ita, ita_category(ita), monk_step(lab), lab)
+
+
+def measure_skin_tone(ctx: MeasureContext) -> SkinTone:
+    """Median CIELAB of plain skin (no shine, spots or redness peaks) in the main regions."""
+    where = ctx.regions.union(TONE_REGIONS) & ~ctx.spots & (ctx.specular < 0.1)
+    if where.sum() < 50:
+        where = ctx.skin
+    if not where.any():
+        return skin_tone_from_lab((0.0, 0.0, 0.0))
+    lab = np.median(ctx.face.canon.lab[where], axis=0)
+    return skin_tone_from_lab((float(lab[0]), float(lab[1]), float(lab[2])))

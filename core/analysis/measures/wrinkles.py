@@ -1,0 +1,96 @@
+"""Wrinkles: dark, line-shaped valleys found by a multi-scale Hessian ridge filter.
+
+The filter runs on Weber contrast (so the threshold is relative to the person's own lightness) at
+scales fixed in face units (about 0.7 and 1.2 mm at the canonical 128 px between the eyes), never in
+image pixels. Lines are kept where the larger Hessian eigenvalue dominates the smaller one (a valley,
+not a blob), then thinned to a skeleton whose length gives the density.
+
+References
+----------
+Sato, Y. et al. (1998). Three-dimensional multi-scale line filter for segmentation and visualization
+of curvilinear structures in medical images. Medical Image Analysis 2(2), 143-168.
+Frangi, A. F. et al. (1998). Multiscale vessel enhancement filtering. MICCAI, 130-137.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import cv2
+import numpy as np
+from skimage.morphology import skeletonize
+
+from core.analysis.measures.base import MeasureResult, heat, saturating_level
+from core.analysis.measures.context import Image, Mask, MeasureContext
+
+HALF: Final = 1.5
+"""Line length per skin area (cm/cm²) that reads as level 50."""
+SCALES_U: Final = (0.012, 0.02)
+THRESHOLD: Final = 0.010
+MIN_LENGTH_U: Final = 0.06
+WRINKLE_REGIONS: Final = (
+    "forehead",
+    "left_under_eye",
+    "right_under_eye",
+    "left_crows_feet",
+    "right_crows_feet",
+    "left_cheek",
+    "right_cheek",
+)
+
+
+def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
+    """Scale-normalised valley strength: ``s² (λ1 - |λ2|)`` where λ1 is the larger eigenvalue."""
+    best = np.zeros_like(contrast)
+    for s in sigmas:
+        g = cv2.GaussianBlur(contrast, (0, 0), s)
+        dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
+        dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
+        dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
+        half_trace = (dxx + dyy) / 2
+        root = np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
+        lam1, lam2 = half_trace + root, half_trace - root
+        best = np.maximum(best, (s * s) * np.clip(lam1 - np.abs(lam2), 0.0, None))
+    return best
+
+
+def line_mask(ctx: MeasureContext) -> Mask:
+    where = ctx.regions.union(WRINKLE_REGIONS) & ctx.skin_inner
+    strength = ridge_strength(ctx.contrast, tuple(s * ctx.iod for s in SCALES_U))
+    lines = where & (strength > THRESHOLD) & (ctx.contrast < 0)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        lines.astype(np.uint8), connectivity=8
+    )
+    longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    keep = longest >= MIN_LENGTH_U * ctx.iod
+    keep[0] = False
+    return np.asarray(keep[labels], dtype=bool)
+
+
+def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
+    lines = ctx.lines
+    cm_per_px = 1.0 / ctx.face.canon.frame.px_per_cm
+    skeleton = skeletonize(lines)
+    regions: dict[str, float] = {}
+    total_len = 0.0
+    total_area = 0.0
+    for name in WRINKLE_REGIONS:
+        mask = ctx.regions.masks[name]
+        if not mask.any():
+            continue
+        length = float(skeleton[mask].sum()) * cm_per_px
+        area = float(mask.sum()) * cm_per_px**2
+        regions[name] = saturating_level(length / area, HALF)
+        total_len += length
+        total_area += area
+    value = total_len / total_area if total_area > 0 else 0.0
+    depth = float(-ctx.contrast[lines].mean()) if lines.any() else 0.0
+    return MeasureResult(
+        "wrinkles",
+        saturating_level(value, HALF),
+        value,
+        "cm/cm2",
+        regions,
+        heat(np.where(lines, -ctx.contrast, 0.0), 0.15, ctx.skin),
+        {"line_length_cm": total_len, "mean_depth_pct": 100 * depth},
+    )

@@ -1,0 +1,158 @@
+"""Normalise: level the eyes, scale to a canonical interocular distance, white-balance, CIELAB.
+
+Every measure then works on the same canvas whatever the camera: 128 px between the eyes for the
+colour and line measures, 256 px on the cheeks and nose for pores. A resolution-equalising blur makes
+a sharp photo of a large face and one of a smaller face carry the same level of detail.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.face import Face
+from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
+
+CANON_IOD: Final = 128.0
+DETAIL_IOD: Final = 256.0
+CANON_BOX: Final = (-1.25, -1.2, 2.5, 3.5)
+"""left, top, width, height of the canonical canvas in face units."""
+DETAIL_BOX: Final = (-1.0, 0.0, 2.0, 1.4)
+REFERENCE_IOD: Final = 64.0
+"""Native interocular distance whose detail every canonical canvas is equalised to."""
+DETAIL_REFERENCE_IOD: Final = 160.0
+WB_STRENGTH: Final = 0.5
+WB_MAX_GAIN: Final = 0.10
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """A face resampled onto a :class:`FaceFrame`, white-balanced, with CIELAB (D65) channels."""
+
+    frame: FaceFrame
+    rgb: NDArray[np.uint8]
+    lab: NDArray[np.float32]
+    inside: NDArray[np.bool_]
+
+    @property
+    def lightness(self) -> NDArray[np.float32]:
+        return self.lab[:, :, 0]
+
+
+@dataclass(frozen=True)
+class NormalisedFace:
+    face: Face
+    canon: Canvas
+    detail: Canvas
+    native_iod: float
+    nose_u: tuple[float, float]
+    wb_gains: tuple[float, float, float]
+    cast: float
+    """Strength of the estimated colour cast before correction (max abs log gain)."""
+
+
+def _srgb_to_linear_lut() -> NDArray[np.float32]:
+    v = np.arange(256, dtype=np.float64) / 255.0
+    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    return lin.astype(np.float32)
+
+
+_LINEAR: Final = _srgb_to_linear_lut()
+
+
+def _encode(linear: NDArray[np.float32]) -> NDArray[np.float32]:
+    lin = np.clip(linear, 0.0, 1.0)
+    return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * np.power(lin, 1 / 2.4) - 0.055).astype(
+        np.float32
+    )
+
+
+def estimate_white_balance(
+    rgb: NDArray[np.uint8], face: Face
+) -> tuple[tuple[float, float, float], float]:
+    """Channel gains from the brightest unclipped pixels around (not on) the face, and the cast.
+
+    The camera has already white-balanced most photos, and the background may be coloured, so
+    only ``WB_STRENGTH`` of the estimated correction is applied, capped at ``WB_MAX_GAIN``.
+
+    References
+    ----------
+    Finlayson, G. D. & Trezzi, E. (2004). Shades of gray and colour constancy. CIC.
+    """
+    factor = min(1.0, 256.0 / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    left, top, right, bottom = (v * factor for v in face.box)
+    pad_x, pad_y = (right - left) * 0.3, (bottom - top) * 0.5
+    keep = np.ones(small.shape[:2], bool)
+    keep[
+        max(0, int(top - pad_y)) : int(bottom + pad_y),
+        max(0, int(left - pad_x)) : int(right + pad_x),
+    ] = False
+    pixels = small[keep]
+    pixels = pixels[(pixels.max(axis=1) < 245) & (pixels.min(axis=1) > 10)]
+    if len(pixels) < 50:
+        return (1.0, 1.0, 1.0), 0.0
+    linear = _LINEAR[pixels]
+    luma = linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    bright = linear[luma >= np.percentile(luma, 90)]
+    mean = np.maximum(bright.mean(axis=0), 1e-4)
+    full = np.log(mean.mean() / mean)
+    cast = float(np.abs(full).max())
+    applied = np.clip(full * WB_STRENGTH, -WB_MAX_GAIN, WB_MAX_GAIN)
+    gains = np.exp(applied - applied.mean())
+    return (float(gains[0]), float(gains[1]), float(gains[2])), cast
+
+
+def to_lab(
+    rgb: NDArray[np.uint8], gains: tuple[float, float, float]
+) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
+    """White-balance in linear light, then CIELAB (L* 0-100) of the corrected sRGB image."""
+    tables = [_encode(_LINEAR * g) for g in gains]
+    corrected = np.stack([tables[c][rgb[:, :, c]] for c in range(3)], axis=2)
+    lab = cv2.cvtColor(corrected, cv2.COLOR_RGB2Lab)
+    rgb8 = np.clip(corrected * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return rgb8, lab.astype(np.float32)
+
+
+def equalising_sigma(frame: FaceFrame, reference_iod: float) -> float:
+    """Extra Gaussian blur (canvas px) that brings any sharper source to the reference's detail."""
+    target = 0.5 * frame.iod / reference_iod
+    current = 0.5 * max(1.0, frame.scale)
+    return math.sqrt(max(0.0, target**2 - current**2))
+
+
+def make_canvas(
+    rgb: NDArray[np.uint8],
+    face: Face,
+    *,
+    iod: float,
+    box: tuple[float, float, float, float],
+    reference_iod: float,
+    gains: tuple[float, float, float],
+) -> Canvas:
+    left, top, width, height = box
+    frame = face_frame(face, iod=iod, left_u=left, top_u=top, width_u=width, height_u=height)
+    pixels, inside = warp_to_frame(rgb, frame)
+    sigma = equalising_sigma(frame, reference_iod)
+    if sigma > 0.25:
+        pixels = cv2.GaussianBlur(pixels, (0, 0), sigma)
+    corrected, lab = to_lab(pixels, gains)
+    return Canvas(frame, corrected, lab, inside)
+
+
+def normalise(rgb: NDArray[np.uint8], face: Face) -> NormalisedFace:
+    """Both canonical canvases of ``face`` in the decoded image ``rgb``."""
+    gains, cast = estimate_white_balance(rgb, face)
+    canon = make_canvas(
+        rgb, face, iod=CANON_IOD, box=CANON_BOX, reference_iod=REFERENCE_IOD, gains=gains
+    )
+    detail = make_canvas(
+        rgb, face, iod=DETAIL_IOD, box=DETAIL_BOX, reference_iod=DETAIL_REFERENCE_IOD, gains=gains
+    )
+    nose_u = canon.frame.to_units(face.nose)
+    return NormalisedFace(face, canon, detail, face.iod, nose_u, gains, cast)

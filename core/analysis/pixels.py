@@ -1,0 +1,60 @@
+"""Pixel-format conversion to 8-bit RGB, shared by file and array intake."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+_BACKDROP: Final = 128.0
+"""Alpha is flattened over mid-grey: neutral for white balance and for the face detector."""
+
+
+def to_rgb8(image: Image.Image | NDArray[np.generic]) -> NDArray[np.uint8]:
+    """Any PIL image or array (grey, RGB, RGBA; 8/16-bit, float, bool) as contiguous HxWx3 uint8."""
+    array = _pil_to_array(image) if isinstance(image, Image.Image) else np.asarray(image)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    alpha: NDArray[np.float32] | None = None
+    if array.ndim == 3 and array.shape[2] == 4:
+        alpha = _scale_to_unit(array[:, :, 3])
+        array = array[:, :, :3]
+    unit = _scale_to_unit(array)
+    if unit.ndim == 2:
+        unit = np.repeat(unit[:, :, None], 3, axis=2)
+    values = unit * 255.0
+    if alpha is not None:
+        values = values * alpha[:, :, None] + _BACKDROP * (1.0 - alpha[:, :, None])
+    return np.ascontiguousarray(np.clip(values + 0.5, 0, 255).astype(np.uint8))
+
+
+def _pil_to_array(image: Image.Image) -> NDArray[np.generic]:
+    mode = image.mode
+    if mode in ("RGB", "L", "RGBA"):
+        return np.asarray(image)
+    if mode.startswith("I;16") or mode == "I":
+        return np.clip(np.asarray(image, dtype=np.int64), 0, 65535).astype(np.uint16)
+    if mode == "F":
+        return np.asarray(image)
+    if mode == "1":
+        return np.asarray(image.convert("L"))
+    if mode in ("LA", "La", "PA", "RGBa") or (mode == "P" and "transparency" in image.info):
+        return np.asarray(image.convert("RGBA"))
+    return np.asarray(image.convert("RGB"))
+
+
+def _scale_to_unit(array: NDArray[np.generic]) -> NDArray[np.float32]:
+    """Map an integer or float channel array to [0, 1] by its dtype's range."""
+    if array.dtype == np.bool_:
+        return array.astype(np.float32)
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    if np.issubdtype(array.dtype, np.integer):
+        wide = array.astype(np.float64)
+        top = 65535.0 if array.dtype == np.uint16 or wide.max(initial=0) > 255 else 255.0
+        return np.clip(wide / top, 0.0, 1.0).astype(np.float32)
+    values = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=1.0, neginf=0.0)
+    top = 1.0 if values.max(initial=0.0) <= 1.0 else 255.0
+    return np.clip(values / top, 0.0, 1.0).astype(np.float32)

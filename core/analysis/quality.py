@@ -1,0 +1,271 @@
+"""Quality: is this photo good enough, and if not, one instruction a person can follow.
+
+Shared by the analysis (which lowers its confidence) and the kiosk's live guidance (which runs it on
+every frame, see :mod:`core.analysis.live`). Every threshold is relative to the face itself (its
+interocular distance, its own contrast, its eye whites, the ratio of its two sides), so that darker
+skin is not judged under- or badly exposed by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.face import Face
+from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
+
+Status = Literal["pass", "warn", "fail"]
+QUALITY_IOD: Final = 96.0
+"""Interocular distance of the small canvas the checks run on (never upsampled beyond native)."""
+_BOX: Final = (-1.25, -1.2, 2.5, 3.5)
+_PENALTY: Final = {"pass": 0.0, "warn": 12.0, "fail": 35.0}
+_LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    value: float
+    unit: str
+    message: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "value": round(self.value, 3),
+            "unit": self.unit,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Every check's status and value; ``ok`` is false as soon as one check fails."""
+
+    checks: tuple[Check, ...]
+    face: Face | None = None
+    other_faces: int = 0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != "fail" for c in self.checks)
+
+    @property
+    def score(self) -> float:
+        return max(0.0, 100.0 - sum(_PENALTY[c.status] for c in self.checks))
+
+    @property
+    def messages(self) -> list[str]:
+        ordered = [c for c in self.checks if c.status == "fail"] + [
+            c for c in self.checks if c.status == "warn"
+        ]
+        seen: list[str] = []
+        for check in ordered:
+            if check.message and check.message not in seen:
+                seen.append(check.message)
+        return seen
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    def with_checks(self, *extra: Check) -> QualityReport:
+        return QualityReport(self.checks + extra, self.face, self.other_faces, self.extra)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "score": round(self.score, 1),
+            "checks": {c.name: c.to_json() for c in self.checks},
+            "messages": self.messages,
+        }
+
+
+def grade(value: float, *, warn: float, fail: float, higher_is_better: bool = True) -> Status:
+    """``pass``/``warn``/``fail`` for a value against two limits."""
+    if higher_is_better:
+        return "fail" if value < fail else "warn" if value < warn else "pass"
+    return "fail" if value > fail else "warn" if value > warn else "pass"
+
+
+def _check(name: str, value: float, unit: str, status: Status, message: str) -> Check:
+    return Check(name, status, value, unit, "" if status == "pass" else message)
+
+
+def quality_frame(face: Face) -> FaceFrame:
+    left, top, width, height = _BOX
+    iod = min(QUALITY_IOD, max(face.iod, 8.0))
+    return face_frame(face, iod=iod, left_u=left, top_u=top, width_u=width, height_u=height)
+
+
+def sharpness(gray: NDArray[np.float32], where: NDArray[np.bool_], iod: float) -> float:
+    """How much detail a re-blur removes (0 = already blurred, 1 = crisp), at a face-relative scale.
+
+    References
+    ----------
+    Crete, F. et al. (2007). The blur effect: perception and estimation with a new no-reference
+    perceptual blur metric. Proc. SPIE 6492, Human Vision and Electronic Imaging XII.
+    """
+    del iod
+    blurred = cv2.GaussianBlur(gray, (0, 0), 1.0)
+    total = 0.0
+    removed = 0.0
+    for axis in (0, 1):
+        d_orig = np.abs(np.diff(gray, axis=axis))
+        d_blur = np.abs(np.diff(blurred, axis=axis))
+        inside = where[1:, :] if axis == 0 else where[:, 1:]
+        total += float(d_orig[inside].sum())
+        removed += float(np.clip(d_orig - d_blur, 0.0, None)[inside].sum())
+    return removed / total if total > 0 else 0.0
+
+
+def _ellipse(
+    frame: FaceFrame, centre: tuple[float, float], axes: tuple[float, float]
+) -> NDArray[np.bool_]:
+    mask = np.zeros((frame.size[1], frame.size[0]), np.uint8)
+    cx, cy = frame.to_canvas(*centre)
+    cv2.ellipse(
+        mask,
+        (round(cx), round(cy)),
+        (max(1, round(axes[0] * frame.iod)), max(1, round(axes[1] * frame.iod))),
+        0,
+        0,
+        360,
+        1,
+        -1,
+    )
+    return mask.astype(bool)
+
+
+def assess_face(
+    rgb: NDArray[np.uint8], face: Face, *, image_iod: float | None = None, other_faces: int = 0
+) -> QualityReport:
+    """Size, framing, pose, sharpness, exposure and evenness of ``face`` in ``rgb``.
+
+    ``image_iod`` is the interocular distance in the original photo when ``rgb`` is a reduced copy.
+    """
+    frame = quality_frame(face)
+    canvas, inside = warp_to_frame(rgb, frame)
+    gray = (canvas.astype(np.float32) @ _LUMA).astype(np.float32)
+    nose_u = frame.to_units(face.nose)
+    eyes = _ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | _ellipse(frame, (0.5, 0.0), (0.22, 0.1))
+    face_zone = _ellipse(frame, (nose_u[0], 0.45), (0.85, 0.85)) & inside & ~eyes
+    band = _ellipse(frame, (0.0, 0.15), (0.95, 0.55)) & inside
+    cheeks = [_ellipse(frame, (s * 0.6, 0.65), (0.22, 0.22)) & inside for s in (-1.0, 1.0)]
+
+    checks: list[Check] = []
+    iod = image_iod if image_iod is not None else face.iod
+    checks.append(
+        _check(
+            "face_size",
+            iod,
+            "px_between_eyes",
+            grade(iod, warn=100, fail=40),
+            "Move closer to the camera",
+        )
+    )
+    height, width = rgb.shape[:2]
+    coverage = float(inside[face_zone | eyes].mean()) if (face_zone | eyes).any() else 0.0
+    cx, cy = face.centre
+    offset = max(abs(cx / width - 0.5), abs(cy / height - 0.5)) * 2
+    framing: Status = "fail" if coverage < 0.9 else "warn" if offset > 0.6 else "pass"
+    checks.append(
+        _check(
+            "centring",
+            offset,
+            "fraction_of_half_frame",
+            framing,
+            "Move into the middle of the frame",
+        )
+    )
+    roll = abs(face.roll_degrees)
+    checks.append(
+        _check(
+            "head_roll",
+            roll,
+            "degrees",
+            grade(roll, warn=8, fail=20, higher_is_better=False),
+            "Keep your head level",
+        )
+    )
+    yaw = math.degrees(math.asin(float(np.clip(nose_u[0] / 0.45, -1.0, 1.0))))
+    checks.append(
+        _check(
+            "head_yaw",
+            abs(yaw),
+            "degrees",
+            grade(abs(yaw), warn=12, fail=25, higher_is_better=False),
+            "Turn your face straight towards the camera",
+        )
+    )
+    pitch_gap = abs(nose_u[1] - 0.75)
+    checks.append(
+        _check(
+            "head_pitch",
+            float(nose_u[1]),
+            "eye_nose_over_iod",
+            grade(pitch_gap, warn=0.18, fail=0.35, higher_is_better=False),
+            "Keep your chin level and look straight ahead",
+        )
+    )
+    sharp = sharpness(gray, band, frame.iod)
+    checks.append(
+        _check(
+            "sharpness",
+            sharp,
+            "detail_fraction",
+            grade(sharp, warn=0.12, fail=0.07),
+            "Hold still and check the camera is focused",
+        )
+    )
+    checks.extend(_exposure_checks(canvas, gray, face_zone, eyes & inside))
+    checks.append(_evenness(gray, cheeks))
+    return QualityReport(tuple(checks), face, other_faces)
+
+
+def _exposure_checks(
+    canvas: NDArray[np.uint8],
+    gray: NDArray[np.float32],
+    skin: NDArray[np.bool_],
+    eyes: NDArray[np.bool_],
+) -> list[Check]:
+    """Clipping on the skin, and scene brightness judged by the eye whites, not by skin lightness."""
+    if not skin.any():
+        return [Check("exposure", "fail", 0.0, "eye_white_level", "Face the light")]
+    clipped = 100.0 * float((canvas[skin].max(axis=1) >= 250).mean())
+    crushed = 100.0 * float((canvas[skin].max(axis=1) <= 6).mean())
+    eye_white = (
+        float(np.percentile(gray[eyes], 95)) if eyes.any() else float(np.percentile(gray[skin], 99))
+    )
+    under: Status = grade(eye_white, warn=70, fail=35)
+    over: Status = grade(clipped, warn=3, fail=12, higher_is_better=False)
+    dark: Status = grade(crushed, warn=3, fail=12, higher_is_better=False)
+    return [
+        _check("exposure", eye_white, "eye_white_level", under, "Add light or face the light"),
+        _check(
+            "highlights_clipped", clipped, "%_skin", over, "Too bright: move away from the light"
+        ),
+        _check("shadows_clipped", crushed, "%_skin", dark, "Too dark: add light in front of you"),
+    ]
+
+
+def _evenness(gray: NDArray[np.float32], cheeks: list[NDArray[np.bool_]]) -> Check:
+    if not all(c.any() for c in cheeks):
+        return Check("light_evenness", "warn", 0.0, "log2_ratio", "Face the light")
+    left, right = (float(np.median(gray[c])) + 1.0 for c in cheeks)
+    ratio = math.log2(left / right)
+    darker = "right side of the picture" if ratio > 0 else "left side of the picture"
+    status = grade(abs(ratio), warn=0.4, fail=1.0, higher_is_better=False)
+    return _check(
+        "light_evenness",
+        abs(ratio),
+        "log2_ratio",
+        status,
+        f"Face the light: the {darker} of your face is darker",
+    )

@@ -1,0 +1,210 @@
+"""Regions: forehead, cheeks, nose, chin, under-eyes and crow's-feet areas, each masked to skin.
+
+Polygons are laid out in face units from the eye centres and the nose base (average adult facial
+proportions), then intersected with a skin mask that is relative to the person's own skin colour,
+so hair, brows, eyes, lips, glasses, beard and background drop out for every skin tone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.frame import FaceFrame
+from core.analysis.normalise import Canvas, NormalisedFace
+
+REGION_NAMES: Final = (
+    "forehead",
+    "left_cheek",
+    "right_cheek",
+    "nose",
+    "chin",
+    "left_under_eye",
+    "right_under_eye",
+    "left_crows_feet",
+    "right_crows_feet",
+)
+"""Sides are the subject's own: ``left_cheek`` is on the right of a (non-mirrored) photo."""
+T_ZONE: Final = ("forehead", "nose", "chin")
+U_ZONE: Final = ("left_cheek", "right_cheek")
+Polygon = NDArray[np.float64]
+
+
+def region_polygons(nose_u: tuple[float, float]) -> dict[str, Polygon]:
+    """Region outlines in face units for a face whose nose base lies at ``nose_u``."""
+    nx, ny = nose_u
+    d = float(np.clip(ny, 0.55, 1.05))
+    k = d / 0.75
+    polys: dict[str, list[tuple[float, float]]] = {
+        "forehead": [
+            (-0.72, -0.95),
+            (0.72, -0.95),
+            (0.72, -0.44),
+            (0.16, -0.36),
+            (-0.16, -0.36),
+            (-0.72, -0.44),
+        ],
+        "nose": [(-0.12, 0.08), (0.12, 0.08), (0.19 + nx, d - 0.14), (-0.19 + nx, d - 0.14)],
+        "chin": [
+            (nx - 0.3, d + 0.62 * k),
+            (nx + 0.3, d + 0.62 * k),
+            (nx + 0.24, d + 0.9 * k),
+            (nx - 0.24, d + 0.9 * k),
+        ],
+    }
+    for name, sign in (("left", 1.0), ("right", -1.0)):
+
+        def side(points: list[tuple[float, float]], s: float = sign) -> list[tuple[float, float]]:
+            return [(s * u, v) for u, v in points]
+
+        polys[f"{name}_cheek"] = [
+            (u + (nx * 0.5 if v > 0.7 else 0.0), v)
+            for u, v in side([(0.34, 0.5), (0.9, 0.5), (0.84, d + 0.28), (0.44, d + 0.18)])
+        ]
+        polys[f"{name}_under_eye"] = side([(0.27, 0.19), (0.76, 0.19), (0.7, 0.4), (0.31, 0.4)])
+        polys[f"{name}_crows_feet"] = side([(0.8, -0.12), (1.0, -0.12), (1.0, 0.28), (0.8, 0.28)])
+    return {name: np.asarray(polys[name], dtype=np.float64) for name in REGION_NAMES}
+
+
+def rasterise(polygon: Polygon, frame: FaceFrame) -> NDArray[np.bool_]:
+    """A boolean mask of ``polygon`` (face units) on ``frame``'s canvas."""
+    w, h = frame.size
+    pts = np.column_stack(
+        [frame.origin[0] + polygon[:, 0] * frame.iod, frame.origin[1] + polygon[:, 1] * frame.iod]
+    )
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], 1, lineType=cv2.LINE_8, shift=4)
+    return mask.astype(bool)
+
+
+def _ellipse(
+    frame: FaceFrame, centre: tuple[float, float], axes: tuple[float, float]
+) -> NDArray[np.bool_]:
+    w, h = frame.size
+    mask = np.zeros((h, w), np.uint8)
+    cx, cy = frame.to_canvas(*centre)
+    cv2.ellipse(
+        mask,
+        (round(cx), round(cy)),
+        (round(axes[0] * frame.iod), round(axes[1] * frame.iod)),
+        0,
+        0,
+        360,
+        1,
+        -1,
+    )
+    return mask.astype(bool)
+
+
+def feature_mask(frame: FaceFrame, nose_u: tuple[float, float]) -> NDArray[np.bool_]:
+    """Eyes, mouth and nostrils: never skin, whatever their colour."""
+    nx, ny = nose_u
+    d = float(np.clip(ny, 0.55, 1.05))
+    k = d / 0.75
+    mask = _ellipse(frame, (-0.5, 0.0), (0.25, 0.13)) | _ellipse(frame, (0.5, 0.0), (0.25, 0.13))
+    mask |= _ellipse(frame, (nx, d + 0.36 * k), (0.36, 0.2 * k))
+    mask |= _ellipse(frame, (nx - 0.1, d - 0.04), (0.07, 0.05))
+    mask |= _ellipse(frame, (nx + 0.1, d - 0.04), (0.07, 0.05))
+    return mask
+
+
+def skin_mask(
+    canvas: Canvas, polygons: dict[str, Polygon], nose_u: tuple[float, float]
+) -> NDArray[np.bool_]:
+    """Pixels whose smoothed colour is plausible skin *for this person*.
+
+    The reference is the median colour of the cheeks, nose and under-eyes (rarely covered by hair);
+    a pixel is rejected when it is much darker than that, or darker and strongly textured (hair,
+    brows, beard, deep shadow), grey and not brighter (grey hair, white backgrounds, glasses
+    frames), or of a clearly different hue (coloured backgrounds, clothes).
+    Smoothing first keeps small spots, pores and lines inside the mask.
+    """
+    frame = canvas.frame
+    sigma = 0.02 * frame.iod
+    lab = cv2.GaussianBlur(canvas.lab, (0, 0), sigma)
+    lightness, a, b = lab[:, :, 0], lab[:, :, 1], lab[:, :, 2]
+    mean = cv2.GaussianBlur(canvas.lab[:, :, 0], (0, 0), 1.5 * sigma)
+    local_sd = np.sqrt(
+        np.maximum(cv2.GaussianBlur(canvas.lab[:, :, 0] ** 2, (0, 0), 1.5 * sigma) - mean**2, 0.0)
+    )
+    features = feature_mask(frame, nose_u)
+    core = np.zeros(canvas.inside.shape, bool)
+    for name in ("left_cheek", "right_cheek", "nose", "left_under_eye", "right_under_eye"):
+        core |= rasterise(polygons[name], frame)
+    core &= canvas.inside & ~features
+    if core.sum() < 50:
+        core = canvas.inside
+    if not core.any():
+        return np.zeros(canvas.inside.shape, bool)
+    sample = lab[core]
+    ref = np.median(sample, axis=0)
+    spread = max(1.4826 * float(np.median(np.abs(sample[:, 0] - ref[0]))), 1.0)
+    texture = max(float(np.median(local_sd[core])), 0.5)
+    ref_chroma = max(float(np.hypot(ref[1], ref[2])), 4.0)
+    chroma = np.hypot(a, b)
+    hue_gap = np.abs(np.angle(np.exp(1j * (np.arctan2(b, a) - np.arctan2(ref[2], ref[1])))))
+    too_dark = lightness < ref[0] - max(2.5 * spread, 0.22 * ref[0])
+    dark_textured = (lightness < ref[0] - max(1.5 * spread, 0.1 * ref[0])) & (
+        local_sd > 2.5 * texture
+    )
+    grey = (chroma < 0.35 * ref_chroma) & (lightness < ref[0] + 2 * spread)
+    off_hue = (hue_gap > np.radians(50)) & (chroma > 0.35 * ref_chroma)
+    skin = canvas.inside & ~(too_dark | dark_textured | grey | off_hue) & ~features
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    count, labels = cv2.connectedComponents(opened, connectivity=4)
+    if count <= 1:
+        return np.asarray(opened, dtype=bool)
+    touching = np.unique(labels[core & (opened > 0)])
+    keep = np.zeros(count, bool)
+    keep[touching[touching > 0]] = True
+    return keep[labels]
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Skin masks per region on the canonical canvas, plus the outline coverage actually skin."""
+
+    frame: FaceFrame
+    polygons: dict[str, Polygon]
+    outlines: dict[str, NDArray[np.bool_]]
+    masks: dict[str, NDArray[np.bool_]]
+    skin: NDArray[np.bool_]
+    nose_u: tuple[float, float]
+
+    def skin_fraction(self, name: str) -> float:
+        area = int(self.outlines[name].sum())
+        return float(self.masks[name].sum()) / area if area else 0.0
+
+    def union(self, names: tuple[str, ...] = REGION_NAMES) -> NDArray[np.bool_]:
+        out = np.zeros(self.skin.shape, bool)
+        for name in names:
+            out |= self.masks[name]
+        return out
+
+    def on_canvas(self, canvas: Canvas, names: tuple[str, ...]) -> dict[str, NDArray[np.bool_]]:
+        """The region masks moved onto another canvas of the same face (e.g. the detail one)."""
+        dst = canvas.frame
+        scale = dst.iod / self.frame.iod
+        matrix = np.array(
+            [
+                [scale, 0.0, dst.origin[0] - self.frame.origin[0] * scale],
+                [0.0, scale, dst.origin[1] - self.frame.origin[1] * scale],
+            ]
+        )
+        skin = cv2.warpAffine(self.skin.astype(np.uint8), matrix, dst.size, flags=cv2.INTER_NEAREST)
+        return {n: rasterise(self.polygons[n], dst) & (skin > 0) & canvas.inside for n in names}
+
+
+def build_regions(face: NormalisedFace) -> Regions:
+    canvas = face.canon
+    polygons = region_polygons(face.nose_u)
+    skin = skin_mask(canvas, polygons, face.nose_u)
+    features = feature_mask(canvas.frame, face.nose_u)
+    outlines = {n: rasterise(p, canvas.frame) & ~features for n, p in polygons.items()}
+    masks = {n: o & skin for n, o in outlines.items()}
+    return Regions(canvas.frame, polygons, outlines, masks, skin, face.nose_u)
