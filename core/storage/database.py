@@ -92,14 +92,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; rolled back at the end."""
+        """A session for reading. Closing it ends the transaction; loaded rows stay readable."""
         with self._read_sessions() as session:
             try:
                 yield session
             except (OperationalError, DatabaseError) as exc:
                 raise _translate(exc, self.url) from exc
-            finally:
-                session.rollback()
 
     @property
     def clock(self) -> HybridClock:
