@@ -18,17 +18,38 @@ from app.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path,
-        *args: str, stdin: str = "") -> tuple[int, str, str]:
+def run(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    *args: str,
+    stdin: str = "",
+) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(["--data-dir", str(data_dir), *args])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def add_user(capsys, monkeypatch, data_dir, email="ada@clinic.org", role="admin", password="correct horse"):
-    return run(capsys, monkeypatch, data_dir, "users", "add", "--email", email, "--first-name", "Ada",
-               "--last-name", "Lovelace", "--role", role, stdin=f"{password}\n")
+def add_user(
+    capsys, monkeypatch, data_dir, email="ada@clinic.org", role="admin", password="correct horse"
+):
+    return run(
+        capsys,
+        monkeypatch,
+        data_dir,
+        "users",
+        "add",
+        "--email",
+        email,
+        "--first-name",
+        "Ada",
+        "--last-name",
+        "Lovelace",
+        "--role",
+        role,
+        stdin=f"{password}\n",
+    )
 
 
 def test_users_lifecycle(tmp_path, capsys, monkeypatch):
@@ -38,11 +59,27 @@ def test_users_lifecycle(tmp_path, capsys, monkeypatch):
     assert code == 0
     assert "ada@clinic.org" in out and "bob@clinic.org" in out and "clinician" in out
 
-    assert run(capsys, monkeypatch, tmp_path, "users", "set-role", "--email", "bob@clinic.org", "--role", "admin")[0] == 0
+    assert (
+        run(
+            capsys,
+            monkeypatch,
+            tmp_path,
+            "users",
+            "set-role",
+            "--email",
+            "bob@clinic.org",
+            "--role",
+            "admin",
+        )[0]
+        == 0
+    )
     code, out, _ = run(capsys, monkeypatch, tmp_path, "users", "list", "--role", "admin")
     assert "bob@clinic.org" in out
 
-    assert run(capsys, monkeypatch, tmp_path, "users", "deactivate", "--email", "bob@clinic.org")[0] == 0
+    assert (
+        run(capsys, monkeypatch, tmp_path, "users", "deactivate", "--email", "bob@clinic.org")[0]
+        == 0
+    )
     code, out, _ = run(capsys, monkeypatch, tmp_path, "users", "list")
     bob_line = next(line for line in out.splitlines() if line.startswith("bob@"))
     assert "inactive" in bob_line
@@ -60,9 +97,11 @@ def test_unlock_clears_a_lockout(tmp_path, capsys, monkeypatch):
     with pytest.raises(AccountLockedError, match="5 failed"):
         ctx.auth.login("ada@clinic.org", "wrong password")
     ctx.close()
-    code, out, _ = run(capsys, monkeypatch, tmp_path, "users", "list")
+    _code, out, _ = run(capsys, monkeypatch, tmp_path, "users", "list")
     assert any(line.startswith("ada@") and "T" in line.split()[-1] for line in out.splitlines())
-    assert run(capsys, monkeypatch, tmp_path, "users", "unlock", "--email", "ada@clinic.org")[0] == 0
+    assert (
+        run(capsys, monkeypatch, tmp_path, "users", "unlock", "--email", "ada@clinic.org")[0] == 0
+    )
     ctx = AppContext.from_args(tmp_path)
     assert ctx.auth.login("ada@clinic.org", "correct horse").role == "admin"
     ctx.close()
@@ -76,9 +115,22 @@ def test_unlock_clears_a_lockout(tmp_path, capsys, monkeypatch):
         (["--email", "ok@clinic.org", "--role", "wizard"], "Unknown role"),
     ],
 )
-def test_users_add_rejects_bad_fields_before_asking_for_a_password(tmp_path, capsys, monkeypatch, args, message):
-    code, out, err = run(capsys, monkeypatch, tmp_path, "users", "add", "--first-name", "A",
-                         "--last-name", "B", *args, stdin="")
+def test_users_add_rejects_bad_fields_before_asking_for_a_password(
+    tmp_path, capsys, monkeypatch, args, message
+):
+    code, _out, err = run(
+        capsys,
+        monkeypatch,
+        tmp_path,
+        "users",
+        "add",
+        "--first-name",
+        "A",
+        "--last-name",
+        "B",
+        *args,
+        stdin="",
+    )
     assert code == 1
     assert message in err
     assert len(err.strip().splitlines()) == 1
@@ -101,15 +153,33 @@ def test_empty_password_is_refused_and_no_account_is_created(tmp_path, capsys, m
 
 def test_password_is_never_accepted_on_the_command_line(tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--data-dir", str(tmp_path), "users", "add", "--email", "a@b.org", "--first-name", "A",
-              "--last-name", "B", "--role", "admin", "--password", "secret123"])
+        main(
+            [
+                "--data-dir",
+                str(tmp_path),
+                "users",
+                "add",
+                "--email",
+                "a@b.org",
+                "--first-name",
+                "A",
+                "--last-name",
+                "B",
+                "--role",
+                "admin",
+                "--password",
+                "secret123",
+            ]
+        )
     assert exit_info.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
 
 
 def test_token_and_whoami_round_trip(tmp_path, capsys, monkeypatch):
     add_user(capsys, monkeypatch, tmp_path)
-    code, token, _ = run(capsys, monkeypatch, tmp_path, "auth", "token", "--email", "ada@clinic.org")
+    code, token, _ = run(
+        capsys, monkeypatch, tmp_path, "auth", "token", "--email", "ada@clinic.org"
+    )
     assert code == 0 and token.count(".") == 2
     code, out, _ = run(capsys, monkeypatch, tmp_path, "auth", "whoami", stdin=token)
     assert (code, out.strip()) == (0, "ada@clinic.org admin")
@@ -130,7 +200,9 @@ def test_whoami_rejects_tampered_and_foreign_tokens(tmp_path, capsys, monkeypatc
 
 
 def test_token_for_unknown_email_fails(tmp_path, capsys, monkeypatch):
-    code, out, err = run(capsys, monkeypatch, tmp_path, "auth", "token", "--email", "nobody@clinic.org")
+    code, out, err = run(
+        capsys, monkeypatch, tmp_path, "auth", "token", "--email", "nobody@clinic.org"
+    )
     assert code == 1 and out == "" and "No account" in err
 
 
@@ -171,7 +243,9 @@ def test_newer_schema_is_refused_untouched(tmp_path, capsys, monkeypatch):
 
 
 def _as_nobody() -> list[str]:
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    return (
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    )
 
 
 @pytest.fixture
@@ -190,7 +264,10 @@ def test_read_only_data_dir_is_reported(world_traversable_dir):
     data_dir.chmod(0o555)
     result = subprocess.run(
         [*_as_nobody(), sys.executable, "-m", "app", "--data-dir", str(data_dir), "users", "list"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "HOME": str(tmp_path)},
     )
     assert result.returncode == 1, result.stderr
@@ -213,18 +290,29 @@ def test_usage_errors_exit_2_with_one_line(capsys):
 
 
 def test_entry_point_runs_as_a_module(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "app", "--version"], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--version"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and result.stdout.startswith("skinlab ")
     script = Path(sys.executable).with_name("skinlab")
-    result = subprocess.run([str(script), "--data-dir", str(tmp_path), "doctor", "--no-camera"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(script), "--data-dir", str(tmp_path), "doctor", "--no-camera"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[ok] database" in result.stdout and "[ok] cache" in result.stdout
 
 
 def test_start_backs_up_an_existing_database_once_a_day(tmp_path, capsys, monkeypatch):
-    add_user(capsys, monkeypatch, tmp_path)  # creates the database: the first start has nothing to copy
+    add_user(
+        capsys, monkeypatch, tmp_path
+    )  # creates the database: the first start has nothing to copy
     backups = sorted((tmp_path / "backups").glob("skinlab-*.db"))
     assert len(backups) <= 1
     run(capsys, monkeypatch, tmp_path, "users", "list")

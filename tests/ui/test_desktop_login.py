@@ -99,8 +99,13 @@ def test_damaged_database_is_reported_on_screen(qtbot, tmp_path: Path):
     win = MainWindow(AuthServices(ctx), pools)
     qtbot.addWidget(win)
     win.start()
-    qtbot.waitUntil(lambda: not win.status_page.progress.isVisible() and win.status_page.detail.text()
-                    != "Checking and upgrading the local database.", timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            not win.status_page.progress.isVisible()
+            and win.status_page.detail.text() != "Checking and upgrading the local database."
+        ),
+        timeout=20_000,
+    )
     assert win.stack.currentWidget() is win.status_page
     assert "cannot open its database" in win.status_page.title.text()
     assert "damaged" in win.status_page.detail.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import cv2
@@ -23,12 +24,12 @@ from core.capture.monitor import FrameMonitor
 
 
 def test_demo_source_moves_slightly_and_is_repeatable():
-    first = [DemoSource(seed=3).read().rgb for _ in range(1)][0]
+    first = DemoSource(seed=3).read().rgb
     again = DemoSource(seed=3)
     frames = [again.read().rgb for _ in range(10)]
     assert frames[0].shape == (720, 1280, 3) and frames[0].dtype == np.uint8
     assert np.array_equal(first, frames[0])
-    diffs = [np.abs(a.astype(int) - b).mean() for a, b in zip(frames, frames[1:], strict=False)]
+    diffs = [np.abs(a.astype(int) - b).mean() for a, b in itertools.pairwise(frames)]
     assert all(0.5 < d < 20 for d in diffs)  # alive, but no jumps
 
 
@@ -59,9 +60,7 @@ def test_video_file_source_reads_and_loops(tmp_path: Path):
             source.read()
 
 
-@pytest.mark.parametrize(
-    "spec", ["webcam:97", "folder:/no/such/folder", "file:/no/such/video.mp4"]
-)
+@pytest.mark.parametrize("spec", ["webcam:97", "folder:/no/such/folder", "file:/no/such/video.mp4"])
 def test_missing_devices_raise_a_camera_error_with_a_message(spec):
     with pytest.raises(CameraUnavailableError) as info:
         open_source(spec).open()
@@ -75,7 +74,7 @@ def test_no_webcam_here_gives_a_clear_error():
 
 @pytest.mark.parametrize("spec", ["", "telescope", "webcam:left"])
 def test_bad_camera_specs(spec):
-    with pytest.raises(CameraUnavailableError, match="webcam|camera"):
+    with pytest.raises(CameraUnavailableError, match=r"webcam|camera"):
         open_source(spec)
 
 

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from core.storage import Database, sqlite_url, upgrade
-from core.storage.models import ClinicianNote, SkinAnalysisResult, SyncBatch, SyncOutbox, Tombstone, User
+from core.storage.models import (
+    ClinicianNote,
+    SkinAnalysisResult,
+    SyncBatch,
+    SyncOutbox,
+    Tombstone,
+    User,
+)
 from core.storage.repositories import analyses, notes, users
 from core.sync import state
 from core.sync.apply import apply_pulled
@@ -43,7 +50,10 @@ def drain(db: Database) -> list[dict]:
 
 
 def deliver(changes: list[dict], to: Database, *, start_seq: int = 1) -> None:
-    pulled = [PulledChange(**c, server_seq=start_seq + i, deleted=c["op"] == "delete") for i, c in enumerate(changes)]
+    pulled = [
+        PulledChange(**c, server_seq=start_seq + i, deleted=c["op"] == "delete")
+        for i, c in enumerate(changes)
+    ]
     apply_pulled(to, pulled, cursor=str(start_seq + len(pulled)), clock=to.clock)
 
 
@@ -52,9 +62,9 @@ def snapshot(db: Database) -> dict:
         rows = {}
         for model in (User, SkinAnalysisResult, ClinicianNote):
             for obj in session.scalars(select(model)):
-                rows[(model.__tablename__, str(obj.__mapper__.primary_key_from_instance(obj)[0]))] = (
-                    wire_fields(obj), obj.field_clocks
-                )
+                rows[
+                    (model.__tablename__, str(obj.__mapper__.primary_key_from_instance(obj)[0]))
+                ] = (wire_fields(obj), obj.field_clocks)
         stones = {(t.entity, t.entity_id) for t in session.scalars(select(Tombstone))}
     return {"rows": rows, "tombstones": stones}
 
@@ -62,8 +72,18 @@ def snapshot(db: Database) -> dict:
 def seed_patient(db: Database) -> str:
     with db.write() as session:
         patient = users.create(session, email="pat@clinic.org", first_name="Pat", last_name="Doe")
-        analyses.add(session, analyses.from_metrics(user_id=patient.user_id, skin_score=71.0, engine_version="t", metrics={"hydration": 50.0}))
-        notes.add(session, patient_id=patient.user_id, author_id=None, body="Mild redness on cheeks")
+        analyses.add(
+            session,
+            analyses.from_metrics(
+                user_id=patient.user_id,
+                skin_score=71.0,
+                engine_version="t",
+                metrics={"hydration": 50.0},
+            ),
+        )
+        notes.add(
+            session, patient_id=patient.user_id, author_id=None, body="Mild redness on cheeks"
+        )
         return str(patient.user_id)
 
 
@@ -129,7 +149,11 @@ def test_an_erasure_wins_over_an_offline_edit(device):
             assert session.scalar(select(SkinAnalysisResult)) is None
             assert session.scalar(select(ClinicianNote)) is None
     assert snapshot(a) == snapshot(b)
-    assert {e for e, _ in snapshot(a)["tombstones"]} == {"users", "skin_analysis_results", "clinician_notes"}
+    assert {e for e, _ in snapshot(a)["tombstones"]} == {
+        "users",
+        "skin_analysis_results",
+        "clinician_notes",
+    }
 
 
 def test_a_pulled_user_whose_email_is_taken_locally_is_kept_aside(device):

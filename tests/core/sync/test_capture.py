@@ -11,7 +11,10 @@ from core.storage.repositories import notes, users
 
 def outbox(db):
     with db.read() as session:
-        return [(r.entity, r.entity_id, r.op) for r in session.scalars(select(SyncOutbox).order_by(SyncOutbox.seq))]
+        return [
+            (r.entity, r.entity_id, r.op)
+            for r in session.scalars(select(SyncOutbox).order_by(SyncOutbox.seq))
+        ]
 
 
 def test_insert_update_delete_are_queued_with_clocks(sqlite_db):
@@ -32,7 +35,11 @@ def test_insert_update_delete_are_queued_with_clocks(sqlite_db):
         assert edited.field_clocks["email"] == first_clock  # untouched columns keep their clock
     with sqlite_db.write() as session:
         session.delete(session.scalar(select(User)))
-    assert outbox(sqlite_db) == [("users", user_id, "upsert"), ("users", user_id, "upsert"), ("users", user_id, "delete")]
+    assert outbox(sqlite_db) == [
+        ("users", user_id, "upsert"),
+        ("users", user_id, "upsert"),
+        ("users", user_id, "delete"),
+    ]
     with sqlite_db.read() as session:
         assert session.scalar(select(Tombstone.entity_id)) == user_id
 
@@ -61,5 +68,12 @@ def test_a_rolled_back_change_leaves_no_outbox_row(sqlite_db):
 
 def test_remote_writes_are_not_echoed(sqlite_db):
     with sqlite_db.write(remote=True) as session:
-        session.add(User(email="bob@clinic.org", first_name="Bob", last_name="B", hlc="0000000000001-000000-ab"))
+        session.add(
+            User(
+                email="bob@clinic.org",
+                first_name="Bob",
+                last_name="B",
+                hlc="0000000000001-000000-ab",
+            )
+        )
     assert outbox(sqlite_db) == []

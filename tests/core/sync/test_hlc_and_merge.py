@@ -53,5 +53,7 @@ def test_merge_keeps_the_newer_value_per_column():
 
 
 def test_equal_clocks_keep_the_stored_value_and_unclocked_values_are_ignored():
-    merged = merge_fields({"x": 1}, {"x": "0000000000005-000000-a"}, {"x": 2, "y": 3}, {"x": "0000000000005-000000-a"})
+    merged = merge_fields(
+        {"x": 1}, {"x": "0000000000005-000000-a"}, {"x": 2, "y": 3}, {"x": "0000000000005-000000-a"}
+    )
     assert merged.fields == {"x": 1} and not merged.changed
