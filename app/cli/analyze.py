@@ -1,0 +1,144 @@
+"""``skinlab analyze PATH... [--json] [--overlay DIR] [--save --user EMAIL]``.
+
+One result per input; an input that cannot be analysed is reported with its error code and the
+others still run; the exit status is 2 when any input failed. With ``--json`` each input gives one
+JSON object on its own line on stdout (the engine's ``AnalysisResult.to_json()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.analysis import (
+    AnalysisError,
+    AnalysisInputError,
+    AnalysisResult,
+    Preferences,
+    analyze,
+    write_overlay,
+)
+from core.errors import SkinLabError
+
+SaveHook = Callable[[AnalysisResult, argparse.Namespace, Any], None]
+save_hook: SaveHook | None = None
+"""Set by the storage wiring: stores a result for ``--user``. None means ``--save`` is unavailable."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "analyze", help="analyse face photos (skin measures, quality, advice)"
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="photo files")
+    parser.add_argument("--json", action="store_true", help="one JSON object per input and line")
+    parser.add_argument(
+        "--overlay", type=Path, metavar="DIR", help="write a PNG of regions and masks per input"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="analyse again even if cached")
+    parser.add_argument(
+        "--fragrance-free", action="store_true", help="only fragrance-free products"
+    )
+    parser.add_argument("--pregnancy", action="store_true", help="leave out retinoids and similar")
+    parser.add_argument("--sensitive", action="store_true", help="gentle products only")
+    parser.add_argument("--save", action="store_true", help="store the results for --user")
+    parser.add_argument("--user", metavar="EMAIL", help="whose results --save stores")
+    parser.set_defaults(handler=handle)
+
+
+class Progress:
+    """A one-line progress bar on a stream; silent for a single input."""
+
+    def __init__(self, total: int, *, stream: TextIO, width: int = 28) -> None:
+        self.total, self.stream, self.width = total, stream, width
+        self.enabled = total > 1
+        self.started = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        filled = round(self.width * done / self.total)
+        rate = done / max(time.perf_counter() - self.started, 1e-6)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total}  {rate:.1f} images/s")
+        if done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def error_object(image: str, exc: SkinLabError) -> dict[str, Any]:
+    return {"image": image, "error": {"code": exc.code, "message": exc.message}}
+
+
+def overlay_path(directory: Path, source: Path, index: int) -> Path:
+    """``<stem>.overlay.png``, prefixed with the input's position when several share a stem."""
+    return directory / f"{index:03d}-{source.stem}.overlay.png"
+
+
+def summary_line(result: AnalysisResult) -> str:
+    metrics = ", ".join(f"{k} {v:.0f}" for k, v in result.metrics.items())
+    quality = "ok" if result.quality["ok"] else "poor: " + "; ".join(result.quality["messages"])
+    tone = result.skin_tone
+    return (
+        f"{result.image}: skin score {result.skin_score:.0f}, {result.skin_type} skin, "
+        f"tone {tone['category']} (ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']}); {metrics}; "
+        f"photo quality {quality}"
+    )
+
+
+def analyse_one(
+    path: Path, index: int, args: argparse.Namespace, ctx: Any, cache: Any, prefs: Preferences
+) -> dict[str, Any]:
+    """The JSON object for one input: a result, or ``{"image", "error"}``."""
+    try:
+        result = analyze(
+            path, cache=cache, preferences=prefs, need_visuals=args.overlay is not None
+        )
+        if args.overlay is not None:
+            write_overlay(result, overlay_path(args.overlay, path, index))
+        if args.save and save_hook is not None:
+            save_hook(result, args, ctx)
+        return result.to_json()
+    except (AnalysisInputError, AnalysisError) as exc:
+        return error_object(str(path), exc)
+
+
+def _cache(args: argparse.Namespace, ctx: Any) -> Any:
+    if args.no_cache or ctx is None:
+        return None
+    try:
+        return ctx.cache
+    except (SkinLabError, OSError):
+        return None
+
+
+def handle(args: argparse.Namespace, ctx: Any) -> int:
+    if args.save and save_hook is None:
+        print("skinlab analyze: --save is not available in this build", file=sys.stderr)
+        return 2
+    if args.save and not args.user:
+        print("skinlab analyze: --save needs --user EMAIL", file=sys.stderr)
+        return 2
+    prefs = Preferences(
+        fragrance_free=args.fragrance_free, pregnancy=args.pregnancy, sensitive=args.sensitive
+    )
+    cache = _cache(args, ctx)
+    progress = Progress(len(args.paths), stream=sys.stderr)
+    failed = 0
+    for index, path in enumerate(args.paths, start=1):
+        obj = analyse_one(path, index, args, ctx, cache, prefs)
+        if "error" in obj:
+            failed += 1
+        if args.json:
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif "error" in obj:
+            print(f"{path}: {obj['error']['code']}: {obj['error']['message']}", file=sys.stderr)
+        else:
+            print(summary_line(AnalysisResult.from_json(obj)))
+        progress.update(index)
+    return 2 if failed else 0

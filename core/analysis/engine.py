@@ -1,0 +1,258 @@
+"""The pipeline: intake -> face -> quality -> normalise -> regions -> measures -> interpret -> recommend.
+
+Deterministic (no randomness, no clock in any number), and cached by (image SHA-256, engine version,
+preferences) in the optional disk cache, since a photo's numbers can only change with the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.analysis.errors import AnalysisInputError
+from core.analysis.face import Face, FaceDetector, default_detector, primary_index
+from core.analysis.intake import DecodedImage, Source, load_image
+from core.analysis.interpret import conditions, confidence, skin_score, skin_type
+from core.analysis.measures import (
+    METRIC_NAMES,
+    MeasureContext,
+    MeasureResult,
+    measure_skin_tone,
+    run_measures,
+)
+from core.analysis.normalise import DETAIL_REFERENCE_IOD, NormalisedFace, normalise
+from core.analysis.quality import Check, QualityReport, assess_face, grade
+from core.analysis.recommend import Preferences, recommend
+from core.analysis.regions import REGION_NAMES, Regions, build_regions
+from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
+from core.cache import DiskCache
+
+log = logging.getLogger(__name__)
+CACHE_TTL_SECONDS = 30 * 24 * 3600
+MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
+_REGION_ADVICE = {
+    "forehead": "Move hair away from your forehead",
+    "left_under_eye": "Take off your glasses",
+    "right_under_eye": "Take off your glasses",
+}
+
+
+def _label(source: Source) -> str:
+    if isinstance(source, str | os.PathLike):
+        return str(source)
+    return "<bytes>" if isinstance(source, bytes | bytearray | memoryview) else "<array>"
+
+
+def _cache_key(digest: str, prefs: Preferences, rules_path: Path | str | None) -> str:
+    extra = ",".join(prefs.active()) + (f"|{Path(rules_path).resolve()}" if rules_path else "")
+    return f"analysis:{ENGINE_VERSION}:{digest}:{hashlib.sha1(extra.encode()).hexdigest()[:12]}"
+
+
+def _raw_bytes(source: Source) -> bytes | None:
+    """The encoded bytes, read once, so the cache can answer before any decoding."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | os.PathLike):
+        try:
+            return Path(source).read_bytes()
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def find_face(image: DecodedImage, detector: FaceDetector) -> tuple[Face, int]:
+    faces = detector.detect(image.rgb)
+    if not faces:
+        raise AnalysisInputError("No face was found in the photo.", code="no_face")
+    return faces[primary_index(faces, image.width, image.height)], len(faces) - 1
+
+
+def _sharper_copy(image: DecodedImage, face: Face, data: bytes | None) -> tuple[DecodedImage, Face]:
+    """Decode again at full size when the reduced decode left the face too small for pores."""
+    if image.decode_scale >= 1.0 or data is None or face.iod >= DETAIL_REFERENCE_IOD:
+        return image, face
+    full = load_image(data, decode_long_side=None)
+    factor = full.width / image.width
+    return full, face.mapped(factor)
+
+
+def _coverage_check(regions: Regions) -> Check:
+    fractions = {n: regions.skin_fraction(n) for n in REGION_NAMES}
+    main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
+    worst = min(fractions, key=lambda n: fractions[n])
+    status = "fail" if main < 0.3 else grade(fractions[worst], warn=0.5, fail=-1.0)
+    advice = _REGION_ADVICE.get(worst, "Move hair, hands or glasses away from your face")
+    return Check(
+        "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
+    )
+
+
+def _region_table(
+    measures: dict[str, MeasureResult], regions: Regions
+) -> dict[str, dict[str, float]]:
+    table: dict[str, dict[str, float]] = {}
+    for name in REGION_NAMES:
+        row = {m: round(r.regions[name], 1) for m, r in measures.items() if name in r.regions}
+        row["skin_fraction"] = round(regions.skin_fraction(name), 3)
+        table[name] = row
+    return table
+
+
+def _visuals(
+    norm: NormalisedFace, regions: Regions, measures: dict[str, MeasureResult], image: DecodedImage
+) -> Visuals:
+    to_decoded = norm.canon.frame.canvas_to_image_matrix()
+    to_original = to_decoded / image.decode_scale
+    return Visuals(
+        norm.canon.rgb,
+        regions.outlines,
+        regions.skin,
+        {name: m.mask for name, m in measures.items()},
+        to_original,
+        image.original_size,
+    )
+
+
+def analyze(
+    source: Source,
+    *,
+    cache: DiskCache | None = None,
+    preferences: Preferences | None = None,
+    detector: FaceDetector | None = None,
+    rules_path: Path | str | None = None,
+    need_visuals: bool = False,
+) -> AnalysisResult:
+    """Analyse one face photo (a path, encoded bytes, or an RGB uint8 array).
+
+    With ``cache``, a photo already analysed by this engine version is answered from the cache
+    (``cached`` is then true and there are no visuals) unless ``need_visuals`` asks for masks.
+
+    Raises
+    ------
+    AnalysisInputError
+        ``unreadable_image``, ``unsupported_format``, ``too_small``, ``too_large`` or ``no_face``.
+    """
+    started = time.perf_counter()
+    prefs = preferences or Preferences()
+    data = _raw_bytes(source)
+    key = _cache_key(hashlib.sha256(data).hexdigest(), prefs, rules_path) if data else None
+    stamps: dict[str, Any] = {
+        "image": _label(source),
+        "analysis_id": str(uuid.uuid4()),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if cache is not None and key is not None and not need_visuals:
+        hit = cache.get(key)
+        if isinstance(hit, dict):
+            try:
+                return AnalysisResult.from_json(
+                    {
+                        **hit,
+                        **stamps,
+                        "cached": True,
+                        "analysis_duration_seconds": round(time.perf_counter() - started, 4),
+                    }
+                )
+            except TypeError:
+                log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
+    image = load_image(data if data is not None else source)
+    result = _analyse_decoded(
+        image,
+        data,
+        prefs=prefs,
+        detector=detector or default_detector(),
+        rules_path=rules_path,
+        stamps=stamps,
+        started=started,
+    )
+    if cache is not None and key is not None:
+        cache.set(key, result.photo_json(), ttl_seconds=CACHE_TTL_SECONDS)
+    return result
+
+
+def _analyse_decoded(
+    image: DecodedImage,
+    data: bytes | None,
+    *,
+    prefs: Preferences,
+    detector: FaceDetector,
+    rules_path: Path | str | None,
+    stamps: dict[str, Any],
+    started: float,
+) -> AnalysisResult:
+    face, others = find_face(image, detector)
+    image, face = _sharper_copy(image, face, data)
+    quality: QualityReport = assess_face(
+        image.rgb, face, image_iod=face.iod / image.decode_scale, other_faces=others
+    )
+    norm = normalise(image.rgb, face)
+    regions = build_regions(norm)
+    quality = quality.with_checks(
+        _coverage_check(regions),
+        Check(
+            "colour_cast",
+            grade(norm.cast, warn=0.12, fail=1e9, higher_is_better=False),
+            norm.cast,
+            "max_abs_log_gain",
+            "Use neutral white light" if norm.cast > 0.12 else "",
+        ),
+    )
+    ctx = MeasureContext(norm, regions)
+    measures = run_measures(ctx)
+    tone = measure_skin_tone(ctx)
+    overall = confidence(quality)
+    found = conditions(measures, overall_confidence=overall, native_iod=face.iod)
+    levels = {name: m.level for name, m in measures.items()}
+    kind = skin_type(measures)
+    advice = recommend(
+        levels,
+        skin_type=kind,
+        severe=any(c.severity == "severe" for c in found),
+        preferences=prefs,
+        rules_path=rules_path,
+    )
+    original_face = face.mapped(1.0 / image.decode_scale)
+    return AnalysisResult(
+        image=stamps["image"],
+        image_sha256=image.sha256,
+        analysis_id=stamps["analysis_id"],
+        created_at=stamps["created_at"],
+        analysis_duration_seconds=round(time.perf_counter() - started, 4),
+        skin_score=skin_score(measures),
+        metrics={name: round(levels[name], 1) for name in METRIC_NAMES},
+        measures={name: m.to_json() for name, m in measures.items()},
+        skin_type=kind,
+        skin_tone=tone.to_json(),
+        conditions=[c.to_json() for c in found],
+        recommendations=advice.recommendations,
+        routine=advice.routine,
+        disclaimer=advice.disclaimer,
+        see_dermatologist=advice.see_dermatologist,
+        regions=_region_table(measures, regions),
+        quality=quality.to_json(),
+        confidence=overall,
+        face=original_face.to_json(),
+        other_faces=others,
+        image_size={"width": image.original_size[0], "height": image.original_size[1]},
+        estimates=[name for name, m in measures.items() if m.estimate],
+        visuals=_visuals(norm, regions, measures, image),
+    )
+
+
+def analyze_many(sources: list[Source], **kwargs: Any) -> list[AnalysisResult | AnalysisInputError]:
+    """Analyse several photos in order; a failing one yields its typed error, the rest still run."""
+    out: list[AnalysisResult | AnalysisInputError] = []
+    for source in sources:
+        try:
+            out.append(analyze(source, **kwargs))
+        except AnalysisInputError as exc:
+            out.append(exc)
+    return out

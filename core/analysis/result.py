@@ -1,0 +1,160 @@
+"""Result: the analysis as a versioned JSON document (the CLI's ``--json`` line, the stored record).
+
+``ENGINE_VERSION`` changes whenever a number could change for the same photo (it keys the cache);
+``SCHEMA_VERSION`` changes only when the JSON layout changes. The seed's ``SkinAnalysisResponse``
+fields (analysis_id, skin_score, metrics, conditions, recommendations, routine, created_at) are all
+present with the same meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+ENGINE_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = 1
+PER_CALL_KEYS: Final = ("image", "analysis_id", "created_at", "analysis_duration_seconds", "cached")
+"""Keys that describe one call rather than the photo; everything else is deterministic."""
+
+
+@dataclass(frozen=True)
+class Visuals:
+    """What a display needs to draw heat maps: the aligned face and per-metric masks on it.
+
+    ``canvas_to_image`` maps canonical-canvas pixels to pixels of the *original* photo.
+    """
+
+    canvas_rgb: NDArray[np.uint8]
+    outlines: dict[str, NDArray[np.bool_]]
+    skin: NDArray[np.bool_]
+    heatmaps: dict[str, NDArray[np.float32]]
+    canvas_to_image: NDArray[np.float64]
+    image_size: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """One analysed photo. ``to_json()`` is exactly the CLI's JSON object."""
+
+    image: str
+    image_sha256: str
+    analysis_id: str
+    created_at: str
+    analysis_duration_seconds: float
+    skin_score: float
+    metrics: dict[str, float]
+    measures: dict[str, dict[str, Any]]
+    skin_type: str
+    skin_tone: dict[str, Any]
+    conditions: list[dict[str, Any]]
+    recommendations: list[str]
+    routine: dict[str, list[str]]
+    disclaimer: str
+    see_dermatologist: bool
+    regions: dict[str, dict[str, float]]
+    quality: dict[str, Any]
+    confidence: float
+    face: dict[str, Any]
+    other_faces: int
+    image_size: dict[str, int]
+    estimates: list[str]
+    engine_version: str = ENGINE_VERSION
+    schema_version: int = SCHEMA_VERSION
+    cached: bool = False
+    visuals: Visuals | None = field(default=None, compare=False, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "visuals"}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], *, visuals: Visuals | None = None) -> AnalysisResult:
+        names = {f.name for f in fields(cls)} - {"visuals"}
+        return cls(**{k: v for k, v in data.items() if k in names}, visuals=visuals)
+
+    def photo_json(self) -> dict[str, Any]:
+        """The deterministic part (no id, time or source label): what the cache stores."""
+        return {k: v for k, v in self.to_json().items() if k not in PER_CALL_KEYS}
+
+
+_NUMBER = {"type": "number"}
+_LEVEL = {"type": "number", "minimum": 0, "maximum": 100}
+
+
+def result_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of :meth:`AnalysisResult.to_json` for schema version 1."""
+    from core.analysis.measures import METRIC_NAMES
+    from core.analysis.regions import REGION_NAMES
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://skinlab.local/schemas/analysis-result-v{SCHEMA_VERSION}.json",
+        "title": "SkinLab analysis result",
+        "type": "object",
+        "required": [
+            "image",
+            "analysis_id",
+            "engine_version",
+            "schema_version",
+            "skin_score",
+            "metrics",
+            "skin_type",
+            "skin_tone",
+            "conditions",
+            "recommendations",
+            "routine",
+            "regions",
+            "quality",
+            "confidence",
+            "analysis_duration_seconds",
+            "created_at",
+            "image_sha256",
+        ],
+        "properties": {
+            "image": {"type": "string"},
+            "image_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "analysis_id": {"type": "string", "format": "uuid"},
+            "engine_version": {"type": "string"},
+            "schema_version": {"const": SCHEMA_VERSION},
+            "created_at": {"type": "string", "format": "date-time"},
+            "analysis_duration_seconds": _NUMBER,
+            "skin_score": _LEVEL,
+            "metrics": {
+                "type": "object",
+                "required": list(METRIC_NAMES),
+                "properties": {m: _LEVEL for m in METRIC_NAMES},
+            },
+            "measures": {"type": "object"},
+            "skin_type": {"enum": ["normal", "dry", "oily", "combination", "sensitive"]},
+            "skin_tone": {
+                "type": "object",
+                "required": ["ita_deg", "category", "monk"],
+                "properties": {
+                    "ita_deg": _NUMBER,
+                    "category": {
+                        "enum": ["very_light", "light", "intermediate", "tan", "brown", "dark"]
+                    },
+                    "monk": {"type": "integer", "minimum": 1, "maximum": 10},
+                },
+            },
+            "conditions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "severity", "confidence", "regions"],
+                    "properties": {
+                        "severity": {"enum": ["mild", "moderate", "severe"]},
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                        "regions": {"type": "array", "items": {"enum": list(REGION_NAMES)}},
+                    },
+                },
+            },
+            "recommendations": {"type": "array", "items": {"type": "string"}},
+            "routine": {"type": "object", "required": ["morning", "evening"]},
+            "regions": {"type": "object", "propertyNames": {"enum": list(REGION_NAMES)}},
+            "quality": {"type": "object", "required": ["ok", "score", "checks", "messages"]},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    }
