@@ -81,3 +81,21 @@ def test_a_too_short_file_secret_is_replaced_and_restricted(tmp_path: Path) -> N
     assert len(secret) >= MIN_SECRET_CHARS and secret != "short"
     assert path.read_text(encoding="ascii").strip() == secret
     assert _mode(path) == 0o600
+
+
+@posix_only
+@pytest.mark.parametrize("content", [b"\xff\xfe" * 40, b"\x00" * 3], ids=["binary", "nul-bytes"])
+def test_a_damaged_secret_file_gives_a_typed_error_or_a_fresh_secret(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "secret.key"
+    path.write_bytes(content)
+    try:
+        secret = load_or_create_secret(path)
+    except SkinLabError as exc:  # refusing with a clear message is fine...
+        assert str(path) in exc.message
+        return
+    # ...and so is replacing it with a proper secret; a raw decoding crash is not.
+    assert len(secret) >= MIN_SECRET_CHARS
+    assert path.read_text(encoding="ascii").strip() == secret
+    assert _mode(path) == 0o600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -453,3 +454,30 @@ def test_set_password_replaces_the_old_one(auth: AuthService) -> None:
     auth.login(EMAIL, "a brand new password")
     with pytest.raises(ValidationError):
         auth.set_password(EMAIL, "")
+
+
+def test_parallel_wrong_guesses_all_count_towards_the_lockout(auth: AuthService) -> None:
+    """An attacker sending guesses in parallel must not get more than the threshold: each failed
+    attempt has to be counted even when attempts overlap (no lost update of the counter)."""
+    _register(auth)
+    attempts = auth.policy.threshold * 2
+    start = threading.Barrier(attempts)
+    outcomes: list[BaseException] = []
+
+    def guess() -> None:
+        start.wait()
+        try:
+            auth.login(EMAIL, "wrong password!", now=T0)
+        except BaseException as exc:
+            outcomes.append(exc)
+
+    workers = [threading.Thread(target=guess) for _ in range(attempts)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert len(outcomes) == attempts
+    assert all(isinstance(e, InvalidCredentialsError | AccountLockedError) for e in outcomes)
+    assert any(isinstance(e, AccountLockedError) for e in outcomes)
+    with pytest.raises(AccountLockedError):
+        auth.login(EMAIL, PASSWORD, now=T0 + timedelta(seconds=1))
