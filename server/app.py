@@ -1,0 +1,92 @@
+"""``create_app(settings)``: the sync server as one FastAPI application.
+
+Start-up migrates the database (under a lock, so several workers can start together), reads the
+server id and starts housekeeping; every request passes :class:`RequestGuard` first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header
+from starlette.concurrency import run_in_threadpool
+
+from core.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+from server import blobs, enrollment, health, housekeeping, pull, push
+from server.config import ServerSettings, safe_url
+from server.db import make_engine, make_sessionmaker, migrate, server_id
+from server.deps import ServerState
+from server.errors import error_responses, install_error_handlers
+from server.middleware import RequestGuard
+
+log = logging.getLogger(__name__)
+
+
+def _version() -> str:
+    try:
+        return version("skinlab")
+    except PackageNotFoundError:
+        return "0"
+
+
+def protocol_header(
+    value: Annotated[
+        str,
+        Header(
+            alias=PROTOCOL_HEADER,
+            pattern=f"^{PROTOCOL_VERSION}$",
+            description="the sync protocol version the device speaks",
+        ),
+    ],
+) -> None:
+    """Documents the header in OpenAPI; :class:`RequestGuard` has already enforced it."""
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, pool_size=settings.pool_size)
+        sweeper: asyncio.Task[None] | None = None
+        try:
+            if settings.migrate_on_start:
+                await run_in_threadpool(migrate, engine)
+            identity = await run_in_threadpool(server_id, engine)
+            settings.blob_dir.mkdir(parents=True, exist_ok=True)
+            sessions = make_sessionmaker(engine)
+            app.state.skinlab = ServerState(settings, engine, sessions, identity)
+            sweeper = asyncio.create_task(
+                housekeeping.run_forever(
+                    sessions, settings.blob_dir, settings.housekeeping_interval_s
+                )
+            )
+            log.info("sync server %s ready on %s", identity, safe_url(settings.database_url))
+            yield
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                with suppress(asyncio.CancelledError):
+                    await sweeper
+            engine.dispose()
+
+    app = FastAPI(
+        title="SkinLab sync server",
+        version=_version(),
+        summary=f"Sync protocol {PROTOCOL_VERSION} (docs/sync-protocol.md)",
+        lifespan=lifespan,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestGuard, settings=settings)
+    app.include_router(health.router)
+    for module in (enrollment, push, pull, blobs):
+        app.include_router(
+            module.router,
+            dependencies=[Depends(protocol_header)],
+            responses=error_responses(409, 413),
+        )
+    return app

@@ -1,0 +1,109 @@
+"""Plain functions behind ``skinlab serve`` and ``skinlab server ...``: no argparse here, so they
+are easy to test and to call from other tools."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFoundError, ValidationError
+from server.config import ServerSettings, normalize_database_url
+from server.db import migrate, opened
+from server.enrollment import create_code
+from server.models import Clinic, Device
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    clinic: str
+    name: str
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+def serve(
+    database_url: str,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    blob_dir: Path | str = "skinlab-blobs",
+    *,
+    log_level: str = "INFO",
+) -> None:
+    """Run the server until interrupted (migrating the database first)."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.logs import configure_json_logging
+
+    settings = ServerSettings(database_url=database_url, blob_dir=Path(blob_dir))
+    configure_json_logging(log_level)
+    with opened(settings.database_url) as engine:
+        migrate(engine)  # fail here, with one line, rather than inside uvicorn's start-up
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,  # RequestGuard writes one structured line per request
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def create_enroll_code(database_url: str, clinic: str, ttl_hours: float = 24) -> str:
+    """A one-time enrollment code for ``clinic`` (created when new)."""
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            return create_code(session, clinic=clinic, ttl_hours=ttl_hours)
+
+
+def _device_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError as exc:
+        raise ValidationError(f"{text!r} is not a device id (a UUID)") from exc
+
+
+def revoke_device(database_url: str, device_id: str) -> None:
+    """Refuse every later request of the device; its data stays. Revoking twice is harmless."""
+    wanted = _device_id(device_id)
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            device = session.get(Device, wanted)
+            if device is None:
+                raise NotFoundError(f"No device {wanted} is enrolled on this server")
+            if device.revoked_at is None:
+                device.revoked_at = datetime.now(UTC)
+
+
+def list_devices(database_url: str, *, clinic: str | None = None) -> list[DeviceInfo]:
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session:
+            query = (
+                select(Device, Clinic.name)
+                .join(Clinic, Clinic.clinic_id == Device.clinic_id)
+                .order_by(Clinic.name, Device.enrolled_at)
+            )
+            if clinic is not None:
+                query = query.where(Clinic.name == " ".join(clinic.split()))
+            return [
+                DeviceInfo(
+                    device_id=str(device.device_id),
+                    clinic=clinic_name,
+                    name=device.name,
+                    enrolled_at=device.enrolled_at,
+                    last_seen_at=device.last_seen_at,
+                    revoked_at=device.revoked_at,
+                )
+                for device, clinic_name in session.execute(query).tuples()
+            ]

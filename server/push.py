@@ -1,0 +1,143 @@
+"""``POST /v1/push``: a batch of changes merged in one transaction, exactly once per idempotency key.
+
+Two PostgreSQL advisory locks, both released by commit or by a dropped connection (so a killed
+worker leaves nothing stuck): a try-lock on (device, key) answers a concurrent retry with 409, and a
+per-clinic lock serialises the clinic's pushes, so that ``server_seq`` follows commit order within a
+clinic (a puller can never skip a row committed late) and the uniqueness checks cannot race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.sync.hlc import MAX_DRIFT_MS, Timestamp
+from core.sync.protocol import PushRequest, PushResponse
+from server.auth import AuthedDevice
+from server.db import lock_key
+from server.deps import DeviceDep, StateDep
+from server.errors import ApiError, error_responses
+from server.models import IdempotencyKey
+from server.records import Batch, apply_change
+
+router = APIRouter(tags=["sync"])
+_KEY = re.compile(
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+)
+
+
+def request_hash(request: PushRequest) -> str:
+    """The body's fingerprint after parsing, so spacing and key order do not make a new request."""
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_clocks(request: PushRequest, *, now_ms: int) -> None:
+    """Refuse changes stamped more than 5 minutes ahead: they would win every merge for ever."""
+    for change in request.changes:
+        for stamp in (change.hlc, *change.clocks.values()):
+            ahead = Timestamp.decode(stamp).wall_ms - now_ms
+            if ahead > MAX_DRIFT_MS:
+                raise ApiError(
+                    409,
+                    "clock_skew",
+                    f"{change.entity} {change.entity_id} is stamped {ahead / 60000:.0f} minutes "
+                    "ahead of the server's clock. Fix the device's date and time; nothing was merged.",
+                )
+
+
+def _missing_clocks(request: PushRequest) -> None:
+    for change in request.changes:
+        unclocked = sorted(set(change.fields) - set(change.clocks))
+        if change.op == "upsert" and unclocked:
+            raise ApiError(
+                422,
+                "invalid_change",
+                f"{change.entity} {change.entity_id}: fields without a clock cannot be merged "
+                f"({', '.join(unclocked[:5])})",
+            )
+
+
+def push(session: Session, device: AuthedDevice, *, key: str, request: PushRequest) -> PushResponse:
+    """Apply ``request`` once; a replay of the same key and body gets the stored answer."""
+    fingerprint = request_hash(request)
+    with session.begin():
+        session.execute(text("SET LOCAL lock_timeout = '30s'"))
+        idem_lock = lock_key("push", str(device.device_id), key)
+        if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": idem_lock}):
+            raise ApiError(
+                409, "request_in_progress", "This batch is still being applied; retry shortly"
+            )
+        stored = session.get(IdempotencyKey, (device.device_id, key))
+        if stored is not None:
+            if stored.request_hash != fingerprint:
+                raise ApiError(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used for a different batch; use a new key",
+                )
+            return PushResponse.model_validate(stored.response)
+        now_ms = time.time_ns() // 1_000_000
+        check_clocks(request, now_ms=now_ms)
+        _missing_clocks(request)
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"),
+            {"k": lock_key("clinic", str(device.clinic_id))},
+        )
+        batch = Batch(session=session, clinic_id=device.clinic_id, device_id=device.device_id)
+        batch.load(request.changes)
+        results = [apply_change(batch, change) for change in request.changes]
+        response = PushResponse(results=results, server_time_ms=now_ms)
+        session.add(
+            IdempotencyKey(
+                device_id=device.device_id,
+                key=key,
+                request_hash=fingerprint,
+                status=200,
+                response=response.model_dump(mode="json"),
+            )
+        )
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Only a row created at the same moment in another clinic can collide here.
+            raise ApiError(
+                403, "wrong_clinic", "A row in this batch belongs to another clinic"
+            ) from exc
+    return response
+
+
+def _idempotency_key(value: str | None) -> str:
+    if value is None:
+        raise ApiError(400, "idempotency_key_missing", "Send an Idempotency-Key header (a UUID)")
+    if not _KEY.match(value):
+        raise ApiError(400, "invalid_idempotency_key", "The Idempotency-Key must be a UUID")
+    return str(uuid.UUID(value))
+
+
+@router.post(
+    "/v1/push",
+    response_model=PushResponse,
+    responses=error_responses(400, 401, 403, 409, 413, 422, 503),
+    summary="Merge a batch of changes (idempotent per Idempotency-Key)",
+)
+def push_route(
+    body: PushRequest,
+    device: DeviceDep,
+    state: StateDep,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", description="a UUID per batch")
+    ] = None,
+) -> PushResponse:
+    key = _idempotency_key(idempotency_key)
+    with state.sessions() as session:
+        return push(session, device, key=key, request=body)

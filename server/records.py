@@ -1,0 +1,190 @@
+"""The merge rule of docs/sync-protocol.md applied to the server's records, one change at a time.
+
+The caller holds the clinic's push lock, so the checks here (tombstones, erased users, unique emails)
+cannot race with another push of the same clinic. Every write takes a new ``server_seq``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from core.sync.merge import merge_fields
+from core.sync.protocol import (
+    APPEND_ONLY,
+    LOCAL_ONLY,
+    SUBJECT_COLUMNS,
+    Change,
+    ChangeResult,
+    Status,
+)
+from server.errors import ApiError
+from server.models import RECORD_SEQ, Record
+
+Key = tuple[str, str]
+
+
+def canonical_id(value: Any) -> str | None:
+    """A user id as the protocol spells it (lower case, dashes), or None when it is not a UUID."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def email_key(fields: dict[str, Any]) -> str | None:
+    email = fields.get("email")
+    return email.strip().lower() or None if isinstance(email, str) else None
+
+
+@dataclass
+class Batch:
+    """The records one push reads and writes, loaded once and kept current as changes apply."""
+
+    session: Session
+    clinic_id: uuid.UUID
+    device_id: uuid.UUID
+    rows: dict[Key, Record | None] = field(default_factory=dict)
+
+    def load(self, changes: Iterable[Change]) -> None:
+        """Fetch the batch's rows and the users they name; 403 if a row is another clinic's."""
+        wanted: set[Key] = set()
+        for change in changes:
+            wanted.add((change.entity, change.entity_id))
+            column = SUBJECT_COLUMNS.get(change.entity)
+            subject = canonical_id(change.fields.get(column)) if column else None
+            if subject:
+                wanted.add(("users", subject))
+        pairs = sorted(wanted)
+        self.rows.update(dict.fromkeys(pairs))
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            found = self.session.scalars(
+                select(Record).where(tuple_(Record.entity, Record.entity_id).in_(chunk))
+            )
+            for record in found:
+                if record.clinic_id == self.clinic_id:
+                    self.rows[(record.entity, record.entity_id)] = record
+                elif record.entity != "images":
+                    raise ApiError(
+                        403,
+                        "wrong_clinic",
+                        f"{record.entity} {record.entity_id} belongs to another clinic; "
+                        "nothing in this batch was applied",
+                    )
+
+    def row(self, key: Key) -> Record | None:
+        if key not in self.rows:
+            self.rows[key] = self.session.scalar(
+                select(Record).where(
+                    Record.clinic_id == self.clinic_id,
+                    Record.entity == key[0],
+                    Record.entity_id == key[1],
+                )
+            )
+        return self.rows[key]
+
+    def user_erased(self, user_id: str | None) -> bool:
+        user = self.row(("users", user_id)) if user_id else None
+        return user is not None and user.deleted
+
+    def email_taken(self, entity_id: str, email: str | None) -> bool:
+        if email is None:
+            return False
+        owner = self.session.scalar(
+            select(Record.entity_id).where(
+                Record.clinic_id == self.clinic_id,
+                Record.email_key == email,
+                Record.entity_id != entity_id,
+            )
+        )
+        return owner is not None
+
+    def write(self, key: Key, record: Record | None, **values: Any) -> Record:
+        if record is None:
+            record = Record(clinic_id=self.clinic_id, entity=key[0], entity_id=key[1])
+            self.session.add(record)
+            self.rows[key] = record
+        else:
+            record.server_seq = RECORD_SEQ.next_value()
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.last_device_id = self.device_id
+        return record
+
+    def tombstone(self, key: Key, record: Record | None, *, hlc: str) -> Record:
+        """Erase the row's content for good, keeping only what blocks its resurrection."""
+        return self.write(
+            key,
+            record,
+            fields={},
+            clocks={},
+            hlc=max(hlc, record.hlc if record else ""),
+            deleted=True,
+            email_key=None,
+        )
+
+    def erase_dependants(self, user_id: str, *, hlc: str) -> None:
+        """A deleted user takes the rows that name it (analyses, consents, notes) with it."""
+        dependants = self.session.scalars(
+            select(Record).where(
+                Record.clinic_id == self.clinic_id,
+                Record.subject_id == user_id,
+                Record.deleted.is_(False),
+                Record.entity.in_(list(SUBJECT_COLUMNS)),
+            )
+        )
+        for record in list(dependants):
+            self.tombstone((record.entity, record.entity_id), record, hlc=hlc)
+
+
+def _result(change: Change, status: Status, code: str | None = None) -> ChangeResult:
+    return ChangeResult(entity=change.entity, entity_id=change.entity_id, status=status, code=code)
+
+
+def apply_change(batch: Batch, change: Change) -> ChangeResult:
+    key = (change.entity, change.entity_id)
+    record = batch.row(key)
+    if record is not None and record.deleted:
+        return _result(change, "deleted")
+    if change.op == "delete":
+        batch.tombstone(key, record, hlc=change.hlc)
+        if change.entity == "users":
+            batch.erase_dependants(change.entity_id, hlc=change.hlc)
+        return _result(change, "applied")
+    local_only = LOCAL_ONLY.get(change.entity, frozenset())
+    incoming = {k: v for k, v in change.fields.items() if k not in local_only}
+    if record is not None and change.entity in APPEND_ONLY:
+        same = all(k in record.fields and record.fields[k] == v for k, v in incoming.items())
+        return _result(change, "stale" if same else "immutable")
+    stored_fields = record.fields if record else {}
+    stored_clocks = record.clocks if record else {}
+    merged = merge_fields(stored_fields, stored_clocks, incoming, change.clocks)
+    column = SUBJECT_COLUMNS.get(change.entity)
+    subject = canonical_id(merged.fields.get(column)) if column else None
+    if batch.user_erased(subject):
+        batch.tombstone(key, record, hlc=change.hlc)
+        return _result(change, "deleted")
+    if record is not None and merged.fields == stored_fields and merged.clocks == stored_clocks:
+        return _result(change, "stale")
+    email = email_key(merged.fields) if change.entity == "users" else None
+    if batch.email_taken(change.entity_id, email):
+        return _result(change, "rejected", "email_taken")
+    batch.write(
+        key,
+        record,
+        fields=merged.fields,
+        clocks=merged.clocks,
+        hlc=max(change.hlc, record.hlc if record else ""),
+        deleted=False,
+        subject_id=subject,
+        email_key=email,
+    )
+    return _result(change, "applied")
