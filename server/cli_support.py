@@ -105,5 +105,5 @@ def list_devices(database_url: str, *, clinic: str | None = None) -> list[Device
                     last_seen_at=device.last_seen_at,
                     revoked_at=device.revoked_at,
                 )
-                for device, clinic_name in session.execute(query).tuples()
+                for device, clinic_name in session.execute(query)
             ]

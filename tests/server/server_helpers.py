@@ -1,0 +1,147 @@
+"""Test helpers for the sync server: HLC strings, protocol changes, and a device that signs its own
+EdDSA tokens and speaks HTTP with httpx."""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from core.sync.protocol import PROTOCOL_HEADER
+from server.config import ServerSettings
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def hlc(offset_ms: int = 0, counter: int = 0, node: str = "a1") -> str:
+    """An HLC string ``offset_ms`` from now (negative: in the past)."""
+    return f"{now_ms() + offset_ms:013d}-{counter:06d}-{node}"
+
+
+def change(
+    entity: str,
+    entity_id: str,
+    fields: dict[str, Any] | None = None,
+    *,
+    at: str | None = None,
+    op: str = "upsert",
+) -> dict[str, Any]:
+    """A protocol change whose every field carries the clock ``at``."""
+    stamp = at or hlc()
+    values = fields or {}
+    clocks = {name: stamp for name in values} if op == "upsert" else {}
+    return {
+        "entity": entity,
+        "entity_id": entity_id,
+        "op": op,
+        "fields": values if op == "upsert" else {},
+        "clocks": clocks,
+        "hlc": stamp,
+    }
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@dataclass
+class ServerHandle:
+    url: str
+    database_url: str
+    settings: ServerSettings
+
+
+class Device:
+    """An enrolled test device: signs a fresh token per request unless given one."""
+
+    def __init__(self, server: ServerHandle, key: Ed25519PrivateKey, enrolled: dict[str, str]):
+        self.server = server
+        self.key = key
+        self.device_id = enrolled["device_id"]
+        self.clinic_id = enrolled["clinic_id"]
+        self.server_id = enrolled["server_id"]
+        self.http = httpx.Client(base_url=server.url, timeout=30)
+
+    def on(self, server: ServerHandle) -> Device:
+        """The same device talking to another server process (same database)."""
+        enrolled = {"device_id": self.device_id, "clinic_id": self.clinic_id}
+        return Device(server, self.key, {**enrolled, "server_id": self.server_id})
+
+    def token(self, *, headers: dict[str, Any] | None = None, **overrides: Any) -> str:
+        issued = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.device_id,
+            "sub": self.device_id,
+            "aud": self.server_id,
+            "iat": issued,
+            "exp": issued + 120,
+            "jti": uuid.uuid4().hex,
+        }
+        claims.update(overrides)
+        claims = {k: v for k, v in claims.items() if v is not None}
+        return jwt.encode(
+            claims, self.key, algorithm="EdDSA", headers={"kid": self.device_id, **(headers or {})}
+        )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        sent = {PROTOCOL_HEADER: "1", "Authorization": f"Bearer {token or self.token()}"}
+        sent.update(headers or {})
+        return self.http.request(method, path, headers=sent, **kwargs)
+
+    def push(
+        self, *changes: dict[str, Any], key: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return self.request(
+            "POST",
+            "/v1/push",
+            json={"changes": list(changes)},
+            headers={"Idempotency-Key": key or new_id()},
+            **kwargs,
+        )
+
+    def push_ok(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
+        response = self.push(*changes)
+        assert response.status_code == 200, response.text
+        return list(response.json()["results"])
+
+    def pull(self, cursor: str = "0", limit: int | None = None) -> httpx.Response:
+        params: dict[str, Any] = {"cursor": cursor}
+        if limit is not None:
+            params["limit"] = limit
+        return self.request("GET", "/v1/pull", params=params)
+
+    def pull_all(self) -> list[dict[str, Any]]:
+        changes: list[dict[str, Any]] = []
+        cursor = "0"
+        while True:
+            page = self.pull(cursor, limit=1000).json()
+            changes.extend(page["changes"])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return changes
+
+    def state(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The latest pulled version of every row, by (entity, entity_id)."""
+        return {(c["entity"], c["entity_id"]): c for c in self.pull_all()}
