@@ -203,6 +203,8 @@ def _decode_with_pil(
 ) -> DecodedImage:
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.filterwarnings("error", message=".*[Tt]runcated")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=_PIL_FORMATS)
             _check_size(image.width, image.height, max_pixels=max_pixels, min_side=min_side)

@@ -9,13 +9,14 @@ from numpy.typing import NDArray
 
 
 def saturating_level(value: float, half: float) -> float:
-    """``100 v / (v + half)``: 0 at none, 50 at ``half``, approaching 100; monotone and smooth.
+    """``100 v² / (v² + half²)``: 0 at none, 20 at half/2, 50 at ``half``, 80 at 2 x half.
 
-    One documented constant per measure (``half``) replaces any hidden lookup table, and the curve
-    never clips, so a stronger finding always reads as a higher level.
+    One documented constant per measure (``half``) replaces any hidden lookup table; the curve never
+    clips, so a stronger finding always reads higher, and it starts flat, so a single faint spot or
+    a little noise on clear skin moves the level by a fraction of a point, not by ten.
     """
     v = max(0.0, float(value))
-    return 100.0 * v / (v + half) if half > 0 else 0.0
+    return 100.0 * v * v / (v * v + half * half) if half > 0 else 0.0
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ Image = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 
 BACKGROUND_SIGMA_U = 0.12
-"""Scale (face units, ~7.5 mm) of the local background that spots, lines and shine stand out from."""
+"""Scale (face units, ~7.5 mm) of the hole-filling background used outside the skin mask."""
+MEDIAN_WINDOW_U = 0.2
+"""Window (face units, ~12 mm) of the median background: spots, lines and highlights narrower than
+half of it do not move it, so each finding is measured against untouched skin around it."""
 
 
 def masked_blur(image: Image, mask: Mask, sigma: float) -> Image:
@@ -27,6 +30,22 @@ def masked_blur(image: Image, mask: Mask, sigma: float) -> Image:
     den = cv2.GaussianBlur(weight, (0, 0), sigma)
     fallback = float(image[mask].mean()) if mask.any() else 0.0
     return np.where(den > 1e-3, num / np.maximum(den, 1e-3), fallback).astype(np.float32)
+
+
+def median_background(
+    image: Image, mask: Mask, iod: float, *, scale: float, offset: float
+) -> Image:
+    """A local background robust to spots and highlights: the median over a ~12 mm window.
+
+    Pixels outside ``mask`` are first filled with the skin's smooth surroundings, so hair, eyes
+    and background never enter the median. ``scale``/``offset`` map values to 8 bits for OpenCV's
+    constant-time median filter.
+    """
+    filled = np.where(mask, image, masked_blur(image, mask, BACKGROUND_SIGMA_U * iod))
+    coded = np.clip((filled - offset) * scale + 0.5, 0, 255).astype(np.uint8)
+    window = max(3, round(MEDIAN_WINDOW_U * iod) | 1)
+    median = cv2.medianBlur(coded, window).astype(np.float32) / scale + offset
+    return cv2.GaussianBlur(median, (0, 0), 0.03 * iod)
 
 
 def erode(mask: Mask, radius: int) -> Mask:
@@ -77,7 +96,9 @@ class MeasureContext:
 
     @cached_property
     def background(self) -> Image:
-        return masked_blur(self.lightness, self.skin, BACKGROUND_SIGMA_U * self.iod)
+        return median_background(
+            self.lightness, self.regions.skin, self.iod, scale=2.55, offset=0.0
+        )
 
     @cached_property
     def contrast(self) -> Image:
@@ -86,15 +107,16 @@ class MeasureContext:
 
     @cached_property
     def a_background(self) -> Image:
-        return masked_blur(self.a_star, self.skin, 0.5 * BACKGROUND_SIGMA_U * self.iod)
+        return median_background(self.a_star, self.regions.skin, self.iod, scale=4.0, offset=-20.0)
 
     @cached_property
     def specular(self) -> Image:
-        """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated."""
+        """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated than
+        this person's typical skin (a highlight takes the light's colour, not the skin's)."""
         bright = np.clip((self.contrast - 0.04) / 0.06, 0.0, 1.0)
-        chroma_bg = masked_blur(self.chroma, self.skin, BACKGROUND_SIGMA_U * self.iod)
-        desaturated = np.clip((0.95 - self.chroma / np.maximum(chroma_bg, 1.0)) / 0.25, 0.0, 1.0)
-        clipped = (self.face.canon.rgb.max(axis=2) >= 250).astype(np.float32)
+        skin_chroma = float(np.median(self.chroma[self.skin])) if self.skin.any() else 1.0
+        desaturated = np.clip((0.95 - self.chroma / max(skin_chroma, 1.0)) / 0.25, 0.0, 1.0)
+        clipped = (self.face.canon.rgb.min(axis=2) >= 245).astype(np.float32)
         weight = np.maximum(bright * desaturated, clipped)
         return np.where(self.skin, weight, 0.0).astype(np.float32)
 

@@ -1,8 +1,9 @@
 """Dark circles: colour difference between the under-eye skin and the upper cheek of the same side.
 
-The value is CIE76 ΔE*ab in which a lighter under-eye does not count (only a positive ΔL* = cheek
-minus under-eye adds to it), so concealer or a bright lower lid cannot read as a dark circle, while a
-bluish or brownish cast still does.
+The value is a one-sided CIE76 ΔE*ab: only the directions in which dark circles differ from the
+cheek count -- darker (ΔL*), redder/purpler (a* higher under the eye: vascular) and bluer (b* lower:
+thin skin over veins). A lighter under-eye (concealer) or a redder cheek (blush, rosacea) therefore
+cannot read as a dark circle.
 
 Clinical studies grade infraorbital darkening by ΔL* and ΔE against the adjacent cheek; ΔE against a
 photographic grading scale has been reported to correlate at r = 0.99 (see docs/analysis.md).
@@ -18,13 +19,19 @@ import numpy as np
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 
-HALF: Final = 8.0
+HALF: Final = 5.0
 """ΔE*ab (lightening ignored) that reads as level 50."""
 UPPER_CHEEK_MAX_V: Final = 0.8
 
 
+def _plain(ctx: MeasureContext, mask: np.ndarray) -> np.ndarray:
+    """``mask`` without spots, lines and shine, unless that leaves too little skin."""
+    plain = mask & ~ctx.spots & ~ctx.lines & (ctx.specular < 0.2)
+    return plain if plain.sum() >= 20 else mask
+
+
 def _reference(ctx: MeasureContext, side: str) -> np.ndarray | None:
-    cheek = ctx.regions.masks[f"{side}_cheek"].copy()
+    cheek = _plain(ctx, ctx.regions.masks[f"{side}_cheek"]).copy()
     frame = ctx.face.canon.frame
     limit = round(frame.origin[1] + UPPER_CHEEK_MAX_V * frame.iod)
     cheek[limit:] = False
@@ -41,15 +48,15 @@ def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
     regions: dict[str, float] = {}
     values, delta_ls = [], []
     for side in ("left", "right"):
-        under = ctx.regions.masks[f"{side}_under_eye"]
+        under = _plain(ctx, ctx.regions.masks[f"{side}_under_eye"])
         ref = _reference(ctx, side)
         if ref is None or under.sum() < 20:
             continue
         eye = np.median(lab[under], axis=0)
         delta_l = float(ref[0] - eye[0])
-        value = math.sqrt(
-            max(delta_l, 0.0) ** 2 + float(ref[1] - eye[1]) ** 2 + float(ref[2] - eye[2]) ** 2
-        )
+        redder = max(0.0, float(eye[1] - ref[1]))
+        bluer = max(0.0, float(ref[2] - eye[2]))
+        value = math.sqrt(max(delta_l, 0.0) ** 2 + redder**2 + bluer**2)
         values.append(value)
         delta_ls.append(delta_l)
         regions[f"{side}_under_eye"] = saturating_level(value, HALF)

@@ -19,7 +19,7 @@ from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 from core.analysis.regions import REGION_NAMES, T_ZONE, U_ZONE
 
-HALF: Final = 4.0
+HALF: Final = 2.5
 """Specular area (% of skin) that reads as level 50."""
 
 

@@ -18,9 +18,10 @@ import cv2
 import numpy as np
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
+from core.analysis.frame import FaceFrame
 from core.analysis.measures.context import MeasureContext, erode, masked_blur
 
-HALF: Final = 15.0
+HALF: Final = 20.0
 """Pore density (soft count per cm²) that reads as level 50."""
 PORE_SIGMA_U: Final = 0.005
 SPOT_SIGMA_U: Final = 0.012
@@ -32,6 +33,24 @@ PORE_REGIONS: Final = ("left_cheek", "right_cheek", "nose")
 def _log(image: np.ndarray, sigma: float) -> np.ndarray:
     g = cv2.GaussianBlur(image, (0, 0), sigma)
     return (sigma * sigma) * cv2.Laplacian(g, cv2.CV_32F, ksize=3)
+
+
+def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
+    """Lines and spots found on the canonical canvas, moved onto the detail canvas and widened:
+    their ends and edges would otherwise count as pores."""
+    canon = ctx.face.canon.frame
+    scale = frame.iod / canon.iod
+    matrix = np.array(
+        [
+            [scale, 0.0, frame.origin[0] - canon.origin[0] * scale],
+            [0.0, scale, frame.origin[1] - canon.origin[1] * scale],
+        ]
+    )
+    found = (ctx.lines | ctx.spots).astype(np.uint8)
+    moved = cv2.warpAffine(found, matrix, frame.size, flags=cv2.INTER_NEAREST)
+    radius = max(1, round(0.02 * frame.iod))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.dilate(moved, kernel).astype(bool)
 
 
 def measure_pores(ctx: MeasureContext) -> MeasureResult:
@@ -48,13 +67,13 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
     larger = _log(contrast, SPOT_SIGMA_U * iod)
     peaks = (response >= cv2.dilate(response, np.ones((5, 5), np.uint8))) & (response > larger)
     weight = np.clip((response - RESPONSE_LOW) / (RESPONSE_HIGH - RESPONSE_LOW), 0.0, 1.0)
-    inner = erode(where, 3)
-    scored = np.where(peaks & inner, weight, 0.0)
+    clear = ~_structures_on(ctx, canvas.frame)
+    scored = np.where(peaks & erode(where, 3) & clear, weight, 0.0)
     px_per_cm2 = canvas.frame.px_per_cm**2
     regions: dict[str, float] = {}
     total, area = 0.0, 0.0
     for name, mask in masks.items():
-        inside = erode(mask, 3)
+        inside = erode(mask, 3) & clear
         if inside.sum() < 50:
             continue
         count = float(scored[inside].sum())

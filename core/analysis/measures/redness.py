@@ -20,7 +20,7 @@ from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 from core.analysis.regions import REGION_NAMES
 
-HALF: Final = 3.0
+HALF: Final = 3.5
 """Mean a* elevation (Δa*) that reads as level 50."""
 BASELINE_PERCENTILE: Final = 20.0
 RED_AREA_DELTA: Final = 6.0

@@ -1,7 +1,7 @@
 """Roughness (texture): fine-scale lightness variation of the skin once spots, lines and shine are
 removed.
 
-The value is the RMS of a band-pass (difference of Gaussians, about 0.5 to 1.5 mm at the canonical
+The value is the (robust) RMS of a band-pass (difference of Gaussians, about 0.5 to 1 mm at the canonical
 scale) of Weber contrast, so uneven lighting (slow) and spots or lines (masked out) do not count, and
 the number is relative to the person's own lightness.
 
@@ -22,9 +22,15 @@ from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 from core.analysis.regions import REGION_NAMES
 
-HALF: Final = 1.5
+HALF: Final = 0.6
 """RMS fine-scale Weber contrast (%) that reads as level 50."""
-BAND_U: Final = (0.008, 0.024)
+BAND_U: Final = (0.008, 0.016)
+
+
+def robust_rms(values: np.ndarray) -> float:
+    """RMS estimated from the median absolute value (x 1.4826), in percent: isolated spots, lines
+    or highlights the masks missed cannot dominate it."""
+    return 100.0 * 1.4826 * float(np.median(np.abs(values))) if values.size else 0.0
 
 
 def measure_roughness(ctx: MeasureContext) -> MeasureResult:
@@ -32,17 +38,19 @@ def measure_roughness(ctx: MeasureContext) -> MeasureResult:
     contrast = ctx.contrast
     band = cv2.GaussianBlur(contrast, (0, 0), fine) - cv2.GaussianBlur(contrast, (0, 0), coarse)
     structures = ctx.spots | ctx.lines | (ctx.specular > 0.2)
-    structures = cv2.dilate(structures.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    radius = max(1, round(0.03 * ctx.iod))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    structures = cv2.dilate(structures.astype(np.uint8), kernel).astype(bool)
     where = ctx.skin_inner & ~structures
     energy = (100.0 * band) ** 2
     if not where.any():
         return MeasureResult("roughness", 0.0, 0.0, "%_rms", {}, np.zeros_like(band))
-    value = float(np.sqrt(energy[where].mean()))
+    value = robust_rms(band[where])
     regions = {}
     for name in REGION_NAMES:
         mask = ctx.regions.masks[name] & where
         if mask.sum() > 20:
-            regions[name] = saturating_level(float(np.sqrt(energy[mask].mean())), HALF)
+            regions[name] = saturating_level(robust_rms(band[mask]), HALF)
     local = np.sqrt(cv2.GaussianBlur(energy, (0, 0), 0.03 * ctx.iod))
     return MeasureResult(
         "roughness",

@@ -21,13 +21,16 @@ import numpy as np
 from skimage.morphology import skeletonize
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
+from core.analysis.measures.blobs import components
 from core.analysis.measures.context import Image, Mask, MeasureContext
 
-HALF: Final = 1.5
+HALF: Final = 0.3
 """Line length per skin area (cm/cm²) that reads as level 50."""
 SCALES_U: Final = (0.012, 0.02)
 THRESHOLD: Final = 0.010
 MIN_LENGTH_U: Final = 0.06
+MIN_ELONGATION: Final = 2.5
+"""Major/minor axis ratio below which a dark component is a spot, not a line."""
 WRINKLE_REGIONS: Final = (
     "forehead",
     "left_under_eye",
@@ -40,17 +43,26 @@ WRINKLE_REGIONS: Final = (
 
 
 def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
-    """Scale-normalised valley strength: ``s² (λ1 - |λ2|)`` where λ1 is the larger eigenvalue."""
+    """Scale-normalised valley strength ``s² (λ1 - |λ2|) - s |∇|``, best over the scales.
+
+    λ1 >= λ2 are the Hessian eigenvalues; λ1 - |λ2| favours lines over blobs, and subtracting the
+    scale-normalised gradient removes the response a Hessian filter also gives beside a step edge
+    (a shadow border, the rim of a darker patch), which is not a line.
+    """
     best = np.zeros_like(contrast)
     for s in sigmas:
         g = cv2.GaussianBlur(contrast, (0, 0), s)
         dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
         dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
         dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
+        gradient = np.hypot(
+            cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3, scale=0.125),
+            cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3, scale=0.125),
+        )
         half_trace = (dxx + dyy) / 2
         root = np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
         lam1, lam2 = half_trace + root, half_trace - root
-        best = np.maximum(best, (s * s) * np.clip(lam1 - np.abs(lam2), 0.0, None))
+        best = np.maximum(best, (s * s) * (lam1 - np.abs(lam2)) - s * gradient)
     return best
 
 
@@ -58,13 +70,10 @@ def line_mask(ctx: MeasureContext) -> Mask:
     where = ctx.regions.union(WRINKLE_REGIONS) & ctx.skin_inner
     strength = ridge_strength(ctx.contrast, tuple(s * ctx.iod for s in SCALES_U))
     lines = where & (strength > THRESHOLD) & (ctx.contrast < 0)
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        lines.astype(np.uint8), connectivity=8
+    parts = components(lines)
+    return parts.select(
+        (parts.length >= MIN_LENGTH_U * ctx.iod) & (parts.elongation >= MIN_ELONGATION)
     )
-    longest = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    keep = longest >= MIN_LENGTH_U * ctx.iod
-    keep[0] = False
-    return np.asarray(keep[labels], dtype=bool)
 
 
 def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
