@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 
 from core.errors import DataDirError, ValidationError
+from core.storage.database import sqlite_url
 
 APP_NAME = "SkinLab"
 SETTINGS_FILE = "settings.toml"
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite+pysqlite:///{self.data_dir / 'skinlab.db'}"
+        return sqlite_url(self.data_dir / "skinlab.db")
 
     @property
     def settings_file(self) -> Path:

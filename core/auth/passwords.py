@@ -53,6 +53,8 @@ def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None
     try:
         scheme = CONTEXT.identify(hashed)
     except ValueError:
+        scheme = None
+    if scheme is None:  # a hash no scheme recognises (damaged, or never a hash): never a match
         CONTEXT.verify(password or "x", DUMMY_HASH)
         return False, None
     if scheme == "bcrypt":

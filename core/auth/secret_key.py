@@ -8,7 +8,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from core.errors import DataDirError
+from core.errors import DataDirError, ValidationError
 
 log = logging.getLogger(__name__)
 MIN_SECRET_CHARS = 32
@@ -18,7 +18,7 @@ def load_or_create_secret(path: Path, configured: str | None = None) -> str:
     """Return the configured secret, else the one in ``path``, creating it (mode 0600) if absent."""
     if configured:
         if len(configured) < MIN_SECRET_CHARS:
-            raise DataDirError(
+            raise ValidationError(
                 f"The configured secret key is too short (at least {MIN_SECRET_CHARS} characters)"
             )
         return configured
@@ -28,10 +28,13 @@ def load_or_create_secret(path: Path, configured: str | None = None) -> str:
             if mode & 0o077 and os.name != "nt":
                 log.warning("Secret key file %s was readable by others; restricting it", path)
                 path.chmod(0o600)
-            value = path.read_text(encoding="ascii").strip()
+            try:
+                value = path.read_text(encoding="ascii").strip()
+            except UnicodeDecodeError:
+                value = ""
             if len(value) >= MIN_SECRET_CHARS:
                 return value
-            log.warning("Secret key file %s is too short; generating a new one", path)
+            log.warning("Secret key file %s is damaged or too short; generating a new one", path)
         value = secrets.token_urlsafe(64)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         fd = os.open(path, flags, 0o600)

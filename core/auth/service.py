@@ -71,7 +71,9 @@ class AuthService:
         failure: SkinLabError | None = None
         signed: SignedIn | None = None
         with self.db.write() as session:
-            user = users.get_by_email(session, address)
+            # Lock the row (PostgreSQL; SQLite's IMMEDIATE write already serialises) so parallel
+            # guesses cannot each read the same failure count and slip past the lock-out.
+            user = users.get_by_email(session, address, for_update=True)
             if user is None:
                 burn_equal_time(password)
                 audit.record(session, "login_failed", details={"reason": "unknown_email"})

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import core.storage.changes  # noqa: F401  (registers the change-capture listener)
-from core.errors import CorruptDatabaseError, StorageError
+from core.errors import ConflictError, CorruptDatabaseError, SkinLabError, StorageError
 from core.storage.types import utcnow
 from core.sync.hlc import HybridClock
 
@@ -29,7 +29,10 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def sqlite_url(path: Path) -> str:
-    return f"sqlite+pysqlite:///{Path(path)}"
+    """A URL for a SQLite file; built, not formatted, so '?', '#' or '%' in folder names survive."""
+    return URL.create("sqlite+pysqlite", database=str(Path(path))).render_as_string(
+        hide_password=False
+    )
 
 
 def _install_sqlite_pragmas(engine: Engine, *, synchronous: str) -> None:
@@ -52,8 +55,14 @@ def _install_sqlite_pragmas(engine: Engine, *, synchronous: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _translate(exc: Exception, url: str) -> StorageError:
+def _translate(exc: Exception, url: str) -> SkinLabError:
     message = str(getattr(exc, "orig", exc))
+    if isinstance(exc, IntegrityError):
+        if "email" in message:
+            return ConflictError("An account with this email already exists")
+        return ConflictError(
+            f"The change conflicts with data already saved ({message.splitlines()[0]})"
+        )
     if "file is not a database" in message or "malformed" in message:
         return CorruptDatabaseError(
             f"The database {make_url(url).database} is damaged or is not a SkinLab database "

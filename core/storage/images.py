@@ -35,7 +35,7 @@ class ImageStore:
         """Write ``data`` atomically (temp file, fsync, rename) and return its SHA-256."""
         digest = sha256_hex(data)
         target = self.path_for(digest)
-        if target.exists() and target.stat().st_size == len(data):
+        if target.exists() and self._intact(target, digest):
             return digest
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +52,13 @@ class ImageStore:
         except OSError as exc:
             raise StorageError(f"Could not save the image ({exc.strerror or exc})") from exc
         return digest
+
+    @staticmethod
+    def _intact(path: Path, digest: str) -> bool:
+        try:
+            return sha256_hex(path.read_bytes()) == digest
+        except OSError:
+            return False
 
     def read(self, sha256: str) -> bytes:
         """Return the bytes, verified against their name so a damaged file is never shown."""

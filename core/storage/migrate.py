@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from core.errors import SchemaTooNewError, StorageError
+from core.errors import CorruptDatabaseError, SchemaTooNewError, StorageError
 from core.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -70,18 +70,33 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"skinlab-{stamp}-{label}.db"
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(target)
+        # A file: URI built by pathlib, so '#', '?' and '%' in folder names are escaped.
+        source = sqlite3.connect(source_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(target)
+            try:
+                source.backup(dest)
+                verdict = [row[0] for row in dest.execute("PRAGMA quick_check").fetchall()]
+            finally:
+                dest.close()
         finally:
-            dest.close()
+            source.close()
     except sqlite3.DatabaseError as exc:
         target.unlink(missing_ok=True)
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            raise CorruptDatabaseError(
+                f"The database {source_path} is damaged ({exc}); it was not backed up. "
+                "Restore a copy from the backups folder."
+            ) from exc
         raise StorageError(f"Could not back up {source_path}: {exc}") from exc
-    finally:
-        source.close()
+    if verdict != ["ok"]:
+        # Never let a damaged copy push good backups out of the rotation.
+        target.unlink(missing_ok=True)
+        raise CorruptDatabaseError(
+            f"The database {source_path} is damaged ({'; '.join(map(str, verdict[:3]))}); it was not backed up. "
+            "Restore a copy from the backups folder."
+        )
     _prune(backup_dir)
     log.info("Backed up %s to %s", source_path, target)
     return target

@@ -84,8 +84,13 @@ class User(Synced):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # ORM cascades (not only the database's ON DELETE), so each dependent row leaves a tombstone.
     analyses: Mapped[list[SkinAnalysisResult]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
+    )
+    consents: Mapped[list[ConsentRecord]] = relationship(cascade="all, delete-orphan")
+    notes: Mapped[list[ClinicianNote]] = relationship(
+        cascade="all, delete-orphan", foreign_keys="ClinicianNote.patient_id"
     )
 
     @property

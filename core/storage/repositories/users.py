@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
-from core.storage.models import ClinicianNote, ConsentRecord, User
+from core.storage.models import User
 from core.storage.repositories.validation import (
     check_age,
     check_name,
@@ -20,8 +20,9 @@ from core.storage.repositories.validation import (
 )
 
 
-def get_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+def get_by_email(session: Session, email: str, *, for_update: bool = False) -> User | None:
+    query = select(User).where(User.email == normalise_email(email))
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def require_by_email(session: Session, email: str) -> User:
@@ -86,10 +87,7 @@ def set_role(session: Session, user: User, role: str) -> User:
 
 
 def erase(session: Session, user: User) -> None:
-    """Delete a person and everything about them; each row leaves a tombstone."""
-    for model in (ClinicianNote, ConsentRecord):
-        owner = ClinicianNote.patient_id if model is ClinicianNote else ConsentRecord.user_id
-        for row in session.scalars(select(model).where(owner == user.user_id)):
-            session.delete(row)
+    """Delete a person and everything about them (analyses, consents, notes): each row leaves a
+    tombstone through the ORM cascades on :class:`User`."""
     session.delete(user)
     session.flush()
