@@ -1,0 +1,65 @@
+"""Save an analysis result (the engine's JSON form) with its photo and thumbnail, in one unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.storage.images import ImageStore, save_image
+from core.storage.models import SkinAnalysisResult
+from core.storage.repositories import analyses
+
+
+def save_analysis(
+    session: Session,
+    store: ImageStore,
+    *,
+    result: dict[str, Any],
+    user_id: uuid.UUID | None,
+    image: bytes | None,
+    media_type: str = "image/jpeg",
+    thumbnail: bytes | None = None,
+    image_size: tuple[int, int] | None = None,
+) -> SkinAnalysisResult:
+    """Store the photo by hash and the result row keyed by the result's own ``analysis_id``."""
+    if "error" in result:
+        raise ValidationError("A failed analysis cannot be saved")
+    try:
+        analysis_id = uuid.UUID(str(result["analysis_id"]))
+        metrics = dict(result["metrics"])
+        score = float(result["skin_score"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValidationError(f"The analysis result is incomplete ({exc})") from exc
+    width, height = image_size or (None, None)
+    photo = (
+        save_image(session, store, image, media_type=media_type, width=width, height=height)
+        if image
+        else None
+    )
+    thumb = save_image(session, store, thumbnail, media_type="image/jpeg") if thumbnail else None
+    session.flush()  # image rows first: the result row's foreign keys point at them
+    created = result.get("created_at")
+    row = analyses.from_metrics(
+        user_id=user_id,
+        skin_score=score,
+        engine_version=str(result.get("engine_version", "")),
+        metrics=metrics,
+        analysis_id=analysis_id,
+        skin_type_detected=result.get("skin_type"),
+        conditions=list(result.get("conditions", [])),
+        recommendations=list(result.get("recommendations", [])),
+        routine=dict(result.get("routine", {})),
+        region_metrics=dict(result.get("regions", {})),
+        confidence_score=result.get("confidence"),
+        analysis_duration_seconds=result.get("analysis_duration_seconds"),
+        image_sha256=photo.sha256 if photo else None,
+        thumbnail_sha256=thumb.sha256 if thumb else None,
+        result=result,
+    )
+    if isinstance(created, str):
+        row.created_at = datetime.fromisoformat(created)
+    return analyses.add(session, row)
