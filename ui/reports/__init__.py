@@ -1,0 +1,1 @@
+"""PDF reports rendered with Qt (no browser)."""

@@ -1,0 +1,24 @@
+"""What a report shows: plain data, built by app/ from core, rendered by :mod:`ui.reports.pdf`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReportData:
+    result: dict[str, Any]
+    """The engine's JSON form of the analysis (``AnalysisResult.to_json()``)."""
+    photo_jpeg: bytes | None
+    """The captured photo, JPEG-encoded."""
+    overlays: dict[str, bytes] = field(default_factory=dict)
+    """Per measure name, a PNG of the photo with that measure's heat map (may be empty)."""
+    clinic_name: str = "SkinLab"
+    logo_path: Path | None = None
+    patient_name: str | None = None
+    analysed_at: datetime | None = None
+    previous: dict[str, float] | None = None
+    """The patient's previous visit's metrics, for the change since then (signed-in patients)."""
