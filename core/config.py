@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     clinic_name: str = "SkinLab Clinic"
     kiosk_idle_seconds: int = Field(default=90, ge=10)
     guest_retention_days: int = Field(default=0, ge=0)
+    clinic_logo: Path | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "skinlab@localhost"
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
 
     @field_validator("log_level")
     @classmethod

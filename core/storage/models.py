@@ -238,6 +238,23 @@ class SyncState(Base):
     )
 
 
+class EmailMessage(Timestamped, Base):
+    """An email waiting for (or past) delivery by SMTP. Local to the device; never synced."""
+
+    __tablename__ = "email_outbox"
+
+    email_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    to_address: Mapped[str] = mapped_column(String(320), nullable=False)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class SyncConflict(Base):
     """A change the server refused (e.g. an email already used on another device), kept for a person."""
 
