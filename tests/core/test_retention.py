@@ -15,7 +15,7 @@ from core.storage.results import save_analysis
 from core.storage.types import utcnow
 
 
-def _save(db, store, *, user_id, photo: bytes, days_ago: int):
+def _save(db, store, *, user_id, photo: bytes, days_ago: int, thumb: bytes | None = None):
     created = (utcnow() - timedelta(days=days_ago)).isoformat()
     result = {
         "analysis_id": str(uuid.uuid4()),
@@ -39,7 +39,15 @@ def test_old_guest_captures_go_with_their_photos(sqlite_db, tmp_path):
     _save(sqlite_db, store, user_id=None, photo=b"old guest", days_ago=10)
     _save(sqlite_db, store, user_id=None, photo=b"new guest", days_ago=1)
     _save(sqlite_db, store, user_id=patient_id, photo=b"patient", days_ago=30)
-    _save(sqlite_db, store, user_id=patient_id, photo=b"old guest", days_ago=30)  # same photo, kept
+    # The same photo in a patient's result: it must stay; the guest's own thumbnail must go.
+    _save(
+        sqlite_db,
+        store,
+        user_id=patient_id,
+        photo=b"old guest",
+        days_ago=30,
+        thumb=b"patient thumb",
+    )
 
     assert purge_guest_captures(sqlite_db, store, older_than_days=7) == 1
     with sqlite_db.read() as session:
