@@ -26,7 +26,12 @@ def _save(db, store, *, user_id, photo: bytes, days_ago: int, thumb: bytes | Non
     }
     with db.write() as session:
         save_analysis(
-            session, store, result=result, user_id=user_id, image=photo, thumbnail=photo + b"-thumb"
+            session,
+            store,
+            result=result,
+            user_id=user_id,
+            image=photo,
+            thumbnail=thumb or photo + b"-thumb",
         )
 
 
