@@ -23,6 +23,7 @@ from server.db import make_engine, make_sessionmaker, migrate, server_id
 from server.deps import ServerState
 from server.errors import error_responses, install_error_handlers
 from server.middleware import RequestGuard
+from server.openapi import install_openapi
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,13 @@ def create_app(settings: ServerSettings) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(RequestGuard, settings=settings)
     app.include_router(health.router)
     for module in (enrollment, push, pull, blobs):
         app.include_router(
             module.router,
             dependencies=[Depends(protocol_header)],
-            responses=error_responses(409, 413),
+            responses=error_responses(400, 409, 413),
         )
     return app

@@ -112,7 +112,8 @@ def start_upload(
 
 @router.head(
     "/v1/blobs/{sha256}",
-    responses={200: {"headers": _HEADERS_DOC}, **error_responses(401, 404, 409, 422)},
+    response_class=Response,
+    responses={200: {"description": "what the server holds", "headers": _HEADERS_DOC}, **error_responses(401, 404, 409, 422)},
     summary="How much of an image the server holds",
 )
 def head_blob(sha256: Sha256, device: DeviceDep, state: StateDep) -> Response:
@@ -126,6 +127,7 @@ def head_blob(sha256: Sha256, device: DeviceDep, state: StateDep) -> Response:
 @router.post(
     "/v1/blobs/{sha256}",
     status_code=201,
+    response_class=Response,
     responses={
         200: {"description": "already complete, or resumable", "headers": _HEADERS_DOC},
         201: {"description": "upload started", "headers": _HEADERS_DOC},
@@ -214,6 +216,7 @@ async def _receive(request: Request, blob: Blob, state: ServerState) -> int:
 @router.patch(
     "/v1/blobs/{sha256}",
     status_code=204,
+    response_class=Response,
     openapi_extra=_PATCH_BODY,
     responses={
         204: {"description": "appended", "headers": _HEADERS_DOC},

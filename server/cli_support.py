@@ -74,8 +74,9 @@ def _device_id(text: str) -> uuid.UUID:
 
 def revoke_device(database_url: str, device_id: str) -> None:
     """Refuse every later request of the device; its data stays. Revoking twice is harmless."""
+    url = normalize_database_url(database_url)
     wanted = _device_id(device_id)
-    with opened(normalize_database_url(database_url)) as engine:
+    with opened(url) as engine:
         migrate(engine)
         with Session(engine) as session, session.begin():
             device = session.get(Device, wanted)

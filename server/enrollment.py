@@ -21,6 +21,7 @@ from server.auth import decode_public_key
 from server.deps import StateDep
 from server.errors import ApiError, error_responses
 from server.models import Clinic, Device, EnrollmentCode
+from server.storable import text_problem
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed from paper survives.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -53,6 +54,9 @@ def create_code(session: Session, *, clinic: str, ttl_hours: float = 24) -> str:
     if not 0 < ttl_hours <= MAX_TTL_HOURS:
         raise ValidationError(f"A code lives more than 0 and at most {MAX_TTL_HOURS} hours")
     name = clean_clinic_name(clinic)
+    problem = text_problem(name)
+    if problem:
+        raise ValidationError(f"The clinic name {problem}")
     found = session.scalar(select(Clinic).where(Clinic.name == name))
     if found is None:
         found = Clinic(clinic_id=uuid.uuid4(), name=name)
@@ -79,6 +83,9 @@ def _answer(device: Device, clinic: Clinic, server_id: str) -> EnrollResponse:
 
 
 def enroll(session: Session, request: EnrollRequest, *, server_id: str) -> EnrollResponse:
+    problem = text_problem(request.device_name)
+    if problem:
+        raise ApiError(422, "invalid_request", f"The device name {problem}")
     try:
         decode_public_key(request.public_key)
     except ValueError as exc:

@@ -28,6 +28,7 @@ from server.deps import DeviceDep, StateDep
 from server.errors import ApiError, error_responses
 from server.models import IdempotencyKey
 from server.records import Batch, apply_change
+from server.storable import json_problem
 
 router = APIRouter(tags=["sync"])
 _KEY = re.compile(
@@ -45,6 +46,10 @@ def check_clocks(request: PushRequest, *, now_ms: int) -> None:
     """Refuse changes stamped more than 5 minutes ahead: they would win every merge for ever."""
     for change in request.changes:
         for stamp in (change.hlc, *change.clocks.values()):
+            if not stamp.isascii():  # Python's \d also matches other scripts' digits
+                raise ApiError(
+                    422, "invalid_change", f"{change.entity} {change.entity_id}: clocks use 0-9"
+                )
             ahead = Timestamp.decode(stamp).wall_ms - now_ms
             if ahead > MAX_DRIFT_MS:
                 raise ApiError(
@@ -55,8 +60,12 @@ def check_clocks(request: PushRequest, *, now_ms: int) -> None:
                 )
 
 
-def _missing_clocks(request: PushRequest) -> None:
+def check_changes(request: PushRequest) -> None:
+    """Refuse what cannot be merged (values without clocks) or stored (NUL, NaN...)."""
     for change in request.changes:
+        problem = json_problem(change.fields)
+        if problem:
+            raise ApiError(422, "invalid_change", f"{change.entity} {change.entity_id}: {problem}")
         unclocked = sorted(set(change.fields) - set(change.clocks))
         if change.op == "upsert" and unclocked:
             raise ApiError(
@@ -88,7 +97,7 @@ def push(session: Session, device: AuthedDevice, *, key: str, request: PushReque
             return PushResponse.model_validate(stored.response)
         now_ms = time.time_ns() // 1_000_000
         check_clocks(request, now_ms=now_ms)
-        _missing_clocks(request)
+        check_changes(request)
         session.execute(
             text("SELECT pg_advisory_xact_lock(:k)"),
             {"k": lock_key("clinic", str(device.clinic_id))},

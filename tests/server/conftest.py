@@ -17,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
 from server_helpers import Device, ServerHandle, public_key_text
 from sqlalchemy import create_engine, text
 
@@ -33,11 +34,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(settings: ServerSettings) -> Iterator[str]:
-    """``create_app(settings)`` served by uvicorn in a thread; yields its base URL."""
+def running_server(settings: ServerSettings, app: FastAPI | None = None) -> Iterator[str]:
+    """``create_app(settings)`` (or ``app``) served by uvicorn in a thread; yields its base URL."""
     port = _free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
+        app or create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="skinlab-test-server", daemon=True)
@@ -85,9 +86,9 @@ def custom_server(server: ServerHandle, tmp_path: Path) -> Callable[..., Any]:
     """Another server on the same database with other settings (e.g. a small blob limit)."""
 
     @contextmanager
-    def start(**changes: Any) -> Iterator[ServerHandle]:
+    def start(app: FastAPI | None = None, **changes: Any) -> Iterator[ServerHandle]:
         settings = replace(server.settings, blob_dir=tmp_path / "blobs", **changes)
-        with running_server(settings) as url:
+        with running_server(settings, app) as url:
             yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)
 
     return start

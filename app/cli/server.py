@@ -1,0 +1,130 @@
+"""``skinlab serve`` and ``skinlab server enroll-code|revoke|devices``: run and administer the sync
+server. The work is done by :mod:`server.cli_support`; this module only parses and prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.cli.io import print_table
+from app.context import AppContext
+from core.errors import ValidationError
+
+URL_ENV = "SKINLAB_SERVER_DATABASE_URL"
+
+
+def _database_url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(URL_ENV),
+        help=f"postgresql://user:pass@host/db (or set {URL_ENV}, which keeps the password "
+        "out of the process list)",
+    )
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="run the sync server (migrates its database)")
+    _database_url_option(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--blob-dir", type=Path, help="where images go (default: data dir)")
+    serve.set_defaults(handler=_serve)
+
+    parser = subparsers.add_parser("server", help="administer the sync server")
+    commands = parser.add_subparsers(title="server commands", metavar="ACTION", required=True)
+    code = commands.add_parser("enroll-code", help="print a one-time device enrollment code")
+    _database_url_option(code)
+    code.add_argument("--clinic", required=True, help="the clinic (created if new)")
+    code.add_argument("--ttl-hours", type=float, default=24.0, help="validity (default 24)")
+    code.set_defaults(handler=_enroll_code)
+
+    revoke = commands.add_parser("revoke", help="refuse every later request of a device")
+    _database_url_option(revoke)
+    revoke.add_argument("device", metavar="DEVICE", help="the device id (see 'server devices')")
+    revoke.set_defaults(handler=_revoke)
+
+    devices = commands.add_parser("devices", help="list enrolled devices")
+    _database_url_option(devices)
+    devices.add_argument("--clinic", help="only this clinic's devices")
+    devices.add_argument("--json", action="store_true")
+    devices.set_defaults(handler=_devices)
+
+
+def _url(args: argparse.Namespace) -> str:
+    if not args.database_url:
+        raise ValidationError(f"Give --database-url or set {URL_ENV}")
+    return str(args.database_url)
+
+
+def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import serve
+
+    if not 0 < args.port < 65536:
+        raise ValidationError("--port must be 1-65535")
+    blob_dir = args.blob_dir or ctx.settings.data_dir / "server-blobs"
+    serve(_url(args), host=args.host, port=args.port, blob_dir=blob_dir)
+    return 0
+
+
+def _enroll_code(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import create_enroll_code
+
+    code = create_enroll_code(_url(args), args.clinic, ttl_hours=args.ttl_hours)
+    print(code)
+    print(
+        f"One-time code for {' '.join(args.clinic.split())}, valid {args.ttl_hours:g} h: "
+        "skinlab device enroll --server URL --code CODE",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _revoke(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import revoke_device
+
+    revoke_device(_url(args), args.device)
+    print(f"device {args.device} revoked")
+    return 0
+
+
+def _when(value: Any) -> str:
+    return value.isoformat(timespec="seconds") if value is not None else ""
+
+
+def _devices(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import list_devices
+
+    devices = list_devices(_url(args), clinic=args.clinic)
+    if args.json:
+        rows = [
+            {
+                "device_id": d.device_id,
+                "clinic": d.clinic,
+                "name": d.name,
+                "enrolled_at": _when(d.enrolled_at),
+                "last_seen_at": _when(d.last_seen_at) or None,
+                "revoked_at": _when(d.revoked_at) or None,
+            }
+            for d in devices
+        ]
+        print(json.dumps(rows, indent=2))
+        return 0
+    print_table(
+        ("device", "clinic", "name", "enrolled", "last seen", "revoked"),
+        [
+            (
+                d.device_id,
+                d.clinic,
+                d.name,
+                _when(d.enrolled_at),
+                _when(d.last_seen_at),
+                _when(d.revoked_at),
+            )
+            for d in devices
+        ],
+    )
+    return 0

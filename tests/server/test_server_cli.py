@@ -1,0 +1,163 @@
+"""``skinlab serve`` and ``skinlab server ...`` end to end (the command module is registered here
+for the test; the CLI's module list is owned by app/cli/__init__.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from server_helpers import public_key_text
+
+import app.cli
+
+pytestmark = pytest.mark.postgres
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def skinlab(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(app.cli, "COMMAND_MODULES", (*app.cli.COMMAND_MODULES, "app.cli.server"))
+    monkeypatch.delenv("SKINLAB_SERVER_DATABASE_URL", raising=False)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = app.cli.main(["--data-dir", str(tmp_path / "data"), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_enroll_code_devices_and_revoke(skinlab, server, clinic):
+    code, out, err = skinlab(
+        "server", "enroll-code", "--database-url", server.database_url, "--clinic", clinic
+    )
+    assert code == 0 and clinic in err
+    enroll_code = out.strip()
+    response = httpx.post(
+        f"{server.url}/v1/enroll",
+        json={
+            "code": enroll_code,
+            "public_key": public_key_text(Ed25519PrivateKey.generate()),
+            "device_name": "Desk 2",
+        },
+        headers={"X-SkinLab-Protocol": "1"},
+    )
+    device_id = response.json()["device_id"]
+    code, out, _ = skinlab(
+        "server", "devices", "--database-url", server.database_url, "--clinic", clinic, "--json"
+    )
+    assert code == 0
+    (listed,) = json.loads(out)
+    assert (
+        listed["device_id"] == device_id
+        and listed["name"] == "Desk 2"
+        and listed["revoked_at"] is None
+    )
+    code, out, _ = skinlab("server", "revoke", "--database-url", server.database_url, device_id)
+    assert code == 0 and device_id in out
+    code, out, _ = skinlab(
+        "server", "devices", "--database-url", server.database_url, "--clinic", clinic
+    )
+    assert code == 0 and device_id in out and "revoked" in out.splitlines()[0]
+
+
+def test_the_url_may_come_from_the_environment(skinlab, server, clinic, monkeypatch):
+    monkeypatch.setenv("SKINLAB_SERVER_DATABASE_URL", server.database_url)
+    # argparse reads the default when the parser is built, i.e. inside main().
+    code, out, _ = skinlab("server", "enroll-code", "--clinic", clinic)
+    assert code == 0 and len(out.strip()) == 19
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("server", "enroll-code", "--clinic", "X"), "--database-url"),
+        (("server", "revoke", "--database-url", "sqlite:///x.db", "abc"), "PostgreSQL"),
+        (
+            ("server", "revoke", "--database-url", "postgresql://u@127.0.0.1:1/x", "abc"),
+            "not a device id",
+        ),
+        (("server", "devices", "--database-url", "postgresql://u@127.0.0.1:1/x"), "database"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_1(skinlab, args, message):
+    code, _, err = skinlab(*args)
+    assert code == 1
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_revoking_an_unknown_device(skinlab, server):
+    code, _, err = skinlab(
+        "server",
+        "revoke",
+        "--database-url",
+        server.database_url,
+        "00000000-0000-0000-0000-000000000000",
+    )
+    assert code == 1 and "No device" in err
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
+    port = _port()
+    script = (
+        "import sys, app.cli as c; c.COMMAND_MODULES += ('app.cli.server',); "
+        "sys.exit(c.main(sys.argv[1:]))"
+    )
+    env = {**os.environ, "SKINLAB_SERVER_DATABASE_URL": postgres_url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "--data-dir",
+            str(tmp_path / "data"),
+            "serve",
+            "--port",
+            str(port),
+            "--blob-dir",
+            str(tmp_path / "blobs"),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/v1/health")
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert health.json() == {"status": "ok", "database": "ok", "protocol": 1}
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    # uvicorn shuts down gracefully, then re-raises the signal it caught.
+    assert process.returncode in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "skinlab.server.access"]
+    assert {"method", "path", "status", "ms", "device"} <= set(access[0])
+    assert any(a["path"] == "/v1/health" and a["status"] == 200 for a in access)
+    assert "password" not in err.lower() or "***" in err

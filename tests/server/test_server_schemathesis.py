@@ -1,0 +1,141 @@
+"""schemathesis over the published OpenAPI document: generated requests (valid and invalid) never
+get a 5xx, and every answer matches the document (status, content type, headers, body schema)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import pytest
+import schemathesis
+from conftest import enroll_device
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from server_helpers import Device, hlc, new_id
+
+from core.sync.protocol import PROTOCOL_HEADER
+
+pytestmark = pytest.mark.postgres
+# Image bytes travel as tus's offset+octet-stream: plain bytes, like application/octet-stream.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+OPERATIONS = [
+    ("GET", "/v1/health"),
+    ("POST", "/v1/enroll"),
+    ("POST", "/v1/push"),
+    ("GET", "/v1/pull"),
+    ("HEAD", "/v1/blobs/{sha256}"),
+    ("POST", "/v1/blobs/{sha256}"),
+    ("PATCH", "/v1/blobs/{sha256}"),
+    ("GET", "/v1/blobs/{sha256}"),
+]
+
+
+# Health has no inputs, so nothing invalid can be generated for it.
+CASES = [
+    pytest.param(method, path, mode, id=f"{method} {path} {mode}")
+    for method, path in OPERATIONS
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if not (path == "/v1/health" and mode is GenerationMode.NEGATIVE)
+]
+
+
+@pytest.fixture(scope="module")
+def api_schema(server):
+    return schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def fuzz_device(server) -> Device:
+    return enroll_device(server, f"Fuzz {new_id()[:8]}")
+
+
+def steer(case, device: Device) -> None:
+    """Point valid requests at the deep paths: random clocks are mostly years ahead (409) and a
+    random image has no upload to append to (404)."""
+    if case.path == "/v1/push" and isinstance(case.body, dict):
+        case.headers["Idempotency-Key"] = new_id()
+        for change in case.body.get("changes", []):
+            change["hlc"] = hlc(node=change["hlc"].rsplit("-", 1)[-1])
+            change["clocks"] = {name: change["hlc"] for name in change.get("clocks", {})}
+    if case.path == "/v1/blobs/{sha256}" and case.method == "PATCH":
+        body = getattr(case.body, "data", case.body)
+        body = body if isinstance(body, bytes) else b""
+        if len(body) % 2:  # half the uploads are whole and correct, half fail their hash
+            case.path_parameters["sha256"] = hashlib.sha256(body).hexdigest()
+        case.headers["Upload-Offset"] = "0"
+        device.request(
+            "POST",
+            f"/v1/blobs/{case.path_parameters['sha256']}",
+            headers={"Upload-Length": str(len(body))},
+        )
+
+
+def fuzz(
+    api_schema,
+    fuzz_device: Device,
+    method: str,
+    path: str,
+    mode: GenerationMode,
+    *,
+    examples: int,
+    derandomize: bool = False,
+) -> Counter[int]:
+    """Run the checks on generated requests; returns how often each status came back."""
+    operation = api_schema[path][method]
+    statuses: Counter[int] = Counter()
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=derandomize,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case) -> None:
+        # The generated headers win over call(headers=...), so overrides go into the case.
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {fuzz_device.token()}"}
+        if path != "/v1/health":
+            case.headers[PROTOCOL_HEADER] = "1"  # a wrong version is tested elsewhere
+        if mode is GenerationMode.POSITIVE:
+            steer(case, fuzz_device)
+        response = case.call()
+        statuses[response.status_code] += 1
+        case.validate_response(response, checks=CHECKS)
+
+    check()
+    return statuses
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), CASES)
+def test_the_api_keeps_its_document(api_schema, fuzz_device, method, path, mode):
+    statuses = fuzz(api_schema, fuzz_device, method, path, mode, examples=25, derandomize=True)
+    if mode is GenerationMode.POSITIVE and (method, path) in {
+        ("POST", "/v1/push"),
+        ("PATCH", "/v1/blobs/{sha256}"),
+    }:
+        assert any(200 <= status < 300 for status in statuses), (
+            statuses
+        )  # the deep path was reached
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "path", "mode"), CASES)
+def test_the_api_keeps_its_document_at_length(api_schema, fuzz_device, method, path, mode):
+    fuzz(api_schema, fuzz_device, method, path, mode, examples=500)
