@@ -160,13 +160,18 @@ def _resized(rgb: NDArray[np.uint8], factor: float) -> NDArray[np.uint8]:
 
 
 def primary_index(faces: Sequence[Face], width: int, height: int) -> int:
-    """Index of the primary face: the largest, discounted by its distance from the image centre."""
+    """Index of the primary face: the largest near the centre, among confident detections.
+
+    Size is discounted by the distance from the image centre and weighted by the detector's score,
+    so a large borderline detection (a patch of texture) does not win over a clear face.
+    """
     half_diagonal = math.hypot(width, height) / 2
 
     def weight(face: Face) -> float:
         left, top, right, bottom = face.box
         off = math.dist(face.centre, (width / 2, height / 2)) / half_diagonal
-        return (right - left) * (bottom - top) * (1.0 - 0.5 * min(1.0, off))
+        confidence = min(1.5, max(0.1, 0.5 + face.score))
+        return (right - left) * (bottom - top) * (1.0 - 0.5 * min(1.0, off)) * confidence
 
     return max(range(len(faces)), key=lambda i: weight(faces[i]))
 

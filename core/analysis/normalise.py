@@ -25,7 +25,7 @@ CANON_BOX: Final = (-1.25, -1.2, 2.5, 3.5)
 DETAIL_BOX: Final = (-1.0, 0.0, 2.0, 1.4)
 REFERENCE_IOD: Final = 64.0
 """Native interocular distance whose detail every canonical canvas is equalised to."""
-DETAIL_REFERENCE_IOD: Final = 160.0
+DETAIL_REFERENCE_IOD: Final = 64.0
 WB_STRENGTH: Final = 0.5
 WB_MAX_GAIN: Final = 0.10
 

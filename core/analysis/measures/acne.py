@@ -20,22 +20,25 @@ from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 from core.analysis.regions import REGION_NAMES
 
-HALF: Final = 6.0
+HALF: Final = 4.0
 """Soft count of red spots on the face that reads as level 50."""
 DELTA_LOW: Final = 4.0
-DELTA_HIGH: Final = 8.0
+DELTA_HIGH: Final = 10.0
+SMOOTH_U: Final = 0.02
+"""Smoothing (face units, ~0.6 mm) before peak finding: a spot is at least 1 mm across, and
+smoothing at that size keeps pixel noise and JPEG blocks from creating or removing peaks."""
 PEAK_WINDOW_U: Final = 0.05
 
 
 def measure_acne(ctx: MeasureContext) -> MeasureResult:
-    residual = ctx.a_star - ctx.a_background
+    residual = cv2.GaussianBlur(ctx.a_star, (0, 0), SMOOTH_U * ctx.iod) - ctx.a_background
     window = max(3, round(PEAK_WINDOW_U * ctx.iod) | 1)
     peaks = residual >= cv2.dilate(residual, np.ones((window, window), np.uint8))
     weight = np.clip((residual - DELTA_LOW) / (DELTA_HIGH - DELTA_LOW), 0.0, 1.0)
     scored = np.where(peaks & ctx.skin_inner, weight, 0.0)
     value = float(scored.sum())
     regions = {
-        name: saturating_level(float(scored[ctx.regions.masks[name]].sum()), HALF / 3)
+        name: saturating_level(float(scored[ctx.regions.masks[name]].sum()), HALF / 2)
         for name in REGION_NAMES
         if ctx.regions.masks[name].any()
     }

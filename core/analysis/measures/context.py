@@ -17,6 +17,7 @@ Mask = NDArray[np.bool_]
 
 BACKGROUND_SIGMA_U = 0.12
 """Scale (face units, ~7.5 mm) of the hole-filling background used outside the skin mask."""
+REFERENCE_L = 65.0
 MEDIAN_WINDOW_U = 0.2
 """Window (face units, ~12 mm) of the median background: spots, lines and highlights narrower than
 half of it do not move it, so each finding is measured against untouched skin around it."""
@@ -84,8 +85,18 @@ class MeasureContext:
         return cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), 0.6)
 
     @cached_property
+    def exposure_scale(self) -> float:
+        """``(65 + 16) / (L*_face + 16)``: a* scales with the cube root of exposure, as L* + 16 does,
+        so a* times this factor reads the same at any exposure (a* "at a reference L* of 65")."""
+        lightness = self.face.canon.lab[:, :, 0]
+        median = float(np.median(lightness[self.skin])) if self.skin.any() else 65.0
+        return (REFERENCE_L + 16.0) / max(median + 16.0, 1.0)
+
+    @cached_property
     def a_star(self) -> Image:
-        return cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), 1.0)
+        """a*, smoothed, at the reference exposure (see :attr:`exposure_scale`)."""
+        a = cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), 1.0)
+        return (a * np.float32(self.exposure_scale)).astype(np.float32)
 
     @cached_property
     def chroma(self) -> Image:
@@ -102,8 +113,13 @@ class MeasureContext:
 
     @cached_property
     def contrast(self) -> Image:
-        """Weber contrast of L* against the local skin background (fraction; dark is negative)."""
-        return (self.lightness / np.maximum(self.background, 1.0) - 1.0).astype(np.float32)
+        """Weber contrast of L* + 16 against the local skin background (fraction; dark is negative).
+
+        L* + 16 is proportional to the cube root of luminance, so this ratio is exactly the same at
+        any exposure: a brighter or darker photo of the same face gives the same contrasts.
+        """
+        ratio = (self.lightness + 16.0) / np.maximum(self.background + 16.0, 1.0)
+        return (ratio - 1.0).astype(np.float32)
 
     @cached_property
     def a_background(self) -> Image:
@@ -113,9 +129,11 @@ class MeasureContext:
     def specular(self) -> Image:
         """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated than
         this person's typical skin (a highlight takes the light's colour, not the skin's)."""
-        bright = np.clip((self.contrast - 0.04) / 0.06, 0.0, 1.0)
-        skin_chroma = float(np.median(self.chroma[self.skin])) if self.skin.any() else 1.0
-        desaturated = np.clip((0.95 - self.chroma / max(skin_chroma, 1.0)) / 0.25, 0.0, 1.0)
+        smooth = cv2.GaussianBlur(self.contrast, (0, 0), 0.015 * self.iod)
+        bright = np.clip((smooth - 0.03) / 0.09, 0.0, 1.0)
+        chroma = cv2.GaussianBlur(self.chroma, (0, 0), 0.02 * self.iod)
+        skin_chroma = float(np.median(chroma[self.skin])) if self.skin.any() else 1.0
+        desaturated = np.clip((1.05 - chroma / max(skin_chroma, 1.0)) / 0.3, 0.0, 1.0)
         clipped = (self.face.canon.rgb.min(axis=2) >= 245).astype(np.float32)
         weight = np.maximum(bright * desaturated, clipped)
         return np.where(self.skin, weight, 0.0).astype(np.float32)
@@ -125,6 +143,12 @@ class MeasureContext:
         from core.analysis.measures.pigmentation import spot_mask
 
         return spot_mask(self)
+
+    @cached_property
+    def ridges(self) -> Image:
+        from core.analysis.measures.wrinkles import SCALES_U, ridge_strength
+
+        return ridge_strength(self.contrast, tuple(s * self.iod for s in SCALES_U))
 
     @cached_property
     def lines(self) -> Mask:

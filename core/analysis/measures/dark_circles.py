@@ -1,9 +1,10 @@
 """Dark circles: colour difference between the under-eye skin and the upper cheek of the same side.
 
-The value is a one-sided CIE76 ΔE*ab: only the directions in which dark circles differ from the
-cheek count -- darker (ΔL*), redder/purpler (a* higher under the eye: vascular) and bluer (b* lower:
+The value is a one-sided, darkness-weighted CIE76 ΔE*ab: only the directions in which dark circles
+differ from the cheek count -- darker (ΔL*), redder/purpler (a* higher under the eye: vascular) and bluer (b* lower:
 thin skin over veins). A lighter under-eye (concealer) or a redder cheek (blush, rosacea) therefore
-cannot read as a dark circle.
+cannot read as a dark circle. Differences are taken at a reference exposure (see
+``MeasureContext.exposure_scale``), so a brighter photo of the same face reads the same.
 
 Clinical studies grade infraorbital darkening by ΔL* and ΔE against the adjacent cheek; ΔE against a
 photographic grading scale has been reported to correlate at r = 0.99 (see docs/analysis.md).
@@ -19,9 +20,23 @@ import numpy as np
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 
-HALF: Final = 5.0
-"""ΔE*ab (lightening ignored) that reads as level 50."""
+HALF: Final = 4.0
+"""One-sided ΔE*ab that reads as level 50."""
+COLOUR_WEIGHT: Final = 0.25
+"""Colour shifts count half as much as darkening (weight 0.25 on their squares): an under-eye that
+is only less yellow than a sun-kissed cheek is not a dark circle, and JPEG chroma noise is large."""
 UPPER_CHEEK_MAX_V: Final = 0.8
+
+
+def trimmed_mean(pixels: np.ndarray, cut: float = 0.2) -> np.ndarray:
+    """Per-channel mean of the middle 60 %: robust like a median, but it moves smoothly instead of
+    jumping between the few distinct values a smooth 8-bit region contains."""
+    ordered = np.sort(pixels, axis=0)
+    lo, hi = (
+        int(len(ordered) * cut),
+        max(int(len(ordered) * (1 - cut)), int(len(ordered) * cut) + 1),
+    )
+    return np.asarray(ordered[lo:hi].mean(axis=0))
 
 
 def _plain(ctx: MeasureContext, mask: np.ndarray) -> np.ndarray:
@@ -39,7 +54,7 @@ def _reference(ctx: MeasureContext, side: str) -> np.ndarray | None:
         cheek = ctx.regions.masks[f"{side}_cheek"]
     if cheek.sum() < 20:
         return None
-    return np.median(ctx.face.canon.lab[cheek], axis=0)
+    return trimmed_mean(ctx.face.canon.lab[cheek])
 
 
 def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
@@ -52,11 +67,12 @@ def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
         ref = _reference(ctx, side)
         if ref is None or under.sum() < 20:
             continue
-        eye = np.median(lab[under], axis=0)
-        delta_l = float(ref[0] - eye[0])
-        redder = max(0.0, float(eye[1] - ref[1]))
-        bluer = max(0.0, float(ref[2] - eye[2]))
-        value = math.sqrt(max(delta_l, 0.0) ** 2 + redder**2 + bluer**2)
+        eye = trimmed_mean(lab[under])
+        delta_l, delta_a, delta_b = (ref - eye) * ctx.exposure_scale
+        delta_l = float(delta_l)
+        redder = max(0.0, -float(delta_a))
+        bluer = max(0.0, float(delta_b))
+        value = math.sqrt(max(delta_l, 0.0) ** 2 + COLOUR_WEIGHT * (redder**2 + bluer**2))
         values.append(value)
         delta_ls.append(delta_l)
         regions[f"{side}_under_eye"] = saturating_level(value, HALF)

@@ -1,9 +1,12 @@
-"""Pores: small, round, dark blobs on the cheeks and nose, counted per cm² at a fine fixed scale.
+"""Pores: small, round, dark blobs on the cheeks and nose, at a fine scale fixed to the face.
 
-Runs on the detail canvas (256 px between the eyes, about 0.25 mm per pixel) using the red channel,
-where melanin and haemoglobin contrast is weakest and the pore openings' shadow remains. A blob is a
-local maximum of the scale-normalised Laplacian of Gaussian of Weber contrast that is stronger at pore
-scale than at spot scale, which is how pores are told from spots by size.
+Runs on the detail canvas (256 px between the eyes, about 0.25 mm per pixel) on the green channel
+(the red one, where melanin contrast is weakest, clips first on bright skin and carries JPEG's
+subsampled chroma). The value is the mean, over the cheek and nose skin, of how much stronger the
+dark-blob response is at pore scale (~1.3 mm across) than at spot scale (~3 mm): that is how pores
+are told from spots by size. Blob strength is the smaller Hessian eigenvalue, so lines and edges do
+not count. A continuous strength, rather than a count of peaks, keeps the number from jumping when a
+faint pore crosses a threshold.
 
 References
 ----------
@@ -17,22 +20,31 @@ from typing import Final
 import cv2
 import numpy as np
 
-from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.frame import FaceFrame
+from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext, erode, masked_blur
 
-HALF: Final = 20.0
-"""Pore density (soft count per cm²) that reads as level 50."""
-PORE_SIGMA_U: Final = 0.005
-SPOT_SIGMA_U: Final = 0.012
-RESPONSE_LOW: Final = 0.012
-RESPONSE_HIGH: Final = 0.03
+HALF: Final = 0.4
+"""Mean pore-scale blob strength (per mille of Weber contrast) that reads as level 50."""
+PORE_SIGMA_U: Final = 0.010
+SPOT_SIGMA_U: Final = 0.022
+RESPONSE_LOW: Final = 0.0002
+"""Blob strength below which texture is treated as noise."""
 PORE_REGIONS: Final = ("left_cheek", "right_cheek", "nose")
 
 
-def _log(image: np.ndarray, sigma: float) -> np.ndarray:
+def blob_strength(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Scale-normalised dark-blob strength ``s² λ_min`` (both Hessian eigenvalues positive).
+
+    Using the smaller eigenvalue instead of the Laplacian means a line (one large eigenvalue) or an
+    edge gives nothing: only round dark dots, which is what a pore opening looks like.
+    """
     g = cv2.GaussianBlur(image, (0, 0), sigma)
-    return (sigma * sigma) * cv2.Laplacian(g, cv2.CV_32F, ksize=3)
+    dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
+    dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
+    dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
+    smaller = (dxx + dyy) / 2 - np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
+    return (sigma * sigma) * np.clip(smaller, 0.0, None)
 
 
 def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
@@ -48,7 +60,7 @@ def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
     )
     found = (ctx.lines | ctx.spots).astype(np.uint8)
     moved = cv2.warpAffine(found, matrix, frame.size, flags=cv2.INTER_NEAREST)
-    radius = max(1, round(0.02 * frame.iod))
+    radius = max(1, round(0.035 * frame.iod))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     return cv2.dilate(moved, kernel).astype(bool)
 
@@ -60,29 +72,23 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
     where = np.zeros(canvas.inside.shape, bool)
     for mask in masks.values():
         where |= mask
-    red = canvas.rgb[:, :, 0].astype(np.float32)
-    background = masked_blur(red, where, 0.03 * iod)
-    contrast = red / np.maximum(background, 4.0) - 1.0
-    response = _log(contrast, PORE_SIGMA_U * iod)
-    larger = _log(contrast, SPOT_SIGMA_U * iod)
-    peaks = (response >= cv2.dilate(response, np.ones((5, 5), np.uint8))) & (response > larger)
-    weight = np.clip((response - RESPONSE_LOW) / (RESPONSE_HIGH - RESPONSE_LOW), 0.0, 1.0)
+    green = canvas.rgb[:, :, 1].astype(np.float32)
+    background = masked_blur(green, where, 0.03 * iod)
+    contrast = green / np.maximum(background, 4.0) - 1.0
+    response = blob_strength(contrast, PORE_SIGMA_U * iod)
+    larger = blob_strength(contrast, SPOT_SIGMA_U * iod)
     clear = ~_structures_on(ctx, canvas.frame)
-    scored = np.where(peaks & erode(where, 3) & clear, weight, 0.0)
-    px_per_cm2 = canvas.frame.px_per_cm**2
+    excess = 1000.0 * np.clip(response - larger - RESPONSE_LOW, 0.0, None)
     regions: dict[str, float] = {}
-    total, area = 0.0, 0.0
+    total, area = 0.0, 0
     for name, mask in masks.items():
         inside = erode(mask, 3) & clear
         if inside.sum() < 50:
             continue
-        count = float(scored[inside].sum())
-        cm2 = float(inside.sum()) / px_per_cm2
-        regions[name] = saturating_level(count / cm2, HALF)
-        total += count
-        area += cm2
-    value = total / area if area > 0 else 0.0
-    display = cv2.dilate(scored.astype(np.float32), np.ones((3, 3), np.uint8))
+        regions[name] = saturating_level(float(excess[inside].mean()), HALF)
+        total += float(excess[inside].sum())
+        area += int(inside.sum())
+    value = total / area if area else 0.0
     canon = ctx.face.canon.frame
     scale = canon.iod / iod
     matrix = np.array(
@@ -91,13 +97,18 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
             [0.0, scale, canon.origin[1] - canvas.frame.origin[1] * scale],
         ]
     )
-    mask = cv2.warpAffine(display, matrix, canon.size, flags=cv2.INTER_AREA)
+    shown = cv2.warpAffine(
+        np.where(clear & where, excess, 0.0).astype(np.float32),
+        matrix,
+        canon.size,
+        flags=cv2.INTER_AREA,
+    )
     return MeasureResult(
         "pores",
         saturating_level(value, HALF),
         value,
-        "per_cm2",
+        "blob_strength_permille",
         regions,
-        heat(mask, 0.25, ctx.skin),
-        {"pore_count": total, "measured_area_cm2": area},
+        heat(shown, 4 * HALF, ctx.skin),
+        {"measured_area_cm2": area / canvas.frame.px_per_cm**2},
     )

@@ -26,8 +26,14 @@ from core.analysis.measures.context import Image, Mask, MeasureContext
 
 HALF: Final = 0.3
 """Line length per skin area (cm/cm²) that reads as level 50."""
-SCALES_U: Final = (0.012, 0.02)
-THRESHOLD: Final = 0.010
+SCALES_U: Final = (0.016, 0.024)
+THRESHOLD: Final = 0.007
+MASK_THRESHOLD: Final = 0.006
+"""Lines are traced down to this weaker strength so that they stay connected (and long enough to
+count) when a photo is slightly softer; only strength above ``THRESHOLD`` adds length."""
+FULL_STRENGTH: Final = 0.015
+"""Ridge strength at which a line pixel counts fully; weaker ones count in proportion, so the
+length does not jump when a faint line crosses the threshold."""
 MIN_LENGTH_U: Final = 0.06
 MIN_ELONGATION: Final = 2.5
 """Major/minor axis ratio below which a dark component is a spot, not a line."""
@@ -68,8 +74,7 @@ def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
 
 def line_mask(ctx: MeasureContext) -> Mask:
     where = ctx.regions.union(WRINKLE_REGIONS) & ctx.skin_inner
-    strength = ridge_strength(ctx.contrast, tuple(s * ctx.iod for s in SCALES_U))
-    lines = where & (strength > THRESHOLD) & (ctx.contrast < 0)
+    lines = where & (ctx.ridges > MASK_THRESHOLD) & (ctx.contrast < 0)
     parts = components(lines)
     return parts.select(
         (parts.length >= MIN_LENGTH_U * ctx.iod) & (parts.elongation >= MIN_ELONGATION)
@@ -79,7 +84,8 @@ def line_mask(ctx: MeasureContext) -> Mask:
 def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
     lines = ctx.lines
     cm_per_px = 1.0 / ctx.face.canon.frame.px_per_cm
-    skeleton = skeletonize(lines)
+    weight = np.clip((ctx.ridges - THRESHOLD) / (FULL_STRENGTH - THRESHOLD), 0.0, 1.0)
+    skeleton = np.where(skeletonize(lines), weight, 0.0)
     regions: dict[str, float] = {}
     total_len = 0.0
     total_area = 0.0

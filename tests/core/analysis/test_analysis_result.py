@@ -46,7 +46,7 @@ CLI_KEYS = {
 
 def test_json_has_the_cli_contract(portrait_result: AnalysisResult) -> None:
     data = json.loads(json.dumps(portrait_result.to_json()))
-    assert CLI_KEYS <= data.keys()
+    assert data.keys() >= CLI_KEYS
     assert data["engine_version"] == ENGINE_VERSION
     uuid.UUID(data["analysis_id"])
     assert set(data["metrics"]) == set(METRIC_NAMES)
@@ -113,7 +113,7 @@ def test_same_photo_gives_the_same_numbers(
 def test_cache_answers_by_image_hash_and_engine_version(
     tmp_path, portrait: np.ndarray, monkeypatch
 ) -> None:
-    ok, jpeg = cv2.imencode(".jpg", portrait[:, :, ::-1])
+    _ok, jpeg = cv2.imencode(".jpg", portrait[:, :, ::-1])
     path = tmp_path / "face.jpg"
     path.write_bytes(jpeg.tobytes())
     cache = DiskCache(tmp_path / "cache")
@@ -159,7 +159,7 @@ def test_overlay_masks_on_canvas_and_photo(
     )
     on_photo = overlay_mask(portrait_result, "redness", space="image")
     assert on_photo.shape == portrait.shape[:2]
-    assert 0.0 <= on_photo.min() and on_photo.max() <= 1.0 and on_photo.max() > 0
+    assert on_photo.min() >= 0.0 and on_photo.max() <= 1.0 and on_photo.max() > 0
     sheet = render_overlay(portrait_result)
     assert sheet.ndim == 3 and sheet.shape[2] == 3
     written = write_overlay(portrait_result, tmp_path / "out" / "face.png")
