@@ -5,7 +5,8 @@ within ±3 points (the leading clinic system's published one-week retest spread 
 Known exceptions, measured and documented in docs/analysis.md ("Repeatability"), each checked
 against its own explicit, wider bound instead of being skipped: pores (small blobs near the
 resolution limit, which also see a JPEG's 8x8 blocks) move up to 5 points under resampling and up to
-12 when a small, already compressed JPEG is re-encoded at quality 70; spots up to 4 under rotation.
+12 when a small, already compressed JPEG is re-encoded at quality 70; spots up to 4 under rotation;
+texture up to 4 under that re-encoding (its blocks are fine texture too).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ WIDER: dict[tuple[str, str], float] = {
     ("pores", "scale"): 5.0,
     ("pores", "rotate"): 5.0,
     ("pores", "jpeg"): 12.0,
-    ("pigmentation", "rotate"): 4.0,
+    ("pigmentation", "rotate"): 4.0, ("roughness", "jpeg"): 4.0,
 }
 MIN_IOD = 64.0
 """Below this many pixels between the eyes, detail is lost (the engine's reference resolution)."""
@@ -68,12 +69,13 @@ SCALES = {"scale 0.7": 0.7, "scale 0.85": 0.85}
 
 
 def assert_repeatable(base: AnalysisResult, variant: AnalysisResult, name: str) -> None:
+    moved = []
     for metric, level in base.metrics.items():
         limit = WIDER.get((metric, name.split()[0]), TOLERANCE)
         drift = abs(variant.metrics[metric] - level)
-        assert drift <= limit, (
-            f"{name}: {metric} moved {drift:.1f} ({level} -> {variant.metrics[metric]})"
-        )
+        if drift > limit:
+            moved.append(f"{metric} moved {drift:.1f} ({level} -> {variant.metrics[metric]}, limit {limit})")
+    assert not moved, f"{name}: " + "; ".join(moved)
 
 
 @pytest.fixture(scope="module")
