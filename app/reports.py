@@ -1,0 +1,125 @@
+"""Build a report's data from a saved analysis: the stored result, photo, patient, clinic,
+heat-map overlays drawn again from the photo, and the patient's previous visit."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any, Final
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from app.context import AppContext
+from core.analysis import AnalysisResult, analyze, overlay_mask
+from core.analysis.overlay import COLOURS
+from core.errors import NotFoundError, SkinLabError
+from core.storage.models import SkinAnalysisResult
+from core.storage.repositories import analyses
+from ui.reports.model import ReportData
+
+log = logging.getLogger(__name__)
+
+OVERALL: Final = "overall"
+"""The key of the combined overlay in ``ReportData.overlays`` (the report's main picture)."""
+ESTIMATES: Final = frozenset({"hydration", "elasticity"})
+
+
+def _png(rgb: NDArray[np.uint8]) -> bytes:
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return bytes(encoded.tobytes())
+
+
+def _tint(base: NDArray[np.float32], mask: NDArray[np.float32], colour: Any) -> NDArray[np.uint8]:
+    alpha = (0.7 * np.clip(mask, 0.0, 1.0))[:, :, None]
+    tint = np.asarray(colour, np.float32)[None, None, :]
+    return np.clip(base * (1 - alpha) + tint * alpha, 0, 255).astype(np.uint8)
+
+
+def build_overlays(result: AnalysisResult) -> dict[str, bytes]:
+    """One PNG per measure on the aligned face, plus ``overall``: each pixel tinted with the
+    colour of its strongest measured finding (the two estimates are left out of it)."""
+    assert result.visuals is not None
+    visuals = result.visuals
+    skin = visuals.skin.astype(np.float32)
+    base = visuals.canvas_rgb.astype(np.float32)
+    masks = {m: overlay_mask(result, m) * skin for m in visuals.heatmaps}
+    out = {m: _png(_tint(base, mask, COLOURS.get(m, (255, 200, 0)))) for m, mask in masks.items()}
+    measured = [m for m in masks if m not in ESTIMATES]
+    if measured:
+        stack = np.stack([masks[m] for m in measured])
+        strongest = stack.argmax(axis=0)
+        palette = np.asarray([COLOURS.get(m, (255, 200, 0)) for m in measured], np.float32)
+        alpha = (0.75 * np.clip(stack.max(axis=0), 0.0, 1.0))[:, :, None]
+        tinted = base * (1 - alpha) + palette[strongest] * alpha
+        out[OVERALL] = _png(np.clip(tinted, 0, 255).astype(np.uint8))
+    return out
+
+
+def overlays_for(photo: bytes | None) -> dict[str, bytes]:
+    """Heat maps need the masks, which are not stored: analyse the photo again. Optional: a photo
+    the engine cannot use any more gives a report without overlays rather than no report."""
+    if not photo:
+        return {}
+    try:
+        return build_overlays(analyze(photo, need_visuals=True))
+    except (SkinLabError, ValueError, cv2.error) as exc:
+        log.warning("Report without overlays: %s", exc)
+        return {}
+
+
+def _photo(ctx: AppContext, sha256: str | None) -> bytes | None:
+    if not sha256:
+        return None
+    try:
+        return ctx.images.read(sha256)
+    except SkinLabError as exc:
+        log.warning("Report without its photo: %s", exc)
+        return None
+
+
+def _previous(session: Any, row: SkinAnalysisResult) -> dict[str, float] | None:
+    """The same patient's visit just before this one: its metrics and, as ``skin_score``, its score."""
+    if row.user_id is None:
+        return None
+    for earlier in analyses.latest_for_user(session, row.user_id):
+        if earlier.analysis_id != row.analysis_id and earlier.created_at < row.created_at:
+            values = {k: float(v) for k, v in (earlier.metrics or {}).items()}
+            values["skin_score"] = float(earlier.skin_score)
+            return values
+    return None
+
+
+def _logo(ctx: AppContext) -> Path | None:
+    value = getattr(ctx.settings, "clinic_logo", None)
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_file() else None
+
+
+def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
+    """Everything the PDF shows for one saved analysis. Raises NotFoundError for an unknown id."""
+    with ctx.database.read() as session:
+        row = analyses.get(session, analysis_id)
+        if row is None:
+            raise NotFoundError(f"There is no analysis {analysis_id} on this device")
+        result = dict(row.result or {})
+        patient = f"{row.user.first_name} {row.user.last_name}".strip() if row.user else None
+        previous = _previous(session, row)
+        sha256, created = row.image_sha256, row.created_at
+    photo = _photo(ctx, sha256)
+    return ReportData(
+        result=result,
+        photo_jpeg=photo,
+        overlays=overlays_for(photo),
+        clinic_name=ctx.settings.clinic_name,
+        logo_path=_logo(ctx),
+        patient_name=patient or None,
+        analysed_at=created,
+        previous=previous,
+    )

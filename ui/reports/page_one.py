@@ -1,0 +1,285 @@
+"""Page one: who and when, the photo with its findings, the score, skin type and tone, every measure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage
+
+from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
+from ui.reports.chrome import footer, full_header, section_title
+from ui.reports.layout import Ink, Sheet, verdict_colour
+from ui.reports.model import ReportData
+from ui.reports.wording import (
+    TONE_CATEGORIES,
+    capitalised,
+    change,
+    concern,
+    direction_hint,
+    level_word,
+    measure_meaning,
+    measure_name,
+    score_band,
+    signed,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+BAND_MEANINGS = {
+    "Excellent": "Very healthy-looking skin. Keep up your routine.",
+    "Great": "Healthy-looking skin with a few minor points to care for.",
+    "Good": "Good overall, with some areas that would benefit from care.",
+    "Average": "Several areas would benefit from a regular routine.",
+    "Poor": "Many areas need care: follow the routine on the next page.",
+    "Bad": "Many areas need care; a professional opinion is worth having.",
+}
+SKIN_TYPES = {
+    "normal": "Balanced: neither noticeably oily nor dry.",
+    "dry": "Little shine and a dull look; may feel tight.",
+    "oily": "Shine across the forehead, nose and cheeks.",
+    "combination": "Oilier forehead, nose and chin; drier cheeks.",
+    "sensitive": "Prone to redness: choose gentle products.",
+}
+
+
+def _label(sheet: Sheet, x: float, y: float, width: float, text: str) -> None:
+    sheet.text(
+        QRectF(x, y, width, 10),
+        text.upper(),
+        size=6.8,
+        colour=Ink.MUTED,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+        spacing=0.8,
+    )
+
+
+def delta_text(metric: str, now: float, before: float) -> tuple[str, QColor]:
+    arrow, delta, better = change(metric, now, before)
+    colour = Ink.FAINT if better is None else (Ink.GOOD if better else Ink.CONCERN)
+    return f"{arrow} {signed(delta)}", colour
+
+
+def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
+    score = float(data.result.get("skin_score", 0.0))
+    band = score_band(score)
+    colour = verdict_colour(100.0 - score)
+    sheet.card(rect)
+    score_ring(sheet, QPointF(rect.x() + 64, rect.center().y()), 46, score, colour)
+    x, width = rect.x() + 128, rect.width() - 140
+    _label(sheet, x, rect.y() + 16, width, "Overall skin score")
+    sheet.text(
+        QRectF(x, rect.y() + 28, width, 30),
+        band,
+        size=22,
+        colour=colour,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+    )
+    sheet.text(QRectF(x, rect.y() + 60, width, 26), BAND_MEANINGS[band], size=8.3, colour=Ink.MUTED)
+    previous = (data.previous or {}).get("skin_score")
+    if previous is not None:
+        text, tone = delta_text("skin_score", score, float(previous))
+        sheet.text(
+            QRectF(x, rect.y() + 92, width, 12),
+            f"{text} since your last visit",
+            size=8.5,
+            colour=tone,
+            weight=QFont.Weight.DemiBold,
+            wrap=False,
+        )
+
+
+def type_card(sheet: Sheet, rect: QRectF, skin_type: str) -> None:
+    sheet.card(rect)
+    x, width = rect.x() + 12, rect.width() - 24
+    _label(sheet, x, rect.y() + 12, width, "Skin type")
+    sheet.text(
+        QRectF(x, rect.y() + 25, width, 20),
+        capitalised(skin_type or "unknown"),
+        size=14,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+    )
+    sheet.text(
+        QRectF(x, rect.y() + 50, width, 36), SKIN_TYPES.get(skin_type, ""), size=8, colour=Ink.MUTED
+    )
+
+
+def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
+    sheet.card(rect)
+    x, width = rect.x() + 12, rect.width() - 24
+    _label(sheet, x, rect.y() + 12, width, "Skin tone")
+    lab = tone.get("lab")
+    if isinstance(lab, list | tuple) and len(lab) >= 3:
+        swatch(sheet, QPointF(x + 9, rect.y() + 35), 9, lab_colour(lab))
+    category = TONE_CATEGORIES.get(
+        str(tone.get("category")), capitalised(str(tone.get("category", "-")))
+    )
+    sheet.text(
+        QRectF(x + 24, rect.y() + 24, width - 24, 16),
+        category,
+        size=11.5,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+    )
+    monk = int(tone.get("monk", 0) or 0)
+    sheet.text(
+        QRectF(x + 24, rect.y() + 40, width - 24, 12),
+        f"ITA {float(tone.get('ita_deg', 0.0)):.0f}\u00b0  \u00b7  Monk step {monk}",
+        size=7.8,
+        colour=Ink.MUTED,
+        wrap=False,
+    )
+    monk_strip(sheet, QRectF(x, rect.y() + 64, width, 9), monk)
+    sheet.text(
+        QRectF(x, rect.y() + 76, width, 10),
+        "Monk skin tone scale, 1 to 10",
+        size=6.3,
+        colour=Ink.FAINT,
+        wrap=False,
+    )
+
+
+def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
+    """The dermatologist referral when flagged, otherwise what the photo's quality allows."""
+    x, width = rect.x() + 12, rect.width() - 24
+    if result.get("see_dermatologist"):
+        sheet.card(rect, fill=Ink.ALERT_BG, border=Ink.ALERT_LINE)
+        sheet.text(
+            QRectF(x, rect.y() + 6, width, 12),
+            "Please see a dermatologist",
+            size=9.5,
+            colour=Ink.SEVERE,
+            weight=QFont.Weight.Bold,
+            wrap=False,
+        )
+        sheet.text(
+            QRectF(x, rect.y() + 19, width, 12),
+            "Some findings are marked; a specialist should look at them.",
+            size=7.8,
+            colour=Ink.TEXT,
+            wrap=False,
+        )
+        return
+    quality = result.get("quality", {})
+    sheet.card(rect, fill=Ink.PAPER, border=None)
+    confidence = float(result.get("confidence", 0.0))
+    sheet.text(
+        QRectF(x, rect.y() + 6, width, 12),
+        f"Photo quality {float(quality.get('score', 0.0)):.0f}/100  \u00b7  "
+        f"confidence {confidence:.0%}",
+        size=8.5,
+        weight=QFont.Weight.DemiBold,
+        wrap=False,
+    )
+    tips = [m for m in quality.get("messages", []) if m]
+    tip = (
+        f"Next time: {tips[0].rstrip('.')}."
+        if tips
+        else "Good light and framing: results are reliable."
+    )
+    sheet.text(QRectF(x, rect.y() + 19, width, 12), tip, size=7.8, colour=Ink.MUTED, wrap=False)
+
+
+def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
+    """One row per measure: name, meaning, a 0-100 bar with its verdict, the level and the change."""
+    metrics: dict[str, float] = data.result.get("metrics", {})
+    estimates = set(data.result.get("estimates", []))
+    previous = data.previous or {}
+    left, right = sheet.margin, sheet.width - sheet.margin
+    bar_x, bar_w = left + 306, 140.0
+    for index, (metric, raw) in enumerate(metrics.items()):
+        level = float(raw)
+        colour = verdict_colour(concern(metric, level))
+        name = measure_name(metric)
+        sheet.text(
+            QRectF(left, y, 200, 14), name, size=10.5, weight=QFont.Weight.DemiBold, wrap=False
+        )
+        if metric in estimates:
+            width = sheet.measure(300, name, size=10.5, weight=QFont.Weight.DemiBold).width()
+            sheet.chip(left + width + 7, y + 2, "ESTIMATE", colour=Ink.MUTED)
+        sheet.text(
+            QRectF(left, y + 15, bar_x - left - 12, 12),
+            measure_meaning(metric),
+            size=7.8,
+            colour=Ink.MUTED,
+            wrap=False,
+        )
+        level_bar(sheet, QRectF(bar_x, y + 4, bar_w, 7), level, colour)
+        sheet.text(
+            QRectF(bar_x, y + 15, bar_w, 10),
+            f"{level_word(metric, level)}  \u00b7  {direction_hint(metric)}",
+            size=7,
+            colour=colour,
+            weight=QFont.Weight.DemiBold,
+            wrap=False,
+        )
+        number_right = right - 40 if previous else right
+        sheet.text(
+            QRectF(number_right - 40, y - 1, 40, 20),
+            f"{level:.0f}",
+            size=15,
+            weight=QFont.Weight.Bold,
+            colour=Ink.TEXT,
+            align=RIGHT,
+            wrap=False,
+        )
+        if metric in previous:
+            text, tone = delta_text(metric, level, float(previous[metric]))
+            sheet.text(
+                QRectF(right - 36, y + 3, 36, 12),
+                text,
+                size=8,
+                colour=tone,
+                weight=QFont.Weight.DemiBold,
+                align=RIGHT,
+                wrap=False,
+            )
+        if index < len(metrics) - 1:
+            sheet.painter.setPen(Ink.LINE)
+            sheet.painter.drawLine(QPointF(left, y + 31), QPointF(right, y + 31))
+        y += 36
+    return y
+
+
+def draw_page_one(
+    sheet: Sheet,
+    data: ReportData,
+    *,
+    hero: QImage | None,
+    logo: QImage | None,
+    hero_is_overlay: bool,
+) -> None:
+    top = full_header(sheet, data, logo) + 18
+    left = sheet.margin
+    photo = QRectF(left, top, 190, 266)
+    if hero is not None:
+        sheet.photo(photo, hero)
+    else:
+        sheet.card(photo, fill=Ink.PAPER)
+        sheet.text(
+            photo, "No photo stored", size=9, colour=Ink.FAINT, align=Qt.AlignmentFlag.AlignCenter
+        )
+    caption = (
+        "Colour marks where each finding is strongest" if hero_is_overlay else "The analysed photo"
+    )
+    sheet.text(
+        QRectF(left, photo.bottom() + 5, photo.width(), 12),
+        caption,
+        size=7.2,
+        colour=Ink.MUTED,
+        align=Qt.AlignmentFlag.AlignHCenter,
+        wrap=False,
+    )
+    x = photo.right() + 16
+    width = sheet.width - sheet.margin - x
+    score_card(sheet, QRectF(x, top, width, 122), data)
+    half = (width - 10) / 2
+    type_card(sheet, QRectF(x, top + 132, half, 92), str(data.result.get("skin_type", "")))
+    tone_card(sheet, QRectF(x + half + 10, top + 132, half, 92), data.result.get("skin_tone", {}))
+    note_card(sheet, QRectF(x, top + 234, width, 32), data.result)
+    hint = "0-100  \u00b7  change since your last visit on the right" if data.previous else "0-100"
+    y = section_title(sheet, photo.bottom() + 26, "Your measures", hint)
+    measure_rows(sheet, y + 2, data)
+    footer(sheet, 1, str(data.result.get("disclaimer", "")))

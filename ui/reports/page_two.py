@@ -1,0 +1,345 @@
+"""Page two onwards: heat maps of what stands out, the radar, conditions, advice and the routine.
+
+Content flows down the page; if a long list of advice would not fit, it continues on a new page
+rather than being cut off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QImage
+
+from ui.reports.charts import radar
+from ui.reports.chrome import section_title
+from ui.reports.layout import Ink, Sheet, verdict_colour
+from ui.reports.wording import (
+    capitalised,
+    concern,
+    humanise,
+    level_word,
+    measure_name,
+)
+
+SEVERITY_COLOURS = {"mild": Ink.FAIR, "moderate": Ink.CONCERN, "severe": Ink.SEVERE}
+
+
+class Flow:
+    """A cursor down the page that starts a new page when the next block would not fit."""
+
+    def __init__(self, sheet: Sheet, top: float, new_page: Callable[[], float]) -> None:
+        self.sheet, self.y, self._new_page = sheet, top, new_page
+        self.bottom = sheet.height - 44
+
+    def need(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.y = self._new_page()
+
+
+def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage]) -> None:
+    """The measures that stand out most, each on its own heat map."""
+    metrics: dict[str, float] = result.get("metrics", {})
+    estimates = set(result.get("estimates", []))
+    chosen = sorted(
+        (m for m in metrics if m in overlays and m not in estimates),
+        key=lambda m: -concern(m, float(metrics[m])),
+    )[:5]
+    if not chosen:
+        return
+    sheet = flow.sheet
+    flow.need(190)
+    flow.y = section_title(
+        sheet, flow.y, "Where we looked", "heat maps of the measures that stand out most"
+    )
+    gap = 10.0
+    width = (sheet.content_width - gap * 4) / 5
+    height = width * 1.35
+    for i, metric in enumerate(chosen):
+        x = sheet.margin + i * (width + gap)
+        sheet.photo(QRectF(x, flow.y, width, height), overlays[metric], radius=8)
+        level = float(metrics[metric])
+        sheet.text(
+            QRectF(x, flow.y + height + 5, width, 12),
+            measure_name(metric),
+            size=8.5,
+            weight=QFont.Weight.DemiBold,
+            wrap=False,
+        )
+        sheet.text(
+            QRectF(x, flow.y + height + 17, width, 11),
+            f"{level:.0f}  \u00b7  {level_word(metric, level)}",
+            size=7.5,
+            colour=verdict_colour(concern(metric, level)),
+            wrap=False,
+        )
+    flow.y += height + 42
+
+
+def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
+    severity = str(item.get("severity", "mild"))
+    colour = SEVERITY_COLOURS.get(severity, Ink.FAIR)
+    chip = sheet.chip(x, y + 1, severity.upper(), colour=colour, filled=True)
+    sheet.text(
+        QRectF(x + chip + 8, y, width - chip - 8, 14),
+        capitalised(str(item.get("name", ""))),
+        size=10,
+        weight=QFont.Weight.DemiBold,
+        wrap=False,
+    )
+    regions = ", ".join(humanise(r) for r in item.get("regions", [])[:4]) or "across the face"
+    detail = f"{regions}  \u00b7  confidence {float(item.get('confidence', 0.0)):.0%}"
+    sheet.text(QRectF(x, y + 15, width, 12), detail, size=7.8, colour=Ink.MUTED, wrap=False)
+
+
+def highlight_lines(
+    metrics: Mapping[str, float], previous: Mapping[str, float] | None
+) -> list[tuple[str, str]]:
+    """Strengths, what to watch and, with a previous visit, what improved most."""
+    ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
+    lines = [("Your strengths", ", ".join(measure_name(m) for m in ranked[:3]))]
+    watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 20][:3]
+    lines.append(
+        ("Worth watching", ", ".join(measure_name(m) for m in watch) or "Nothing stands out")
+    )
+    if previous:
+        gains = {
+            m: concern(m, float(previous[m])) - concern(m, float(metrics[m]))
+            for m in metrics
+            if m in previous
+        }
+        best = [m for m in sorted(gains, key=lambda m: -gains[m]) if gains[m] >= 1][:3]
+        lines.append(
+            ("Most improved", ", ".join(measure_name(m) for m in best) or "About the same")
+        )
+    return lines
+
+
+def conditions(
+    sheet: Sheet, rect: QRectF, result: dict[str, Any], previous: Mapping[str, float] | None
+) -> None:
+    """Named conditions with severity, where and how sure; then highlights if there is room;
+    the dermatologist referral at the bottom when the engine asks for it."""
+    x, width = rect.x(), rect.width()
+    sheet.text(
+        QRectF(x, rect.y(), width, 16),
+        "What we noticed",
+        size=12,
+        weight=QFont.Weight.DemiBold,
+        wrap=False,
+    )
+    y = rect.y() + 24
+    bottom = rect.bottom()
+    if result.get("see_dermatologist"):
+        bottom -= 60
+        box = QRectF(x, rect.bottom() - 52, width, 52)
+        sheet.card(box, fill=Ink.ALERT_BG, border=Ink.ALERT_LINE)
+        sheet.text(
+            box.adjusted(12, 8, -12, 0),
+            "Please see a dermatologist",
+            size=10,
+            colour=Ink.SEVERE,
+            weight=QFont.Weight.Bold,
+            wrap=False,
+        )
+        sheet.text(
+            box.adjusted(12, 23, -12, -4),
+            "Some findings are marked. This is not a diagnosis: a specialist should look at them.",
+            size=7.8,
+        )
+    found = list(result.get("conditions", []))
+    if not found:
+        y += (
+            sheet.text(
+                QRectF(x, y, width, 40),
+                "Nothing above the mild level. Keep up your routine and sun protection.",
+                size=9,
+                colour=Ink.MUTED,
+            )
+            + 12
+        )
+    room = max(1, int((bottom - y) // 33))
+    shown = found if len(found) <= room else found[: room - 1]
+    for item in shown:
+        _condition(sheet, x, y, width, item)
+        y += 33
+    if len(shown) < len(found):
+        sheet.text(
+            QRectF(x, y, width, 12),
+            f"and {len(found) - len(shown)} more: see the measures on page 1",
+            size=8,
+            colour=Ink.MUTED,
+            wrap=False,
+        )
+        y += 20
+    lines = highlight_lines(result.get("metrics", {}), previous)
+    height = 14 + 27 * len(lines)
+    if bottom - y >= height:
+        box = QRectF(x, bottom - height, width, height)
+        sheet.card(box, fill=Ink.PAPER, border=None)
+        ly = box.y() + 9
+        for title, text in lines:
+            sheet.text(
+                QRectF(x + 12, ly, width - 24, 10),
+                title.upper(),
+                size=6.6,
+                colour=Ink.MUTED,
+                weight=QFont.Weight.Bold,
+                wrap=False,
+                spacing=0.8,
+            )
+            sheet.text(QRectF(x + 12, ly + 10, width - 24, 13), text, size=9, wrap=False)
+            ly += 27
+
+
+def overview(flow: Flow, result: dict[str, Any], previous: Mapping[str, float] | None) -> None:
+    sheet = flow.sheet
+    size = 250.0
+    flow.need(size + 20)
+    card = QRectF(sheet.margin, flow.y, size, size)
+    sheet.card(card)
+    sheet.text(
+        card.adjusted(14, 10, -14, 0),
+        "Your skin at a glance",
+        size=10,
+        weight=QFont.Weight.DemiBold,
+        wrap=False,
+    )
+    legend = "further out is better" + ("  \u00b7  dashed: last visit" if previous else "")
+    sheet.text(card.adjusted(14, 24, -14, 0), legend, size=7, colour=Ink.MUTED, wrap=False)
+    radar(sheet, card.adjusted(8, 34, -8, -4), result.get("metrics", {}), previous=previous)
+    right = QRectF(card.right() + 20, flow.y, sheet.width - sheet.margin - card.right() - 20, size)
+    conditions(sheet, right, result, previous)
+    flow.y += size + 22
+
+
+def bullet_list(flow: Flow, title: str, items: list[str]) -> None:
+    if not items:
+        return
+    sheet = flow.sheet
+    flow.need(60)
+    flow.y = section_title(sheet, flow.y, title)
+    for item in items:
+        height = sheet.measure(sheet.content_width - 16, item, size=9).height()
+        flow.need(height + 6)
+        sheet.painter.setPen(Ink.ACCENT)
+        sheet.painter.setBrush(Ink.ACCENT)
+        sheet.painter.drawEllipse(QRectF(sheet.margin + 2, flow.y + 4.5, 4, 4))
+        sheet.text(
+            QRectF(sheet.margin + 14, flow.y, sheet.content_width - 14, height + 2), item, size=9
+        )
+        flow.y += height + 6
+    flow.y += 10
+
+
+def split_step(step: str) -> tuple[str, str]:
+    """``"Cleanse: gentle cleanser"`` -> ``("Cleanse", "Gentle cleanser")``; no verb -> ``("", step)``."""
+    verb, sep, rest = step.partition(":")
+    if not sep or len(verb) > 24 or not rest.strip():
+        return "", step
+    rest = rest.strip()
+    return verb.strip(), rest[:1].upper() + rest[1:]
+
+
+def _step_height(sheet: Sheet, width: float, step: str) -> float:
+    verb, text = split_step(step)
+    return (11 if verb else 0) + sheet.measure(width, text, size=8.8).height() + 9
+
+
+def routine(flow: Flow, plan: Mapping[str, list[str]]) -> None:
+    """Morning and evening side by side, numbered, each step's action as a small label."""
+    sheet = flow.sheet
+    columns = [
+        ("Morning", list(plan.get("morning", []))),
+        ("Evening", list(plan.get("evening", []))),
+    ]
+    if not any(steps for _, steps in columns):
+        return
+    width = (sheet.content_width - 14) / 2
+    text_w = width - 48
+    height = 38 + max(sum(_step_height(sheet, text_w, s) for s in steps) for _, steps in columns)
+    flow.need(height + 34)
+    flow.y = section_title(sheet, flow.y, "Your routine")
+    for col, (name, steps) in enumerate(columns):
+        box = QRectF(sheet.margin + col * (width + 14), flow.y, width, height)
+        sheet.card(box, fill=Ink.PAPER, border=None)
+        sheet.text(
+            box.adjusted(14, 10, -14, 0),
+            name,
+            size=10.5,
+            colour=Ink.ACCENT,
+            weight=QFont.Weight.Bold,
+            wrap=False,
+        )
+        y = box.y() + 32
+        for number, step in enumerate(steps, start=1):
+            verb, text = split_step(step)
+            sheet.card(
+                QRectF(box.x() + 14, y + 1, 16, 16), fill=Ink.CARD, border=Ink.LINE, radius=8
+            )
+            sheet.text(
+                QRectF(box.x() + 14, y + 1, 16, 16),
+                f"{number}",
+                size=8,
+                colour=Ink.ACCENT,
+                weight=QFont.Weight.Bold,
+                align=Qt.AlignmentFlag.AlignCenter,
+                wrap=False,
+            )
+            if verb:
+                sheet.text(
+                    QRectF(box.x() + 36, y, text_w, 10),
+                    verb.upper(),
+                    size=6.6,
+                    colour=Ink.MUTED,
+                    weight=QFont.Weight.Bold,
+                    wrap=False,
+                    spacing=0.8,
+                )
+                y += 11
+            y += sheet.text(QRectF(box.x() + 36, y, text_w, 200), text, size=8.8) + 9
+    flow.y += height + 18
+
+
+def about(flow: Flow, result: dict[str, Any]) -> None:
+    """The cosmetic-not-medical note, always, and what the numbers rest on."""
+    sheet = flow.sheet
+    note = str(result.get("disclaimer", ""))
+    quality = result.get("quality", {})
+    facts = (
+        f"Analysis {str(result.get('analysis_id', ''))[:8]}  \u00b7  engine {result.get('engine_version', '?')}"
+        f"  \u00b7  photo quality {float(quality.get('score', 0.0)):.0f}/100"
+        f"  \u00b7  confidence {float(result.get('confidence', 0.0)):.0%}"
+    )
+    height = sheet.measure(sheet.content_width - 28, note, size=8.5).height() + 44
+    flow.need(height)
+    box = QRectF(sheet.margin, flow.y, sheet.content_width, height)
+    sheet.card(box, fill=Ink.CARD, border=Ink.LINE)
+    sheet.painter.fillRect(QRectF(box.x(), box.y() + 10, 3, box.height() - 20), Ink.ACCENT)
+    sheet.text(
+        box.adjusted(14, 10, -14, 0),
+        "Cosmetic guidance, not medical advice",
+        size=9.5,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+    )
+    used = sheet.text(box.adjusted(14, 24, -14, 0), note, size=8.5, colour=Ink.TEXT)
+    sheet.text(box.adjusted(14, 28 + used, -14, 0), facts, size=7, colour=Ink.FAINT, wrap=False)
+    flow.y += height + 10
+
+
+def draw_page_two(
+    flow: Flow,
+    result: dict[str, Any],
+    *,
+    overlays: Mapping[str, QImage],
+    previous: Mapping[str, float] | None,
+) -> None:
+    thumbnails(flow, result, overlays)
+    overview(flow, result, previous)
+    disclaimer = str(result.get("disclaimer", "")).strip()
+    advice = [r for r in result.get("recommendations", []) if str(r).strip() != disclaimer]
+    bullet_list(flow, "Recommendations", [str(r) for r in advice])
+    routine(flow, result.get("routine", {}))
+    about(flow, result)

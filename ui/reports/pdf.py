@@ -1,0 +1,191 @@
+"""Render a :class:`ReportData` to an A4 PDF with Qt alone (QPdfWriter + QPainter, no browser).
+
+The PDF is built in memory, then written to a temporary file beside the target and renamed over
+it: a full disk or a pulled USB stick leaves the old file (or nothing), never half a report.
+Safe to call from a worker thread once a QGuiApplication exists (only QImage is used, no QPixmap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRectF
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter
+
+from ui.reports.chrome import compact_header, footer
+from ui.reports.errors import ReportError
+from ui.reports.layout import Sheet
+from ui.reports.model import ReportData
+from ui.reports.page_one import draw_page_one
+from ui.reports.page_two import Flow, draw_page_two
+
+_app: QCoreApplication | None = None
+
+
+def ensure_gui_app() -> QCoreApplication:
+    """The running application, or a new offscreen one (the CLI and tests have no window).
+
+    A QApplication rather than a bare QGuiApplication, so widgets created later in the same
+    process still work.
+    """
+    global _app
+    existing = QCoreApplication.instance()
+    if existing is not None:
+        return existing
+    from PySide6.QtWidgets import QApplication
+
+    argv = ["skinlab-report"]
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        argv += ["-platform", "offscreen"]
+    _app = QApplication(argv)
+    return _app
+
+
+def _image(data: bytes | None) -> QImage | None:
+    if not data:
+        return None
+    image = QImage.fromData(data)
+    return None if image.isNull() else image
+
+
+def _face_crop(photo: QImage, result: dict[str, object]) -> QImage:
+    """The photo cut to a portrait around the face, so the face is not lost in a wide shot."""
+    face = result.get("face")
+    size = result.get("image_size")
+    box = face.get("box") if isinstance(face, dict) else None
+    if not (isinstance(box, list) and len(box) == 4 and isinstance(size, dict)):
+        return photo
+    scale = photo.width() / max(1, int(size.get("width", photo.width())))
+    x0, y0, x1, y1 = (float(v) * scale for v in box)
+    width = min(photo.width(), (x1 - x0) * 2.2)
+    height = min(photo.height(), width * 1.4)
+    width = min(width, height / 1.4)
+    left = min(max(0.0, (x0 + x1) / 2 - width / 2), photo.width() - width)
+    top = min(max(0.0, (y0 + y1) / 2 - height * 0.45), photo.height() - height)
+    return photo.copy(QRectF(left, top, width, height).toRect())
+
+
+def _hero(data: ReportData) -> tuple[QImage | None, bool]:
+    """The overall overlay when there is one, else the plain photo; and whether it is an overlay."""
+    overall = _image(data.overlays.get("overall"))
+    if overall is not None:
+        return overall, True
+    photo = _image(data.photo_jpeg)
+    return (_face_crop(photo, data.result), False) if photo is not None else (None, False)
+
+
+def render_pdf_bytes(data: ReportData) -> bytes:
+    """The whole report as PDF bytes (page one, then as many pages as the advice needs, usually one)."""
+    ensure_gui_app()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(f"Skin analysis report - {data.clinic_name}")
+    writer.setCreator("SkinLab")
+    painter = QPainter(writer)
+    if not painter.isActive():
+        raise ReportError("The report could not be drawn (the PDF writer did not start).")
+    try:
+        scale = writer.resolution() / 72.0
+        painter.scale(scale, scale)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        sheet = Sheet(
+            painter,
+            resolution=writer.resolution(),
+            width=writer.width() / scale,
+            height=writer.height() / scale,
+        )
+        hero, is_overlay = _hero(data)
+        logo = QImage(str(data.logo_path)) if data.logo_path else None
+        draw_page_one(
+            sheet,
+            data,
+            hero=hero,
+            logo=logo if logo is not None and not logo.isNull() else None,
+            hero_is_overlay=is_overlay,
+        )
+        pages = [1]
+
+        def new_page() -> float:
+            writer.newPage()
+            pages.append(len(pages) + 1)
+            footer(sheet, pages[-1], f"{data.clinic_name}  \u00b7  skin analysis report")
+            return compact_header(sheet, data) + 20
+
+        overlays = {k: img for k, v in data.overlays.items() if (img := _image(v)) is not None}
+        flow = Flow(sheet, new_page(), new_page)
+        draw_page_two(flow, data.result, overlays=overlays, previous=data.previous)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def _message(exc: OSError, target: Path) -> str:
+    folder = target.parent
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"There is not enough space in {folder} to save the report. "
+            "Free some space or choose another folder or USB stick."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"The folder {folder} cannot be written to (it is read-only or not yours). "
+            "Choose another folder."
+        )
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return (
+            f"The folder {folder} does not exist (was a USB stick removed?). Choose another folder."
+        )
+    if exc.errno == errno.EISDIR:
+        return f"{target} is a folder: give a file name for the report, such as report.pdf."
+    return f"The report could not be saved to {target} ({exc.strerror or exc})."
+
+
+def save_atomically(pdf: bytes, target: Path) -> Path:
+    """Write ``pdf`` to ``target`` through a temporary file in the same folder and a rename."""
+    if target.is_dir():
+        raise ReportError(_message(OSError(errno.EISDIR, "Is a directory"), target))
+    if not target.parent.is_dir():
+        raise ReportError(_message(OSError(errno.ENOENT, "No such folder"), target))
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise ReportError(_message(exc, target)) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _sync_folder(target.parent)
+    return target
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (a USB stick may be pulled right after); best effort."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def render_report(data: ReportData, out_path: Path) -> Path:
+    """Render ``data`` to ``out_path`` (A4 PDF). Raises :class:`ReportError` if it cannot be saved."""
+    target = Path(out_path).expanduser()
+    return save_atomically(render_pdf_bytes(data), target)
