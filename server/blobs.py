@@ -113,7 +113,10 @@ def start_upload(
 @router.head(
     "/v1/blobs/{sha256}",
     response_class=Response,
-    responses={200: {"description": "what the server holds", "headers": _HEADERS_DOC}, **error_responses(401, 404, 409, 422)},
+    responses={
+        200: {"description": "what the server holds", "headers": _HEADERS_DOC},
+        **error_responses(401, 404, 409, 422),
+    },
     summary="How much of an image the server holds",
 )
 def head_blob(sha256: Sha256, device: DeviceDep, state: StateDep) -> Response:

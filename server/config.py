@@ -54,6 +54,8 @@ class ServerSettings:
     push_limit: int = MAX_PUSH_BYTES
     clock_skew_s: int = TOKEN_MAX_LIFETIME_S
     pool_size: int = 10
+    # How long a push waits for the clinic's other pushes before answering 503.
+    lock_timeout_s: float = 30.0
     migrate_on_start: bool = True
     housekeeping_interval_s: float = 600.0
 

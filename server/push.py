@@ -17,7 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.sync.hlc import MAX_DRIFT_MS, Timestamp
@@ -31,6 +31,8 @@ from server.records import Batch, apply_change
 from server.storable import json_problem
 
 router = APIRouter(tags=["sync"])
+CROSS_CLINIC = "uq_records_entity_id"
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired while waiting for the clinic's lock
 _KEY = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 )
@@ -63,6 +65,13 @@ def check_clocks(request: PushRequest, *, now_ms: int) -> None:
 def check_changes(request: PushRequest) -> None:
     """Refuse what cannot be merged (values without clocks) or stored (NUL, NaN...)."""
     for change in request.changes:
+        # Devices key images by SHA-256 and every other row by UUID; a row keyed the other way
+        # would be accepted here and then break every device that pulls it.
+        if (len(change.entity_id) == 64) != (change.entity == "images"):
+            kind = "a SHA-256" if change.entity == "images" else "a UUID"
+            raise ApiError(
+                422, "invalid_change", f"{change.entity} {change.entity_id}: the id must be {kind}"
+            )
         problem = json_problem(change.fields)
         if problem:
             raise ApiError(422, "invalid_change", f"{change.entity} {change.entity_id}: {problem}")
@@ -76,11 +85,29 @@ def check_changes(request: PushRequest) -> None:
             )
 
 
-def push(session: Session, device: AuthedDevice, *, key: str, request: PushRequest) -> PushResponse:
+def _apply(
+    session: Session, device: AuthedDevice, request: PushRequest, *, now_ms: int
+) -> PushResponse:
+    batch = Batch(session=session, clinic_id=device.clinic_id, device_id=device.device_id)
+    batch.load(request.changes)
+    results = [apply_change(batch, change) for change in request.changes]
+    session.flush()
+    return PushResponse(results=results, server_time_ms=now_ms)
+
+
+def push(
+    session: Session,
+    device: AuthedDevice,
+    *,
+    key: str,
+    request: PushRequest,
+    lock_timeout_s: float = 30.0,
+) -> PushResponse:
     """Apply ``request`` once; a replay of the same key and body gets the stored answer."""
     fingerprint = request_hash(request)
     with session.begin():
-        session.execute(text("SET LOCAL lock_timeout = '30s'"))
+        timeout_ms = max(1, int(lock_timeout_s * 1000))
+        session.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
         idem_lock = lock_key("push", str(device.device_id), key)
         if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": idem_lock}):
             raise ApiError(
@@ -102,10 +129,15 @@ def push(session: Session, device: AuthedDevice, *, key: str, request: PushReque
             text("SELECT pg_advisory_xact_lock(:k)"),
             {"k": lock_key("clinic", str(device.clinic_id))},
         )
-        batch = Batch(session=session, clinic_id=device.clinic_id, device_id=device.device_id)
-        batch.load(request.changes)
-        results = [apply_change(batch, change) for change in request.changes]
-        response = PushResponse(results=results, server_time_ms=now_ms)
+        try:
+            response = _apply(session, device, request, now_ms=now_ms)
+        except IntegrityError as exc:
+            # Only a row created at the same moment in another clinic can collide here.
+            if getattr(getattr(exc.orig, "diag", None), "constraint_name", "") != CROSS_CLINIC:
+                raise
+            raise ApiError(
+                403, "wrong_clinic", "A row in this batch belongs to another clinic"
+            ) from exc
         session.add(
             IdempotencyKey(
                 device_id=device.device_id,
@@ -115,13 +147,6 @@ def push(session: Session, device: AuthedDevice, *, key: str, request: PushReque
                 response=response.model_dump(mode="json"),
             )
         )
-        try:
-            session.flush()
-        except IntegrityError as exc:
-            # Only a row created at the same moment in another clinic can collide here.
-            raise ApiError(
-                403, "wrong_clinic", "A row in this batch belongs to another clinic"
-            ) from exc
     return response
 
 
@@ -148,5 +173,18 @@ def push_route(
     ] = None,
 ) -> PushResponse:
     key = _idempotency_key(idempotency_key)
-    with state.sessions() as session:
-        return push(session, device, key=key, request=body)
+    try:
+        with state.sessions() as session:
+            return push(
+                session,
+                device,
+                key=key,
+                request=body,
+                lock_timeout_s=state.settings.lock_timeout_s,
+            )
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise ApiError(
+            503, "server_busy", "The clinic's other pushes are taking long; retry shortly"
+        ) from exc

@@ -206,3 +206,57 @@ def test_a_chunked_body_over_the_limit_is_refused(device):
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("entity", "entity_id"),
+    [("users", "ab" * 32), ("images", "00000000-0000-0000-0000-000000000001")],
+)
+def test_ids_must_have_their_entitys_shape(device, entity, entity_id):
+    response = device.push(change(entity, entity_id, {"email": "shape@a.org"}))
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_change"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nul \x00 inside", "\ud800 lone surrogate", {"deep": ["\x00"]}],
+    ids=["nul", "surrogate", "nested"],
+)
+def test_values_postgresql_cannot_store_are_a_422_not_a_500(device, value):
+    # json.dumps escapes them as \\uXXXX, as a device in another language might send them.
+    body = json.dumps({"changes": [change("users", new_id(), {"first_name": value})]})
+    response = device.request(
+        "POST",
+        "/v1/push",
+        content=body,
+        headers={"Idempotency-Key": new_id(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_change"
+
+
+def test_nan_is_refused(device):
+    stamp = hlc()
+    raw = (
+        f'{{"changes": [{{"entity": "users", "entity_id": "{new_id()}", "op": "upsert", '
+        f'"fields": {{"age": NaN}}, "clocks": {{"age": "{stamp}"}}, "hlc": "{stamp}"}}]}}'
+    )
+    response = device.request(
+        "POST",
+        "/v1/push",
+        content=raw,
+        headers={"Idempotency-Key": new_id(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+
+
+def test_a_push_stuck_behind_the_clinics_lock_gets_503(device, server, custom_server):
+    engine = create_engine(server.database_url)
+    with custom_server(lock_timeout_s=0.3) as impatient, engine.connect() as conn:
+        conn.execute(
+            text("SELECT pg_advisory_lock(:k)"), {"k": lock_key("clinic", device.clinic_id)}
+        )
+        response = device.on(impatient).push(change("users", new_id(), _user()))
+        conn.execute(text("SELECT pg_advisory_unlock_all()"))
+    engine.dispose()
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "server_busy"
