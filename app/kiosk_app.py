@@ -1,0 +1,41 @@
+"""Start the walk-up kiosk: ``run_kiosk(ctx, camera=..., fullscreen=...)`` (called by ``skinlab --kiosk``)."""
+
+from __future__ import annotations
+
+import sys
+
+from app.context import AppContext
+from app.kiosk_services import KioskAppServices
+
+
+def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = True) -> int:
+    """Full screen with no window decorations unless ``fullscreen`` is false (for trying it out).
+
+    ``camera`` overrides the camera chosen on the admin screen (``demo``, ``webcam:N``,
+    ``file:PATH``, ``folder:PATH`` or ``auto``).
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.background import Pools
+    from ui.kiosk.window import KioskWindow
+
+    ctx.paths  # noqa: B018  (fail early, with a message, on an unusable data directory)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("SkinLab Kiosk")
+    pools = Pools()
+    window = KioskWindow(KioskAppServices(ctx), pools, camera=camera)
+    if fullscreen:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    window.start()
+    try:
+        return int(app.exec())
+    finally:
+        window.capture.end()
+        window.feed.wait(2.0)
+        pools.wait()
+        ctx.close()

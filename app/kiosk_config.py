@@ -1,0 +1,87 @@
+"""The kiosk's own settings, changed from its admin screen: ``kiosk.json`` in the data directory.
+
+Settings are read-only (``settings.toml`` and ``SKINLAB_*``), but an admin at the kiosk must be able
+to change the camera, idle time, clinic name, logo and retention there; this file overlays those on
+the settings, and holds the admin PIN's hash (argon2id, like passwords), never the PIN itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from core.auth.passwords import CONTEXT
+from core.config import Settings
+from core.errors import StorageError, ValidationError
+
+log = logging.getLogger(__name__)
+FILE_NAME = "kiosk.json"
+MIN_PIN_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class KioskFile:
+    camera: str | None = None
+    idle_seconds: int | None = None
+    clinic_name: str | None = None
+    clinic_logo: str | None = None
+    retention_days: int | None = None
+    pin_hash: str | None = None
+
+
+def check_pin_rules(pin: str) -> None:
+    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
+        raise ValidationError(f"The PIN must be {MIN_PIN_DIGITS} to 12 digits")
+
+
+class KioskConfigStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = Path(settings.data_dir) / FILE_NAME
+
+    def load(self) -> KioskFile:
+        try:
+            raw: Any = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return KioskFile()
+        except (OSError, ValueError) as exc:
+            log.warning("Ignoring the unreadable kiosk settings %s: %s", self.path, exc)
+            return KioskFile()
+        if not isinstance(raw, dict):
+            return KioskFile()
+        known = set(KioskFile.__dataclass_fields__)
+        return KioskFile(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, data: KioskFile) -> None:
+        """Atomic write: a kiosk switched off mid-save keeps its previous settings."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".kiosk-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(asdict(data), handle, indent=2)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            raise StorageError(
+                f"The kiosk settings cannot be saved ({exc.strerror or exc})"
+            ) from exc
+
+    def set_pin(self, pin: str) -> None:
+        check_pin_rules(pin)
+        current = self.load()
+        self.save(KioskFile(**{**asdict(current), "pin_hash": str(CONTEXT.hash(pin))}))
+
+    def check_pin(self, pin: str) -> bool:
+        stored = self.load().pin_hash
+        if not stored or not pin:
+            return False
+        try:
+            return bool(CONTEXT.verify(pin, stored))
+        except (ValueError, TypeError):
+            return False

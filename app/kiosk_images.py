@@ -1,0 +1,100 @@
+"""Image work for the kiosk, kept out of ui/: JPEG encoding, thumbnails and heat-map overlays.
+
+Overlays are RGBA layers the UI draws over the photo (so toggling a measure costs nothing), and
+blended PNGs for the PDF report; both come from the engine's own masks (:func:`overlay_mask`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis import AnalysisResult, overlay_mask
+from core.analysis.overlay import COLOURS
+from core.errors import ValidationError
+
+DISPLAY_LONG_SIDE = 1280
+THUMB_LONG_SIDE = 256
+OVERLAY_ALPHA = 0.7
+
+
+def fit(rgb: NDArray[np.uint8], long_side: int) -> NDArray[np.uint8]:
+    height, width = rgb.shape[:2]
+    factor = long_side / max(height, width)
+    if factor >= 1.0:
+        return rgb
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 92) -> bytes:
+    ok, data = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    if not ok:
+        raise ValidationError("The photo could not be encoded")
+    return bytes(data)
+
+
+def encode_png(rgb: NDArray[np.uint8]) -> bytes:
+    ok, data = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValidationError("The overlay could not be encoded")
+    return bytes(data)
+
+
+def thumbnail(rgb: NDArray[np.uint8]) -> bytes:
+    return encode_jpeg(fit(rgb, THUMB_LONG_SIDE), quality=85)
+
+
+def read_photo(path: Path) -> NDArray[np.uint8]:
+    """A photo file as RGB (alpha dropped), for "import a photo" on a kiosk with no camera."""
+    data = np.fromfile(str(path), dtype=np.uint8)
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if bgr is None:
+        raise ValidationError(f"{Path(path).name} is not a photo SkinLab can read")
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+
+
+def overlay_layers(
+    result: AnalysisResult, display: NDArray[np.uint8]
+) -> dict[str, NDArray[np.uint8]]:
+    """Per metric, an RGBA layer the size of ``display`` (the photo as shown)."""
+    height, width = display.shape[:2]
+    layers: dict[str, NDArray[np.uint8]] = {}
+    if result.visuals is None:
+        return layers
+    for name in result.visuals.heatmaps:
+        mask = overlay_mask(result, name, space="image")
+        if mask.shape[:2] != (height, width):
+            mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
+        layer = np.zeros((height, width, 4), np.uint8)
+        layer[:, :, :3] = COLOURS.get(name, (255, 255, 0))
+        layer[:, :, 3] = np.clip(mask * OVERLAY_ALPHA * 255.0, 0, 255).astype(np.uint8)
+        layers[name] = layer
+    return layers
+
+
+def blend(display: NDArray[np.uint8], layer: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    alpha = layer[:, :, 3:4].astype(np.float32) / 255.0
+    mixed = display.astype(np.float32) * (1 - alpha) + layer[:, :, :3].astype(np.float32) * alpha
+    return np.clip(mixed, 0, 255).astype(np.uint8)
+
+
+def report_overlays(
+    display: NDArray[np.uint8], layers: dict[str, NDArray[np.uint8]]
+) -> dict[str, bytes]:
+    """Blended PNGs per metric for the PDF report, at a size a printed page needs."""
+    small = fit(display, 900)
+    out: dict[str, bytes] = {}
+    for name, layer in layers.items():
+        if layer.shape[:2] != small.shape[:2]:
+            layer = np.asarray(
+                cv2.resize(layer, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA),
+                dtype=np.uint8,
+            )
+        out[name] = encode_png(blend(small, layer))
+    return out

@@ -1,0 +1,129 @@
+"""Render every kiosk screen to a PNG with realistic data: the demo face, a real analysis, a
+throw-away data directory. ``render_kiosk_screens(out_dir, size=(1920, 1080))`` returns the files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.context import AppContext
+from app.kiosk_services import KioskAppServices
+from core.capture import DemoSource
+from core.config import load_settings
+
+CLINIC = "Rue Cler Dermatology"
+DEMO_PIN = "2468"
+
+
+class _ShotServices(KioskAppServices):
+    """The real services, with the demo face far away (to show an instruction) when asked."""
+
+    far = False
+
+    def open_camera(self, spec: str) -> Any:
+        if spec == "demo" and self.far:
+            return DemoSource(zoom=0.9)
+        return super().open_camera(spec)
+
+
+def _pump(app: Any, seconds: float, until: Callable[[], bool] | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if until is not None and until():
+            return
+        time.sleep(0.01)
+
+
+def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080)) -> list[Path]:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.background import Pools
+    from ui.kiosk.window import KioskWindow
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="skinlab-kiosk-shots-") as scratch:
+        ctx = AppContext(load_settings(data_dir=Path(scratch), clinic_name=CLINIC))
+        services = _ShotServices(ctx)
+        services.set_pin(DEMO_PIN)
+        pools = Pools()
+        win = KioskWindow(services, pools, camera="demo")
+        win.resize(*size)
+        win.show()
+
+        def shot(name: str) -> None:
+            _pump(app, 0.25)
+            path = out_dir / f"kiosk-{name}.png"
+            win.grab().save(str(path))
+            written.append(path)
+
+        try:
+            win.start()
+            _pump(app, 10, lambda: win.config.clinic_name == CLINIC)
+            shot("attract")
+            win.begin_visit()
+            win.sign_in.email.setText("maya.ortiz@example.com")
+            shot("sign-in")
+            win._identified(None)
+            _pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
+            shot("consent")
+            win.consent = None
+            services.far = True
+            win.capture.hold_seconds = 60.0
+            win.start_capture()
+            _pump(app, 15, lambda: win.capture.instruction() not in ("", "Hold still"))
+            _pump(app, 0.5)
+            shot("capture-instruction")
+            services.far = False
+            win.capture.hold_seconds = 2.4
+            win.capture.begin("demo")
+            _pump(app, 15, lambda: win.capture.preview._progress > 0.45)
+            shot("capture-countdown")
+            photo = win.feed.snapshot(prefer_passed=True)
+            win.capture.end()
+            assert photo is not None
+            win.analysing.begin(photo)
+            win.analysing.show_stage("Checking the photo")
+            win.analysing.show_stage("Finding your face and measuring your skin")
+            win.show_screen(win.analysing)
+            shot("analysing")
+            win.capture.hold_seconds = 0.3
+            win.analyse_photo(photo)
+            _pump(app, 30, lambda: win.stack.currentWidget() is win.results)
+            shot("results")
+            win.results.photo.select("redness")
+            shot("results-redness")
+            win.actions.open()
+            _pump(app, 30, lambda: win.actions.pdf is not None or "not available" in win.takeaway.summary.text())
+            shot("take-away")
+            win.takeaway.print_report.emit()
+            win._idle_warning(7)
+            shot("idle-warning")
+            win.reset()
+            win.camera_override = "webcam:7"
+            win.begin_visit()
+            win.start_capture()
+            _pump(app, 15, lambda: win.capture.problem.isVisible())
+            shot("camera-missing")
+            win.reset()
+            win._open_pin()
+            win.pin.pin.setText("••••")
+            shot("admin-pin")
+            win._check_pin(DEMO_PIN)
+            _pump(app, 10, lambda: win.stack.currentWidget() is win.admin)
+            _pump(app, 2, lambda: win.admin.sync_headline.text() != "")
+            shot("admin")
+        finally:
+            win.close()
+            win.feed.wait(3.0)
+            pools.wait()
+            ctx.close()
+    return written

@@ -1,0 +1,314 @@
+"""The kiosk's ports (``ui.kiosk.ports``) implemented over ``AppContext`` and core.
+
+The only place kiosk screens meet auth, storage, mail and the analysis engine. Every method may
+block (disk, database, camera, analysis): the UI calls them from its background pools.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from app.context import AppContext
+from app.kiosk_config import KioskConfigStore, KioskFile
+from app.kiosk_images import (
+    DISPLAY_LONG_SIDE,
+    encode_jpeg,
+    fit,
+    overlay_layers,
+    read_photo,
+    thumbnail,
+)
+from app.kiosk_reports import build_report_pdf, removable_folders, write_report
+from app.kiosk_text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
+from core.analysis import AnalysisResult, LiveQuality, analyze
+from core.analysis.interpret import HIGHER_IS_BETTER
+from core.capture import open_source
+from core.capture.monitor import FrameMonitor
+from core.errors import ValidationError
+from core.mail import deliver_queued, queue_email
+from core.retention import purge_guest_captures
+from core.storage.repositories import analyses, consents
+from core.storage.results import save_analysis
+from ui.kiosk.ports import (
+    RGB,
+    AnalysisView,
+    CancelledError,
+    ConsentChoice,
+    ConsentText,
+    FrameCheck,
+    FrameReader,
+    KioskConfig,
+    Patient,
+    Progress,
+    SyncView,
+)
+
+HOLD_STILL = "Hold still"
+
+
+class LiveInspector:
+    """Camera health (black, frozen) first, then the engine's own live quality checks."""
+
+    def __init__(self) -> None:
+        self.monitor = FrameMonitor()
+        self.quality = LiveQuality()
+
+    def reset(self) -> None:
+        self.monitor = FrameMonitor()
+        self.quality.reset()
+
+    def inspect(self, rgb: RGB, *, live: bool) -> FrameCheck:
+        from core.capture import Frame
+
+        health = self.monitor.check(Frame(rgb, 0.0, 0))
+        if health.black or (live and health.frozen):
+            self.quality.reset()
+            return FrameCheck(ok=False, instruction="", camera_problem=health.message)
+        report = self.quality.assess(rgb)
+        failing = tuple(c.name for c in report.checks if c.status == "fail")
+        instruction = report.messages[0] if report.messages and not report.ok else HOLD_STILL
+        return FrameCheck(ok=report.ok, instruction=instruction, failing=failing)
+
+
+class KioskAppServices:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.store = KioskConfigStore(ctx.settings)
+
+    # -- configuration -------------------------------------------------------------------------
+    def config(self) -> KioskConfig:
+        saved = self.store.load()
+        settings = self.ctx.settings
+        logo = saved.clinic_logo or (str(settings.clinic_logo) if settings.clinic_logo else None)
+        return KioskConfig(
+            clinic_name=saved.clinic_name or settings.clinic_name,
+            logo_path=Path(logo) if logo else None,
+            idle_seconds=saved.idle_seconds or settings.kiosk_idle_seconds,
+            retention_days=(
+                saved.retention_days
+                if saved.retention_days is not None
+                else settings.guest_retention_days
+            ),
+            camera=saved.camera or "auto",
+            has_pin=bool(saved.pin_hash),
+        )
+
+    def save_config(
+        self,
+        *,
+        camera: str,
+        idle_seconds: int,
+        clinic_name: str,
+        logo_path: Path | None,
+        retention_days: int,
+    ) -> KioskConfig:
+        if idle_seconds < 20:
+            raise ValidationError("The idle time must be at least 20 seconds")
+        if retention_days < 0:
+            raise ValidationError("Retention must be zero or more days")
+        if not clinic_name.strip():
+            raise ValidationError("Enter the clinic's name")
+        if logo_path is not None and not Path(logo_path).is_file():
+            raise ValidationError(f"The logo {logo_path} does not exist")
+        open_source(camera)  # validates the spec's form without opening a device
+        current = self.store.load()
+        self.store.save(
+            KioskFile(
+                camera=camera.strip(),
+                idle_seconds=idle_seconds,
+                clinic_name=clinic_name.strip(),
+                clinic_logo=str(logo_path) if logo_path else None,
+                retention_days=retention_days,
+                pin_hash=current.pin_hash,
+            )
+        )
+        return self.config()
+
+    def check_pin(self, pin: str) -> bool:
+        return self.store.check_pin(pin)
+
+    def set_pin(self, pin: str) -> None:
+        self.store.set_pin(pin)
+
+    # -- camera --------------------------------------------------------------------------------
+    def open_camera(self, spec: str) -> FrameReader:
+        return open_source(spec)
+
+    def new_inspector(self) -> LiveInspector:
+        return LiveInspector()
+
+    # -- people --------------------------------------------------------------------------------
+    def sign_in(self, email: str, password: str) -> Patient:
+        signed = self.ctx.auth.login(email, password)
+        return Patient(str(signed.user_id), signed.email, signed.full_name)
+
+    def register(self, *, email: str, first_name: str, last_name: str, password: str) -> Patient:
+        if not first_name.strip() or not last_name.strip():
+            raise ValidationError("Enter your first and last name")
+        self.ctx.auth.register(
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            role="patient",
+            password=password,
+        )
+        return self.sign_in(email, password)
+
+    def consent_text(self) -> ConsentText:
+        config = self.config()
+        return ConsentText(
+            version=CONSENT_VERSION,
+            title="Before we take your photo",
+            paragraphs=consent_paragraphs(
+                retention_days=config.retention_days, clinic_name=config.clinic_name
+            ),
+            retention_days=config.retention_days,
+        )
+
+    def record_consent(
+        self, patient: Patient | None, *, version: str, choice: ConsentChoice
+    ) -> None:
+        """The answer itself is recorded (with the text's version and time), even a refusal."""
+        retention = None if patient is not None else self.config().retention_days
+        with self.ctx.database.write() as session:
+            consents.record(
+                session,
+                user_id=uuid.UUID(patient.user_id) if patient else None,
+                text_version=version,
+                granted=choice.granted,
+                allow_storage=choice.allow_storage,
+                allow_sync=choice.allow_sync,
+                retention_days=retention,
+            )
+
+    # -- analysis ------------------------------------------------------------------------------
+    def load_photo(self, path: Path) -> RGB:
+        return read_photo(path)
+
+    def analyse(
+        self,
+        photo: RGB,
+        *,
+        patient: Patient | None,
+        consent: ConsentChoice,
+        progress: Progress,
+        cancel: threading.Event,
+    ) -> AnalysisView:
+        def step(name: str) -> None:
+            if cancel.is_set():
+                raise CancelledError("The analysis was cancelled; nothing was stored.")
+            progress(name)
+
+        step("Checking the photo")
+        jpeg = encode_jpeg(np.ascontiguousarray(photo))
+        step("Finding your face and measuring your skin")
+        result = analyze(jpeg, cache=self.ctx.cache, need_visuals=True)
+        step("Drawing the heat maps")
+        display = fit(photo, DISPLAY_LONG_SIDE)
+        layers = overlay_layers(result, display)
+        previous: dict[str, float] | None = None
+        previous_score: float | None = None
+        previous_date = ""
+        if patient is not None:
+            step("Comparing with your last visit")
+            with self.ctx.database.read() as session:
+                rows = analyses.latest_for_user(session, uuid.UUID(patient.user_id), limit=1)
+                if rows:
+                    previous = {k: float(v) for k, v in (rows[0].metrics or {}).items()}
+                    previous_score = float(rows[0].skin_score)
+                    previous_date = rows[0].created_at.strftime("%d %b %Y")
+        saved = False
+        if consent.granted and consent.allow_storage:
+            step("Saving your results")
+            self._save(result, jpeg=jpeg, photo=photo, patient=patient)
+            saved = True
+        return AnalysisView(
+            result=result.to_json(),
+            photo=display,
+            overlays=layers,
+            saved=saved,
+            previous=previous,
+            previous_score=previous_score,
+            previous_date=previous_date,
+            labels=dict(LABELS),
+            meanings=dict(MEANINGS),
+            higher_is_better=frozenset(HIGHER_IS_BETTER),
+            estimates=frozenset(result.estimates),
+        )
+
+    def _save(
+        self, result: AnalysisResult, *, jpeg: bytes, photo: RGB, patient: Patient | None
+    ) -> None:
+        height, width = photo.shape[:2]
+        with self.ctx.database.write() as session:
+            save_analysis(
+                session,
+                self.ctx.images,
+                result=result.to_json(),
+                user_id=uuid.UUID(patient.user_id) if patient else None,
+                image=jpeg,
+                thumbnail=thumbnail(photo),
+                image_size=(width, height),
+            )
+
+    # -- take it away --------------------------------------------------------------------------
+    def report_pdf(self, view: AnalysisView, patient: Patient | None) -> bytes:
+        config = self.config()
+        return build_report_pdf(
+            view,
+            patient_name=patient.full_name if patient else None,
+            clinic_name=config.clinic_name,
+            logo_path=config.logo_path,
+        )
+
+    def save_report(self, pdf: bytes, *, folder: Path, name: str) -> Path:
+        return write_report(pdf, folder=folder, name=name)
+
+    def email_report(self, pdf: bytes, *, to: str, name: str) -> str:
+        """Queue the message in the database; :meth:`deliver_mail` sends it when it can."""
+        with self.ctx.database.write() as session:
+            queue_email(
+                session,
+                self.ctx.images,
+                to=to,
+                subject=f"Your skin report from {self.config().clinic_name}",
+                body="Your SkinLab report is attached. Cosmetic guidance, not a medical diagnosis.",
+                attachment_name=name,
+                attachment=pdf,
+            )
+        return to.strip().lower()
+
+    def deliver_mail(self) -> str:
+        report = deliver_queued(self.ctx.database, self.ctx.images, self.ctx.settings)
+        if report.sent:
+            return "Sent."
+        if not self.ctx.settings.smtp_host:
+            return "It will be sent as soon as the clinic's mail server is set up."
+        return "It will be sent as soon as the mail server can be reached."
+
+    def removable_folders(self) -> list[tuple[str, Path]]:
+        return removable_folders()
+
+    # -- end of a visit, admin -----------------------------------------------------------------
+    def end_session(self) -> int:
+        return purge_guest_captures(
+            self.ctx.database, self.ctx.images, older_than_days=self.config().retention_days
+        )
+
+    def sync_status(self) -> SyncView:
+        status = self.ctx.sync.status()
+        if not status.enrolled:
+            return SyncView("Not connected to a sync server", ("Results stay on this kiosk.",))
+        last = status.last_success.strftime("%d %b %Y %H:%M") if status.last_success else "never"
+        details = [
+            f"Server: {status.server_url} ({status.clinic_name})",
+            f"Last successful sync: {last}",
+            f"Changes waiting: {status.pending_changes}",
+        ]
+        if status.last_error:
+            details.append(f"Last error: {status.last_error}")
+        return SyncView("Connected" if not status.last_error else "Sync problem", tuple(details))

@@ -1,0 +1,183 @@
+"""Staff only, behind a PIN: camera, idle time, clinic name and logo, retention, sync status, exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.kiosk.ports import KioskConfig, SyncView
+from ui.kiosk.widgets import Header, button, card, label
+
+CAMERAS = (
+    ("Automatic (webcam, else demo)", "auto"),
+    ("Webcam 1", "webcam:0"),
+    ("Webcam 2", "webcam:1"),
+    ("Demo face (no camera)", "demo"),
+)
+
+
+class PinScreen(QWidget):
+    entered = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.header = Header("Staff settings")
+        self.back = button("Cancel", "ghost")
+        self.header.add_action(self.back)
+        outer.addWidget(self.header)
+        body = QVBoxLayout()
+        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addLayout(body, 1)
+        frame, layout = card("dialog")
+        frame.setFixedWidth(460)
+        layout.addWidget(label("Enter the staff PIN", "cardTitle"))
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setReadOnly(True)
+        self.pin.setObjectName("pinField")
+        self.pin.setMinimumHeight(64)
+        layout.addWidget(self.pin)
+        self.error = label("", "error")
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        pad = QGridLayout()
+        pad.setSpacing(10)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"]
+        for index, key in enumerate(keys):
+            widget = button(key, "primary" if key == "OK" else "key", height=72)
+            widget.clicked.connect(lambda _=False, k=key: self._key(k))
+            pad.addWidget(widget, index // 3, index % 3)
+        layout.addLayout(pad)
+        body.addWidget(frame)
+        self.back.clicked.connect(self.cancelled)
+
+    def _key(self, key: str) -> None:
+        if key == "⌫":
+            self.pin.setText(self.pin.text()[:-1])
+        elif key == "OK":
+            self.entered.emit(self.pin.text())
+            self.pin.clear()
+        elif len(self.pin.text()) < 12:
+            self.pin.setText(self.pin.text() + key)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def clear(self) -> None:
+        self.pin.clear()
+        self.show_error("")
+
+
+class AdminScreen(QWidget):
+    save = Signal(dict)
+    done = Signal()
+    exit_app = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.header = Header("Staff settings")
+        self.exit_button = button("Exit kiosk", "danger")
+        self.done_button = button("Back to the kiosk", "secondary")
+        self.header.add_action(self.exit_button)
+        self.header.add_action(self.done_button)
+        outer.addWidget(self.header)
+        row = QHBoxLayout()
+        row.setContentsMargins(48, 32, 48, 40)
+        row.setSpacing(28)
+        outer.addLayout(row, 1)
+
+        frame, layout = card()
+        layout.addWidget(label("Kiosk", "cardTitle"))
+        form = QFormLayout()
+        form.setVerticalSpacing(14)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.camera = QComboBox()
+        self.camera.setEditable(True)
+        for name, spec in CAMERAS:
+            self.camera.addItem(name, spec)
+        self.camera.setMinimumHeight(56)
+        self.idle = QSpinBox()
+        self.idle.setRange(20, 3600)
+        self.idle.setSuffix(" s")
+        self.retention = QSpinBox()
+        self.retention.setRange(0, 3650)
+        self.retention.setSuffix(" days")
+        self.clinic = QLineEdit()
+        self.logo = QLineEdit()
+        self.logo.setPlaceholderText("/path/to/logo.png (optional)")
+        for widget in (self.idle, self.retention, self.clinic, self.logo):
+            widget.setMinimumHeight(56)
+        form.addRow("Camera (or file:PATH, folder:PATH)", self.camera)
+        form.addRow("Start over after no touch for", self.idle)
+        form.addRow("Keep guest captures for (0: delete at once)", self.retention)
+        form.addRow("Clinic name", self.clinic)
+        form.addRow("Clinic logo", self.logo)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.status = label("", "status")
+        layout.addWidget(self.status)
+        self.save_button = button("Save settings", "primary")
+        layout.addWidget(self.save_button)
+        row.addWidget(frame, 3)
+
+        sync_frame, sync = card()
+        sync.addWidget(label("Sync", "cardTitle"))
+        self.sync_headline = label("", "fact")
+        self.sync_details = label("", "cardText")
+        sync.addWidget(self.sync_headline)
+        sync.addWidget(self.sync_details)
+        sync.addStretch(1)
+        row.addWidget(sync_frame, 2)
+
+        self.save_button.clicked.connect(self._save)
+        self.done_button.clicked.connect(self.done)
+        self.exit_button.clicked.connect(self.exit_app)
+
+    def show_config(self, config: KioskConfig) -> None:
+        index = self.camera.findData(config.camera)
+        if index >= 0:
+            self.camera.setCurrentIndex(index)
+        else:
+            self.camera.setEditText(config.camera)
+        self.idle.setValue(config.idle_seconds)
+        self.retention.setValue(config.retention_days)
+        self.clinic.setText(config.clinic_name)
+        self.logo.setText(str(config.logo_path) if config.logo_path else "")
+
+    def show_sync(self, view: SyncView) -> None:
+        self.sync_headline.setText(view.headline)
+        self.sync_details.setText("\n".join(view.details))
+
+    def camera_spec(self) -> str:
+        text = self.camera.currentText().strip()
+        index = self.camera.findText(text)
+        return str(self.camera.itemData(index)) if index >= 0 else text
+
+    def _save(self) -> None:
+        logo = self.logo.text().strip()
+        self.save.emit(
+            {
+                "camera": self.camera_spec(),
+                "idle_seconds": self.idle.value(),
+                "retention_days": self.retention.value(),
+                "clinic_name": self.clinic.text(),
+                "logo_path": Path(logo) if logo else None,
+            }
+        )

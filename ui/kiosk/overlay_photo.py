@@ -1,0 +1,110 @@
+"""The captured photo with one measure's heat map drawn over it, chosen with a row of chips."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.kiosk.ports import AnalysisView
+from ui.kiosk.widgets import rgb_image, rgba_image
+
+
+class PhotoCanvas(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photo")
+        self.photo: QImage | None = None
+        self.layer: QImage | None = None
+        self.setMinimumSize(320, 280)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if self.photo is None:
+            painter.end()
+            return
+        # Crop the photo to the widget's shape around its centre, with rounded corners.
+        scale = max(self.width() / self.photo.width(), self.height() / self.photo.height())
+        src_w, src_h = self.width() / scale, self.height() / scale
+        source = QRectF(
+            (self.photo.width() - src_w) / 2, (self.photo.height() - src_h) / 2, src_w, src_h
+        )
+        target = QRectF(self.rect())
+        clip = QPainterPath()
+        clip.addRoundedRect(target, 18, 18)
+        painter.setClipPath(clip)
+        painter.fillRect(target, QColor(28, 33, 38))
+        painter.drawImage(target, self.photo, source)
+        if self.layer is not None:
+            painter.drawImage(target, self.layer, source)
+        painter.end()
+
+
+class OverlayPhoto(QWidget):
+    """Photo plus chips: one measure's heat map at a time, or none."""
+
+    changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        self.canvas = PhotoCanvas()
+        layout.addWidget(self.canvas, 1)
+        self.chips = QGridLayout()
+        self.chips.setSpacing(8)
+        layout.addLayout(self.chips)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self._layers: dict[str, QImage] = {}
+        self.current = ""
+
+    def show_view(self, view: AnalysisView, *, initial: str = "") -> None:
+        self.clear()
+        self.canvas.photo = rgb_image(view.photo)
+        self._layers = {name: rgba_image(layer) for name, layer in view.overlays.items()}
+        names = [""] + [n for n in view.result.get("metrics", {}) if n in self._layers]
+        columns = 4
+        for index, name in enumerate(names):
+            chip = QPushButton(
+                view.labels.get(name, name.replace("_", " ")) if name else "Photo only"
+            )
+            chip.setObjectName("chip")
+            chip.setCheckable(True)
+            chip.setMinimumHeight(52)
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setProperty("metric", name)
+            chip.clicked.connect(lambda _=False, n=name: self.select(n))
+            self.group.addButton(chip)
+            self.chips.addWidget(chip, index // columns, index % columns)
+        self.select(initial if initial in self._layers else "")
+
+    def select(self, name: str) -> None:
+        self.current = name
+        self.canvas.layer = self._layers.get(name)
+        for chip in self.group.buttons():
+            chip.setChecked(chip.property("metric") == name)
+        self.canvas.update()
+        self.changed.emit(name)
+
+    def clear(self) -> None:
+        for chip in self.group.buttons():
+            self.group.removeButton(chip)
+            chip.setParent(None)
+            chip.deleteLater()
+        self._layers = {}
+        self.canvas.photo = None
+        self.canvas.layer = None
+        self.current = ""
+        self.canvas.update()

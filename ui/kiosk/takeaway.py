@@ -1,0 +1,131 @@
+"""Take it away: the PDF report saved to a USB stick or folder, printed, or emailed (queued)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from ui.kiosk.widgets import Header, button, card, label
+
+
+class TakeAwayScreen(QWidget):
+    save_to = Signal(object)  # Path
+    choose_folder = Signal()
+    print_report = Signal()
+    email = Signal(str)
+    back = Signal()
+    finish = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.header = Header("Take your report")
+        self.back_button = button("Back to results", "ghost")
+        self.finish_button = button("Finish", "primary")
+        self.header.add_action(self.back_button)
+        self.header.add_action(self.finish_button)
+        outer.addWidget(self.header)
+        self.summary = label("Preparing your report…", "panelText")
+        self.summary.setContentsMargins(48, 24, 48, 0)
+        outer.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.setContentsMargins(48, 20, 48, 48)
+        row.setSpacing(28)
+        outer.addLayout(row, 1)
+
+        save_card, save = card()
+        save.addWidget(label("Save to a USB stick", "cardTitle"))
+        save.addWidget(label("Plug a USB stick into the kiosk, then touch it below.", "cardText"))
+        self.drives = QVBoxLayout()
+        self.drives.setSpacing(10)
+        save.addLayout(self.drives)
+        self.no_drive = label("No USB stick found yet.", "fine")
+        save.addWidget(self.no_drive)
+        save.addStretch(1)
+        self.folder_button = button("Choose a folder…", "secondary")
+        save.addWidget(self.folder_button)
+        self.save_status = label("", "status")
+        save.addWidget(self.save_status)
+        row.addWidget(save_card, 1)
+
+        print_card, printing = card()
+        printing.addWidget(label("Print", "cardTitle"))
+        printing.addWidget(label("A printed copy from the clinic's printer.", "cardText"))
+        printing.addStretch(1)
+        self.print_button = button("Print the report", "secondary")
+        printing.addWidget(self.print_button)
+        self.print_status = label("", "status")
+        printing.addWidget(self.print_status)
+        row.addWidget(print_card, 1)
+
+        mail_card, mail = card()
+        mail.addWidget(label("Email", "cardTitle"))
+        mail.addWidget(label("We send the report as a PDF attachment.", "cardText"))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("name@example.com")
+        self.address.setMinimumHeight(64)
+        mail.addWidget(self.address)
+        mail.addStretch(1)
+        self.email_button = button("Send by email", "secondary")
+        mail.addWidget(self.email_button)
+        self.email_status = label("", "status")
+        mail.addWidget(self.email_status)
+        row.addWidget(mail_card, 1)
+
+        self._drive_buttons: list = []
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.print_button.clicked.connect(self.print_report)
+        self.email_button.clicked.connect(lambda: self.email.emit(self.address.text().strip()))
+        self.back_button.clicked.connect(self.back)
+        self.finish_button.clicked.connect(self.finish)
+
+    def begin(self, *, email: str, can_email: bool, printer: str) -> None:
+        self.clear()
+        self.address.setText(email)
+        self.set_ready(False)
+        self.email_button.setEnabled(False)
+        self._can_email = can_email
+        if not can_email:
+            self.email_status.setText(
+                "Email needs your consent to keep the report until it is sent. "
+                "Save it to a USB stick or print it instead."
+            )
+            self.address.setEnabled(False)
+        self._printer = printer
+        if not printer:
+            self.print_status.setText(
+                "No printer is connected to this kiosk. Please ask at the desk."
+            )
+
+    def set_ready(self, ready: bool, summary: str = "") -> None:
+        self.summary.setText(
+            summary or ("Your report is ready." if ready else "Preparing your report…")
+        )
+        self.folder_button.setEnabled(ready)
+        for widget in self._drive_buttons:
+            widget.setEnabled(ready)
+        self.print_button.setEnabled(ready and bool(getattr(self, "_printer", "")))
+        can_email = getattr(self, "_can_email", False)
+        self.email_button.setEnabled(ready and can_email)
+
+    def set_drives(self, drives: list[tuple[str, Path]]) -> None:
+        for widget in self._drive_buttons:
+            widget.setParent(None)
+            widget.deleteLater()
+        self._drive_buttons = []
+        for name, path in drives:
+            widget = button(f"Save to {name}", "secondary")
+            widget.clicked.connect(lambda _=False, p=path: self.save_to.emit(p))
+            self.drives.addWidget(widget)
+            self._drive_buttons.append(widget)
+        self.no_drive.setVisible(not drives)
+
+    def clear(self) -> None:
+        self.address.clear()
+        self.address.setEnabled(True)
+        for widget in (self.save_status, self.print_status, self.email_status):
+            widget.setText("")
+        self.set_drives([])

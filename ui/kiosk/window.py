@@ -1,0 +1,331 @@
+"""The kiosk window: runs the flow between the screens and forgets everything on reset.
+
+Every call into the services runs on a pool (database work on the single database thread, analysis
+and files on the work pool); callbacks check the visit number, so a late answer from a visit that
+was reset can never bring its data back onto the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+
+from core.errors import SkinLabError
+from ui.background import BackgroundOp, Pools
+from ui.kiosk.admin import AdminScreen, PinScreen
+from ui.kiosk.analysing import AnalysingScreen
+from ui.kiosk.attract import AttractScreen
+from ui.kiosk.camera import CameraFeed
+from ui.kiosk.capture import CaptureScreen
+from ui.kiosk.consent import ConsentScreen
+from ui.kiosk.idle import IdleOverlay, IdleWatcher
+from ui.kiosk.ports import (
+    RGB,
+    AnalysisView,
+    CancelledError,
+    ConsentChoice,
+    ConsentText,
+    KioskConfig,
+    KioskServices,
+    Patient,
+)
+from ui.kiosk.results import ResultsScreen
+from ui.kiosk.sign_in import SignInScreen
+from ui.kiosk.style import load_kiosk_style
+from ui.kiosk.takeaway import TakeAwayScreen
+from ui.kiosk.takeaway_actions import TakeAwayActions
+
+log = logging.getLogger(__name__)
+
+
+def message_for(exc: BaseException) -> str:
+    if isinstance(exc, SkinLabError):
+        return exc.message
+    log.error("Unexpected failure in the kiosk", exc_info=exc)
+    return f"Something went wrong ({type(exc).__name__}). Please ask at the desk."
+
+
+class _Stages(QObject):
+    stage = Signal(str)
+
+
+class KioskWindow(QMainWindow):
+    def __init__(self, services: KioskServices, pools: Pools, *, camera: str | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("SkinLab")
+        self.setObjectName("kiosk")
+        self.setStyleSheet(load_kiosk_style())
+        self.services = services
+        self.pools = pools
+        self.camera_override = camera
+        self.config = KioskConfig("SkinLab", None, 90, 0, camera or "auto", False)
+        self.visit = 0
+        self.patient: Patient | None = None
+        self.consent: ConsentChoice | None = None
+        self.consent_text: ConsentText | None = None
+        self.photo: RGB | None = None
+        self.view: AnalysisView | None = None
+        self._cancel = threading.Event()
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.feed = CameraFeed(services)
+        self.attract = AttractScreen()
+        self.sign_in = SignInScreen()
+        self.consent_screen = ConsentScreen()
+        self.capture = CaptureScreen(self.feed)
+        self.analysing = AnalysingScreen()
+        self.results = ResultsScreen()
+        self.takeaway = TakeAwayScreen()
+        self.pin = PinScreen()
+        self.admin = AdminScreen()
+        self.screens: list[QWidget] = [
+            self.attract, self.sign_in, self.consent_screen, self.capture, self.analysing,
+            self.results, self.takeaway, self.pin, self.admin,
+        ]  # fmt: skip
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+        self.idle_overlay = IdleOverlay(self)
+        self.idle = IdleWatcher(idle_seconds=self.config.idle_seconds)
+        self.actions = TakeAwayActions(self)
+        self._connect()
+
+    # -- wiring --------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self.attract.start.connect(self.begin_visit)
+        self.attract.admin.connect(self._open_pin)
+        self.sign_in.signed_in.connect(self._sign_in)
+        self.sign_in.register.connect(self._register)
+        self.sign_in.guest.connect(lambda: self._identified(None))
+        self.consent_screen.answered.connect(self._consented)
+        self.capture.captured.connect(lambda photo, _auto: self.analyse_photo(photo))
+        self.capture.use_demo.connect(lambda: self.capture.begin("demo"))
+        self.capture.import_photo.connect(self.actions.import_photo)
+        self.analysing.cancel.connect(self._cancel_analysis)
+        self.results.retake.connect(self._retake)
+        self.results.take_away.connect(self.actions.open)
+        self.takeaway.back.connect(lambda: self.show_screen(self.results))
+        for screen in (self.sign_in, self.consent_screen, self.capture):
+            screen.cancelled.connect(self.reset)
+        self.results.finish.connect(self.reset)
+        self.takeaway.finish.connect(self.reset)
+        self.pin.entered.connect(self._check_pin)
+        self.pin.cancelled.connect(self.reset)
+        self.admin.save.connect(self._save_config)
+        self.admin.done.connect(self.reset)
+        self.admin.exit_app.connect(self.close)
+        self.idle.warn.connect(self._idle_warning)
+        self.idle.resume.connect(self.idle_overlay.hide)
+        self.idle.expired.connect(self.reset)
+        self.idle_overlay.still_here.connect(self.idle.touch)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+
+    def run(self, op: BackgroundOp[Any], *, db: bool = False) -> None:
+        op.run(self.pools.db if db else self.pools.work)
+
+    def current(self, visit: int) -> bool:
+        return visit == self.visit
+
+    def show_screen(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.idle_overlay.setGeometry(self.rect())
+
+    # -- start, configuration ------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the kiosk's settings and forget leftovers of an earlier run (off the UI thread)."""
+        self.reset()
+        self.run(BackgroundOp(self.services.config).success(self.apply_config), db=True)
+
+    def apply_config(self, config: KioskConfig) -> None:
+        self.config = config
+        self.idle.idle_seconds = config.idle_seconds
+        for screen in self.screens:
+            header = getattr(screen, "header", None)
+            if header is not None:
+                header.set_clinic(config.clinic_name, config.logo_path)
+        self.attract.set_clinic(config.clinic_name, config.logo_path)
+
+    def camera_spec(self) -> str:
+        return self.camera_override or self.config.camera
+
+    # -- the visit -----------------------------------------------------------------------------
+    def begin_visit(self) -> None:
+        self.sign_in.clear()
+        self.show_screen(self.sign_in)
+        self.idle.start()
+
+    def _sign_in(self, email: str, password: str) -> None:
+        visit = self.visit
+        self.run(
+            BackgroundOp(lambda: self.services.sign_in(email, password))
+            .success(lambda p: self.current(visit) and self._identified(p))
+            .failure(lambda e: self.current(visit) and self.sign_in.show_error(message_for(e))),
+            db=True,
+        )
+
+    def _register(self, email: str, first: str, last: str, password: str) -> None:
+        visit = self.visit
+
+        def work() -> Patient:
+            return self.services.register(
+                email=email, first_name=first, last_name=last, password=password
+            )
+
+        self.run(
+            BackgroundOp(work)
+            .success(lambda p: self.current(visit) and self._identified(p))
+            .failure(lambda e: self.current(visit) and self.sign_in.show_error(message_for(e))),
+            db=True,
+        )
+
+    def _identified(self, patient: Patient | None) -> None:
+        self.patient = patient
+        self.sign_in.clear()
+        visit = self.visit
+
+        def shown(text: ConsentText) -> None:
+            if self.current(visit):
+                self.consent_text = text
+                self.consent_screen.show_text(text)
+                self.show_screen(self.consent_screen)
+
+        self.run(BackgroundOp(self.services.consent_text).success(shown), db=True)
+
+    def _consented(self, choice: ConsentChoice) -> None:
+        self.consent = choice
+        version = self.consent_text.version if self.consent_text else ""
+        patient = self.patient
+        self.run(
+            BackgroundOp(
+                lambda: self.services.record_consent(patient, version=version, choice=choice)
+            ).failure(lambda e: log.error("Consent not recorded: %s", e)),
+            db=True,
+        )
+        self.start_capture()
+
+    def start_capture(self) -> None:
+        self.show_screen(self.capture)
+        self.capture.begin(self.camera_spec())
+
+    def analyse_photo(self, photo: RGB) -> None:
+        self.photo = photo
+        self._cancel = cancel = threading.Event()
+        visit = self.visit
+        stages = _Stages()
+        stages.stage.connect(self.analysing.show_stage)
+        self.analysing.begin(photo)
+        self.show_screen(self.analysing)
+        patient, consent = self.patient, self.consent or ConsentChoice(granted=False)
+
+        def work() -> AnalysisView:
+            return self.services.analyse(
+                photo, patient=patient, consent=consent, progress=stages.stage.emit, cancel=cancel
+            )
+
+        def done(view: AnalysisView) -> None:
+            stages.deleteLater()
+            if self.current(visit) and not cancel.is_set():
+                self.view = view
+                self.results.show_view(view)
+                self.show_screen(self.results)
+
+        def failed(exc: BaseException) -> None:
+            stages.deleteLater()
+            if self.current(visit) and not isinstance(exc, CancelledError) and not cancel.is_set():
+                self.start_capture()
+                self.capture.show_error(message_for(exc))
+
+        self.run(BackgroundOp(work).success(done).failure(failed))
+
+    def _cancel_analysis(self) -> None:
+        self._cancel.set()
+        self.analysing.clear()
+        self.start_capture()
+
+    def _retake(self) -> None:
+        self.view = None
+        self.results.clear()
+        self.actions.forget()
+        self.start_capture()
+
+    # -- idle and reset ------------------------------------------------------------------------
+    def _idle_warning(self, seconds: int) -> None:
+        self.idle_overlay.setGeometry(self.rect())
+        self.idle_overlay.show_seconds(seconds)
+        self.idle_overlay.show()
+        self.idle_overlay.raise_()
+
+    def reset(self) -> None:
+        """Forget the visit: screens cleared, photo and session dropped, guest captures purged."""
+        self.visit += 1
+        self._cancel.set()
+        self.idle.stop()
+        self.idle_overlay.hide()
+        self.patient = self.consent = self.consent_text = None
+        self.photo = self.view = None
+        self.actions.forget()
+        for screen in self.screens:
+            clear = getattr(screen, "clear", None)
+            if clear is not None:
+                clear()
+        self.show_screen(self.attract)
+        self.run(
+            BackgroundOp(self.services.end_session).failure(
+                lambda e: log.error("Guest captures not purged: %s", e)
+            ),
+            db=True,
+        )
+
+    # -- staff ---------------------------------------------------------------------------------
+    def _open_pin(self) -> None:
+        self.pin.clear()
+        self.show_screen(self.pin)
+        self.idle.start()
+        if not self.config.has_pin:
+            self.pin.show_error("No staff PIN is set. Set one with: skinlab kiosk set-pin")
+
+    def _check_pin(self, pin: str) -> None:
+        def checked(ok: bool) -> None:
+            if not ok:
+                self.pin.show_error("Wrong PIN.")
+                return
+            self.pin.clear()
+            self.admin.show_config(self.config)
+            self.show_screen(self.admin)
+            self.run(BackgroundOp(self.services.sync_status).success(self.admin.show_sync), db=True)
+
+        self.run(BackgroundOp(lambda: self.services.check_pin(pin)).success(checked))
+
+    def _save_config(self, values: dict[str, Any]) -> None:
+        def saved(config: KioskConfig) -> None:
+            self.apply_config(config)
+            self.admin.status.setText("Saved.")
+
+        self.run(
+            BackgroundOp(lambda: self.services.save_config(**values))
+            .success(saved)
+            .failure(lambda e: self.admin.status.setText(message_for(e))),
+            db=True,
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.capture.end()
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        self.feed.wait(2.0)
+        super().closeEvent(event)
+
+    def key_focus(self) -> None:
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
