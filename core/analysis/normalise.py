@@ -108,15 +108,43 @@ def estimate_white_balance(
     return (float(gains[0]), float(gains[1]), float(gains[2])), cast
 
 
+_SRGB_TO_XYZ: Final = np.array(
+    [
+        [0.4124564, 0.3575761, 0.1804375],
+        [0.2126729, 0.7151522, 0.0721750],
+        [0.0193339, 0.1191920, 0.9503041],
+    ]
+)
+_WHITE_D65: Final = np.array([0.95047, 1.0, 1.08883])
+_TO_NORMALISED_XYZ: Final = (_SRGB_TO_XYZ / _WHITE_D65[:, None]).T.astype(np.float32)
+
+
+def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Exact CIE 1976 L*a*b* (D65 white) of linear-light sRGB.
+
+    Written out because OpenCV's float conversion is off by ~0.1 and its 8-bit one by more, which
+    matters for ITA at the 0.5 degree level.
+    """
+    xyz = (linear.reshape(-1, 3).astype(np.float32) @ _TO_NORMALISED_XYZ).reshape(linear.shape)
+    eps, kappa = 216.0 / 24389.0, 24389.0 / 27.0
+    f = np.where(xyz > eps, np.cbrt(xyz), (kappa * xyz + 16.0) / 116.0).astype(np.float32)
+    lab = np.empty_like(f)
+    lab[..., 0] = 116.0 * f[..., 1] - 16.0
+    lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
+    lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
+    return lab
+
+
 def to_lab(
     rgb: NDArray[np.uint8], gains: tuple[float, float, float]
 ) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
-    """White-balance in linear light, then CIELAB (L* 0-100) of the corrected sRGB image."""
-    tables = [_encode(_LINEAR * g) for g in gains]
+    """White-balance in linear light; return the corrected 8-bit sRGB and its CIELAB (L* 0-100)."""
+    linear = np.stack(
+        [np.minimum(_LINEAR[rgb[:, :, c]] * np.float32(gains[c]), 1.0) for c in range(3)], axis=2
+    )
+    tables = [np.clip(_encode(_LINEAR * g) * 255.0 + 0.5, 0, 255).astype(np.uint8) for g in gains]
     corrected = np.stack([tables[c][rgb[:, :, c]] for c in range(3)], axis=2)
-    lab = cv2.cvtColor(corrected, cv2.COLOR_RGB2Lab)
-    rgb8 = np.clip(corrected * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return rgb8, lab.astype(np.float32)
+    return corrected, linear_to_lab(linear)
 
 
 def equalising_sigma(frame: FaceFrame, reference_iod: float) -> float:

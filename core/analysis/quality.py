@@ -235,16 +235,20 @@ def _exposure_checks(
     skin: NDArray[np.bool_],
     eyes: NDArray[np.bool_],
 ) -> list[Check]:
-    """Clipping on the skin, and scene brightness judged by the eye whites, not by skin lightness."""
+    """Clipping on the skin, and scene brightness judged by the eye whites, not by skin lightness.
+
+    Highlights count as clipped only when all three channels saturate (burnt to white): very light
+    skin legitimately reaches the top of the red channel.
+    """
     if not skin.any():
         return [Check("exposure", "fail", 0.0, "eye_white_level", "Face the light")]
-    clipped = 100.0 * float((canvas[skin].max(axis=1) >= 250).mean())
+    clipped = 100.0 * float((canvas[skin].min(axis=1) >= 250).mean())
     crushed = 100.0 * float((canvas[skin].max(axis=1) <= 6).mean())
     eye_white = (
         float(np.percentile(gray[eyes], 95)) if eyes.any() else float(np.percentile(gray[skin], 99))
     )
     under: Status = grade(eye_white, warn=70, fail=35)
-    over: Status = grade(clipped, warn=3, fail=12, higher_is_better=False)
+    over: Status = grade(clipped, warn=3, fail=25, higher_is_better=False)
     dark: Status = grade(crushed, warn=3, fail=12, higher_is_better=False)
     return [
         _check("exposure", eye_white, "eye_white_level", under, "Add light or face the light"),

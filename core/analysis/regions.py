@@ -119,8 +119,10 @@ def skin_mask(
 
     The reference is the median colour of the cheeks, nose and under-eyes (rarely covered by hair);
     a pixel is rejected when it is much darker than that, or darker and strongly textured (hair,
-    brows, beard, deep shadow), grey and not brighter (grey hair, white backgrounds, glasses
-    frames), or of a clearly different hue (coloured backgrounds, clothes).
+    brows, beard, deep shadow); much lighter *and* more colourful or textured (fair hair over darker
+    skin -- a highlight is lighter but less colourful, so shine stays in); grey and not brighter
+    (grey hair, white backgrounds, glasses frames; only for skin that is not itself near-neutral);
+    or of a clearly different hue where hue means something (coloured backgrounds, clothes).
     Smoothing first keeps small spots, pores and lines inside the mask.
     """
     frame = canvas.frame
@@ -151,9 +153,13 @@ def skin_mask(
     dark_textured = (lightness < ref[0] - max(1.5 * spread, 0.1 * ref[0])) & (
         local_sd > 2.5 * texture
     )
-    grey = (chroma < 0.35 * ref_chroma) & (lightness < ref[0] + 2 * spread)
-    off_hue = (hue_gap > np.radians(50)) & (chroma > 0.35 * ref_chroma)
-    skin = canvas.inside & ~(too_dark | dark_textured | grey | off_hue) & ~features
+    lighter = lightness > ref[0] + max(2.5 * spread, 0.15 * ref[0] + 3.0)
+    light_hair = lighter & (chroma > 1.5 * ref_chroma + 4.0)
+    light_textured = lighter & (local_sd > 2.5 * texture) & (chroma > ref_chroma)
+    grey = (chroma < 0.35 * ref_chroma) & (lightness < ref[0] + 2 * spread) & (ref_chroma >= 8.0)
+    off_hue = (hue_gap > np.radians(50)) & (chroma > max(0.35 * ref_chroma, 6.0))
+    not_skin = too_dark | dark_textured | light_hair | light_textured | grey | off_hue
+    skin = canvas.inside & ~not_skin & ~features
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, kernel)
     count, labels = cv2.connectedComponents(opened, connectivity=4)

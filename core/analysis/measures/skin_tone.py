@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-import cv2
 import numpy as np
 
 from core.analysis.measures.context import MeasureContext
+from core.analysis.normalise import to_lab
 
 MONK_HEX: Final = (
     "#f6ede4",
@@ -56,9 +56,10 @@ def ita_category(ita: float) -> str:
 
 
 def srgb_hex_to_lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of an sRGB colour written as ``#rrggbb``."""
     value = hex_colour.lstrip("#")
-    rgb = np.array([[[int(value[i : i + 2], 16) for i in (0, 2, 4)]]], np.float32) / 255.0
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[0, 0]
+    rgb = np.array([[[int(value[i : i + 2], 16) for i in (0, 2, 4)]]], np.uint8)
+    lab = to_lab(rgb, (1.0, 1.0, 1.0))[1][0, 0]
     return float(lab[0]), float(lab[1]), float(lab[2])
 
 

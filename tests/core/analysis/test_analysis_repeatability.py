@@ -22,7 +22,8 @@ WIDER: dict[tuple[str, str], float] = {
     ("pores", "scale"): 5.0,
     ("pores", "rotate"): 5.0,
     ("pores", "jpeg"): 12.0,
-    ("pigmentation", "rotate"): 4.0, ("roughness", "jpeg"): 4.0,
+    ("pigmentation", "rotate"): 4.0,
+    ("roughness", "jpeg"): 4.0,
 }
 MIN_IOD = 64.0
 """Below this many pixels between the eyes, detail is lost (the engine's reference resolution)."""
@@ -74,7 +75,9 @@ def assert_repeatable(base: AnalysisResult, variant: AnalysisResult, name: str) 
         limit = WIDER.get((metric, name.split()[0]), TOLERANCE)
         drift = abs(variant.metrics[metric] - level)
         if drift > limit:
-            moved.append(f"{metric} moved {drift:.1f} ({level} -> {variant.metrics[metric]}, limit {limit})")
+            moved.append(
+                f"{metric} moved {drift:.1f} ({level} -> {variant.metrics[metric]}, limit {limit})"
+            )
     assert not moved, f"{name}: " + "; ".join(moved)
 
 
