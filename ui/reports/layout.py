@@ -64,6 +64,8 @@ class Sheet:
         font.setFamilies(FONT_FAMILIES)
         font.setPointSizeF(size * 72.0 / self.resolution)
         font.setWeight(weight)
+        for tag in ("liga", "clig"):  # "fi" as one glyph would copy and search as "ﬁ"
+            font.setFeature(QFont.Tag(tag), 0)
         return font
 
     def text(

@@ -149,12 +149,17 @@ def _message(exc: OSError, target: Path) -> str:
     return f"The report could not be saved to {target} ({exc.strerror or exc})."
 
 
-def save_atomically(pdf: bytes, target: Path) -> Path:
-    """Write ``pdf`` to ``target`` through a temporary file in the same folder and a rename."""
+def check_target(target: Path) -> None:
+    """Fail early, before any rendering, on a target that is a folder or in a missing folder."""
     if target.is_dir():
         raise ReportError(_message(OSError(errno.EISDIR, "Is a directory"), target))
     if not target.parent.is_dir():
         raise ReportError(_message(OSError(errno.ENOENT, "No such folder"), target))
+
+
+def save_atomically(pdf: bytes, target: Path) -> Path:
+    """Write ``pdf`` to ``target`` through a temporary file in the same folder and a rename."""
+    check_target(target)
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=target.parent)
@@ -188,4 +193,5 @@ def _sync_folder(folder: Path) -> None:
 def render_report(data: ReportData, out_path: Path) -> Path:
     """Render ``data`` to ``out_path`` (A4 PDF). Raises :class:`ReportError` if it cannot be saved."""
     target = Path(out_path).expanduser()
+    check_target(target)
     return save_atomically(render_pdf_bytes(data), target)

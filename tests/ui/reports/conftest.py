@@ -1,0 +1,73 @@
+"""A real analysis of a real face (``skimage.data.astronaut()``), its overlays, and PDF reading."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import cv2
+import pytest
+import skimage.data
+from pypdf import PdfReader
+
+from app.reports import build_overlays
+from core.analysis import AnalysisResult, analyze
+from ui.reports.model import ReportData
+
+
+@pytest.fixture(scope="session")
+def astronaut_jpeg() -> bytes:
+    rgb = skimage.data.astronaut()
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    assert ok
+    return bytes(encoded.tobytes())
+
+
+@pytest.fixture(scope="session")
+def analysed(astronaut_jpeg: bytes) -> AnalysisResult:
+    return analyze(astronaut_jpeg, need_visuals=True)
+
+
+@pytest.fixture(scope="session")
+def overlays(analysed: AnalysisResult) -> dict[str, bytes]:
+    return build_overlays(analysed)
+
+
+@pytest.fixture
+def make_data(
+    analysed: AnalysisResult, astronaut_jpeg: bytes, overlays: dict[str, bytes]
+) -> Callable[..., ReportData]:
+    """ReportData for the astronaut; keyword arguments override fields, ``result=`` merges."""
+
+    def make(**changes: Any) -> ReportData:
+        result = {**analysed.to_json(), **changes.pop("result", {})}
+        fields: dict[str, Any] = {
+            "result": result,
+            "photo_jpeg": astronaut_jpeg,
+            "overlays": overlays,
+            "clinic_name": "Riverside Dermatology",
+            "patient_name": "Ada Lovelace",
+            "analysed_at": datetime(2026, 3, 14, 9, 30, tzinfo=UTC),
+        }
+        fields.update(changes)
+        return ReportData(**fields)
+
+    return make
+
+
+def words(text: str) -> str:
+    """Whitespace collapsed: PDF text comes back with tabs between words and line breaks."""
+    return " ".join(text.split())
+
+
+def pdf_pages(path: Path) -> list[str]:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return [words(page.extract_text() or "") for page in reader.pages]
+
+
+@pytest.fixture
+def read_pdf() -> Callable[[Path], list[str]]:
+    return pdf_pages

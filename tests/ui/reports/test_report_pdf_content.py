@@ -1,0 +1,155 @@
+"""The PDF a patient takes away: produced, readable, and saying everything the kiosk promises."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QColor, QImage
+
+from ui.reports.model import ReportData
+from ui.reports.page_two import split_step
+from ui.reports.pdf import render_report
+from ui.reports.wording import change, measure_name, score_band, signed
+
+Reader = Callable[[Path], list[str]]
+Maker = Callable[..., ReportData]
+
+
+def _images_on_first_page(path: Path) -> int:
+    return len(PdfReader(io.BytesIO(path.read_bytes())).pages[0].images)
+
+
+def test_report_says_everything_on_one_or_two_a4_pages(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    data = make_data()
+    out = render_report(data, tmp_path / "report.pdf")
+    assert out == tmp_path / "report.pdf" and out.read_bytes().startswith(b"%PDF-")
+    pages = read_pdf(out)
+    assert 1 <= len(pages) <= 2
+    box = PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = " ".join(pages)
+    result = data.result
+    for expected in (
+        "Riverside Dermatology".upper(),
+        "Prepared for Ada Lovelace",
+        "14 March 2026",
+        f"{result['skin_score']:.0f} out of 100",
+        score_band(result["skin_score"]),
+        result["disclaimer"],
+        "Skin tone".upper(),
+        f"Monk step {result['skin_tone']['monk']}",
+        f"ITA {result['skin_tone']['ita_deg']:.0f}\u00b0",
+        result["skin_type"].capitalize(),
+    ):
+        assert expected in text, expected
+    for metric, level in result["metrics"].items():
+        assert f"{measure_name(metric)}" in pages[0], metric
+        assert f"{level:.0f}" in pages[0]
+    assert pages[0].count("ESTIMATE") == len(result["estimates"]) == 2
+    for step in result["routine"]["morning"] + result["routine"]["evening"]:
+        verb, words = split_step(step)
+        assert words in text and verb.upper() in text, step
+    assert "see a dermatologist" not in text
+    assert "since your last visit" not in text and "\u25b2" not in text
+
+
+def test_a_flagged_result_tells_the_patient_to_see_a_dermatologist(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    conditions = [
+        {"name": "hyperpigmentation", "severity": "severe", "confidence": 0.8,
+         "regions": ["left_cheek"], "metric": "pigmentation", "level": 85.0},
+        {"name": "redness", "severity": "moderate", "confidence": 0.7, "regions": ["nose"],
+         "metric": "redness", "level": 70.0},
+    ]  # fmt: skip
+    data = make_data(result={"see_dermatologist": True, "conditions": conditions})
+    pages = read_pdf(render_report(data, tmp_path / "flagged.pdf"))
+    assert "Please see a dermatologist" in pages[0]
+    text = " ".join(pages)
+    assert "SEVERE Hyperpigmentation" in text and "MODERATE Redness" in text
+    assert "left cheek" in text and "confidence 80%" in text
+
+
+def test_the_change_since_the_previous_visit_is_shown_per_measure(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    metrics = make_data().result["metrics"]
+    previous = {m: v + (3 + i if i % 2 else -(3 + i)) for i, (m, v) in enumerate(metrics.items())}
+    previous["skin_score"] = make_data().result["skin_score"] - 6
+    page = read_pdf(render_report(make_data(previous=previous), tmp_path / "visit.pdf"))[0]
+    assert "\u25b2 +6 since your last visit" in page
+    for metric, level in metrics.items():
+        arrow, delta, _ = change(metric, level, previous[metric])
+        assert f"{arrow} {signed(delta)}" in page, metric
+
+
+def test_a_guest_without_overlays_gets_the_plain_photo(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    out = render_report(make_data(overlays={}, patient_name=None), tmp_path / "guest.pdf")
+    text = " ".join(read_pdf(out))
+    assert "Guest visit" in text and "Ada" not in text
+    assert "The analysed photo" in text and "Where we looked" not in text
+    assert _images_on_first_page(out) == 1
+
+
+def test_no_photo_and_a_logo(qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader) -> None:
+    logo = QImage(120, 60, QImage.Format.Format_RGB32)
+    logo.fill(QColor("#b0644a"))
+    assert logo.save(str(tmp_path / "logo.png"))
+    data = make_data(photo_jpeg=None, overlays={}, logo_path=tmp_path / "logo.png")
+    out = render_report(data, tmp_path / "nophoto.pdf")
+    assert "No photo stored" in read_pdf(out)[0]
+    assert _images_on_first_page(out) == 1  # the logo only
+    missing = make_data(logo_path=tmp_path / "gone.png")
+    assert render_report(missing, tmp_path / "nologo.pdf").exists()
+
+
+def test_long_advice_continues_on_a_new_page_instead_of_being_cut(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    advice = [f"Advice number {i}: apply a thin layer and wait a minute." for i in range(40)]
+    pages = read_pdf(
+        render_report(make_data(result={"recommendations": advice}), tmp_path / "l.pdf")
+    )
+    assert len(pages) == 3
+    text = " ".join(pages)
+    assert all(a in text for a in advice)
+    assert pages[2].count("Prepared for Ada Lovelace") == 1 and "Page 3" in pages[2]
+
+
+def test_renders_from_a_worker_thread(qapp, tmp_path: Path, make_data: Maker) -> None:
+    """The kiosk renders off the UI thread; only QImage is used, which Qt allows there."""
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            render_report(make_data(), tmp_path / "thread.pdf")
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    assert not errors and (tmp_path / "thread.pdf").stat().st_size > 10_000
+
+
+def test_first_page_renders_with_the_clinic_band(qapp, tmp_path: Path, make_data: Maker) -> None:
+    pdf = pytest.importorskip("PySide6.QtPdf")
+    from PySide6.QtCore import QSize
+
+    out = render_report(make_data(), tmp_path / "look.pdf")
+    document = pdf.QPdfDocument()
+    document.load(str(out))
+    assert document.pageCount() == 2
+    image = document.render(0, QSize(595, 842))
+    assert image.pixelColor(300, 20).name() == "#f4f1ee"  # the paper-coloured header band
+    band = [image.pixelColor(x, 84) for x in range(0, 595, 50)]
+    assert all(abs(c.red() - 0xB0) < 30 and abs(c.green() - 0x64) < 30 for c in band)
