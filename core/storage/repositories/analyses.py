@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.storage.models import SkinAnalysisResult
@@ -22,16 +22,19 @@ def get(session: Session, analysis_id: uuid.UUID) -> SkinAnalysisResult | None:
     return session.get(SkinAnalysisResult, analysis_id)
 
 
+# Built once (see users._BY_EMAIL): the history list is read on every patient screen.
+_LATEST = (
+    select(SkinAnalysisResult)
+    .where(SkinAnalysisResult.user_id == bindparam("user_id"))
+    .order_by(SkinAnalysisResult.created_at.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def latest_for_user(
     session: Session, user_id: uuid.UUID, *, limit: int = 50
 ) -> Sequence[SkinAnalysisResult]:
-    query = (
-        select(SkinAnalysisResult)
-        .where(SkinAnalysisResult.user_id == user_id)
-        .order_by(SkinAnalysisResult.created_at.desc())
-        .limit(limit)
-    )
-    return session.scalars(query).all()
+    return session.scalars(_LATEST, {"user_id": user_id, "limit": limit}).all()
 
 
 def from_metrics(

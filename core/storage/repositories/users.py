@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
@@ -19,10 +19,14 @@ from core.storage.repositories.validation import (
     normalise_email,
 )
 
+# Built once: constructing a select() costs more than running this indexed lookup.
+_BY_EMAIL = select(User).where(User.email == bindparam("email"))
+_BY_EMAIL_FOR_UPDATE = _BY_EMAIL.with_for_update()
+
 
 def get_by_email(session: Session, email: str, *, for_update: bool = False) -> User | None:
-    query = select(User).where(User.email == normalise_email(email))
-    return session.scalar(query.with_for_update() if for_update else query)
+    query = _BY_EMAIL_FOR_UPDATE if for_update else _BY_EMAIL
+    return session.scalar(query, {"email": normalise_email(email)})
 
 
 def require_by_email(session: Session, email: str) -> User:
