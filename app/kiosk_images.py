@@ -59,16 +59,42 @@ def read_photo(path: Path) -> NDArray[np.uint8]:
     return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
+Box = tuple[int, int, int, int]
+
+
+def face_crop(result: AnalysisResult, width: int, height: int) -> Box:
+    """A portrait (4:5) region around the face, so the results show the face, not the room."""
+    box = result.face.get("box") if isinstance(result.face, dict) else None
+    if not box:
+        return 0, 0, width, height
+    left, top, right, bottom = (float(v) for v in box)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    half_w = min(width / 2, 1.15 * max(right - left, bottom - top))
+    half_h = min(height / 2, half_w * 1.25)
+    half_w = half_h / 1.25
+    x0 = int(max(0, min(width - 2 * half_w, cx - half_w)))
+    y0 = int(max(0, min(height - 2 * half_h, cy - half_h * 0.95)))
+    return x0, y0, int(min(width, x0 + 2 * half_w)), int(min(height, y0 + 2 * half_h))
+
+
+def crop(rgb: NDArray[np.uint8], box: Box) -> NDArray[np.uint8]:
+    x0, y0, x1, y1 = box
+    return np.ascontiguousarray(rgb[y0:y1, x0:x1])
+
+
 def overlay_layers(
-    result: AnalysisResult, display: NDArray[np.uint8]
+    result: AnalysisResult, display: NDArray[np.uint8], *, box: Box | None = None
 ) -> dict[str, NDArray[np.uint8]]:
-    """Per metric, an RGBA layer the size of ``display`` (the photo as shown)."""
+    """Per metric, an RGBA layer the size of ``display`` (the photo, cropped to ``box``, as shown)."""
     height, width = display.shape[:2]
     layers: dict[str, NDArray[np.uint8]] = {}
     if result.visuals is None:
         return layers
     for name in result.visuals.heatmaps:
         mask = overlay_mask(result, name, space="image")
+        if box is not None:
+            x0, y0, x1, y1 = box
+            mask = mask[y0:y1, x0:x1]
         if mask.shape[:2] != (height, width):
             mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
         layer = np.zeros((height, width, 4), np.uint8)

@@ -14,6 +14,7 @@ from app.context import AppContext
 from app.kiosk_services import KioskAppServices
 from core.capture import DemoSource
 from core.config import load_settings
+from ui.kiosk.ports import ConsentChoice
 
 CLINIC = "Rue Cler Dermatology"
 DEMO_PIN = "2468"
@@ -26,7 +27,7 @@ class _ShotServices(KioskAppServices):
 
     def open_camera(self, spec: str) -> Any:
         if spec == "demo" and self.far:
-            return DemoSource(zoom=0.9)
+            return DemoSource(zoom=1.3)
         return super().open_camera(spec)
 
 
@@ -75,7 +76,7 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win._identified(None)
             _pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
             shot("consent")
-            win.consent = None
+            win.consent = ConsentChoice(granted=True, allow_storage=True)
             services.far = True
             win.capture.hold_seconds = 60.0
             win.start_capture()
@@ -102,7 +103,13 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.results.photo.select("redness")
             shot("results-redness")
             win.actions.open()
-            _pump(app, 30, lambda: win.actions.pdf is not None or "not available" in win.takeaway.summary.text())
+            _pump(
+                app,
+                30,
+                lambda: (
+                    win.actions.pdf is not None or "not available" in win.takeaway.summary.text()
+                ),
+            )
             shot("take-away")
             win.takeaway.print_report.emit()
             win._idle_warning(7)

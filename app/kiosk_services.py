@@ -16,7 +16,9 @@ from app.context import AppContext
 from app.kiosk_config import KioskConfigStore, KioskFile
 from app.kiosk_images import (
     DISPLAY_LONG_SIDE,
+    crop,
     encode_jpeg,
+    face_crop,
     fit,
     overlay_layers,
     read_photo,
@@ -208,8 +210,9 @@ class KioskAppServices:
         step("Finding your face and measuring your skin")
         result = analyze(jpeg, cache=self.ctx.cache, need_visuals=True)
         step("Drawing the heat maps")
-        display = fit(photo, DISPLAY_LONG_SIDE)
-        layers = overlay_layers(result, display)
+        box = face_crop(result, photo.shape[1], photo.shape[0])
+        display = fit(crop(photo, box), DISPLAY_LONG_SIDE)
+        layers = overlay_layers(result, display, box=box)
         previous: dict[str, float] | None = None
         previous_score: float | None = None
         previous_date = ""

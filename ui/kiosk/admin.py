@@ -93,21 +93,24 @@ class AdminScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.header = Header("Staff settings")
-        self.exit_button = button("Exit kiosk", "danger")
-        self.done_button = button("Back to the kiosk", "secondary")
+        self.exit_button = button("Exit", "danger")
+        self.done_button = button("Done", "secondary")
+        self.save_button = button("Save", "primary")
         self.header.add_action(self.exit_button)
         self.header.add_action(self.done_button)
+        self.header.add_action(self.save_button)
         outer.addWidget(self.header)
         row = QHBoxLayout()
-        row.setContentsMargins(48, 32, 48, 40)
+        row.setContentsMargins(48, 24, 48, 24)
         row.setSpacing(28)
         outer.addLayout(row, 1)
 
         frame, layout = card()
         layout.addWidget(label("Kiosk", "cardTitle"))
         form = QFormLayout()
-        form.setVerticalSpacing(14)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setVerticalSpacing(12)
+        form.setHorizontalSpacing(20)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.camera = QComboBox()
         self.camera.setEditable(True)
         for name, spec in CAMERAS:
@@ -124,17 +127,22 @@ class AdminScreen(QWidget):
         self.logo.setPlaceholderText("/path/to/logo.png (optional)")
         for widget in (self.idle, self.retention, self.clinic, self.logo):
             widget.setMinimumHeight(56)
-        form.addRow("Camera (or file:PATH, folder:PATH)", self.camera)
-        form.addRow("Start over after no touch for", self.idle)
-        form.addRow("Keep guest captures for (0: delete at once)", self.retention)
+        form.addRow("Camera", self.camera)
+        form.addRow("Start over after", self.idle)
+        form.addRow("Keep guest captures", self.retention)
         form.addRow("Clinic name", self.clinic)
         form.addRow("Clinic logo", self.logo)
         layout.addLayout(form)
+        layout.addWidget(
+            label(
+                "Camera: pick one, or type file:PATH (video) or folder:PATH (photos). "
+                "Guest captures kept 0 days are deleted when the visit ends.",
+                "fine",
+            )
+        )
         layout.addStretch(1)
         self.status = label("", "status")
         layout.addWidget(self.status)
-        self.save_button = button("Save settings", "primary")
-        layout.addWidget(self.save_button)
         row.addWidget(frame, 3)
 
         sync_frame, sync = card()

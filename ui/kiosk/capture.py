@@ -20,6 +20,14 @@ HOLD_SECONDS = 1.2
 STUCK_SECONDS = 12.0
 """After this long without passing, say so and point at the manual button."""
 STALE_SECONDS = 1.0
+CHECKLIST = (
+    ("Face found, close enough", ("face_found", "face_size")),
+    ("In the middle", ("centring",)),
+    ("Facing the camera, head level", ("head_roll", "head_yaw", "head_pitch")),
+    ("Sharp picture", ("sharpness",)),
+    ("Even, bright light", ("exposure", "highlights_clipped", "shadows_clipped", "light_evenness")),
+)
+"""The engine's check names grouped into what a person can picture."""
 
 
 class CaptureScreen(QWidget):
@@ -71,6 +79,12 @@ class CaptureScreen(QWidget):
         self.hint.setVisible(False)
         panel.addWidget(self.step_title)
         panel.addWidget(self.step_text)
+        self.checklist = []
+        for text, _names in CHECKLIST:
+            item = label(text, "checkItem")
+            self.checklist.append(item)
+            panel.addWidget(item)
+        panel.addSpacing(8)
         panel.addWidget(self.status)
         panel.addWidget(self.problem)
         panel.addWidget(self.hint)
@@ -123,6 +137,7 @@ class CaptureScreen(QWidget):
             widget.setText("")
         self.problem.setVisible(False)
         self.hint.setVisible(False)
+        self._show_checklist(None)
         self.demo_button.setVisible(False)
         self.import_button.setVisible(False)
         self.capture_button.setEnabled(True)
@@ -147,6 +162,9 @@ class CaptureScreen(QWidget):
         self.problem.setText(message)
         self.problem.setVisible(bool(message))
         self.preview.dimmed = bool(message)
+        for item in self.checklist:
+            item.setVisible(not missing)
+        self.step_text.setVisible(not missing)
         self.demo_button.setVisible(missing and self.feed.spec != "demo")
         self.import_button.setVisible(missing)
         self.capture_button.setEnabled(not message)
@@ -165,6 +183,7 @@ class CaptureScreen(QWidget):
             return
         if self._problem:
             self._set_problem("")
+        self._show_checklist(check.failing)
         if check.ok:
             if self._hold_since is None:
                 self._hold_since = time.monotonic()
@@ -172,6 +191,14 @@ class CaptureScreen(QWidget):
             self._hold_since = None
             self.preview.set_guidance("adjust", check.instruction)
             self.status.setText("Almost there")
+
+    def _show_checklist(self, failing: tuple[str, ...] | None) -> None:
+        for item, (text, names) in zip(self.checklist, CHECKLIST, strict=True):
+            state = "wait" if failing is None else "bad" if set(names) & set(failing) else "ok"
+            mark = {"wait": "○", "bad": "●", "ok": "✓"}[state]
+            item.setText(f"{mark}  {text}")
+            item.setProperty("state", state)
+            item.style().polish(item)
 
     def _tick(self) -> None:
         now = time.monotonic()

@@ -121,7 +121,7 @@ class RadarChart(QWidget):
         self.axes: list[str] = []
         self.values: list[float] = []
         self.previous: list[float] | None = None
-        self.setMinimumSize(340, 300)
+        self.setMinimumSize(300, 300)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_data(self, axes: list[str], values: list[float], previous: list[float] | None) -> None:

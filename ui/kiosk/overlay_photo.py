@@ -51,7 +51,7 @@ class PhotoCanvas(QWidget):
 
 
 class OverlayPhoto(QWidget):
-    """Photo plus chips: one measure's heat map at a time, or none."""
+    """Photo plus chips: one measure's heat map at a time; touch it again for the bare photo."""
 
     changed = Signal(str)
 
@@ -66,7 +66,7 @@ class OverlayPhoto(QWidget):
         self.chips.setSpacing(8)
         layout.addLayout(self.chips)
         self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
+        self.group.setExclusive(False)  # touching the chosen measure again shows the bare photo
         self._layers: dict[str, QImage] = {}
         self.current = ""
 
@@ -74,21 +74,29 @@ class OverlayPhoto(QWidget):
         self.clear()
         self.canvas.photo = rgb_image(view.photo)
         self._layers = {name: rgba_image(layer) for name, layer in view.overlays.items()}
-        names = [""] + [n for n in view.result.get("metrics", {}) if n in self._layers]
-        columns = 4
-        for index, name in enumerate(names):
-            chip = QPushButton(
-                view.labels.get(name, name.replace("_", " ")) if name else "Photo only"
-            )
+        names = [n for n in view.result.get("metrics", {}) if n in self._layers]
+        for name in names:
+            chip = QPushButton(view.labels.get(name, name.replace("_", " ")))
             chip.setObjectName("chip")
             chip.setCheckable(True)
             chip.setMinimumHeight(52)
             chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             chip.setProperty("metric", name)
-            chip.clicked.connect(lambda _=False, n=name: self.select(n))
+            chip.clicked.connect(
+                lambda _=False, n=name: self.select("" if n == self.current else n)
+            )
             self.group.addButton(chip)
-            self.chips.addWidget(chip, index // columns, index % columns)
+        self._arrange()
         self.select(initial if initial in self._layers else "")
+
+    def _arrange(self) -> None:
+        """As many chip columns as fit: four on a wide screen, three on a 1280 px one."""
+        columns = max(3, min(5, self.width() // 128))
+        for index, chip in enumerate(self.group.buttons()):
+            self.chips.addWidget(chip, index // columns, index % columns)
+
+    def resizeEvent(self, event: object) -> None:
+        self._arrange()
 
     def select(self, name: str) -> None:
         self.current = name

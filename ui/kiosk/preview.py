@@ -100,6 +100,10 @@ class PreviewWidget(QWidget):
             2 * half_h * GUIDE_ASPECT,
             2 * half_h,
         )
+        if self.dimmed:
+            self._paint_problem(painter)
+            painter.end()
+            return
         self._paint_veil(painter, oval)
         colour = COLOURS[self._state]
         painter.setPen(
@@ -111,9 +115,21 @@ class PreviewWidget(QWidget):
         painter.drawEllipse(oval)
         if self._progress > 0:
             self._paint_ring(painter, oval, colour)
-        if self._instruction and not self.dimmed:
+        if self._instruction:
             self._paint_instruction(painter, colour)
         painter.end()
+
+    def _paint_problem(self, painter: QPainter) -> None:
+        """No usable picture: say why in the middle of where the picture would be."""
+        painter.fillRect(self.rect(), QColor(12, 16, 20, 215))
+        font = QFont(self.font())
+        font.setPixelSize(max(24, min(36, self.height() // 20)))
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        painter.setPen(QColor(246, 189, 96))
+        box = QRectF(self.rect()).adjusted(60, 60, -60, -60)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(box, int(flags), self._instruction)
 
     def _paint_veil(self, painter: QPainter, oval: QRectF) -> None:
         """Darken everything outside the outline so the eye goes to where the face belongs."""

@@ -100,9 +100,10 @@ class ResultsScreen(QWidget):
         body.setSpacing(28)
         outer.addLayout(body, 1)
         self.photo = OverlayPhoto()
-        body.addWidget(self.photo, 4)
+        body.addWidget(self.photo, 5)
+        self.photo.setMinimumWidth(360)
 
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setObjectName("resultsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -116,7 +117,7 @@ class ResultsScreen(QWidget):
         self.column.setContentsMargins(0, 0, 12, 0)
         self.column.setSpacing(20)
         scroll.setWidget(content)
-        body.addWidget(scroll, 5)
+        body.addWidget(scroll, 6)
         self._build_summary()
         self._build_charts()
         self._build_measures()
@@ -157,20 +158,20 @@ class ResultsScreen(QWidget):
         self.column.addWidget(self.derm)
 
     def _build_charts(self) -> None:
-        row = QHBoxLayout()
+        row = QVBoxLayout()
         row.setSpacing(20)
         frame, layout = card()
         layout.addWidget(label("Your skin profile", "cardTitle"))
         layout.addWidget(label("Further out is better on every axis.", "fine"))
         self.radar = RadarChart()
+        self.radar.setMinimumHeight(360)
         layout.addWidget(self.radar, 1)
-        row.addWidget(frame, 3)
         cond_frame, self.conditions = card()
         self.conditions.addWidget(label("What we noticed", "cardTitle"))
         self.condition_list = label("", "cardText")
         self.conditions.addWidget(self.condition_list)
-        self.conditions.addStretch(1)
-        row.addWidget(cond_frame, 2)
+        row.addWidget(cond_frame)
+        row.addWidget(frame)
         self.column.addLayout(row)
 
     def _build_measures(self) -> None:
@@ -181,12 +182,23 @@ class ResultsScreen(QWidget):
         self.measure_grid.setHorizontalSpacing(18)
         self.measure_grid.setVerticalSpacing(8)
         self.measures: list[MeasureRow] = []
-        for index in range(10):
-            row = MeasureRow()
-            self.measures.append(row)
-            self.measure_grid.addWidget(row, index // 2, index % 2)
+        for _ in range(10):
+            self.measures.append(MeasureRow())
+        self._columns = 0
+        self._arrange_measures(2)
         layout.addLayout(self.measure_grid)
         self.column.addWidget(frame)
+
+    def _arrange_measures(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for index, row in enumerate(self.measures):
+            self.measure_grid.addWidget(row, index // columns, index % columns)
+
+    def resizeEvent(self, event: object) -> None:
+        """Two columns of gauges where they fit (1920 px), one on a 1280 px screen."""
+        self._arrange_measures(2 if self.scroll.viewport().width() >= 860 else 1)
 
     def _build_advice(self) -> None:
         frame, layout = card()

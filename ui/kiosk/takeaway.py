@@ -34,7 +34,8 @@ class TakeAwayScreen(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(48, 20, 48, 48)
         row.setSpacing(28)
-        outer.addLayout(row, 1)
+        outer.addLayout(row)
+        outer.addStretch(1)
 
         save_card, save = card()
         save.addWidget(label("Save to a USB stick", "cardTitle"))

@@ -11,7 +11,7 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
@@ -50,6 +50,13 @@ def message_for(exc: BaseException) -> str:
     return f"Something went wrong ({type(exc).__name__}). Please ask at the desk."
 
 
+class _Screens(QStackedWidget):
+    """Never asks for more room than the screen has: a kiosk window must not grow past it."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(640, 480)
+
+
 class _Stages(QObject):
     stage = Signal(str)
 
@@ -72,7 +79,7 @@ class KioskWindow(QMainWindow):
         self.view: AnalysisView | None = None
         self._cancel = threading.Event()
 
-        self.stack = QStackedWidget()
+        self.stack = _Screens()
         self.setCentralWidget(self.stack)
         self.feed = CameraFeed(services)
         self.attract = AttractScreen()
