@@ -23,7 +23,7 @@ from server import blob_files
 from server.auth import AuthedDevice
 from server.deps import DeviceDep, ServerState, StateDep
 from server.errors import ApiError, error_responses
-from server.models import Blob
+from server.models import Blob, Record
 
 router = APIRouter(tags=["images"])
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the image's SHA-256, hex")]
@@ -82,6 +82,30 @@ def _mismatch() -> ApiError:
     )
 
 
+def forget_blobs(session: Session, clinic_id: uuid.UUID, digests: set[str]) -> list[str]:
+    """Delete the blob rows of erased images; returns their files, to remove after commit."""
+    if not digests:
+        return []
+    found = session.scalars(
+        select(Blob).where(Blob.clinic_id == clinic_id, Blob.sha256.in_(sorted(digests)))
+    )
+    paths = []
+    for blob in list(found):
+        paths.append(blob.path)
+        session.delete(blob)
+    return paths
+
+
+def _erased(session: Session, clinic_id: uuid.UUID, sha256: str) -> bool:
+    return bool(
+        session.scalar(
+            select(Record.deleted).where(
+                Record.clinic_id == clinic_id, Record.entity == "images", Record.entity_id == sha256
+            )
+        )
+    )
+
+
 def start_upload(
     state: ServerState, device: AuthedDevice, sha256: str, length: int
 ) -> tuple[int, dict[str, str]]:
@@ -90,6 +114,14 @@ def start_upload(
     relative = blob_files.relative_path(device.clinic_id, sha256)
     path = blob_files.absolute(state.settings.blob_dir, relative)
     with state.sessions() as session, session.begin():
+        if _erased(session, device.clinic_id, sha256):
+            # Deleted for good: nothing is kept, and the device is told there is nothing to send.
+            return 200, {
+                "Upload-Offset": str(length),
+                "Upload-Length": str(length),
+                "Upload-Complete": "1",
+                "Cache-Control": "no-store",
+            }
         created = session.execute(
             insert(Blob)
             .values(clinic_id=device.clinic_id, sha256=sha256, length=length, path=relative)

@@ -13,6 +13,7 @@ import json
 import re
 import time
 import uuid
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Header
@@ -22,7 +23,9 @@ from sqlalchemy.orm import Session
 
 from core.sync.hlc import MAX_DRIFT_MS, Timestamp
 from core.sync.protocol import PushRequest, PushResponse
+from server import blob_files
 from server.auth import AuthedDevice
+from server.blobs import forget_blobs
 from server.db import lock_key
 from server.deps import DeviceDep, StateDep
 from server.errors import ApiError, error_responses
@@ -87,12 +90,14 @@ def check_changes(request: PushRequest) -> None:
 
 def _apply(
     session: Session, device: AuthedDevice, request: PushRequest, *, now_ms: int
-) -> PushResponse:
+) -> tuple[PushResponse, list[str]]:
+    """The answer, and the blob files of images this batch erased (removed after commit)."""
     batch = Batch(session=session, clinic_id=device.clinic_id, device_id=device.device_id)
     batch.load(request.changes)
     results = [apply_change(batch, change) for change in request.changes]
     session.flush()
-    return PushResponse(results=results, server_time_ms=now_ms)
+    files = forget_blobs(session, device.clinic_id, batch.erased_images)
+    return PushResponse(results=results, server_time_ms=now_ms), files
 
 
 def push(
@@ -101,6 +106,7 @@ def push(
     *,
     key: str,
     request: PushRequest,
+    blob_dir: Path,
     lock_timeout_s: float = 30.0,
 ) -> PushResponse:
     """Apply ``request`` once; a replay of the same key and body gets the stored answer."""
@@ -130,7 +136,7 @@ def push(
             {"k": lock_key("clinic", str(device.clinic_id))},
         )
         try:
-            response = _apply(session, device, request, now_ms=now_ms)
+            response, erased_files = _apply(session, device, request, now_ms=now_ms)
         except IntegrityError as exc:
             # Only a row created at the same moment in another clinic can collide here.
             if getattr(getattr(exc.orig, "diag", None), "constraint_name", "") != CROSS_CLINIC:
@@ -147,6 +153,8 @@ def push(
                 response=response.model_dump(mode="json"),
             )
         )
+    for relative in erased_files:
+        blob_files.remove(blob_files.absolute(blob_dir, relative))
     return response
 
 
@@ -180,6 +188,7 @@ def push_route(
                 device,
                 key=key,
                 request=body,
+                blob_dir=state.settings.blob_dir,
                 lock_timeout_s=state.settings.lock_timeout_s,
             )
     except OperationalError as exc:

@@ -52,6 +52,7 @@ class Batch:
     clinic_id: uuid.UUID
     device_id: uuid.UUID
     rows: dict[Key, Record | None] = field(default_factory=dict)
+    erased_images: set[str] = field(default_factory=set)
 
     def load(self, changes: Iterable[Change]) -> None:
         """Fetch the batch's rows and the users they name; 403 if a row is another clinic's."""
@@ -121,6 +122,8 @@ class Batch:
 
     def tombstone(self, key: Key, record: Record | None, *, hlc: str) -> Record:
         """Erase the row's content for good, keeping only what blocks its resurrection."""
+        if key[0] == "images":
+            self.erased_images.add(key[1])  # the photo's bytes go too (see server.push)
         return self.write(
             key,
             record,

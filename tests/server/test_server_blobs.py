@@ -159,3 +159,22 @@ def test_patch_or_head_of_an_unknown_upload(device):
     assert _patch(device, digest, b"x", 0).status_code == 404
     assert device.request("GET", f"/v1/blobs/{digest}").status_code == 404
     assert device.request("GET", "/v1/blobs/NOT-A-HASH").status_code == 422
+
+
+def test_deleting_an_image_row_erases_its_bytes_for_good(device, server):
+    from server_helpers import change
+
+    data = b"a photo of a patient who asked to be forgotten"
+    digest = hashlib.sha256(data).hexdigest()
+    path = f"/v1/blobs/{digest}"
+    device.request("POST", path, headers={"Upload-Length": str(len(data))})
+    assert _patch(device, digest, data, 0).headers["Upload-Complete"] == "1"
+    device.push_ok(change("images", digest, {"media_type": "image/jpeg", "size_bytes": len(data)}))
+    assert device.push_ok(change("images", digest, op="delete"))[0]["status"] == "applied"
+    assert device.request("GET", path).status_code == 404
+    assert not any(p.name == digest for p in _files(server.settings.blob_dir))
+    # A device that still has it is told there is nothing to send, and nothing is kept.
+    again = device.request("POST", path, headers={"Upload-Length": str(len(data))})
+    assert again.status_code == 200 and again.headers["Upload-Complete"] == "1"
+    assert device.request("HEAD", path).status_code == 404
+    assert not any(p.name == digest for p in _files(server.settings.blob_dir))

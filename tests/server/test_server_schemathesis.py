@@ -71,8 +71,16 @@ def steer(case, device: Device) -> None:
     if case.path == "/v1/push" and isinstance(case.body, dict):
         case.headers["Idempotency-Key"] = new_id()
         for change in case.body.get("changes", []):
+            # Ids of the entity's shape, every field with a current clock: mergeable changes.
+            is_image = change["entity"] == "images"
+            if is_image != (len(change["entity_id"]) == 64):
+                change["entity_id"] = (
+                    hashlib.sha256(change["entity_id"].encode()).hexdigest()
+                    if is_image
+                    else new_id()
+                )
             change["hlc"] = hlc(node=change["hlc"].rsplit("-", 1)[-1])
-            change["clocks"] = {name: change["hlc"] for name in change.get("clocks", {})}
+            change["clocks"] = dict.fromkeys(change.get("fields", {}), change["hlc"])
     if case.path == "/v1/blobs/{sha256}" and case.method == "PATCH":
         body = getattr(case.body, "data", case.body)
         body = body if isinstance(body, bytes) else b""
