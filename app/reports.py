@@ -37,7 +37,7 @@ def _png(rgb: NDArray[np.uint8]) -> bytes:
 def _tint(base: NDArray[np.float32], mask: NDArray[np.float32], colour: Any) -> NDArray[np.uint8]:
     alpha = (0.7 * np.clip(mask, 0.0, 1.0))[:, :, None]
     tint = np.asarray(colour, np.float32)[None, None, :]
-    return np.clip(base * (1 - alpha) + tint * alpha, 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(base * (1 - alpha) + tint * alpha, 0, 255), dtype=np.uint8)
 
 
 def build_overlays(result: AnalysisResult) -> dict[str, bytes]:
@@ -51,10 +51,11 @@ def build_overlays(result: AnalysisResult) -> dict[str, bytes]:
     out = {m: _png(_tint(base, mask, COLOURS.get(m, (255, 200, 0)))) for m, mask in masks.items()}
     measured = [m for m in masks if m not in ESTIMATES]
     if measured:
-        stack = np.stack([masks[m] for m in measured])
+        soft = [cv2.GaussianBlur(masks[m], (0, 0), 1.5) for m in measured]  # no hard region edges
+        stack = np.stack(soft)
         strongest = stack.argmax(axis=0)
         palette = np.asarray([COLOURS.get(m, (255, 200, 0)) for m in measured], np.float32)
-        alpha = (0.75 * np.clip(stack.max(axis=0), 0.0, 1.0))[:, :, None]
+        alpha = (0.7 * np.clip(stack.max(axis=0) * 1.2, 0.0, 1.0))[:, :, None]
         tinted = base * (1 - alpha) + palette[strongest] * alpha
         out[OVERALL] = _png(np.clip(tinted, 0, 255).astype(np.uint8))
     return out

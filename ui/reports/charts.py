@@ -56,14 +56,18 @@ def level_bar(sheet: Sheet, rect: QRectF, level: float, colour: QColor) -> None:
         p.drawLine(QPointF(x, rect.y() + 1), QPointF(x, rect.bottom() - 1))
 
 
-def _polygon(centre: QPointF, radius: float, values: Sequence[float]) -> QPolygonF:
+def _points(centre: QPointF, radius: float, values: Sequence[float]) -> list[QPointF]:
     n = len(values)
     points = []
     for i, value in enumerate(values):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         r = radius * max(0.0, min(value, 100.0)) / 100.0
         points.append(QPointF(centre.x() + r * math.cos(angle), centre.y() + r * math.sin(angle)))
-    return QPolygonF(points)
+    return points
+
+
+def _polygon(centre: QPointF, radius: float, values: Sequence[float]) -> QPolygonF:
+    return QPolygonF(_points(centre, radius, values))
 
 
 def radar(
@@ -105,14 +109,14 @@ def radar(
         p.setPen(QPen(Ink.FAINT, 1.0, Qt.PenStyle.DashLine))
         p.drawPolygon(_polygon(centre, radius, old))
     now = [100.0 - concern(n, float(metrics[n])) for n in names]
-    shape = _polygon(centre, radius, now)
+    points = _points(centre, radius, now)
     fill = QColor(Ink.ACCENT)
     fill.setAlpha(60)
     p.setBrush(QBrush(fill))
     p.setPen(QPen(Ink.ACCENT, 1.6))
-    p.drawPolygon(shape)
+    p.drawPolygon(QPolygonF(points))
     p.setBrush(Ink.ACCENT)
-    for point in shape:
+    for point in points:
         p.drawEllipse(point, 1.8, 1.8)
     p.setBrush(Qt.BrushStyle.NoBrush)
 

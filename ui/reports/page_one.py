@@ -33,6 +33,14 @@ BAND_MEANINGS = {
     "Poor": "Many areas need care: follow the routine on the next page.",
     "Bad": "Many areas need care; a professional opinion is worth having.",
 }
+BAND_COLOURS = {
+    "Excellent": Ink.GOOD,
+    "Great": Ink.GOOD,
+    "Good": Ink.GOOD,
+    "Average": Ink.FAIR,
+    "Poor": Ink.CONCERN,
+    "Bad": Ink.SEVERE,
+}
 SKIN_TYPES = {
     "normal": "Balanced: neither noticeably oily nor dry.",
     "dry": "Little shine and a dull look; may feel tight.",
@@ -63,7 +71,7 @@ def delta_text(metric: str, now: float, before: float) -> tuple[str, QColor]:
 def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     score = float(data.result.get("skin_score", 0.0))
     band = score_band(score)
-    colour = verdict_colour(100.0 - score)
+    colour = BAND_COLOURS[band]
     sheet.card(rect)
     score_ring(sheet, QPointF(rect.x() + 64, rect.center().y()), 46, score, colour)
     x, width = rect.x() + 128, rect.width() - 140
@@ -262,7 +270,9 @@ def draw_page_one(
             photo, "No photo stored", size=9, colour=Ink.FAINT, align=Qt.AlignmentFlag.AlignCenter
         )
     caption = (
-        "Colour marks where each finding is strongest" if hero_is_overlay else "The analysed photo"
+        "Tinted where findings are strongest (see page 2)"
+        if hero_is_overlay
+        else "The analysed photo"
     )
     sheet.text(
         QRectF(left, photo.bottom() + 5, photo.width(), 12),

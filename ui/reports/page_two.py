@@ -14,16 +14,13 @@ from PySide6.QtGui import QFont, QImage
 
 from ui.reports.charts import radar
 from ui.reports.chrome import section_title
+from ui.reports.findings import conditions
 from ui.reports.layout import Ink, Sheet, verdict_colour
 from ui.reports.wording import (
-    capitalised,
     concern,
-    humanise,
     level_word,
     measure_name,
 )
-
-SEVERITY_COLOURS = {"mild": Ink.FAIR, "moderate": Ink.CONCERN, "severe": Ink.SEVERE}
 
 
 class Flow:
@@ -75,122 +72,6 @@ def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage
             wrap=False,
         )
     flow.y += height + 42
-
-
-def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
-    severity = str(item.get("severity", "mild"))
-    colour = SEVERITY_COLOURS.get(severity, Ink.FAIR)
-    chip = sheet.chip(x, y + 1, severity.upper(), colour=colour, filled=True)
-    sheet.text(
-        QRectF(x + chip + 8, y, width - chip - 8, 14),
-        capitalised(str(item.get("name", ""))),
-        size=10,
-        weight=QFont.Weight.DemiBold,
-        wrap=False,
-    )
-    regions = ", ".join(humanise(r) for r in item.get("regions", [])[:4]) or "across the face"
-    detail = f"{regions}  \u00b7  confidence {float(item.get('confidence', 0.0)):.0%}"
-    sheet.text(QRectF(x, y + 15, width, 12), detail, size=7.8, colour=Ink.MUTED, wrap=False)
-
-
-def highlight_lines(
-    metrics: Mapping[str, float], previous: Mapping[str, float] | None
-) -> list[tuple[str, str]]:
-    """Strengths, what to watch and, with a previous visit, what improved most."""
-    ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
-    lines = [("Your strengths", ", ".join(measure_name(m) for m in ranked[:3]))]
-    watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 20][:3]
-    lines.append(
-        ("Worth watching", ", ".join(measure_name(m) for m in watch) or "Nothing stands out")
-    )
-    if previous:
-        gains = {
-            m: concern(m, float(previous[m])) - concern(m, float(metrics[m]))
-            for m in metrics
-            if m in previous
-        }
-        best = [m for m in sorted(gains, key=lambda m: -gains[m]) if gains[m] >= 1][:3]
-        lines.append(
-            ("Most improved", ", ".join(measure_name(m) for m in best) or "About the same")
-        )
-    return lines
-
-
-def conditions(
-    sheet: Sheet, rect: QRectF, result: dict[str, Any], previous: Mapping[str, float] | None
-) -> None:
-    """Named conditions with severity, where and how sure; then highlights if there is room;
-    the dermatologist referral at the bottom when the engine asks for it."""
-    x, width = rect.x(), rect.width()
-    sheet.text(
-        QRectF(x, rect.y(), width, 16),
-        "What we noticed",
-        size=12,
-        weight=QFont.Weight.DemiBold,
-        wrap=False,
-    )
-    y = rect.y() + 24
-    bottom = rect.bottom()
-    if result.get("see_dermatologist"):
-        bottom -= 60
-        box = QRectF(x, rect.bottom() - 52, width, 52)
-        sheet.card(box, fill=Ink.ALERT_BG, border=Ink.ALERT_LINE)
-        sheet.text(
-            box.adjusted(12, 8, -12, 0),
-            "Please see a dermatologist",
-            size=10,
-            colour=Ink.SEVERE,
-            weight=QFont.Weight.Bold,
-            wrap=False,
-        )
-        sheet.text(
-            box.adjusted(12, 23, -12, -4),
-            "Some findings are marked. This is not a diagnosis: a specialist should look at them.",
-            size=7.8,
-        )
-    found = list(result.get("conditions", []))
-    if not found:
-        y += (
-            sheet.text(
-                QRectF(x, y, width, 40),
-                "Nothing above the mild level. Keep up your routine and sun protection.",
-                size=9,
-                colour=Ink.MUTED,
-            )
-            + 12
-        )
-    room = max(1, int((bottom - y) // 33))
-    shown = found if len(found) <= room else found[: room - 1]
-    for item in shown:
-        _condition(sheet, x, y, width, item)
-        y += 33
-    if len(shown) < len(found):
-        sheet.text(
-            QRectF(x, y, width, 12),
-            f"and {len(found) - len(shown)} more: see the measures on page 1",
-            size=8,
-            colour=Ink.MUTED,
-            wrap=False,
-        )
-        y += 20
-    lines = highlight_lines(result.get("metrics", {}), previous)
-    height = 14 + 27 * len(lines)
-    if bottom - y >= height:
-        box = QRectF(x, bottom - height, width, height)
-        sheet.card(box, fill=Ink.PAPER, border=None)
-        ly = box.y() + 9
-        for title, text in lines:
-            sheet.text(
-                QRectF(x + 12, ly, width - 24, 10),
-                title.upper(),
-                size=6.6,
-                colour=Ink.MUTED,
-                weight=QFont.Weight.Bold,
-                wrap=False,
-                spacing=0.8,
-            )
-            sheet.text(QRectF(x + 12, ly + 10, width - 24, 13), text, size=9, wrap=False)
-            ly += 27
 
 
 def overview(flow: Flow, result: dict[str, Any], previous: Mapping[str, float] | None) -> None:

@@ -69,11 +69,27 @@ def _face_crop(photo: QImage, result: dict[str, object]) -> QImage:
     return photo.copy(QRectF(left, top, width, height).toRect())
 
 
-def _hero(data: ReportData) -> tuple[QImage | None, bool]:
+def _framed(image: QImage, result: dict[str, object]) -> QImage:
+    """Overlays drawn on the whole photo (same shape as it) are cut to the face like the photo;
+    overlays already on the aligned face (``app.reports``) are used as they are."""
+    size = result.get("image_size")
+    if not isinstance(size, dict) or not size.get("width") or not size.get("height"):
+        return image
+    photo_aspect = float(size["width"]) / float(size["height"])
+    if abs(image.width() / max(1, image.height()) - photo_aspect) < 0.01:
+        return _face_crop(image, result)
+    return image
+
+
+def _overlays(data: ReportData) -> dict[str, QImage]:
+    decoded = {k: img for k, v in data.overlays.items() if (img := _image(v)) is not None}
+    return {k: _framed(img, data.result) for k, img in decoded.items()}
+
+
+def _hero(data: ReportData, overlays: dict[str, QImage]) -> tuple[QImage | None, bool]:
     """The overall overlay when there is one, else the plain photo; and whether it is an overlay."""
-    overall = _image(data.overlays.get("overall"))
-    if overall is not None:
-        return overall, True
+    if "overall" in overlays:
+        return overlays["overall"], True
     photo = _image(data.photo_jpeg)
     return (_face_crop(photo, data.result), False) if photo is not None else (None, False)
 
@@ -102,7 +118,8 @@ def render_pdf_bytes(data: ReportData) -> bytes:
             width=writer.width() / scale,
             height=writer.height() / scale,
         )
-        hero, is_overlay = _hero(data)
+        overlays = _overlays(data)
+        hero, is_overlay = _hero(data, overlays)
         logo = QImage(str(data.logo_path)) if data.logo_path else None
         draw_page_one(
             sheet,
@@ -119,7 +136,6 @@ def render_pdf_bytes(data: ReportData) -> bytes:
             footer(sheet, pages[-1], f"{data.clinic_name}  \u00b7  skin analysis report")
             return compact_header(sheet, data) + 20
 
-        overlays = {k: img for k, v in data.overlays.items() if (img := _image(v)) is not None}
         flow = Flow(sheet, new_page(), new_page)
         draw_page_two(flow, data.result, overlays=overlays, previous=data.previous)
     finally:

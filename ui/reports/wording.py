@@ -88,6 +88,7 @@ def concern(metric: str, level: float) -> float:
 def level_word(metric: str, level: float) -> str:
     """A short verdict on one level, in the direction that fits the measure."""
     value = concern(metric, level)
+    words: tuple[tuple[float, str], ...]
     if metric in HIGHER_IS_BETTER:
         words = ((25.0, "Good"), (45.0, "Fair"), (65.0, "Low"), (101.0, "Very low"))
     else:

@@ -153,3 +153,18 @@ def test_first_page_renders_with_the_clinic_band(qapp, tmp_path: Path, make_data
     assert image.pixelColor(300, 20).name() == "#f4f1ee"  # the paper-coloured header band
     band = [image.pixelColor(x, 84) for x in range(0, 595, 50)]
     assert all(abs(c.red() - 0xB0) < 30 and abs(c.green() - 0x64) < 30 for c in band)
+
+
+def test_overlays_on_the_whole_photo_are_cut_to_the_face(
+    qapp, tmp_path: Path, make_data: Maker, astronaut_jpeg: bytes
+) -> None:
+    """The kiosk blends heat maps on the full (square) photo; the report frames them on the face."""
+    photo = QImage.fromData(astronaut_jpeg)
+    assert photo.width() == photo.height() == 512
+    overlays = {m: astronaut_jpeg for m in ("redness", "pores", "wrinkles")}
+    out = render_report(make_data(overlays=overlays), tmp_path / "kiosk.pdf")
+    thumbs = PdfReader(io.BytesIO(out.read_bytes())).pages[1].images
+    assert len(thumbs) == 3
+    for thumb in thumbs:
+        width, height = thumb.image.size
+        assert width < 300 and height / width == pytest.approx(1.35, abs=0.02)  # thumbnail shape

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ui.reports.page_two import highlight_lines, split_step
+from ui.reports.findings import highlight_lines
+from ui.reports.page_two import split_step
 from ui.reports.wording import (
     MEASURES,
     MONK_SWATCHES,
