@@ -108,7 +108,7 @@ def warp_to_frame(
         factor = frame.scale
         size = (max(2, round(source.shape[1] * factor)), max(2, round(source.shape[0] * factor)))
         sx, sy = size[0] / source.shape[1], size[1] / source.shape[0]
-        source = cv2.resize(source, size, interpolation=cv2.INTER_AREA)
+        source = np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
         matrix[:, 0] /= sx
         matrix[:, 1] /= sy
     canvas = cv2.warpAffine(
@@ -116,4 +116,4 @@ def warp_to_frame(
     )
     ones = np.full(source.shape[:2], 255, np.uint8)
     inside = cv2.warpAffine(ones, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    return canvas, inside > 0
+    return np.asarray(canvas, dtype=np.uint8), np.asarray(inside > 0, dtype=bool)

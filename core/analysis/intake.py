@@ -230,8 +230,11 @@ def _decode_with_pil(
         width, height = height, width
     factor = reduction_factor(rgb.shape[1], rgb.shape[0], long_side)
     if factor > 1:
-        rgb = cv2.resize(
-            rgb, (rgb.shape[1] // factor, rgb.shape[0] // factor), interpolation=cv2.INTER_AREA
+        rgb = np.asarray(
+            cv2.resize(
+                rgb, (rgb.shape[1] // factor, rgb.shape[0] // factor), interpolation=cv2.INTER_AREA
+            ),
+            dtype=np.uint8,
         )
     return _finish(rgb, fmt, width, height, digest)
 

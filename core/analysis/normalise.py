@@ -132,7 +132,7 @@ def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     lab[..., 0] = 116.0 * f[..., 1] - 16.0
     lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])
     lab[..., 2] = 200.0 * (f[..., 1] - f[..., 2])
-    return lab
+    return np.asarray(lab, dtype=np.float32)
 
 
 def to_lab(
@@ -168,7 +168,7 @@ def make_canvas(
     pixels, inside = warp_to_frame(rgb, frame)
     sigma = equalising_sigma(frame, reference_iod)
     if sigma > 0.25:
-        pixels = cv2.GaussianBlur(pixels, (0, 0), sigma)
+        pixels = np.asarray(cv2.GaussianBlur(pixels, (0, 0), sigma), dtype=np.uint8)
     corrected, lab = to_lab(pixels, gains)
     return Canvas(frame, corrected, lab, inside)
 

@@ -68,7 +68,8 @@ def _panel(
 ) -> NDArray[np.uint8]:
     alpha = (0.75 * mask)[:, :, None]
     tint = np.asarray(colour, np.float32)[None, None, :]
-    return np.clip(base.astype(np.float32) * (1 - alpha) + tint * alpha, 0, 255).astype(np.uint8)
+    blended = base.astype(np.float32) * (1 - alpha) + tint * alpha
+    return np.asarray(np.clip(blended, 0, 255), dtype=np.uint8)
 
 
 def _label(panel: NDArray[np.uint8], text: str) -> NDArray[np.uint8]:

@@ -87,7 +87,7 @@ def _fires(
             return False
         return level >= float(when.get("min", -1e9)) and level <= float(when.get("max", 1e9))
     if "skin_type" in when:
-        return skin_type == when["skin_type"]
+        return bool(skin_type == when["skin_type"])
     if "preference" in when:
         return bool(getattr(prefs, str(when["preference"]), False))
     return False

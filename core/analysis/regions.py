@@ -168,7 +168,7 @@ def skin_mask(
     touching = np.unique(labels[core & (opened > 0)])
     keep = np.zeros(count, bool)
     keep[touching[touching > 0]] = True
-    return keep[labels]
+    return np.asarray(keep[labels], dtype=bool)
 
 
 @dataclass(frozen=True)

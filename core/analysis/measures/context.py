@@ -46,7 +46,7 @@ def median_background(
     coded = np.clip((filled - offset) * scale + 0.5, 0, 255).astype(np.uint8)
     window = max(3, round(MEDIAN_WINDOW_U * iod) | 1)
     median = cv2.medianBlur(coded, window).astype(np.float32) / scale + offset
-    return cv2.GaussianBlur(median, (0, 0), 0.03 * iod)
+    return np.asarray(cv2.GaussianBlur(median, (0, 0), 0.03 * iod), dtype=np.float32)
 
 
 def erode(mask: Mask, radius: int) -> Mask:
@@ -82,7 +82,9 @@ class MeasureContext:
 
     @cached_property
     def lightness(self) -> Image:
-        return cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), 0.6)
+        return np.asarray(
+            cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), 0.6), dtype=np.float32
+        )
 
     @cached_property
     def exposure_scale(self) -> float:
@@ -101,8 +103,9 @@ class MeasureContext:
     @cached_property
     def chroma(self) -> Image:
         lab = self.face.canon.lab
-        return cv2.GaussianBlur(
-            np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32), (0, 0), 1.0
+        return np.asarray(
+            cv2.GaussianBlur(np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32), (0, 0), 1.0),
+            dtype=np.float32,
         )
 
     @cached_property
@@ -119,7 +122,7 @@ class MeasureContext:
         any exposure: a brighter or darker photo of the same face gives the same contrasts.
         """
         ratio = (self.lightness + 16.0) / np.maximum(self.background + 16.0, 1.0)
-        return (ratio - 1.0).astype(np.float32)
+        return np.asarray(ratio - 1.0, dtype=np.float32)
 
     @cached_property
     def a_background(self) -> Image:

@@ -109,6 +109,6 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
         value,
         "blob_strength_permille",
         regions,
-        heat(shown, 4 * HALF, ctx.skin),
+        heat(np.asarray(shown, dtype=np.float32), 4 * HALF, ctx.skin),
         {"measured_area_cm2": area / canvas.frame.px_per_cm**2},
     )

@@ -85,7 +85,7 @@ def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
     lines = ctx.lines
     cm_per_px = 1.0 / ctx.face.canon.frame.px_per_cm
     weight = np.clip((ctx.ridges - THRESHOLD) / (FULL_STRENGTH - THRESHOLD), 0.0, 1.0)
-    skeleton = np.where(skeletonize(lines), weight, 0.0)
+    skeleton = np.where(skeletonize(lines), weight, 0.0)  # type: ignore[no-untyped-call]
     regions: dict[str, float] = {}
     total_len = 0.0
     total_area = 0.0
