@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRectF
@@ -36,6 +37,8 @@ def ensure_gui_app() -> QCoreApplication:
     existing = QCoreApplication.instance()
     if existing is not None:
         return existing
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("Create the QApplication on the main thread before rendering reports")
     from PySide6.QtWidgets import QApplication
 
     argv = ["skinlab-report"]
