@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "app.cli.db",
     "app.cli.doctor",
     "app.cli.analyze",
+    "app.cli.report",
     "app.cli.screenshots",
     "app.cli.sync",
 )

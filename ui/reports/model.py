@@ -15,10 +15,12 @@ class ReportData:
     photo_jpeg: bytes | None
     """The captured photo, JPEG-encoded."""
     overlays: dict[str, bytes] = field(default_factory=dict)
-    """Per measure name, a PNG of the photo with that measure's heat map (may be empty)."""
+    """Per measure name, a PNG of the photo with that measure's heat map (may be empty).
+    The key ``"overall"`` is the main picture on page 1 (the strongest finding per pixel)."""
     clinic_name: str = "SkinLab"
     logo_path: Path | None = None
     patient_name: str | None = None
     analysed_at: datetime | None = None
     previous: dict[str, float] | None = None
-    """The patient's previous visit's metrics, for the change since then (signed-in patients)."""
+    """The patient's previous visit's metrics, for the change since then (signed-in patients);
+    ``previous["skin_score"]`` gives the change of the overall score."""
