@@ -1,0 +1,134 @@
+"""Guided capture: auto-capture only when the engine's checks pass, problems said on screen,
+recovery from a missing or unplugged camera without a restart, manual capture and photo import."""
+
+from __future__ import annotations
+
+import cv2
+from kiosk_helpers import (
+    TIMEOUT,
+    EditedSource,
+    FlakySource,
+    black,
+    blurred,
+    darkened,
+    go_to_capture,
+    pump,
+    wait_for_results,
+)
+from skimage import data
+
+from core.capture import DemoSource
+
+
+def test_auto_capture_waits_for_quality_then_fires(qtbot, make_window, services):
+    source = EditedSource(blurred)
+    services.cameras["cam"] = source
+    win = make_window("test:cam")
+    taken: list[bool] = []
+    win.capture.captured.connect(lambda _photo, auto: taken.append(auto))
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(lambda: win.capture.instruction() not in ("", "Hold still"), timeout=TIMEOUT)
+    pump(qtbot, 2.0)
+    assert taken == [] and win.stack.currentWidget() is win.capture
+    assert win.capture.instruction() == "Look at the camera"  # the engine's own words
+    source.edit = darkened
+    qtbot.waitUntil(lambda: "light" in win.capture.instruction().lower(), timeout=TIMEOUT)
+    pump(qtbot, 1.5)
+    assert taken == []
+    assert any(i.property("state") == "bad" for i in win.capture.checklist)
+    source.edit = None
+    qtbot.waitUntil(lambda: taken == [True], timeout=TIMEOUT)
+    wait_for_results(qtbot, win)
+
+
+def test_a_face_that_never_passes_says_why_and_offers_manual_capture(qtbot, make_window, services):
+    services.cameras["dark"] = EditedSource(darkened)
+    win = make_window("test:dark")
+    go_to_capture(qtbot, win)
+    win.capture.stuck_seconds = 1.0
+    qtbot.waitUntil(win.capture.hint.isVisible, timeout=TIMEOUT)
+    assert "add light or face the light" in win.capture.hint.text()
+    assert "take the photo now" in win.capture.hint.text()
+    assert win.capture.capture_button.isEnabled()
+    win.capture.capture_button.click()
+    qtbot.waitUntil(
+        lambda: win.stack.currentWidget() in (win.results, win.capture) and win.photo is not None,
+        timeout=TIMEOUT,
+    )
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is not win.analysing, timeout=TIMEOUT)
+    if win.stack.currentWidget() is win.capture:  # the engine may refuse so dark a photo
+        assert win.capture.hint.text()
+
+
+def test_black_frames_are_reported_and_never_captured(qtbot, make_window, services):
+    source = EditedSource(black)
+    services.cameras["black"] = source
+    win = make_window("test:black")
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(win.capture.problem.isVisible, timeout=TIMEOUT)
+    assert "only black" in win.capture.problem.text()
+    assert not win.capture.capture_button.isEnabled()
+    source.edit = None  # lens cover off
+    qtbot.waitUntil(lambda: not win.capture.problem.isVisible(), timeout=TIMEOUT)
+    wait_for_results(qtbot, win)
+
+
+def test_frozen_frames_are_reported(qtbot, make_window, services):
+    services.cameras["frozen"] = DemoSource(still=True)
+    win = make_window("test:frozen")
+    win.capture.hold_seconds = 60.0
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(win.capture.problem.isVisible, timeout=TIMEOUT)
+    assert "frozen" in win.capture.problem.text()
+
+
+def test_missing_camera_is_explained_then_recovers_without_restart(qtbot, make_window, services):
+    source = FlakySource(fail_open=True)
+    services.cameras["flaky"] = source
+    win = make_window("test:flaky")
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(win.capture.problem.isVisible, timeout=TIMEOUT)
+    assert "No camera was found" in win.capture.problem.text()
+    assert win.capture.demo_button.isVisible() and win.capture.import_button.isVisible()
+    source.healthy.set()  # plugged in
+    qtbot.waitUntil(lambda: not win.capture.problem.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(win.capture.preview.has_picture, timeout=TIMEOUT)
+    wait_for_results(qtbot, win)
+
+
+def test_camera_unplugged_mid_capture_recovers(qtbot, make_window, services):
+    source = FlakySource(fail_open=False)
+    services.cameras["unplug"] = source
+    win = make_window("test:unplug")
+    win.capture.hold_seconds = 60.0
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(win.capture.problem.isVisible, timeout=TIMEOUT)
+    assert "stopped sending pictures" in win.capture.problem.text()
+    source.healthy.set()
+    qtbot.waitUntil(lambda: not win.capture.problem.isVisible(), timeout=TIMEOUT)
+    win.capture.hold_seconds = 0.3
+    wait_for_results(qtbot, win)
+
+
+def test_no_camera_at_all_offers_demo_camera(qtbot, make_window):
+    win = make_window("webcam:9")
+    go_to_capture(qtbot, win)
+    qtbot.waitUntil(win.capture.problem.isVisible, timeout=TIMEOUT)
+    assert win.capture.demo_button.isVisible()
+    win.capture.demo_button.click()
+    wait_for_results(qtbot, win)
+
+
+def test_import_a_photo_instead_of_the_camera(qtbot, make_window, tmp_path):
+    photo = tmp_path / "me.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    win = make_window("webcam:9")
+    go_to_capture(qtbot, win)
+    win.actions.analyse_file(photo)
+    wait_for_results(qtbot, win)
+    not_a_photo = tmp_path / "notes.png"
+    not_a_photo.write_text("hello")
+    win.results.retake_button.click()
+    win.actions.analyse_file(not_a_photo)
+    qtbot.waitUntil(win.capture.hint.isVisible, timeout=TIMEOUT)
+    assert "not a photo" in win.capture.hint.text()
