@@ -48,7 +48,7 @@ def _not_found(sha256: str) -> ApiError:
     return ApiError(404, "not_found", f"No image {sha256[:12]}... for this clinic")
 
 
-def _locked(session: Session, clinic_id: uuid.UUID, sha256: str) -> Blob | None:
+def _locked(session: Session, clinic_id: uuid.UUID, *, sha256: str) -> Blob | None:
     """The blob row, locked for this transaction; 409 while another request holds it."""
     try:
         return session.scalar(
@@ -62,7 +62,7 @@ def _locked(session: Session, clinic_id: uuid.UUID, sha256: str) -> Blob | None:
         ) from exc
 
 
-def _finish(state: ServerState, session: Session, blob: Blob) -> bool:
+def _finish(state: ServerState, session: Session, *, blob: Blob) -> bool:
     """Mark a fully received blob complete; when its bytes do not match its name, delete it."""
     path = blob_files.absolute(state.settings.blob_dir, blob.path)
     if blob_files.sha256_of(path) != blob.sha256:
@@ -82,7 +82,7 @@ def _mismatch() -> ApiError:
     )
 
 
-def forget_blobs(session: Session, clinic_id: uuid.UUID, digests: set[str]) -> list[str]:
+def forget_blobs(session: Session, clinic_id: uuid.UUID, *, digests: set[str]) -> list[str]:
     """Delete the blob rows of erased images; returns their files, to remove after commit."""
     if not digests:
         return []
@@ -96,7 +96,7 @@ def forget_blobs(session: Session, clinic_id: uuid.UUID, digests: set[str]) -> l
     return paths
 
 
-def _erased(session: Session, clinic_id: uuid.UUID, sha256: str) -> bool:
+def _erased(session: Session, clinic_id: uuid.UUID, *, sha256: str) -> bool:
     return bool(
         session.scalar(
             select(Record.deleted).where(
@@ -107,21 +107,18 @@ def _erased(session: Session, clinic_id: uuid.UUID, sha256: str) -> bool:
 
 
 def start_upload(
-    state: ServerState, device: AuthedDevice, sha256: str, length: int
+    state: ServerState, device: AuthedDevice, *, sha256: str, length: int
 ) -> tuple[int, dict[str, str]]:
+    """Create or find the upload; (status, headers) as the tus-style POST answers them."""
     if length > state.settings.blob_limit:
         raise ApiError(413, "too_large", f"Images are limited to {state.settings.blob_limit} bytes")
     relative = blob_files.relative_path(device.clinic_id, sha256)
     path = blob_files.absolute(state.settings.blob_dir, relative)
     with state.sessions() as session, session.begin():
-        if _erased(session, device.clinic_id, sha256):
+        if _erased(session, device.clinic_id, sha256=sha256):
             # Deleted for good: nothing is kept, and the device is told there is nothing to send.
-            return 200, {
-                "Upload-Offset": str(length),
-                "Upload-Length": str(length),
-                "Upload-Complete": "1",
-                "Cache-Control": "no-store",
-            }
+            gone = Blob(sha256=sha256, length=length, upload_offset=length, complete=True)
+            return 200, upload_headers(gone)
         created = session.execute(
             insert(Blob)
             .values(clinic_id=device.clinic_id, sha256=sha256, length=length, path=relative)
@@ -129,13 +126,13 @@ def start_upload(
             .on_conflict_do_nothing()
             .returning(Blob.sha256)
         ).first()
-        blob = _locked(session, device.clinic_id, sha256)
+        blob = _locked(session, device.clinic_id, sha256=sha256)
         assert blob is not None
         if created is None and (blob.complete or blob.length == length):
             return 200, upload_headers(blob)  # already there, or resumable from its offset
         blob.length, blob.upload_offset = length, 0
         blob_files.reset(path)
-        whole = length > 0 or _finish(state, session, blob)
+        whole = length > 0 or _finish(state, session, blob=blob)
         headers = upload_headers(blob)
     if not whole:
         raise _mismatch()
@@ -176,7 +173,7 @@ def post_blob(
     state: StateDep,
     upload_length: Annotated[int, Header(alias="Upload-Length", ge=0, le=2**53)],
 ) -> Response:
-    status, headers = start_upload(state, device, sha256, upload_length)
+    status, headers = start_upload(state, device, sha256=sha256, length=upload_length)
     return Response(status_code=status, headers=headers)
 
 
@@ -212,9 +209,9 @@ _PATCH_BODY: dict[str, Any] = {
 }
 
 
-def _begin_patch(session: Session, device: AuthedDevice, sha256: str, offset: int) -> Blob:
+def _begin_patch(session: Session, device: AuthedDevice, *, sha256: str, offset: int) -> Blob:
     session.begin()
-    blob = _locked(session, device.clinic_id, sha256)
+    blob = _locked(session, device.clinic_id, sha256=sha256)
     if blob is None:
         raise _not_found(sha256)
     if offset != blob.upload_offset:
@@ -271,12 +268,14 @@ async def patch_blob(
         raise ApiError(415, "unsupported_media_type", f"Send the bytes as {OFFSET_TYPE}")
     session = state.sessions()
     try:
-        blob = await run_in_threadpool(_begin_patch, session, device, sha256, upload_offset)
+        blob = await run_in_threadpool(
+            _begin_patch, session, device, sha256=sha256, offset=upload_offset
+        )
         whole = True
         if not blob.complete:
             blob.upload_offset += await _receive(request, blob, state)
             if blob.upload_offset == blob.length:
-                whole = await run_in_threadpool(_finish, state, session, blob)
+                whole = await run_in_threadpool(_finish, state, session, blob=blob)
         await run_in_threadpool(session.commit)
         if not whole:
             raise _mismatch()

@@ -96,7 +96,7 @@ def _apply(
     batch.load(request.changes)
     results = [apply_change(batch, change) for change in request.changes]
     session.flush()
-    files = forget_blobs(session, device.clinic_id, batch.erased_images)
+    files = forget_blobs(session, device.clinic_id, digests=batch.erased_images)
     return PushResponse(results=results, server_time_ms=now_ms), files
 
 
