@@ -85,7 +85,7 @@ def estimate_white_balance(
     Finlayson, G. D. & Trezzi, E. (2004). Shades of gray and colour constancy. CIC.
     """
     factor = min(1.0, 256.0 / max(rgb.shape[:2]))
-    small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_NEAREST)
     left, top, right, bottom = (v * factor for v in face.box)
     pad_x, pad_y = (right - left) * 0.3, (bottom - top) * 0.5
     keep = np.ones(small.shape[:2], bool)
@@ -135,6 +135,12 @@ def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(lab, dtype=np.float32)
 
 
+def apply_gains(rgb: NDArray[np.uint8], gains: tuple[float, float, float]) -> NDArray[np.uint8]:
+    """White balance of 8-bit sRGB through per-channel lookup tables (gains act in linear light)."""
+    tables = [np.clip(_encode(_LINEAR * g) * 255.0 + 0.5, 0, 255).astype(np.uint8) for g in gains]
+    return np.stack([tables[c][rgb[:, :, c]] for c in range(3)], axis=2)
+
+
 def to_lab(
     rgb: NDArray[np.uint8], gains: tuple[float, float, float]
 ) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
@@ -142,9 +148,7 @@ def to_lab(
     linear = np.stack(
         [np.minimum(_LINEAR[rgb[:, :, c]] * np.float32(gains[c]), 1.0) for c in range(3)], axis=2
     )
-    tables = [np.clip(_encode(_LINEAR * g) * 255.0 + 0.5, 0, 255).astype(np.uint8) for g in gains]
-    corrected = np.stack([tables[c][rgb[:, :, c]] for c in range(3)], axis=2)
-    return corrected, linear_to_lab(linear)
+    return apply_gains(rgb, gains), linear_to_lab(linear)
 
 
 def equalising_sigma(frame: FaceFrame, reference_iod: float) -> float:
@@ -162,14 +166,20 @@ def make_canvas(
     box: tuple[float, float, float, float],
     reference_iod: float,
     gains: tuple[float, float, float],
+    with_lab: bool = True,
 ) -> Canvas:
+    """The face on a canvas of ``iod`` px between the eyes; ``with_lab=False`` skips CIELAB for a
+    canvas only read in one RGB channel (the detail canvas), leaving ``lab`` empty."""
     left, top, width, height = box
     frame = face_frame(face, iod=iod, left_u=left, top_u=top, width_u=width, height_u=height)
     pixels, inside = warp_to_frame(rgb, frame)
     sigma = equalising_sigma(frame, reference_iod)
     if sigma > 0.25:
         pixels = np.asarray(cv2.GaussianBlur(pixels, (0, 0), sigma), dtype=np.uint8)
-    corrected, lab = to_lab(pixels, gains)
+    if with_lab:
+        corrected, lab = to_lab(pixels, gains)
+    else:
+        corrected, lab = apply_gains(pixels, gains), np.zeros((0, 0, 3), np.float32)
     return Canvas(frame, corrected, lab, inside)
 
 
@@ -180,7 +190,13 @@ def normalise(rgb: NDArray[np.uint8], face: Face) -> NormalisedFace:
         rgb, face, iod=CANON_IOD, box=CANON_BOX, reference_iod=REFERENCE_IOD, gains=gains
     )
     detail = make_canvas(
-        rgb, face, iod=DETAIL_IOD, box=DETAIL_BOX, reference_iod=DETAIL_REFERENCE_IOD, gains=gains
+        rgb,
+        face,
+        iod=DETAIL_IOD,
+        box=DETAIL_BOX,
+        reference_iod=DETAIL_REFERENCE_IOD,
+        gains=gains,
+        with_lab=False,
     )
     nose_u = canon.frame.to_units(face.nose)
     return NormalisedFace(face, canon, detail, face.iod, nose_u, gains, cast)

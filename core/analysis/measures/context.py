@@ -23,12 +23,22 @@ MEDIAN_WINDOW_U = 0.2
 half of it do not move it, so each finding is measured against untouched skin around it."""
 
 
+def _smooth(image: Image, sigma: float) -> Image:
+    """Gaussian blur; wide ones run at a quarter of the pixels (the result is smooth anyway)."""
+    if sigma < 6.0:
+        return np.asarray(cv2.GaussianBlur(image, (0, 0), sigma), dtype=np.float32)
+    h, w = image.shape[:2]
+    half = cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(half, (0, 0), sigma / 2)
+    return np.asarray(cv2.resize(blurred, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
+
+
 def masked_blur(image: Image, mask: Mask, sigma: float) -> Image:
     """Gaussian mean of ``image`` over ``mask`` only (normalised convolution), so that eyes, hair
     and background do not leak into the local skin background."""
     weight = mask.astype(np.float32)
-    num = cv2.GaussianBlur(image * weight, (0, 0), sigma)
-    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    num = _smooth(image * weight, sigma)
+    den = _smooth(weight, sigma)
     fallback = float(image[mask].mean()) if mask.any() else 0.0
     return np.where(den > 1e-3, num / np.maximum(den, 1e-3), fallback).astype(np.float32)
 

@@ -1,0 +1,111 @@
+"""Analysis engine benchmarks: a 12-megapixel photo end to end against a plain full decode, the live
+quality check on 1280x720 frames on one core, and batch throughput over a folder.
+
+All three run with OpenCV on one thread, so the numbers are per core. Test images are generated
+from ``skimage.data.astronaut()`` (plus ``../shared/data/faces`` when present) into ``bench/.data``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import skimage.data
+
+from bench import Row
+
+DATA = Path(__file__).resolve().parent / ".data"
+SHARED_FACES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces"
+NAME = "analysis"
+
+
+def _best(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def twelve_megapixel_jpeg() -> Path:
+    """4000x3000 JPEG (quality 92) of the astronaut enlarged so her face spans ~1100 px, with mild
+    sensor-like noise so the file is as large as a real photo (a smooth upscale decodes too fast)."""
+    path = DATA / "astronaut_12mp.jpg"
+    if path.exists():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    face = skimage.data.astronaut()
+    big = cv2.resize(face, None, fx=12.0, fy=12.0, interpolation=cv2.INTER_LINEAR)
+    cx, cy = int(222 * 12), int(125 * 12)
+    x0, y0 = max(0, cx - 2000), max(0, cy - 1200)
+    frame = big[y0 : y0 + 3000, x0 : x0 + 4000]
+    noise = np.random.default_rng(0).normal(0.0, 3.0, frame.shape)
+    noisy = np.clip(frame + noise, 0, 255).astype(np.uint8)
+    cv2.imwrite(str(path), cv2.cvtColor(noisy, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return path
+
+
+def webcam_frame() -> np.ndarray:
+    big = cv2.resize(skimage.data.astronaut(), None, fx=4.6, fy=4.6, interpolation=cv2.INTER_LINEAR)
+    cx, cy = int(222 * 4.6), int(125 * 4.6)
+    return np.ascontiguousarray(big[cy - 360 : cy + 360, cx - 640 : cx + 640])
+
+
+def batch_folder() -> list[Path]:
+    """Every portrait in ../shared/data/faces (when present) plus astronaut JPEGs at four sizes."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    paths = []
+    face = skimage.data.astronaut()
+    for scale in (1.0, 1.5, 2.0, 3.0):
+        path = DATA / f"astronaut_x{scale}.jpg"
+        if not path.exists():
+            rgb = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            cv2.imwrite(
+                str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+            )
+        paths.append(path)
+    if SHARED_FACES.is_dir():
+        paths += sorted(p for p in SHARED_FACES.iterdir() if p.suffix.lower() in (".jpg", ".png"))
+    return paths
+
+
+def run(quick: bool) -> list[Row]:
+    from core.analysis import LiveQuality, analyze, analyze_many
+
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        repeats = 3 if quick else 7
+        photo = twelve_megapixel_jpeg()
+        analyze(photo)  # load the detector models once
+        decode = _best(lambda: cv2.imread(str(photo), cv2.IMREAD_COLOR), repeats)
+        end_to_end = _best(lambda: analyze(photo), repeats)
+
+        frame = webcam_frame()
+        tracker = LiveQuality()
+        tracker.assess(frame)
+        frames = 60 if quick else 300
+        tracked = frames / (_best(lambda: [tracker.assess(frame) for _ in range(frames)], 1))
+        searched = LiveQuality()
+        untracked = 20 / _best(
+            lambda: [(searched.reset(), searched.assess(frame)) for _ in range(20)], 1
+        )
+
+        folder = batch_folder()
+        batch_seconds = _best(lambda: analyze_many(list(folder)), 1)
+    finally:
+        cv2.setNumThreads(threads)
+    return [
+        Row(NAME, "12 MP JPEG analysis / full cv2.imread", end_to_end / decode, "x", "<= 2.5"),
+        Row(NAME, "12 MP JPEG analysis", end_to_end * 1000, "ms"),
+        Row(NAME, "12 MP JPEG full cv2.imread", decode * 1000, "ms"),
+        Row(NAME, "live quality 1280x720, tracked (1 core)", tracked, "frames/s", ">= 60"),
+        Row(NAME, "live quality 1280x720, full search (1 core)", untracked, "frames/s"),
+        Row(
+            NAME, f"batch of {len(folder)} photos (1 core)", len(folder) / batch_seconds, "images/s"
+        ),
+    ]
