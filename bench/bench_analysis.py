@@ -40,7 +40,7 @@ def twelve_megapixel_jpeg() -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     face = skimage.data.astronaut()
     big = cv2.resize(face, None, fx=12.0, fy=12.0, interpolation=cv2.INTER_LINEAR)
-    cx, cy = int(222 * 12), int(125 * 12)
+    cx, cy = (222 * 12), (125 * 12)
     x0, y0 = max(0, cx - 2000), max(0, cy - 1200)
     frame = big[y0 : y0 + 3000, x0 : x0 + 4000]
     noise = np.random.default_rng(0).normal(0.0, 3.0, frame.shape)
