@@ -1,0 +1,75 @@
+"""Idle: a 10-second warning, then a reset that leaves no trace of the patient in any widget."""
+
+from __future__ import annotations
+
+from kiosk_helpers import PASSWORD, TIMEOUT, go_to_capture, wait_for_results
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTextEdit, QWidget
+
+from ui.kiosk.charts import Gauge, RadarChart, ScoreRing
+from ui.kiosk.overlay_photo import PhotoCanvas
+from ui.kiosk.preview import PreviewWidget
+
+
+def _texts(root: QWidget) -> list[str]:
+    texts: list[str] = []
+    for widget in root.findChildren(QLabel):
+        texts.append(widget.text())
+        assert widget.pixmap().isNull() or widget.objectName() == "logo", widget.objectName()
+    texts += [w.text() for w in root.findChildren(QLineEdit)]
+    texts += [w.toPlainText() for w in root.findChildren(QTextEdit)]
+    texts += [w.text() for w in root.findChildren(QAbstractButton)]
+    return texts
+
+
+def _assert_forgotten(win, *, name: str, email: str, score: float) -> None:
+    texts = _texts(win)
+    for secret in (name, email, name.split()[0], email.split("@")[0]):
+        assert not any(secret.lower() in t.lower() for t in texts), secret
+    assert f"{score:.0f}" not in texts
+    assert not any("since your visit" in t or "Queued for" in t for t in texts)
+    for canvas in win.findChildren(PhotoCanvas):
+        assert canvas.photo is None and canvas.layer is None
+    for preview in win.findChildren(PreviewWidget):
+        assert not preview.has_picture()
+    assert all(r.score is None for r in win.findChildren(ScoreRing))
+    assert all(g.level == 0 for g in win.findChildren(Gauge))
+    assert all(not r.values for r in win.findChildren(RadarChart))
+    assert win.patient is None and win.photo is None and win.view is None
+    assert win.actions.pdf is None
+    assert win.analysing.photo.pixmap().isNull()
+    assert win.feed.snapshot(prefer_passed=False) is None
+
+
+def test_idle_warning_then_reset_forgets_everything(qtbot, make_window, ctx):
+    ctx.auth.register(
+        email="maya.ortiz@example.com", first_name="Maya", last_name="Ortiz", role="patient",
+        password=PASSWORD,
+    )  # fmt: skip
+    win = make_window("demo")
+    go_to_capture(qtbot, win, email="maya.ortiz@example.com")
+    wait_for_results(qtbot, win)
+    score = win.view.result["skin_score"]
+    win.actions.open()
+    qtbot.waitUntil(lambda: win.actions.pdf is not None, timeout=TIMEOUT)
+    assert win.takeaway.address.text() == "maya.ortiz@example.com"
+    win.idle.idle_seconds = 1
+    win.idle.warning_seconds = 2
+    win.idle.touch()
+    qtbot.waitUntil(win.idle_overlay.isVisible, timeout=TIMEOUT)
+    assert win.idle_overlay.count.text() in {"1", "2"}
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.attract, timeout=TIMEOUT)
+    assert not win.idle_overlay.isVisible()
+    _assert_forgotten(win, name="Maya Ortiz", email="maya.ortiz@example.com", score=score)
+
+
+def test_touch_during_the_warning_keeps_the_visit(qtbot, make_window):
+    win = make_window("demo")
+    go_to_capture(qtbot, win)
+    wait_for_results(qtbot, win)
+    win.idle.idle_seconds = 1
+    win.idle.warning_seconds = 5
+    win.idle.touch()
+    qtbot.waitUntil(win.idle_overlay.isVisible, timeout=TIMEOUT)
+    win.idle_overlay.button.click()
+    assert not win.idle_overlay.isVisible()
+    assert win.stack.currentWidget() is win.results and win.view is not None

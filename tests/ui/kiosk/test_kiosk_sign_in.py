@@ -1,0 +1,49 @@
+"""Sign-in at the kiosk: wrong password, locked account, register, all explained on screen."""
+
+from __future__ import annotations
+
+from kiosk_helpers import PASSWORD, TIMEOUT
+
+
+def _try(qtbot, win, email: str, password: str) -> str:
+    win.sign_in.email.setText(email)
+    win.sign_in.password.setText(password)
+    win.sign_in.sign_in_button.click()
+    qtbot.waitUntil(win.sign_in.sign_in_button.isEnabled, timeout=TIMEOUT)
+    return win.sign_in.error.text()
+
+
+def test_wrong_password_then_locked_account(qtbot, make_window, ctx):
+    ctx.auth.register(
+        email="maya@example.com", first_name="Maya", last_name="Ortiz", role="patient",
+        password=PASSWORD,
+    )  # fmt: skip
+    win = make_window("demo")
+    win.attract.start_button.click()
+    assert _try(qtbot, win, "maya@example.com", "wrong one") == "Wrong email or password."
+    assert win.sign_in.password.text() == ""  # never left on screen
+    for attempt in range(ctx.settings.lockout_threshold - 2):
+        _try(qtbot, win, "maya@example.com", f"wrong {attempt}")
+    message = _try(qtbot, win, "maya@example.com", "wrong again")
+    assert "locked" in message and "minutes" in message
+    assert "locked" in _try(qtbot, win, "maya@example.com", PASSWORD)
+    assert win.stack.currentWidget() is win.sign_in
+    assert _try(qtbot, win, "", "") == "Enter your email and password."
+
+
+def test_register_then_consent(qtbot, make_window, ctx):
+    win = make_window("demo")
+    win.attract.start_button.click()
+    win.sign_in.to_register.click()
+    win.sign_in.first_name.setText("Maya")
+    win.sign_in.last_name.setText("Ortiz")
+    win.sign_in.new_email.setText("Maya@Example.com")
+    win.sign_in.new_password.setText("short")
+    win.sign_in.register_button.click()
+    qtbot.waitUntil(lambda: win.sign_in.error.text() != "", timeout=TIMEOUT)
+    assert "at least 8 characters" in win.sign_in.error.text()
+    win.sign_in.new_password.setText(PASSWORD)
+    win.sign_in.register_button.click()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.consent_screen, timeout=TIMEOUT)
+    assert win.patient is not None and win.patient.email == "maya@example.com"
+    assert win.consent_screen.version_label.text().startswith("Consent text version")
