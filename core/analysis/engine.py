@@ -75,13 +75,19 @@ def find_face(image: DecodedImage, detector: FaceDetector) -> tuple[Face, int]:
     return faces[primary_index(faces, image.width, image.height)], len(faces) - 1
 
 
-def _sharper_copy(image: DecodedImage, face: Face, data: bytes | None) -> tuple[DecodedImage, Face]:
-    """Decode again at full size when the reduced decode left the face too small for pores."""
+def _sharper_copy(
+    image: DecodedImage, face: Face, others: int, data: bytes | None, detector: FaceDetector
+) -> tuple[DecodedImage, Face, int]:
+    """Decode again at full size when the reduced decode left the face below the reference
+    resolution, and find the face again there (landmarks are more precise at full size)."""
     if image.decode_scale >= 1.0 or data is None or face.iod >= DETAIL_REFERENCE_IOD:
-        return image, face
+        return image, face, others
     full = load_image(data, decode_long_side=None)
-    factor = full.width / image.width
-    return full, face.mapped(factor)
+    try:
+        found, more = find_face(full, detector)
+    except AnalysisInputError:
+        return full, face.mapped(full.width / image.width), others
+    return full, found, more
 
 
 def _coverage_check(regions: Regions) -> Check:
@@ -189,7 +195,7 @@ def _analyse_decoded(
     started: float,
 ) -> AnalysisResult:
     face, others = find_face(image, detector)
-    image, face = _sharper_copy(image, face, data)
+    image, face, others = _sharper_copy(image, face, others, data, detector)
     quality: QualityReport = assess_face(
         image.rgb, face, image_iod=face.iod / image.decode_scale, other_faces=others
     )
