@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from core.storage.database import Database
-from core.storage.images import ImageStore
-from core.storage.models import ImageBlob, SkinAnalysisResult
+from core.storage.images import ImageStore, delete_unused_images
+from core.storage.models import SkinAnalysisResult
 from core.storage.types import utcnow
 
 
@@ -28,24 +28,7 @@ def purge_guest_captures(
         for row in rows:
             session.delete(row)
         session.flush()
-        still_used = set(
-            session.scalars(
-                select(SkinAnalysisResult.image_sha256).where(
-                    SkinAnalysisResult.image_sha256.in_(digests)
-                )
-            )
-        ) | set(
-            session.scalars(
-                select(SkinAnalysisResult.thumbnail_sha256).where(
-                    or_(SkinAnalysisResult.thumbnail_sha256.in_(digests))
-                )
-            )
-        )
-        orphans = digests - still_used
-        for digest in orphans:
-            blob = session.get(ImageBlob, digest)
-            if blob is not None:
-                session.delete(blob)
-    for digest in orphans:  # files last: a failed transaction leaves every file in place
+        unused = delete_unused_images(session, digests)
+    for digest in unused:  # files last: a failed transaction leaves every file in place
         images.delete(digest)
     return len(rows)

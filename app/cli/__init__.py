@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "app.cli.analyze",
     "app.cli.report",
     "app.cli.screenshots",
+    "app.cli.server",
     "app.cli.sync",
 )
 

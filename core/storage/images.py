@@ -6,8 +6,10 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, StorageError, ValidationError
@@ -98,3 +100,49 @@ def save_image(
         )
         session.add(blob)
     return blob
+
+
+def delete_unused_images(session: Session, digests: set[str]) -> set[str]:
+    """Delete the image rows among ``digests`` that no analysis or queued email still uses (each
+    leaves a tombstone, so other devices and the server drop them too); return the deleted ones.
+    The files go later, with :func:`remove_unreferenced_files`, once the transaction has committed."""
+    from core.storage.models import EmailMessage, SkinAnalysisResult
+
+    if not digests:
+        return set()
+    used: set[str] = set()
+    for column in (
+        SkinAnalysisResult.image_sha256,
+        SkinAnalysisResult.thumbnail_sha256,
+        EmailMessage.attachment_sha256,
+    ):
+        used.update(d for d in session.scalars(select(column).where(column.in_(digests))) if d)
+    unused = digests - used
+    for digest in unused:
+        blob = session.get(ImageBlob, digest)
+        if blob is not None:
+            session.delete(blob)
+    session.flush()
+    return unused
+
+
+def remove_unreferenced_files(
+    session: Session, store: ImageStore, *, min_age_seconds: float = 3600
+) -> int:
+    """Delete files on disk that no image row or queued email names (after erasures and pulls).
+
+    Files younger than ``min_age_seconds`` stay: a photo is written before the row that names it
+    commits, and another thread must not collect it in between."""
+    from core.storage.models import EmailMessage
+
+    known = set(session.scalars(select(ImageBlob.sha256)))
+    known.update(d for d in session.scalars(select(EmailMessage.attachment_sha256)) if d)
+    removed = 0
+    if not store.root.exists():
+        return 0
+    cutoff = time.time() - min_age_seconds
+    for path in store.root.glob("??/*"):
+        if _SHA256.match(path.name) and path.name not in known and path.stat().st_mtime <= cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -10,7 +10,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from core.storage.database import Database
@@ -20,6 +21,7 @@ from core.sync.codec import APPLY_ORDER, ENTITY_MODELS, from_wire, primary_key, 
 from core.sync.hlc import HybridClock
 from core.sync.merge import merge_fields
 from core.sync.protocol import PulledChange
+from core.sync.schema import field_problems
 
 log = logging.getLogger(__name__)
 
@@ -102,22 +104,78 @@ def _apply_upsert(session: Session, change: PulledChange, report: ApplyReport) -
     report.applied += 1 if merged.changed else 0
 
 
+PARKED = "parked"
+
+
+def _apply_one(session: Session, change: PulledChange, report: ApplyReport) -> None:
+    if change.deleted or change.op == "delete":
+        _apply_delete(session, change, report)
+    else:
+        _apply_upsert(session, change, report)
+    session.flush()
+
+
+def _try(session: Session, change: PulledChange, report: ApplyReport) -> str | None:
+    """Apply in a savepoint; return why it could not be applied (the rest of the pull goes on)."""
+    try:
+        with session.begin_nested():
+            _apply_one(session, change, report)
+    except (IntegrityError, StatementError, ValueError, TypeError, KeyError) as exc:
+        return str(getattr(exc, "orig", exc)).splitlines()[0][:300]
+    return None
+
+
+def _park(session: Session, change: PulledChange, reason: str, report: ApplyReport) -> None:
+    """Keep a change that cannot apply yet (e.g. its parent row has not arrived) to retry later."""
+    session.add(
+        SyncConflict(
+            entity=change.entity,
+            entity_id=change.entity_id,
+            code=PARKED,
+            message=change.model_dump_json(),
+        )
+    )
+    report.conflicts.append(f"{change.entity} {change.entity_id} set aside: {reason}")
+    log.warning("Pulled change set aside: %s %s: %s", change.entity, change.entity_id, reason)
+
+
+def _retry_parked(session: Session, report: ApplyReport) -> None:
+    for parked in session.scalars(select(SyncConflict).where(SyncConflict.code == PARKED)).all():
+        change = PulledChange.model_validate_json(parked.message)
+        if _try(session, change, report) is None:
+            session.delete(parked)
+
+
 def apply_pulled(
     db: Database, changes: Sequence[PulledChange], *, cursor: str, clock: HybridClock
 ) -> ApplyReport:
-    """Apply a pull (all its pages) and move the cursor, in one transaction."""
+    """Apply a pull (all its pages) and move the cursor, in one transaction.
+
+    Parents go first; a change that cannot be applied is set aside (never silently dropped) and
+    retried on later pulls, so one bad row cannot stop every later change from arriving.
+    """
     report = ApplyReport()
     for change in changes:
         clock.observe(change.hlc)  # refuses a change stamped far in the future
     ordered = sorted(changes, key=lambda c: (APPLY_ORDER.get(c.entity, 99), c.server_seq))
     with db.write(remote=True) as session:
-        if db.is_sqlite:
-            session.execute(text("PRAGMA defer_foreign_keys = ON"))
         for change in ordered:
-            if change.deleted or change.op == "delete":
-                _apply_delete(session, change, report)
-            else:
-                _apply_upsert(session, change, report)
-        session.flush()
+            problems = [] if change.op == "delete" else field_problems(change.entity, change.fields)
+            if problems:
+                message = f"{change.entity} {change.entity_id} refused: {'; '.join(problems)}"
+                session.add(
+                    SyncConflict(
+                        entity=change.entity,
+                        entity_id=change.entity_id,
+                        code="invalid_change",
+                        message=message,
+                    )
+                )
+                report.conflicts.append(message)
+                continue
+            reason = _try(session, change, report)
+            if reason is not None:
+                _park(session, change, reason, report)
+        _retry_parked(session, report)
         state.put(session, state.CURSOR, cursor)
     return report

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from core.storage.database import Database
-from core.storage.images import ImageStore
+from core.storage.images import ImageStore, remove_unreferenced_files
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
 from core.sync import blobs, state
 from core.sync.apply import apply_pulled
@@ -48,6 +48,8 @@ class SyncEngine:
         self.push_all(report)
         self.pull_all(report)
         self.fetch_missing_images(report)
+        with self.db.read() as session:  # photos of rows erased elsewhere
+            remove_unreferenced_files(session, self.images)
         return report
 
     # -- push ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from core.errors import SkinLabError
 
 MAX_DRIFT_MS = 5 * 60 * 1000
-_FORMAT = re.compile(r"^(\d{13})-(\d{6})-([0-9a-f]{1,32})$")
+_FORMAT = re.compile(r"^([0-9]{13})-([0-9]{6})-([0-9a-f]{1,32})$")
 
 
 class ClockSkewError(SkinLabError):

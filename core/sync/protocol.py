@@ -36,7 +36,7 @@ LOCAL_ONLY = {"users": frozenset({"failed_login_count", "locked_until", "last_lo
 
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_HLC = re.compile(r"^\d{13}-\d{6}-[0-9a-f]{1,32}$")
+_HLC = re.compile(r"^[0-9]{13}-[0-9]{6}-[0-9a-f]{1,32}$")
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 
 Status = Literal["applied", "stale", "deleted", "immutable", "rejected"]

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
+from core.storage.images import delete_unused_images
 from core.storage.models import User
 from core.storage.repositories.validation import (
     check_age,
@@ -90,8 +91,11 @@ def set_role(session: Session, user: User, role: str) -> User:
     return user
 
 
-def erase(session: Session, user: User) -> None:
-    """Delete a person and everything about them (analyses, consents, notes): each row leaves a
-    tombstone through the ORM cascades on :class:`User`."""
+def erase(session: Session, user: User) -> set[str]:
+    """Delete a person and everything about them (analyses, consents, notes, and the photos no one
+    else's result uses): each row leaves a tombstone, so the erasure reaches every device."""
+    photos = {d for a in user.analyses for d in (a.image_sha256, a.thumbnail_sha256) if d}
     session.delete(user)
+    session.flush()
+    return delete_unused_images(session, photos)  # the caller deletes these files after commit
     session.flush()

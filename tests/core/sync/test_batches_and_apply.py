@@ -165,3 +165,27 @@ def test_a_pulled_user_whose_email_is_taken_locally_is_kept_aside(device):
     with b.read() as session:
         assert [u.first_name for u in session.scalars(select(User))] == ["Other"]
     assert b is not None
+
+
+def test_a_bad_or_orphan_change_is_set_aside_and_the_rest_still_arrives(device):
+    from core.storage.models import SyncConflict
+
+    a, b = device("a"), device("b")
+    seed_patient(a)
+    changes = drain(a)
+    user = next(c for c in changes if c["entity"] == "users")
+    others = [c for c in changes if c["entity"] != "users"]
+    broken = {**user, "entity_id": "6f0c1d2e-0000-4000-8000-000000000001",
+              "fields": {**user["fields"], "email": "x@clinic.org", "shoe_size": 44},
+              "clocks": {**user["clocks"], "shoe_size": user["hlc"]}}
+    deliver([broken, *others], b)  # the patient's own row is missing: children must wait
+    with b.read() as session:
+        assert session.scalar(select(User)) is None
+        assert session.scalar(select(SkinAnalysisResult)) is None
+        codes = sorted(c.code for c in session.scalars(select(SyncConflict)))
+    assert codes.count("invalid_change") == 1 and codes.count("parked") == 2
+    deliver([user], b, start_seq=50)  # the parent arrives later: the parked children follow
+    with b.read() as session:
+        assert session.scalar(select(SkinAnalysisResult)) is not None
+        assert session.scalar(select(ClinicianNote)) is not None
+        assert [c.code for c in session.scalars(select(SyncConflict))] == ["invalid_change"]
