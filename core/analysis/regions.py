@@ -128,7 +128,7 @@ def skin_mask(
     frame = canvas.frame
     sigma = 0.02 * frame.iod
     lab = cv2.GaussianBlur(canvas.lab, (0, 0), sigma)
-    lightness, a, b = lab[:, :, 0], lab[:, :, 1], lab[:, :, 2]
+    lightness, a, b = cv2.split(lab)
     mean = cv2.GaussianBlur(canvas.lab[:, :, 0], (0, 0), 1.5 * sigma)
     local_sd = np.sqrt(
         np.maximum(cv2.GaussianBlur(canvas.lab[:, :, 0] ** 2, (0, 0), 1.5 * sigma) - mean**2, 0.0)
@@ -143,20 +143,22 @@ def skin_mask(
     if not core.any():
         return np.zeros(canvas.inside.shape, bool)
     sample = lab[core]
-    ref = np.median(sample, axis=0)
-    spread = max(1.4826 * float(np.median(np.abs(sample[:, 0] - ref[0]))), 1.0)
+    ref_l, ref_a, ref_b = (float(v) for v in np.median(sample, axis=0))
+    spread = max(1.4826 * float(np.median(np.abs(sample[:, 0] - ref_l))), 1.0)
     texture = max(float(np.median(local_sd[core])), 0.5)
-    ref_chroma = max(float(np.hypot(ref[1], ref[2])), 4.0)
-    chroma = np.hypot(a, b)
-    hue_gap = np.abs(np.angle(np.exp(1j * (np.arctan2(b, a) - np.arctan2(ref[2], ref[1])))))
-    too_dark = lightness < ref[0] - max(2.5 * spread, 0.22 * ref[0])
-    dark_textured = (lightness < ref[0] - max(1.5 * spread, 0.1 * ref[0])) & (
+    ref_chroma = max(float(np.hypot(ref_a, ref_b)), 4.0)
+    chroma = cv2.magnitude(a, b)
+    # angle between (a, b) and the reference hue, without a second arctan or complex numbers
+    hue_gap = np.abs(cv2.phase(a * ref_a + b * ref_b, b * ref_a - a * ref_b))
+    hue_gap = np.minimum(hue_gap, 2 * np.pi - hue_gap)
+    too_dark = lightness < ref_l - max(2.5 * spread, 0.22 * ref_l)
+    dark_textured = (lightness < ref_l - max(1.5 * spread, 0.1 * ref_l)) & (
         local_sd > 2.5 * texture
     )
-    lighter = lightness > ref[0] + max(2.5 * spread, 0.15 * ref[0] + 3.0)
+    lighter = lightness > ref_l + max(2.5 * spread, 0.15 * ref_l + 3.0)
     light_hair = lighter & (chroma > 1.5 * ref_chroma + 4.0)
     light_textured = lighter & (local_sd > 2.5 * texture) & (chroma > ref_chroma)
-    grey = (chroma < 0.35 * ref_chroma) & (lightness < ref[0] + 2 * spread) & (ref_chroma >= 8.0)
+    grey = (chroma < 0.35 * ref_chroma) & (lightness < ref_l + 2 * spread) & (ref_chroma >= 8.0)
     off_hue = (hue_gap > np.radians(50)) & (chroma > max(0.35 * ref_chroma, 6.0))
     not_skin = too_dark | dark_textured | light_hair | light_textured | grey | off_hue
     skin = canvas.inside & ~not_skin & ~features

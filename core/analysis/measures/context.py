@@ -49,14 +49,17 @@ def median_background(
     """A local background robust to spots and highlights: the median over a ~12 mm window.
 
     Pixels outside ``mask`` are first filled with the skin's smooth surroundings, so hair, eyes
-    and background never enter the median. ``scale``/``offset`` map values to 8 bits for OpenCV's
+    and background never enter the median. It runs at half resolution: the result is smooth. ``scale``/``offset`` map values to 8 bits for OpenCV's
     constant-time median filter.
     """
     filled = np.where(mask, image, masked_blur(image, mask, BACKGROUND_SIGMA_U * iod))
     coded = np.clip((filled - offset) * scale + 0.5, 0, 255).astype(np.uint8)
-    window = max(3, round(MEDIAN_WINDOW_U * iod) | 1)
-    median = cv2.medianBlur(coded, window).astype(np.float32) / scale + offset
-    return np.asarray(cv2.GaussianBlur(median, (0, 0), 0.03 * iod), dtype=np.float32)
+    h, w = coded.shape
+    half = cv2.resize(coded, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
+    window = max(3, round(MEDIAN_WINDOW_U * iod / 2) | 1)
+    median = cv2.medianBlur(half, window).astype(np.float32) / scale + offset
+    smooth = cv2.GaussianBlur(median, (0, 0), 0.015 * iod)
+    return np.asarray(cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
 
 
 def erode(mask: Mask, radius: int) -> Mask:
@@ -162,6 +165,16 @@ class MeasureContext:
         from core.analysis.measures.wrinkles import SCALES_U, ridge_strength
 
         return ridge_strength(self.contrast, tuple(s * self.iod for s in SCALES_U))
+
+    @cached_property
+    def line_like(self) -> Mask:
+        """Every dark valley the ridge filter traces, counted as a wrinkle or not (too short, too
+        faint): texture and pore measures leave these out."""
+        from core.analysis.measures.wrinkles import MASK_THRESHOLD
+
+        return np.asarray(
+            self.lines | ((self.ridges > MASK_THRESHOLD) & (self.contrast < 0)), dtype=bool
+        )
 
     @cached_property
     def lines(self) -> Mask:

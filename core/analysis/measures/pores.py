@@ -48,8 +48,9 @@ def blob_strength(image: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
-    """Lines and spots found on the canonical canvas, moved onto the detail canvas and widened:
-    their ends and edges would otherwise count as pores."""
+    """Lines (and any line-like valley, even too short to count as a wrinkle) and spots found on
+    the canonical canvas, moved onto the detail canvas and widened: their ends and edges would
+    otherwise count as pores."""
     canon = ctx.face.canon.frame
     scale = frame.iod / canon.iod
     matrix = np.array(
@@ -58,7 +59,7 @@ def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
             [0.0, scale, frame.origin[1] - canon.origin[1] * scale],
         ]
     )
-    found = (ctx.lines | ctx.spots).astype(np.uint8)
+    found = (ctx.line_like | ctx.spots).astype(np.uint8)
     moved = cv2.warpAffine(found, matrix, frame.size, flags=cv2.INTER_NEAREST)
     radius = max(1, round(0.035 * frame.iod))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))

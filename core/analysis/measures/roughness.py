@@ -37,7 +37,7 @@ def measure_roughness(ctx: MeasureContext) -> MeasureResult:
     fine, coarse = (s * ctx.iod for s in BAND_U)
     contrast = ctx.contrast
     band = cv2.GaussianBlur(contrast, (0, 0), fine) - cv2.GaussianBlur(contrast, (0, 0), coarse)
-    structures = ctx.spots | ctx.lines | (ctx.specular > 0.2)
+    structures = ctx.spots | ctx.line_like | (ctx.specular > 0.2)
     radius = max(1, round(0.04 * ctx.iod))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     structures = cv2.dilate(structures.astype(np.uint8), kernel).astype(bool)
