@@ -60,7 +60,7 @@ class LiveQuality:
             return None
         factor = min(1.0, TRACK_FACE_PX / size)
         crop = rgb[y0:y1, x0:x1]
-        small = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
         faces = self.detector.detect(np.ascontiguousarray(small), levels=(max(small.shape[:2]),))
         if not faces:
             return None
