@@ -64,10 +64,6 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _report(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data_dir: Path, *args: str
 ) -> tuple[int, str, str]:
-    if "app.cli.report" not in app.cli.COMMAND_MODULES:
-        monkeypatch.setattr(
-            app.cli, "COMMAND_MODULES", (*app.cli.COMMAND_MODULES, "app.cli.report")
-        )
     code = app.cli.main(["--data-dir", str(data_dir), "report", *args])
     out, err = capsys.readouterr()
     return code, out, err

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def skinlab(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr(app.cli, "COMMAND_MODULES", (*app.cli.COMMAND_MODULES, "app.cli.server"))
+    assert "app.cli.server" in app.cli.COMMAND_MODULES
     monkeypatch.delenv("SKINLAB_SERVER_DATABASE_URL", raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:
@@ -115,8 +115,7 @@ def _port() -> int:
 def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
     port = _port()
     script = (
-        "import sys, app.cli as c; c.COMMAND_MODULES += ('app.cli.server',); "
-        "sys.exit(c.main(sys.argv[1:]))"
+        "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"
     )
     env = {**os.environ, "SKINLAB_SERVER_DATABASE_URL": postgres_url}
     process = subprocess.Popen(
