@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.sync.hlc import MAX_DRIFT_MS, Timestamp
-from core.sync.protocol import PushRequest, PushResponse
+from core.sync.protocol import LOCAL_ONLY, PushRequest, PushResponse
+from core.sync.schema import field_problems
 from server import blob_files
 from server.auth import AuthedDevice
 from server.blobs import forget_blobs
@@ -66,7 +67,8 @@ def check_clocks(request: PushRequest, *, now_ms: int) -> None:
 
 
 def check_changes(request: PushRequest) -> None:
-    """Refuse what cannot be merged (values without clocks) or stored (NUL, NaN...)."""
+    """Refuse what cannot be merged (values without clocks) or stored (NUL, NaN, a column or kind
+    the devices' schema does not have)."""
     for change in request.changes:
         # Devices key images by SHA-256 and every other row by UUID; a row keyed the other way
         # would be accepted here and then break every device that pulls it.
@@ -85,6 +87,17 @@ def check_changes(request: PushRequest) -> None:
                 "invalid_change",
                 f"{change.entity} {change.entity_id}: fields without a clock cannot be merged "
                 f"({', '.join(unclocked[:5])})",
+            )
+        # Columns and kinds of the devices' schema: a value a device cannot store would break
+        # every pull of the clinic. Local-only columns are dropped later, not refused.
+        local_only = LOCAL_ONLY.get(change.entity, frozenset())
+        synced = {k: v for k, v in change.fields.items() if k not in local_only}
+        problems = field_problems(change.entity, synced)
+        if problems:
+            raise ApiError(
+                422,
+                "invalid_change",
+                f"{change.entity} {change.entity_id}: {'; '.join(problems[:5])}",
             )
 
 

@@ -123,12 +123,21 @@ def test_erasure_and_dependants_in_one_batch(device):
     assert [r["status"] for r in results] == ["applied", "applied", "deleted"]
 
 
-@pytest.mark.parametrize("entity", ["clinician_notes", "consent_records", "audit_events", "images"])
+# Each entity's own columns (the server checks them against core.sync.schema).
+APPEND_ONLY_ROWS = {
+    "clinician_notes": ({"body": "first words", "author_id": None}, {"body": "rewritten"}),
+    "consent_records": ({"text_version": "v1", "granted": True}, {"granted": False}),
+    "audit_events": ({"action": "login", "target_id": None}, {"action": "logout"}),
+    "images": ({"media_type": "image/jpeg", "size_bytes": 10}, {"size_bytes": 11}),
+}
+
+
+@pytest.mark.parametrize("entity", list(APPEND_ONLY_ROWS))
 def test_append_only_entities_never_change(device, entity):
     row_id = new_id() if entity != "images" else "ab" * 32
-    first = {"body": "first words", "author_id": None}
+    first, rewrite = APPEND_ONLY_ROWS[entity]
     assert device.push_ok(change(entity, row_id, first))[0]["status"] == "applied"
-    edited = change(entity, row_id, {"body": "rewritten"}, at=hlc(+1000))
+    edited = change(entity, row_id, rewrite, at=hlc(+1000))
     assert device.push_ok(edited)[0]["status"] == "immutable"
     assert device.push_ok(change(entity, row_id, first))[0]["status"] == "stale"
     assert device.state()[(entity, row_id)]["fields"] == first
