@@ -68,21 +68,15 @@ class LiveQuality:
         return best.mapped(1.0 / factor, x0, y0)
 
 
-_shared: LiveQuality | None = None
-
-
 def assess_frame(rgb: NDArray[np.uint8], *, tracker: LiveQuality | None = None) -> QualityReport:
     """Quality of a live RGB frame; pass one :class:`LiveQuality` per camera to enable tracking.
 
-    Without ``tracker`` each call searches the whole frame (still well within a camera's frame time).
+    Without ``tracker`` each call is independent (a full-frame search, still within a camera's frame
+    time) and safe to call from several threads.
     """
     if tracker is not None:
         return tracker.assess(rgb)
-    global _shared
-    if _shared is None:
-        _shared = LiveQuality()
-    _shared.reset()
-    return _shared.assess(rgb)
+    return LiveQuality().assess(rgb)
 
 
 __all__ = ["DlibFaceDetector", "LiveQuality", "assess_frame", "no_face_report"]
