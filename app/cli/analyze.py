@@ -11,10 +11,11 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.analysis_store import patient_id_for, save_result
 from core.analysis import (
     AnalysisError,
     AnalysisInputError,
@@ -24,10 +25,6 @@ from core.analysis import (
     write_overlay,
 )
 from core.errors import SkinLabError
-
-SaveHook = Callable[[AnalysisResult, argparse.Namespace, Any], None]
-save_hook: SaveHook | None = None
-"""Set by the storage wiring: stores a result for ``--user``. None means ``--save`` is unavailable."""
 
 
 def register(subparsers: Any) -> None:
@@ -91,17 +88,22 @@ def summary_line(result: AnalysisResult) -> str:
 
 
 def analyse_one(
-    path: Path, index: int, args: argparse.Namespace, ctx: Any, cache: Any, prefs: Preferences
+    path: Path,
+    index: int,
+    args: argparse.Namespace,
+    ctx: Any,
+    cache: Any,
+    prefs: Preferences,
+    patient: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     """The JSON object for one input: a result, or ``{"image", "error"}``."""
     try:
-        result = analyze(
-            path, cache=cache, preferences=prefs, need_visuals=args.overlay is not None
-        )
+        wants_visuals = args.overlay is not None or patient is not None  # the thumbnail needs them
+        result = analyze(path, cache=cache, preferences=prefs, need_visuals=wants_visuals)
         if args.overlay is not None:
             write_overlay(result, overlay_path(args.overlay, path, index))
-        if args.save and save_hook is not None:
-            save_hook(result, args, ctx)
+        if patient is not None:
+            save_result(ctx, result, source=path, user_id=patient)
         return result.to_json()
     except (AnalysisInputError, AnalysisError) as exc:
         return error_object(str(path), exc)
@@ -117,12 +119,10 @@ def _cache(args: argparse.Namespace, ctx: Any) -> Any:
 
 
 def handle(args: argparse.Namespace, ctx: Any) -> int:
-    if args.save and save_hook is None:
-        print("skinlab analyze: --save is not available in this build", file=sys.stderr)
-        return 2
     if args.save and not args.user:
         print("skinlab analyze: --save needs --user EMAIL", file=sys.stderr)
         return 2
+    patient = patient_id_for(ctx, args.user) if args.save else None
     prefs = Preferences(
         fragrance_free=args.fragrance_free, pregnancy=args.pregnancy, sensitive=args.sensitive
     )
@@ -130,7 +130,7 @@ def handle(args: argparse.Namespace, ctx: Any) -> int:
     progress = Progress(len(args.paths), stream=sys.stderr)
     failed = 0
     for index, path in enumerate(args.paths, start=1):
-        obj = analyse_one(path, index, args, ctx, cache, prefs)
+        obj = analyse_one(path, index, args, ctx, cache, prefs, patient)
         if "error" in obj:
             failed += 1
         if args.json:

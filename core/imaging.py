@@ -1,0 +1,45 @@
+"""Small image conversions shared by storage, the kiosk and the CLI: thumbnails and media types."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.errors import ValidationError
+
+THUMBNAIL_EDGE = 256
+
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"RIFF", "image/webp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"BM", "image/bmp"),
+)
+
+
+def media_type_of(data: bytes) -> str:
+    for signature, media_type in _SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    return "application/octet-stream"
+
+
+def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 90) -> bytes:
+    ok, buffer = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
+    )
+    if not ok:
+        raise ValidationError("The image could not be encoded as JPEG")
+    return bytes(buffer)
+
+
+def thumbnail_jpeg(rgb: NDArray[np.uint8], *, edge: int = THUMBNAIL_EDGE) -> bytes:
+    """A JPEG whose longer side is ``edge`` pixels (never enlarged)."""
+    height, width = rgb.shape[:2]
+    scale = min(1.0, edge / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else rgb
+    return encode_jpeg(np.ascontiguousarray(small, dtype=np.uint8), quality=85)
