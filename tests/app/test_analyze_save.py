@@ -74,11 +74,11 @@ def test_saved_result_matches_the_printed_one(tmp_path, photo, monkeypatch, caps
         assert row.skin_score == printed["skin_score"] and row.metrics == printed["metrics"]
         assert ctx.images.read(row.image_sha256) == photo.read_bytes()
         thumb = cv2.imdecode(
-            __import__("numpy").frombuffer(ctx.images.read(row.thumbnail_sha256), "uint8"), 1
+            np.frombuffer(ctx.images.read(row.thumbnail_sha256), np.uint8), cv2.IMREAD_COLOR
         )
         assert max(thumb.shape[:2]) <= 256
     ctx.close()
-    code, _, err = _cli(
+    code, _, _err = _cli(
         monkeypatch,
         capsys,
         "--data-dir",
