@@ -8,15 +8,19 @@ larger copy when nothing was found, which keeps a 12-megapixel photo as cheap as
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Protocol
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+
+from core.analysis.errors import AnalysisError
 
 Point = tuple[float, float]
 DEFAULT_LEVELS: Final = (512, 1024)
@@ -85,10 +89,25 @@ class FaceDetector(Protocol):
 @functools.lru_cache(maxsize=1)
 def _dlib_models() -> tuple[object, object]:
     import dlib
-    import face_recognition_models
 
-    path = face_recognition_models.pose_predictor_five_point_model_location()
-    return dlib.get_frontal_face_detector(), dlib.shape_predictor(path)
+    return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(five_point_model_path()))
+
+
+def five_point_model_path() -> Path:
+    """The 5-point landmark model inside the face_recognition_models package.
+
+    Found without importing the package: its ``__init__`` needs ``pkg_resources`` (setuptools),
+    which Python 3.12+ virtual environments and frozen builds do not have.
+    """
+    spec = importlib.util.find_spec("face_recognition_models")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for folder in locations:
+        path = Path(folder) / "models" / "shape_predictor_5_face_landmarks.dat"
+        if path.is_file():
+            return path
+    raise AnalysisError(
+        "The face landmark model is missing; reinstall the face_recognition_models package"
+    )
 
 
 class DlibFaceDetector:
