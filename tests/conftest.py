@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core.storage import Database, sqlite_url  # noqa: E402
-from core.storage.migrate import upgrade  # noqa: E402
+from core.storage import Database, sqlite_url
+from core.storage.migrate import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_FACES = REPO.parent / "shared" / "data" / "faces"

@@ -1,0 +1,29 @@
+"""The project's own standards, checked in the test run: ruff clean everywhere, mypy --strict on
+core/ and server/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def test_ruff_is_clean() -> None:
+    done = subprocess.run(
+        [str(BIN / "ruff"), "check", "."], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_mypy_strict_on_core_and_server() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "core", "server"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
