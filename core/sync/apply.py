@@ -20,7 +20,7 @@ from core.sync import state
 from core.sync.codec import APPLY_ORDER, ENTITY_MODELS, from_wire, primary_key, wire_fields
 from core.sync.hlc import HybridClock
 from core.sync.merge import merge_fields
-from core.sync.protocol import PulledChange
+from core.sync.protocol import APPEND_ONLY, PulledChange
 from core.sync.schema import field_problems
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ def _apply_upsert(session: Session, change: PulledChange, report: ApplyReport) -
         session.add(obj)
         report.applied += 1
         return
+    if change.entity in APPEND_ONLY:  # rule 4: the server's first stored version is the one
+        obj.field_clocks, obj.hlc = {}, ""
     merged = merge_fields(
         wire_fields(obj), dict(obj.field_clocks or {}), change.fields, change.clocks
     )
