@@ -24,7 +24,8 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("SkinLab Kiosk")
     pools = Pools()
-    window = KioskWindow(KioskAppServices(ctx), pools, camera=camera)
+    services = KioskAppServices(ctx, isolate_analysis=True)
+    window = KioskWindow(services, pools, camera=camera)
     if fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
@@ -38,4 +39,5 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
         window.capture.end()
         window.feed.wait(2.0)
         pools.wait()
+        services.close()
         ctx.close()

@@ -10,23 +10,13 @@ import threading
 import uuid
 from pathlib import Path
 
-import numpy as np
-
 from app.context import AppContext
 from app.kiosk_config import KioskConfigStore, KioskFile
-from app.kiosk_images import (
-    DISPLAY_LONG_SIDE,
-    crop,
-    encode_jpeg,
-    face_crop,
-    fit,
-    overlay_layers,
-    read_photo,
-    thumbnail,
-)
+from app.kiosk_images import read_photo
 from app.kiosk_reports import build_report_pdf, removable_folders, write_report
 from app.kiosk_text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
-from core.analysis import AnalysisResult, LiveQuality, analyze
+from app.kiosk_worker import AnalysisProcess, Measured, measure
+from core.analysis import LiveQuality
 from core.analysis.interpret import HIGHER_IS_BETTER
 from core.capture import open_source
 from core.capture.monitor import FrameMonitor
@@ -77,9 +67,16 @@ class LiveInspector:
 
 
 class KioskAppServices:
-    def __init__(self, ctx: AppContext) -> None:
+    """``isolate_analysis`` runs the engine in a worker process (see :mod:`app.kiosk_worker`)."""
+
+    def __init__(self, ctx: AppContext, *, isolate_analysis: bool = False) -> None:
         self.ctx = ctx
         self.store = KioskConfigStore(ctx.settings)
+        self._process = AnalysisProcess() if isolate_analysis else None
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.close()
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> KioskConfig:
@@ -206,13 +203,10 @@ class KioskAppServices:
             progress(name)
 
         step("Checking the photo")
-        jpeg = encode_jpeg(np.ascontiguousarray(photo))
-        step("Finding your face and measuring your skin")
-        result = analyze(jpeg, cache=self.ctx.cache, need_visuals=True)
-        step("Drawing the heat maps")
-        box = face_crop(result, photo.shape[1], photo.shape[0])
-        display = fit(crop(photo, box), DISPLAY_LONG_SIDE)
-        layers = overlay_layers(result, display, box=box)
+        if photo.ndim != 3 or photo.shape[2] != 3 or min(photo.shape[:2]) < 64:
+            raise ValidationError("The photo is too small or not in colour; please retake it.")
+        step("Measuring your skin and drawing the heat maps")
+        measured = self._process.measure(photo) if self._process else measure(photo)
         previous: dict[str, float] | None = None
         previous_score: float | None = None
         previous_date = ""
@@ -227,12 +221,12 @@ class KioskAppServices:
         saved = False
         if consent.granted and consent.allow_storage:
             step("Saving your results")
-            self._save(result, jpeg=jpeg, photo=photo, patient=patient)
+            self._save(measured, photo=photo, patient=patient)
             saved = True
         return AnalysisView(
-            result=result.to_json(),
-            photo=display,
-            overlays=layers,
+            result=measured.result,
+            photo=measured.display,
+            overlays=measured.layers,
             saved=saved,
             previous=previous,
             previous_score=previous_score,
@@ -240,21 +234,19 @@ class KioskAppServices:
             labels=dict(LABELS),
             meanings=dict(MEANINGS),
             higher_is_better=frozenset(HIGHER_IS_BETTER),
-            estimates=frozenset(result.estimates),
+            estimates=measured.estimates,
         )
 
-    def _save(
-        self, result: AnalysisResult, *, jpeg: bytes, photo: RGB, patient: Patient | None
-    ) -> None:
+    def _save(self, measured: Measured, *, photo: RGB, patient: Patient | None) -> None:
         height, width = photo.shape[:2]
         with self.ctx.database.write() as session:
             save_analysis(
                 session,
                 self.ctx.images,
-                result=result.to_json(),
+                result=measured.result,
                 user_id=uuid.UUID(patient.user_id) if patient else None,
-                image=jpeg,
-                thumbnail=thumbnail(photo),
+                image=measured.jpeg,
+                thumbnail=measured.thumbnail,
                 image_size=(width, height),
             )
 
