@@ -1,6 +1,7 @@
 """A reverse proxy on 127.0.0.1 that breaks requests at random between a device and the server.
 
-Faults, each chosen per request with its probability:
+Each request is broken with the probability given for its kind (pushes and uploads most often:
+the point is to break batches in the middle), in one of these ways, chosen by weight:
 
 - ``500_before``: answer 500 without forwarding (the server never saw it);
 - ``500_after``: forward, let the server finish, then answer 500 (the server did the work);
@@ -22,14 +23,28 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
-DEFAULT_FAULTS = {
-    "500_before": 0.05,
-    "500_after": 0.07,
-    "drop_before": 0.04,
-    "drop_after": 0.07,
-    "delay_after": 0.015,
-    "cut_body": 0.15,  # PATCH only
+RATES = {
+    ("POST", "/v1/push"): 0.4,
+    ("PATCH", "/v1/blobs/"): 0.2,
+    ("GET", "/v1/pull"): 0.1,
+    ("GET", "/v1/blobs/"): 0.05,
 }
+OTHER_RATE = 0.01  # HEAD and POST of images: a batch checks every one of its images first
+KINDS = {
+    "500_before": 2,
+    "500_after": 3,
+    "drop_before": 1,
+    "drop_after": 3,
+    "delay_after": 1,
+    "cut_body": 4,  # PATCH only
+}
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A device that hung up on a held answer is part of the test, not an error."""
 
 
 class FaultProxy:
@@ -38,12 +53,10 @@ class FaultProxy:
         upstream: str,
         *,
         seed: int,
-        faults: dict[str, float] | None = None,
         delay_s: float = 1.5,
     ) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
-        self.faults = dict(DEFAULT_FAULTS if faults is None else faults)
         self.delay_s = delay_s
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
@@ -62,8 +75,7 @@ class FaultProxy:
 
             do_POST = do_PATCH = do_HEAD = do_PUT = do_DELETE = do_GET
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -75,27 +87,23 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def choose(self, method: str) -> str:
+    def choose(self, method: str, path: str) -> str:
+        rate = next((r for (m, p), r in RATES.items() if m == method and path.startswith(p)), None)
+        kinds = [k for k in KINDS if k != "cut_body" or method == "PATCH"]
         with self.lock:
-            if not self.enabled:
+            if not self.enabled or self.rng.random() >= (OTHER_RATE if rate is None else rate):
+                self.counts["pass"] += 1
                 return "pass"
-            roll = self.rng.random()
-            for name, chance in self.faults.items():
-                if name == "cut_body" and method != "PATCH":
-                    continue
-                if roll < chance:
-                    self.counts[name] += 1
-                    return name
-                roll -= chance
-            self.counts["pass"] += 1
-            return "pass"
+            fault = self.rng.choices(kinds, weights=[KINDS[k] for k in kinds])[0]
+            self.counts[fault] += 1
+            return fault
 
     # -- one request --------------------------------------------------------------------------------
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else b""
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-        fault = self.choose(request.command)
+        fault = self.choose(request.command, request.path)
         if fault == "500_before":
             self.answer(request, 500, {}, b'{"error": {"code": "internal_error", "message": "x"}}')
             return
