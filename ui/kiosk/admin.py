@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,36 @@ CAMERAS = (
     ("Webcam 2", "webcam:1"),
     ("Demo face (no camera)", "demo"),
 )
+
+
+class Stepper(QWidget):
+    """A number between big minus and plus buttons: a spin box's arrows are too small to touch."""
+
+    def __init__(self, *, low: int, high: int, step: int, suffix: str) -> None:
+        super().__init__()
+        self.low, self.high, self.step, self.suffix = low, high, step, suffix
+        self._value = low
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        minus, plus = button("\u2212", "key"), button("+", "key")
+        for widget in (minus, plus):
+            widget.setFixedWidth(72)
+        self.text = label("", "stepperValue", wrap=False)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        minus.clicked.connect(lambda: self.setValue(self._value - self.step))
+        plus.clicked.connect(lambda: self.setValue(self._value + self.step))
+        row.addWidget(minus)
+        row.addWidget(self.text, 1)
+        row.addWidget(plus)
+        self.setValue(low)
+
+    def value(self) -> int:
+        return self._value
+
+    def setValue(self, value: int) -> None:
+        self._value = max(self.low, min(self.high, int(value)))
+        self.text.setText(f"{self._value} {self.suffix}")
 
 
 class PinScreen(QWidget):
@@ -116,16 +145,12 @@ class AdminScreen(QWidget):
         for name, spec in CAMERAS:
             self.camera.addItem(name, spec)
         self.camera.setMinimumHeight(56)
-        self.idle = QSpinBox()
-        self.idle.setRange(20, 3600)
-        self.idle.setSuffix(" s")
-        self.retention = QSpinBox()
-        self.retention.setRange(0, 3650)
-        self.retention.setSuffix(" days")
+        self.idle = Stepper(low=20, high=3600, step=10, suffix="s")
+        self.retention = Stepper(low=0, high=3650, step=1, suffix="days")
         self.clinic = QLineEdit()
         self.logo = QLineEdit()
         self.logo.setPlaceholderText("/path/to/logo.png (optional)")
-        for widget in (self.idle, self.retention, self.clinic, self.logo):
+        for widget in (self.clinic, self.logo):
             widget.setMinimumHeight(56)
         form.addRow("Camera", self.camera)
         form.addRow("Start over after", self.idle)

@@ -33,13 +33,14 @@ class IdleOverlay(QWidget):
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         frame, layout = card("dialog")
         frame.setFixedWidth(640)
-        layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.title = label("Are you still there?", "cardTitleLarge")
         self.count = label("", "countdown")
         self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = label(
             "For your privacy, this kiosk will start over and forget this visit.", "cardText"
         )
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = button("I'm still here", "primary", height=80)
         for widget in (self.title, self.count, self.text, self.button):
             layout.addWidget(widget)

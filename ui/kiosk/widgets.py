@@ -62,7 +62,7 @@ class Header(QFrame):
         super().__init__(parent)
         self.setObjectName("header")
         row = QHBoxLayout(self)
-        row.setContentsMargins(32, 14, 32, 14)
+        row.setContentsMargins(32, 10, 32, 10)
         row.setSpacing(18)
         self.logo = QLabel()
         self.logo.setObjectName("logo")

@@ -80,6 +80,7 @@ class KioskWindow(QMainWindow):
         self._cancel = threading.Event()
 
         self.stack = _Screens()
+        self.stack.setObjectName("screens")
         self.setCentralWidget(self.stack)
         self.feed = CameraFeed(services)
         self.attract = AttractScreen()
