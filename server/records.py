@@ -39,6 +39,9 @@ def canonical_id(value: Any) -> str | None:
         return None
 
 
+PHOTO_COLUMNS = ("image_sha256", "thumbnail_sha256")
+
+
 def email_key(fields: dict[str, Any]) -> str | None:
     email = fields.get("email")
     return email.strip().lower() or None if isinstance(email, str) else None
@@ -120,10 +123,19 @@ class Batch:
         record.last_device_id = self.device_id
         return record
 
-    def tombstone(self, key: Key, record: Record | None, *, hlc: str) -> Record:
-        """Erase the row's content for good, keeping only what blocks its resurrection."""
+    def tombstone(
+        self, key: Key, record: Record | None, *, hlc: str, fields: dict[str, Any] | None = None
+    ) -> Record:
+        """Erase the row's content for good, keeping only what blocks its resurrection.
+
+        An analysis takes its photos with it unless another live analysis of the clinic shows them:
+        a photo taken offline of a patient erased elsewhere must not outlive the erasure.
+        """
         if key[0] == "images":
             self.erased_images.add(key[1])  # the photo's bytes go too (see server.push)
+        if key[0] == "skin_analysis_results":
+            content = fields if fields is not None else (record.fields if record else {})
+            self._drop_photos(content, exclude=key[1], hlc=hlc)
         return self.write(
             key,
             record,
@@ -133,6 +145,32 @@ class Batch:
             deleted=True,
             email_key=None,
         )
+
+    def _drop_photos(self, fields: dict[str, Any], *, exclude: str, hlc: str) -> None:
+        for column in PHOTO_COLUMNS:
+            digest = fields.get(column)
+            if not isinstance(digest, str) or self.photo_in_use(digest, exclude=exclude):
+                continue
+            key = ("images", digest)
+            image = self.row(key)
+            if image is None or not image.deleted:
+                self.tombstone(key, image, hlc=hlc)
+
+    def photo_in_use(self, digest: str, *, exclude: str) -> bool:
+        """Does a live analysis of the clinic, other than ``exclude``, show this photo?"""
+        for column in PHOTO_COLUMNS:
+            found = self.session.scalar(
+                select(Record.entity_id).where(
+                    Record.clinic_id == self.clinic_id,
+                    Record.entity == "skin_analysis_results",
+                    Record.deleted.is_(False),
+                    Record.entity_id != exclude,
+                    Record.fields[column].astext == digest,
+                )
+            )
+            if found is not None:
+                return True
+        return False
 
     def erase_dependants(self, user_id: str, *, hlc: str) -> None:
         """A deleted user takes the rows that name it (analyses, consents, notes) with it."""
@@ -175,7 +213,7 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
     column = SUBJECT_COLUMNS.get(change.entity)
     subject = canonical_id(merged.fields.get(column)) if column else None
     if batch.user_erased(subject):
-        batch.tombstone(key, record, hlc=change.hlc)
+        batch.tombstone(key, record, hlc=change.hlc, fields=merged.fields)
         return _result(change, "deleted")
     if record is not None and merged.fields == stored_fields and merged.clocks == stored_clocks:
         return _result(change, "stale")
