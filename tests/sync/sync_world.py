@@ -9,8 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +27,9 @@ from skimage import data as skdata
 from app.context import AppContext
 from core.storage.repositories import audit, consents, notes, users
 from core.storage.results import save_analysis
+from server.app import create_app
 from server.cli_support import create_enroll_code
+from server.config import ServerSettings
 
 REPO = Path(__file__).resolve().parents[2]
 SKINLAB = [sys.executable, "-c", "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"]
@@ -88,6 +93,38 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.process = None
+
+
+@dataclass
+class InProcessServer:
+    """A server in this process (for settings the command line does not offer)."""
+
+    url: str
+    database_url: str
+    blob_dir: Path
+
+
+@contextmanager
+def serving(settings: ServerSettings) -> Iterator[InProcessServer]:
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the in-process server did not start")
+        time.sleep(0.02)
+    try:
+        yield InProcessServer(f"http://127.0.0.1:{port}", settings.database_url, settings.blob_dir)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 @dataclass
