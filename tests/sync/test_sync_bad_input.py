@@ -275,3 +275,19 @@ def test_an_expired_code_is_refused_on_the_device(devices, sync_server, clinic, 
     status, _, err = _enroll(capsys, device, sync_server.url, code)
     assert status == 1 and "expired" in err.lower()
     assert state.enrollment(device.db) is None
+
+
+def test_a_revoked_device_comes_back_with_a_new_code(enrolled, sync_server, clinic, capsys):
+    """docs/server.md: 'To bring it back, enroll it again with a new code.'"""
+    from server.cli_support import revoke_device
+
+    a = enrolled("kiosk-a")
+    old_id = state.read_all(a.db)[state.DEVICE_ID]
+    revoke_device(sync_server.database_url, old_id)
+    assert "revoked" in " ".join(try_sync(a, times=1)).lower()
+    code = enroll_code(sync_server.database_url, clinic)
+    status, _, err = _enroll(capsys, a, sync_server.url, code, "--force")
+    assert status == 0, err
+    assert state.read_all(a.db)[state.DEVICE_ID] != old_id
+    add_patient(a, "back@clinic.test")
+    a.sync()
