@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from app.context import AppContext
 from app.kiosk_services import KioskAppServices
-from core.capture import DemoSource
+from core.capture import DemoSource, Frame
 from core.config import load_settings
 from ui.kiosk.ports import ConsentChoice
 
@@ -20,14 +22,22 @@ CLINIC = "Rue Cler Dermatology"
 DEMO_PIN = "2468"
 
 
+class _DimDemo(DemoSource):
+    """The demo face in a dim room, so the capture screen has an instruction to show."""
+
+    def read(self) -> Frame:
+        frame = super().read()
+        return Frame((frame.rgb * 0.12).astype(np.uint8), frame.timestamp, frame.index)
+
+
 class _ShotServices(KioskAppServices):
-    """The real services, with the demo face far away (to show an instruction) when asked."""
+    """The real services, with a dim demo camera when asked."""
 
     far = False
 
     def open_camera(self, spec: str) -> Any:
         if spec == "demo" and self.far:
-            return DemoSource(zoom=1.3)
+            return _DimDemo()
         return super().open_camera(spec)
 
 

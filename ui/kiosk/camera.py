@@ -173,8 +173,9 @@ class CameraFeed(QObject):
             except Exception:
                 log.exception("A live quality check failed")
                 continue
-            if check.ok:
-                with self._lock:
+            with self._lock:
+                if stop.is_set():
+                    return  # a stopped feed's frame must never reach the next session
+                if check.ok:
                     self._last_ok = rgb
-            if not stop.is_set():
-                self.check_ready.emit(check)
+            self.check_ready.emit(check)
