@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from core.storage.changes import entity_id_of
 from core.storage.database import Database
 from core.storage.models import SyncBatch, SyncOutbox, Tombstone
-from core.sync.codec import ENTITY_MODELS, delete_change, primary_key, row_change
+from core.sync.codec import ENTITY_MODELS, ZERO_CLOCK, delete_change, primary_key, row_change
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 
 DEFAULT_BATCH = 200
@@ -76,3 +77,31 @@ def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | No
 def finish_batch(db: Database, batch_key: str) -> None:
     with db.write() as session:
         session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch_key))
+
+
+def requeue_everything(db: Database) -> int:
+    """Queue every synced row (and every tombstone) again, e.g. after enrolling with a new server."""
+    queued = 0
+    with db.write() as session:
+        for entity, model in ENTITY_MODELS.items():
+            for obj in session.scalars(select(model)):
+                session.add(
+                    SyncOutbox(
+                        entity=entity,
+                        entity_id=entity_id_of(obj),
+                        op="upsert",
+                        hlc=obj.hlc or ZERO_CLOCK,
+                    )
+                )
+                queued += 1
+        for stone in session.scalars(select(Tombstone)):
+            session.add(
+                SyncOutbox(
+                    entity=stone.entity,
+                    entity_id=stone.entity_id,
+                    op="delete",
+                    hlc=stone.hlc or ZERO_CLOCK,
+                )
+            )
+            queued += 1
+    return queued

@@ -40,6 +40,13 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         raise DataDirError(f"Cannot read or create the device key {path}: {exc}") from exc
 
 
+def retire_key(path: Path) -> None:
+    """Move the current key aside (kept, never deleted: it identified this device before)."""
+    if path.exists():
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        path.rename(path.with_name(f"{path.stem}.retired-{stamp}{path.suffix}"))
+
+
 def public_key_b64(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")

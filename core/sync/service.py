@@ -17,10 +17,10 @@ from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import SyncConflict
 from core.sync import state
-from core.sync.batches import pending_count
+from core.sync.batches import pending_count, requeue_everything
 from core.sync.engine import SyncEngine, SyncReport, record_failure, record_success
 from core.sync.errors import NotEnrolledError, SyncRejectedError, TransientSyncError
-from core.sync.identity import load_or_create_key, public_key_b64
+from core.sync.identity import load_or_create_key, public_key_b64, retire_key
 from core.sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
 from core.sync.transport import Transport
 
@@ -55,6 +55,10 @@ class SyncService:
                 f"This device is already enrolled with {current.server_url} ({current.clinic_name}).",
                 code="already_enrolled",
             )
+        if current is not None:
+            # A new enrollment gets a new key: the server refuses a key it knows (a revoked device
+            # keeps its old key on record), and every row goes again, for a new server's sake.
+            retire_key(self.key_path)
         key = load_or_create_key(self.key_path)
         transport = Transport(server_url)
         try:
@@ -84,6 +88,8 @@ class SyncService:
                 state.CURSOR: "0",
             },
         )
+        if current is not None:
+            requeue_everything(self.db)
         enrolled = state.enrollment(self.db)
         assert enrolled is not None
         return enrolled
