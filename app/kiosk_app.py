@@ -24,7 +24,7 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("SkinLab Kiosk")
     pools = Pools()
-    services = KioskAppServices(ctx, isolate_analysis=True)
+    services = KioskAppServices(ctx)
     window = KioskWindow(services, pools, camera=camera)
     if fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -39,5 +39,4 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
         window.capture.end()
         window.feed.wait(2.0)
         pools.wait()
-        services.close()
         ctx.close()

@@ -15,7 +15,7 @@ from app.kiosk_config import KioskConfigStore, KioskFile
 from app.kiosk_images import read_photo
 from app.kiosk_reports import build_report_pdf, removable_folders, write_report
 from app.kiosk_text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
-from app.kiosk_worker import AnalysisProcess, Measured, measure
+from app.kiosk_worker import Measured, measure
 from core.analysis import LiveQuality
 from core.analysis.interpret import HIGHER_IS_BETTER
 from core.capture import open_source
@@ -67,16 +67,9 @@ class LiveInspector:
 
 
 class KioskAppServices:
-    """``isolate_analysis`` runs the engine in a worker process (see :mod:`app.kiosk_worker`)."""
-
-    def __init__(self, ctx: AppContext, *, isolate_analysis: bool = False) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = KioskConfigStore(ctx.settings)
-        self._process = AnalysisProcess() if isolate_analysis else None
-
-    def close(self) -> None:
-        if self._process is not None:
-            self._process.close()
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> KioskConfig:
@@ -206,7 +199,7 @@ class KioskAppServices:
         if photo.ndim != 3 or photo.shape[2] != 3 or min(photo.shape[:2]) < 64:
             raise ValidationError("The photo is too small or not in colour; please retake it.")
         step("Measuring your skin and drawing the heat maps")
-        measured = self._process.measure(photo) if self._process else measure(photo)
+        measured = measure(photo)
         previous: dict[str, float] | None = None
         previous_score: float | None = None
         previous_date = ""

@@ -1,16 +1,11 @@
-"""The kiosk's analysis, optionally in a separate process.
+"""The kiosk's analysis step as one function over plain data: photo in, what the screens need out.
 
-dlib and parts of the engine hold Python's GIL for tens of milliseconds at a time; run in a thread of
-the UI process, the analysis then stalls the UI thread by up to ~70 ms (measured with
-``bench/bench_kiosk.py``). In a worker process the UI keeps its GIL to itself. The worker is started
-once (spawned, never forked from a process with Qt threads) and warmed up with the demo face.
+Kept free of the database so it can run on any worker (a thread today; a process if the GIL ever
+costs the UI too much: the benchmark measures both the stall and the capture-to-results time).
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +21,6 @@ from app.kiosk_images import (
     thumbnail,
 )
 from core.analysis import analyze
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,28 +49,3 @@ def measure(photo: NDArray[np.uint8]) -> Measured:
         display=display,
         layers=overlay_layers(result, display, box=box),
     )
-
-
-def _warm_up() -> bool:
-    from core.capture import DemoSource
-
-    source = DemoSource()
-    source.open()
-    measure(source.read().rgb)
-    return True
-
-
-class AnalysisProcess:
-    """One spawned worker process that runs :func:`measure`."""
-
-    def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
-        )
-        self._warm: Future[bool] = self._pool.submit(_warm_up)
-
-    def measure(self, photo: NDArray[np.uint8]) -> Measured:
-        return self._pool.submit(measure, photo).result()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -73,7 +73,7 @@ def run(quick: bool = False) -> list[Row]:
         ctx = AppContext(load_settings(data_dir=Path(scratch)))
         ctx.database  # noqa: B018
         pools = Pools()
-        services = KioskAppServices(ctx, isolate_analysis=True)
+        services = KioskAppServices(ctx)
         win = KioskWindow(services, pools, camera="demo")
         win.resize(1920, 1080)
         win.show()
@@ -148,7 +148,6 @@ def run(quick: bool = False) -> list[Row]:
         win.close()
         win.feed.wait(3.0)
         pools.wait()
-        services.close()
         ctx.close()
     return rows
 

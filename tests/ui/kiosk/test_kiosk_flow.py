@@ -99,27 +99,3 @@ def test_cancel_while_analysing_goes_back_to_capture_and_stores_nothing(
     services.gate = None
     win.capture.hold_seconds = 0.3
     wait_for_results(qtbot, win)  # the capture restarted and auto-captures again
-
-
-def test_analysis_in_a_worker_process_gives_the_same_result(ctx):
-    """What ``run_kiosk`` uses: the engine in a spawned process, so the UI keeps the GIL."""
-    from app.kiosk_services import KioskAppServices
-    from core.capture import DemoSource
-
-    source = DemoSource()
-    source.open()
-    photo = source.read().rgb
-    isolated = KioskAppServices(ctx, isolate_analysis=True)
-    try:
-        kwargs = {
-            "patient": None,
-            "consent": ConsentChoice(granted=False),
-            "progress": lambda _stage: None,
-            "cancel": threading.Event(),
-        }
-        there = isolated.analyse(photo, **kwargs)
-        here = KioskAppServices(ctx).analyse(photo, **kwargs)
-    finally:
-        isolated.close()
-    assert there.result["metrics"] == here.result["metrics"]
-    assert set(there.overlays) == set(here.overlays) and there.photo.shape == here.photo.shape
