@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from app.context import AppContext
@@ -21,6 +22,8 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     from ui.kiosk.window import KioskWindow
 
     ctx.paths  # noqa: B018  (fail early, with a message, on an unusable data directory)
+    if fullscreen:  # a touch screen has no keyboard: Qt's on-screen keyboard (PySide6 add-ons)
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("SkinLab Kiosk")
     pools = Pools()
