@@ -8,7 +8,14 @@ from app.context import AppContext
 from app.services import AuthServices
 
 
-def run_gui(ctx: AppContext, *, kiosk: bool = False) -> int:
+def run_gui(
+    ctx: AppContext, *, kiosk: bool = False, camera: str | None = None, windowed: bool = False
+) -> int:
+    """The desktop window, or with ``kiosk`` the walk-up kiosk (full screen unless ``windowed``)."""
+    if kiosk:
+        from app.kiosk_app import run_kiosk
+
+        return run_kiosk(ctx, camera=camera, fullscreen=not windowed)
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools
@@ -21,10 +28,7 @@ def run_gui(ctx: AppContext, *, kiosk: bool = False) -> int:
     apply_theme(app)  # type: ignore[arg-type]
     pools = Pools()
     window = MainWindow(AuthServices(ctx), pools)
-    if kiosk:
-        window.showFullScreen()
-    else:
-        window.show()
+    window.show()
     window.start()
     try:
         return int(app.exec())

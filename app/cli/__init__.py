@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "app.cli.auth",
     "app.cli.db",
     "app.cli.doctor",
+    "app.cli.kiosk",
     "app.cli.analyze",
     "app.cli.report",
     "app.cli.screenshots",
@@ -40,7 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="skinlab", description="SkinLab: facial skin analysis for clinics.")
     parser.add_argument("--version", action="version", version=f"skinlab {__version__}")
     parser.add_argument("--data-dir", type=Path, help="where the database, images and logs live")
-    parser.add_argument("--kiosk", action="store_true", help="start the GUI in kiosk mode")
+    parser.add_argument(
+        "--kiosk", action="store_true", help="start the walk-up kiosk (full screen)"
+    )
+    parser.add_argument(
+        "--camera",
+        metavar="SPEC",
+        help="kiosk camera: demo, webcam[:N], file:VIDEO, folder:PHOTOS or auto (default: the staff setting)",
+    )
+    parser.add_argument(
+        "--windowed", action="store_true", help="run the kiosk in a window (for trying it out)"
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -65,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             from app.gui import run_gui  # Qt is imported only when the GUI starts
 
-            return run_gui(ctx, kiosk=args.kiosk)
+            return run_gui(ctx, kiosk=args.kiosk, camera=args.camera, windowed=args.windowed)
         try:
             return int(handler(args, ctx))
         finally:

@@ -29,9 +29,12 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def handle(args: argparse.Namespace, ctx: AppContext) -> int:
+    from app.kiosk_screenshots import render_kiosk_screens
     from app.screenshots import render_screens
 
     size = parse_size(args.size)
     for path in render_screens(args.out, size=size):
+        print(path)
+    for path in render_kiosk_screens(args.out, size=size):
         print(path)
     return 0
