@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from ui.reports.wording import TONE_CATEGORIES
+
 CONSENT_VERSION: Final = "kiosk-2026.1"
 
 LABELS: Final = {
@@ -44,14 +46,7 @@ SKIN_TYPES: Final = {
     "sensitive": "Sensitive",
 }
 
-TONES: Final = {
-    "very_light": "Very light",
-    "light": "Light",
-    "intermediate": "Intermediate",
-    "tan": "Tan",
-    "brown": "Brown",
-    "dark": "Dark",
-}
+TONES: Final = TONE_CATEGORIES
 
 
 def consent_paragraphs(*, retention_days: int, clinic_name: str) -> tuple[str, ...]:

@@ -17,23 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.analysis.measures.skin_tone import MONK_HEX
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView
 from ui.kiosk.widgets import Header, button, card, label
 
-MONK = (
-    "#f6ede4",
-    "#f3e7db",
-    "#f7ead0",
-    "#eadaba",
-    "#d7bd96",
-    "#a07e56",
-    "#825c43",
-    "#604134",
-    "#3a312a",
-    "#292420",
-)
+MONK = MONK_HEX
 
 
 def words(code: str) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from core.analysis.measures.skin_tone import MONK_HEX
+
 SCORE_BANDS: Final = (
     (90.0, "Excellent"),
     (80.0, "Great"),
@@ -49,18 +51,7 @@ TONE_CATEGORIES: Final = {
     "dark": "Dark",
 }
 
-MONK_SWATCHES: Final = (
-    "#f6ede4",
-    "#f3e7db",
-    "#f7ead0",
-    "#eadaba",
-    "#d7bd96",
-    "#a07e56",
-    "#825c43",
-    "#604134",
-    "#3a312a",
-    "#292420",
-)
+MONK_SWATCHES: Final = MONK_HEX
 """The ten published Monk Skin Tone scale colours, step 1 to 10."""
 
 
