@@ -43,7 +43,7 @@ pytestmark = pytest.mark.postgres
 FAST, SOAK = 5, 50
 ITERATIONS = [
     pytest.param(FAST, id="5x"),
-    pytest.param(SOAK, id="50x", marks=pytest.mark.slow),
+    pytest.param(SOAK, id="50x", marks=[pytest.mark.slow, pytest.mark.timeout(1800)]),
 ]
 
 
