@@ -12,7 +12,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sync_checks import clinic_of, ids_of
 from sync_compare import server_state
 from sync_world import (
@@ -27,8 +27,10 @@ from sync_world import (
 
 import app.cli
 from core.errors import SkinLabError
+from core.storage.models import SyncConflict
 from core.sync import identity, state
 from core.sync.hlc import ClockSkewError
+from server.cli_support import revoke_device
 from server.config import ServerSettings, normalize_database_url
 from server.enrollment import code_hash
 
@@ -67,9 +69,7 @@ def test_a_refused_change_is_counted_in_sync_status(enrolled, capsys):
     assert code == 0
     assert "conflicts:       1" in out and "pending changes: 0" in out
     with a.db.read() as session:
-        from core.storage.models import SyncConflict
-
-        conflict = session.query(SyncConflict).one()
+        conflict = session.scalars(select(SyncConflict)).one()
     assert conflict.code == "invalid_change" and "NUL" in conflict.message
 
 
@@ -252,7 +252,7 @@ def test_one_code_enrolls_one_device(devices, sync_server, clinic, capsys):
     status, _, _ = _enroll(capsys, first, sync_server.url, code, "--force")
     assert status == 0 and state.read_all(first.db)[state.DEVICE_ID] == device_id
     status, _, err = _enroll(capsys, second, sync_server.url, code)
-    assert status == 1 and err.count("\n") == 1 and "skinlab:" in err
+    assert status == 1 and err.count("\n") == 1 and "already used" in err
     _, out, _ = skinlab(capsys, second, "sync", "--status")
     assert out.startswith("not enrolled")
 
@@ -279,8 +279,6 @@ def test_an_expired_code_is_refused_on_the_device(devices, sync_server, clinic, 
 
 def test_a_revoked_device_comes_back_with_a_new_code(enrolled, sync_server, clinic, capsys):
     """docs/server.md: 'To bring it back, enroll it again with a new code.'"""
-    from server.cli_support import revoke_device
-
     a = enrolled("kiosk-a")
     old_id = state.read_all(a.db)[state.DEVICE_ID]
     revoke_device(sync_server.database_url, old_id)

@@ -9,6 +9,7 @@ The default run does 5 iterations of each; ``pytest -m slow`` runs 50.
 from __future__ import annotations
 
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -86,8 +87,6 @@ def server_keys(server: ServerProcess, keys: list[str]) -> int:
 
 
 def pending_keys(device: DeviceDir) -> list[str]:
-    import sqlite3
-
     conn = sqlite3.connect(f"file:{db_file(device)}?mode=ro", uri=True)
     try:
         return [k for (k,) in conn.execute("SELECT batch_key FROM sync_batches")]
