@@ -12,7 +12,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, delete, select, text
 from sync_checks import clinic_of, ids_of
 from sync_compare import server_state
 from sync_world import (
@@ -27,7 +27,7 @@ from sync_world import (
 
 import app.cli
 from core.errors import SkinLabError
-from core.storage.models import SyncConflict
+from core.storage.models import SyncConflict, SyncState
 from core.sync import identity, state
 from core.sync.hlc import ClockSkewError
 from server.cli_support import revoke_device
@@ -234,6 +234,9 @@ def test_a_cursor_from_the_future_makes_the_device_pull_again_from_zero(enrolled
     assert int(state.read_all(a.db)[state.CURSOR]) < 10**15
 
 
+ENROLLMENT_KEYS = (state.SERVER_URL, state.DEVICE_ID, state.SERVER_ID, state.CLINIC_ID)
+
+
 def _enroll(capsys, device, server_url: str, code: str, *extra: str) -> tuple[int, str, str]:
     return skinlab(
         capsys, device, "device", "enroll", "--server", server_url, "--code", code, *extra
@@ -248,13 +251,25 @@ def test_one_code_enrolls_one_device(devices, sync_server, clinic, capsys):
     device_id = state.read_all(first.db)[state.DEVICE_ID]
     status, _, err = _enroll(capsys, first, sync_server.url, code)
     assert status == 1 and "already enrolled" in err
-    # The same device again with --force and the same key: the lost answer is given again.
-    status, _, _ = _enroll(capsys, first, sync_server.url, code, "--force")
-    assert status == 0 and state.read_all(first.db)[state.DEVICE_ID] == device_id
+    # The answer was lost (the device stopped before recording it): the same code and key again.
+    with first.db.write() as session:
+        session.execute(delete(SyncState).where(SyncState.key.in_(ENROLLMENT_KEYS)))
+    status, _, err = _enroll(capsys, first, sync_server.url, code)
+    assert status == 0, err
+    assert state.read_all(first.db)[state.DEVICE_ID] == device_id
     status, _, err = _enroll(capsys, second, sync_server.url, code)
     assert status == 1 and err.count("\n") == 1 and "already used" in err
     _, out, _ = skinlab(capsys, second, "sync", "--status")
     assert out.startswith("not enrolled")
+
+
+def test_a_refused_re_enrollment_leaves_the_device_as_it_was(enrolled, sync_server, capsys):
+    """``--force`` with a mistyped code is refused; the device keeps its key and keeps syncing."""
+    a = enrolled("kiosk-a")
+    status, _, err = _enroll(capsys, a, sync_server.url, "0000-0000-0000-0000", "--force")
+    assert status == 1 and "not known" in err
+    add_patient(a, "still@clinic.test")
+    a.sync()
 
 
 def test_an_expired_code_is_refused_on_the_device(devices, sync_server, clinic, capsys):
