@@ -74,6 +74,23 @@ def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | No
     return batch
 
 
+def split_batch(db: Database, batch: SyncBatch) -> list[SyncBatch]:
+    """Replace a refused batch by its two halves (new keys, same place in the queue), so that the
+    one bad change can be found and set aside while the good ones go through."""
+    changes = batch.payload["changes"]
+    middle = len(changes) // 2
+    halves = [
+        SyncBatch(
+            batch_key=str(uuid.uuid4()), payload={"changes": part}, created_at=batch.created_at
+        )
+        for part in (changes[:middle], changes[middle:])
+    ]
+    with db.write() as session:
+        session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch.batch_key))
+        session.add_all(halves)
+    return halves
+
+
 def finish_batch(db: Database, batch_key: str) -> None:
     with db.write() as session:
         session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch_key))

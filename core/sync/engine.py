@@ -1,7 +1,8 @@
 """One sync pass: push captured batches (images first), pull all changes, fetch missing images.
 
 Every step is restartable from what the database holds: captured batches (with their keys), the
-outbox and the cursor. A crash at any point loses nothing and duplicates nothing.
+outbox and the cursor. A crash at any point loses nothing and duplicates nothing. A change or a
+photo the server refuses is set aside for a person and never holds back the others.
 """
 
 from __future__ import annotations
@@ -9,17 +10,25 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 
+from core.errors import NotFoundError, StorageError
 from core.storage.database import Database
 from core.storage.images import ImageStore, remove_unreferenced_files
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
 from core.sync import blobs, state
-from core.sync.apply import apply_pulled
-from core.sync.batches import capture_batch, finish_batch, pending_batches
-from core.sync.errors import SyncRejectedError
-from core.sync.protocol import MAX_PULL_LIMIT, PullResponse, PushResponse
+from core.sync.apply import PARKED, apply_pulled
+from core.sync.batches import (
+    capture_batch,
+    finish_batch,
+    pending_batches,
+    requeue_everything,
+    split_batch,
+)
+from core.sync.errors import SyncIncompleteError, SyncRejectedError
+from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushResponse
 from core.sync.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -32,6 +41,8 @@ class SyncReport:
     images_up: int = 0
     images_down: int = 0
     rejected: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Photos that could not travel this time: the pass ends with an error that says so."""
 
 
 class SyncEngine:
@@ -42,14 +53,18 @@ class SyncEngine:
         self.images = images
         self.transport = transport
         self.batch_size = batch_size
+        self._given_up: set[str] | None = None
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
         self.push_all(report)
-        self.pull_all(report)
+        if self.pull_all(report):
+            self.push_all(report)  # the server was restored from a backup: send it what it lost
         self.fetch_missing_images(report)
         with self.db.read() as session:  # photos of rows erased elsewhere
             remove_unreferenced_files(session, self.images)
+        if report.problems:
+            raise SyncIncompleteError("; ".join(report.problems))
         return report
 
     # -- push ---------------------------------------------------------------------------------------
@@ -61,20 +76,24 @@ class SyncEngine:
             self._push(batch, report)
 
     def _push(self, batch: SyncBatch, report: SyncReport) -> None:
-        changes = batch.payload.get("changes", [])
-        for change in changes:
-            is_image = change["entity"] == "images" and change["op"] == "upsert"
-            if is_image and blobs.upload(self.transport, self.images, change["entity_id"]):
-                report.images_up += 1
+        changes: list[dict[str, Any]] = batch.payload.get("changes", [])
+        self._upload_images(changes, report)
         try:
             response = self.transport.call(
                 "POST", "/v1/push", json=batch.payload, headers={"Idempotency-Key": batch.batch_key}
             )
         except SyncRejectedError as exc:
-            # A refused batch would block the queue for ever: keep it as a conflict for a person.
-            self._record_conflict("batch", batch.batch_key, exc.code, exc.message)
+            if len(changes) > 1:  # find the bad change by halving; the good ones go through
+                for half in split_batch(self.db, batch):
+                    self._push(half, report)
+                return
+            change = changes[0]
+            message = (
+                f"{change['entity']} {change['entity_id']} refused by the server: {exc.message}"
+            )
+            self._record_conflict(change["entity"], change["entity_id"], exc.code, message)
             finish_batch(self.db, batch.batch_key)
-            report.rejected.append(exc.message)
+            report.rejected.append(message)
             return
         answer = PushResponse.model_validate(response.json())
         for result in answer.results:
@@ -89,6 +108,31 @@ class SyncEngine:
         finish_batch(self.db, batch.batch_key)
         report.pushed += len(changes)
 
+    def _upload_images(self, changes: list[dict[str, Any]], report: SyncReport) -> None:
+        for change in changes:
+            if change["entity"] != "images" or change["op"] != "upsert":
+                continue
+            digest = change["entity_id"]
+            if digest in self._photos_given_up():
+                continue
+            try:
+                if blobs.upload(self.transport, self.images, digest):
+                    report.images_up += 1
+            except (SyncRejectedError, StorageError, NotFoundError) as exc:
+                message = f"Photo {digest[:12]}... was not sent: {exc.message}"
+                self._record_conflict("images", digest, exc.code, message)
+                self._photos_given_up().add(digest)
+                report.problems.append(message)
+
+    def _photos_given_up(self) -> set[str]:
+        if self._given_up is None:
+            with self.db.read() as session:
+                query = select(SyncConflict.entity_id).where(
+                    SyncConflict.entity == "images", SyncConflict.code != PARKED
+                )
+                self._given_up = set(session.scalars(query))
+        return self._given_up
+
     def _record_conflict(self, entity: str, entity_id: str, code: str, message: str) -> None:
         with self.db.write() as session:
             session.add(
@@ -96,14 +140,25 @@ class SyncEngine:
             )
 
     # -- pull ---------------------------------------------------------------------------------------
-    def pull_all(self, report: SyncReport) -> None:
+    def pull_all(self, report: SyncReport) -> bool:
+        """Pull every page and apply them with the cursor; True when the server had lost data."""
         with self.db.read() as session:
             cursor = state.get(session, state.CURSOR) or "0"
-        collected = []
+        collected: list[PulledChange] = []
+        restored = False
         while True:
-            response = self.transport.call(
-                "GET", "/v1/pull", params={"cursor": cursor, "limit": MAX_PULL_LIMIT}
-            )
+            try:
+                response = self.transport.call(
+                    "GET", "/v1/pull", params={"cursor": cursor, "limit": MAX_PULL_LIMIT}
+                )
+            except SyncRejectedError as exc:
+                if exc.code != "cursor_from_future" or restored:
+                    raise
+                # The server was restored from an older backup: everything it lost must go again.
+                log.warning("The sync server is behind this device's cursor; pulling again from 0")
+                requeue_everything(self.db)
+                cursor, collected, restored = "0", [], True
+                continue
             page = PullResponse.model_validate(response.json())
             collected.extend(page.changes)
             cursor = page.next_cursor
@@ -115,15 +170,25 @@ class SyncEngine:
             report.rejected.extend(result.conflicts)
         else:
             state.write(self.db, **{state.CURSOR: cursor})
+        return restored
 
     # -- images -------------------------------------------------------------------------------------
     def fetch_missing_images(self, report: SyncReport) -> None:
         with self.db.read() as session:
             digests = list(session.scalars(select(ImageBlob.sha256)))
         for digest in digests:
-            if not self.images.exists(digest):
+            if self.images.exists(digest):
+                continue
+            try:
                 blobs.download(self.transport, self.images, digest)
                 report.images_down += 1
+            except SyncRejectedError as exc:
+                if exc.status == 404:  # its device has not uploaded it yet: next time
+                    log.info("Photo %s is not on the server yet", digest[:12])
+                    continue
+                report.problems.append(
+                    f"Photo {digest[:12]}... could not be fetched: {exc.message}"
+                )
 
 
 def record_success(db: Database) -> None:

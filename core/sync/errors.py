@@ -24,6 +24,16 @@ class SyncRejectedError(SyncError):
 
     code = "sync_rejected"
 
+    def __init__(self, message: str, *, code: str | None = None, status: int = 400) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
+class SyncIncompleteError(SyncError):
+    """The pass went through, but some photos could not travel: said in words, retried later."""
+
+    code = "sync_incomplete"
+
 
 class SyncAuthError(SyncError):
     code = "sync_unauthorized"

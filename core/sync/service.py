@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
 from core.errors import SkinLabError
@@ -55,11 +56,34 @@ class SyncService:
                 f"This device is already enrolled with {current.server_url} ({current.clinic_name}).",
                 code="already_enrolled",
             )
+        # A new enrollment gets a new key (the server refuses a key it knows: a revoked device keeps
+        # its old key on record). It replaces the current key only once the server has accepted it,
+        # so a mistyped code leaves the device as it was.
+        key_file = (
+            self.key_path.with_name(self.key_path.name + ".new") if current else self.key_path
+        )
         if current is not None:
-            # A new enrollment gets a new key: the server refuses a key it knows (a revoked device
-            # keeps its old key on record), and every row goes again, for a new server's sake.
+            key_file.unlink(missing_ok=True)  # a leftover from an interrupted attempt
+        key = load_or_create_key(key_file)
+        try:
+            answer = self._register(server_url, code, key=key, device_name=device_name)
+        except BaseException:
+            if current is not None:
+                key_file.unlink(missing_ok=True)
+            raise
+        if current is not None:
             retire_key(self.key_path)
-        key = load_or_create_key(self.key_path)
+            key_file.rename(self.key_path)
+        self._remember(server_url, answer)
+        if current is not None and current.server_id != answer.server_id:
+            requeue_everything(self.db)  # a new server has none of this device's rows yet
+        enrolled = state.enrollment(self.db)
+        assert enrolled is not None
+        return enrolled
+
+    def _register(
+        self, server_url: str, code: str, *, key: Ed25519PrivateKey, device_name: str
+    ) -> EnrollResponse:
         transport = Transport(server_url)
         try:
             health = transport.call("GET", "/v1/health", signed=False).json()
@@ -77,6 +101,9 @@ class SyncService:
             )
         finally:
             transport.close()
+        return answer
+
+    def _remember(self, server_url: str, answer: EnrollResponse) -> None:
         state.write(
             self.db,
             **{
@@ -88,11 +115,6 @@ class SyncService:
                 state.CURSOR: "0",
             },
         )
-        if current is not None:
-            requeue_everything(self.db)
-        enrolled = state.enrollment(self.db)
-        assert enrolled is not None
-        return enrolled
 
     def transport(self) -> Transport:
         enrolled = state.enrollment(self.db)

@@ -39,7 +39,7 @@ def raise_for(response: httpx.Response) -> None:
         raise TransientSyncError(
             f"The sync server is unavailable ({response.status_code}): {message}"
         )
-    raise SyncRejectedError(message, code=code)
+    raise SyncRejectedError(message, code=code, status=response.status_code)
 
 
 class Transport:
