@@ -270,7 +270,7 @@ def run(quick: bool) -> list[Row]:
     return [
         Row(name, "push (uploads + batches), analyses/s", count / push_s, "1/s"),
         Row(name, "push total", push_s, "s"),
-        Row(name, "of which thumbnail uploads", uploading[0], "s"),
+        Row(name, "thumbnail upload time, summed over parallel uploads", uploading[0], "s"),
         Row(name, "changes pushed", report.pushed, "rows"),
         Row(name, "thumbnail size, mean", thumb_kb, "KB"),
         Row(name, "COPY of the same rows", copy_rows_s, "s"),

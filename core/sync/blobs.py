@@ -13,20 +13,19 @@ CHUNK = 1024 * 1024
 
 
 def upload(transport: Transport, store: ImageStore, sha256: str, *, chunk: int = CHUNK) -> bool:
-    """Make sure the server holds the image; resume a partial upload. False when not on this device."""
+    """Make sure the server holds the image; resume a partial upload. False when not on this device.
+
+    One POST says what the server already holds (a new photo, a finished one, or the offset to
+    resume from), so a small photo travels in two requests.
+    """
     if not store.exists(sha256):
         return False
     data = store.read(sha256)
     path = f"/v1/blobs/{sha256}"
-    head = transport.request("HEAD", path)
-    if head.status_code == 404:
-        transport.call("POST", path, headers={"Upload-Length": str(len(data))})
-        offset = 0
-    else:
-        raise_for(head)
-        if head.headers.get("Upload-Complete") == "1":
-            return True
-        offset = int(head.headers.get("Upload-Offset", "0"))
+    started = transport.call("POST", path, headers={"Upload-Length": str(len(data))})
+    if started.headers.get("Upload-Complete") == "1":
+        return True
+    offset = int(started.headers.get("Upload-Offset", "0"))
     while offset < len(data):
         piece = data[offset : offset + chunk]
         response = transport.request(

@@ -8,6 +8,7 @@ photo the server refuses is set aside for a person and never holds back the othe
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,7 @@ from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushR
 from core.sync.transport import Transport
 
 log = logging.getLogger(__name__)
+UPLOAD_WORKERS = 4
 
 
 @dataclass
@@ -109,20 +111,33 @@ class SyncEngine:
         report.pushed += len(changes)
 
     def _upload_images(self, changes: list[dict[str, Any]], report: SyncReport) -> None:
-        for change in changes:
-            if change["entity"] != "images" or change["op"] != "upsert":
-                continue
-            digest = change["entity_id"]
-            if digest in self._photos_given_up():
-                continue
+        """Upload the batch's photos, a few at a time (each is a couple of small requests)."""
+        given_up = self._photos_given_up()
+        digests = [
+            c["entity_id"]
+            for c in changes
+            if c["entity"] == "images" and c["op"] == "upsert" and c["entity_id"] not in given_up
+        ]
+        if not digests:
+            return
+        with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
+            futures = {
+                d: pool.submit(blobs.upload, self.transport, self.images, d) for d in digests
+            }
+        failure: BaseException | None = None
+        for digest, future in futures.items():
             try:
-                if blobs.upload(self.transport, self.images, digest):
+                if future.result():
                     report.images_up += 1
             except (SyncRejectedError, StorageError, NotFoundError) as exc:
                 message = f"Photo {digest[:12]}... was not sent: {exc.message}"
                 self._record_conflict("images", digest, exc.code, message)
-                self._photos_given_up().add(digest)
+                given_up.add(digest)
                 report.problems.append(message)
+            except BaseException as exc:  # network trouble: the batch is retried later
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     def _photos_given_up(self) -> set[str]:
         if self._given_up is None:
