@@ -103,7 +103,7 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             assert photo is not None
             win.analysing.begin(photo)
             win.analysing.show_stage("Checking the photo")
-            win.analysing.show_stage("Measuring your skin and drawing the heat maps")
+            win.analysing.show_stage("Measuring redness")
             win.show_screen(win.analysing)
             shot("analysing")
             win.capture.hold_seconds = 0.3

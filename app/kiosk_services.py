@@ -198,8 +198,9 @@ class KioskAppServices:
         step("Checking the photo")
         if photo.ndim != 3 or photo.shape[2] != 3 or min(photo.shape[:2]) < 64:
             raise ValidationError("The photo is too small or not in colour; please retake it.")
-        step("Measuring your skin and drawing the heat maps")
-        measured = measure(photo)
+        measured = measure(
+            photo, progress=step
+        )  # the engine's own stages; cancel stops it between them
         previous: dict[str, float] | None = None
         previous_score: float | None = None
         previous_date = ""

@@ -6,6 +6,7 @@ costs the UI too much: the benchmark measures both the stall and the capture-to-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,10 +36,14 @@ class Measured:
     layers: dict[str, NDArray[np.uint8]]
 
 
-def measure(photo: NDArray[np.uint8]) -> Measured:
-    """JPEG-encode (the stored photo is what gets analysed), analyse, crop, draw the heat maps."""
+def measure(photo: NDArray[np.uint8], *, progress: Callable[[str], None] | None = None) -> Measured:
+    """JPEG-encode (the stored photo is what gets analysed), analyse, crop, draw the heat maps.
+
+    ``progress`` hears each engine stage; raising from it stops the analysis (cancel)."""
     jpeg = encode_jpeg(np.ascontiguousarray(photo))
-    result = analyze(jpeg, need_visuals=True)
+    result = analyze(jpeg, need_visuals=True, progress=progress)
+    if progress is not None:
+        progress("Drawing the heat maps")
     box = face_crop(result, photo.shape[1], photo.shape[0])
     display = fit(crop(photo, box), DISPLAY_LONG_SIDE)
     return Measured(

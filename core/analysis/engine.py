@@ -11,6 +11,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,13 @@ def _visuals(
     )
 
 
+Progress = Callable[[str], None]
+
+
+def _silent(stage: str) -> None:
+    """The default progress listener: analysis without anyone watching."""
+
+
 def analyze(
     source: Source,
     *,
@@ -135,8 +143,12 @@ def analyze(
     detector: FaceDetector | None = None,
     rules_path: Path | str | None = None,
     need_visuals: bool = False,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Analyse one face photo (a path, encoded bytes, or an RGB uint8 array).
+
+    ``progress`` is called with the name of each stage as it starts (for a person to read); it may
+    raise to stop the analysis between stages, which is how a caller cancels.
 
     With ``cache``, a photo already analysed by this engine version is answered from the cache
     (``cached`` is then true and there are no visuals) unless ``need_visuals`` asks for masks.
@@ -169,6 +181,8 @@ def analyze(
                 )
             except TypeError:
                 log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
+    tell = progress or _silent
+    tell("Reading the photo")
     image = load_image(data if data is not None else source)
     result = _analyse_decoded(
         image,
@@ -178,6 +192,7 @@ def analyze(
         rules_path=rules_path,
         stamps=stamps,
         started=started,
+        tell=tell,
     )
     if cache is not None and key is not None:
         cache.set(key, result.photo_json(), ttl_seconds=CACHE_TTL_SECONDS)
@@ -193,12 +208,16 @@ def _analyse_decoded(
     rules_path: Path | str | None,
     stamps: dict[str, Any],
     started: float,
+    tell: Progress,
 ) -> AnalysisResult:
+    tell("Finding your face")
     face, others = find_face(image, detector)
     image, face, others = _sharper_copy(image, face, others, data, detector)
+    tell("Checking the photo")
     quality: QualityReport = assess_face(
         image.rgb, face, image_iod=face.iod / image.decode_scale, other_faces=others
     )
+    tell("Mapping the areas of your face")
     norm = normalise(image.rgb, face)
     regions = build_regions(norm)
     quality = quality.with_checks(
@@ -212,12 +231,14 @@ def _analyse_decoded(
         ),
     )
     ctx = MeasureContext(norm, regions)
-    measures = run_measures(ctx)
+    measures = run_measures(ctx, progress=tell)
+    tell("Reading your skin tone")
     tone = measure_skin_tone(ctx)
     overall = confidence(quality)
     found = conditions(measures, overall_confidence=overall, native_iod=face.iod)
     levels = {name: m.level for name, m in measures.items()}
     kind = skin_type(measures)
+    tell("Preparing your advice")
     advice = recommend(
         levels,
         skin_type=kind,

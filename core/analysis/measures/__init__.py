@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from core.analysis.measures.acne import measure_acne
@@ -31,18 +32,25 @@ METRIC_NAMES: Final = (
 )
 
 
-def run_measures(ctx: MeasureContext) -> dict[str, MeasureResult]:
-    """Every metric of :data:`METRIC_NAMES`, in that order."""
-    out = {
-        "oiliness": measure_oiliness(ctx),
-        "pores": measure_pores(ctx),
-        "redness": measure_redness(ctx),
-        "pigmentation": measure_pigmentation(ctx),
-        "wrinkles": measure_wrinkles(ctx),
-        "roughness": measure_roughness(ctx),
-        "dark_circles": measure_dark_circles(ctx),
-        "acne": measure_acne(ctx),
-    }
+def run_measures(
+    ctx: MeasureContext, *, progress: Callable[[str], None] | None = None
+) -> dict[str, MeasureResult]:
+    """Every metric of :data:`METRIC_NAMES`, in that order; ``progress`` hears each one start."""
+    steps: tuple[tuple[str, str, Callable[[MeasureContext], MeasureResult]], ...] = (
+        ("oiliness", "Measuring shine", measure_oiliness),
+        ("pores", "Measuring pores", measure_pores),
+        ("redness", "Measuring redness", measure_redness),
+        ("pigmentation", "Measuring dark spots", measure_pigmentation),
+        ("wrinkles", "Measuring lines", measure_wrinkles),
+        ("roughness", "Measuring texture", measure_roughness),
+        ("dark_circles", "Measuring dark circles", measure_dark_circles),
+        ("acne", "Looking for blemishes", measure_acne),
+    )
+    out: dict[str, MeasureResult] = {}
+    for name, stage, measure in steps:
+        if progress is not None:
+            progress(stage)
+        out[name] = measure(ctx)
     out["hydration"] = estimate_hydration(ctx, out["roughness"])
     out["elasticity"] = estimate_elasticity(ctx, out["wrinkles"])
     return {name: out[name] for name in METRIC_NAMES}
