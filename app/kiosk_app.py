@@ -31,6 +31,11 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     window = KioskWindow(services, pools, camera=camera)
     if fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        # Kiosks often run X with no window manager, which ignores a full-screen request: take the
+        # whole screen explicitly too.
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
         window.resize(1280, 800)
