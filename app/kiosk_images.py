@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from core.analysis import AnalysisResult, overlay_mask
 from core.analysis.overlay import COLOURS
 from core.errors import ValidationError
+from core.imaging import thumbnail_jpeg
 
 DISPLAY_LONG_SIDE = 1280
 THUMB_LONG_SIDE = 256
@@ -30,15 +31,6 @@ def fit(rgb: NDArray[np.uint8], long_side: int) -> NDArray[np.uint8]:
     return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
-def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 92) -> bytes:
-    ok, data = cv2.imencode(
-        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
-    )
-    if not ok:
-        raise ValidationError("The photo could not be encoded")
-    return bytes(data)
-
-
 def encode_png(rgb: NDArray[np.uint8]) -> bytes:
     ok, data = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     if not ok:
@@ -47,7 +39,7 @@ def encode_png(rgb: NDArray[np.uint8]) -> bytes:
 
 
 def thumbnail(rgb: NDArray[np.uint8]) -> bytes:
-    return encode_jpeg(fit(rgb, THUMB_LONG_SIDE), quality=85)
+    return thumbnail_jpeg(rgb, edge=THUMB_LONG_SIDE)
 
 
 def read_photo(path: Path) -> NDArray[np.uint8]:

@@ -27,7 +27,7 @@ def media_type_of(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 90) -> bytes:
+def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 92) -> bytes:
     ok, buffer = cv2.imencode(
         ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
     )
