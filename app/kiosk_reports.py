@@ -14,8 +14,9 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from app.kiosk_images import encode_jpeg, report_overlays
+from app.kiosk_images import report_overlays
 from core.errors import SkinLabError, StorageError
+from core.imaging import encode_jpeg
 from ui.kiosk.ports import AnalysisView
 from ui.reports.model import ReportData
 

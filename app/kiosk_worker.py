@@ -15,13 +15,13 @@ from numpy.typing import NDArray
 from app.kiosk_images import (
     DISPLAY_LONG_SIDE,
     crop,
-    encode_jpeg,
     face_crop,
     fit,
     overlay_layers,
     thumbnail,
 )
 from core.analysis import analyze
+from core.imaging import encode_jpeg
 
 
 @dataclass(frozen=True)
