@@ -13,18 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from server_helpers import Device, ServerHandle, public_key_text
-from sqlalchemy import create_engine, text
+from pg_databases import scratch_database
+from server_helpers import Device, ServerHandle, enroll_device
 
-from core.sync.protocol import PROTOCOL_HEADER
 from server.app import create_app
-from server.cli_support import create_enroll_code
-from server.config import ServerSettings, normalize_database_url
+from server.config import ServerSettings
 
 
 def _free_port() -> int:
@@ -58,16 +54,8 @@ def running_server(settings: ServerSettings, app: FastAPI | None = None) -> Iter
 @pytest.fixture(scope="session")
 def server_database(postgres_server_url: str) -> Iterator[str]:
     """One database for the session's server; tests stay apart by using their own clinics."""
-    admin = create_engine(normalize_database_url(postgres_server_url), isolation_level="AUTOCOMMIT")
-    name = f"skinlab_server_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(postgres_server_url, prefix="skinlab_server") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -92,18 +80,6 @@ def custom_server(server: ServerHandle, tmp_path: Path) -> Callable[..., Any]:
             yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)
 
     return start
-
-
-def enroll_device(server: ServerHandle, clinic: str, *, name: str = "kiosk") -> Device:
-    key = Ed25519PrivateKey.generate()
-    code = create_enroll_code(server.database_url, clinic)
-    response = httpx.post(
-        f"{server.url}/v1/enroll",
-        json={"code": code, "public_key": public_key_text(key), "device_name": name},
-        headers={PROTOCOL_HEADER: "1"},
-    )
-    assert response.status_code == 200, response.text
-    return Device(server, key, response.json())
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from core.sync.protocol import PROTOCOL_HEADER
+from server.cli_support import create_enroll_code
 from server.config import ServerSettings
 
 
@@ -145,3 +146,15 @@ class Device:
     def state(self) -> dict[tuple[str, str], dict[str, Any]]:
         """The latest pulled version of every row, by (entity, entity_id)."""
         return {(c["entity"], c["entity_id"]): c for c in self.pull_all()}
+
+
+def enroll_device(server: ServerHandle, clinic: str, *, name: str = "kiosk") -> Device:
+    key = Ed25519PrivateKey.generate()
+    code = create_enroll_code(server.database_url, clinic)
+    response = httpx.post(
+        f"{server.url}/v1/enroll",
+        json={"code": code, "public_key": public_key_text(key), "device_name": name},
+        headers={PROTOCOL_HEADER: "1"},
+    )
+    assert response.status_code == 200, response.text
+    return Device(server, key, response.json())

@@ -114,9 +114,7 @@ def _port() -> int:
 
 def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
     port = _port()
-    script = (
-        "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"
-    )
+    script = "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"
     env = {**os.environ, "SKINLAB_SERVER_DATABASE_URL": postgres_url}
     process = subprocess.Popen(
         [

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from conftest import enroll_device
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -18,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from server_helpers import Device, hlc, new_id
+from server_helpers import Device, enroll_device, hlc, new_id
 
 from core.sync.protocol import PROTOCOL_HEADER
 

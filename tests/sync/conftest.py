@@ -8,26 +8,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from pg_databases import scratch_database
 from sync_world import DeviceDir, ServerProcess, enroll_code, open_device
-
-from server.config import normalize_database_url
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="session")
 def sync_database(postgres_server_url: str) -> Iterator[str]:
-    admin = create_engine(normalize_database_url(postgres_server_url), isolation_level="AUTOCOMMIT")
-    name = f"skinlab_sync_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(postgres_server_url, prefix="skinlab_sync") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
