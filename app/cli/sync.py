@@ -67,6 +67,7 @@ def format_status(status: SyncStatus) -> str:
     ]
     if status.last_error:
         lines.append(f"last error:      {status.last_error}")
+    lines += [f"  set aside:     {line}" for line in status.recent_conflicts]
     return "\n".join(lines)
 
 

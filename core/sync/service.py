@@ -18,6 +18,7 @@ from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import SyncConflict
 from core.sync import state
+from core.sync.apply import PARKED
 from core.sync.batches import pending_count, requeue_everything
 from core.sync.engine import SyncEngine, SyncReport, record_failure, record_success
 from core.sync.errors import NotEnrolledError, SyncRejectedError, TransientSyncError
@@ -38,6 +39,8 @@ class SyncStatus:
     last_attempt: datetime | None
     last_error: str
     conflicts: int
+    recent_conflicts: tuple[str, ...] = ()
+    """The newest few set-aside changes, in words (code: message)."""
 
 
 class SyncService:
@@ -146,6 +149,15 @@ class SyncService:
         facts = state.read_all(self.db)
         with self.db.read() as session:
             conflicts = int(session.scalar(select(func.count()).select_from(SyncConflict)) or 0)
+            newest = session.scalars(
+                select(SyncConflict).order_by(SyncConflict.occurred_at.desc()).limit(5)
+            ).all()
+            recent = tuple(
+                f"parked: {c.entity} {c.entity_id} waits for a row it depends on"
+                if c.code == PARKED
+                else f"{c.code}: {_first_line(c.message)}"
+                for c in newest
+            )
         return SyncStatus(
             enrolled=state.SERVER_ID in facts,
             server_url=facts.get(state.SERVER_URL, ""),
@@ -155,7 +167,13 @@ class SyncService:
             last_attempt=state.parse_time(facts.get(state.LAST_ATTEMPT)),
             last_error=facts.get(state.LAST_ERROR, ""),
             conflicts=conflicts,
+            recent_conflicts=recent,
         )
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def backoff_delay(

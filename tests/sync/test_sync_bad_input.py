@@ -68,6 +68,7 @@ def test_a_refused_change_is_counted_in_sync_status(enrolled, capsys):
     code, out, _ = skinlab(capsys, a, "sync", "--status")
     assert code == 0
     assert "conflicts:       1" in out and "pending changes: 0" in out
+    assert "set aside:     invalid_change: clinician_notes" in out  # which change, and why
     with a.db.read() as session:
         conflict = session.scalars(select(SyncConflict)).one()
     assert conflict.code == "invalid_change" and "NUL" in conflict.message
