@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -67,6 +69,8 @@ class User(Synced):
     __table_args__ = (
         CheckConstraint("role IN ('patient', 'kiosk', 'clinician', 'admin')", name="role"),
         CheckConstraint("age IS NULL OR (age >= 0 AND age <= 150)", name="age"),
+        # Case-insensitive uniqueness in the database itself, whatever path a row arrives by.
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
