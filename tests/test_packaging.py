@@ -1,0 +1,58 @@
+"""The PyInstaller build is self-contained: it starts, migrates a database, finds its face model and
+analyses a photo with nothing but its own folder. Slow (minutes): run with ``pytest -m slow``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+from skimage import data
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_frozen_app_analyses_a_photo(tmp_path: Path) -> None:
+    pyinstaller = Path(sys.executable).with_name("pyinstaller")
+    build = subprocess.run(
+        [str(pyinstaller), "--noconfirm", "--distpath", str(tmp_path / "dist"),
+         "--workpath", str(tmp_path / "build"), str(REPO / "pyinstaller.spec")],
+        cwd=REPO, capture_output=True, text=True, timeout=2400,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr[-3000:]
+    app = tmp_path / "dist" / "skinlab" / "skinlab"
+    photo = tmp_path / "astronaut.jpg"
+    cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    # No virtual environment on the path: only what the build carries.
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    home = str(tmp_path / "data")
+    version = subprocess.run(
+        [str(app), "--version"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert version.returncode == 0 and version.stdout.startswith("skinlab ")
+    analysed = subprocess.run(
+        [str(app), "--data-dir", home, "analyze", str(photo), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert analysed.returncode == 0, analysed.stderr[-2000:]
+    result = json.loads(analysed.stdout)
+    assert 0 <= result["skin_score"] <= 100 and result["face"] is not None
+    doctor = subprocess.run(
+        [str(app), "--data-dir", home, "doctor", "--no-camera"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert doctor.returncode == 0 and "[ok] database" in doctor.stdout
+    assert "not installed" not in doctor.stdout, doctor.stdout
+    assert os.path.getsize(app) > 0
