@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import numpy as np
 
 from app.context import AppContext
 from app.kiosk_services import KioskAppServices
+from app.screenshots import pump as _pump
 from core.capture import DemoSource, Frame
 from core.config import load_settings
 from ui.kiosk.ports import ConsentChoice
@@ -39,15 +38,6 @@ class _ShotServices(KioskAppServices):
         if spec == "demo" and self.far:
             return _DimDemo()
         return super().open_camera(spec)
-
-
-def _pump(app: Any, seconds: float, until: Callable[[], bool] | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if until is not None and until():
-            return
-        time.sleep(0.01)
 
 
 def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080)) -> list[Path]:

@@ -15,7 +15,8 @@ from core.config import load_settings
 DEMO_PASSWORD = "demo-password-1"
 
 
-def _pump(app: object, seconds: float, until: Callable[[], bool] | None = None) -> None:
+def pump(app: object, seconds: float, until: Callable[[], bool] | None = None) -> None:
+    """Let Qt run for up to ``seconds`` (background work reports back), or until ``until()``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         app.processEvents()  # type: ignore[attr-defined]
@@ -46,13 +47,13 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
         window.show()
 
         def shot(name: str) -> None:
-            _pump(app, 0.2)
+            pump(app, 0.2)
             path = out_dir / f"{name}.png"
             window.grab().save(str(path))
             written.append(path)
 
         window.start()
-        _pump(app, 20, lambda: window.stack.currentWidget() is window.first_run)
+        pump(app, 20, lambda: window.stack.currentWidget() is window.first_run)
         shot("desktop-first-run")
         ctx.auth.create_first_admin(
             email="ada@clinic.org", first_name="Ada", last_name="Lovelace", password=DEMO_PASSWORD
@@ -64,12 +65,12 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
         for attempt in range(ctx.settings.lockout_threshold):
             window.login.password.setText(f"wrong-{attempt}")
             window.login.button.click()
-            _pump(app, 10, window.login.button.isEnabled)
+            pump(app, 10, window.login.button.isEnabled)
         shot("desktop-sign-in-locked")
         ctx.auth.unlock("ada@clinic.org")
         window.login.password.setText(DEMO_PASSWORD)
         window.login.button.click()
-        _pump(app, 10, lambda: window.stack.currentWidget() is window.home)
+        pump(app, 10, lambda: window.stack.currentWidget() is window.home)
         shot("desktop-home")
         window.close()
         pools.wait()

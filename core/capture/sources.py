@@ -67,15 +67,37 @@ class FrameSource(abc.ABC):
         self.close()
 
 
-class WebcamSource(FrameSource):
+class _OpenCvSource(FrameSource):
+    """What webcams and video files share: an OpenCV ``VideoCapture`` opened on first read."""
+
+    def __init__(self) -> None:
+        self._capture: cv2.VideoCapture | None = None
+        self._count = 0
+
+    def _opened(self) -> cv2.VideoCapture:
+        if self._capture is None:
+            self.open()
+        assert self._capture is not None
+        return self._capture
+
+    def _frame(self, bgr: object) -> Frame:
+        self._count += 1
+        return Frame(_rgb(bgr), time.monotonic(), self._count)
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+
+class WebcamSource(_OpenCvSource):
     live = True
 
     def __init__(self, index: int = 0, *, width: int = 1280, height: int = 720) -> None:
+        super().__init__()
         self.index = index
         self.name = f"webcam {index}"
         self.size = (width, height)
-        self._capture: cv2.VideoCapture | None = None
-        self._count = 0
 
     def open(self) -> None:
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
@@ -96,33 +118,23 @@ class WebcamSource(FrameSource):
         self._capture = capture
 
     def read(self) -> Frame:
-        if self._capture is None:
-            self.open()
-        assert self._capture is not None
-        ok, bgr = self._capture.read()
+        ok, bgr = self._opened().read()
         if not ok or bgr is None:
             self.close()
             raise CameraDisconnectedError(
                 "The camera stopped sending pictures. Check its cable; SkinLab will reconnect."
             )
-        self._count += 1
-        return Frame(_rgb(bgr), time.monotonic(), self._count)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
+        return self._frame(bgr)
 
 
-class VideoFileSource(FrameSource):
+class VideoFileSource(_OpenCvSource):
     live = False
 
     def __init__(self, path: Path, *, loop: bool = True) -> None:
+        super().__init__()
         self.path = Path(path)
         self.name = f"video {self.path.name}"
         self.loop = loop
-        self._capture: cv2.VideoCapture | None = None
-        self._count = 0
 
     def open(self) -> None:
         if not self.path.is_file():
@@ -133,22 +145,14 @@ class VideoFileSource(FrameSource):
         self._capture = capture
 
     def read(self) -> Frame:
-        if self._capture is None:
-            self.open()
-        assert self._capture is not None
-        ok, bgr = self._capture.read()
+        capture = self._opened()
+        ok, bgr = capture.read()
         if not ok and self.loop:
-            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
-            ok, bgr = self._capture.read()
+            capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, bgr = capture.read()
         if not ok or bgr is None:
             raise CameraDisconnectedError(f"The video {self.path.name} has no more frames.")
-        self._count += 1
-        return Frame(_rgb(bgr), time.monotonic(), self._count)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
+        return self._frame(bgr)
 
 
 class FolderSource(FrameSource):

@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -105,7 +104,7 @@ def save_image(
 def delete_unused_images(session: Session, digests: set[str]) -> set[str]:
     """Delete the image rows among ``digests`` that no analysis or queued email still uses (each
     leaves a tombstone, so other devices and the server drop them too); return the deleted ones.
-    The files go later, with :func:`remove_unreferenced_files`, once the transaction has committed."""
+    The caller deletes their files once the transaction has committed."""
     from core.storage.models import EmailMessage, SkinAnalysisResult
 
     if not digests:
@@ -124,25 +123,3 @@ def delete_unused_images(session: Session, digests: set[str]) -> set[str]:
             session.delete(blob)
     session.flush()
     return unused
-
-
-def remove_unreferenced_files(
-    session: Session, store: ImageStore, *, min_age_seconds: float = 3600
-) -> int:
-    """Delete files on disk that no image row or queued email names (after erasures and pulls).
-
-    Files younger than ``min_age_seconds`` stay: a photo is written before the row that names it
-    commits, and another thread must not collect it in between."""
-    from core.storage.models import EmailMessage
-
-    known = set(session.scalars(select(ImageBlob.sha256)))
-    known.update(d for d in session.scalars(select(EmailMessage.attachment_sha256)) if d)
-    removed = 0
-    if not store.root.exists():
-        return 0
-    cutoff = time.time() - min_age_seconds
-    for path in store.root.glob("??/*"):
-        if _SHA256.match(path.name) and path.name not in known and path.stat().st_mtime <= cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed

@@ -58,10 +58,6 @@ def check_not_newer(db: Database) -> str | None:
     return revision
 
 
-def needs_upgrade(db: Database) -> bool:
-    return check_not_newer(db) != head_revision()
-
-
 def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> Path | None:
     """Copy a SQLite database with the online backup API (consistent even with WAL)."""
     source_path = db.sqlite_path

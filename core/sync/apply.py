@@ -32,6 +32,8 @@ class ApplyReport:
     deleted: int = 0
     skipped: int = 0
     conflicts: list[str] = field(default_factory=list)
+    deleted_images: set[str] = field(default_factory=set)
+    """Photos erased elsewhere: their files go once the transaction has committed."""
 
 
 def _tombstoned(session: Session, entity: str, entity_id: str) -> bool:
@@ -58,6 +60,8 @@ def _apply_delete(session: Session, change: PulledChange, report: ApplyReport) -
         )
     )
     report.deleted += 1
+    if change.entity == "images":
+        report.deleted_images.add(change.entity_id)
 
 
 def _email_taken(session: Session, change: PulledChange) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.errors import NotFoundError, StorageError
 from core.storage.database import Database
-from core.storage.images import ImageStore, remove_unreferenced_files
+from core.storage.images import ImageStore
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
 from core.sync import blobs, state
 from core.sync.apply import PARKED, apply_pulled
@@ -63,8 +63,6 @@ class SyncEngine:
         if self.pull_all(report):
             self.push_all(report)  # the server was restored from a backup: send it what it lost
         self.fetch_missing_images(report)
-        with self.db.read() as session:  # photos of rows erased elsewhere
-            remove_unreferenced_files(session, self.images)
         if report.problems:
             raise SyncIncompleteError("; ".join(report.problems))
         return report
@@ -182,6 +180,8 @@ class SyncEngine:
         if collected:
             result = apply_pulled(self.db, collected, cursor=cursor, clock=self.db.clock)
             report.pulled += len(collected)
+            for digest in result.deleted_images:  # erased elsewhere: the file goes, now committed
+                self.images.delete(digest)
             report.rejected.extend(result.conflicts)
         else:
             state.write(self.db, **{state.CURSOR: cursor})

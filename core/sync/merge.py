@@ -41,8 +41,3 @@ def merge_fields(
             fields[name] = value
             clocks[name] = clock
     return Merged(fields=fields, clocks=clocks, changed=frozenset(changed))
-
-
-def row_clock(clocks: dict[str, str]) -> str:
-    """The row's own clock: its newest column clock ('' when it has none)."""
-    return max(clocks.values(), default="")

@@ -98,4 +98,3 @@ def erase(session: Session, user: User) -> set[str]:
     session.delete(user)
     session.flush()
     return delete_unused_images(session, photos)  # the caller deletes these files after commit
-    session.flush()
