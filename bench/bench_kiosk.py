@@ -60,7 +60,7 @@ def run(quick: bool = False) -> list[Row]:
     from PySide6.QtWidgets import QApplication
 
     from app.context import AppContext
-    from app.kiosk_services import KioskAppServices
+    from app.kiosk.services import KioskAppServices
     from core.config import load_settings
     from ui.background import Pools
     from ui.kiosk.ports import ConsentChoice

@@ -10,13 +10,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pg_databases import scratch_database
-
 from core.storage import Database, sqlite_url
 from core.storage.migrate import upgrade
+from tests.helpers.pg_databases import scratch_database
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_FACES = REPO.parent / "shared" / "data" / "faces"
+pytest_plugins = ["tests.helpers.faces", "tests.helpers.server_fixtures"]
+
 
 
 @pytest.fixture(scope="session")

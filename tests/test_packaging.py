@@ -13,7 +13,7 @@ import cv2
 import pytest
 from skimage import data
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import REPO
 
 pytestmark = pytest.mark.slow
 

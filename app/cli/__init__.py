@@ -74,9 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = AppContext.from_args(args.data_dir)
         if handler is None:
-            from app.gui import run_gui  # Qt is imported only when the GUI starts
-
-            return run_gui(ctx, kiosk=args.kiosk, camera=args.camera, windowed=args.windowed)
+            return _run_window(ctx, args)
         try:
             return int(handler(args, ctx))
         finally:
@@ -88,3 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("skinlab: interrupted", file=sys.stderr)
         return 130
+
+
+def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
+    """The kiosk or the desktop; Qt and the screens are imported only when a window starts."""
+    if args.kiosk:
+        from app.kiosk.app import run_kiosk
+
+        return run_kiosk(ctx, camera=args.camera, fullscreen=not args.windowed)
+    from app.desktop.gui import run_desktop
+
+    return run_desktop(ctx)

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.cli.io import read_secret
 from app.context import AppContext
-from app.kiosk_config import KioskConfigStore
+from app.kiosk.config import KioskConfigStore
 
 
 def register(subparsers: Any) -> None:

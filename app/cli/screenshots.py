@@ -29,8 +29,8 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def handle(args: argparse.Namespace, ctx: AppContext) -> int:
-    from app.kiosk_screenshots import render_kiosk_screens
-    from app.screenshots import render_screens
+    from app.desktop.screenshots import render_screens
+    from app.kiosk.screenshots import render_kiosk_screens
 
     size = parse_size(args.size)
     for path in render_screens(args.out, size=size):

@@ -13,7 +13,6 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from server_helpers import change, new_id
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +21,7 @@ from server.app import create_app
 from server.db import VERSION_TABLE, make_engine, migrate
 from server.housekeeping import sweep
 from server.models import Base, Blob, IdempotencyKey, UsedJti
+from tests.helpers.server import change, new_id
 
 pytestmark = pytest.mark.postgres
 

@@ -13,9 +13,9 @@ import uuid
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from server_helpers import Device, change, new_id, public_key_text
 
 from server.cli_support import revoke_device
+from tests.helpers.server import Device, change, new_id, public_key_text
 
 pytestmark = pytest.mark.postgres
 

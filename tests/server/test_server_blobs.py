@@ -9,7 +9,8 @@ import socket
 import time
 
 import pytest
-from server_helpers import Device
+
+from tests.helpers.server import Device
 
 pytestmark = pytest.mark.postgres
 OFFSET = "application/offset+octet-stream"
@@ -162,7 +163,7 @@ def test_patch_or_head_of_an_unknown_upload(device):
 
 
 def test_deleting_an_image_row_erases_its_bytes_for_good(device, server):
-    from server_helpers import change
+    from tests.helpers.server import change
 
     data = b"a photo of a patient who asked to be forgotten"
     digest = hashlib.sha256(data).hexdigest()

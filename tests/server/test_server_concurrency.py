@@ -7,7 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from server_helpers import change, hlc, new_id
+
+from tests.helpers.server import change, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 

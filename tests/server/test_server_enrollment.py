@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from server_helpers import public_key_text
 from sqlalchemy import create_engine, select, update
 
 from core.errors import ValidationError
 from server.cli_support import create_enroll_code, list_devices
 from server.enrollment import code_hash
 from server.models import EnrollmentCode
+from tests.helpers.server import public_key_text
 
 pytestmark = pytest.mark.postgres
 HEADERS = {"X-SkinLab-Protocol": "1"}

@@ -4,7 +4,8 @@ dependants, append-only entities never change, one live email per clinic."""
 from __future__ import annotations
 
 import pytest
-from server_helpers import change, hlc, new_id
+
+from tests.helpers.server import change, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 

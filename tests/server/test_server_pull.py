@@ -4,7 +4,8 @@ that no longer exists (restored from a backup) is refused."""
 from __future__ import annotations
 
 import pytest
-from server_helpers import change, hlc, new_id
+
+from tests.helpers.server import change, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 

@@ -6,11 +6,11 @@ import json
 import threading
 
 import pytest
-from server_helpers import change, hlc, new_id
 from sqlalchemy import create_engine, text
 
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 from server.db import lock_key
+from tests.helpers.server import change, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 

@@ -17,9 +17,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from server_helpers import Device, enroll_device, hlc, new_id
 
 from core.sync.protocol import PROTOCOL_HEADER
+from tests.helpers.server import Device, enroll_device, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 # Image bytes travel as tus's offset+octet-stream: plain bytes, like application/octet-stream.

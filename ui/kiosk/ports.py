@@ -1,6 +1,6 @@
 """What the kiosk screens need from the rest of the app, as protocols over plain data.
 
-``app/kiosk_services.py`` implements :class:`KioskServices` over core; tests may pass fakes. Images
+``app/kiosk/services.py`` implements :class:`KioskServices` over core; tests may pass fakes. Images
 cross this boundary as numpy arrays already blended by the engine side, so the UI only converts them.
 """
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiosk_helpers import TIMEOUT, KioskTestServices
 
 from app.context import AppContext
 from core.config import load_settings
+from tests.helpers.kiosk import TIMEOUT, KioskTestServices
 from ui.background import Pools
 from ui.kiosk.window import KioskWindow
 

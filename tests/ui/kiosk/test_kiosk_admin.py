@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk_helpers import TIMEOUT
+from tests.helpers.kiosk import TIMEOUT
 
 
 def _enter(qtbot, win, pin: str) -> None:

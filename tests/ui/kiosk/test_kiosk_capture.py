@@ -4,7 +4,10 @@ recovery from a missing or unplugged camera without a restart, manual capture an
 from __future__ import annotations
 
 import cv2
-from kiosk_helpers import (
+from skimage import data
+
+from core.capture import DemoSource
+from tests.helpers.kiosk import (
     TIMEOUT,
     EditedSource,
     FlakySource,
@@ -15,9 +18,6 @@ from kiosk_helpers import (
     pump,
     wait_for_results,
 )
-from skimage import data
-
-from core.capture import DemoSource
 
 
 def test_auto_capture_waits_for_quality_then_fires(qtbot, make_window, services):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 import uuid
 
-from kiosk_helpers import (
+from sqlalchemy import select
+
+from core.storage.models import ConsentRecord, SkinAnalysisResult
+from tests.helpers.kiosk import (
     PASSWORD,
     TIMEOUT,
     go_to_capture,
@@ -13,9 +16,6 @@ from kiosk_helpers import (
     stored_counts,
     wait_for_results,
 )
-from sqlalchemy import select
-
-from core.storage.models import ConsentRecord, SkinAnalysisResult
 from ui.kiosk.ports import ConsentChoice
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk_helpers import PASSWORD, TIMEOUT, go_to_capture, wait_for_results
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTextEdit, QWidget
 
+from tests.helpers.kiosk import PASSWORD, TIMEOUT, go_to_capture, wait_for_results
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing
 from ui.kiosk.overlay_photo import PhotoCanvas
 from ui.kiosk.preview import PreviewWidget

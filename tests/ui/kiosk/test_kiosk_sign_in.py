@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk_helpers import PASSWORD, TIMEOUT
+from tests.helpers.kiosk import PASSWORD, TIMEOUT
 
 
 def _try(qtbot, win, email: str, password: str) -> str:

@@ -7,11 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kiosk_helpers import TIMEOUT, go_to_capture, stored_counts, wait_for_results
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.storage.models import EmailMessage
+from tests.helpers.kiosk import TIMEOUT, go_to_capture, stored_counts, wait_for_results
 from ui.kiosk.ports import ConsentChoice
 
 

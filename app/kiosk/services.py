@@ -11,11 +11,11 @@ import uuid
 from pathlib import Path
 
 from app.context import AppContext
-from app.kiosk_config import KioskConfigStore, KioskFile
-from app.kiosk_images import read_photo
-from app.kiosk_reports import build_report_pdf, removable_folders, write_report
-from app.kiosk_text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
-from app.kiosk_worker import Measured, measure
+from app.kiosk.config import KioskConfigStore, KioskFile
+from app.kiosk.images import read_photo
+from app.kiosk.reports import build_report_pdf, removable_folders, write_report
+from app.kiosk.text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
+from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
 from core.analysis.interpret import HIGHER_IS_BETTER
 from core.capture import open_source

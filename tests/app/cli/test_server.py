@@ -10,17 +10,16 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from server_helpers import public_key_text
 
 import app.cli
+from tests.helpers.paths import REPO
+from tests.helpers.server import public_key_text
 
 pytestmark = pytest.mark.postgres
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

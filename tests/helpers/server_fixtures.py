@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from pg_databases import scratch_database
-from server_helpers import Device, ServerHandle, enroll_device
 
 from server.app import create_app
 from server.config import ServerSettings
+from tests.helpers.pg_databases import scratch_database
+from tests.helpers.server import Device, ServerHandle, enroll_device
 
 
 def _free_port() -> int:

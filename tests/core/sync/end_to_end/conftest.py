@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pg_databases import scratch_database
-from sync_world import DeviceDir, ServerProcess, enroll_code, open_device
+
+from tests.helpers.pg_databases import scratch_database
+from tests.helpers.sync.world import DeviceDir, ServerProcess, enroll_code, open_device
 
 pytestmark = pytest.mark.postgres
 

@@ -7,7 +7,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sync_compare import (
+from core.sync import state
+from server.config import normalize_database_url
+from tests.helpers.sync.compare import (
     SYNCED_TABLES,
     blob_problems,
     device_state,
@@ -17,10 +19,7 @@ from sync_compare import (
     server_differences,
     server_state,
 )
-from sync_world import DeviceDir, ServerProcess
-
-from core.sync import state
-from server.config import normalize_database_url
+from tests.helpers.sync.world import DeviceDir, ServerProcess
 
 Ids = dict[str, set[str]]
 

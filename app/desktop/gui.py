@@ -1,21 +1,15 @@
-"""Start the Qt application."""
+"""Start the clinician's desktop window (``skinlab`` with no command)."""
 
 from __future__ import annotations
 
 import sys
 
 from app.context import AppContext
-from app.services import AuthServices
+from app.desktop.services import AuthServices
 
 
-def run_gui(
-    ctx: AppContext, *, kiosk: bool = False, camera: str | None = None, windowed: bool = False
-) -> int:
-    """The desktop window, or with ``kiosk`` the walk-up kiosk (full screen unless ``windowed``)."""
-    if kiosk:
-        from app.kiosk_app import run_kiosk
-
-        return run_kiosk(ctx, camera=camera, fullscreen=not windowed)
+def run_desktop(ctx: AppContext) -> int:
+    """Show the desktop window and run Qt's event loop until it closes."""
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools

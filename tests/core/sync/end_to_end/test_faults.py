@@ -20,11 +20,17 @@ from typing import Any
 
 import httpx
 import pytest
-from fault_proxy import FaultProxy
 from sqlalchemy import create_engine, text
-from sync_checks import Ids, assert_nothing_lost, db_file, ids_of, local_queue
-from sync_compare import SYNCED_TABLES, integrity
-from sync_world import (
+
+from core.sync import state
+from core.sync.errors import TransientSyncError
+from core.sync.identity import load_or_create_key
+from core.sync.transport import Transport
+from server.config import normalize_database_url
+from tests.helpers.sync.checks import Ids, assert_nothing_lost, db_file, ids_of, local_queue
+from tests.helpers.sync.compare import SYNCED_TABLES, integrity
+from tests.helpers.sync.fault_proxy import FaultProxy
+from tests.helpers.sync.world import (
     DRIVER,
     REPO,
     SKINLAB,
@@ -33,12 +39,6 @@ from sync_world import (
     bulk_patients,
     sync_until_quiet,
 )
-
-from core.sync import state
-from core.sync.errors import TransientSyncError
-from core.sync.identity import load_or_create_key
-from core.sync.transport import Transport
-from server.config import normalize_database_url
 
 pytestmark = pytest.mark.postgres
 FAST, SOAK = 5, 50

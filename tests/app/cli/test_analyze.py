@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 import app.cli.analyze as cli
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.helpers.paths import REPO
 
 
 def args(*paths: Path, **extra) -> argparse.Namespace:

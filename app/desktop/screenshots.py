@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from app.context import AppContext
-from app.services import AuthServices
+from app.desktop.services import AuthServices
 from core.config import load_settings
+from ui.events import pump
 
 DEMO_PASSWORD = "demo-password-1"
-
-
-def pump(app: object, seconds: float, until: Callable[[], bool] | None = None) -> None:
-    """Let Qt run for up to ``seconds`` (background work reports back), or until ``until()``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        app.processEvents()  # type: ignore[attr-defined]
-        if until is not None and until():
-            return
-        time.sleep(0.01)
 
 
 def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> list[Path]:

@@ -30,10 +30,10 @@ from core.storage.results import save_analysis
 from server.app import create_app
 from server.cli_support import create_enroll_code
 from server.config import ServerSettings
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SKINLAB = [sys.executable, "-c", "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"]
-DRIVER = Path(__file__).resolve().parent / "sync_driver.py"
+DRIVER = Path(__file__).resolve().parent / "driver.py"
 
 
 def free_port() -> int:

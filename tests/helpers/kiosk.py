@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from app.context import AppContext
-from app.kiosk_services import KioskAppServices
+from app.kiosk.services import KioskAppServices
 from core.capture import (
     CameraDisconnectedError,
     CameraUnavailableError,

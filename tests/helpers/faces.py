@@ -1,4 +1,4 @@
-"""Shared fixtures for the analysis tests: base photos analysed once per session, and face geometry
+"""Real faces for any test (registered as a pytest plugin in tests/conftest.py): base photos analysed once per session, and face geometry
 helpers that place controlled edits (redness, spots, shine, lines...) in face-relative positions."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import skimage.data
 from core.analysis import AnalysisResult, analyze
 from core.analysis.face import default_detector, primary_index
 from core.analysis.regions import region_polygons
+from tests.helpers.paths import SHARED_FACES
 
-REPO = Path(__file__).resolve().parents[3]
-FACES_DIR = REPO.parent / "shared" / "data" / "faces"
+FACES_DIR = SHARED_FACES
 NO_FACES_REASON = f"shared test photos not found at {FACES_DIR} (only astronaut() is available)"
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import REPO
 
 
 def run(

@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from app.context import AppContext
-from app.kiosk_services import KioskAppServices
-from app.screenshots import pump as _pump
+from app.kiosk.services import KioskAppServices
 from core.capture import DemoSource, Frame
 from core.config import load_settings
 from ui.kiosk.ports import ConsentChoice
@@ -46,6 +45,7 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools
+    from ui.events import pump
     from ui.kiosk.window import KioskWindow
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -61,32 +61,32 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
         win.show()
 
         def shot(name: str) -> None:
-            _pump(app, 0.25)
+            pump(app, 0.25)
             path = out_dir / f"kiosk-{name}.png"
             win.grab().save(str(path))
             written.append(path)
 
         try:
             win.start()
-            _pump(app, 10, lambda: win.config.clinic_name == CLINIC)
+            pump(app, 10, lambda: win.config.clinic_name == CLINIC)
             shot("attract")
             win.begin_visit()
             win.sign_in.email.setText("maya.ortiz@example.com")
             shot("sign-in")
             win._identified(None)
-            _pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
+            pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
             shot("consent")
             win.consent = ConsentChoice(granted=True, allow_storage=True)
             services.far = True
             win.capture.hold_seconds = 60.0
             win.start_capture()
-            _pump(app, 15, lambda: win.capture.instruction() not in ("", "Hold still"))
-            _pump(app, 0.5)
+            pump(app, 15, lambda: win.capture.instruction() not in ("", "Hold still"))
+            pump(app, 0.5)
             shot("capture-instruction")
             services.far = False
             win.capture.hold_seconds = 2.4
             win.capture.begin("demo")
-            _pump(app, 15, lambda: win.capture.preview._progress > 0.45)
+            pump(app, 15, lambda: win.capture.preview._progress > 0.45)
             shot("capture-countdown")
             photo = win.feed.snapshot(prefer_passed=True)
             win.capture.end()
@@ -98,12 +98,12 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             shot("analysing")
             win.capture.hold_seconds = 0.3
             win.analyse_photo(photo)
-            _pump(app, 30, lambda: win.stack.currentWidget() is win.results)
+            pump(app, 30, lambda: win.stack.currentWidget() is win.results)
             shot("results")
             win.results.photo.select("redness")
             shot("results-redness")
             win.actions.open()
-            _pump(
+            pump(
                 app,
                 30,
                 lambda: (
@@ -118,15 +118,15 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.camera_override = "webcam:7"
             win.begin_visit()
             win.start_capture()
-            _pump(app, 15, lambda: win.capture.problem.isVisible())
+            pump(app, 15, lambda: win.capture.problem.isVisible())
             shot("camera-missing")
             win.reset()
             win._open_pin()
             win.pin.pin.setText("••••")
             shot("admin-pin")
             win._check_pin(DEMO_PIN)
-            _pump(app, 10, lambda: win.stack.currentWidget() is win.admin)
-            _pump(app, 2, lambda: win.admin.sync_headline.text() != "")
+            pump(app, 10, lambda: win.stack.currentWidget() is win.admin)
+            pump(app, 2, lambda: win.admin.sync_headline.text() != "")
             shot("admin")
         finally:
             win.close()

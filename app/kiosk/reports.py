@@ -14,7 +14,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from app.kiosk_images import report_overlays
+from app.kiosk.images import report_overlays
 from core.errors import SkinLabError, StorageError
 from core.imaging import encode_jpeg
 from ui.kiosk.ports import AnalysisView

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from app.kiosk_images import (
+from app.kiosk.images import (
     DISPLAY_LONG_SIDE,
     crop,
     face_crop,

@@ -10,7 +10,7 @@ import pytest
 
 from app.cli import kiosk as kiosk_cli
 from app.context import AppContext
-from app.kiosk_config import KioskConfigStore
+from app.kiosk.config import KioskConfigStore
 from core.config import load_settings
 from core.errors import ValidationError
 

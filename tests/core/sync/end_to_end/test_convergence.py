@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from sync_checks import age_files, assert_converged, db_file
-from sync_compare import device_state
-from sync_world import (
+
+from tests.helpers.sync.checks import age_files, assert_converged, db_file
+from tests.helpers.sync.compare import device_state
+from tests.helpers.sync.world import (
     add_analysis,
     add_consent,
     add_note,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.context import AppContext
-from app.services import AuthServices
+from app.desktop.services import AuthServices
 from core.config import load_settings
 from ui.background import Pools
 from ui.desktop.main_window import MainWindow

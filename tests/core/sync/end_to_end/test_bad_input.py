@@ -13,17 +13,6 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, delete, select, text
-from sync_checks import clinic_of, ids_of
-from sync_compare import server_state
-from sync_world import (
-    add_analysis,
-    add_note,
-    add_patient,
-    edit_user,
-    enroll_code,
-    serving,
-    sync_until_quiet,
-)
 
 import app.cli
 from core.errors import SkinLabError
@@ -33,6 +22,17 @@ from core.sync.hlc import ClockSkewError
 from server.cli_support import revoke_device
 from server.config import ServerSettings, normalize_database_url
 from server.enrollment import code_hash
+from tests.helpers.sync.checks import clinic_of, ids_of
+from tests.helpers.sync.compare import server_state
+from tests.helpers.sync.world import (
+    add_analysis,
+    add_note,
+    add_patient,
+    edit_user,
+    enroll_code,
+    serving,
+    sync_until_quiet,
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.cli.screenshots import parse_size
-from app.screenshots import render_screens
+from app.desktop.screenshots import render_screens
 from core.errors import ValidationError
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 
 from app.context import AppContext
-from app.kiosk_services import KioskAppServices
+from app.kiosk.services import KioskAppServices
 
 
 def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = True) -> int:
