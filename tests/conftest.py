@@ -17,7 +17,6 @@ from tests.helpers.pg_databases import scratch_database
 pytest_plugins = ["tests.helpers.faces", "tests.helpers.server_fixtures"]
 
 
-
 @pytest.fixture(scope="session")
 def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A PostgreSQL server URL for the whole run: the configured one, or an ephemeral pgserver."""

@@ -1,5 +1,5 @@
-"""The project's own standards, checked in the test run: ruff clean everywhere, mypy --strict on
-core/ and server/."""
+"""The project's own standards, checked in the test run: ruff lint and format clean everywhere,
+mypy --strict on core/ and server/."""
 
 from __future__ import annotations
 
@@ -15,6 +15,17 @@ BIN = Path(sys.executable).parent
 def test_ruff_is_clean() -> None:
     done = subprocess.run(
         [str(BIN / "ruff"), "check", "."], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_ruff_format_is_clean() -> None:
+    done = subprocess.run(
+        [str(BIN / "ruff"), "format", "--check", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-4000:]
 

@@ -59,7 +59,10 @@ def test_old_guest_captures_go_with_their_photos(sqlite_db, tmp_path):
         assert session.scalar(select(func.count()).select_from(SkinAnalysisResult)) == 3
         kept = set(session.scalars(select(ImageBlob.sha256)))
         # The deletions travel to other devices: the analysis and its orphaned thumbnail.
-        assert sorted(session.scalars(select(Tombstone.entity))) == ["images", "skin_analysis_results"]
+        assert sorted(session.scalars(select(Tombstone.entity))) == [
+            "images",
+            "skin_analysis_results",
+        ]
     assert all(store.exists(d) for d in kept)
     assert not store.exists(sha256_hex(b"old guest-thumb"))  # used only by the purged capture
     assert store.exists(sha256_hex(b"old guest"))  # a patient's result still shows this photo

@@ -21,6 +21,8 @@ print(result["face"] is not None, 0 <= result["skin_score"] <= 100)
 
 
 def test_analysis_runs_without_setuptools():
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]

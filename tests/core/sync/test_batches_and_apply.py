@@ -175,9 +175,12 @@ def test_a_bad_or_orphan_change_is_set_aside_and_the_rest_still_arrives(device):
     changes = drain(a)
     user = next(c for c in changes if c["entity"] == "users")
     others = [c for c in changes if c["entity"] != "users"]
-    broken = {**user, "entity_id": "6f0c1d2e-0000-4000-8000-000000000001",
-              "fields": {**user["fields"], "email": "x@clinic.org", "shoe_size": 44},
-              "clocks": {**user["clocks"], "shoe_size": user["hlc"]}}
+    broken = {
+        **user,
+        "entity_id": "6f0c1d2e-0000-4000-8000-000000000001",
+        "fields": {**user["fields"], "email": "x@clinic.org", "shoe_size": 44},
+        "clocks": {**user["clocks"], "shoe_size": user["hlc"]},
+    }
     deliver([broken, *others], b)  # the patient's own row is missing: children must wait
     with b.read() as session:
         assert session.scalar(select(User)) is None

@@ -25,7 +25,12 @@ def test_guest_with_consent_is_stored_then_purged_at_reset(qtbot, make_window, c
     wait_for_results(qtbot, win)
     stages = win.analysing.stages()
     # The engine's own stages, in order, between the kiosk's check and its drawing step.
-    engine = ["Reading the photo", "Finding your face", "Measuring redness", "Preparing your advice"]
+    engine = [
+        "Reading the photo",
+        "Finding your face",
+        "Measuring redness",
+        "Preparing your advice",
+    ]
     assert [s for s in stages if s in engine] == engine
     assert stages[0] == "Checking the photo" and "Drawing the heat maps" in stages
     assert "Saving your results" in win.analysing.stages()
