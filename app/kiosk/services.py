@@ -17,7 +17,6 @@ from app.kiosk.reports import build_report_pdf, removable_folders, write_report
 from app.kiosk.text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
-from core.analysis.interpret import HIGHER_IS_BETTER
 from core.capture import open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
@@ -25,6 +24,7 @@ from core.mail import deliver_queued, queue_email
 from core.retention import purge_guest_captures
 from core.storage.repositories import analyses, consents
 from core.storage.results import save_analysis
+from core.vocabulary import HIGHER_IS_BETTER
 from ui.kiosk.ports import (
     RGB,
     AnalysisView,

@@ -11,6 +11,7 @@ from typing import Final
 
 from core.analysis.measures import MeasureResult
 from core.analysis.quality import QualityReport
+from core.vocabulary import ESTIMATES, MEASURES, SEVERITIES, concern
 
 SCORE_WEIGHTS: Final = {
     "acne": 0.14,
@@ -26,21 +27,10 @@ SCORE_WEIGHTS: Final = {
 }
 """Weights of the skin score (sum 1). Concerns count as ``100 - level``; the two estimates
 (hydration, elasticity, where higher is better) count as their level, with low weights."""
-HIGHER_IS_BETTER: Final = frozenset({"hydration", "elasticity"})
-CONDITION_NAMES: Final = {
-    "redness": "redness",
-    "pigmentation": "hyperpigmentation",
-    "wrinkles": "wrinkles",
-    "roughness": "uneven_texture",
-    "pores": "enlarged_pores",
-    "oiliness": "excess_oil",
-    "dark_circles": "dark_circles",
-    "acne": "blemishes",
-    "hydration": "dehydration",
-    "elasticity": "loss_of_firmness",
-}
-CONCERN_FROM: Final = 45.0
-SEVERITY_BANDS: Final = ((80.0, "severe"), (65.0, "moderate"), (CONCERN_FROM, "mild"))
+CONDITION_NAMES: Final = {key: m.condition for key, m in MEASURES.items()}
+"""The condition each measure names when it stands out (labels: ``core.vocabulary``)."""
+CONCERN_FROM: Final = SEVERITIES[-1].floor
+SEVERITY_BANDS: Final = tuple((s.floor, s.key) for s in SEVERITIES)
 ESTIMATE_CONFIDENCE: Final = 0.5
 """Hydration and elasticity are visual estimates; their conditions carry half the confidence."""
 
@@ -65,14 +55,9 @@ class Condition:
         }
 
 
-def concern_level(name: str, level: float) -> float:
-    """How much of a concern a metric is (0-100): its level, or 100 - level for the estimates."""
-    return 100.0 - level if name in HIGHER_IS_BETTER else level
-
-
 def skin_score(metrics: dict[str, MeasureResult]) -> float:
     total = sum(
-        SCORE_WEIGHTS[name] * (100.0 - concern_level(name, m.level))
+        SCORE_WEIGHTS[name] * (100.0 - concern(name, m.level))
         for name, m in metrics.items()
         if name in SCORE_WEIGHTS
     )
@@ -108,7 +93,7 @@ def confidence(quality: QualityReport) -> float:
 
 def reliability(metric: str, *, native_iod: float) -> float:
     """How much a metric can be trusted at this face size (fine detail needs resolution)."""
-    if metric in HIGHER_IS_BETTER:
+    if metric in ESTIMATES:
         return ESTIMATE_CONFIDENCE
     if metric == "pores":
         return min(1.0, native_iod / 160.0)
@@ -122,13 +107,13 @@ def conditions(
 ) -> list[Condition]:
     out = []
     for name, m in metrics.items():
-        level = concern_level(name, m.level)
+        level = concern(name, m.level)
         sev = severity(level)
         if sev is None:
             continue
         regions = sorted(
-            (r for r, v in m.regions.items() if concern_level(name, v) >= CONCERN_FROM),
-            key=lambda r: -concern_level(name, m.regions[r]),
+            (r for r, v in m.regions.items() if concern(name, v) >= CONCERN_FROM),
+            key=lambda r: -concern(name, m.regions[r]),
         )
         conf = overall_confidence * reliability(name, native_iod=native_iod)
         out.append(Condition(CONDITION_NAMES[name], sev, conf, tuple(regions), name, level))

@@ -20,19 +20,8 @@ import numpy as np
 
 from core.analysis.measures.context import MeasureContext
 from core.analysis.normalise import to_lab
+from core.vocabulary import MONK_HEX
 
-MONK_HEX: Final = (
-    "#f6ede4",
-    "#f3e7db",
-    "#f7ead0",
-    "#eadaba",
-    "#d7bd96",
-    "#a07e56",
-    "#825c43",
-    "#604134",
-    "#3a312a",
-    "#292420",
-)
 CATEGORIES: Final = (
     (55.0, "very_light"),
     (41.0, "light"),

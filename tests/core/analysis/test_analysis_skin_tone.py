@@ -11,7 +11,6 @@ import pytest
 
 from core.analysis import AnalysisResult, analyze
 from core.analysis.measures.skin_tone import (
-    MONK_HEX,
     MONK_LAB,
     ita_category,
     ita_degrees,
@@ -19,6 +18,7 @@ from core.analysis.measures.skin_tone import (
     srgb_hex_to_lab,
 )
 from core.analysis.normalise import to_lab
+from core.vocabulary import MONK_HEX
 
 COLORCHECKER = {
     "dark skin": ((37.99, 13.56, 14.06), -40.50),
