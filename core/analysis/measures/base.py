@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+Image = NDArray[np.float32]
+"""A float image on the canonical canvas."""
+Mask = NDArray[np.bool_]
+"""A boolean mask on the canonical canvas."""
+
 
 def saturating_level(value: float, half: float) -> float:
     """``100 v² / (v² + half²)``: 0 at none, 20 at half/2, 50 at ``half``, 80 at 2 x half.

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.measures.context import Mask
+from core.analysis.measures.base import Mask
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,17 @@ from functools import cached_property
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
 
+from core.analysis.measures.base import Image, Mask
+from core.analysis.measures.lines import (
+    WRINKLE_REGIONS,
+    face_ridges,
+    line_like_mask,
+    line_mask,
+)
+from core.analysis.measures.spots import spot_mask
 from core.analysis.normalise import NormalisedFace
 from core.analysis.regions import REGION_NAMES, Regions
-
-Image = NDArray[np.float32]
-Mask = NDArray[np.bool_]
 
 BACKGROUND_SIGMA_U = 0.12
 """Scale (face units, ~7.5 mm) of the hole-filling background used outside the skin mask."""
@@ -156,31 +160,36 @@ class MeasureContext:
 
     @cached_property
     def spots(self) -> Mask:
-        from core.analysis.measures.pigmentation import spot_mask
-
-        return spot_mask(self)
+        return spot_mask(
+            contrast=self.contrast,
+            lightness=self.lightness,
+            background=self.background,
+            a_star=self.a_star,
+            a_background=self.a_background,
+            skin_inner=self.skin_inner,
+            lines=self.lines,
+            near_non_skin=self.near_non_skin,
+            mm_per_px=10.0 / self.face.canon.frame.px_per_cm,
+        )
 
     @cached_property
     def ridges(self) -> Image:
-        from core.analysis.measures.wrinkles import SCALES_U, ridge_strength
-
-        return ridge_strength(self.contrast, tuple(s * self.iod for s in SCALES_U))
+        return face_ridges(self.contrast, self.iod)
 
     @cached_property
     def line_like(self) -> Mask:
         """Every dark valley the ridge filter traces, counted as a wrinkle or not (too short, too
         faint): texture and pore measures leave these out."""
-        from core.analysis.measures.wrinkles import MASK_THRESHOLD
-
-        return np.asarray(
-            self.lines | ((self.ridges > MASK_THRESHOLD) & (self.contrast < 0)), dtype=bool
-        )
+        return line_like_mask(lines=self.lines, ridges=self.ridges, contrast=self.contrast)
 
     @cached_property
     def lines(self) -> Mask:
-        from core.analysis.measures.wrinkles import line_mask
-
-        return line_mask(self)
+        return line_mask(
+            ridges=self.ridges,
+            contrast=self.contrast,
+            where=self.regions.union(WRINKLE_REGIONS) & self.skin_inner,
+            iod=self.iod,
+        )
 
     def region_mean(self, values: Image, name: str) -> float:
         mask = self.regions.masks[name]

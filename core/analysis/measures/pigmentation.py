@@ -1,9 +1,9 @@
 """Pigmentation: spots darker in L* than their local skin background, grouped into blobs.
 
 Contrast is Weber contrast (a fraction of the local lightness), which is what the eye sees and
-which keeps the threshold fair on darker skin. Blobs that are mostly red (a* rises more than L*
-falls) are left to the acne measure; long thin blobs are lines, left to the wrinkle measure.
-The background is a normalised-convolution Gaussian mean over skin only (about 7.5 mm wide), so
+which keeps the threshold fair on darker skin. The spots themselves are found by
+:func:`core.analysis.measures.spots.spot_mask` (mostly red blobs go to acne, long thin ones to
+wrinkles). The background is a normalised-convolution Gaussian mean over skin only (about 7.5 mm wide), so
 the eyes, brows and hair around a region do not darken it.
 """
 
@@ -15,42 +15,14 @@ import cv2
 import numpy as np
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
-from core.analysis.measures.blobs import components
-from core.analysis.measures.context import Mask, MeasureContext
+from core.analysis.measures.context import MeasureContext
+from core.analysis.measures.spots import MIN_CONTRAST
 from core.analysis.regions import REGION_NAMES
 
 HALF: Final = 1.0
 """Contrast-weighted spot area (% of skin) that reads as level 50."""
-MIN_CONTRAST: Final = 0.05
 FULL_CONTRAST: Final = 0.15
 """Weber contrast at which a spot pixel counts fully; fainter ones count in proportion."""
-MIN_AREA_MM2: Final = 1.0
-MAX_AREA_MM2: Final = 100.0
-MAX_ELONGATION: Final = 3.0
-"""Major/minor axis ratio above which a dark blob is a line or a fold, not a spot."""
-
-
-def spot_mask(ctx: MeasureContext) -> Mask:
-    """Pixels of compact, darker-than-surroundings, not-mainly-red blobs.
-
-    Blobs touching the edge of the skin mask are dropped: they are the ends of larger dark
-    structures (hair, brows, folds in shadow) rather than spots.
-    """
-    deficit = -ctx.contrast
-    delta_l = ctx.background - ctx.lightness
-    delta_a = ctx.a_star - ctx.a_background
-    candidate = ctx.skin_inner & (deficit > MIN_CONTRAST) & (delta_a < delta_l) & ~ctx.lines
-    blobs = components(candidate)
-    mm_per_px = 10.0 / ctx.face.canon.frame.px_per_cm
-    area_mm2 = blobs.area * mm_per_px**2
-    keep = (
-        (area_mm2 >= MIN_AREA_MM2)
-        & (area_mm2 <= MAX_AREA_MM2)
-        & (blobs.elongation <= MAX_ELONGATION)
-    )
-    touching = np.unique(blobs.labels[ctx.near_non_skin & candidate])
-    keep[touching] = False
-    return blobs.select(keep)
 
 
 def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
