@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "app.cli.screenshots",
     "app.cli.server",
     "app.cli.sync",
+    "app.cli.audit",
 )
 
 

@@ -144,10 +144,18 @@ class SkinAnalysisResult(Synced):
 
 
 class AuditEvent(Synced):
-    """Who did what, when. Keeps ids as text so events outlive the rows they mention."""
+    """Who did what, when, on which device. Keeps ids as text so events outlive the rows they mention.
+
+    Append-only and hash-chained per device (:mod:`core.audit.chain`): ``device_id`` is the writing
+    device's node id, ``chain_seq`` counts that device's events from 1, ``prev_hash`` is the
+    ``row_hash`` of the event before it. Rows from before the chain existed have them empty.
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_occurred", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_events_occurred", "occurred_at"),
+        UniqueConstraint("device_id", "chain_seq", name="uq_audit_events_device_seq"),
+    )
 
     event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
@@ -156,6 +164,10 @@ class AuditEvent(Synced):
     target_type: Mapped[str | None] = mapped_column(String(64))
     target_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    device_id: Mapped[str | None] = mapped_column(String(32))
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConsentRecord(Synced):

@@ -1,4 +1,9 @@
-"""The audit log: append-only events of who did what."""
+"""The audit log: append-only events of who did what, when, on which device, hash-chained.
+
+:func:`record` is the only way a device writes an event: it numbers it in this device's chain and
+seals it with the hash of the previous one (see :mod:`core.audit.chain`). Call it inside the same
+unit of work as the change it describes, so that both commit or neither does.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +11,82 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from core.storage.models import AuditEvent
+from core.audit.chain import CHAINED_FIELDS, GENESIS, compute_hash
+from core.errors import StorageError
+from core.storage.models import AuditEvent, SyncState
+from core.storage.types import new_id, utcnow
+from core.sync.hlc import HybridClock
+
+HEAD_KEY = "audit_head"
+"""``sync_state`` key of this device's newest chained event: ``device:seq:hash``."""
+
+
+def device_id(session: Session) -> str:
+    """This device's id in the chain: the node id of its hybrid logical clock."""
+    clock = session.info.get("clock")
+    if isinstance(clock, HybridClock):
+        return clock.node
+    node = session.execute(text("SELECT value FROM sync_state WHERE key = 'node_id'")).scalar()
+    if not node:
+        raise StorageError("This database has no device id yet; open it through Database.write()")
+    return str(node)
+
+
+def recorded_head(session: Session) -> tuple[str, int, str] | None:
+    """(device, sequence, hash) of the newest event this device recorded, kept beside the log."""
+    value = session.scalar(select(SyncState.value).where(SyncState.key == HEAD_KEY))
+    if not value:
+        return None
+    device, seq, digest = value.split(":")
+    return device, int(seq), digest
+
+
+def _head(session: Session, device: str) -> tuple[int, str]:
+    tail = session.execute(
+        select(AuditEvent.chain_seq, AuditEvent.row_hash)
+        .where(AuditEvent.device_id == device, AuditEvent.chain_seq.is_not(None))
+        .order_by(AuditEvent.chain_seq.desc())
+        .limit(1)
+    ).first()
+    seq, digest = (int(tail[0] or 0), str(tail[1])) if tail else (0, GENESIS)
+    kept = recorded_head(session)
+    if kept is not None and kept[0] == device and kept[1] > seq:
+        # Newer events were deleted: continue after them so that the gap stays visible.
+        seq, digest = kept[1], kept[2]
+    return seq, digest
 
 
 def record(
     session: Session,
     action: str,
     *,
-    actor_id: uuid.UUID | None = None,
+    actor_id: uuid.UUID | str | None = None,
     target_type: str | None = None,
     target_id: uuid.UUID | str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event to this device's chain (inside the caller's unit of work)."""
+    device = device_id(session)
+    seq, previous = _head(session, device)
     event = AuditEvent(
+        event_id=new_id(),
+        occurred_at=utcnow(),
         action=action,
         actor_id=str(actor_id) if actor_id else None,
         target_type=target_type,
         target_id=str(target_id) if target_id else None,
         details=dict(details or {}),
+        device_id=device,
+        chain_seq=seq + 1,
+        prev_hash=previous,
     )
+    event.row_hash = compute_hash({name: getattr(event, name) for name in CHAINED_FIELDS})
     session.add(event)
+    session.merge(SyncState(key=HEAD_KEY, value=f"{device}:{seq + 1}:{event.row_hash}"))
+    session.flush()
     return event
 
 
@@ -39,3 +97,9 @@ def recent(
     if action is not None:
         query = query.where(AuditEvent.action == action)
     return session.scalars(query).all()
+
+
+def for_target(session: Session, target_id: uuid.UUID | str) -> Sequence[AuditEvent]:
+    """Every event about one row (e.g. a patient), oldest first: for exports and the desktop."""
+    query = select(AuditEvent).where(AuditEvent.target_id == str(target_id))
+    return session.scalars(query.order_by(AuditEvent.occurred_at)).all()

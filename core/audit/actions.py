@@ -1,0 +1,27 @@
+"""The names of audited actions: one vocabulary for every writer and for the screens that show them.
+
+Existing writers already use ``login``, ``login_failed``, ``account_locked``, ``user_created``,
+``password_set``, ``role_changed``, ``user_deactivated``, ``account_unlocked`` and
+``analysis_saved``; the privacy work adds the rest. Who: ``actor_id``; what: the action, its target
+and details; when: ``occurred_at``; which device: ``device_id``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LOGIN: Final = "login"
+LOGIN_FAILED: Final = "login_failed"
+ROLE_CHANGED: Final = "role_changed"
+PATIENT_VIEWED: Final = "patient_viewed"
+"""A person's data was shown (details: what, e.g. ``{"view": "history"}``)."""
+PATIENT_EXPORTED: Final = "patient_exported"
+PATIENT_ERASED: Final = "patient_erased"
+CONSENT_WITHDRAWN: Final = "consent_withdrawn"
+RETENTION_APPLIED: Final = "retention_applied"
+ERASURE_REPLAYED: Final = "erasure_replayed"
+"""Erasures from the erasure list applied again to a database restored from a backup."""
+DEVICE_ENROLLED: Final = "device_enrolled"
+SYNC_CHANGE_REFUSED: Final = "sync_change_refused"
+DATA_ENCRYPTED: Final = "data_encrypted"
+"""A plain (older) data directory was encrypted in place."""
