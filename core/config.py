@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = "FULL"
     clinic_name: str = "SkinLab Clinic"
     kiosk_idle_seconds: int = Field(default=90, ge=10)
+    # The desktop locks after this long without a key press or mouse move (HIPAA automatic logoff;
+    # OWASP puts low-risk sessions at 15-30 minutes, high-value ones at 2-5).
+    desktop_idle_lock_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    desktop_theme: str = "light"
     guest_retention_days: int = Field(default=0, ge=0)
     clinic_logo: Path | None = None
     smtp_host: str | None = None
@@ -68,6 +72,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("log_level must be DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("desktop_theme")
+    @classmethod
+    def _known_theme(cls, value: str) -> str:
+        theme = value.strip().lower()
+        if theme not in {"light", "dark"}:
+            raise ValueError("desktop_theme must be light or dark")
+        return theme
 
     @field_validator("sqlite_synchronous")
     @classmethod

@@ -5,23 +5,30 @@ from __future__ import annotations
 import sys
 
 from app.context import AppContext
-from app.desktop.services import AuthServices
+from app.desktop.services import DesktopServices
 
 
 def run_desktop(ctx: AppContext) -> int:
     """Show the desktop window and run Qt's event loop until it closes."""
+    # Qt is imported here, not at module level: ``skinlab --version`` and the CLI never load it.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools
     from ui.desktop.main_window import MainWindow
-    from ui.theme import apply_theme
 
     ctx.paths  # noqa: B018  (fail early, with a message, on an unusable data directory)
+    if QApplication.instance() is None:
+        # High-DPI: follow the screen's exact scale (150 %, 175 %...) instead of rounding it.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("SkinLab")
-    apply_theme(app)  # type: ignore[arg-type]
     pools = Pools()
-    window = MainWindow(AuthServices(ctx), pools)
+    window = MainWindow(DesktopServices(ctx), pools)
+    window.set_theme(ctx.settings.desktop_theme)
     window.show()
     window.start()
     try:

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from app.context import AppContext
-from app.desktop.services import AuthServices
+from app.desktop.services import DesktopServices
 from core.config import load_settings
 from ui.events import pump
 
@@ -31,7 +31,7 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
     with tempfile.TemporaryDirectory(prefix="skinlab-shots-") as scratch:
         ctx = AppContext(load_settings(data_dir=Path(scratch), clinic_name="Rue Cler Dermatology"))
         pools = Pools()
-        window = MainWindow(AuthServices(ctx), pools)
+        window = MainWindow(DesktopServices(ctx), pools)
         window.resize(*size)
         window.show()
 
@@ -59,8 +59,13 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
         ctx.auth.unlock("ada@clinic.org")
         window.login.password.setText(DEMO_PASSWORD)
         window.login.button.click()
-        pump(app, 10, lambda: window.stack.currentWidget() is window.home)
-        shot("desktop-home")
+        pump(app, 10, lambda: window.view is not None)
+        shot("desktop-workspace")
+        window.lock("SkinLab locked itself after 10 minutes without use.")
+        shot("desktop-locked")
+        window.set_theme("dark")
+        shot("desktop-locked-dark")
+        window.set_theme("light")
         window.close()
         pools.wait()
         ctx.close()

@@ -1,45 +1,90 @@
-"""The desktop window: startup -> (first run) -> sign in -> home. All work runs in the background."""
+"""The desktop window: start-up -> (first run) -> sign in -> the signed-in workspace, with the idle
+lock in between. All work runs in the background; one :class:`SessionView` per signed-in person."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from core.errors import SkinLabError
 from ui.background import BackgroundOp, Pools
 from ui.desktop.first_run import FirstRunPage
-from ui.desktop.home import HomePage
+from ui.desktop.lock import LockPage
 from ui.desktop.login import LoginPage
+from ui.desktop.ports import SessionInfo, StartupState
+from ui.desktop.session_view import SessionView
+from ui.desktop.shell.idle import IdleLock
+from ui.desktop.shell.menus import build_menus
+from ui.desktop.shell.runner import message_for
+from ui.desktop.shortcuts import ShortcutsDialog
 from ui.desktop.status_page import StatusPage
-from ui.ports import AuthPort, SessionInfo, StartupState
+from ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+THEMES = {"light": "desktop", "dark": "desktop-dark"}
+IDLE_REASON = "SkinLab locked itself after {minutes} without use."
 
 
-def message_for(exc: BaseException) -> str:
-    """What to tell a person: our typed errors carry their own message; anything else is a bug."""
-    if isinstance(exc, SkinLabError):
-        return exc.message
-    return f"Something went wrong ({type(exc).__name__}). The details are in the log file."
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: AuthPort, pools: Pools) -> None:
+    def __init__(self, services: Any, pools: Pools) -> None:
         super().__init__()
         self.setWindowTitle("SkinLab")
-        self.resize(1100, 720)
+        self.resize(1280, 800)
         self.services = services
         self.pools = pools
-        self.session: SessionInfo | None = None
+        self.state = StartupState(needs_first_admin=False, clinic_name="")
+        self.view: SessionView | None = None
+        self.locked = False
+        self.theme = "light"
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.status_page = StatusPage()
         self.first_run = FirstRunPage()
         self.login = LoginPage()
-        self.home = HomePage()
-        for page in (self.status_page, self.first_run, self.login, self.home):
+        self.lock_page = LockPage()
+        for page in (self.status_page, self.first_run, self.login, self.lock_page):
             self.stack.addWidget(page)
+        self.commands = build_menus(self)
+        self.idle = IdleLock(seconds=600, parent=self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self._connect()
+        self._enable_session_actions(False)
+
+    def _connect(self) -> None:
         self.first_run.submitted.connect(self._create_admin)
         self.login.submitted.connect(self._sign_in)
-        self.home.sign_out.connect(self._sign_out)
+        self.lock_page.unlock.connect(self._unlock)
+        self.lock_page.switch_user.connect(self._switch_user)
+        self.idle.expired.connect(lambda: self.lock(IDLE_REASON.format(minutes=self._idle())))
+        a = self.commands
+        a.lock.triggered.connect(lambda: self.lock("Locked."))
+        a.sign_out.triggered.connect(self.sign_out)
+        a.quit.triggered.connect(self.close)
+        a.theme_light.triggered.connect(lambda: self.set_theme("light"))
+        a.theme_dark.triggered.connect(lambda: self.set_theme("dark"))
+        a.shortcuts.triggered.connect(self._show_shortcuts)
 
+    def _idle(self) -> str:
+        return _minutes(self.idle.seconds)
+
+    def _enable_session_actions(self, enabled: bool) -> None:
+        for action in self.commands.session_actions():
+            action.setEnabled(enabled)
+        if enabled and self.view is not None:
+            self.commands.go_admin.setEnabled(self.view.session.is_admin)
+
+    # -- start-up ------------------------------------------------------------------------------
     def start(self) -> None:
         self.status_page.show_busy("Opening SkinLab…", "Checking and upgrading the local database.")
         self.stack.setCurrentWidget(self.status_page)
@@ -48,11 +93,24 @@ class MainWindow(QMainWindow):
         ).run(self.pools.db)
 
     def _started(self, state: StartupState) -> None:
+        self.state = state
+        self.idle.seconds = state.idle_lock_seconds
+        self.set_theme(state.theme)
         self.login.set_clinic(state.clinic_name)
         self.stack.setCurrentWidget(self.first_run if state.needs_first_admin else self.login)
 
     def _startup_failed(self, exc: BaseException) -> None:
         self.status_page.show_error("SkinLab cannot open its database", message_for(exc))
+
+    def set_theme(self, theme: str) -> None:
+        app = QApplication.instance()
+        if theme not in THEMES or not isinstance(app, QApplication):
+            return
+        self.theme = theme
+        apply_theme(app, THEMES[theme])
+        (self.commands.theme_dark if theme == "dark" else self.commands.theme_light).setChecked(
+            True
+        )
 
     def _create_admin(self, email: str, first: str, last: str, password: str) -> None:
         self.first_run.set_busy(True, "Creating the account…")
@@ -76,22 +134,123 @@ class MainWindow(QMainWindow):
 
         BackgroundOp(work).success(done).failure(failed).run(self.pools.db)
 
+    # -- signing in and out --------------------------------------------------------------------
     def _sign_in(self, email: str, password: str) -> None:
         self.login.set_busy(True, "Signing in…")
-
-        def done(session: SessionInfo) -> None:
-            self.session = session
-            self.login.set_busy(False)
-            self.login.password.clear()
-            self.home.show_session(session)
-            self.stack.setCurrentWidget(self.home)
-
-        BackgroundOp(lambda: self.services.login(email, password)).success(done).failure(
+        BackgroundOp(lambda: self.services.login(email, password)).success(self._signed_in).failure(
             lambda exc: self.login.failed(message_for(exc))
         ).run(self.pools.db)
 
-    def _sign_out(self) -> None:
-        self.session = None
-        self.home.clear()
+    def _signed_in(self, session: SessionInfo) -> None:
+        self.login.set_busy(False)
         self.login.password.clear()
+        self.login.show_error("")
+        if self.view is not None and self.view.session.user_id == session.user_id:
+            self.view.renew(
+                session
+            )  # the same person, back from "someone else": keep their screens
+        else:
+            self._close_view()
+            self.view = SessionView(
+                services=self.services,
+                session=session,
+                pools=self.pools,
+                commands=self.commands,
+                clinic_name=self.state.clinic_name,
+                on_session_lost=self._session_lost,
+                on_failure=self._failed,
+            )
+            self.stack.addWidget(self.view.workspace)
+        self._show_workspace()
+
+    def _show_workspace(self) -> None:
+        assert self.view is not None
+        self.locked = False
+        self.lock_page.clear()
+        self.stack.setCurrentWidget(self.view.workspace)
+        self.view.show_windows()
+        self._enable_session_actions(True)
+        self.idle.start()
+
+    def _close_view(self) -> None:
+        if self.view is not None:
+            self.stack.removeWidget(self.view.workspace)
+            self.view.close()
+            self.view = None
+        self._enable_session_actions(False)
+
+    def sign_out(self) -> None:
+        if self.view is None:
+            return
+        session = self.view.session
+        self.idle.stop()
+        self._close_view()
+        self.locked = False
+        self.lock_page.clear()
+        self.login.password.clear()
+        self.login.show_error("")
         self.stack.setCurrentWidget(self.login)
+        BackgroundOp(lambda: self.services.sign_out(session)).run(self.pools.db)
+
+    # -- the lock ------------------------------------------------------------------------------
+    def lock(self, reason: str) -> None:
+        """Hide the session's screens and windows until its owner's password is entered again."""
+        if self.view is None:
+            return
+        self.idle.stop()
+        self.locked = True
+        self.view.hide_windows()
+        self._enable_session_actions(False)
+        session = self.view.session
+        self.lock_page.show_for(session.full_name, session.email, reason)
+        self.stack.setCurrentWidget(self.lock_page)
+
+    def _unlock(self, password: str) -> None:
+        if self.view is None:
+            return
+        self.lock_page.set_busy(True, "Checking…")
+        session = self.view.session
+
+        def done(renewed: SessionInfo) -> None:
+            if self.view is not None and renewed.user_id == self.view.session.user_id:
+                self.view.renew(renewed)
+                self._show_workspace()
+
+        BackgroundOp(lambda: self.services.unlock(session, password)).success(done).failure(
+            lambda exc: self.lock_page.failed(message_for(exc))
+        ).run(self.pools.db)
+
+    def _switch_user(self) -> None:
+        self.login.email.clear()
+        self.login.password.clear()
+        self.login.show_error("")
+        self.stack.setCurrentWidget(self.login)
+        self.login.email.setFocus()
+
+    def _session_lost(self, exc: BaseException) -> None:
+        if not self.locked:
+            self.lock(message_for(exc))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SkinLabError):
+            log.info("Shown to the user: %s", exc)
+        else:
+            log.error("Unexpected failure on the desktop", exc_info=exc)
+        self.statusBar().showMessage(message_for(exc), 10_000)
+
+    # -- help, closing -------------------------------------------------------------------------
+    def _show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self.commands, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        if self.view is not None:
+            session = self.view.session
+            self._close_view()
+            BackgroundOp(lambda: self.services.sign_out(session)).run(self.pools.db)
+        super().closeEvent(event)

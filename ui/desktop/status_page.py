@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+
+from ui.widgets.basics import label
 
 
 class StatusPage(QWidget):
@@ -11,9 +13,9 @@ class StatusPage(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel("Opening SkinLab…", objectName="title")
+        self.title = label("Opening SkinLab…", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail = QLabel("", objectName="subtitle")
+        self.detail = label("", "subtitle")
         self.detail.setWordWrap(True)
         self.detail.setMaximumWidth(560)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -6,12 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from ui.widgets.basics import label, named
 
 
 class CardForm(QWidget):
@@ -21,15 +22,15 @@ class CardForm(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.card = QFrame(objectName="card")
+        self.card = named(QFrame(), "card")
         self.card.setFixedWidth(440)
         outer.addWidget(self.card, alignment=Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self.card)
+        self.card_layout = layout = QVBoxLayout(self.card)
         layout.setContentsMargins(36, 32, 36, 32)
         layout.setSpacing(14)
-        brand = QLabel("SkinLab", objectName="brand")
-        self.title = QLabel(title, objectName="title")
-        self.subtitle = QLabel(subtitle, objectName="subtitle")
+        brand = label("SkinLab", "brand")
+        self.title = label(title, "title")
+        self.subtitle = label(subtitle, "subtitle")
         self.title.setWordWrap(True)
         self.subtitle.setWordWrap(True)
         layout.addWidget(brand)
@@ -39,11 +40,11 @@ class CardForm(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.form.setVerticalSpacing(6)
         layout.addLayout(self.form)
-        self.error = QLabel("", objectName="error")
+        self.error = label("", "error")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         layout.addWidget(self.error)
-        self.button = QPushButton(action, objectName="primary")
+        self.button = named(QPushButton(action), "primary")
         self.button.setDefault(True)
         self.button.setMinimumHeight(44)
         layout.addWidget(self.button)

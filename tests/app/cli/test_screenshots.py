@@ -17,7 +17,7 @@ def test_every_screen_is_rendered_at_the_requested_size(qtbot, tmp_path):
         "desktop-first-run",
         "desktop-sign-in",
         "desktop-sign-in-locked",
-        "desktop-home",
+        "desktop-workspace",
     } <= names
     for path in files:
         image = QImage(str(path))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.context import AppContext
-from app.desktop.services import AuthServices
+from app.desktop.services import DesktopServices
 from core.config import load_settings
 from ui.background import Pools
 from ui.desktop.main_window import MainWindow
@@ -17,7 +17,7 @@ from ui.desktop.main_window import MainWindow
 def window(qtbot, tmp_path: Path):
     ctx = AppContext(load_settings(data_dir=tmp_path))
     pools = Pools()
-    win = MainWindow(AuthServices(ctx), pools)
+    win = MainWindow(DesktopServices(ctx), pools)
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -46,13 +46,14 @@ def test_first_run_creates_admin_then_signs_in(qtbot, window: MainWindow):
     assert window.login.email.text() == "ada@clinic.org"
 
     _sign_in(qtbot, window, "ada@clinic.org", "correct horse")
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home, timeout=10_000)
-    assert "Ada Lovelace" in window.home.welcome.text()
-    assert "admin" in window.home.detail.text()
+    qtbot.waitUntil(lambda: window.view is not None, timeout=10_000)
+    assert window.stack.currentWidget() is window.view.workspace
+    assert "Ada Lovelace" in window.view.workspace.user_label.text()
+    assert "admin" in window.view.workspace.user_label.text()
 
-    window.home.sign_out.emit()
+    window.commands.sign_out.trigger()
     assert window.stack.currentWidget() is window.login
-    assert window.home.welcome.text() == "" and window.login.password.text() == ""
+    assert window.view is None and window.login.password.text() == ""
 
 
 def test_mismatched_and_weak_passwords_are_explained(qtbot, window: MainWindow):
@@ -96,7 +97,7 @@ def test_damaged_database_is_reported_on_screen(qtbot, tmp_path: Path):
     (tmp_path / "skinlab.db").write_bytes(b"garbage" * 1000)
     ctx = AppContext(load_settings(data_dir=tmp_path))
     pools = Pools()
-    win = MainWindow(AuthServices(ctx), pools)
+    win = MainWindow(DesktopServices(ctx), pools)
     qtbot.addWidget(win)
     win.start()
     qtbot.waitUntil(

@@ -1,0 +1,76 @@
+"""The desktop's sign-in port (``ui.desktop.ports.AuthPort``) over core: start-up, first run,
+sign-in for clinicians and administrators only, unlock after the idle lock, sign-out."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.context import AppContext
+from app.desktop.access import may_use_desktop, refusal
+from core.auth import SignedIn
+from core.errors import PermissionDeniedError
+from core.storage.repositories import audit, users
+from ui.desktop.ports import SessionInfo, StartupState
+
+
+def _session(signed: SignedIn) -> SessionInfo:
+    return SessionInfo(
+        email=signed.email,
+        role=signed.role,
+        full_name=signed.full_name,
+        user_id=str(signed.user_id),
+        token=signed.token,
+    )
+
+
+class AuthServices:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def startup(self) -> StartupState:
+        self.ctx.database  # noqa: B018  (opens, backs up and migrates, off the UI thread)
+        settings = self.ctx.settings
+        return StartupState(
+            needs_first_admin=self.ctx.auth.needs_first_admin(),
+            clinic_name=settings.clinic_name,
+            idle_lock_seconds=settings.desktop_idle_lock_minutes * 60,
+            theme=settings.desktop_theme,
+        )
+
+    def create_first_admin(
+        self, *, email: str, first_name: str, last_name: str, password: str
+    ) -> None:
+        self.ctx.auth.create_first_admin(
+            email=email, first_name=first_name, last_name=last_name, password=password
+        )
+
+    def login(self, email: str, password: str) -> SessionInfo:
+        """The password first (so a refusal reveals nothing to a wrong guess), then the role."""
+        signed = self.ctx.auth.login(email, password)
+        with self.ctx.database.write() as session:
+            user = users.get(session, signed.user_id)
+            if user is None or not may_use_desktop(user):
+                audit.record(
+                    session,
+                    "desktop_refused",
+                    actor_id=signed.user_id,
+                    target_type="user",
+                    target_id=signed.user_id,
+                    details={"role": signed.role},
+                )
+                refused = refusal(user) if user else PermissionDeniedError("The account is gone.")
+            else:
+                refused = None
+        if refused is not None:
+            raise refused
+        return _session(signed)
+
+    def unlock(self, session: SessionInfo, password: str) -> SessionInfo:
+        return self.login(session.email, password)
+
+    def sign_out(self, session: SessionInfo) -> None:
+        user_id = uuid.UUID(session.user_id)
+        with self.ctx.database.write() as db_session:
+            audit.record(
+                db_session, "logout", actor_id=user_id, target_type="user", target_id=user_id
+            )

@@ -1,0 +1,79 @@
+"""Desktop test helpers: a data directory with one account per role, and the window's steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.context import AppContext
+from ui.desktop.main_window import MainWindow
+
+PASSWORD = "correct horse battery"
+TIMEOUT = 20_000
+ACCOUNTS = {
+    "admin": ("ada@clinic.org", "Ada", "Lovelace"),
+    "clinician": ("grace@clinic.org", "Grace", "Hopper"),
+    "clinician2": ("mary@clinic.org", "Mary", "Somerville"),
+    "patient": ("pat@example.org", "Pat", "Doe"),
+    "kiosk": ("kiosk1@clinic.org", "Lobby", "Kiosk"),
+}
+
+
+def add_accounts(ctx: AppContext) -> dict[str, str]:
+    """One account per role (two clinicians); returns role -> email."""
+    emails = {}
+    for key, (email, first, last) in ACCOUNTS.items():
+        role = "clinician" if key.startswith("clinician") else key
+        if key == "admin":
+            ctx.auth.create_first_admin(
+                email=email, first_name=first, last_name=last, password=PASSWORD
+            )
+        else:
+            ctx.auth.register(
+                email=email, first_name=first, last_name=last, role=role, password=PASSWORD
+            )
+        emails[key] = email
+    return emails
+
+
+def sign_in(qtbot: Any, win: MainWindow, email: str, password: str = PASSWORD) -> None:
+    """Type into the sign-in page and wait for the answer (workspace or an error)."""
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.login, timeout=TIMEOUT)
+    win.login.email.setText(email)
+    win.login.password.setText(password)
+    win.login.button.click()
+    qtbot.waitUntil(win.login.button.isEnabled, timeout=TIMEOUT)
+
+
+def visible_texts(root: QWidget | None = None) -> str:
+    """Every piece of text any live widget holds (labels, fields, buttons, table cells, titles)."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+
+    widgets = root.findChildren(QWidget) if root is not None else QApplication.allWidgets()
+    parts: list[str] = []
+    for widget in widgets:
+        parts.append(widget.windowTitle())
+        if isinstance(widget, (QLabel, QLineEdit, QAbstractButton)):
+            parts.append(widget.text())
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            parts.append(widget.toPlainText())
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            for row in range(min(model.rowCount(QModelIndex()), 500)):
+                column = 0
+                while model.index(row, column).isValid():
+                    parts.append(str(model.data(model.index(row, column)) or ""))
+                    column += 1
+        tip = widget.toolTip()
+        if tip:
+            parts.append(tip)
+    return "\n".join(parts)

@@ -1,0 +1,1 @@
+"""The desktop's frame around the screens: navigation, menus, idle lock, per-session work."""
