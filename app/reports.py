@@ -10,54 +10,35 @@ from typing import Any, Final
 
 import cv2
 import numpy as np
-from numpy.typing import NDArray
 
 from app.context import AppContext
 from core.analysis import AnalysisResult, analyze, overlay_mask
-from core.analysis.overlay import COLOURS
+from core.analysis.overlay import COLOURS, strongest_tint, tint
 from core.errors import NotFoundError, SkinLabError
+from core.imaging import encode_png
 from core.storage.models import SkinAnalysisResult
 from core.storage.repositories import analyses
+from core.vocabulary import ESTIMATES
 from ui.reports.model import ReportData
 
 log = logging.getLogger(__name__)
 
 OVERALL: Final = "overall"
 """The key of the combined overlay in ``ReportData.overlays`` (the report's main picture)."""
-ESTIMATES: Final = frozenset({"hydration", "elasticity"})
-
-
-def _png(rgb: NDArray[np.uint8]) -> bytes:
-    ok, encoded = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise ValueError("PNG encoding failed")
-    return bytes(encoded.tobytes())
-
-
-def _tint(base: NDArray[np.float32], mask: NDArray[np.float32], colour: Any) -> NDArray[np.uint8]:
-    alpha = (0.7 * np.clip(mask, 0.0, 1.0))[:, :, None]
-    tint = np.asarray(colour, np.float32)[None, None, :]
-    return np.asarray(np.clip(base * (1 - alpha) + tint * alpha, 0, 255), dtype=np.uint8)
 
 
 def build_overlays(result: AnalysisResult) -> dict[str, bytes]:
     """One PNG per measure on the aligned face, plus ``overall``: each pixel tinted with the
-    colour of its strongest measured finding (the two estimates are left out of it)."""
+    colour of its strongest measured finding (the estimates are left out of it)."""
     assert result.visuals is not None
     visuals = result.visuals
     skin = visuals.skin.astype(np.float32)
-    base = visuals.canvas_rgb.astype(np.float32)
+    base = visuals.canvas_rgb
     masks = {m: overlay_mask(result, m) * skin for m in visuals.heatmaps}
-    out = {m: _png(_tint(base, mask, COLOURS.get(m, (255, 200, 0)))) for m, mask in masks.items()}
-    measured = [m for m in masks if m not in ESTIMATES]
+    out = {m: encode_png(tint(base, mask, COLOURS[m])) for m, mask in masks.items()}
+    measured = {m: mask for m, mask in masks.items() if m not in ESTIMATES}
     if measured:
-        soft = [cv2.GaussianBlur(masks[m], (0, 0), 1.5) for m in measured]  # no hard region edges
-        stack = np.stack(soft)
-        strongest = stack.argmax(axis=0)
-        palette = np.asarray([COLOURS.get(m, (255, 200, 0)) for m in measured], np.float32)
-        alpha = (0.7 * np.clip(stack.max(axis=0) * 1.2, 0.0, 1.0))[:, :, None]
-        tinted = base * (1 - alpha) + palette[strongest] * alpha
-        out[OVERALL] = _png(np.clip(tinted, 0, 255).astype(np.uint8))
+        out[OVERALL] = encode_png(strongest_tint(base, measured))
     return out
 
 

@@ -1,4 +1,5 @@
-"""Small image conversions shared by storage, the kiosk and the CLI: thumbnails and media types."""
+"""Small image conversions shared by storage, the kiosk, the report and the CLI: JPEG and PNG
+encoding, thumbnails and media types."""
 
 from __future__ import annotations
 
@@ -33,6 +34,17 @@ def encode_jpeg(rgb: NDArray[np.uint8], *, quality: int = 92) -> bytes:
     )
     if not ok:
         raise ValidationError("The image could not be encoded as JPEG")
+    return bytes(buffer)
+
+
+def encode_png(rgb: NDArray[np.uint8]) -> bytes:
+    """An RGB (or RGBA) array as PNG bytes: the one PNG writer of heat maps and overlay sheets."""
+    if rgb.ndim != 3 or rgb.shape[2] not in (3, 4) or rgb.size == 0:
+        raise ValidationError("An image to encode as PNG must be a non-empty RGB or RGBA image")
+    code = cv2.COLOR_RGB2BGR if rgb.shape[2] == 3 else cv2.COLOR_RGBA2BGRA
+    ok, buffer = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), code))
+    if not ok:
+        raise ValidationError("The image could not be encoded as PNG")
     return bytes(buffer)
 
 

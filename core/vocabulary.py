@@ -45,6 +45,7 @@ class Measure:
     condition: str
     """The engine's name for the condition this measure reports when it stands out."""
     condition_label: str
+    """In the patient's words, like ``label`` (the engine's name stays the clinical one)."""
 
     @property
     def direction(self) -> str:
@@ -73,7 +74,7 @@ MEASURES: Final[Mapping[str, Measure]] = MappingProxyType(
                 "Hydration",
                 "Hydration",
                 "Estimate of how supple and moist the skin looks, from glow and texture.",
-                ("dehydration", "Dehydration"),
+                ("dehydration", "Low hydration"),
                 higher_is_better=True,
                 estimate=True,
             ),
@@ -112,14 +113,14 @@ MEASURES: Final[Mapping[str, Measure]] = MappingProxyType(
                 "Dark spots",
                 "Pigmentation",
                 "Pigmentation: spots and patches darker than your own skin tone.",
-                ("hyperpigmentation", "Hyperpigmentation"),
+                ("hyperpigmentation", "Dark spots"),
             ),
             _m(
                 "wrinkles",
                 "Lines",
                 "Wrinkles",
                 "Fine lines and wrinkles: their length and depth, at your face's scale.",
-                ("wrinkles", "Wrinkles"),
+                ("wrinkles", "Lines"),
             ),
             _m(
                 "roughness",
@@ -371,7 +372,7 @@ def region(key: str) -> Term:
 
 
 def condition_label(name: str) -> str:
-    """The label of a condition the engine named (``hyperpigmentation`` -> "Hyperpigmentation")."""
+    """The label of a condition the engine named (``hyperpigmentation`` -> "Dark spots")."""
     for item in MEASURES.values():
         if item.condition == name:
             return item.condition_label

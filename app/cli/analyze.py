@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.analysis_store import patient_id_for, save_result
+from core import vocabulary as vocab
 from core.analysis import (
     AnalysisError,
     AnalysisInputError,
@@ -77,13 +78,20 @@ def overlay_path(directory: Path, source: Path, index: int) -> Path:
 
 
 def summary_line(result: AnalysisResult) -> str:
-    metrics = ", ".join(f"{k} {v:.0f}" for k, v in result.metrics.items())
+    """One line in the clinician's words (``core.vocabulary``): score and band, type, tone, levels."""
+    metrics = ", ".join(
+        f"{vocab.measure(k).clinical_label} {v:.0f}"
+        + (" (estimate)" if vocab.measure(k).estimate else "")
+        for k, v in result.metrics.items()
+    )
     quality = "ok" if result.quality["ok"] else "poor: " + "; ".join(result.quality["messages"])
     tone = result.skin_tone
+    band = vocab.score_band(result.skin_score)
     return (
-        f"{result.image}: skin score {result.skin_score:.0f}, {result.skin_type} skin, "
-        f"tone {tone['category']} (ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']}); {metrics}; "
-        f"photo quality {quality}"
+        f"{result.image}: skin score {vocab.shown_score(result.skin_score)} ({band.label}), "
+        f"{vocab.skin_type(result.skin_type).label.lower()} skin, "
+        f"tone {vocab.tone_category(tone['category']).label.lower()} "
+        f"(ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']}); {metrics}; photo quality {quality}"
     )
 
 

@@ -1,7 +1,8 @@
-"""Image work for the kiosk, kept out of ui/: JPEG encoding, thumbnails and heat-map overlays.
+"""Image work for the kiosk, kept out of ui/: the displayed crop, thumbnails and heat-map layers.
 
 Overlays are RGBA layers the UI draws over the photo (so toggling a measure costs nothing), and
-blended PNGs for the PDF report; both come from the engine's own masks (:func:`overlay_mask`).
+blended PNGs for the PDF report; both are drawn by ``core.analysis.overlay`` (the same layer and
+blend as the report's and the CLI's) from the engine's own masks.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis import AnalysisResult, overlay_mask
-from core.analysis.overlay import COLOURS
+from core.analysis.overlay import COLOURS, blend, rgba_layer
 from core.errors import ValidationError
-from core.imaging import thumbnail_jpeg
+from core.imaging import encode_png, thumbnail_jpeg
 
 DISPLAY_LONG_SIDE = 1280
 THUMB_LONG_SIDE = 256
-OVERLAY_ALPHA = 0.7
 
 
 def fit(rgb: NDArray[np.uint8], long_side: int) -> NDArray[np.uint8]:
@@ -29,13 +29,6 @@ def fit(rgb: NDArray[np.uint8], long_side: int) -> NDArray[np.uint8]:
         return rgb
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
     return np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-
-
-def encode_png(rgb: NDArray[np.uint8]) -> bytes:
-    ok, data = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise ValidationError("The overlay could not be encoded")
-    return bytes(data)
 
 
 def thumbnail(rgb: NDArray[np.uint8]) -> bytes:
@@ -88,18 +81,11 @@ def overlay_layers(
             x0, y0, x1, y1 = box
             mask = mask[y0:y1, x0:x1]
         if mask.shape[:2] != (height, width):
-            mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
-        layer = np.zeros((height, width, 4), np.uint8)
-        layer[:, :, :3] = COLOURS.get(name, (255, 255, 0))
-        layer[:, :, 3] = np.clip(mask * OVERLAY_ALPHA * 255.0, 0, 255).astype(np.uint8)
-        layers[name] = layer
+            mask = np.asarray(
+                cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR), np.float32
+            )
+        layers[name] = rgba_layer(mask, COLOURS[name])
     return layers
-
-
-def blend(display: NDArray[np.uint8], layer: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    alpha = layer[:, :, 3:4].astype(np.float32) / 255.0
-    mixed = display.astype(np.float32) * (1 - alpha) + layer[:, :, :3].astype(np.float32) * alpha
-    return np.clip(mixed, 0, 255).astype(np.uint8)
 
 
 def report_overlays(

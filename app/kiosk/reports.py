@@ -28,20 +28,20 @@ class ReportUnavailableError(SkinLabError):
 def report_data(
     view: AnalysisView, *, patient_name: str | None, clinic_name: str, logo_path: Path | None
 ) -> ReportData:
-    created = str(view.result.get("created_at", ""))
+    created = view.result.created_at
     try:
         analysed_at = datetime.fromisoformat(created) if created else None
     except ValueError:
         analysed_at = None
     return ReportData(
-        result=view.result,
+        result=dict(view.record),
         photo_jpeg=encode_jpeg(view.photo),
         overlays=report_overlays(view.photo, view.overlays),
         clinic_name=clinic_name,
         logo_path=logo_path,
         patient_name=patient_name,
         analysed_at=analysed_at,
-        previous=view.previous,
+        previous=dict(view.previous) if view.previous else None,
     )
 
 

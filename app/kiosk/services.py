@@ -14,7 +14,8 @@ from app.context import AppContext
 from app.kiosk.config import KioskConfigStore, KioskFile
 from app.kiosk.images import read_photo
 from app.kiosk.reports import build_report_pdf, removable_folders, write_report
-from app.kiosk.text import CONSENT_VERSION, LABELS, MEANINGS, consent_paragraphs
+from app.kiosk.text import CONSENT_VERSION, consent_paragraphs
+from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
 from core.capture import open_source
@@ -24,7 +25,7 @@ from core.mail import deliver_queued, queue_email
 from core.retention import purge_guest_captures
 from core.storage.repositories import analyses, consents
 from core.storage.results import save_analysis
-from core.vocabulary import HIGHER_IS_BETTER
+from core.vocabulary import SKIN_SCORE
 from ui.kiosk.ports import (
     RGB,
     AnalysisView,
@@ -202,7 +203,6 @@ class KioskAppServices:
             photo, progress=step
         )  # the engine's own stages; cancel stops it between them
         previous: dict[str, float] | None = None
-        previous_score: float | None = None
         previous_date = ""
         if patient is not None:
             step("Comparing with your last visit")
@@ -210,7 +210,7 @@ class KioskAppServices:
                 rows = analyses.latest_for_user(session, uuid.UUID(patient.user_id), limit=1)
                 if rows:
                     previous = {k: float(v) for k, v in (rows[0].metrics or {}).items()}
-                    previous_score = float(rows[0].skin_score)
+                    previous[SKIN_SCORE] = float(rows[0].skin_score)
                     previous_date = rows[0].created_at.strftime("%d %b %Y")
         saved = False
         if consent.granted and consent.allow_storage:
@@ -218,17 +218,13 @@ class KioskAppServices:
             self._save(measured, photo=photo, patient=patient)
             saved = True
         return AnalysisView(
-            result=measured.result,
+            result=result_view(measured.result, previous=previous),
             photo=measured.display,
             overlays=measured.layers,
             saved=saved,
+            record=measured.result,
             previous=previous,
-            previous_score=previous_score,
             previous_date=previous_date,
-            labels=dict(LABELS),
-            meanings=dict(MEANINGS),
-            higher_is_better=frozenset(HIGHER_IS_BETTER),
-            estimates=measured.estimates,
         )
 
     def _save(self, measured: Measured, *, photo: RGB, patient: Patient | None) -> None:

@@ -1,4 +1,4 @@
-"""Words the kiosk shows: the versioned consent text and a plain meaning for every measure.
+"""The kiosk's consent text, versioned (the words for results are in ``core.vocabulary``).
 
 The consent version is stored with every answer, so change ``CONSENT_VERSION`` whenever the text
 changes in substance.
@@ -8,45 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ui.reports.wording import TONE_CATEGORIES
-
 CONSENT_VERSION: Final = "kiosk-2026.1"
-
-LABELS: Final = {
-    "hydration": "Hydration",
-    "oiliness": "Oiliness",
-    "elasticity": "Firmness",
-    "pores": "Pores",
-    "redness": "Redness",
-    "pigmentation": "Dark spots",
-    "wrinkles": "Lines",
-    "roughness": "Texture",
-    "dark_circles": "Dark circles",
-    "acne": "Blemishes",
-}
-
-MEANINGS: Final = {
-    "hydration": "Estimate of how supple and moist the skin looks (not measured).",
-    "oiliness": "How much shine the skin reflects, mostly on the forehead and nose.",
-    "elasticity": "Estimate of firmness from how lines and contours look (not measured).",
-    "pores": "How many visible pores there are on the cheeks and nose.",
-    "redness": "How much redder the skin is than your own usual tone.",
-    "pigmentation": "How many spots are darker than the skin around them.",
-    "wrinkles": "How many fine lines and wrinkles show, at your face's scale.",
-    "roughness": "How uneven the skin surface looks up close.",
-    "dark_circles": "How much darker the skin under the eyes is than the cheeks.",
-    "acne": "How many small red raised spots there are.",
-}
-
-SKIN_TYPES: Final = {
-    "normal": "Normal",
-    "dry": "Dry",
-    "oily": "Oily",
-    "combination": "Combination",
-    "sensitive": "Sensitive",
-}
-
-TONES: Final = TONE_CATEGORIES
 
 
 def consent_paragraphs(*, retention_days: int, clinic_name: str) -> tuple[str, ...]:

@@ -31,7 +31,6 @@ class Measured:
     jpeg: bytes
     thumbnail: bytes
     result: dict[str, object]
-    estimates: frozenset[str]
     display: NDArray[np.uint8]
     layers: dict[str, NDArray[np.uint8]]
 
@@ -50,7 +49,6 @@ def measure(photo: NDArray[np.uint8], *, progress: Callable[[str], None] | None 
         jpeg=jpeg,
         thumbnail=thumbnail(photo),
         result=result.to_json(),
-        estimates=frozenset(result.estimates),
         display=display,
         layers=overlay_layers(result, display, box=box),
     )

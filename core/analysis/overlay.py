@@ -1,11 +1,15 @@
-"""Overlays: per-metric heat maps as arrays (for the kiosk and desktop to draw) and a PNG sheet.
+"""Overlays: per-metric heat maps, and the one way they are drawn on a photo everywhere (the
+kiosk's layers, the report's pictures, ``skinlab analyze --overlay``'s sheet).
 
 Masks live on the canonical canvas (eyes level, 128 px apart); :func:`overlay_mask` can also return
 them warped back onto the original photo so a display can blend them over what the person sees.
+A mask becomes an RGBA layer (:func:`rgba_layer`: the measure's colour, ``OVERLAY_ALPHA`` at full
+strength) and a layer is laid on a photo by :func:`blend`; PNGs come from ``core.imaging``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal
 
@@ -15,6 +19,8 @@ from numpy.typing import NDArray
 
 from core.analysis.errors import AnalysisError
 from core.analysis.result import AnalysisResult, Visuals
+from core.imaging import encode_png
+from core.vocabulary import measure
 
 Space = Literal["canvas", "image"]
 COLOURS: Final = {
@@ -30,6 +36,45 @@ COLOURS: Final = {
     "elasticity": (0, 170, 90),
 }
 REGION_COLOUR: Final = (60, 255, 60)
+OVERLAY_ALPHA: Final = 0.7
+"""Opacity of a heat map where it is strongest, wherever one is drawn."""
+Colour = tuple[int, int, int]
+
+
+def rgba_layer(mask: NDArray[np.float32], colour: Colour) -> NDArray[np.uint8]:
+    """A heat map (float in [0, 1]) as an RGBA layer in one colour, ``OVERLAY_ALPHA`` at 1."""
+    height, width = mask.shape[:2]
+    layer = np.zeros((height, width, 4), np.uint8)
+    layer[:, :, :3] = colour
+    layer[:, :, 3] = np.clip(np.clip(mask, 0.0, 1.0) * OVERLAY_ALPHA * 255.0, 0, 255).astype(
+        np.uint8
+    )
+    return layer
+
+
+def blend(base: NDArray[np.uint8], layer: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """``layer`` (RGBA, the size of ``base``) laid over the RGB ``base``."""
+    alpha = layer[:, :, 3:4].astype(np.float32) / 255.0
+    mixed = base.astype(np.float32) * (1 - alpha) + layer[:, :, :3].astype(np.float32) * alpha
+    return np.asarray(np.clip(mixed, 0, 255), dtype=np.uint8)
+
+
+def tint(base: NDArray[np.uint8], mask: NDArray[np.float32], colour: Colour) -> NDArray[np.uint8]:
+    return blend(base, rgba_layer(mask, colour))
+
+
+def strongest_tint(
+    base: NDArray[np.uint8], masks: Mapping[str, NDArray[np.float32]]
+) -> NDArray[np.uint8]:
+    """Each pixel tinted with the colour of its strongest measure (soft edges: a small blur)."""
+    names = list(masks)
+    if not names:
+        return base.copy()
+    stack = np.stack([cv2.GaussianBlur(masks[n], (0, 0), 1.5) for n in names])
+    palette = np.asarray([COLOURS[n] for n in names], np.uint8)
+    layer = rgba_layer(np.clip(stack.max(axis=0) * 1.2, 0.0, 1.0), (0, 0, 0))
+    layer[:, :, :3] = palette[stack.argmax(axis=0)]
+    return blend(base, layer)
 
 
 def _visuals(result: AnalysisResult) -> Visuals:
@@ -63,15 +108,6 @@ def region_outlines(result: AnalysisResult) -> dict[str, NDArray[np.bool_]]:
     return {k: v.copy() for k, v in _visuals(result).outlines.items()}
 
 
-def _panel(
-    base: NDArray[np.uint8], mask: NDArray[np.float32], colour: tuple[int, int, int]
-) -> NDArray[np.uint8]:
-    alpha = (0.75 * mask)[:, :, None]
-    tint = np.asarray(colour, np.float32)[None, None, :]
-    blended = base.astype(np.float32) * (1 - alpha) + tint * alpha
-    return np.asarray(np.clip(blended, 0, 255), dtype=np.uint8)
-
-
 def _label(panel: NDArray[np.uint8], text: str) -> NDArray[np.uint8]:
     out = panel.copy()
     cv2.rectangle(out, (0, 0), (out.shape[1], 22), (0, 0, 0), -1)
@@ -97,8 +133,8 @@ def render_overlay(
         level = result.metrics.get(name, 0.0)
         panels.append(
             _label(
-                _panel(dimmed, visuals.heatmaps[name], COLOURS.get(name, (255, 255, 0))),
-                f"{name} {level:.0f}",
+                tint(dimmed, visuals.heatmaps[name], COLOURS[name]),
+                f"{measure(name).clinical_label} {level:.0f}",
             )
         )
     blank = np.zeros_like(base)
@@ -112,7 +148,9 @@ def write_overlay(result: AnalysisResult, path: Path | str) -> Path:
     """Write :func:`render_overlay` as a PNG; returns the path written."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    sheet = render_overlay(result)
-    if not cv2.imwrite(str(target), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR)):
-        raise AnalysisError(f"Could not write the overlay {target}")
+    png = encode_png(render_overlay(result))
+    try:
+        target.write_bytes(png)
+    except OSError as exc:
+        raise AnalysisError(f"Could not write the overlay {target}: {exc.strerror or exc}") from exc
     return target

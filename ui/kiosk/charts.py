@@ -1,115 +1,111 @@
-"""Painted charts for the results: the score ring, a gauge per measure, and the radar chart.
+"""The results screen's charts: the score ring and the radar (painted by :mod:`ui.charts`, the
+same painters as the report's), and a gauge per measure.
 
-QPainter rather than QtCharts: three small fixed shapes, identical offscreen and on screen, and no
-chart objects to keep in sync with a stylesheet.
+QPainter rather than QtCharts: small fixed shapes, identical offscreen and on screen, and no chart
+objects to keep in sync with a stylesheet.
 """
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from core.vocabulary import Tone, shown_score
+from ui.charts.radar import RadarStyle, paint_radar
+from ui.charts.ring import RingStyle, paint_score_ring
 
 INK = QColor("#1f2a30")
 MUTED = QColor("#6b767e")
 TRACK = QColor("#ece4dc")
 ACCENT = QColor("#b0644a")
+TONE_COLOURS: dict[Tone, QColor] = {
+    "good": QColor("#3f9e74"),
+    "fair": QColor("#d99a2b"),
+    "concern": QColor("#d0654f"),
+    "severe": QColor("#b4493a"),
+}
+"""Green when good, amber in the middle, coral and a deeper coral (never a harsh red)."""
 
 
-def _pen(colour: QColor, width: float) -> QPen:
-    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+def tone_colour(tone: Tone) -> QColor:
+    return TONE_COLOURS[tone]
 
 
-def goodness_colour(goodness: float) -> QColor:
-    """Green when good, amber in the middle, coral when it needs care (never a harsh red)."""
-    if goodness >= 70:
-        return QColor("#3f9e74")
-    if goodness >= 45:
-        return QColor("#d99a2b")
-    return QColor("#d0654f")
-
-
-def score_band(score: float) -> str:
-    for limit, name in ((90, "Excellent"), (80, "Great"), (70, "Good"), (50, "Fair")):
-        if score >= limit:
-            return name
-    return "Needs care"
+def _font(widget: QWidget, pixels: int, weight: QFont.Weight) -> QFont:
+    font = QFont(widget.font())
+    font.setPixelSize(max(1, pixels))
+    font.setWeight(weight)
+    return font
 
 
 class ScoreRing(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.score: float | None = None
+        self.tone: Tone = "good"
         self.setMinimumSize(180, 180)
 
-    def set_score(self, score: float | None) -> None:
-        self.score = score
+    def set_score(self, score: float | None, tone: Tone = "good") -> None:
+        self.score, self.tone = score, tone
         self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(220, 220)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height()) - 20
         box = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
-        painter.setPen(_pen(TRACK, 16))
-        painter.drawEllipse(box)
-        if self.score is not None:
-            painter.setPen(_pen(goodness_colour(self.score), 16))
-            painter.drawArc(box, 90 * 16, -round(360 * 16 * self.score / 100))
-            font = QFont(self.font())
-            font.setPixelSize(int(side * 0.32))
-            font.setWeight(QFont.Weight.Bold)
-            painter.setFont(font)
-            painter.setPen(INK)
-            painter.drawText(
-                box.adjusted(0, -side * 0.1, 0, -side * 0.1),
-                Qt.AlignmentFlag.AlignCenter,
-                f"{self.score:.0f}",
-            )
-            font.setPixelSize(int(side * 0.1))
-            font.setWeight(QFont.Weight.DemiBold)
-            painter.setFont(font)
-            painter.setPen(MUTED)
-            painter.drawText(
-                box.adjusted(0, side * 0.32, 0, 0),
-                Qt.AlignmentFlag.AlignCenter,
-                score_band(self.score),
-            )
+        style = RingStyle(
+            track=TRACK,
+            ink=INK,
+            muted=MUTED,
+            width=16,
+            number_font=_font(self, int(side * 0.32), QFont.Weight.Bold),
+            caption_font=_font(self, int(side * 0.085), QFont.Weight.DemiBold),
+        )
+        painter = QPainter(self)
+        paint_score_ring(
+            painter,
+            box,
+            self.score,
+            colour=tone_colour(self.tone),
+            number="" if self.score is None else str(shown_score(self.score)),
+            caption="out of 100",
+            style=style,
+        )
         painter.end()
 
 
 class Gauge(QWidget):
-    """A 240-degree arc with the level in the middle, coloured by how good it is."""
+    """A 240-degree arc with the level in the middle, coloured by its tone; a dash if not measured."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.level = 0.0
-        self.goodness = 100.0
+        self.level: float | None = None
+        self.tone: Tone = "good"
         self.setFixedSize(96, 96)
 
-    def set_value(self, level: float, *, goodness: float) -> None:
-        self.level, self.goodness = level, goodness
+    def set_value(self, level: float | None, *, tone: Tone = "good") -> None:
+        self.level, self.tone = level, tone
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = QRectF(8, 8, self.width() - 16, self.height() - 16)
-        painter.setPen(_pen(TRACK, 9))
+        pen = QPen(TRACK, 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
         painter.drawArc(box, 210 * 16, -240 * 16)
-        painter.setPen(_pen(goodness_colour(self.goodness), 9))
-        painter.drawArc(box, 210 * 16, -round(240 * 16 * max(0.0, min(100.0, self.level)) / 100))
-        font = QFont(self.font())
-        font.setPixelSize(28)
-        font.setWeight(QFont.Weight.Bold)
-        painter.setFont(font)
-        painter.setPen(INK)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, f"{self.level:.0f}")
+        if self.level is not None:
+            pen.setColor(tone_colour(self.tone))
+            painter.setPen(pen)
+            share = max(0.0, min(100.0, self.level)) / 100
+            painter.drawArc(box, 210 * 16, -round(240 * 16 * share))
+        painter.setFont(_font(self, 28, QFont.Weight.Bold))
+        painter.setPen(INK if self.level is not None else MUTED)
+        text = "\u2013" if self.level is None else f"{self.level:.0f}"
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.end()
 
 
@@ -128,64 +124,21 @@ class RadarChart(QWidget):
         self.axes, self.values, self.previous = axes, values, previous
         self.update()
 
-    def _polygon(self, centre: QPointF, radius: float, values: list[float]) -> QPolygonF:
-        count = len(values)
-        return QPolygonF(
-            [
-                QPointF(
-                    centre.x() + radius * v / 100 * math.sin(2 * math.pi * i / count),
-                    centre.y() - radius * v / 100 * math.cos(2 * math.pi * i / count),
-                )
-                for i, v in enumerate(values)
-            ]
-        )
-
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.axes:
             return
+        style = RadarStyle(
+            grid=TRACK,
+            grid_width=1.5,
+            label=MUTED,
+            label_font=_font(self, 15, QFont.Weight.Normal),
+            accent=ACCENT,
+            line_width=3,
+            fill_alpha=70,
+            previous=MUTED,
+            previous_width=2,
+        )
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setPixelSize(15)
-        painter.setFont(font)
-        radius = min(self.width() / 2 - 90, self.height() / 2 - 34)
-        centre = QPointF(self.width() / 2, self.height() / 2)
-        painter.setPen(QPen(TRACK, 1.5))
-        for ring in (25, 50, 75, 100):
-            painter.drawPolygon(self._polygon(centre, radius, [ring] * len(self.axes)))
-        for i, name in enumerate(self.axes):
-            angle = 2 * math.pi * i / len(self.axes)
-            tip = QPointF(
-                centre.x() + radius * math.sin(angle), centre.y() - radius * math.cos(angle)
-            )
-            painter.setPen(QPen(TRACK, 1.5))
-            painter.drawLine(centre, tip)
-            out = QPointF(
-                centre.x() + (radius + 16) * math.sin(angle),
-                centre.y() - (radius + 16) * math.cos(angle),
-            )
-            width = 150
-            flags = Qt.AlignmentFlag.AlignVCenter
-            if math.sin(angle) > 0.2:
-                rect = QRectF(out.x(), out.y() - 12, width, 24)
-                flags |= Qt.AlignmentFlag.AlignLeft
-            elif math.sin(angle) < -0.2:
-                rect = QRectF(out.x() - width, out.y() - 12, width, 24)
-                flags |= Qt.AlignmentFlag.AlignRight
-            else:
-                rect = QRectF(
-                    out.x() - width / 2, out.y() - (24 if math.cos(angle) > 0 else 0), width, 24
-                )
-                flags |= Qt.AlignmentFlag.AlignHCenter
-            painter.setPen(MUTED)
-            painter.drawText(rect, flags, name)
-        if self.previous:
-            painter.setPen(QPen(MUTED, 2, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolygon(self._polygon(centre, radius, self.previous))
-        fill = QColor(ACCENT)
-        fill.setAlpha(70)
-        painter.setBrush(fill)
-        painter.setPen(QPen(ACCENT, 3))
-        painter.drawPolygon(self._polygon(centre, radius, self.values))
+        rect = QRectF(self.rect()).adjusted(8, 8, -8, -8)
+        paint_radar(painter, rect, self.axes, self.values, previous=self.previous, style=style)
         painter.end()

@@ -74,9 +74,11 @@ class OverlayPhoto(QWidget):
         self.clear()
         self.canvas.photo = rgb_image(view.photo)
         self._layers = {name: rgba_image(layer) for name, layer in view.overlays.items()}
-        names = [n for n in view.result.get("metrics", {}) if n in self._layers]
-        for name in names:
-            chip = QPushButton(view.labels.get(name, name.replace("_", " ")))
+        for item in view.result.measures:
+            if item.key not in self._layers:
+                continue
+            name = item.key
+            chip = QPushButton(item.label)
             chip.setObjectName("chip")
             chip.setCheckable(True)
             chip.setMinimumHeight(52)

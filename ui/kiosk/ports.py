@@ -7,15 +7,16 @@ cross this boundary as numpy arrays already blended by the engine side, so the U
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from core.errors import SkinLabError
+from core.vocabulary import Change, Tone
 
 RGB = NDArray[np.uint8]
 RGBA = NDArray[np.uint8]
@@ -60,20 +61,87 @@ class FrameCheck:
 
 
 @dataclass(frozen=True)
-class AnalysisView:
-    """A finished analysis, with everything the results and take-away screens show."""
+class ScoreView:
+    """The overall score as every screen words it (``core.vocabulary``)."""
 
-    result: dict[str, Any]
+    value: float
+    shown: str
+    """The whole number shown ("72")."""
+    band: str
+    band_meaning: str
+    tone: Tone
+    change: Change | None = None
+    """Since the previous visit, for a signed-in patient."""
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One measure, worded for the patient. ``level`` is None when it could not be measured;
+    ``not_measured`` then says why (the engine will give reasons)."""
+
+    key: str
+    label: str
+    meaning: str
+    direction: str
+    estimate: bool
+    level: float | None
+    word: str
+    tone: Tone
+    goodness: float
+    """0-100, further out is better on every chart axis."""
+    change: Change | None = None
+    previous_goodness: float | None = None
+    not_measured: str = ""
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    label: str
+    severity: str
+    tone: Tone
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SkinView:
+    type_label: str
+    type_meaning: str
+    tone_label: str
+    monk: int
+    monk_colour: str
+    ita_deg: float
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A finished analysis as the results screen shows it: words and numbers, no engine JSON."""
+
+    score: ScoreView
+    skin: SkinView
+    measures: tuple[MeasureView, ...]
+    conditions: tuple[ConditionView, ...]
+    recommendations: tuple[str, ...]
+    morning: tuple[str, ...]
+    evening: tuple[str, ...]
+    disclaimer: str
+    see_dermatologist: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    """A finished analysis, with everything the results and take-away screens show.
+
+    Screens read ``result``; ``record`` (the engine's JSON) and ``previous`` (the last visit's
+    metrics and ``skin_score``) only travel back to the app for the PDF report."""
+
+    result: ResultView
     photo: RGB
     overlays: dict[str, RGBA]
     saved: bool
-    previous: dict[str, float] | None = None
-    previous_score: float | None = None
+    record: Mapping[str, object] = field(default_factory=dict)
+    previous: Mapping[str, float] | None = None
     previous_date: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
-    meanings: dict[str, str] = field(default_factory=dict)
-    higher_is_better: frozenset[str] = frozenset()
-    estimates: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

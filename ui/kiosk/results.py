@@ -4,34 +4,31 @@ previous visit for a signed-in patient."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QScrollArea,
     QScroller,
     QVBoxLayout,
     QWidget,
 )
 
-from core.analysis.measures.skin_tone import MONK_HEX
-from ui.kiosk.charts import Gauge, RadarChart, ScoreRing
+from core.vocabulary import Change, Tone
+from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
-from ui.kiosk.ports import AnalysisView
+from ui.kiosk.ports import AnalysisView, MeasureView
 from ui.kiosk.widgets import Header, button, card, label
 
-MONK = MONK_HEX
+
+def coloured(widget: QLabel, tone: Tone) -> None:
+    widget.setStyleSheet(f"color: {tone_colour(tone).name()};")
 
 
-def words(code: str) -> str:
-    return code.replace("_", " ").capitalize()
-
-
-def goodness(view: AnalysisView, name: str, level: float) -> float:
-    return level if name in view.higher_is_better else 100.0 - level
+def change_text(change: Change, since: str) -> str:
+    return f"{change.arrow} {abs(change.delta):.0f} since {since}"
 
 
 class MeasureRow(QFrame):
@@ -46,27 +43,35 @@ class MeasureRow(QFrame):
         text = QVBoxLayout()
         text.setSpacing(2)
         self.name = label("", "measureName", wrap=False)
+        self.verdict = label("", "change", wrap=False)
         self.meaning = label("", "measureMeaning")
         self.change = label("", "change")
-        text.addWidget(self.name)
-        text.addWidget(self.meaning)
-        text.addWidget(self.change)
+        for widget in (self.name, self.verdict, self.meaning, self.change):
+            text.addWidget(widget)
         row.addLayout(text, 1)
 
-    def show(self, view: AnalysisView, name: str, level: float) -> None:  # type: ignore[override]
-        estimate = " · estimate" if name in view.estimates else ""
-        self.name.setText(view.labels.get(name, words(name)) + estimate)
-        self.meaning.setText(view.meanings.get(name, ""))
-        self.gauge.set_value(level, goodness=goodness(view, name, level))
+    def show_measure(self, item: MeasureView, *, since: str) -> None:
+        self.name.setText(item.label + (" \u00b7 estimate" if item.estimate else ""))
+        self.gauge.set_value(item.level, tone=item.tone)
+        if item.level is None:
+            self.verdict.setText(item.word)
+            self.verdict.setStyleSheet("")
+            self.meaning.setText(item.not_measured)
+        else:
+            self.verdict.setText(f"{item.word} \u00b7 {item.direction}")
+            coloured(self.verdict, item.tone)
+            self.meaning.setText(item.meaning)
         self.change.setText("")
-        if view.previous and name in view.previous:
-            delta = level - view.previous[name]
-            better = goodness(view, name, level) >= goodness(view, name, view.previous[name])
-            arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
-            self.change.setText(f"{arrow} {abs(delta):.0f} since {view.previous_date}")
-            self.change.setProperty("better", "yes" if better else "no")
+        if item.change is not None and since:
+            self.change.setText(change_text(item.change, since))
+            self.change.setProperty("better", "no" if item.change.better is False else "yes")
             self.change.style().polish(self.change)
         self.setVisible(True)
+
+    def clear(self) -> None:
+        for widget in (self.name, self.verdict, self.meaning, self.change):
+            widget.setText("")
+        self.gauge.set_value(None)
 
 
 class ResultsScreen(QWidget):
@@ -93,7 +98,7 @@ class ResultsScreen(QWidget):
         body.addWidget(self.photo, 5)
         self.photo.setMinimumWidth(360)
 
-        self.scroll = scroll = QScrollArea()
+        self.results_scroll = scroll = QScrollArea()
         scroll.setObjectName("resultsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -126,16 +131,19 @@ class ResultsScreen(QWidget):
         facts = QVBoxLayout()
         facts.setSpacing(6)
         self.score_title = label("Skin score", "cardTitle")
+        self.band = label("", "cardTitleLarge", wrap=False)
+        self.band_meaning = label("", "fine")
         self.skin_type = label("", "fact")
         tone_row = QHBoxLayout()
-        self.swatch = QFrame(objectName="swatch")
+        self.swatch = QFrame()
+        self.swatch.setObjectName("swatch")
         self.swatch.setFixedSize(34, 34)
         self.tone = label("", "fact")
         tone_row.addWidget(self.swatch)
         tone_row.addWidget(self.tone, 1)
         self.since = label("", "change")
         facts.addStretch(1)
-        for widget in (self.score_title, self.skin_type):
+        for widget in (self.score_title, self.band, self.band_meaning, self.skin_type):
             facts.addWidget(widget)
         facts.addLayout(tone_row)
         facts.addWidget(self.since)
@@ -188,7 +196,7 @@ class ResultsScreen(QWidget):
 
     def resizeEvent(self, event: object) -> None:
         """Two columns of gauges where they fit (1920 px), one on a 1280 px screen."""
-        self._arrange_measures(2 if self.scroll.viewport().width() >= 860 else 1)
+        self._arrange_measures(2 if self.results_scroll.viewport().width() >= 860 else 1)
 
     def _build_advice(self) -> None:
         frame, layout = card()
@@ -207,65 +215,66 @@ class ResultsScreen(QWidget):
         self.column.addWidget(self.note)
 
     def show_view(self, view: AnalysisView) -> None:
-        result: dict[str, Any] = view.result
-        metrics: dict[str, float] = result.get("metrics", {})
-        score = float(result.get("skin_score", 0.0))
-        self.ring.set_score(score)
-        self.skin_type.setText(f"Skin type: {words(str(result.get('skin_type', '')))}")
-        tone = result.get("skin_tone", {})
-        monk = int(tone.get("monk", 5))
-        self.swatch.setStyleSheet(
-            f"background: {MONK[max(1, min(10, monk)) - 1]}; border-radius: 17px;"
-        )
+        result = view.result
+        score = result.score
+        self.ring.set_score(score.value, score.tone)
+        self.band.setText(score.band)
+        coloured(self.band, score.tone)
+        self.band_meaning.setText(score.band_meaning)
+        skin = result.skin
+        self.skin_type.setText(f"Skin type: {skin.type_label}")
+        self.skin_type.setToolTip(skin.type_meaning)
+        self.swatch.setStyleSheet(f"background: {skin.monk_colour}; border-radius: 17px;")
         self.tone.setText(
-            f"Skin tone: {words(str(tone.get('category', '')))} (Monk {monk}, ITA {float(tone.get('ita_deg', 0)):.0f}°)"
+            f"Skin tone: {skin.tone_label} (Monk {skin.monk}, ITA {skin.ita_deg:.0f}\u00b0)"
         )
-        if view.previous_score is not None:
-            delta = score - view.previous_score
+        self.since.setText("")
+        if score.change is not None and view.previous_date:
+            sign = "+" if score.change.delta >= 0 else "\u2212"
             self.since.setText(
-                f"{'+' if delta >= 0 else '-'}{abs(delta):.0f} points since your visit on {view.previous_date}"
+                f"{sign}{abs(score.change.delta):.0f} points since your visit on "
+                f"{view.previous_date}"
             )
-        else:
-            self.since.setText("")
         self.derm.setText("Some findings are marked. Please show this report to a dermatologist.")
-        self.derm.setVisible(bool(result.get("see_dermatologist")))
-        names = list(metrics)
+        self.derm.setVisible(result.see_dermatologist)
+        measured = [m for m in result.measures if m.level is not None]
+        before = [m.previous_goodness for m in measured]
         self.radar.set_data(
-            [view.labels.get(n, words(n)) for n in names],
-            [goodness(view, n, float(metrics[n])) for n in names],
-            [goodness(view, n, float(view.previous[n])) for n in names]
-            if view.previous and all(n in view.previous for n in names)
-            else None,
+            [m.label for m in measured],
+            [m.goodness for m in measured],
+            [b for b in before if b is not None] if before and None not in before else None,
         )
-        found = result.get("conditions", [])
         self.condition_list.setText(
-            "\n".join(f"• {words(c['name'])}: {c['severity']}" for c in found)
+            "\n".join(
+                f"\u2022 {c.label}: {c.severity.lower()}"
+                + (f" ({', '.join(c.regions[:3])})" if c.regions else "")
+                for c in result.conditions
+            )
             or "Nothing stands out. Keep up your routine."
         )
-        for row, name in zip(self.measures, names, strict=False):
-            row.show(view, name, float(metrics[name]))
-        for row in self.measures[len(names) :]:
+        for row, item in zip(self.measures, result.measures, strict=False):
+            row.show_measure(item, since=view.previous_date)
+        for row in self.measures[len(result.measures) :]:
             row.setVisible(False)
-        self.recommendations.setText("\n".join(f"• {r}" for r in result.get("recommendations", [])))
-        routine = result.get("routine", {})
+        self.recommendations.setText("\n".join(f"\u2022 {r}" for r in result.recommendations))
         self.morning.setText(
-            "Morning\n"
-            + "\n".join(f"{i}. {s}" for i, s in enumerate(routine.get("morning", []), 1))
+            "Morning\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(result.morning, 1))
         )
         self.evening.setText(
-            "Evening\n"
-            + "\n".join(f"{i}. {s}" for i, s in enumerate(routine.get("evening", []), 1))
+            "Evening\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(result.evening, 1))
         )
         saved = "Your results are saved." if view.saved else "Nothing from this visit is stored."
-        self.note.setText(f"{result.get('disclaimer', '')} {saved}")
-        initial = max(metrics, key=lambda n: 100 - goodness(view, n, float(metrics[n])), default="")
-        self.photo.show_view(view, initial=initial)
+        self.note.setText(f"{result.disclaimer} {saved}")
+        worst = min(measured, key=lambda m: m.goodness, default=None)
+        self.photo.show_view(view, initial=worst.key if worst else "")
 
     def clear(self) -> None:
         self.photo.clear()
         self.ring.set_score(None)
         self.radar.set_data([], [], None)
         for widget in (
+            self.band,
+            self.band_meaning,
             self.skin_type,
             self.tone,
             self.since,
@@ -279,7 +288,4 @@ class ResultsScreen(QWidget):
             widget.setText("")
         self.swatch.setStyleSheet("")
         for row in self.measures:
-            row.name.setText("")
-            row.meaning.setText("")
-            row.change.setText("")
-            row.gauge.set_value(0.0, goodness=100.0)
+            row.clear()

@@ -1,43 +1,38 @@
-"""Charts painted with QPainter: the score ring, level bars, the radar and the Monk tone strip."""
+"""Charts on the page: the score ring and radar (shared with the kiosk, :mod:`ui.charts`), level
+bars, the Monk tone strip and the colour swatch."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
 
+from core.vocabulary import MONK_HEX, goodness, measure, shown_score
+from ui.charts.radar import RadarStyle, paint_radar
+from ui.charts.ring import RingStyle, paint_score_ring
 from ui.reports.layout import Ink, Sheet
-from ui.reports.wording import MONK_SWATCHES, concern, measure_name
 
 
 def score_ring(sheet: Sheet, centre: QPointF, radius: float, score: float, colour: QColor) -> None:
-    """A ring filled clockwise from the top in proportion to the score, the number inside."""
-    p = sheet.painter
-    rect = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.setPen(QPen(Ink.TRACK, 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-    p.drawEllipse(rect)
-    p.setPen(QPen(colour, 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-    span = -round(360 * 16 * max(0.0, min(score, 100.0)) / 100.0)
-    p.drawArc(rect, 90 * 16, span)
-    number = QRectF(rect.x(), centre.y() - 22, rect.width(), 30)
-    sheet.text(
-        number,
-        f"{score:.0f}",
-        size=27,
-        weight=QFont.Weight.Bold,
-        align=Qt.AlignmentFlag.AlignCenter,
-        wrap=False,
+    """The shared ring (:mod:`ui.charts.ring`) in points, with "out of 100" under the number."""
+    style = RingStyle(
+        track=Ink.TRACK,
+        ink=Ink.TEXT,
+        muted=Ink.MUTED,
+        width=9,
+        number_font=sheet.font(27, weight=QFont.Weight.Bold),
+        caption_font=sheet.font(7.5),
     )
-    sheet.text(
-        QRectF(rect.x(), centre.y() + 9, rect.width(), 12),
-        "out of 100",
-        size=7.5,
-        colour=Ink.MUTED,
-        align=Qt.AlignmentFlag.AlignHCenter,
-        wrap=False,
+    box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+    paint_score_ring(
+        sheet.painter,
+        box,
+        score,
+        colour=colour,
+        number=str(shown_score(score)),
+        caption="out of 100",
+        style=style,
     )
 
 
@@ -56,20 +51,6 @@ def level_bar(sheet: Sheet, rect: QRectF, level: float, colour: QColor) -> None:
         p.drawLine(QPointF(x, rect.y() + 1), QPointF(x, rect.bottom() - 1))
 
 
-def _points(centre: QPointF, radius: float, values: Sequence[float]) -> list[QPointF]:
-    n = len(values)
-    points = []
-    for i, value in enumerate(values):
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        r = radius * max(0.0, min(value, 100.0)) / 100.0
-        points.append(QPointF(centre.x() + r * math.cos(angle), centre.y() + r * math.sin(angle)))
-    return points
-
-
-def _polygon(centre: QPointF, radius: float, values: Sequence[float]) -> QPolygonF:
-    return QPolygonF(_points(centre, radius, values))
-
-
 def radar(
     sheet: Sheet,
     rect: QRectF,
@@ -77,64 +58,46 @@ def radar(
     *,
     previous: Mapping[str, float] | None = None,
 ) -> None:
-    """Every measure as "how good" (100 - concern), so a fuller shape is healthier-looking skin.
-
-    The previous visit, when known, is a dashed outline underneath.
-    """
-    p = sheet.painter
+    """The shared radar (:mod:`ui.charts.radar`): every measure as "how good", so a fuller shape
+    is healthier-looking skin; the previous visit, when known, dashed underneath."""
     names = list(metrics)
-    centre = rect.center()
-    radius = min(rect.width(), rect.height()) / 2 - 30
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    for ring in (25, 50, 75, 100):
-        p.setPen(QPen(Ink.LINE, 0.8 if ring < 100 else 1.1))
-        p.drawPolygon(_polygon(centre, radius, [ring] * len(names)))
-    for i in range(len(names)):
-        angle = -math.pi / 2 + 2 * math.pi * i / len(names)
-        end = QPointF(centre.x() + radius * math.cos(angle), centre.y() + radius * math.sin(angle))
-        p.setPen(QPen(Ink.LINE, 0.6))
-        p.drawLine(centre, end)
-        lx = centre.x() + (radius + 22) * math.cos(angle)
-        ly = centre.y() + (radius + 12) * math.sin(angle)
-        sheet.text(
-            QRectF(lx - 36, ly - 6, 72, 12),
-            measure_name(names[i]),
-            size=6.8,
-            colour=Ink.MUTED,
-            align=Qt.AlignmentFlag.AlignCenter,
-            wrap=False,
-        )
-    if previous:
-        old = [100.0 - concern(n, float(previous.get(n, metrics[n]))) for n in names]
-        p.setPen(QPen(Ink.FAINT, 1.0, Qt.PenStyle.DashLine))
-        p.drawPolygon(_polygon(centre, radius, old))
-    now = [100.0 - concern(n, float(metrics[n])) for n in names]
-    points = _points(centre, radius, now)
-    fill = QColor(Ink.ACCENT)
-    fill.setAlpha(60)
-    p.setBrush(QBrush(fill))
-    p.setPen(QPen(Ink.ACCENT, 1.6))
-    p.drawPolygon(QPolygonF(points))
-    p.setBrush(Ink.ACCENT)
-    for point in points:
-        p.drawEllipse(point, 1.8, 1.8)
-    p.setBrush(Qt.BrushStyle.NoBrush)
+    style = RadarStyle(
+        grid=Ink.LINE,
+        grid_width=0.8,
+        label=Ink.MUTED,
+        label_font=sheet.font(6.8),
+        accent=Ink.ACCENT,
+        line_width=1.6,
+        fill_alpha=60,
+        previous=Ink.FAINT,
+        previous_width=1.0,
+        dot=1.8,
+    )
+    old = [goodness(n, float(previous.get(n, metrics[n]))) for n in names] if previous else None
+    paint_radar(
+        sheet.painter,
+        rect,
+        [measure(n).label for n in names],
+        [goodness(n, float(metrics[n])) for n in names],
+        previous=old,
+        style=style,
+    )
 
 
 def monk_strip(sheet: Sheet, rect: QRectF, step: int) -> None:
     """The ten Monk scale swatches, the person's step raised and outlined."""
     p = sheet.painter
-    cell = rect.width() / len(MONK_SWATCHES)
-    for i, colour in enumerate(MONK_SWATCHES, start=1):
+    cell = rect.width() / len(MONK_HEX)
+    for i, colour in enumerate(MONK_HEX, start=1):
         box = QRectF(rect.x() + (i - 1) * cell, rect.y(), cell, rect.height())
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(colour))
         p.drawRect(box)
-    if 1 <= step <= len(MONK_SWATCHES):
+    if 1 <= step <= len(MONK_HEX):
         box = QRectF(
             rect.x() + (step - 1) * cell - 1.5, rect.y() - 2.5, cell + 3, rect.height() + 5
         )
-        p.setBrush(QColor(MONK_SWATCHES[step - 1]))
+        p.setBrush(QColor(MONK_HEX[step - 1]))
         p.setPen(QPen(Ink.TEXT, 1.2))
         p.drawRoundedRect(box, 1.5, 1.5)
     p.setBrush(Qt.BrushStyle.NoBrush)

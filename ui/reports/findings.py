@@ -8,24 +8,21 @@ from typing import Any
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont
 
-from ui.reports.layout import Ink, Sheet
-from ui.reports.wording import capitalised, concern, humanise, measure_name
-
-SEVERITY_COLOURS = {"mild": Ink.FAIR, "moderate": Ink.CONCERN, "severe": Ink.SEVERE}
+from core.vocabulary import concern, condition_label, measure, region, severity
+from ui.reports.layout import Ink, Sheet, tone_ink
 
 
 def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
-    severity = str(item.get("severity", "mild"))
-    colour = SEVERITY_COLOURS.get(severity, Ink.FAIR)
-    chip = sheet.chip(x, y + 1, severity.upper(), colour=colour, filled=True)
+    level = severity(str(item.get("severity", "mild")))
+    chip = sheet.chip(x, y + 1, level.label.upper(), colour=tone_ink(level.tone), filled=True)
     sheet.text(
         QRectF(x + chip + 8, y, width - chip - 8, 14),
-        capitalised(str(item.get("name", ""))),
+        condition_label(str(item.get("name", ""))),
         size=10,
         weight=QFont.Weight.DemiBold,
         wrap=False,
     )
-    regions = ", ".join(humanise(r) for r in item.get("regions", [])[:4]) or "across the face"
+    regions = ", ".join(region(r).label for r in item.get("regions", [])[:4]) or "across the face"
     detail = f"{regions}  \u00b7  confidence {float(item.get('confidence', 0.0)):.0%}"
     sheet.text(QRectF(x, y + 15, width, 12), detail, size=7.8, colour=Ink.MUTED, wrap=False)
 
@@ -35,10 +32,10 @@ def highlight_lines(
 ) -> list[tuple[str, str]]:
     """Strengths, what to watch and, with a previous visit, what improved most."""
     ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
-    lines = [("Your strengths", ", ".join(measure_name(m) for m in ranked[:3]))]
+    lines = [("Your strengths", ", ".join(measure(m).label for m in ranked[:3]))]
     watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 25][:3]
     lines.append(
-        ("Worth watching", ", ".join(measure_name(m) for m in watch) or "Nothing stands out")
+        ("Worth watching", ", ".join(measure(m).label for m in watch) or "Nothing stands out")
     )
     if previous:
         gains = {
@@ -48,7 +45,7 @@ def highlight_lines(
         }
         best = [m for m in sorted(gains, key=lambda m: -gains[m]) if gains[m] >= 1][:3]
         lines.append(
-            ("Most improved", ", ".join(measure_name(m) for m in best) or "About the same")
+            ("Most improved", ", ".join(measure(m).label for m in best) or "About the same")
         )
     return lines
 

@@ -11,6 +11,8 @@ from typing import Final
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
+from core.vocabulary import Tone
+
 FONT_FAMILIES: Final = ["Inter", "Segoe UI", "Helvetica Neue", "DejaVu Sans", "Arial"]
 
 
@@ -33,15 +35,9 @@ class Ink:
     ALERT_LINE: Final = QColor("#efc4bf")
 
 
-def verdict_colour(concern: float) -> QColor:
-    """Green, amber, terracotta or red for a 0-100 concern (the engine's 45/65/80 bands)."""
-    if concern < 45:
-        return Ink.GOOD
-    if concern < 65:
-        return Ink.FAIR
-    if concern < 80:
-        return Ink.CONCERN
-    return Ink.SEVERE
+def tone_ink(tone: Tone) -> QColor:
+    """The colour of a vocabulary tone (``core.vocabulary.Tone``) on paper."""
+    return {"good": Ink.GOOD, "fair": Ink.FAIR, "concern": Ink.CONCERN, "severe": Ink.SEVERE}[tone]
 
 
 class Sheet:

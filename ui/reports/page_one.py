@@ -7,47 +7,13 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 
+from core import vocabulary as vocab
 from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
 from ui.reports.chrome import footer, full_header, section_title
-from ui.reports.layout import Ink, Sheet, verdict_colour
+from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.model import ReportData
-from ui.reports.wording import (
-    TONE_CATEGORIES,
-    capitalised,
-    change,
-    concern,
-    direction_hint,
-    level_word,
-    measure_meaning,
-    measure_name,
-    score_band,
-    signed,
-)
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-BAND_MEANINGS = {
-    "Excellent": "Very healthy-looking skin. Keep up your routine.",
-    "Great": "Healthy-looking skin with a few minor points to care for.",
-    "Good": "Good overall, with some areas that would benefit from care.",
-    "Average": "Several areas would benefit from a regular routine.",
-    "Poor": "Many areas need care: follow the routine on the next page.",
-    "Bad": "Many areas need care; a professional opinion is worth having.",
-}
-BAND_COLOURS = {
-    "Excellent": Ink.GOOD,
-    "Great": Ink.GOOD,
-    "Good": Ink.GOOD,
-    "Average": Ink.FAIR,
-    "Poor": Ink.CONCERN,
-    "Bad": Ink.SEVERE,
-}
-SKIN_TYPES = {
-    "normal": "Balanced: neither noticeably oily nor dry.",
-    "dry": "Little shine and a dull look; may feel tight.",
-    "oily": "Shine across the forehead, nose and cheeks.",
-    "combination": "Oilier forehead, nose and chin; drier cheeks.",
-    "sensitive": "Prone to redness: choose gentle products.",
-}
 
 
 def _label(sheet: Sheet, x: float, y: float, width: float, text: str) -> None:
@@ -63,31 +29,31 @@ def _label(sheet: Sheet, x: float, y: float, width: float, text: str) -> None:
 
 
 def delta_text(metric: str, now: float, before: float) -> tuple[str, QColor]:
-    arrow, delta, better = change(metric, now, before)
-    colour = Ink.FAINT if better is None else (Ink.GOOD if better else Ink.CONCERN)
-    return f"{arrow} {signed(delta)}", colour
+    moved = vocab.change(metric, now, before)
+    colour = Ink.FAINT if moved.better is None else (Ink.GOOD if moved.better else Ink.CONCERN)
+    return f"{moved.arrow} {vocab.signed(moved.delta)}", colour
 
 
 def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     score = float(data.result.get("skin_score", 0.0))
-    band = score_band(score)
-    colour = BAND_COLOURS[band]
+    band = vocab.score_band(score)
+    colour = tone_ink(band.tone)
     sheet.card(rect)
     score_ring(sheet, QPointF(rect.x() + 64, rect.center().y()), 46, score, colour)
     x, width = rect.x() + 128, rect.width() - 140
     _label(sheet, x, rect.y() + 16, width, "Overall skin score")
     sheet.text(
         QRectF(x, rect.y() + 28, width, 30),
-        band,
+        band.label,
         size=22,
         colour=colour,
         weight=QFont.Weight.Bold,
         wrap=False,
     )
-    sheet.text(QRectF(x, rect.y() + 60, width, 26), BAND_MEANINGS[band], size=8.3, colour=Ink.MUTED)
+    sheet.text(QRectF(x, rect.y() + 60, width, 26), band.meaning, size=8.3, colour=Ink.MUTED)
     previous = (data.previous or {}).get("skin_score")
     if previous is not None:
-        text, tone = delta_text("skin_score", score, float(previous))
+        text, tone = delta_text(vocab.SKIN_SCORE, score, float(previous))
         sheet.text(
             QRectF(x, rect.y() + 92, width, 12),
             f"{text} since your last visit",
@@ -99,19 +65,18 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
 
 
 def type_card(sheet: Sheet, rect: QRectF, skin_type: str) -> None:
+    kind = vocab.skin_type(skin_type)
     sheet.card(rect)
     x, width = rect.x() + 12, rect.width() - 24
     _label(sheet, x, rect.y() + 12, width, "Skin type")
     sheet.text(
         QRectF(x, rect.y() + 25, width, 20),
-        capitalised(skin_type or "unknown"),
+        kind.label,
         size=14,
         weight=QFont.Weight.Bold,
         wrap=False,
     )
-    sheet.text(
-        QRectF(x, rect.y() + 50, width, 36), SKIN_TYPES.get(skin_type, ""), size=8, colour=Ink.MUTED
-    )
+    sheet.text(QRectF(x, rect.y() + 50, width, 36), kind.meaning, size=8, colour=Ink.MUTED)
 
 
 def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
@@ -121,9 +86,7 @@ def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
     lab = tone.get("lab")
     if isinstance(lab, list | tuple) and len(lab) >= 3:
         swatch(sheet, QPointF(x + 9, rect.y() + 35), 9, lab_colour(lab))
-    category = TONE_CATEGORIES.get(
-        str(tone.get("category")), capitalised(str(tone.get("category", "-")))
-    )
+    category = vocab.tone_category(str(tone.get("category"))).label
     sheet.text(
         QRectF(x + 24, rect.y() + 24, width - 24, 16),
         category,
@@ -193,23 +156,23 @@ def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
 def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
     """One row per measure: name, meaning, a 0-100 bar with its verdict, the level and the change."""
     metrics: dict[str, float] = data.result.get("metrics", {})
-    estimates = set(data.result.get("estimates", []))
     previous = data.previous or {}
     left, right = sheet.margin, sheet.width - sheet.margin
     bar_x, bar_w = left + 306, 140.0
     for index, (metric, raw) in enumerate(metrics.items()):
         level = float(raw)
-        colour = verdict_colour(concern(metric, level))
-        name = measure_name(metric)
+        words = vocab.measure(metric)
+        colour = tone_ink(vocab.tone(metric, level))
+        name = words.label
         sheet.text(
             QRectF(left, y, 200, 14), name, size=10.5, weight=QFont.Weight.DemiBold, wrap=False
         )
-        if metric in estimates:
+        if words.estimate:
             width = sheet.measure(300, name, size=10.5, weight=QFont.Weight.DemiBold).width()
             sheet.chip(left + width + 7, y + 2, "ESTIMATE", colour=Ink.MUTED)
         sheet.text(
             QRectF(left, y + 15, bar_x - left - 12, 12),
-            measure_meaning(metric),
+            words.meaning,
             size=7.8,
             colour=Ink.MUTED,
             wrap=False,
@@ -217,7 +180,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
         level_bar(sheet, QRectF(bar_x, y + 4, bar_w, 7), level, colour)
         sheet.text(
             QRectF(bar_x, y + 15, bar_w, 10),
-            f"{level_word(metric, level)}  \u00b7  {direction_hint(metric)}",
+            f"{vocab.level_word(metric, level)}  \u00b7  {words.direction}",
             size=7,
             colour=colour,
             weight=QFont.Weight.DemiBold,

@@ -12,15 +12,11 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QImage
 
+from core import vocabulary as vocab
 from ui.reports.charts import radar
 from ui.reports.chrome import section_title
 from ui.reports.findings import conditions
-from ui.reports.layout import Ink, Sheet, verdict_colour
-from ui.reports.wording import (
-    concern,
-    level_word,
-    measure_name,
-)
+from ui.reports.layout import Ink, Sheet, tone_ink
 
 
 class Flow:
@@ -38,10 +34,9 @@ class Flow:
 def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage]) -> None:
     """The measures that stand out most, each on its own heat map."""
     metrics: dict[str, float] = result.get("metrics", {})
-    estimates = set(result.get("estimates", []))
     chosen = sorted(
-        (m for m in metrics if m in overlays and m not in estimates),
-        key=lambda m: -concern(m, float(metrics[m])),
+        (m for m in metrics if m in overlays and not vocab.measure(m).estimate),
+        key=lambda m: -vocab.concern(m, float(metrics[m])),
     )[:5]
     if not chosen:
         return
@@ -59,16 +54,16 @@ def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage
         level = float(metrics[metric])
         sheet.text(
             QRectF(x, flow.y + height + 5, width, 12),
-            measure_name(metric),
+            vocab.measure(metric).label,
             size=8.5,
             weight=QFont.Weight.DemiBold,
             wrap=False,
         )
         sheet.text(
             QRectF(x, flow.y + height + 17, width, 11),
-            f"{level:.0f}  \u00b7  {level_word(metric, level)}",
+            f"{level:.0f}  \u00b7  {vocab.level_word(metric, level)}",
             size=7.5,
-            colour=verdict_colour(concern(metric, level)),
+            colour=tone_ink(vocab.tone(metric, level)),
             wrap=False,
         )
     flow.y += height + 42

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import app.cli.analyze as cli
+from core import vocabulary as vocab
 from tests.helpers.paths import REPO
 
 
@@ -58,6 +59,15 @@ def test_overlay_and_plain_output(tmp_path, photo, capsys) -> None:
     status = cli.handle(args(photo, json=False, overlay=tmp_path / "ov"), None)
     out, _ = capsys.readouterr()
     assert status == 0 and "skin score" in out
+    result = json.loads(
+        json.dumps(cli.analyse_one(photo, 1, args(photo), None, None, cli.Preferences()))
+    )
+    band = vocab.score_band(result["skin_score"]).label
+    assert f"skin score {vocab.shown_score(result['skin_score'])} ({band})" in out
+    for key in result["metrics"]:  # the clinician's words, estimates marked
+        words = vocab.measure(key)
+        assert words.clinical_label in out and (not words.estimate or "(estimate)" in out)
+    assert "_" not in out.split(";")[1]  # no engine keys such as dark_circles
     written = list((tmp_path / "ov").glob("*.png"))
     assert len(written) == 1 and cv2.imread(str(written[0])) is not None
 

@@ -34,7 +34,7 @@ def test_guest_with_consent_is_stored_then_purged_at_reset(qtbot, make_window, c
     assert [s for s in stages if s in engine] == engine
     assert stages[0] == "Checking the photo" and "Drawing the heat maps" in stages
     assert "Saving your results" in win.analysing.stages()
-    score = win.view.result["skin_score"]
+    score = win.view.result.score.value
     assert 0 <= score <= 100
     assert win.results.ring.score == score
     assert win.results.photo.current in win.view.overlays  # a heat map is on at first

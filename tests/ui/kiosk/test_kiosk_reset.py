@@ -32,7 +32,7 @@ def _assert_forgotten(win, *, name: str, email: str, score: float) -> None:
     for preview in win.findChildren(PreviewWidget):
         assert not preview.has_picture()
     assert all(r.score is None for r in win.findChildren(ScoreRing))
-    assert all(g.level == 0 for g in win.findChildren(Gauge))
+    assert all(g.level is None for g in win.findChildren(Gauge))
     assert all(not r.values for r in win.findChildren(RadarChart))
     assert win.patient is None and win.photo is None and win.view is None
     assert win.actions.pdf is None
@@ -48,7 +48,7 @@ def test_idle_warning_then_reset_forgets_everything(qtbot, make_window, ctx):
     win = make_window("demo")
     go_to_capture(qtbot, win, email="maya.ortiz@example.com")
     wait_for_results(qtbot, win)
-    score = win.view.result["skin_score"]
+    score = win.view.result.score.value
     win.actions.open()
     qtbot.waitUntil(lambda: win.actions.pdf is not None, timeout=TIMEOUT)
     assert win.takeaway.address.text() == "maya.ortiz@example.com"

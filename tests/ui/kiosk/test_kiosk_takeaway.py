@@ -38,7 +38,7 @@ def test_report_saved_to_a_folder_is_a_readable_pdf(qtbot, make_window, tmp_path
     assert len(reader.pages) >= 1
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "rue cler dermatology" in text.lower()
-    assert f"{win.view.result['skin_score']:.0f}" in text
+    assert f"{win.view.result.score.shown} out of 100" in text
     win.takeaway.save_to.emit(usb)  # a second copy never overwrites the first
     qtbot.waitUntil(lambda: len(list(usb.glob("*.pdf"))) == 2, timeout=TIMEOUT)
 

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QColor, QImage
 
+from core.vocabulary import change, measure, score_band, signed
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
 from ui.reports.pdf import render_report
-from ui.reports.wording import change, measure_name, score_band, signed
 
 Reader = Callable[[Path], list[str]]
 Maker = Callable[..., ReportData]
@@ -40,8 +40,8 @@ def test_report_says_everything_on_one_or_two_a4_pages(
         "Riverside Dermatology".upper(),
         "Prepared for Ada Lovelace",
         "14 March 2026",
-        f"{result['skin_score']:.0f} out of 100",
-        score_band(result["skin_score"]),
+        f"{round(result['skin_score'])} out of 100",
+        score_band(result["skin_score"]).label,
         result["disclaimer"],
         "Skin tone".upper(),
         f"Monk step {result['skin_tone']['monk']}",
@@ -50,7 +50,7 @@ def test_report_says_everything_on_one_or_two_a4_pages(
     ):
         assert expected in text, expected
     for metric, level in result["metrics"].items():
-        assert f"{measure_name(metric)}" in pages[0], metric
+        assert measure(metric).label in pages[0], metric
         assert f"{level:.0f}" in pages[0]
     assert pages[0].count("ESTIMATE") == len(result["estimates"]) == 2
     for step in result["routine"]["morning"] + result["routine"]["evening"]:
@@ -73,7 +73,7 @@ def test_a_flagged_result_tells_the_patient_to_see_a_dermatologist(
     pages = read_pdf(render_report(data, tmp_path / "flagged.pdf"))
     assert "Please see a dermatologist" in pages[0]
     text = " ".join(pages)
-    assert "SEVERE Hyperpigmentation" in text and "MODERATE Redness" in text
+    assert "SEVERE Dark spots" in text and "MODERATE Redness" in text
     assert "left cheek" in text and "confidence 80%" in text
 
 
@@ -86,8 +86,8 @@ def test_the_change_since_the_previous_visit_is_shown_per_measure(
     page = read_pdf(render_report(make_data(previous=previous), tmp_path / "visit.pdf"))[0]
     assert "\u25b2 +6 since your last visit" in page
     for metric, level in metrics.items():
-        arrow, delta, _ = change(metric, level, previous[metric])
-        assert f"{arrow} {signed(delta)}" in page, metric
+        moved = change(metric, level, previous[metric])
+        assert f"{moved.arrow} {signed(moved.delta)}" in page, metric
 
 
 def test_a_guest_without_overlays_gets_the_plain_photo(

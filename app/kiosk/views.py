@@ -1,0 +1,123 @@
+"""The typed view of a result that the kiosk's screens show, built from the engine's JSON with the
+words of :mod:`core.vocabulary` (screens never read the engine's dictionaries)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core import vocabulary as vocab
+from ui.kiosk.ports import (
+    ConditionView,
+    MeasureView,
+    ResultView,
+    ScoreView,
+    SkinView,
+)
+
+NOT_MEASURED = "Not measured"
+
+
+def _change(
+    key: str, now: float | None, previous: Mapping[str, float] | None
+) -> vocab.Change | None:
+    if now is None or not previous or previous.get(key) is None:
+        return None
+    return vocab.change(key, now, float(previous[key]))
+
+
+def measure_view(
+    key: str, level: float | None, *, reason: str = "", previous: Mapping[str, float] | None
+) -> MeasureView:
+    words = vocab.measure(key)
+    before = (previous or {}).get(key)
+    if level is None:
+        return MeasureView(
+            key=key,
+            label=words.label,
+            meaning=words.meaning,
+            direction=words.direction,
+            estimate=words.estimate,
+            level=None,
+            word=NOT_MEASURED,
+            tone="fair",
+            goodness=0.0,
+            not_measured=reason or "This photo did not allow it.",
+        )
+    return MeasureView(
+        key=key,
+        label=words.label,
+        meaning=words.meaning,
+        direction=words.direction,
+        estimate=words.estimate,
+        level=level,
+        word=vocab.level_word(key, level),
+        tone=vocab.tone(key, level),
+        goodness=vocab.goodness(key, level),
+        change=_change(key, level, previous),
+        previous_goodness=None if before is None else vocab.goodness(key, float(before)),
+    )
+
+
+def score_view(score: float, previous: Mapping[str, float] | None) -> ScoreView:
+    band = vocab.score_band(score)
+    return ScoreView(
+        value=score,
+        shown=str(vocab.shown_score(score)),
+        band=band.label,
+        band_meaning=band.meaning,
+        tone=band.tone,
+        change=_change(vocab.SKIN_SCORE, score, previous),
+    )
+
+
+def skin_view(skin_type: str, tone: Mapping[str, Any]) -> SkinView:
+    kind = vocab.skin_type(skin_type)
+    monk = int(tone.get("monk", 0) or 0)
+    return SkinView(
+        type_label=kind.label,
+        type_meaning=kind.meaning,
+        tone_label=vocab.tone_category(str(tone.get("category"))).label,
+        monk=monk,
+        monk_colour=vocab.monk_colour(monk),
+        ita_deg=float(tone.get("ita_deg", 0.0)),
+    )
+
+
+def condition_view(item: Mapping[str, Any]) -> ConditionView:
+    severity = vocab.severity(str(item.get("severity")))
+    return ConditionView(
+        label=vocab.condition_label(str(item.get("name"))),
+        severity=severity.label,
+        tone=severity.tone,
+        regions=tuple(vocab.region(str(r)).label for r in item.get("regions", [])),
+    )
+
+
+def result_view(record: Mapping[str, Any], *, previous: Mapping[str, float] | None) -> ResultView:
+    """``record`` is ``AnalysisResult.to_json()``; ``previous`` the last visit's metrics and, as
+    ``skin_score``, its score. Raises ``UnknownTermError`` for a key with no words."""
+    metrics: Mapping[str, Any] = record.get("metrics", {})
+    details: Mapping[str, Any] = record.get("measures", {})
+    measures = tuple(
+        measure_view(
+            key,
+            None if metrics[key] is None else float(metrics[key]),
+            reason=str(details.get(key, {}).get("not_measured", "")),
+            previous=previous,
+        )
+        for key in metrics
+    )
+    routine: Mapping[str, Any] = record.get("routine", {})
+    return ResultView(
+        score=score_view(float(record.get("skin_score", 0.0)), previous),
+        skin=skin_view(str(record.get("skin_type", "")), record.get("skin_tone", {})),
+        measures=measures,
+        conditions=tuple(condition_view(c) for c in record.get("conditions", [])),
+        recommendations=tuple(str(r) for r in record.get("recommendations", [])),
+        morning=tuple(str(s) for s in routine.get("morning", [])),
+        evening=tuple(str(s) for s in routine.get("evening", [])),
+        disclaimer=str(record.get("disclaimer", "")),
+        see_dermatologist=bool(record.get("see_dermatologist")),
+        created_at=str(record.get("created_at", "")),
+    )

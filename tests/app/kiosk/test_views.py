@@ -1,0 +1,81 @@
+"""The results screen's typed view: built from the engine's JSON with the vocabulary's words; a key
+with no words is a typed error, a measure the photo did not allow says why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.kiosk.views import NOT_MEASURED, result_view
+from core import vocabulary as vocab
+from core.analysis import AnalysisResult
+
+
+@pytest.fixture
+def record(portrait_result: AnalysisResult) -> dict[str, Any]:
+    return portrait_result.to_json()
+
+
+def test_every_measure_in_the_engine_s_order_with_its_words(record: dict[str, Any]) -> None:
+    view = result_view(record, previous=None)
+    assert [m.key for m in view.measures] == list(record["metrics"])
+    for item in view.measures:
+        words = vocab.measure(item.key)
+        level = record["metrics"][item.key]
+        assert (item.label, item.meaning, item.estimate) == (
+            words.label,
+            words.meaning,
+            words.estimate,
+        )
+        assert item.level == level and item.word == vocab.level_word(item.key, level)
+        assert item.tone == vocab.tone(item.key, level) and item.change is None
+    band = vocab.score_band(record["skin_score"])
+    assert (view.score.band, view.score.tone) == (band.label, band.tone)
+    assert view.score.shown == str(round(record["skin_score"]))
+    assert view.skin.type_label == vocab.skin_type(record["skin_type"]).label
+    assert view.skin.monk_colour == vocab.monk_colour(record["skin_tone"]["monk"])
+    assert view.disclaimer and view.morning and view.recommendations
+
+
+def test_changes_since_the_last_visit_point_each_measure_s_way(record: dict[str, Any]) -> None:
+    previous = {k: v + 10 for k, v in record["metrics"].items()}
+    previous[vocab.SKIN_SCORE] = record["skin_score"] - 5
+    view = result_view(record, previous=previous)
+    assert view.score.change == vocab.Change("\u25b2", 5.0, True)
+    by_key = {m.key: m for m in view.measures}
+    assert by_key["redness"].change == vocab.Change("\u25bc", -10.0, True)
+    assert by_key["hydration"].change == vocab.Change("\u25bc", -10.0, False)
+    assert by_key["hydration"].previous_goodness == pytest.approx(previous["hydration"])
+
+
+def test_a_measure_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> None:
+    record["metrics"]["pores"] = None
+    record["measures"]["pores"]["not_measured"] = "The face is too small for pores."
+    item = {m.key: m for m in result_view(record, previous=None).measures}["pores"]
+    assert item.level is None and item.word == NOT_MEASURED
+    assert item.not_measured == "The face is too small for pores." and item.change is None
+
+
+def test_conditions_in_the_patient_s_words(record: dict[str, Any]) -> None:
+    record["conditions"] = [
+        {"name": "hyperpigmentation", "severity": "severe", "regions": ["left_crows_feet"]}
+    ]
+    (found,) = result_view(record, previous=None).conditions
+    assert (found.label, found.severity, found.tone) == ("Dark spots", "Severe", "severe")
+    assert found.regions == ("left crow's feet",)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: r["metrics"].update(glow=40.0),
+        lambda r: r.update(skin_type="greasy"),
+        lambda r: r["skin_tone"].update(category="olive"),
+        lambda r: r.update(conditions=[{"name": "freckles", "severity": "mild"}]),
+    ],
+)
+def test_a_key_without_words_is_a_typed_error(record: dict[str, Any], damage: Any) -> None:
+    damage(record)
+    with pytest.raises(vocab.UnknownTermError):
+        result_view(record, previous=None)
