@@ -3,6 +3,7 @@ with no words is a typed error, a measure the photo did not allow says why."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from core.analysis import AnalysisResult
 
 @pytest.fixture
 def record(portrait_result: AnalysisResult) -> dict[str, Any]:
-    return portrait_result.to_json()
+    return copy.deepcopy(portrait_result.to_json())  # the session's result is shared: never edit it
 
 
 def test_every_measure_in_the_engine_s_order_with_its_words(record: dict[str, Any]) -> None:
