@@ -279,10 +279,11 @@ class Change:
     """Whether it is an improvement in the measure's own direction (None: about the same)."""
 
 
-def change(key: str, now: float, before: float) -> Change:
-    """``key`` is a measure or :data:`SKIN_SCORE`; less than one point is "about the same"."""
+def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:
+    """``key`` is a measure or :data:`SKIN_SCORE`. Less than one point, or less than the measure's
+    minimal detectable change (``mdc``, when the engine gives one), is "about the same"."""
     delta = round(now - before, 1)
-    if abs(delta) < 1.0:
+    if abs(delta) < max(1.0, mdc or 0.0):
         return Change("=", delta, None)
     arrow = "\u25b2" if delta > 0 else "\u25bc"
     return Change(arrow, delta, concern(key, now) < concern(key, before))

@@ -80,7 +80,8 @@ def overlay_path(directory: Path, source: Path, index: int) -> Path:
 def summary_line(result: AnalysisResult) -> str:
     """One line in the clinician's words (``core.vocabulary``): score and band, type, tone, levels."""
     metrics = ", ".join(
-        f"{vocab.measure(k).clinical_label} {v:.0f}"
+        f"{vocab.measure(k).clinical_label} "
+        + ("not measured" if v is None else f"{v:.0f}")
         + (" (estimate)" if vocab.measure(k).estimate else "")
         for k, v in result.metrics.items()
     )

@@ -19,15 +19,24 @@ NOT_MEASURED = "Not measured"
 
 
 def _change(
-    key: str, now: float | None, previous: Mapping[str, float] | None
+    key: str, now: float | None, previous: Mapping[str, float] | None, mdc: float | None = None
 ) -> vocab.Change | None:
     if now is None or not previous or previous.get(key) is None:
         return None
-    return vocab.change(key, now, float(previous[key]))
+    return vocab.change(key, now, float(previous[key]), mdc=mdc)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def measure_view(
-    key: str, level: float | None, *, reason: str = "", previous: Mapping[str, float] | None
+    key: str,
+    level: float | None,
+    *,
+    reason: str = "",
+    mdc: float | None = None,
+    previous: Mapping[str, float] | None,
 ) -> MeasureView:
     words = vocab.measure(key)
     before = (previous or {}).get(key)
@@ -54,7 +63,8 @@ def measure_view(
         word=vocab.level_word(key, level),
         tone=vocab.tone(key, level),
         goodness=vocab.goodness(key, level),
-        change=_change(key, level, previous),
+        change=_change(key, level, previous, mdc),
+        mdc=mdc,
         previous_goodness=None if before is None else vocab.goodness(key, float(before)),
     )
 
@@ -104,6 +114,7 @@ def result_view(record: Mapping[str, Any], *, previous: Mapping[str, float] | No
             key,
             None if metrics[key] is None else float(metrics[key]),
             reason=str(details.get(key, {}).get("not_measured", "")),
+            mdc=_number(details.get(key, {}).get("mdc")),
             previous=previous,
         )
         for key in metrics

@@ -116,6 +116,8 @@ def test_a_change_is_an_improvement_in_the_measure_s_own_direction() -> None:
     assert vocab.change("hydration", 20, 30) == vocab.Change("\u25bc", -10, False)
     assert vocab.change(vocab.SKIN_SCORE, 85, 80) == vocab.Change("\u25b2", 5, True)
     assert vocab.change("pores", 40.4, 40) == vocab.Change("=", 0.4, None)
+    assert vocab.change("pores", 44, 40, mdc=5.0) == vocab.Change("=", 4, None)  # within its MDC
+    assert vocab.change("pores", 46, 40, mdc=5.0).better is False
     assert vocab.signed(-3) == "\u22123" and vocab.signed(4) == "+4"
     assert vocab.signed(0.2) == "\u00b10"
 

@@ -92,6 +92,9 @@ class MeasureView:
     change: Change | None = None
     previous_goodness: float | None = None
     not_measured: str = ""
+    mdc: float | None = None
+    """The measure's minimal detectable change, when the engine gives one: a smaller change
+    reads "about the same"."""
 
 
 @dataclass(frozen=True)

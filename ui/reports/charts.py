@@ -73,7 +73,7 @@ def radar(
         previous_width=1.0,
         dot=1.8,
     )
-    old = [goodness(n, float(previous.get(n, metrics[n]))) for n in names] if previous else None
+    old = [goodness(n, float(previous.get(n) or metrics[n])) for n in names] if previous else None
     paint_radar(
         sheet.painter,
         rect,

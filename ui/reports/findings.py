@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 
 from core.vocabulary import concern, condition_label, measure, region, severity
 from ui.reports.layout import Ink, Sheet, tone_ink
+from ui.reports.model import measured_levels
 
 
 def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
@@ -41,7 +42,7 @@ def highlight_lines(
         gains = {
             m: concern(m, float(previous[m])) - concern(m, float(metrics[m]))
             for m in metrics
-            if m in previous
+            if previous.get(m) is not None
         }
         best = [m for m in sorted(gains, key=lambda m: -gains[m]) if gains[m] >= 1][:3]
         lines.append(
@@ -107,7 +108,7 @@ def conditions(
             wrap=False,
         )
         y += 20
-    lines = highlight_lines(result.get("metrics", {}), previous)
+    lines = highlight_lines(measured_levels(result), previous)
     height = 14 + 27 * len(lines)
     if bottom - y - 4 >= height:
         box = QRectF(x, y + 4, width, height)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,3 +25,8 @@ class ReportData:
     previous: dict[str, float] | None = None
     """The patient's previous visit's metrics, for the change since then (signed-in patients);
     ``previous["skin_score"]`` gives the change of the overall score."""
+
+
+def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:
+    """The measures this photo allowed, by level (a measure not measured is ``None`` or absent)."""
+    return {k: float(v) for k, v in result.get("metrics", {}).items() if v is not None}

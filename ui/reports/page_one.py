@@ -28,8 +28,10 @@ def _label(sheet: Sheet, x: float, y: float, width: float, text: str) -> None:
     )
 
 
-def delta_text(metric: str, now: float, before: float) -> tuple[str, QColor]:
-    moved = vocab.change(metric, now, before)
+def delta_text(
+    metric: str, now: float, before: float, *, mdc: float | None = None
+) -> tuple[str, QColor]:
+    moved = vocab.change(metric, now, before, mdc=mdc)
     colour = Ink.FAINT if moved.better is None else (Ink.GOOD if moved.better else Ink.CONCERN)
     return f"{moved.arrow} {vocab.signed(moved.delta)}", colour
 
@@ -153,16 +155,41 @@ def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
     sheet.text(QRectF(x, rect.y() + 19, width, 12), tip, size=7.8, colour=Ink.MUTED, wrap=False)
 
 
+def _verdict(sheet: Sheet, rect: QRectF, metric: str, level: float | None, reason: str) -> None:
+    """The bar and its verdict, or, for a measure this photo did not allow, why not."""
+    words = vocab.measure(metric)
+    if level is None:
+        sheet.text(rect, "Not measured", size=8, colour=Ink.FAINT, wrap=False)
+        sheet.text(
+            QRectF(rect.x(), rect.y() + 11, rect.width(), 10),
+            reason,
+            size=7,
+            colour=Ink.FAINT,
+            wrap=False,
+        )
+        return
+    colour = tone_ink(vocab.tone(metric, level))
+    level_bar(sheet, QRectF(rect.x(), rect.y() + 4, rect.width(), 7), level, colour)
+    sheet.text(
+        QRectF(rect.x(), rect.y() + 15, rect.width(), 10),
+        f"{vocab.level_word(metric, level)}  \u00b7  {words.direction}",
+        size=7,
+        colour=colour,
+        weight=QFont.Weight.DemiBold,
+        wrap=False,
+    )
+
+
 def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
     """One row per measure: name, meaning, a 0-100 bar with its verdict, the level and the change."""
-    metrics: dict[str, float] = data.result.get("metrics", {})
+    metrics: dict[str, float | None] = data.result.get("metrics", {})
+    details: dict[str, Any] = data.result.get("measures", {})
     previous = data.previous or {}
     left, right = sheet.margin, sheet.width - sheet.margin
     bar_x, bar_w = left + 306, 140.0
     for index, (metric, raw) in enumerate(metrics.items()):
-        level = float(raw)
+        level = None if raw is None else float(raw)
         words = vocab.measure(metric)
-        colour = tone_ink(vocab.tone(metric, level))
         name = words.label
         sheet.text(
             QRectF(left, y, 200, 14), name, size=10.5, weight=QFont.Weight.DemiBold, wrap=False
@@ -177,27 +204,23 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             colour=Ink.MUTED,
             wrap=False,
         )
-        level_bar(sheet, QRectF(bar_x, y + 4, bar_w, 7), level, colour)
-        sheet.text(
-            QRectF(bar_x, y + 15, bar_w, 10),
-            f"{vocab.level_word(metric, level)}  \u00b7  {words.direction}",
-            size=7,
-            colour=colour,
-            weight=QFont.Weight.DemiBold,
-            wrap=False,
-        )
+        reason = str(details.get(metric, {}).get("not_measured", ""))
+        _verdict(sheet, QRectF(bar_x, y, bar_w, 26), metric, level, reason)
         number_right = right - 40 if previous else right
         sheet.text(
             QRectF(number_right - 40, y - 1, 40, 20),
-            f"{level:.0f}",
+            "\u2013" if level is None else f"{level:.0f}",
             size=15,
             weight=QFont.Weight.Bold,
-            colour=Ink.TEXT,
+            colour=Ink.TEXT if level is not None else Ink.FAINT,
             align=RIGHT,
             wrap=False,
         )
-        if metric in previous:
-            text, tone = delta_text(metric, level, float(previous[metric]))
+        if level is not None and previous.get(metric) is not None:
+            mdc = details.get(metric, {}).get("mdc")
+            text, tone = delta_text(
+                metric, level, float(previous[metric]), mdc=None if mdc is None else float(mdc)
+            )
             sheet.text(
                 QRectF(right - 36, y + 3, 36, 12),
                 text,

@@ -17,6 +17,7 @@ from ui.reports.charts import radar
 from ui.reports.chrome import section_title
 from ui.reports.findings import conditions
 from ui.reports.layout import Ink, Sheet, tone_ink
+from ui.reports.model import measured_levels
 
 
 class Flow:
@@ -33,7 +34,7 @@ class Flow:
 
 def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage]) -> None:
     """The measures that stand out most, each on its own heat map."""
-    metrics: dict[str, float] = result.get("metrics", {})
+    metrics = measured_levels(result)
     chosen = sorted(
         (m for m in metrics if m in overlays and not vocab.measure(m).estimate),
         key=lambda m: -vocab.concern(m, float(metrics[m])),
@@ -84,7 +85,7 @@ def overview(flow: Flow, result: dict[str, Any], previous: Mapping[str, float] |
     )
     legend = "further out is better" + ("  \u00b7  dashed: last visit" if previous else "")
     sheet.text(card.adjusted(14, 24, -14, 0), legend, size=7, colour=Ink.MUTED, wrap=False)
-    radar(sheet, card.adjusted(8, 34, -8, -4), result.get("metrics", {}), previous=previous)
+    radar(sheet, card.adjusted(8, 34, -8, -4), measured_levels(result), previous=previous)
     right = QRectF(card.right() + 20, flow.y, sheet.width - sheet.margin - card.right() - 20, size)
     conditions(sheet, right, result, previous)
     flow.y += size + 22

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import subprocess
 import sys
@@ -104,3 +105,10 @@ def test_no_face_input(tmp_path, capsys) -> None:
     cv2.imwrite(str(path), np.full((300, 400, 3), 200, np.uint8))
     assert cli.handle(args(path), None) == 2
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "no_face"
+
+
+def test_a_measure_not_measured_reads_so_in_the_summary(portrait_result) -> None:
+    data = copy.deepcopy(portrait_result.to_json())
+    data["metrics"]["pores"] = None
+    line = cli.summary_line(cli.AnalysisResult.from_json(data))
+    assert "Pores not measured" in line and "Redness " in line

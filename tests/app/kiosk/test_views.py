@@ -50,6 +50,18 @@ def test_changes_since_the_last_visit_point_each_measure_s_way(record: dict[str,
     assert by_key["hydration"].previous_goodness == pytest.approx(previous["hydration"])
 
 
+def test_a_change_within_the_measure_s_mdc_is_about_the_same(record: dict[str, Any]) -> None:
+    record["measures"]["redness"]["mdc"] = 6.0
+    previous = {
+        "redness": record["metrics"]["redness"] + 4,
+        "pores": record["metrics"]["pores"] + 4,
+    }
+    by_key = {m.key: m for m in result_view(record, previous=previous).measures}
+    assert by_key["redness"].mdc == 6.0 and by_key["redness"].change is not None
+    assert by_key["redness"].change.better is None  # 4 points: within what the measure can tell
+    assert by_key["pores"].change is not None and by_key["pores"].change.better is True
+
+
 def test_a_measure_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> None:
     record["metrics"]["pores"] = None
     record["measures"]["pores"]["not_measured"] = "The face is too small for pores."

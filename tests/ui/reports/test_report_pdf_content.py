@@ -168,3 +168,22 @@ def test_overlays_on_the_whole_photo_are_cut_to_the_face(
     for thumb in thumbs:
         width, height = thumb.image.size
         assert width < 300 and height / width == pytest.approx(1.35, abs=0.02)  # thumbnail shape
+
+
+def test_a_measure_the_photo_did_not_allow_is_named_with_its_reason(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """Room for the engine's "not measured" reasons: no crash, no blank, no number."""
+    data = make_data()
+    metrics = {**data.result["metrics"], "pores": None}
+    measures = {
+        **data.result["measures"],
+        "pores": {**data.result["measures"]["pores"], "not_measured": "The face is too small."},
+    }
+    previous = {**metrics, "pores": 30.0, "redness": None, "skin_score": 60.0}
+    out = render_report(
+        make_data(result={"metrics": metrics, "measures": measures}, previous=previous),
+        tmp_path / "partial.pdf",
+    )
+    page = read_pdf(out)[0]
+    assert "Pores" in page and "Not measured" in page and "The face is too small." in page
