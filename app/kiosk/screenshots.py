@@ -102,12 +102,13 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             shot("results")
             win.results.photo.select("redness")
             shot("results-redness")
-            win.actions.open()
+            win.open_takeaway()
             pump(
                 app,
                 30,
                 lambda: (
-                    win.actions.pdf is not None or "not available" in win.takeaway.summary.text()
+                    win.takeaway_actions.pdf is not None
+                    or "not available" in win.takeaway.summary.text()
                 ),
             )
             shot("take-away")

@@ -1,5 +1,5 @@
 """What the take-away screen's buttons do: build the PDF once per visit, then save, print or email
-it, each off the UI thread; and "import a photo" for a kiosk without a camera."""
+it, each off the UI thread and only while the same visit is on screen."""
 
 from __future__ import annotations
 
@@ -7,169 +7,124 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from PySide6.QtWidgets import QFileDialog, QLabel
 
-from ui.background import BackgroundOp
+from ui.background import BackgroundOp, Generation, Pools
 from ui.kiosk import printing
-
-if TYPE_CHECKING:
-    from ui.kiosk.window import KioskWindow
+from ui.kiosk.messages import message_for
+from ui.kiosk.ports import AnalysisView, ConsentChoice, KioskServices, Patient
+from ui.kiosk.takeaway import TakeAwayScreen
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TakeAwayActions:
-    def __init__(self, window: KioskWindow) -> None:
-        self.window = window
+    def __init__(
+        self,
+        *,
+        screen: TakeAwayScreen,
+        services: KioskServices,
+        pools: Pools,
+        visits: Generation,
+    ) -> None:
+        self.screen = screen
+        self.services = services
+        self.pools = pools
+        self.visits = visits
         self.pdf: bytes | None = None
         self.name = "skin-report.pdf"
-        screen = window.takeaway
         screen.save_to.connect(self.save_to)
         screen.choose_folder.connect(self.choose_folder)
         screen.print_report.connect(self.print_report)
         screen.email.connect(self.email)
 
-    def _sayer(self, status: QLabel) -> Callable[[str], None]:
-        """Sets a status line only while the same visit is on screen (never after a reset)."""
-        visit = self.window.visit
-
-        def say(text: str) -> None:
-            if self.window.current(visit):
-                status.setText(text)
-
-        return say
+    def _op(self, fn: Callable[[], T], *, status: QLabel | None = None) -> BackgroundOp[T]:
+        """An op of this visit; its failure is told on ``status`` (else as the window's toast)."""
+        op = BackgroundOp(fn, parent=self.screen, describe=message_for)
+        op.while_current(self.visits.token())
+        return op.messages_to(status.setText) if status is not None else op
 
     def forget(self) -> None:
         self.pdf = None
 
-    def open(self) -> None:
-        """Show the screen at once; the report and the list of USB sticks arrive in the background."""
-        from ui.kiosk.window import message_for
-
-        win = self.window
-        view, patient, visit = win.view, win.patient, win.visit
-        if view is None:
-            return
-        consent = win.consent
-        win.takeaway.begin(
+    def open(
+        self, view: AnalysisView, *, patient: Patient | None, consent: ConsentChoice | None
+    ) -> None:
+        """Fill the screen at once; the report and the list of USB sticks arrive in the background."""
+        screen = self.screen
+        screen.begin(
             email=patient.email if patient else "",
             can_email=bool(consent and consent.granted),
             printer=printing.default_printer(),
         )
-        win.show_screen(win.takeaway)
-        win.run(BackgroundOp(win.services.removable_folders).success(win.takeaway.set_drives))
-        stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
-        self.name = f"skin-report-{stamp}.pdf"
+        self._op(self.services.removable_folders).success(screen.set_drives).run(self.pools.work)
+        self.name = f"skin-report-{datetime.now():%Y-%m-%d-%H%M}.pdf"
         if self.pdf is not None:
-            win.takeaway.set_ready(True)
+            screen.set_ready(True)
             return
 
         def ready(pdf: bytes) -> None:
-            if win.current(visit):
-                self.pdf = pdf
-                win.takeaway.set_ready(True, f"Your report is ready ({len(pdf) // 1024 + 1} KB).")
+            self.pdf = pdf
+            screen.set_ready(True, f"Your report is ready ({len(pdf) // 1024 + 1} KB).")
 
-        def failed(exc: BaseException) -> None:
-            if win.current(visit):
-                win.takeaway.set_ready(False, message_for(exc))
-
-        win.run(
-            BackgroundOp(lambda: win.services.report_pdf(view, patient))
-            .success(ready)
-            .failure(failed)
-        )
+        self._op(lambda: self.services.report_pdf(view, patient)).success(ready).messages_to(
+            lambda text: screen.set_ready(False, text)
+        ).run(self.pools.work)
 
     def save_to(self, folder: Path) -> None:
-        from ui.kiosk.window import message_for
-
-        win, pdf = self.window, self.pdf
+        pdf, status = self.pdf, self.screen.save_status
         if pdf is None:
             return
-        status = win.takeaway.save_status
-        say = self._sayer(status)
         status.setText("Saving…")
-        win.run(
-            BackgroundOp(lambda: win.services.save_report(pdf, folder=Path(folder), name=self.name))
-            .success(lambda path: say(f"Saved as {Path(path).name} in {Path(path).parent}."))
-            .failure(lambda exc: say(message_for(exc)))
-        )
+        self._op(
+            lambda: self.services.save_report(pdf, folder=Path(folder), name=self.name),
+            status=status,
+        ).success(
+            lambda path: status.setText(f"Saved as {Path(path).name} in {Path(path).parent}.")
+        ).run(self.pools.work)
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Where should the report go?", str(Path.home()),
+            self.screen, "Where should the report go?", str(Path.home()),
             QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly,
         )  # fmt: skip
         if folder:
             self.save_to(Path(folder))
 
     def print_report(self) -> None:
-        from ui.kiosk.window import message_for
-
-        win, pdf = self.window, self.pdf
-        status = win.takeaway.print_status
+        pdf, status = self.pdf, self.screen.print_status
         if not printing.default_printer():
             status.setText(printing.NO_PRINTER)
             return
         if pdf is None:
             return
-        printer = printing.ask_printer(win)
+        printer = printing.ask_printer(self.screen)
         if printer is None:
             status.setText("Printing cancelled.")
             return
         status.setText("Printing…")
-        say = self._sayer(status)
-        win.run(
-            BackgroundOp(lambda: printing.print_pdf(pdf, printer))
-            .success(lambda pages: say(f"Sent {pages} page(s) to the printer."))
-            .failure(lambda exc: say(message_for(exc)))
-        )
+        self._op(lambda: printing.print_pdf(pdf, printer), status=status).success(
+            lambda pages: status.setText(f"Sent {pages} page(s) to the printer.")
+        ).run(self.pools.work)
 
     def email(self, address: str) -> None:
-        from ui.kiosk.window import message_for
-
-        win, pdf = self.window, self.pdf
-        status = win.takeaway.email_status
+        pdf, status = self.pdf, self.screen.email_status
         if pdf is None:
             return
         if not address:
             status.setText("Enter your email address.")
             return
         status.setText("Queuing…")
-        say = self._sayer(status)
 
         def queued(to: str) -> None:
-            say(f"Queued for {to}.")
-            win.run(
-                BackgroundOp(win.services.deliver_mail)
-                .success(lambda note: say(f"Queued for {to}. {note}"))
-                .failure(lambda exc: log.warning("Mail delivery failed: %s", exc))
-            )
+            status.setText(f"Queued for {to}.")
+            self._op(self.services.deliver_mail).success(
+                lambda note: status.setText(f"Queued for {to}. {note}")
+            ).failure(lambda exc: log.warning("Mail delivery failed: %s", exc)).run(self.pools.work)
 
-        win.run(
-            BackgroundOp(lambda: win.services.email_report(pdf, to=address, name=self.name))
-            .success(queued)
-            .failure(lambda exc: say(message_for(exc))),
-            db=True,
-        )
-
-    def import_photo(self) -> None:
-        win = self.window
-        path, _ = QFileDialog.getOpenFileName(
-            win, "Choose a photo of your face", str(Path.home()),
-            "Photos (*.jpg *.jpeg *.png *.bmp *.webp)", options=QFileDialog.Option.DontUseNativeDialog,
-        )  # fmt: skip
-        if path:
-            self.analyse_file(Path(path))
-
-    def analyse_file(self, path: Path) -> None:
-        from ui.kiosk.window import message_for
-
-        win, visit = self.window, self.window.visit
-        win.capture.end()
-        win.run(
-            BackgroundOp(lambda: win.services.load_photo(path))
-            .success(lambda photo: win.current(visit) and win.analyse_photo(photo))
-            .failure(lambda exc: win.current(visit) and win.capture.show_error(message_for(exc)))
-        )
+        self._op(
+            lambda: self.services.email_report(pdf, to=address, name=self.name), status=status
+        ).success(queued).run(self.pools.db)

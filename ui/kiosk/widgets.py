@@ -1,11 +1,12 @@
-"""Small shared pieces of the kiosk screens: big touch buttons, the header bar, image conversion."""
+"""Small shared pieces of the kiosk screens: big touch buttons, the header bar, a toast, image
+conversion."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -74,9 +75,9 @@ class Header(QFrame):
         row.addStretch(1)
         row.addWidget(self.title)
         row.addStretch(1)
-        self.actions = QHBoxLayout()
-        self.actions.setSpacing(12)
-        row.addLayout(self.actions)
+        self.action_row = QHBoxLayout()
+        self.action_row.setSpacing(12)
+        row.addLayout(self.action_row)
 
     def set_clinic(self, name: str, logo: Path | None) -> None:
         self.clinic.setText(name)
@@ -88,4 +89,43 @@ class Header(QFrame):
         self.logo.setVisible(not pixmap.isNull())
 
     def add_action(self, widget: QWidget) -> None:
-        self.actions.addWidget(widget)
+        self.action_row.addWidget(widget)
+
+
+class Toast(QLabel):
+    """A sentence over the bottom of a window for a few seconds: failures no screen shows itself."""
+
+    def __init__(self, parent: QWidget, *, seconds: float = 8.0) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(round(seconds * 1000))
+        self.timer.timeout.connect(self.clear)
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.place()
+        self.show()
+        self.raise_()
+        self.timer.start()
+
+    def place(self) -> None:
+        """Centred near the bottom of the parent, at most 760 px wide."""
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        width = max(200, min(760, parent.width() - 64))
+        self.setFixedWidth(width)
+        height = self.heightForWidth(width)
+        self.setFixedHeight(max(height, self.sizeHint().height()))
+        self.move((parent.width() - width) // 2, parent.height() - self.height() - 40)
+
+    def clear(self) -> None:
+        self.timer.stop()
+        self.setText("")
+        self.hide()

@@ -1,22 +1,24 @@
 """The kiosk window: runs the flow between the screens and forgets everything on reset.
 
 Every call into the services runs on a pool (database work on the single database thread, analysis
-and files on the work pool); callbacks check the visit number, so a late answer from a visit that
-was reset can never bring its data back onto the screen.
+and files on the work pool); work of a visit is bound to it (``while_current``), so a late answer
+from a visit that was reset can never bring its data back onto the screen. A failure nobody else
+shows appears as a toast at the bottom of the window.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from core.errors import SkinLabError
-from ui.background import BackgroundOp, Pools
+from ui.background import BackgroundOp, Generation, Pools, Token
 from ui.kiosk.admin import AdminScreen, PinScreen
 from ui.kiosk.analysing import AnalysingScreen
 from ui.kiosk.attract import AttractScreen
@@ -24,6 +26,7 @@ from ui.kiosk.camera import CameraFeed
 from ui.kiosk.capture import CaptureScreen
 from ui.kiosk.consent import ConsentScreen
 from ui.kiosk.idle import IdleOverlay, IdleWatcher
+from ui.kiosk.messages import message_for
 from ui.kiosk.ports import (
     RGB,
     AnalysisView,
@@ -39,15 +42,10 @@ from ui.kiosk.sign_in import SignInScreen
 from ui.kiosk.style import load_kiosk_style
 from ui.kiosk.takeaway import TakeAwayScreen
 from ui.kiosk.takeaway_actions import TakeAwayActions
+from ui.kiosk.widgets import Toast
 
 log = logging.getLogger(__name__)
-
-
-def message_for(exc: BaseException) -> str:
-    if isinstance(exc, SkinLabError):
-        return exc.message
-    log.error("Unexpected failure in the kiosk", exc_info=exc)
-    return f"Something went wrong ({type(exc).__name__}). Please ask at the desk."
+T = TypeVar("T")
 
 
 class _Screens(QStackedWidget):
@@ -55,10 +53,6 @@ class _Screens(QStackedWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(640, 480)
-
-
-class _Stages(QObject):
-    stage = Signal(str)
 
 
 class KioskWindow(QMainWindow):
@@ -71,7 +65,7 @@ class KioskWindow(QMainWindow):
         self.pools = pools
         self.camera_override = camera
         self.config = KioskConfig("SkinLab", None, 90, 0, camera or "auto", False)
-        self.visit = 0
+        self.visits = Generation()
         self.patient: Patient | None = None
         self.consent: ConsentChoice | None = None
         self.consent_text: ConsentText | None = None
@@ -100,7 +94,10 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
         self.idle_overlay = IdleOverlay(self)
         self.idle = IdleWatcher(idle_seconds=self.config.idle_seconds)
-        self.actions = TakeAwayActions(self)
+        self.toast = Toast(self)
+        self.takeaway_actions = TakeAwayActions(
+            screen=self.takeaway, services=services, pools=pools, visits=self.visits
+        )
         self._connect()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -113,10 +110,10 @@ class KioskWindow(QMainWindow):
         self.consent_screen.answered.connect(self._consented)
         self.capture.captured.connect(lambda photo, _auto: self.analyse_photo(photo))
         self.capture.use_demo.connect(lambda: self.capture.begin("demo"))
-        self.capture.import_photo.connect(self.actions.import_photo)
+        self.capture.photo_file.connect(self.analyse_file)
         self.analysing.cancel.connect(self._cancel_analysis)
         self.results.retake.connect(self._retake)
-        self.results.take_away.connect(self.actions.open)
+        self.results.take_away.connect(self.open_takeaway)
         self.takeaway.back.connect(lambda: self.show_screen(self.results))
         for screen in (self.sign_in, self.consent_screen, self.capture):
             screen.cancelled.connect(self.reset)
@@ -135,11 +132,19 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.idle)
 
+    def op(self, fn: Callable[[], T]) -> BackgroundOp[T]:
+        """Work worded for the kiosk; a failure without a handler becomes a toast."""
+        return BackgroundOp(fn, parent=self, describe=message_for)
+
+    def this_visit(self) -> Token:
+        return self.visits.token()
+
     def run(self, op: BackgroundOp[Any], *, db: bool = False) -> None:
         op.run(self.pools.db if db else self.pools.work)
 
-    def current(self, visit: int) -> bool:
-        return visit == self.visit
+    def show_message(self, text: str) -> None:
+        """Where failures without a handler go (see ``ui.background.MessageTarget``)."""
+        self.toast.show_text(text)
 
     def show_screen(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
@@ -147,13 +152,14 @@ class KioskWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.idle_overlay.setGeometry(self.rect())
+        self.toast.place()
 
     # -- start, configuration ------------------------------------------------------------------
     def start(self) -> None:
         """Load the kiosk's settings and forget leftovers of an earlier run (off the UI thread)."""
         self.reset()
         self._warm_up()
-        self.run(BackgroundOp(self.services.config).success(self.apply_config), db=True)
+        self.run(self.op(self.services.config).success(self.apply_config), db=True)
 
     def _warm_up(self) -> None:
         """Lay out and paint every screen once, hidden, so that the first patient's screens are
@@ -181,50 +187,50 @@ class KioskWindow(QMainWindow):
         self.idle.start()
 
     def _sign_in(self, email: str, password: str) -> None:
-        visit = self.visit
         self.run(
-            BackgroundOp(lambda: self.services.sign_in(email, password))
-            .success(lambda p: self.current(visit) and self._identified(p))
-            .failure(lambda e: self.current(visit) and self.sign_in.show_error(message_for(e))),
+            self.op(lambda: self.services.sign_in(email, password))
+            .while_current(self.this_visit())
+            .success(self._identified)
+            .messages_to(self.sign_in.show_error),
             db=True,
         )
 
     def _register(self, email: str, first: str, last: str, password: str) -> None:
-        visit = self.visit
-
         def work() -> Patient:
             return self.services.register(
                 email=email, first_name=first, last_name=last, password=password
             )
 
         self.run(
-            BackgroundOp(work)
-            .success(lambda p: self.current(visit) and self._identified(p))
-            .failure(lambda e: self.current(visit) and self.sign_in.show_error(message_for(e))),
+            self.op(work)
+            .while_current(self.this_visit())
+            .success(self._identified)
+            .messages_to(self.sign_in.show_error),
             db=True,
         )
 
     def _identified(self, patient: Patient | None) -> None:
         self.patient = patient
         self.sign_in.clear()
-        visit = self.visit
 
         def shown(text: ConsentText) -> None:
-            if self.current(visit):
-                self.consent_text = text
-                self.consent_screen.show_text(text)
-                self.show_screen(self.consent_screen)
+            self.consent_text = text
+            self.consent_screen.show_text(text)
+            self.show_screen(self.consent_screen)
 
-        self.run(BackgroundOp(self.services.consent_text).success(shown), db=True)
+        self.run(
+            self.op(self.services.consent_text).while_current(self.this_visit()).success(shown),
+            db=True,
+        )
 
     def _consented(self, choice: ConsentChoice) -> None:
         self.consent = choice
         version = self.consent_text.version if self.consent_text else ""
         patient = self.patient
         self.run(
-            BackgroundOp(
+            self.op(
                 lambda: self.services.record_consent(patient, version=version, choice=choice)
-            ).failure(lambda e: log.error("Consent not recorded: %s", e)),
+            ).failure(lambda e: log.error("Consent not recorded: %s", e, exc_info=e)),
             db=True,
         )
         self.start_capture()
@@ -233,35 +239,41 @@ class KioskWindow(QMainWindow):
         self.show_screen(self.capture)
         self.capture.begin(self.camera_spec())
 
+    def analyse_file(self, path: Path) -> None:
+        """A photo chosen from a file (a kiosk without a camera) is analysed like a captured one."""
+        self.capture.end()
+        self.run(
+            self.op(lambda: self.services.load_photo(path))
+            .while_current(self.this_visit())
+            .success(self.analyse_photo)
+            .messages_to(self.capture.show_error)
+        )
+
     def analyse_photo(self, photo: RGB) -> None:
         self.photo = photo
         self._cancel = cancel = threading.Event()
-        visit = self.visit
-        stages = _Stages()
-        stages.stage.connect(self.analysing.show_stage)
         self.analysing.begin(photo)
         self.show_screen(self.analysing)
         patient, consent = self.patient, self.consent or ConsentChoice(granted=False)
 
         def work() -> AnalysisView:
             return self.services.analyse(
-                photo, patient=patient, consent=consent, progress=stages.stage.emit, cancel=cancel
+                photo, patient=patient, consent=consent, progress=op.report, cancel=cancel
             )
 
         def done(view: AnalysisView) -> None:
-            stages.deleteLater()
-            if self.current(visit) and not cancel.is_set():
+            if not cancel.is_set():
                 self.view = view
                 self.results.show_view(view)
                 self.show_screen(self.results)
 
         def failed(exc: BaseException) -> None:
-            stages.deleteLater()
-            if self.current(visit) and not isinstance(exc, CancelledError) and not cancel.is_set():
+            if not isinstance(exc, CancelledError) and not cancel.is_set():
                 self.start_capture()
                 self.capture.show_error(message_for(exc))
 
-        self.run(BackgroundOp(work).success(done).failure(failed))
+        op = self.op(work).while_current(self.this_visit()).progress(self.analysing.show_stage)
+        self.run(op.success(done).failure(failed))
 
     def _cancel_analysis(self) -> None:
         self._cancel.set()
@@ -271,8 +283,14 @@ class KioskWindow(QMainWindow):
     def _retake(self) -> None:
         self.view = None
         self.results.clear()
-        self.actions.forget()
+        self.takeaway_actions.forget()
         self.start_capture()
+
+    def open_takeaway(self) -> None:
+        if self.view is None:
+            return
+        self.takeaway_actions.open(self.view, patient=self.patient, consent=self.consent)
+        self.show_screen(self.takeaway)
 
     # -- idle and reset ------------------------------------------------------------------------
     def _idle_warning(self, seconds: int) -> None:
@@ -283,21 +301,22 @@ class KioskWindow(QMainWindow):
 
     def reset(self) -> None:
         """Forget the visit: screens cleared, photo and session dropped, guest captures purged."""
-        self.visit += 1
+        self.visits.advance()
         self._cancel.set()
         self.idle.stop()
         self.idle_overlay.hide()
         self.patient = self.consent = self.consent_text = None
         self.photo = self.view = None
-        self.actions.forget()
+        self.takeaway_actions.forget()
+        self.toast.clear()
         for screen in self.screens:
             clear = getattr(screen, "clear", None)
             if clear is not None:
                 clear()
         self.show_screen(self.attract)
         self.run(
-            BackgroundOp(self.services.end_session).failure(
-                lambda e: log.error("Guest captures not purged: %s", e)
+            self.op(self.services.end_session).failure(
+                lambda e: log.error("Guest captures not purged: %s", e, exc_info=e)
             ),
             db=True,
         )
@@ -318,9 +337,18 @@ class KioskWindow(QMainWindow):
             self.pin.clear()
             self.admin.show_config(self.config)
             self.show_screen(self.admin)
-            self.run(BackgroundOp(self.services.sync_status).success(self.admin.show_sync), db=True)
+            self.run(
+                self.op(self.services.sync_status)
+                .while_current(self.this_visit())
+                .success(self.admin.show_sync),
+                db=True,
+            )
 
-        self.run(BackgroundOp(lambda: self.services.check_pin(pin)).success(checked))
+        self.run(
+            self.op(lambda: self.services.check_pin(pin))
+            .while_current(self.this_visit())
+            .success(checked)
+        )
 
     def _save_config(self, values: dict[str, Any]) -> None:
         def saved(config: KioskConfig) -> None:
@@ -328,9 +356,9 @@ class KioskWindow(QMainWindow):
             self.admin.status.setText("Saved.")
 
         self.run(
-            BackgroundOp(lambda: self.services.save_config(**values))
+            self.op(lambda: self.services.save_config(**values))
             .success(saved)
-            .failure(lambda e: self.admin.status.setText(message_for(e))),
+            .messages_to(self.admin.status.setText),
             db=True,
         )
 

@@ -124,11 +124,11 @@ def test_import_a_photo_instead_of_the_camera(qtbot, make_window, tmp_path):
     cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
     win = make_window("webcam:9")
     go_to_capture(qtbot, win)
-    win.actions.analyse_file(photo)
+    win.analyse_file(photo)
     wait_for_results(qtbot, win)
     not_a_photo = tmp_path / "notes.png"
     not_a_photo.write_text("hello")
     win.results.retake_button.click()
-    win.actions.analyse_file(not_a_photo)
+    win.analyse_file(not_a_photo)
     qtbot.waitUntil(win.capture.hint.isVisible, timeout=TIMEOUT)
     assert "not a photo" in win.capture.hint.text()

@@ -35,7 +35,7 @@ def _assert_forgotten(win, *, name: str, email: str, score: float) -> None:
     assert all(g.level is None for g in win.findChildren(Gauge))
     assert all(not r.values for r in win.findChildren(RadarChart))
     assert win.patient is None and win.photo is None and win.view is None
-    assert win.actions.pdf is None
+    assert win.takeaway_actions.pdf is None
     assert win.analysing.photo.pixmap().isNull()
     assert win.feed.snapshot(prefer_passed=False) is None
 
@@ -49,8 +49,8 @@ def test_idle_warning_then_reset_forgets_everything(qtbot, make_window, ctx):
     go_to_capture(qtbot, win, email="maya.ortiz@example.com")
     wait_for_results(qtbot, win)
     score = win.view.result.score.value
-    win.actions.open()
-    qtbot.waitUntil(lambda: win.actions.pdf is not None, timeout=TIMEOUT)
+    win.open_takeaway()
+    qtbot.waitUntil(lambda: win.takeaway_actions.pdf is not None, timeout=TIMEOUT)
     assert win.takeaway.address.text() == "maya.ortiz@example.com"
     win.idle.idle_seconds = 1
     win.idle.warning_seconds = 2

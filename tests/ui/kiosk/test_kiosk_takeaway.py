@@ -20,9 +20,9 @@ def _to_takeaway(qtbot, win, choice: ConsentChoice | None = None) -> bytes:
     wait_for_results(qtbot, win)
     win.results.take_button.click()
     assert win.stack.currentWidget() is win.takeaway
-    qtbot.waitUntil(lambda: win.actions.pdf is not None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.takeaway_actions.pdf is not None, timeout=TIMEOUT)
     assert win.takeaway.folder_button.isEnabled()
-    return win.actions.pdf
+    return win.takeaway_actions.pdf
 
 
 def test_report_saved_to_a_folder_is_a_readable_pdf(qtbot, make_window, tmp_path):
