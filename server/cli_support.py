@@ -37,6 +37,7 @@ def serve(
     log_level: str = "INFO",
 ) -> None:
     """Run the server until interrupted (migrating the database first)."""
+    # lazy: uvicorn and the app load only when the server runs, not for device commands
     import uvicorn
 
     from server.app import create_app

@@ -92,9 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
     """The kiosk or the desktop; Qt and the screens are imported only when a window starts."""
     if args.kiosk:
+        # lazy: Qt and the kiosk screens load only when the kiosk starts
         from app.kiosk.app import run_kiosk
 
         return run_kiosk(ctx, camera=args.camera, fullscreen=not args.windowed)
+    # lazy: Qt and the desktop screens load only when the desktop starts
     from app.desktop.gui import run_desktop
 
     return run_desktop(ctx)

@@ -37,6 +37,7 @@ def _version(package: str) -> str:
 
 
 def _camera() -> tuple[bool, str]:
+    # lazy: OpenCV loads only when the doctor looks for a camera
     import cv2
 
     cv2.utils.logging.setLogLevel(

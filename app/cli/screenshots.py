@@ -29,6 +29,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def handle(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: Qt and the screens load only for this command
     from app.desktop.screenshots import render_screens
     from app.kiosk.screenshots import render_kiosk_screens
 

@@ -61,6 +61,7 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import serve
 
     if not 0 < args.port < 65536:
@@ -71,6 +72,7 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _enroll_code(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import create_enroll_code
 
     code = create_enroll_code(_url(args), args.clinic, ttl_hours=args.ttl_hours)
@@ -84,6 +86,7 @@ def _enroll_code(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _revoke(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import revoke_device
 
     revoke_device(_url(args), args.device)
@@ -96,6 +99,7 @@ def _when(value: Any) -> str:
 
 
 def _devices(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import list_devices
 
     devices = list_devices(_url(args), clinic=args.clinic)

@@ -18,6 +18,7 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
     """Drive the desktop window through its screens and save one PNG each; return the files."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # lazy: Qt loads only when a window opens, so the CLI starts without it
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools

@@ -15,6 +15,7 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     ``camera`` overrides the camera chosen on the admin screen (``demo``, ``webcam:N``,
     ``file:PATH``, ``folder:PATH`` or ``auto``).
     """
+    # lazy: Qt loads only when the kiosk window opens, so the CLI starts without it
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 

@@ -49,6 +49,7 @@ def build_report_pdf(
     view: AnalysisView, *, patient_name: str | None, clinic_name: str, logo_path: Path | None
 ) -> bytes:
     try:
+        # lazy: Qt loads only when a report is rendered, and its absence is a typed error
         from ui.reports.pdf import render_report
     except ImportError as exc:
         raise ReportUnavailableError(

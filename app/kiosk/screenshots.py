@@ -42,6 +42,7 @@ class _ShotServices(KioskAppServices):
 def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080)) -> list[Path]:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # lazy: Qt loads only when a window opens, so the CLI starts without it
     from PySide6.QtWidgets import QApplication
 
     from ui.background import Pools

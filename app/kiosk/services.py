@@ -18,7 +18,7 @@ from app.kiosk.text import CONSENT_VERSION, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
-from core.capture import open_source
+from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
 from core.mail import deliver_queued, queue_email
@@ -55,8 +55,6 @@ class LiveInspector:
         self.quality.reset()
 
     def inspect(self, rgb: RGB, *, live: bool) -> FrameCheck:
-        from core.capture import Frame
-
         health = self.monitor.check(Frame(rgb, 0.0, 0))
         if health.black or (live and health.frozen):
             self.quality.reset()

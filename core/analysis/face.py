@@ -88,7 +88,7 @@ class FaceDetector(Protocol):
 
 @functools.lru_cache(maxsize=1)
 def _dlib_models() -> tuple[object, object]:
-    import dlib
+    import dlib  # lazy: dlib and its models load only when a face is first looked for
 
     return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(five_point_model_path()))
 
@@ -127,7 +127,7 @@ class DlibFaceDetector:
     def detect(
         self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS
     ) -> list[Face]:
-        import dlib
+        import dlib  # lazy: dlib loads only when a face is first looked for
 
         detector, predictor = _dlib_models()
         height, width = rgb.shape[:2]

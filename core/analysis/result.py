@@ -14,6 +14,9 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from core.analysis.measures import METRIC_NAMES
+from core.analysis.regions import REGION_NAMES
+
 ENGINE_VERSION: Final = "1.0.0"
 SCHEMA_VERSION: Final = 1
 PER_CALL_KEYS: Final = ("image", "analysis_id", "created_at", "analysis_duration_seconds", "cached")
@@ -85,9 +88,6 @@ _LEVEL = {"type": "number", "minimum": 0, "maximum": 100}
 
 def result_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of :meth:`AnalysisResult.to_json` for schema version 1."""
-    from core.analysis.measures import METRIC_NAMES
-    from core.analysis.regions import REGION_NAMES
-
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://skinlab.local/schemas/analysis-result-v{SCHEMA_VERSION}.json",

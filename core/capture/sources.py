@@ -214,7 +214,7 @@ class DemoSource(FrameSource):
         self._count = 0
 
     def open(self) -> None:
-        from skimage import data
+        from skimage import data  # lazy: the demo face loads only for the demo camera
 
         face = np.asarray(data.astronaut(), dtype=np.uint8)  # type: ignore[no-untyped-call]
         width, height = self.size

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, StorageError, ValidationError
-from core.storage.models import ImageBlob
+from core.storage.models import EmailMessage, ImageBlob, SkinAnalysisResult
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -105,8 +105,6 @@ def delete_unused_images(session: Session, digests: set[str]) -> set[str]:
     """Delete the image rows among ``digests`` that no analysis or queued email still uses (each
     leaves a tombstone, so other devices and the server drop them too); return the deleted ones.
     The caller deletes their files once the transaction has committed."""
-    from core.storage.models import EmailMessage, SkinAnalysisResult
-
     if not digests:
         return set()
     used: set[str] = set()

@@ -39,6 +39,7 @@ def ensure_gui_app() -> QCoreApplication:
         return existing
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("Create the QApplication on the main thread before rendering reports")
+    # lazy: QtWidgets loads only when no application exists yet (a command line report)
     from PySide6.QtWidgets import QApplication
 
     argv = ["skinlab-report"]
