@@ -54,7 +54,7 @@ def _postgres() -> Iterator[str]:
             import pgserver
 
             root = Path("/tmp") / f"skinlab-bench-pg-{os.getpid()}"
-            pg = pgserver.get_server(root, cleanup_mode="delete")
+            pg = pgserver.get_server(root, cleanup_mode="delete")  # type: ignore[attr-defined]
             stack.callback(pg.cleanup)
             server_url = pg.get_uri()
         admin = create_engine(normalize_database_url(server_url), isolation_level="AUTOCOMMIT")
@@ -107,7 +107,8 @@ def _thumbnails(count: int) -> Iterator[bytes]:
     """Distinct 96x96 JPEG thumbnails of a face (the astronaut), about 3.5 KB each."""
     from skimage import data
 
-    base = np.asarray(Image.fromarray(data.astronaut()).resize((96, 96), Image.BILINEAR))
+    face = data.astronaut()  # type: ignore[no-untyped-call]
+    base = np.asarray(Image.fromarray(face).resize((96, 96), Image.Resampling.BILINEAR))
     seen: set[bytes] = set()
     for i in range(count):
         pixels = base.copy()
@@ -250,7 +251,7 @@ def run(quick: bool) -> list[Row]:
                     finally:
                         uploading[0] += time.perf_counter() - started
 
-                blobs.upload = timed_upload  # type: ignore[assignment]
+                blobs.upload = timed_upload
                 link = ctx.sync.transport()
                 report = SyncReport()
                 try:

@@ -34,7 +34,7 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         # Kiosks often run X with no window manager, which ignores a full-screen request: take the
         # whole screen explicitly too.
-        screen = app.primaryScreen()
+        screen = QApplication.primaryScreen()
         if screen is not None:
             window.setGeometry(screen.geometry())
         window.showFullScreen()

@@ -64,7 +64,8 @@ class CaptureScreen(QWidget):
         self.preview = PreviewWidget()
         body.addWidget(self.preview, 3)
 
-        side = QFrame(objectName="sidePanel")
+        side = QFrame()
+        side.setObjectName("sidePanel")
         panel = QVBoxLayout(side)
         panel.setContentsMargins(28, 28, 28, 28)
         panel.setSpacing(16)

@@ -4,7 +4,7 @@ it only means nothing is stored. The text's version is recorded with the answer.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.kiosk.ports import ConsentChoice, ConsentText
 from ui.kiosk.widgets import Header, button, card, label
@@ -29,7 +29,7 @@ class ConsentScreen(QWidget):
         frame, layout = card("card")
         self.title = label("", "cardTitleLarge")
         layout.addWidget(self.title)
-        self.paragraphs: list = []
+        self.paragraphs: list[QLabel] = []
         for _ in range(4):
             text = label("", "consentText")
             self.paragraphs.append(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.kiosk.widgets import Header, button, card, label
 
@@ -76,7 +76,7 @@ class TakeAwayScreen(QWidget):
         mail.addWidget(self.email_status)
         row.addWidget(mail_card, 1)
 
-        self._drive_buttons: list = []
+        self._drive_buttons: list[QPushButton] = []
         self.folder_button.clicked.connect(self.choose_folder)
         self.print_button.clicked.connect(self.print_report)
         self.email_button.clicked.connect(lambda: self.email.emit(self.address.text().strip()))
