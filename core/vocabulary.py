@@ -148,7 +148,6 @@ MEASURES: Final[Mapping[str, Measure]] = MappingProxyType(
 )
 """Every measure the engine reports, in the engine's order."""
 
-HIGHER_IS_BETTER: Final = frozenset(k for k, m in MEASURES.items() if m.higher_is_better)
 ESTIMATES: Final = frozenset(k for k, m in MEASURES.items() if m.estimate)
 
 

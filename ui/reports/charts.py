@@ -51,6 +51,19 @@ def level_bar(sheet: Sheet, rect: QRectF, level: float, colour: QColor) -> None:
         p.drawLine(QPointF(x, rect.y() + 1), QPointF(x, rect.bottom() - 1))
 
 
+def previous_shape(
+    metrics: Mapping[str, float], previous: Mapping[str, float | None] | None
+) -> list[float] | None:
+    """The last visit's "how good" per axis; an axis it lacks (or did not measure) takes today's."""
+    if not previous:
+        return None
+    shape = []
+    for name, now in metrics.items():
+        before = previous.get(name)
+        shape.append(goodness(name, float(now if before is None else before)))
+    return shape
+
+
 def radar(
     sheet: Sheet,
     rect: QRectF,
@@ -73,13 +86,12 @@ def radar(
         previous_width=1.0,
         dot=1.8,
     )
-    old = [goodness(n, float(previous.get(n) or metrics[n])) for n in names] if previous else None
     paint_radar(
         sheet.painter,
         rect,
         [measure(n).label for n in names],
         [goodness(n, float(metrics[n])) for n in names],
-        previous=old,
+        previous=previous_shape(metrics, previous),
         style=style,
     )
 

@@ -1,8 +1,9 @@
-"""The report's own words: routine steps and highlights (the vocabulary's are tested in
-tests/core/test_vocabulary.py)."""
+"""The report's own words and shapes: routine steps, highlights, the radar's last visit (the
+vocabulary's words are tested in tests/core/test_vocabulary.py)."""
 
 from __future__ import annotations
 
+from ui.reports.charts import previous_shape
 from ui.reports.findings import highlight_lines
 from ui.reports.page_two import split_step
 
@@ -20,3 +21,10 @@ def test_highlights_name_strengths_watch_points_and_improvements() -> None:
     assert lines["Worth watching"] == "Redness, Pores"
     assert lines["Most improved"] == "Redness"
     assert "Most improved" not in dict(highlight_lines(metrics, None))
+
+
+def test_the_radar_s_last_visit_keeps_a_zero_and_fills_gaps_with_today() -> None:
+    metrics = {"acne": 30.0, "hydration": 60.0, "pores": 20.0}
+    shape = previous_shape(metrics, {"acne": 0.0, "hydration": 80.0, "pores": None})
+    assert shape == [100.0, 80.0, 80.0]  # acne 0 is "how good" 100, not today's 70
+    assert previous_shape(metrics, None) is None
