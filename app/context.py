@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,10 @@ from core.cache import DiskCache
 from core.config import Settings, load_settings
 from core.logging_setup import configure_logging
 from core.paths import DataPaths, prepare_data_dir
+from core.security.at_rest import Conversion, prepare_at_rest
+from core.security.cipher import FileCipher
+from core.security.keys import DataKey, KeyStore
+from core.security.permissions import PRIVATE_UMASK
 from core.storage import Database, ImageStore
 from core.storage.migrate import backup_if_due, upgrade
 from core.sync.service import SyncService
@@ -32,18 +37,35 @@ class AppContext:
 
     @cached_property
     def paths(self) -> DataPaths:
+        if os.name == "posix":
+            os.umask(PRIVATE_UMASK)  # everything this process creates is owner-only
         paths = prepare_data_dir(self.settings.data_dir)
         configure_logging(paths.logs, level=self.settings.log_level)
         return paths
 
     @cached_property
+    def at_rest(self) -> tuple[DataKey, Conversion]:
+        """The data key (refusing to start without the right one) and what was encrypted now."""
+        store = KeyStore(self.settings.key_dir, mode=self.settings.key_store)
+        return prepare_at_rest(self.paths, store)
+
+    @property
+    def data_key(self) -> DataKey:
+        return self.at_rest[0]
+
+    def _open_database(self) -> Database:
+        return Database(
+            self.settings.resolved_database_url,
+            synchronous=self.settings.sqlite_synchronous,
+            key=self.data_key.database_key,  # used for SQLite only; the server's PostgreSQL is not ours
+        )
+
+    @cached_property
     def database(self) -> Database:
         """The database, backed up (before a migration, and daily) and migrated before first use."""
         paths = self.paths
-        db = Database(
-            self.settings.resolved_database_url, synchronous=self.settings.sqlite_synchronous
-        )
-        existed = db.sqlite_path is not None and db.sqlite_path.exists()
+        db = self._open_database()
+        existed = db.sqlite_path is not None and db.sqlite_path.exists()  # before first connect
         try:
             if existed:
                 db.probe()  # a damaged file is reported as such, not as a failed backup
@@ -57,9 +79,7 @@ class AppContext:
     def open_database_unmigrated(self) -> Database:
         """For ``db check``/``db backup``: open without changing anything."""
         self.paths  # noqa: B018  (creates the data directory and logging)
-        return Database(
-            self.settings.resolved_database_url, synchronous=self.settings.sqlite_synchronous
-        )
+        return self._open_database()
 
     @cached_property
     def token_settings(self) -> TokenSettings:
@@ -84,11 +104,17 @@ class AppContext:
 
     @cached_property
     def cache(self) -> DiskCache:
-        return DiskCache(self.paths.cache, size_limit=self.settings.cache_size_mb * 1024 * 1024)
+        key = self.data_key
+        return DiskCache(
+            self.paths.cache,
+            size_limit=self.settings.cache_size_mb * 1024 * 1024,
+            cipher=FileCipher(key.file_key),
+            key_secret=key.derive("cache-keys-v1"),
+        )
 
     @cached_property
     def images(self) -> ImageStore:
-        return ImageStore(self.paths.images)
+        return ImageStore(self.paths.images, cipher=FileCipher(self.data_key.file_key))
 
     @cached_property
     def sync(self) -> SyncService:

@@ -1,10 +1,15 @@
 """A bounded JSON disk cache with TTL, replacing the seed's Redis ``cache_get``/``cache_set``.
 
 Caching is an optimisation: a failing cache never raises into the caller; it logs and misses.
+Cached analyses carry personal data, so with a :class:`FileCipher` every value is sealed with
+AES-GCM and every key is replaced by its HMAC (a key names an image's hash); values are kept inside
+the cache's own database file, never as loose files, and the files are owner-only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 from pathlib import Path
@@ -12,24 +17,62 @@ from typing import Any
 
 import diskcache
 
+from core.security.cipher import FileCipher
+from core.security.permissions import create_private_file, make_private_dir
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE_LIMIT = 256 * 1024 * 1024
+_NO_LOOSE_FILES = 1 << 30  # values below this size stay in cache.db (all of ours)
 
 
 class DiskCache:
     """JSON values under string keys, with an optional time-to-live, bounded in bytes."""
 
-    def __init__(self, directory: Path, *, size_limit: int = DEFAULT_SIZE_LIMIT) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        size_limit: int = DEFAULT_SIZE_LIMIT,
+        cipher: FileCipher | None = None,
+        key_secret: bytes | None = None,
+    ) -> None:
         self.directory = Path(directory)
+        self._cipher = cipher
+        self._key_secret = key_secret
+        if cipher is not None and not key_secret:
+            raise ValueError("an encrypted cache needs a secret for its keys")
         self._cache: diskcache.Cache | None
         try:
+            make_private_dir(self.directory)
+            create_private_file(self.directory / "cache.db")
             self._cache = diskcache.Cache(
-                str(self.directory), size_limit=size_limit, eviction_policy="least-recently-stored"
+                str(self.directory),
+                size_limit=size_limit,
+                eviction_policy="least-recently-stored",
+                disk_min_file_size=_NO_LOOSE_FILES,
             )
         except Exception as exc:  # a read-only or broken directory: run without a cache
             log.warning("Disk cache unavailable at %s: %s", self.directory, exc)
             self._cache = None
+
+    def _key(self, key: str) -> str:
+        if self._key_secret is None:
+            return key
+        return hmac.new(self._key_secret, key.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _dump(self, stored_key: str, value: Any) -> str | bytes:
+        payload = json.dumps(value, separators=(",", ":"))
+        if self._cipher is None:
+            return payload
+        return self._cipher.seal(payload.encode("utf-8"), context=f"cache:{stored_key}")
+
+    def _load(self, stored_key: str, raw: Any) -> Any:
+        if self._cipher is not None:
+            if not isinstance(raw, bytes):
+                raise ValueError("a plain value in an encrypted cache")
+            raw = self._cipher.open(raw, context=f"cache:{stored_key}")
+        return json.loads(raw)
 
     @property
     def available(self) -> bool:
@@ -40,8 +83,9 @@ class DiskCache:
         if self._cache is None:
             return None
         try:
-            raw = self._cache.get(key)
-            return None if raw is None else json.loads(raw)
+            stored_key = self._key(key)
+            raw = self._cache.get(stored_key)
+            return None if raw is None else self._load(stored_key, raw)
         except Exception as exc:
             log.warning("Cache read failed for %r: %s", key, exc)
             return None
@@ -51,8 +95,9 @@ class DiskCache:
         if self._cache is None:
             return False
         try:
-            payload = json.dumps(value, separators=(",", ":"))
-            return bool(self._cache.set(key, payload, expire=ttl_seconds))
+            stored_key = self._key(key)
+            payload = self._dump(stored_key, value)
+            return bool(self._cache.set(stored_key, payload, expire=ttl_seconds))
         except Exception as exc:
             log.warning("Cache write failed for %r: %s", key, exc)
             return False
@@ -61,9 +106,18 @@ class DiskCache:
         if self._cache is None:
             return
         try:
-            self._cache.delete(key)
+            self._cache.delete(self._key(key))
         except Exception as exc:
             log.warning("Cache delete failed for %r: %s", key, exc)
+
+    def clear(self) -> None:
+        """Drop every entry (an erasure cannot name a patient's keys once they are HMACs)."""
+        if self._cache is None:
+            return
+        try:
+            self._cache.clear()
+        except Exception as exc:
+            log.warning("Cache clear failed: %s", exc)
 
     def volume(self) -> int:
         """Bytes used on disk (0 when unavailable)."""

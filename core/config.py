@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -23,6 +23,12 @@ from core.storage.database import sqlite_url
 
 APP_NAME = "SkinLab"
 SETTINGS_FILE = "settings.toml"
+
+
+def default_key_dir() -> Path:
+    """Where data keys are kept when there is no OS keyring: the per-user config folder, which is
+    outside the data directory (so a copy of the data does not carry its key)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "keys"
 
 
 def default_data_dir() -> Path:
@@ -56,6 +62,10 @@ class Settings(BaseSettings):
     desktop_idle_lock_minutes: int = Field(default=10, ge=1, le=24 * 60)
     desktop_theme: str = "light"
     guest_retention_days: int = Field(default=0, ge=0)
+    retention_days: int | None = None
+    """How long the clinic keeps analyses, photos and sent reports (days, > 0); None: until erased."""
+    key_dir: Path = Field(default_factory=default_key_dir)
+    key_store: Literal["auto", "keyring", "file"] = "auto"
     clinic_logo: Path | None = None
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -88,6 +98,13 @@ class Settings(BaseSettings):
         if mode not in {"NORMAL", "FULL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be NORMAL, FULL or EXTRA")
         return mode
+
+    @field_validator("retention_days")
+    @classmethod
+    def _positive_retention(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("retention_days must be a whole number of days above zero")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

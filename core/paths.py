@@ -1,4 +1,5 @@
-"""Where a SkinLab installation keeps its files, all under one data directory."""
+"""Where a SkinLab installation keeps its files, all under one data directory (owner-only: the
+folders 0700, the files 0600; the data key lives elsewhere, see :mod:`core.security.keys`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DataDirError
+from core.security.permissions import make_private_dir
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class DataPaths:
     def device_key_file(self) -> Path:
         return self.root / "device_key.pem"
 
+    @property
+    def erasure_log(self) -> Path:
+        """Erased patients, kept outside the database so that a restored backup replays them."""
+        return self.root / "erasures.log"
+
 
 def prepare_data_dir(root: Path) -> DataPaths:
     """Create the data directory tree and prove it is writable, or raise :class:`DataDirError`."""
@@ -51,7 +58,7 @@ def prepare_data_dir(root: Path) -> DataPaths:
         raise DataDirError(f"The data directory {paths.root} is a file, not a folder. {hint}")
     try:
         for directory in (paths.root, paths.images, paths.cache, paths.logs, paths.backups):
-            directory.mkdir(parents=True, exist_ok=True)
+            make_private_dir(directory)
         fd, probe = tempfile.mkstemp(prefix=".write-probe-", dir=paths.root)
         os.close(fd)
         os.unlink(probe)

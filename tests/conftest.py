@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Data keys made by tests go to a throw-away folder, never to a developer's keyring or config.
+os.environ.setdefault("SKINLAB_KEY_DIR", tempfile.mkdtemp(prefix="skinlab-test-keys-"))
+os.environ.setdefault("SKINLAB_KEY_STORE", "file")
 
 from core.storage import Database, sqlite_url
 from core.storage.migrate import upgrade

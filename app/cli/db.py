@@ -8,7 +8,8 @@ from typing import Any
 
 from app.context import AppContext
 from core.errors import NotFoundError, StorageError
-from core.storage import Database, check_db_health
+from core.security.errors import DataKeyError
+from core.storage import Database, HealthReport, check_db_health
 from core.storage.migrate import backup_sqlite, upgrade
 
 
@@ -46,12 +47,19 @@ def _require_existing(db: Database) -> None:
 
 
 def _check(args: argparse.Namespace, ctx: AppContext) -> int:
-    db = ctx.open_database_unmigrated()
-    _require_existing(db)
     try:
-        report = check_db_health(db)
-    finally:
-        db.dispose()
+        db = ctx.open_database_unmigrated()
+    except DataKeyError as exc:  # an unreadable data directory is an unhealthy one
+        path = ctx.paths.database
+        if not path.exists():
+            raise NotFoundError(f"There is no database at {path} yet") from exc
+        report = HealthReport(False, "unhealthy", str(path), 0.0, problems=[exc.message])
+    else:
+        _require_existing(db)
+        try:
+            report = check_db_health(db)
+        finally:
+            db.dispose()
     if args.json:
         print(json.dumps(report.as_dict()))
     else:

@@ -1,8 +1,11 @@
-"""Engine and units of work for SQLite and PostgreSQL.
+"""Engine and units of work for SQLite (plain or SQLCipher-encrypted) and PostgreSQL.
 
 SQLite is tuned for a desktop app that must not lose a confirmed write: WAL, foreign keys,
 ``busy_timeout``, and every write transaction begun ``IMMEDIATE`` so that it takes the write lock
 up front instead of failing later with SQLITE_BUSY_SNAPSHOT, which ``busy_timeout`` never retries.
+Given a ``key``, the SQLite file is encrypted with SQLCipher (SQLAlchemy's ``sqlite+pysqlcipher``
+dialect over ``sqlcipher3``) with the same pragmas, and deleted rows are overwritten
+(``secure_delete``) so that an erased patient does not linger in free pages.
 """
 
 from __future__ import annotations
@@ -14,13 +17,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 import core.storage.changes  # noqa: F401  (registers the change-capture listener)
 from core.errors import ConflictError, CorruptDatabaseError, SkinLabError, StorageError
+from core.security.errors import DatabaseKeyError
+from core.security.permissions import create_private_file
 from core.storage.types import utcnow
 from core.sync.hlc import HybridClock
 
@@ -35,17 +42,27 @@ def sqlite_url(path: Path) -> str:
     )
 
 
-def _install_sqlite_pragmas(engine: Engine, *, synchronous: str) -> None:
+def raw_key(key: bytes) -> str:
+    """SQLCipher's spelling of a raw 256-bit key (used as is: no passphrase derivation)."""
+    if len(key) != 32:
+        raise ValueError("a SQLCipher key is 32 bytes")
+    return f"x'{key.hex()}'"
+
+
+def _install_sqlite_pragmas(engine: Engine, *, synchronous: str, encrypted: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Take transaction control away from the driver so that our "begin" below is the only BEGIN.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
+            if encrypted:  # the dialect has set the key; a wrong one fails as an error, not a log
+                cursor.execute("PRAGMA cipher_log_level = NONE")
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
+            cursor.execute("PRAGMA secure_delete = ON")
         finally:
             cursor.close()
 
@@ -55,8 +72,14 @@ def _install_sqlite_pragmas(engine: Engine, *, synchronous: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _translate(exc: Exception, url: str) -> SkinLabError:
+def _translate(exc: Exception, url: str, *, encrypted: bool = False) -> SkinLabError:
     message = str(getattr(exc, "orig", exc))
+    if encrypted and "file is not a database" in message:
+        return DatabaseKeyError(
+            f"The database {make_url(url).database} does not open with this device's data key: it "
+            "was encrypted with another key (copied from another installation?) or it is damaged. "
+            "Restore it from the backups folder, which opens with the same key."
+        )
     if isinstance(exc, IntegrityError):
         if "email" in message:
             return ConflictError("An account with this email already exists")
@@ -74,17 +97,35 @@ def _translate(exc: Exception, url: str) -> SkinLabError:
 class Database:
     """A SkinLab database: ``read()`` and ``write()`` give a session inside one transaction."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, synchronous: str = "FULL", echo: bool = False, key: bytes | None = None
+    ) -> None:
         self.url = url
         self.dialect = make_url(url).get_backend_name()
+        self.encrypted = key is not None and self.dialect == "sqlite"
+        self._key = key if self.encrypted else None
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url: str | URL = url
         if self.dialect == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
-        self.engine = create_engine(url, **kwargs)
+        if self._key is not None:
+            # The key travels in the engine's URL only (hidden in its repr), never in ``self.url``.
+            engine_url = make_url(url).set(
+                drivername="sqlite+pysqlcipher", password=raw_key(self._key)
+            )
+            kwargs.update(module=sqlcipher3, poolclass=QueuePool)
+        self.engine = create_engine(engine_url, **kwargs)
+        path = self.sqlite_path
+        if path is not None:
+
+            @event.listens_for(self.engine, "do_connect")
+            def _private_file(*_args: Any) -> None:
+                create_private_file(path)  # before SQLite makes it; -wal/-shm take its mode
+
         if self.dialect == "sqlite":
-            _install_sqlite_pragmas(self.engine, synchronous=synchronous)
+            _install_sqlite_pragmas(self.engine, synchronous=synchronous, encrypted=self.encrypted)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
@@ -106,7 +147,7 @@ class Database:
             try:
                 yield session
             except (OperationalError, DatabaseError) as exc:
-                raise _translate(exc, self.url) from exc
+                raise _translate(exc, self.url, encrypted=self.encrypted) from exc
 
     @property
     def clock(self) -> HybridClock:
@@ -145,7 +186,7 @@ class Database:
                 with session.begin():
                     yield session
             except (OperationalError, DatabaseError) as exc:
-                raise _translate(exc, self.url) from exc
+                raise _translate(exc, self.url, encrypted=self.encrypted) from exc
 
     @contextmanager
     def connect(self, *, write: bool = False) -> Iterator[Connection]:
@@ -155,7 +196,7 @@ class Database:
             with engine.begin() as conn:
                 yield conn
         except (OperationalError, DatabaseError) as exc:
-            raise _translate(exc, self.url) from exc
+            raise _translate(exc, self.url, encrypted=self.encrypted) from exc
 
     def probe(self) -> None:
         """Touch the file so that a damaged database is reported before anything else runs."""
@@ -163,6 +204,20 @@ class Database:
             conn.execute(
                 text("SELECT count(*) FROM sqlite_master" if self.is_sqlite else "SELECT 1")
             )
+
+    def open_file(self, path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+        """A driver connection to another SQLite file with this database's key (for backups)."""
+        if self._key is None:
+            if read_only:
+                return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+            return sqlite3.connect(path)
+        if not read_only:
+            create_private_file(path)
+        uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
+        conn: sqlite3.Connection = sqlcipher3.connect(uri, uri=True)
+        conn.execute(f'PRAGMA key = "{raw_key(self._key)}"')
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        return conn
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,4 +1,9 @@
-"""Images as files named by the SHA-256 of their bytes; rows in ``images`` describe them."""
+"""Images as files named by the SHA-256 of their bytes; rows in ``images`` describe them.
+
+With a :class:`~core.security.cipher.FileCipher` the files are sealed with AES-256-GCM (photos,
+thumbnails and queued report PDFs alike); the name stays the plaintext's SHA-256 so that sync can
+address them, and each file is bound to its name. Files are created owner-only (0600).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, StorageError, ValidationError
+from core.security.cipher import FileCipher, is_sealed
+from core.security.permissions import PRIVATE_DIR
 from core.storage.models import EmailMessage, ImageBlob, SkinAnalysisResult
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -24,8 +31,13 @@ def sha256_hex(data: bytes) -> str:
 class ImageStore:
     """Content-addressed files: writing the same bytes twice stores them once."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, cipher: FileCipher | None = None) -> None:
         self.root = Path(root)
+        self.cipher = cipher
+
+    @property
+    def encrypted(self) -> bool:
+        return self.cipher is not None
 
     def path_for(self, sha256: str) -> Path:
         if not _SHA256.match(sha256):
@@ -38,36 +50,42 @@ class ImageStore:
         target = self.path_for(digest)
         if target.exists() and self._intact(target, digest):
             return digest
+        stored = data if self.cipher is None else self.cipher.seal(data, context=_context(digest))
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            write_atomically(target, stored)
         except OSError as exc:
             raise StorageError(f"Could not save the image ({exc.strerror or exc})") from exc
         return digest
 
-    @staticmethod
-    def _intact(path: Path, digest: str) -> bool:
+    def _intact(self, path: Path, digest: str) -> bool:
+        """The file opens and matches its name, and is sealed when this store encrypts."""
         try:
-            return sha256_hex(path.read_bytes()) == digest
-        except OSError:
+            raw = path.read_bytes()
+            if self.cipher is not None and not is_sealed(raw):
+                return False  # a plain leftover: write the sealed copy over it
+            return sha256_hex(self._decode(raw, digest)) == digest
+        except (OSError, StorageError):
             return False
+
+    def _decode(self, raw: bytes, digest: str) -> bytes:
+        if not is_sealed(raw):
+            return raw  # written before encryption was on; verified by hash like any other
+        if self.cipher is None:
+            raise StorageError(f"Image {digest[:12]}... is encrypted and this store has no key")
+        return self.cipher.open(raw, context=_context(digest))
 
     def read(self, sha256: str) -> bytes:
         """Return the bytes, verified against their name so a damaged file is never shown."""
         path = self.path_for(sha256)
         try:
-            data = path.read_bytes()
+            raw = path.read_bytes()
         except FileNotFoundError as exc:
             raise NotFoundError(f"Image {sha256[:12]}... is not on this device") from exc
+        try:
+            data = self._decode(raw, sha256)
+        except StorageError as exc:
+            raise StorageError(f"Image {sha256[:12]}... cannot be read: {exc}") from exc
         if sha256_hex(data) != sha256:
             raise StorageError(f"Image {sha256[:12]}... is damaged on disk (hash mismatch)")
         return data
@@ -77,6 +95,30 @@ class ImageStore:
 
     def delete(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)
+
+    def digests(self) -> list[str]:
+        """Every image file's name (for maintenance: encrypting older files, orphan checks)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.glob("??/*") if _SHA256.match(p.name))
+
+
+def _context(digest: str) -> str:
+    return f"image:{digest}"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Temp file (0600) beside ``target``, fsync, rename: a crash leaves the old file or the new."""
+    fd, tmp = tempfile.mkstemp(prefix=".part-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def save_image(

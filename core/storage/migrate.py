@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlcipher3
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -67,10 +68,11 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"skinlab-{stamp}-{label}.db"
     try:
-        # A file: URI built by pathlib, so '#', '?' and '%' in folder names are escaped.
-        source = sqlite3.connect(source_path.resolve().as_uri() + "?mode=ro", uri=True)
+        # A file: URI built by pathlib, so '#', '?' and '%' in folder names are escaped. An
+        # encrypted database is copied page by page under the same key: backups stay encrypted.
+        source = db.open_file(source_path, read_only=True)
         try:
-            dest = sqlite3.connect(target)
+            dest = db.open_file(target)
             try:
                 source.backup(dest)
                 verdict = [row[0] for row in dest.execute("PRAGMA quick_check").fetchall()]
@@ -78,7 +80,7 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
                 dest.close()
         finally:
             source.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, sqlcipher3.DatabaseError) as exc:
         target.unlink(missing_ok=True)
         if "malformed" in str(exc) or "not a database" in str(exc):
             raise CorruptDatabaseError(

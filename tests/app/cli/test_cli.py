@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from tests.helpers.at_rest import open_sqlite
 from tests.helpers.paths import REPO
 
 
@@ -215,7 +215,7 @@ def test_db_commands(tmp_path, capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, tmp_path, "db", "backup")
     backup = Path(out.strip())
     assert code == 0 and backup.parent == tmp_path / "backups"
-    with sqlite3.connect(backup) as conn:
+    with open_sqlite(backup) as conn:
         assert conn.execute("select email from users").fetchall() == [("ada@clinic.org",)]
 
 
@@ -233,7 +233,7 @@ def test_corrupt_database_gives_one_line_and_is_left_alone(tmp_path, capsys, mon
 
 def test_newer_schema_is_refused_untouched(tmp_path, capsys, monkeypatch):
     assert run(capsys, monkeypatch, tmp_path, "db", "upgrade")[0] == 0
-    with sqlite3.connect(tmp_path / "skinlab.db") as conn:
+    with open_sqlite(tmp_path / "skinlab.db") as conn:
         conn.execute("update alembic_version set version_num = '9999_from_the_future'")
     before = (tmp_path / "skinlab.db").read_bytes()
     code, _, err = run(capsys, monkeypatch, tmp_path, "users", "list")
@@ -317,7 +317,7 @@ def test_start_backs_up_an_existing_database_once_a_day(tmp_path, capsys, monkey
     run(capsys, monkeypatch, tmp_path, "users", "list")
     after_second_start = sorted((tmp_path / "backups").glob("skinlab-*.db"))
     assert len(after_second_start) == 1
-    with sqlite3.connect(after_second_start[0]) as conn:
+    with open_sqlite(after_second_start[0]) as conn:
         assert conn.execute("select email from users").fetchall() == [("ada@clinic.org",)]
     run(capsys, monkeypatch, tmp_path, "users", "list")
     assert sorted((tmp_path / "backups").glob("skinlab-*.db")) == after_second_start

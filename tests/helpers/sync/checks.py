@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from pathlib import Path
 
 from core.sync import state
 from server.config import normalize_database_url
+from tests.helpers.at_rest import open_sqlite
 from tests.helpers.sync.compare import (
     SYNCED_TABLES,
     blob_problems,
@@ -53,7 +53,7 @@ def ids_of(*devices: DeviceDir) -> Ids:
 
 def local_queue(device: DeviceDir) -> dict[str, int]:
     """What the device still holds back: outbox rows, captured batches, set-aside changes."""
-    conn = sqlite3.connect(f"file:{db_file(device)}?mode=ro", uri=True)
+    conn = open_sqlite(db_file(device), read_only=True)
     try:
         return {
             table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy import JSON, create_engine, inspect, text
 
 from core.storage.models import SYNCED_MODELS
 from core.sync.protocol import LOCAL_ONLY
+from tests.helpers.at_rest import open_sqlite
 
 SYNCED_TABLES = tuple(model.__tablename__ for model in SYNCED_MODELS)
 KEYS = {model.__tablename__: inspect(model).primary_key[0].name for model in SYNCED_MODELS}
@@ -45,8 +45,7 @@ class DeviceState:
 
 
 def device_state(db_path: Path) -> DeviceState:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    conn = open_sqlite(db_path, read_only=True, rows=True)
     try:
         rows: dict[str, dict[str, dict[str, Any]]] = {}
         duplicates: dict[str, int] = {}
@@ -74,7 +73,7 @@ def device_state(db_path: Path) -> DeviceState:
 
 
 def integrity(db_path: Path) -> str:
-    conn = sqlite3.connect(db_path)
+    conn = open_sqlite(db_path)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:

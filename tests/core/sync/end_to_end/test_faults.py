@@ -9,7 +9,6 @@ The default run does 5 iterations of each; ``pytest -m slow`` runs 50.
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from core.sync.errors import TransientSyncError
 from core.sync.identity import load_or_create_key
 from core.sync.transport import Transport
 from server.config import normalize_database_url
+from tests.helpers.at_rest import open_sqlite
 from tests.helpers.sync.checks import Ids, assert_nothing_lost, db_file, ids_of, local_queue
 from tests.helpers.sync.compare import SYNCED_TABLES, integrity
 from tests.helpers.sync.fault_proxy import FaultProxy
@@ -87,7 +87,7 @@ def server_keys(server: ServerProcess, keys: list[str]) -> int:
 
 
 def pending_keys(device: DeviceDir) -> list[str]:
-    conn = sqlite3.connect(f"file:{db_file(device)}?mode=ro", uri=True)
+    conn = open_sqlite(db_file(device), read_only=True)
     try:
         return [k for (k,) in conn.execute("SELECT batch_key FROM sync_batches")]
     finally:

@@ -1,0 +1,188 @@
+"""Bring a data directory under encryption: find or create its key, encrypt what an older SkinLab
+left in plain files, and make every file owner-only.
+
+Plain files are never kept once their encrypted copy is verified: the database is exported with
+SQLCipher to a new file, checked (integrity and the row count of every table), swapped in, and the
+plain file is overwritten and deleted. Backups get the same treatment, photos are sealed one by one,
+and the analysis cache is dropped (it is only a cache). A failure leaves the plain original as it
+was and stops the start with a message; nothing is half-converted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlcipher3
+
+from core.errors import CorruptDatabaseError, StorageError
+from core.paths import DataPaths
+from core.security.cipher import MAGIC, FileCipher
+from core.security.keys import DataKey, KeyStore, open_data_key
+from core.security.permissions import create_private_file, tighten_tree
+from core.security.shred import shred
+from core.storage.database import raw_key
+from core.storage.images import ImageStore, sha256_hex, write_atomically
+
+log = logging.getLogger(__name__)
+SQLITE_HEADER = b"SQLite format 3\x00"
+LEFTOVER = ".plain-before-encryption"
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What an older plain data directory had encrypted on this start (all zero on later starts)."""
+
+    database: bool = False
+    backups: int = 0
+    images: int = 0
+    cache_dropped: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.database or bool(self.backups or self.images or self.cache_dropped)
+
+
+def _header(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16)
+    except OSError:
+        return b""
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    return _header(path) == SQLITE_HEADER
+
+
+def encrypted_evidence(paths: DataPaths) -> str | None:
+    """The first file that is not plain (so a new key would lose it), in words; None if none."""
+    db = paths.database
+    if db.exists() and db.stat().st_size > 0 and not is_plain_sqlite(db):
+        return f"The database {db}"
+    for backup in sorted(paths.backups.glob("skinlab-*.db")):
+        if backup.stat().st_size and not is_plain_sqlite(backup):
+            return f"The backup {backup}"
+    for image in paths.images.glob("??/*"):
+        if _header(image)[: len(MAGIC)] == MAGIC:
+            return f"The photo {image}"
+    return None
+
+
+def prepare_at_rest(paths: DataPaths, store: KeyStore) -> tuple[DataKey, Conversion]:
+    """The data key for ``paths``, with every older plain file encrypted and permissions tight."""
+    key = open_data_key(paths.root, store, encrypted=encrypted_evidence(paths))
+    converted = Conversion(
+        database=_encrypt_database(paths.database, key.database_key),
+        backups=sum(
+            _encrypt_database(b, key.database_key) for b in paths.backups.glob("skinlab-*.db")
+        ),
+        images=_seal_images(ImageStore(paths.images, cipher=FileCipher(key.file_key))),
+        cache_dropped=_drop_plain_cache(paths.cache),
+    )
+    tighten_tree(paths.root)
+    if converted.anything:
+        log.info("Encrypted an older plain data directory: %s", converted)
+    return key, converted
+
+
+def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        n
+        for (n,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {n: int(conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
+
+
+def _encrypt_database(path: Path, key: bytes) -> bool:
+    """Encrypt a plain SQLite file in place; False when it is absent or already encrypted."""
+    leftover = path.with_name(path.name + LEFTOVER)
+    if not is_plain_sqlite(path):
+        if leftover.exists() and path.exists():
+            shred(leftover)  # a crash after the swap: the encrypted file is in place
+        return False
+    target = path.with_name(path.name + ".encrypting")
+    for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        stale.unlink(missing_ok=True)
+    create_private_file(target)
+    try:
+        plain = sqlcipher3.connect(str(path))
+        try:
+            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = _table_counts(plain)
+            version = int(plain.execute("PRAGMA user_version").fetchone()[0])
+            plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), raw_key(key)))
+            plain.execute("SELECT sqlcipher_export('encrypted')")
+            plain.execute(f"PRAGMA encrypted.user_version = {version}")
+            plain.execute("DETACH DATABASE encrypted")
+        finally:
+            plain.close()
+        check = sqlcipher3.connect(str(target))
+        try:
+            check.execute(f'PRAGMA key = "{raw_key(key)}"')
+            verdict = [r[0] for r in check.execute("PRAGMA integrity_check").fetchall()]
+            after = _table_counts(check)
+            check.execute("PRAGMA journal_mode = WAL")
+        finally:
+            check.close()
+    except (sqlite3.DatabaseError, sqlcipher3.DatabaseError) as exc:
+        target.unlink(missing_ok=True)
+        raise CorruptDatabaseError(
+            f"The database {path} could not be encrypted ({exc}); it was left as it was. "
+            "Run 'skinlab db check', or restore it from the backups folder."
+        ) from exc
+    if verdict != ["ok"] or before != after:
+        target.unlink(missing_ok=True)
+        raise StorageError(
+            f"The encrypted copy of {path} did not match the original ({verdict[:1]}, "
+            f"{before} vs {after}); the original was left as it was."
+        )
+    for journal in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        journal.unlink(missing_ok=True)  # empty after the checkpoint; never to meet the new file
+    path.replace(leftover)
+    target.replace(path)
+    for journal in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        if journal.exists():
+            journal.replace(Path(f"{path}{journal.name[len(target.name) :]}"))
+    shred(leftover)
+    return True
+
+
+def _seal_images(store: ImageStore) -> int:
+    """Seal every plain image file (verified by its name first); the plain bytes are shredded."""
+    sealed = 0
+    for digest in store.digests():
+        path = store.path_for(digest)
+        raw = path.read_bytes()
+        if raw[: len(MAGIC)] == MAGIC:
+            continue
+        if sha256_hex(raw) != digest:
+            log.warning("Leaving damaged plain image %s for 'skinlab doctor'", path)
+            continue
+        assert store.cipher is not None
+        leftover = path.with_name(path.name + LEFTOVER)
+        path.replace(leftover)
+        write_atomically(path, store.cipher.seal(raw, context=f"image:{digest}"))
+        shred(leftover)
+        sealed += 1
+    for leftover in store.root.glob(f"??/*{LEFTOVER}"):
+        shred(leftover)
+    return sealed
+
+
+def _drop_plain_cache(directory: Path) -> bool:
+    """An older cache holds plain analyses: shred its files; the encrypted cache starts empty."""
+    marker = directory / ".encrypted"
+    if marker.exists() or not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+        create_private_file(marker)
+        return False
+    files = [p for p in directory.rglob("*") if p.is_file()]
+    for path in files:
+        shred(path)
+    create_private_file(marker)
+    return bool(files)

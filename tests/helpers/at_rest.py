@@ -1,0 +1,46 @@
+"""Open a SkinLab SQLite file from a test the way the app does: plain, or with its data key."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from core.security.at_rest import is_plain_sqlite
+from core.security.keys import KEYINFO_FILE, KeyStore, open_data_key
+from core.storage.database import raw_key
+
+
+def data_dir_of(path: Path) -> Path:
+    """The data directory a database or backup file belongs to (the folder with keyinfo.json)."""
+    for folder in (path.parent, path.parent.parent):
+        if (folder / KEYINFO_FILE).exists():
+            return folder
+    raise FileNotFoundError(f"no {KEYINFO_FILE} beside {path}")
+
+
+def key_store() -> KeyStore:
+    return KeyStore(Path(os.environ["SKINLAB_KEY_DIR"]), mode="file")
+
+
+def database_key(data_dir: Path) -> bytes:
+    return open_data_key(data_dir, key_store(), encrypted=str(data_dir)).database_key
+
+
+def open_sqlite(path: Path, *, read_only: bool = False, rows: bool = False) -> Any:
+    """A DB-API connection (sqlite3 or sqlcipher3) to ``path``; ``rows`` gives name-addressable rows."""
+    uri = Path(path).resolve().as_uri() + ("?mode=ro" if read_only else "")
+    if is_plain_sqlite(Path(path)):
+        conn: Any = sqlite3.connect(uri, uri=True)
+        if rows:
+            conn.row_factory = sqlite3.Row
+        return conn
+    conn = sqlcipher3.connect(uri, uri=True)
+    conn.execute(f'PRAGMA key = "{raw_key(database_key(data_dir_of(Path(path))))}"')
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    if rows:
+        conn.row_factory = sqlcipher3.Row
+    return conn
