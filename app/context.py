@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from core.audit.actions import DATA_ENCRYPTED
 from core.auth import AuthService, LockoutPolicy, TokenSettings
 from core.auth.secret_key import load_or_create_secret
 from core.cache import DiskCache
@@ -20,6 +22,7 @@ from core.security.keys import DataKey, KeyStore
 from core.security.permissions import PRIVATE_UMASK
 from core.storage import Database, ImageStore
 from core.storage.migrate import backup_if_due, upgrade
+from core.storage.repositories import audit
 from core.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,10 @@ class AppContext:
                 db.probe()  # a damaged file is reported as such, not as a failed backup
                 backup_if_due(db, paths.backups)
             upgrade(db, backup_dir=paths.backups)
+            converted = self.at_rest[1]
+            if converted.anything:
+                with db.write() as session:
+                    audit.record(session, DATA_ENCRYPTED, details=asdict(converted))
         except Exception:
             db.dispose()
             raise
