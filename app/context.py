@@ -16,6 +16,9 @@ from core.cache import DiskCache
 from core.config import Settings, load_settings
 from core.logging_setup import configure_logging
 from core.paths import DataPaths, prepare_data_dir
+from core.privacy.erasure import replay_erasures
+from core.privacy.erasure_log import ErasureLog
+from core.retention import apply_retention_if_due
 from core.security.at_rest import Conversion, prepare_at_rest
 from core.security.cipher import FileCipher
 from core.security.keys import DataKey, KeyStore
@@ -78,10 +81,17 @@ class AppContext:
             if converted.anything:
                 with db.write() as session:
                     audit.record(session, DATA_ENCRYPTED, details=asdict(converted))
+            # A restored backup may hold patients erased since: erase them again before use.
+            replay_erasures(db, self.images, self.erasure_log)
+            apply_retention_if_due(db, self.images, days=self.settings.retention_days)
         except Exception:
             db.dispose()
             raise
         return db
+
+    @cached_property
+    def erasure_log(self) -> ErasureLog:
+        return ErasureLog(self.paths.erasure_log)
 
     def open_database_unmigrated(self) -> Database:
         """For ``db check``/``db backup``: open without changing anything."""

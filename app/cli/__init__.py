@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "app.cli.server",
     "app.cli.sync",
     "app.cli.audit",
+    "app.cli.patient",
 )
 
 

@@ -66,7 +66,7 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
     folder = tmp_path / "plain"
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
-    ok, buffer = cv2.imencode(".jpg", data.astronaut())
+    _ok, buffer = cv2.imencode(".jpg", data.astronaut())
     (folder / "blob").write_bytes(b"header" + buffer.tobytes())
     (folder / "notes.txt").write_text(f"called {NAME.upper()} today")
     (folder / "notes.txt").chmod(0o644)

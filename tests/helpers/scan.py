@@ -35,7 +35,7 @@ def scan_for_leaks(
     forms = [(s, f) for s in secrets for f in _text_forms(s)]
     skipped = {p.resolve() for p in skip}
     for root in roots:
-        for current, dirs, files in os.walk(root):
+        for current, _dirs, files in os.walk(root):
             here = Path(current)
             if owner_only and stat.S_IMODE(here.stat().st_mode) & 0o077:
                 problems.append(f"{here}: folder mode {oct(stat.S_IMODE(here.stat().st_mode))}")

@@ -94,18 +94,18 @@ def test_sqlite_guarantees_hold_on_the_encrypted_database(tmp_path: Path) -> Non
         with db.write() as session:
             session.add(User(email="a@b.org", first_name="A", last_name="B", role="patient"))
         assert "BEGIN IMMEDIATE" in statements
-        with pytest.raises(SkinLabError):  # foreign keys are enforced
-            with db.connect(write=True) as conn:
-                conn.execute(
-                    text(
-                        "INSERT INTO skin_analysis_results (analysis_id, user_id, "
-                        "skin_score, conditions, recommendations, routine, metrics, "
-                        "region_metrics, result, engine_version, hlc, field_clocks, "
-                        "created_at, updated_at) VALUES ('x', 'nobody', 1, '[]', '[]', "
-                        "'{}', '{}', '{}', '{}', '1', '', '{}', '2026-01-01', "
-                        "'2026-01-01')"
-                    )
+        # foreign keys are enforced
+        with pytest.raises(SkinLabError), db.connect(write=True) as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO skin_analysis_results (analysis_id, user_id, "
+                    "skin_score, conditions, recommendations, routine, metrics, "
+                    "region_metrics, result, engine_version, hlc, field_clocks, "
+                    "created_at, updated_at) VALUES ('x', 'nobody', 1, '[]', '[]', "
+                    "'{}', '{}', '{}', '{}', '1', '', '{}', '2026-01-01', "
+                    "'2026-01-01')"
                 )
+            )
     finally:
         ctx.close()
 
