@@ -1,4 +1,5 @@
-"""Storage lookups through the ORM against the same SQL in raw ``sqlite3``, on a large database.
+"""Storage lookups through the ORM against the same SQL in raw ``sqlite3``, on a large database,
+and the same ORM lookups on a SQLCipher-encrypted copy of it (the cost of encryption at rest).
 
 The database is built by the real migrations, then seeded with raw ``sqlite3`` in one transaction
 in the exact text formats SQLAlchemy writes on SQLite, and cached under ``bench/.data/``.
@@ -20,10 +21,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import select
 
 from bench import Row
-from core.storage.database import BUSY_TIMEOUT_MS, Database, sqlite_url
+from core.storage.database import BUSY_TIMEOUT_MS, Database, raw_key, sqlite_url
 from core.storage.migrate import MIGRATIONS, head_revision, upgrade
 from core.storage.models import SkinAnalysisResult, User
 from core.storage.repositories import analyses, users
@@ -375,6 +377,85 @@ def _lookups(db: Database, conn: sqlite3.Connection) -> tuple[dict[str, Lookup],
     )
 
 
+BENCH_KEY = hashlib.sha256(b"skinlab storage benchmark key").digest()
+
+
+def _encrypted_copy(plain: Path) -> Path:
+    """The seeded file exported under SQLCipher once (cached beside it), as the app stores it."""
+    target = plain.with_name(plain.stem + "-encrypted.db")
+    if target.exists():
+        return target
+    tmp = target.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    conn = sqlcipher3.connect(str(plain))
+    try:
+        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(tmp), raw_key(BENCH_KEY)))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    tmp.replace(target)
+    return target
+
+
+def _encryption_rows(seeded: Seeded, size: Size) -> list[Row]:
+    """ORM lookups on the plain file and on its encrypted copy, same keys, shuffled per key."""
+    encrypted_path = _encrypted_copy(seeded.path)
+    for path in (seeded.path, encrypted_path):
+        with path.open("rb") as warm:
+            while warm.read(1 << 24):
+                pass
+    plain, encrypted = (
+        Database(sqlite_url(seeded.path)),
+        Database(sqlite_url(encrypted_path), key=BENCH_KEY),
+    )
+    try:
+
+        def by_email(db: Database) -> Lookup:
+            def lookup(email: str) -> int:
+                with db.read() as session:
+                    return int(users.get_by_email(session, email) is not None)
+
+            return lookup
+
+        def latest(db: Database) -> Lookup:
+            def lookup(owner: uuid.UUID) -> int:
+                with db.read() as session:
+                    return len(analyses.latest_for_user(session, owner, limit=LATEST))
+
+            return lookup
+
+        pick = random.Random(SEED_VERSION + 2)
+        count = size.lookups + size.warmup
+        emails = pick.choices(seeded.emails, k=count)
+        owners = [uuid.UUID(h) for h in pick.choices(seeded.regulars, k=count)]
+        user_times = _measure(
+            {"plain": by_email(plain), "encrypted": by_email(encrypted)},
+            emails,
+            warmup=size.warmup,
+        )
+        latest_times = _measure(
+            {"plain": latest(plain), "encrypted": latest(encrypted)}, owners, warmup=size.warmup
+        )
+    finally:
+        plain.dispose()
+        encrypted.dispose()
+    rows: list[Row] = []
+    for label, times in (
+        ("user by email", user_times),
+        (f"latest {LATEST} analyses", latest_times),
+    ):
+        name = f"storage encrypted: {label}"
+        plain_p50 = statistics.median(times["plain"])
+        encrypted_p50 = statistics.median(times["encrypted"])
+        rows += [
+            Row(name, "ORM plain p50", plain_p50, "ms"),
+            Row(name, "ORM SQLCipher p50", encrypted_p50, "ms"),
+            Row(name, "encrypted / plain (medians)", encrypted_p50 / plain_p50, "x", "<= 1.3"),
+        ]
+    return rows
+
+
 def run(quick: bool) -> list[Row]:
     size = Size(10_000, 100_000, 500, 100) if quick else Size(100_000, 1_000_000, 2_000, 200)
     seeded = prepare(size)
@@ -400,4 +481,5 @@ def run(quick: bool) -> list[Row]:
         *_rows("storage: user by email", user_times),
         *_rows(f"storage: latest {LATEST} analyses", latest_times),
         Row(seed_label, "seeding time (when the cache was built)", seeded.seconds, "s", "<= 180"),
+        *_encryption_rows(seeded, size),
     ]
