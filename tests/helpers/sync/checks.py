@@ -69,7 +69,7 @@ def assert_converged(server: ServerProcess, *devices: DeviceDir, strict_files: b
     for device, st in zip(devices, states, strict=True):
         assert integrity(db_file(device)) == "ok"
         assert not any(st.duplicates.values()), st.duplicates
-        assert image_problems(device.ctx.images.root, st, strict=strict_files) == [], device.name
+        assert image_problems(device.ctx.images, st, strict=strict_files) == [], device.name
     for other in states[1:]:
         assert differences(states[0], other) == []
     on_server = server_state(normalize_database_url(server.database_url), clinic_of(devices[0]))

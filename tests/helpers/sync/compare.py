@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import JSON, create_engine, inspect, text
 
+from core.errors import NotFoundError, StorageError
+from core.storage import ImageStore
 from core.storage.models import SYNCED_MODELS
 from core.sync.protocol import LOCAL_ONLY
 from tests.helpers.at_rest import open_sqlite
@@ -184,19 +186,20 @@ def server_differences(device_db: Any, device: DeviceState, server: ServerState)
     return out[:10]
 
 
-def image_problems(images_root: Path, device: DeviceState, *, strict: bool) -> list[str]:
-    """Every image row has its file, intact; with ``strict``, no file is left without a row."""
+def image_problems(images: ImageStore, device: DeviceState, *, strict: bool) -> list[str]:
+    """Every image row has its file, intact (opened with the device's key); with ``strict``, no
+    file is left without a row."""
     out = []
     rows = device.ids("images")
     for digest in sorted(rows):
-        path = images_root / digest[:2] / digest
-        if not path.exists():
+        try:
+            images.read(digest)
+        except NotFoundError:
             out.append(f"{digest[:12]}: row without a file")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            out.append(f"{digest[:12]}: file damaged")
+        except StorageError as exc:
+            out.append(f"{digest[:12]}: file damaged ({exc.message})")
     if strict:
-        files = {p.name for p in images_root.glob("??/*") if len(p.name) == 64}
-        out += [f"{d[:12]}: file without a row" for d in sorted(files - rows)]
+        out += [f"{d[:12]}: file without a row" for d in sorted(set(images.digests()) - rows)]
     return out
 
 
