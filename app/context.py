@@ -19,11 +19,11 @@ from core.paths import DataPaths, prepare_data_dir
 from core.privacy.erasure import replay_erasures
 from core.privacy.erasure_log import ErasureLog
 from core.retention import apply_retention_if_due
-from core.security.at_rest import Conversion, prepare_at_rest
 from core.security.cipher import FileCipher
 from core.security.keys import DataKey, KeyStore
 from core.security.permissions import PRIVATE_UMASK
 from core.storage import Database, ImageStore
+from core.storage.at_rest import Conversion, prepare_at_rest
 from core.storage.migrate import backup_if_due, upgrade
 from core.storage.repositories import audit
 from core.sync.service import SyncService

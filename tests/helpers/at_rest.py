@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlcipher3
 
-from core.security.at_rest import is_plain_sqlite
 from core.security.keys import KEYINFO_FILE, KeyStore, open_data_key
+from core.storage.at_rest import is_plain_sqlite
 from core.storage.database import raw_key
 
 

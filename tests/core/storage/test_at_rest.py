@@ -13,10 +13,10 @@ from sqlalchemy import text
 from app.context import AppContext
 from core.config import load_settings
 from core.errors import SkinLabError
-from core.security.at_rest import LEFTOVER, SQLITE_HEADER
 from core.security.cipher import MAGIC
 from core.security.errors import DatabaseKeyError
 from core.storage import Database, ImageStore, sqlite_url
+from core.storage.at_rest import LEFTOVER, SQLITE_HEADER
 from core.storage.migrate import backup_sqlite, upgrade
 from core.storage.models import AuditEvent, User
 from core.storage.repositories import audit, users
