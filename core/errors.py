@@ -56,6 +56,12 @@ class DataDirError(SkinLabError):
     code = "data_dir_unusable"
 
 
+class MissingResourceError(SkinLabError):
+    """A file SkinLab ships (style sheet, rule file...) is missing: the installation is broken."""
+
+    code = "missing_resource"
+
+
 class AuthError(SkinLabError):
     code = "auth_error"
 

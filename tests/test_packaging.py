@@ -18,6 +18,7 @@ from tests.helpers.paths import REPO
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(3600)
 def test_the_frozen_app_analyses_a_photo(tmp_path: Path) -> None:
     pyinstaller = Path(sys.executable).with_name("pyinstaller")
     build = subprocess.run(
@@ -56,3 +57,54 @@ def test_the_frozen_app_analyses_a_photo(tmp_path: Path) -> None:
     assert doctor.returncode == 0 and "[ok] database" in doctor.stdout
     assert "not installed" not in doctor.stdout, doctor.stdout
     assert os.path.getsize(app) > 0
+
+
+@pytest.mark.timeout(3600)
+def test_the_wheel_installed_outside_the_checkout_analyses_and_renders(tmp_path: Path) -> None:
+    """The wheel carries the style sheets and rule files: installed into a fresh virtual
+    environment away from the repository, it analyses a photo and renders every screen."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps",
+         "-w", str(wheels), str(REPO)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = wheels.glob("skinlab-*.whl")
+    venv_dir = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv_dir)], check=True, timeout=300)
+    python = venv_dir / "bin" / "python"
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    env = {
+        "PATH": f"{venv_dir / 'bin'}:/usr/bin:/bin",
+        "HOME": str(away),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    where = subprocess.run(
+        [str(python), "-c", "import resources, core; print(resources.__file__, core.__file__)"],
+        capture_output=True, text=True, cwd=away, env=env, timeout=60,
+    )  # fmt: skip
+    assert str(REPO) not in where.stdout and str(venv_dir) in where.stdout, where.stdout
+    photo = away / "astronaut.jpg"
+    cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    skinlab = str(venv_dir / "bin" / "skinlab")
+    analysed = subprocess.run(
+        [skinlab, "--data-dir", str(away / "data"), "analyze", str(photo), "--json"],
+        capture_output=True, text=True, cwd=away, env=env, timeout=300,
+    )  # fmt: skip
+    assert analysed.returncode == 0, analysed.stderr[-2000:]
+    result = json.loads(analysed.stdout)
+    assert result["recommendations"], result  # the rule file travelled
+    shots = away / "shots"
+    rendered = subprocess.run(
+        [skinlab, "--data-dir", str(away / "data"), "screenshots", "--out", str(shots)],
+        capture_output=True, text=True, cwd=away, env=env, timeout=600,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr[-2000:]
+    assert len(list(shots.glob("kiosk-*.png"))) >= 5

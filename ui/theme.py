@@ -1,15 +1,16 @@
-"""Load the application style sheet from resources/."""
+"""Load the application style sheets from ``resources/styles``; a missing one is an error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QApplication
 
-STYLES = Path(__file__).resolve().parent.parent / "resources" / "styles"
+from core.resources import read_resource
+
+
+def style_sheet(name: str) -> str:
+    """The text of ``resources/styles/<name>.qss``, or :class:`MissingResourceError` naming it."""
+    return read_resource("styles", f"{name}.qss")
 
 
 def apply_theme(app: QApplication, name: str = "desktop") -> None:
-    path = STYLES / f"{name}.qss"
-    if path.exists():
-        app.setStyleSheet(path.read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet(name))

@@ -13,6 +13,7 @@ from pathlib import Path
 from app import __version__
 from app.context import AppContext
 from core.errors import SkinLabError
+from core.resources import check_resources
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
     """The kiosk or the desktop; Qt and the screens are imported only when a window starts."""
+    check_resources()  # a missing style sheet or rule file stops here, named, not as a blank screen
     if args.kiosk:
         # lazy: Qt and the kiosk screens load only when the kiosk starts
         from app.kiosk.app import run_kiosk

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.analysis.errors import RulesError
-from core.analysis.resources import resource_path
+from core.resources import resource_path
 
 RULES_FILE = ("rules", "recommendations.json")
 PERIODS = ("morning", "evening")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ui.theme import STYLES
+from ui.theme import style_sheet
 
 
 def load_kiosk_style() -> str:
-    path = STYLES / "kiosk.qss"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    return style_sheet("kiosk")
