@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from functools import cached_property
@@ -13,7 +15,8 @@ from core.audit.actions import DATA_ENCRYPTED
 from core.auth import AuthService, LockoutPolicy, TokenSettings
 from core.auth.secret_key import load_or_create_secret
 from core.cache import DiskCache
-from core.config import Settings, load_settings
+from core.config import SETTINGS_FILE, Settings, load_settings
+from core.errors import ValidationError
 from core.logging_setup import configure_logging
 from core.paths import DataPaths, prepare_data_dir
 from core.privacy.erasure import replay_erasures
@@ -24,7 +27,14 @@ from core.security.keys import DataKey, KeyStore
 from core.security.permissions import PRIVATE_UMASK
 from core.storage import Database, ImageStore
 from core.storage.at_rest import Conversion, prepare_at_rest
-from core.storage.migrate import backup_if_due, upgrade
+from core.storage.images import sweep_image_files
+from core.storage.instance import ProcessLock, WindowLock
+from core.storage.migrate import (
+    BackupFailedWarning,
+    backup_if_due,
+    sweep_partial_backups,
+    upgrade,
+)
 from core.storage.repositories import audit
 from core.sync.service import SyncService
 
@@ -34,12 +44,35 @@ log = logging.getLogger(__name__)
 class AppContext:
     """Lazily opens what a command needs: a ``--version`` never touches the database."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, notify: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self.notify = notify or _to_stderr
+        self._process_lock: ProcessLock | None = None
+        self._window_lock: WindowLock | None = None
+        self._log_once_open: list[str] = []  # warnings from before the log file was opened
 
     @classmethod
-    def from_args(cls, data_dir: Path | None) -> AppContext:
-        return cls(load_settings(data_dir=data_dir))
+    def from_args(
+        cls, data_dir: Path | None, *, notify: Callable[[str], None] | None = None
+    ) -> AppContext:
+        """Settings for ``data_dir``; a damaged settings file is set aside for the defaults, and
+        the person is told which file was ignored (a kiosk must start)."""
+        try:
+            return cls(load_settings(data_dir=data_dir), notify=notify)
+        except ValidationError as exc:
+            problem = exc
+            try:
+                settings = load_settings(data_dir=data_dir, ignore_file=True)
+            except ValidationError:
+                raise exc from None  # the environment is wrong too: not the file's fault
+        ctx = cls(settings, notify=notify)
+        message = (
+            f"Ignored the settings file {settings.data_dir / SETTINGS_FILE} ({problem.message}); "
+            "started with the default settings."
+        )
+        ctx.notify(message)
+        ctx._log_once_open.append(message)
+        return ctx
 
     @cached_property
     def paths(self) -> DataPaths:
@@ -47,6 +80,8 @@ class AppContext:
             os.umask(PRIVATE_UMASK)  # everything this process creates is owner-only
         paths = prepare_data_dir(self.settings.data_dir)
         configure_logging(paths.logs, level=self.settings.log_level)
+        for message in self._log_once_open:
+            log.warning("%s", message)
         return paths
 
     @cached_property
@@ -72,10 +107,14 @@ class AppContext:
         paths = self.paths
         db = self._open_database()
         existed = db.sqlite_path is not None and db.sqlite_path.exists()  # before first connect
+        lock = self._process_lock = ProcessLock(paths.root)
         try:
             if existed:
                 db.probe()  # a damaged file is reported as such, not as a failed backup
-                backup_if_due(db, paths.backups)
+                try:
+                    backup_if_due(db, paths.backups)
+                except BackupFailedWarning as exc:
+                    self.notify(f"Warning: {exc.message}. SkinLab carries on without it.")
             upgrade(db, backup_dir=paths.backups)
             converted = self.at_rest[1]
             if converted.anything:
@@ -84,14 +123,38 @@ class AppContext:
             # A restored backup may hold patients erased since: erase them again before use.
             replay_erasures(db, self.images, self.erasure_log)
             apply_retention_if_due(db, self.images, days=self.settings.retention_days)
+            if lock.alone:
+                self._sweep(db)
         except Exception:
             db.dispose()
+            lock.close()
             raise
+        finally:
+            lock.share()
         return db
 
     @cached_property
     def erasure_log(self) -> ErasureLog:
         return ErasureLog(self.paths.erasure_log)
+
+    def _sweep(self, db: Database) -> None:
+        """Files a crash left behind: half-written photos and photos whose row never committed."""
+        with db.read() as session:
+            swept = sweep_image_files(session, self.images)
+        backups = sweep_partial_backups(self.paths.backups)
+        if backups:
+            log.warning("Swept %d half-written backup files left by an earlier crash", backups)
+        if swept.partial or swept.orphans:
+            log.warning(
+                "Swept %d half-written and %d orphan photo files left by an earlier crash",
+                swept.partial,
+                swept.orphans,
+            )
+
+    def claim_window(self) -> None:
+        """Refuse a second kiosk or desktop window on this data directory (DataDirBusyError)."""
+        if self._window_lock is None:
+            self._window_lock = WindowLock(self.paths.root)
 
     def open_database_unmigrated(self) -> Database:
         """For ``db check``/``db backup``: open without changing anything."""
@@ -142,3 +205,11 @@ class AppContext:
             self.database.dispose()
         if "cache" in self.__dict__:
             self.cache.close()
+        for lock in (self._process_lock, self._window_lock):
+            if lock is not None:
+                lock.close()
+        self._process_lock = self._window_lock = None
+
+
+def _to_stderr(message: str) -> None:
+    print(f"skinlab: {message}", file=sys.stderr)

@@ -131,11 +131,15 @@ def _check_toml(path: Path) -> None:
         raise ValidationError(f"The settings file {path} cannot be read: {exc}") from exc
 
 
-def load_settings(*, data_dir: Path | None = None, **overrides: Any) -> Settings:
-    """Build the settings for a data directory, reading its ``settings.toml`` when present."""
+def load_settings(
+    *, data_dir: Path | None = None, ignore_file: bool = False, **overrides: Any
+) -> Settings:
+    """Build the settings for a data directory, reading its ``settings.toml`` when present
+    (unless ``ignore_file``: the start-up fallback when that file is damaged)."""
     directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
     toml_file = directory / SETTINGS_FILE
-    _check_toml(toml_file)
+    if not ignore_file:
+        _check_toml(toml_file)
 
     class _BoundSettings(Settings):
         @classmethod
@@ -147,6 +151,8 @@ def load_settings(*, data_dir: Path | None = None, **overrides: Any) -> Settings
             dotenv_settings: PydanticBaseSettingsSource,
             file_secret_settings: PydanticBaseSettingsSource,
         ) -> tuple[PydanticBaseSettingsSource, ...]:
+            if ignore_file:
+                return (init_settings, env_settings)
             toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
             return (init_settings, env_settings, toml)
 

@@ -62,6 +62,12 @@ class MissingResourceError(SkinLabError):
     code = "missing_resource"
 
 
+class DataDirBusyError(DataDirError):
+    """Another SkinLab process holds the data directory (a second kiosk window, a migration)."""
+
+    code = "data_dir_busy"
+
+
 class AuthError(SkinLabError):
     code = "auth_error"
 

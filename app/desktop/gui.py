@@ -6,6 +6,7 @@ import sys
 
 from app.context import AppContext
 from app.desktop.services import DesktopServices
+from app.faults import install_fault_handler
 
 
 def run_desktop(ctx: AppContext) -> int:
@@ -13,12 +14,12 @@ def run_desktop(ctx: AppContext) -> int:
     # Qt is imported here, not at module level: ``skinlab --version`` and the CLI never load it.
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.background import Pools
     from ui.desktop.main_window import MainWindow
 
-    ctx.paths  # noqa: B018  (fail early, with a message, on an unusable data directory)
+    ctx.claim_window()  # fails early, with a message, on an unusable or busy data directory
     if QApplication.instance() is None:
         # High-DPI: follow the screen's exact scale (150 %, 175 %...) instead of rounding it.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -29,6 +30,7 @@ def run_desktop(ctx: AppContext) -> int:
     pools = Pools()
     window = MainWindow(DesktopServices(ctx), pools)
     window.set_theme(ctx.settings.desktop_theme)
+    install_fault_handler(lambda message: QMessageBox.warning(window, "SkinLab", message))
     window.show()
     window.start()
     try:

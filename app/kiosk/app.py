@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.context import AppContext
+from app.faults import install_fault_handler
 from app.kiosk.services import KioskAppServices
+
+if TYPE_CHECKING:
+    from ui.kiosk.window import KioskWindow
+
+
+def return_to_attract(window: KioskWindow) -> None:
+    """After an unhandled exception: forget the visit and show the attract screen with a note."""
+
+    def recover(message: str) -> None:
+        window.reset()
+        window.attract.show_notice(message)
+
+    install_fault_handler(recover)
 
 
 def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = True) -> int:
@@ -22,7 +37,7 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     from ui.background import Pools
     from ui.kiosk.window import KioskWindow
 
-    ctx.paths  # noqa: B018  (fail early, with a message, on an unusable data directory)
+    ctx.claim_window()  # fails early, with a message, on an unusable or busy data directory
     if fullscreen:  # a touch screen has no keyboard: Qt's on-screen keyboard (PySide6 add-ons)
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     app = QApplication.instance() or QApplication(sys.argv)
@@ -30,6 +45,7 @@ def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = 
     pools = Pools()
     services = KioskAppServices(ctx)
     window = KioskWindow(services, pools, camera=camera)
+    return_to_attract(window)
     if fullscreen:
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         # Kiosks often run X with no window manager, which ignores a full-screen request: take the

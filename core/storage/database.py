@@ -91,6 +91,21 @@ def _translate(exc: Exception, url: str, *, encrypted: bool = False) -> SkinLabE
             f"The database {make_url(url).database} is damaged or is not a SkinLab database "
             f"({message}). Restore a copy from the backups folder, or move it away to start afresh."
         )
+    if "disk is full" in message:
+        return StorageError(
+            f"The database {make_url(url).database} could not be written: the disk is full. "
+            "Free some space; nothing saved before was changed."
+        )
+    if "readonly database" in message or "read-only" in message:
+        return StorageError(
+            f"The database {make_url(url).database} could not be written: its folder is read-only. "
+            "Fix its permissions; nothing saved before was changed."
+        )
+    if "database is locked" in message:
+        return StorageError(
+            f"The database {make_url(url).database} is busy: another SkinLab process has held it "
+            f"for over {BUSY_TIMEOUT_MS // 1000} seconds. Try again when it has finished."
+        )
     return StorageError(f"The database cannot be used: {message}")
 
 

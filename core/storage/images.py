@@ -7,10 +7,13 @@ address them, and each file is bound to its name. Files are created owner-only (
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -55,7 +58,7 @@ class ImageStore:
             target.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
             write_atomically(target, stored)
         except OSError as exc:
-            raise StorageError(f"Could not save the image ({exc.strerror or exc})") from exc
+            raise StorageError(_write_failure(self.root, exc)) from exc
         return digest
 
     def _intact(self, path: Path, digest: str) -> bool:
@@ -103,6 +106,15 @@ class ImageStore:
         return sorted(p.name for p in self.root.glob("??/*") if _SHA256.match(p.name))
 
 
+    def files(self) -> Iterator[Path]:
+        """Every file under the store: named images and ``.part-*`` leftovers alike."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if folder.is_dir():
+                yield from (p for p in folder.iterdir() if p.is_file())
+
+
 def _context(digest: str) -> str:
     return f"image:{digest}"
 
@@ -119,6 +131,44 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_failure(root: Path, exc: OSError) -> str:
+    """A sentence a person can act on; the photos already saved are untouched either way."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"The photo was not saved: the disk holding {root} is full. Free some space; nothing saved before was changed."
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"The photo was not saved: the folder {root} is read-only. Fix its permissions; nothing saved before was changed."
+    return f"Could not save the image ({exc.strerror or exc})"
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    partial: int
+    orphans: int
+
+
+def sweep_image_files(session: Session, store: ImageStore) -> SweepReport:
+    """Delete half-written files (``.part-*`` from a crash mid-write) and files no image row
+    names (written, then the process died before its row committed). Only safe while no other
+    process can be between those two steps: see :mod:`core.storage.instance`."""
+    known = set(session.scalars(select(ImageBlob.sha256)))
+    for column in (
+        SkinAnalysisResult.image_sha256,
+        SkinAnalysisResult.thumbnail_sha256,
+        EmailMessage.attachment_sha256,  # report attachments are kept beside the images, rowless
+    ):
+        known.update(d for d in session.scalars(select(column).where(column.is_not(None))) if d)
+    partial = orphans = 0
+    for path in list(store.files()):
+        if path.name.startswith(".part-"):
+            partial += 1
+        elif path.name in known:
+            continue
+        else:
+            orphans += 1
+        path.unlink(missing_ok=True)
+    return SweepReport(partial=partial, orphans=orphans)
 
 
 def save_image(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,13 @@ from core.storage.database import Database
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
+PARTIAL_SUFFIX = ".part"
+
+
+class BackupFailedWarning(StorageError):
+    """The daily backup could not be written; the database itself is intact and usable."""
+
+    code = "backup_failed"
 
 
 def _config() -> Config:
@@ -60,19 +68,24 @@ def check_not_newer(db: Database) -> str | None:
 
 
 def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> Path | None:
-    """Copy a SQLite database with the online backup API (consistent even with WAL)."""
+    """Copy a SQLite database with the online backup API (consistent even with WAL).
+
+    The copy is written beside its final name and renamed once verified, so a crash or a full disk
+    mid-way never leaves a half-written file that counts as a backup."""
     source_path = db.sqlite_path
     if source_path is None or not source_path.exists():
         return None
-    backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"skinlab-{stamp}-{label}.db"
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        sweep_partial_backups(backup_dir)
         # A file: URI built by pathlib, so '#', '?' and '%' in folder names are escaped. An
         # encrypted database is copied page by page under the same key: backups stay encrypted.
         source = db.open_file(source_path, read_only=True)
         try:
-            dest = db.open_file(target)
+            dest = db.open_file(partial)
             try:
                 source.backup(dest)
                 verdict = [row[0] for row in dest.execute("PRAGMA quick_check").fetchall()]
@@ -80,17 +93,24 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
                 dest.close()
         finally:
             source.close()
+        if verdict == ["ok"]:
+            os.replace(partial, target)
     except (sqlite3.DatabaseError, sqlcipher3.DatabaseError) as exc:
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         if "malformed" in str(exc) or "not a database" in str(exc):
             raise CorruptDatabaseError(
                 f"The database {source_path} is damaged ({exc}); it was not backed up. "
                 "Restore a copy from the backups folder."
             ) from exc
         raise StorageError(f"Could not back up {source_path}: {exc}") from exc
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(
+            f"Could not back up {source_path} to {backup_dir}: {exc.strerror or exc}"
+        ) from exc
     if verdict != ["ok"]:
         # Never let a damaged copy push good backups out of the rotation.
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise CorruptDatabaseError(
             f"The database {source_path} is damaged ({'; '.join(map(str, verdict[:3]))}); it was not backed up. "
             "Restore a copy from the backups folder."
@@ -101,13 +121,35 @@ def backup_sqlite(db: Database, backup_dir: Path, *, label: str = "backup") -> P
 
 
 def backup_if_due(db: Database, backup_dir: Path, *, max_age_hours: float = 24) -> Path | None:
-    """Back up a SQLite database on start when the newest backup is older than ``max_age_hours``."""
+    """Back up a SQLite database on start when the newest backup is older than ``max_age_hours``.
+
+    A backup that cannot be written (full disk, read-only backups folder) is logged and raised as
+    :class:`BackupFailedWarning`, which callers report and carry on from: the database is intact.
+    A damaged database raises :class:`CorruptDatabaseError`."""
     if db.sqlite_path is None or not db.sqlite_path.exists():
         return None
-    newest = max((p.stat().st_mtime for p in backup_dir.glob("skinlab-*.db")), default=0.0)
+    try:
+        newest = max((p.stat().st_mtime for p in backup_dir.glob("skinlab-*.db")), default=0.0)
+    except OSError:
+        newest = 0.0
     if datetime.now(UTC).timestamp() - newest < max_age_hours * 3600:
         return None
-    return backup_sqlite(db, backup_dir, label="daily")
+    try:
+        return backup_sqlite(db, backup_dir, label="daily")
+    except CorruptDatabaseError:
+        raise
+    except StorageError as exc:
+        log.warning("Daily backup skipped: %s", exc.message)
+        raise BackupFailedWarning(exc.message) from exc
+
+
+def sweep_partial_backups(backup_dir: Path) -> int:
+    """Delete copies a crash or a full disk left half-written (and their SQLite side files)."""
+    swept = 0
+    for stale in backup_dir.glob(f"skinlab-*{PARTIAL_SUFFIX}*"):
+        stale.unlink(missing_ok=True)
+        swept += 1
+    return swept
 
 
 def _prune(backup_dir: Path) -> None:

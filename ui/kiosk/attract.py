@@ -46,6 +46,11 @@ class AttractScreen(QWidget):
         self.start_button = button("Touch to start", "hero", height=96)
         self.start_button.setMaximumWidth(460)
         outer.addWidget(self.start_button)
+        outer.addSpacing(24)
+        self.notice = label("", "attractText")
+        self.notice.setObjectName("attractNotice")
+        self.notice.setVisible(False)
+        outer.addWidget(self.notice)
         outer.addStretch(3)
         self.footer = label(
             "Cosmetic guidance, not a medical diagnosis. Nothing is kept unless you agree.",
@@ -54,6 +59,15 @@ class AttractScreen(QWidget):
         outer.addWidget(self.footer)
         self.start_button.clicked.connect(self.start)
         self.admin_button.clicked.connect(self.admin)
+        self.start.connect(self.hide_notice)
+
+    def show_notice(self, text: str) -> None:
+        """One short sentence after something went wrong; gone when the next visit starts."""
+        self.notice.setText(text)
+        self.notice.setVisible(True)
+
+    def hide_notice(self) -> None:
+        self.notice.setVisible(False)
 
     def set_clinic(self, name: str, logo: Path | None) -> None:
         self.clinic.setText(name)
