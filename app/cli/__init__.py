@@ -9,28 +9,37 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
-from app.context import AppContext
 from core.errors import SkinLabError
 from core.resources import check_resources
 
+if TYPE_CHECKING:
+    from app.context import AppContext
+
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = (
-    "app.cli.users",
-    "app.cli.auth",
-    "app.cli.db",
-    "app.cli.doctor",
-    "app.cli.kiosk",
-    "app.cli.analyze",
-    "app.cli.report",
-    "app.cli.screenshots",
-    "app.cli.server",
-    "app.cli.sync",
-    "app.cli.audit",
-    "app.cli.patient",
-)
+# Every command: the module that registers it, and its line in ``skinlab --help``. Only the module
+# of the command being run is imported, so ``--version`` and ``--help`` load no heavy library.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "users": ("app.cli.users", "manage accounts"),
+    "auth": ("app.cli.auth", "access tokens"),
+    "db": ("app.cli.db", "database maintenance"),
+    "doctor": ("app.cli.doctor", "check the database, cache, camera and versions"),
+    "kiosk": ("app.cli.kiosk", "kiosk set-up"),
+    "analyze": ("app.cli.analyze", "analyse face photos (skin measures, quality, advice)"),
+    "report": ("app.cli.report", "write the PDF report of a saved analysis"),
+    "screenshots": ("app.cli.screenshots", "render every screen to PNG files"),
+    "serve": ("app.cli.server", "run the sync server (migrates its database)"),
+    "server": ("app.cli.server", "administer the sync server"),
+    "device": ("app.cli.sync", "this device's link to a sync server"),
+    "sync": ("app.cli.sync", "synchronise with the clinic's server"),
+    "audit": ("app.cli.audit", "the audit log"),
+    "patient": ("app.cli.patient", "erase, export, withdraw consent"),
+}
+COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
+_TAKES_VALUE = {"--data-dir", "--camera"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +49,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option's value)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word in _TAKES_VALUE:
+            skip = True
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the module of the command in ``argv`` is imported (all of them when
+    ``argv`` is None). The others are listed by name and help line."""
     parser = _Parser(prog="skinlab", description="SkinLab: facial skin analysis for clinics.")
     parser.add_argument("--version", action="version", version=f"skinlab {__version__}")
     parser.add_argument("--data-dir", type=Path, help="where the database, images and logs live")
@@ -55,12 +79,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--windowed", action="store_true", help="run the kiosk in a window (for trying it out)"
     )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation in a temporary data directory, then exit",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    chosen = _chosen_command(argv) if argv is not None else None
+    wanted = set(COMMAND_MODULES) if argv is None else {COMMANDS[chosen][0]} if chosen else set()
+    for name, (module_name, summary) in COMMANDS.items():
+        if module_name not in wanted:
+            subparsers.add_parser(name, help=summary, add_help=False)
+    for module_name in COMMAND_MODULES:
+        if module_name not in wanted:
+            continue
         try:
-            module = importlib.import_module(name)
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:
+            if exc.name != module_name:
                 raise
             continue
         module.register(subparsers)
@@ -71,9 +107,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger().addHandler(
         logging.NullHandler()
     )  # no stray stderr before the log file opens
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
+    if args.self_check:
+        # lazy: only this option needs the self-check (and everything it checks)
+        from app.selfcheck import run_self_check
+
+        return run_self_check()
     handler = getattr(args, "handler", None)
+    # lazy: SQLAlchemy, pydantic and the rest load here, never for --version or --help
+    from app.context import AppContext
+
     try:
         ctx = AppContext.from_args(args.data_dir)
         if handler is None:
@@ -94,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
     """The kiosk or the desktop; Qt and the screens are imported only when a window starts."""
     check_resources()  # a missing style sheet or rule file stops here, named, not as a blank screen
+    # lazy: only windows are probed, and only when a benchmark asks
+    from app.paint_probe import install_if_asked
+
+    install_if_asked()
     if args.kiosk:
         # lazy: Qt and the kiosk screens load only when the kiosk starts
         from app.kiosk.app import run_kiosk

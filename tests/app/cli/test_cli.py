@@ -321,3 +321,34 @@ def test_start_backs_up_an_existing_database_once_a_day(tmp_path, capsys, monkey
         assert conn.execute("select email from users").fetchall() == [("ada@clinic.org",)]
     run(capsys, monkeypatch, tmp_path, "users", "list")
     assert sorted((tmp_path / "backups").glob("skinlab-*.db")) == after_second_start
+
+
+def test_version_and_help_load_no_heavy_library() -> None:
+    """``--version`` and ``--help`` import neither Qt, OpenCV, dlib, SQLAlchemy nor pydantic."""
+    import subprocess
+    import sys
+
+    from tests.helpers.paths import REPO
+
+    heavy = ("PySide6", "cv2", "dlib", "sqlalchemy", "pydantic", "numpy", "core.storage")
+    for flag in ("--version", "--help"):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "app", flag],
+            capture_output=True, text=True, cwd=REPO, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+        assert not [m for m in loaded if m.split(".")[0] in heavy or m in heavy], flag
+    assert "analyze" in done.stdout and "sync" in done.stdout
+
+
+def test_the_help_lines_are_the_commands_own() -> None:
+    """The table that lists commands without importing them agrees with what each registers."""
+    import argparse
+
+    from app.cli import COMMANDS, build_parser
+
+    parser = build_parser(None)  # every module imported and registered
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    registered = {a.dest: a.help for a in sub._choices_actions}
+    assert registered == {name: summary for name, (_, summary) in COMMANDS.items()}

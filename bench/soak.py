@@ -1,0 +1,155 @@
+"""Endurance soak of the kiosk (its own command, long):
+
+    python -m bench.soak [--cycles 1000] [--warm-up 50] [--data-dir DIR]
+
+One process, the real kiosk window offscreen with the real services and the demo camera, through
+the whole visit again and again: attract -> guest -> consent -> capture -> analyse -> results ->
+take-away PDF -> reset. Samples resident memory, open files, threads and the data directory after
+the warm-up and at the end. Passes when memory grows by <= 20 MB after the warm-up, open files and
+threads do not grow, and the data directory holds no guest analyses or photos (retention 0 days).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RSS_GOAL_MB = 20.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    cycle: int
+    rss_mb: float
+    open_files: int
+    threads: int
+    data_mb: dict[str, float]
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _folder_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def sample(cycle: int, data_dir: Path) -> Sample:
+    parts = {
+        p.name: _folder_mb(p) for p in sorted(data_dir.iterdir()) if not p.name.startswith(".")
+    }
+    return Sample(
+        cycle=cycle,
+        rss_mb=_rss_mb(),
+        open_files=len(os.listdir("/proc/self/fd")),
+        threads=len(os.listdir("/proc/self/task")),
+        data_mb=parts,
+    )
+
+
+def _pump(app: Any, seconds: float, until: Any) -> None:
+    deadline = time.monotonic() + seconds
+    while not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the kiosk did not get there in {seconds:.0f} s")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def one_visit(app: Any, win: Any, pdf: Any) -> None:
+    """attract -> guest -> consent -> capture -> results -> take-away PDF -> reset."""
+    win.attract.start_button.click()
+    win.sign_in.guest_button.click()
+    _pump(app, 30, lambda: win.stack.currentWidget() is win.consent_screen)
+    win.consent_screen.store.setChecked(True)
+    win.consent_screen.agree.click()
+    _pump(app, 30, lambda: win.feed.snapshot(prefer_passed=True) is not None)
+    win.capture.capture_button.click()
+    _pump(app, 60, lambda: win.stack.currentWidget() is win.results)
+    win.results.take_away.emit()
+    _pump(app, 60, lambda: pdf() is not None)
+    win.takeaway.finish.emit()
+    _pump(app, 30, lambda: win.stack.currentWidget() is win.attract)
+
+
+def soak(cycles: int, warm_up: int, data_dir: Path) -> tuple[Sample, Sample, float]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from app.context import AppContext
+    from app.kiosk.services import KioskAppServices
+    from core.config import load_settings
+    from ui.background import Pools
+    from ui.kiosk.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    ctx = AppContext(load_settings(data_dir=data_dir))
+    ctx.database  # noqa: B018
+    pools = Pools()
+    win = KioskWindow(KioskAppServices(ctx), pools, camera="demo")
+    # Found by type: the attribute holding the take-away helper is being renamed.
+    actions = next(v for v in vars(win).values() if type(v).__name__ == "TakeAwayActions")
+    win.resize(1280, 800)
+    win.show()
+    win.start()
+    win.capture.hold_seconds = 3600.0  # capture on the button, as fast as the camera allows
+    started = time.perf_counter()
+    after_warm_up: Sample | None = None
+    for cycle in range(1, cycles + 1):
+        one_visit(app, win, lambda: actions.pdf)
+        if cycle == warm_up:
+            after_warm_up = sample(cycle, data_dir)
+        if cycle % 50 == 0:
+            now = sample(cycle, data_dir)
+            print(f"  cycle {cycle}: rss {now.rss_mb:.1f} MB, files {now.open_files}, "
+                  f"threads {now.threads}, data {sum(now.data_mb.values()):.1f} MB "
+                  f"({(time.perf_counter() - started) / cycle:.2f} s/cycle)",
+                  file=sys.stderr, flush=True)  # fmt: skip
+    end = sample(cycles, data_dir)
+    seconds = time.perf_counter() - started
+    win.close()
+    win.feed.wait(5.0)
+    pools.wait()
+    ctx.close()
+    assert after_warm_up is not None
+    return after_warm_up, end, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cycles", type=int, default=1000)
+    parser.add_argument("--warm-up", type=int, default=50)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="skinlab-soak-"))
+    warm, end, seconds = soak(args.cycles, min(args.warm_up, args.cycles), data_dir)
+    rss = end.rss_mb - warm.rss_mb
+    print(f"soak: {args.cycles} kiosk cycles in {seconds / 60:.1f} min "
+          f"({seconds / args.cycles:.2f} s each), threads now {threading.active_count()} Python")  # fmt: skip
+    print(f"  resident memory after warm-up {warm.rss_mb:.1f} MB, at the end {end.rss_mb:.1f} MB: "
+          f"growth {rss:+.1f} MB (goal <= {RSS_GOAL_MB:.0f})")  # fmt: skip
+    print(
+        f"  open files {warm.open_files} -> {end.open_files}; threads {warm.threads} -> {end.threads}"
+    )
+    for name in sorted(set(warm.data_mb) | set(end.data_mb)):
+        print(
+            f"  data {name}: {warm.data_mb.get(name, 0):.2f} -> {end.data_mb.get(name, 0):.2f} MB"
+        )
+    ok = rss <= RSS_GOAL_MB and end.open_files <= warm.open_files and end.threads <= warm.threads
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
