@@ -56,6 +56,11 @@ def test_the_frozen_app_analyses_a_photo(tmp_path: Path) -> None:
     )
     assert doctor.returncode == 0 and "[ok] database" in doctor.stdout
     assert "not installed" not in doctor.stdout, doctor.stdout
+    checked = subprocess.run(
+        [str(app), "--self-check"], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr[-2000:]
+    assert "self-check passed" in checked.stdout
     assert os.path.getsize(app) > 0
 
 
@@ -65,7 +70,7 @@ def test_the_wheel_installed_outside_the_checkout_analyses_and_renders(tmp_path:
     environment away from the repository, it analyses a photo and renders every screen."""
     wheels = tmp_path / "wheels"
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps",
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
          "-w", str(wheels), str(REPO)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
@@ -74,9 +79,16 @@ def test_the_wheel_installed_outside_the_checkout_analyses_and_renders(tmp_path:
     venv_dir = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv_dir)], check=True, timeout=300)
     python = venv_dir / "bin" / "python"
+    # The same pinned, hashed versions the bootstrap installs, then the wheel itself.
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)],
+        [str(python), "-m", "pip", "install", "-q", "--require-hashes",
+         "-r", str(REPO / "requirements" / "app.txt")],
         capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert installed.returncode == 0, installed.stderr[-3000:]
     away = tmp_path / "elsewhere"

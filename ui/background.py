@@ -89,17 +89,22 @@ class _Relay(QObject):
 class _Task(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
-        self.fn = fn
-        self.relay = relay
+        self.fn: Callable[[], Any] | None = fn
+        self.relay: _Relay | None = relay
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        # PySide6 keeps this Python object alive after the pool deletes the task: let go of the
+        # work and its relay, or every result (a kiosk visit's photos: ~12 MB) stays in memory.
+        fn, relay = self.fn, self.relay
+        self.fn = self.relay = None
+        assert fn is not None and relay is not None
         try:
-            result = self.fn()
+            result = fn()
         except BaseException as exc:  # reported to the UI; never kills the worker thread
-            self.relay.failed.emit(exc)
+            relay.failed.emit(exc)
         else:
-            self.relay.succeeded.emit(result)
+            relay.succeeded.emit(result)
 
 
 class BackgroundOp(Generic[T]):
@@ -161,15 +166,25 @@ class BackgroundOp(Generic[T]):
             if self._on_progress is not None and not self._stale():
                 self._on_progress(stage)
 
-        def done_ok(result: object) -> None:
+        def finished() -> None:
+            # Disconnect and delete the relay: its connections hold these closures, and through
+            # them the work and its result, for as long as the relay lives.
             BackgroundOp._alive.discard(relay)
+            self._relay = None
+            relay.succeeded.disconnect()
+            relay.failed.disconnect()
+            relay.progressed.disconnect()
+            relay.deleteLater()
+
+        def done_ok(result: object) -> None:
+            finished()
             if self._stale():
                 log.debug("Result dropped: the screen has moved on")
                 return
             self._on_success(result)  # type: ignore[arg-type]
 
         def done_err(exc: object) -> None:
-            BackgroundOp._alive.discard(relay)
+            finished()
             assert isinstance(exc, BaseException)
             if self._stale():
                 if not isinstance(exc, SkinLabError):
