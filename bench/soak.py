@@ -72,16 +72,16 @@ def one_visit(app: Any, win: Any, pdf: Any) -> None:
     """attract -> guest -> consent -> capture -> results -> take-away PDF -> reset."""
     win.attract.start_button.click()
     win.sign_in.guest_button.click()
-    _pump(app, 30, lambda: win.stack.currentWidget() is win.consent_screen)
+    _pump(app, 600, lambda: win.stack.currentWidget() is win.consent_screen)
     win.consent_screen.store.setChecked(True)
     win.consent_screen.agree.click()
-    _pump(app, 30, lambda: win.feed.snapshot(prefer_passed=True) is not None)
+    _pump(app, 600, lambda: win.feed.snapshot(prefer_passed=True) is not None)
     win.capture.capture_button.click()
-    _pump(app, 60, lambda: win.stack.currentWidget() is win.results)
+    _pump(app, 600, lambda: win.stack.currentWidget() is win.results)
     win.results.take_away.emit()
-    _pump(app, 60, lambda: pdf() is not None)
+    _pump(app, 600, lambda: pdf() is not None)
     win.takeaway.finish.emit()
-    _pump(app, 30, lambda: win.stack.currentWidget() is win.attract)
+    _pump(app, 600, lambda: win.stack.currentWidget() is win.attract)
 
 
 def soak(cycles: int, warm_up: int, data_dir: Path) -> tuple[Sample, Sample, float]:

@@ -16,6 +16,7 @@ from core.errors import MissingResourceError
 # Every file SkinLab cannot run without, as path parts under ``resources/``.
 REQUIRED: tuple[tuple[str, ...], ...] = (
     ("styles", "desktop.qss"),
+    ("styles", "desktop-dark.qss"),
     ("styles", "kiosk.qss"),
     ("rules", "recommendations.json"),
 )
