@@ -95,7 +95,7 @@ def _analyse(state: dict[str, Any]) -> str:
     )
     if not view.saved:
         raise RuntimeError("the analysis was not saved")
-    return f"score {view.result['skin_score']}"
+    return f"score {view.result.score.shown} ({view.result.score.band})"
 
 
 def _report(state: dict[str, Any]) -> str:
