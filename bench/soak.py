@@ -99,8 +99,7 @@ def soak(cycles: int, warm_up: int, data_dir: Path) -> tuple[Sample, Sample, flo
     ctx.database  # noqa: B018
     pools = Pools()
     win = KioskWindow(KioskAppServices(ctx), pools, camera="demo")
-    # Found by type: the attribute holding the take-away helper is being renamed.
-    actions = next(v for v in vars(win).values() if type(v).__name__ == "TakeAwayActions")
+    actions = win.takeaway_actions
     win.resize(1280, 800)
     win.show()
     win.start()

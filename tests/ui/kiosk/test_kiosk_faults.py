@@ -36,14 +36,14 @@ def test_a_crash_in_a_screen_returns_to_attract_and_is_logged(
     return_to_attract(win)
     win.attract.start.emit()
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.sign_in, timeout=TIMEOUT)
-    visit = win.visit
+    token = win.visits.token()
 
     def broken_slot() -> None:
         raise RuntimeError("a bug in a screen")
 
     QTimer.singleShot(0, broken_slot)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.attract, timeout=TIMEOUT)
-    assert win.visit > visit  # the visit was forgotten, as on an idle reset
+    assert not token.is_current()  # the visit was forgotten, as on an idle reset
     assert win.attract.notice.isVisibleTo(win) and win.attract.notice.text() == SORRY
     log = (ctx.paths.logs / "skinlab.log").read_text()
     assert "Unhandled exception" in log and "RuntimeError: a bug in a screen" in log
