@@ -12,6 +12,7 @@ ENV = "SKINLAB_EXIT_AFTER_PAINT"
 def install_if_asked() -> None:
     if os.environ.get(ENV) != "1":
         return
+    # lazy: only a benchmark run asks for the probe; the app imports Qt when its window opens
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QWidget
 

@@ -56,6 +56,7 @@ def run_self_check(out: Any = None) -> int:
 
 
 def _resources() -> str:
+    # lazy: each step imports what it checks, so a broken part fails its own step
     from core.resources import check_resources, resources_dir
 
     check_resources()
@@ -63,6 +64,7 @@ def _resources() -> str:
 
 
 def _database(state: dict[str, Any], scratch: Path) -> str:
+    # lazy: each step imports what it checks, so a broken part fails its own step
     from app.context import AppContext
     from core.config import load_settings
     from core.storage.migrate import current_revision
@@ -72,6 +74,7 @@ def _database(state: dict[str, Any], scratch: Path) -> str:
 
 
 def _analyse(state: dict[str, Any]) -> str:
+    # lazy: each step imports what it checks, so a broken part fails its own step
     from PySide6.QtWidgets import QApplication
 
     from app.kiosk.services import KioskAppServices
@@ -106,6 +109,7 @@ def _report(state: dict[str, Any]) -> str:
 
 
 def _kiosk(state: dict[str, Any]) -> str:
+    # lazy: each step imports what it checks, so a broken part fails its own step
     from ui.background import Pools
     from ui.kiosk.window import KioskWindow
 
