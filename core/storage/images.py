@@ -105,7 +105,6 @@ class ImageStore:
             return []
         return sorted(p.name for p in self.root.glob("??/*") if _SHA256.match(p.name))
 
-
     def files(self) -> Iterator[Path]:
         """Every file under the store: named images and ``.part-*`` leftovers alike."""
         if not self.root.is_dir():
