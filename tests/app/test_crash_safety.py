@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.context import AppContext
+from core.storage import Database
 from tests.helpers.paths import REPO
 
 MODES = ("save", "migrate", "cache", "backup")
@@ -61,8 +61,8 @@ def _kill_at_random(proc: subprocess.Popen[str], rng: random.Random, mode: str) 
     return lines
 
 
-def _integrity(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
+def _integrity(db: Database, path: Path) -> list[str]:
+    con = db.open_file(path, read_only=True)  # encrypted at rest: opened with the data key
     try:
         return [row[0] for row in con.execute("PRAGMA integrity_check")]
     finally:
@@ -76,7 +76,7 @@ def _check_after_restart(data_dir: Path, mode: str, lines: list[str]) -> tuple[i
     ctx = AppContext.from_args(data_dir)
     try:
         db = ctx.database  # migrates what a killed migration left, and sweeps
-        assert _integrity(ctx.paths.database) == ["ok"]
+        assert _integrity(db, ctx.paths.database) == ["ok"]
         with db.connect() as conn:
             saved = {
                 row[0]
@@ -101,7 +101,7 @@ def _check_after_restart(data_dir: Path, mode: str, lines: list[str]) -> tuple[i
                 assert ctx.cache.get(key) is not None, key
         if mode == "backup":
             for backup in ctx.paths.backups.glob("skinlab-*.db"):
-                assert _integrity(backup) == ["ok"], backup
+                assert _integrity(db, backup) == ["ok"], backup
             assert not list(ctx.paths.backups.glob("*.part*")), "a half-written backup survived"
     finally:
         ctx.close()

@@ -4,7 +4,6 @@ backup that cannot be written, a damaged settings file, a second window on the s
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -33,7 +32,12 @@ def _count(ctx: AppContext) -> int:
 
 
 def _intact(path: Path) -> bool:
-    con = sqlite3.connect(path)
+    """integrity_check through a fresh context: the database is encrypted with the data key."""
+    ctx = AppContext.from_args(path.parent)
+    try:
+        con = ctx.database.open_file(path, read_only=True)
+    finally:
+        ctx.close()
     try:
         return con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:

@@ -15,7 +15,7 @@ from core.config import load_settings
 from core.errors import SkinLabError
 from core.security.cipher import MAGIC
 from core.security.errors import DatabaseKeyError
-from core.storage import Database, ImageStore, sqlite_url
+from core.storage import Database, ImageStore, save_image, sqlite_url
 from core.storage.at_rest import LEFTOVER, SQLITE_HEADER
 from core.storage.migrate import backup_sqlite, upgrade
 from core.storage.models import AuditEvent, User
@@ -34,9 +34,12 @@ def _older_plain_directory(root: Path) -> str:
         users.create(
             session, email="jane@example.org", first_name="Jane", last_name="Doe", role="patient"
         )
+    with db.write() as session:  # a photo is always saved with its row
+        digest = save_image(
+            session, ImageStore(root / "images"), PHOTO, media_type="image/jpeg"
+        ).sha256
     backup_sqlite(db, root / "backups", label="daily")
     db.dispose()
-    digest = ImageStore(root / "images").put(PHOTO)
     (root / "cache").mkdir()
     (root / "cache" / "cache.db").write_bytes(SQLITE_HEADER + b"jane@example.org analysis")
     return digest
