@@ -24,6 +24,7 @@ from server.deps import ServerState
 from server.errors import error_responses, install_error_handlers
 from server.middleware import RequestGuard
 from server.openapi import install_openapi
+from server.ratelimit import RequestLimits
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
             identity = await run_in_threadpool(server_id, engine)
             settings.blob_dir.mkdir(parents=True, exist_ok=True)
             sessions = make_sessionmaker(engine)
-            app.state.skinlab = ServerState(settings, engine, sessions, identity)
-            sweeper = asyncio.create_task(
-                housekeeping.run_forever(
-                    sessions, settings.blob_dir, settings.housekeeping_interval_s
-                )
+            app.state.skinlab = ServerState(
+                settings, engine, sessions, identity, RequestLimits(settings)
             )
+            sweeper = asyncio.create_task(housekeeping.run_forever(sessions, settings))
             log.info("sync server %s ready on %s", identity, safe_url(settings.database_url))
             yield
         finally:
@@ -80,6 +79,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
         summary=f"Sync protocol {PROTOCOL_VERSION} (docs/sync-protocol.md)",
         lifespan=lifespan,
         redoc_url=None,
+        # The interactive docs and the schema only where the operator asked for them.
+        docs_url="/docs" if settings.expose_docs else None,
+        openapi_url="/openapi.json" if settings.expose_docs else None,
     )
     install_error_handlers(app)
     install_openapi(app)
@@ -89,6 +91,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
         app.include_router(
             module.router,
             dependencies=[Depends(protocol_header)],
-            responses=error_responses(400, 409, 413),
+            responses=error_responses(400, 409, 413, 429),
         )
     return app

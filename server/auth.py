@@ -41,10 +41,24 @@ class AuthedDevice:
     name: str
 
 
-def unauthorized(code: str, message: str) -> ApiError:
-    return ApiError(
-        401, code, message, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+UNAUTHORIZED_MESSAGE = (
+    "This device could not be authenticated: it may be revoked or not enrolled here, or its "
+    "token is invalid. Check the device's enrollment ('skinlab sync --status')."
+)
+
+
+def unauthorized(reason: str, detail: str) -> ApiError:
+    """One answer for every authentication failure (401 ``unauthorized``), so a caller learns
+    nothing about which check failed; ``reason`` and ``detail`` go to the server's log only."""
+    error = ApiError(
+        401,
+        "unauthorized",
+        UNAUTHORIZED_MESSAGE,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
+    error.reason = reason
+    error.detail_for_log = detail
+    return error
 
 
 def decode_public_key(text: str) -> Ed25519PublicKey:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 READ_CHUNK = 1024 * 1024
+PART_SUFFIX = ".part"
+PARTS_DIR = ".parts"
 
 
 def relative_path(clinic_id: uuid.UUID, sha256: str) -> str:
@@ -39,6 +41,23 @@ def open_at(path: Path, offset: int) -> BinaryIO:
     handle = open(path, "r+b")  # noqa: SIM115  (closed by the caller)
     handle.seek(offset)
     return handle
+
+
+def part_path(blob_dir: Path, token: uuid.UUID) -> Path:
+    """Where one PATCH request writes its bytes before they are appended to its image: a scratch
+    folder beside the clinics' folders, swept of requests that died with their server."""
+    return blob_dir / PARTS_DIR / f"{token.hex}{PART_SUFFIX}"
+
+
+def append_part(path: Path, part: Path, *, offset: int) -> None:
+    """Cut ``path`` to ``offset`` and append ``part`` to it, synced before the offset is committed."""
+    reset(path, offset=offset)
+    with open(path, "r+b") as handle, open(part, "rb") as source:
+        handle.seek(offset)
+        while chunk := source.read(READ_CHUNK):
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def sync_close(handle: BinaryIO) -> None:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,15 +36,17 @@ def serve(
     blob_dir: Path | str = "skinlab-blobs",
     *,
     log_level: str = "INFO",
+    **options: Any,
 ) -> None:
-    """Run the server until interrupted (migrating the database first)."""
+    """Run the server until interrupted (migrating the database first); ``options`` are
+    :class:`ServerSettings` fields (docs, rate limits)."""
     # lazy: uvicorn and the app load only when the server runs, not for device commands
     import uvicorn
 
     from server.app import create_app
     from server.logs import configure_json_logging
 
-    settings = ServerSettings(database_url=database_url, blob_dir=Path(blob_dir))
+    settings = ServerSettings(database_url=database_url, blob_dir=Path(blob_dir), **options)
     configure_json_logging(log_level)
     with opened(settings.database_url) as engine:
         migrate(engine)  # fail here, with one line, rather than inside uvicorn's start-up
@@ -109,3 +112,16 @@ def list_devices(database_url: str, *, clinic: str | None = None) -> list[Device
                 )
                 for device, clinic_name in session.execute(query)
             ]
+
+
+def set_clinic_quota(database_url: str, clinic: str, *, gigabytes: float | None) -> None:
+    """The clinic's image quota in GB (None: back to the server's default)."""
+    if gigabytes is not None and gigabytes <= 0:
+        raise ValidationError("A quota is a positive number of gigabytes")
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            found = session.scalar(select(Clinic).where(Clinic.name == " ".join(clinic.split())))
+            if found is None:
+                raise NotFoundError(f"No clinic named {clinic!r} on this server")
+            found.quota_bytes = None if gigabytes is None else int(gigabytes * 1024**3)

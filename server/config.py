@@ -58,9 +58,26 @@ class ServerSettings:
     lock_timeout_s: float = 30.0
     migrate_on_start: bool = True
     housekeeping_interval_s: float = 600.0
+    # /docs and /openapi.json: off unless asked for (``skinlab serve --docs``).
+    expose_docs: bool = False
+    # Requests per device: a token bucket refilled at ``rate_per_s`` holding up to ``rate_burst``.
+    rate_per_s: float = 30.0
+    rate_burst: int = 300
+    # Enrollments, all clients together (codes are unguessable; this only caps the load).
+    enroll_per_minute: int = 30
+    # Images a clinic may hold, unless its own quota says otherwise (``server set-quota``).
+    clinic_quota_bytes: int = 50 * 1024**3
+    # An upload that receives nothing for this long is cut (its bytes so far are kept) ...
+    upload_idle_s: float = 60.0
+    # ... and one left unfinished this long is deleted by housekeeping.
+    upload_abandon_s: float = 24 * 3600.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
         object.__setattr__(self, "blob_dir", Path(self.blob_dir))
-        if self.blob_limit <= 0 or self.push_limit <= 0:
+        if self.blob_limit <= 0 or self.push_limit <= 0 or self.clinic_quota_bytes <= 0:
             raise ValidationError("Size limits must be positive")
+        if self.rate_per_s <= 0 or self.rate_burst < 1 or self.enroll_per_minute < 1:
+            raise ValidationError("Rate limits must be positive")
+        if self.upload_idle_s <= 0 or self.upload_abandon_s <= self.upload_idle_s:
+            raise ValidationError("Upload timeouts must be positive, abandonment after idleness")

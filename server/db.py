@@ -45,6 +45,7 @@ def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
         max_overflow=pool_size,
         pool_pre_ping=True,
         pool_timeout=10,
+        hide_parameters=True,  # no patient data in exception messages or logs
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.auth import AuthedDevice, unauthorized, verify_token
 from server.config import ServerSettings
+from server.ratelimit import RequestLimits
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -28,6 +29,7 @@ class ServerState:
     engine: Engine
     sessions: sessionmaker[Session]
     server_id: str
+    limits: RequestLimits
 
 
 def get_state(request: Request) -> ServerState:
@@ -53,6 +55,7 @@ def current_device(
         skew_s=state.settings.clock_skew_s,
     )
     request.state.device_id = str(device.device_id)
+    state.limits.check_device(str(device.device_id))
     return device
 
 

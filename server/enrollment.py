@@ -128,5 +128,6 @@ def enroll(session: Session, request: EnrollRequest, *, server_id: str) -> Enrol
     summary="Register a device's public key with a one-time code",
 )
 def enroll_route(body: EnrollRequest, state: StateDep) -> EnrollResponse:
+    state.limits.check_enroll()
     with state.sessions() as session, session.begin():
         return enroll(session, body, server_id=state.server_id)

@@ -19,12 +19,15 @@ _STATUS_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
+    507: "quota_exceeded",
 }
 
 
@@ -38,6 +41,9 @@ class ApiError(HTTPException):
         super().__init__(status_code=status, detail=message, headers=dict(headers or {}))
         self.code = code
         self.message = message
+        # Why an authentication failed, for the access log only (the answer stays generic).
+        self.reason: str | None = None
+        self.detail_for_log: str | None = None
 
 
 def error_response(
@@ -67,6 +73,8 @@ def _validation_summary(exc: RequestValidationError) -> tuple[str, str]:
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
+    if exc.reason is not None:
+        request.state.auth_failure = exc.reason
     return error_response(exc.status_code, exc.code, exc.message, headers=exc.headers)
 
 

@@ -63,18 +63,16 @@ class RequestGuard:
         try:
             await self._guarded(scope, receive, send_and_note)
         finally:
-            access_log.info(
-                "request",
-                extra={
-                    "fields": {
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "ms": round((time.perf_counter() - started) * 1000, 1),
-                        "device": state.get("device_id"),
-                    }
-                },
-            )
+            fields = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "device": state.get("device_id"),
+            }
+            if state.get("auth_failure"):
+                fields["auth_failure"] = state["auth_failure"]
+            access_log.info("request", extra={"fields": fields})
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)

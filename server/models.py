@@ -60,6 +60,8 @@ class Clinic(Base):
     clinic_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
     created_at: Mapped[datetime] = _now()
+    # Bytes of images the clinic may hold; None: the server's default (ServerSettings).
+    quota_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Device(Base):
@@ -173,3 +175,8 @@ class Blob(Base):
     path: Mapped[str] = mapped_column(String(512), nullable=False)
     created_at: Mapped[datetime] = _now()
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The request appending to it now (a lease, so no row lock is held while a body streams)
+    # and when it last received bytes: an upload idle too long is taken over or swept.
+    writer: Mapped[uuid.UUID | None] = mapped_column()
+    writer_device: Mapped[uuid.UUID | None] = mapped_column()
+    last_activity_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from core.sync.protocol import PushRequest
+
 ENTITY_ID = (
     r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
     r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$"
@@ -41,6 +43,14 @@ def _require_idempotency_key(document: dict[str, Any]) -> None:
             parameter["schema"] = {"type": "string", "pattern": UUID}
 
 
+def _add_push_request(document: dict[str, Any]) -> None:
+    """The push body is parsed after authentication, not by FastAPI: publish its schema here."""
+    schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(schema.pop("$defs", {}))
+    schemas["PushRequest"] = schema
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -50,6 +60,7 @@ def install_openapi(app: FastAPI) -> None:
                 summary=app.summary,
                 routes=app.routes,
             )
+            _add_push_request(document)
             schemas = document.get("components", {}).get("schemas", {})
             for name in ("Change", "PulledChange"):
                 if name in schemas:

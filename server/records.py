@@ -23,6 +23,7 @@ from core.sync.protocol import (
     ChangeResult,
     Status,
 )
+from core.sync.schema import SHA256_HEX
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
 
@@ -149,7 +150,9 @@ class Batch:
     def _drop_photos(self, fields: dict[str, Any], *, exclude: str, hlc: str) -> None:
         for column in PHOTO_COLUMNS:
             digest = fields.get(column)
-            if not isinstance(digest, str) or self.photo_in_use(digest, exclude=exclude):
+            if not isinstance(digest, str) or not SHA256_HEX.match(digest):
+                continue  # never a row no device could pull
+            if self.photo_in_use(digest, exclude=exclude):
                 continue
             key = ("images", digest)
             image = self.row(key)

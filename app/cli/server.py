@@ -32,6 +32,18 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--blob-dir", type=Path, help="where images go (default: data dir)")
+    serve.add_argument(
+        "--docs", action="store_true", help="serve /docs and /openapi.json (off by default)"
+    )
+    serve.add_argument(
+        "--rate", type=float, default=30.0, help="requests per second per device (default 30)"
+    )
+    serve.add_argument(
+        "--burst", type=int, default=300, help="requests a device may send at once (default 300)"
+    )
+    serve.add_argument(
+        "--enroll-per-minute", type=int, default=30, help="enrollments per minute (default 30)"
+    )
     serve.set_defaults(handler=_serve)
 
     parser = subparsers.add_parser("server", help="administer the sync server")
@@ -46,6 +58,14 @@ def register(subparsers: Any) -> None:
     _database_url_option(revoke)
     revoke.add_argument("device", metavar="DEVICE", help="the device id (see 'server devices')")
     revoke.set_defaults(handler=_revoke)
+
+    quota = commands.add_parser("set-quota", help="how many GB of images a clinic may hold")
+    _database_url_option(quota)
+    quota.add_argument("--clinic", required=True)
+    size = quota.add_mutually_exclusive_group(required=True)
+    size.add_argument("--gb", type=float, help="the clinic's quota in gigabytes")
+    size.add_argument("--default", action="store_true", help="back to the server's default")
+    quota.set_defaults(handler=_set_quota)
 
     devices = commands.add_parser("devices", help="list enrolled devices")
     _database_url_option(devices)
@@ -67,7 +87,26 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
     if not 0 < args.port < 65536:
         raise ValidationError("--port must be 1-65535")
     blob_dir = args.blob_dir or ctx.settings.data_dir / "server-blobs"
-    serve(_url(args), host=args.host, port=args.port, blob_dir=blob_dir)
+    serve(
+        _url(args),
+        host=args.host,
+        port=args.port,
+        blob_dir=blob_dir,
+        expose_docs=args.docs,
+        rate_per_s=args.rate,
+        rate_burst=args.burst,
+        enroll_per_minute=args.enroll_per_minute,
+    )
+    return 0
+
+
+def _set_quota(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import set_clinic_quota
+
+    set_clinic_quota(_url(args), args.clinic, gigabytes=None if args.default else args.gb)
+    print(
+        f"quota of {' '.join(args.clinic.split())}: {'default' if args.default else f'{args.gb:g} GB'}"
+    )
     return 0
 
 

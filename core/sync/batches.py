@@ -96,6 +96,13 @@ def finish_batch(db: Database, batch_key: str) -> None:
         session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch_key))
 
 
+def queue_again(db: Database, entity: str, entity_ids: Sequence[str]) -> None:
+    """Put rows back in the outbox (e.g. photos the server had no room for) for a later pass."""
+    with db.write() as session:
+        for entity_id in entity_ids:
+            session.add(SyncOutbox(entity=entity, entity_id=entity_id, op="upsert", hlc=ZERO_CLOCK))
+
+
 def requeue_everything(db: Database) -> int:
     """Queue every synced row (and every tombstone) again, e.g. after enrolling with a new server."""
     queued = 0

@@ -25,10 +25,11 @@ from core.sync.batches import (
     capture_batch,
     finish_batch,
     pending_batches,
+    queue_again,
     requeue_everything,
     split_batch,
 )
-from core.sync.errors import SyncIncompleteError, SyncRejectedError
+from core.sync.errors import QuotaExceededError, SyncIncompleteError, SyncRejectedError
 from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushResponse
 from core.sync.transport import Transport
 
@@ -56,6 +57,7 @@ class SyncEngine:
         self.transport = transport
         self.batch_size = batch_size
         self._given_up: set[str] | None = None
+        self._waiting: set[str] = set()
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
@@ -74,6 +76,9 @@ class SyncEngine:
             self._push(leftover, report)
         while (batch := capture_batch(self.db, limit=self.batch_size)) is not None:
             self._push(batch, report)
+        if self._waiting:  # photos the server had no room for: queued again for the next pass
+            queue_again(self.db, "images", sorted(self._waiting))
+            self._waiting.clear()
 
     def _push(self, batch: SyncBatch, report: SyncReport) -> None:
         changes: list[dict[str, Any]] = batch.payload.get("changes", [])
@@ -127,6 +132,9 @@ class SyncEngine:
             try:
                 if future.result():
                     report.images_up += 1
+            except QuotaExceededError as exc:  # not this photo's fault: it goes when there is room
+                report.problems.append(f"Photo {digest[:12]}... waits: {exc.message}")
+                self._waiting.add(digest)
             except (SyncRejectedError, StorageError, NotFoundError) as exc:
                 message = f"Photo {digest[:12]}... was not sent: {exc.message}"
                 self._record_conflict("images", digest, exc.code, message)

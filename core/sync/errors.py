@@ -37,3 +37,15 @@ class SyncIncompleteError(SyncError):
 
 class SyncAuthError(SyncError):
     code = "sync_unauthorized"
+
+
+class InsecureServerError(SyncError):
+    """A sync server reached over plain HTTP anywhere but this machine."""
+
+    code = "insecure_server_url"
+
+
+class QuotaExceededError(SyncError):
+    """The clinic's image storage on the server is full: the photo waits, the rest goes on."""
+
+    code = "quota_exceeded"

@@ -7,6 +7,7 @@ that would break every other device's pull), and devices check what they pull.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from datetime import datetime
 from functools import lru_cache
@@ -18,7 +19,16 @@ from core.storage.changes import synced_columns
 from core.storage.models import SYNCED_MODELS
 from core.storage.types import UTCDateTime
 
-Kind = Literal["uuid", "str", "int", "float", "bool", "datetime", "json"]
+Kind = Literal["uuid", "sha256", "str", "int", "float", "bool", "datetime", "json"]
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _kind_of(column: Any) -> Kind:
+    """A column naming an image holds its SHA-256 in lower-case hex, nothing else: an image
+    row keyed by anything else can never be pulled (and once erased it stalled every pull)."""
+    if any(fk.target_fullname == "images.sha256" for fk in column.foreign_keys):
+        return "sha256"
+    return _kind(column.type)
 
 
 def _kind(column_type: Any) -> Kind:
@@ -47,7 +57,7 @@ def entity_columns() -> dict[str, dict[str, tuple[Kind, bool, int | None]]]:
         columns = inspect(model).columns
         out[model.__tablename__] = {
             name: (
-                _kind(columns[name].type),
+                _kind_of(columns[name]),
                 bool(columns[name].nullable),
                 getattr(columns[name].type, "length", None),
             )
@@ -63,6 +73,8 @@ def _valid(kind: Kind, value: Any, length: int | None) -> bool:
         except ValueError:
             return False
         return isinstance(value, str)
+    if kind == "sha256":
+        return isinstance(value, str) and SHA256_HEX.match(value) is not None
     if kind == "datetime":
         if not isinstance(value, str):
             return False
@@ -82,6 +94,9 @@ def _valid(kind: Kind, value: Any, length: int | None) -> bool:
     return True  # json: anything JSON can carry
 
 
+_DESCRIPTIONS = {"sha256": "SHA-256 digest (64 lower-case hex digits)"}
+
+
 def field_problems(entity: str, fields: dict[str, Any]) -> list[str]:
     """Why these fields cannot be stored for ``entity`` (empty when they can)."""
     known = entity_columns().get(entity)
@@ -98,7 +113,7 @@ def field_problems(entity: str, fields: dict[str, Any]) -> list[str]:
                 problems.append(f"{entity}.{name} must not be null")
         elif not _valid(kind, value, length):
             problems.append(
-                f"{entity}.{name} must be a {kind}"
-                + (f" of at most {length} characters" if length else "")
+                f"{entity}.{name} must be a {_DESCRIPTIONS.get(kind, kind)}"
+                + (f" of at most {length} characters" if length and kind == "str" else "")
             )
     return problems

@@ -24,7 +24,7 @@ from core.sync.engine import SyncEngine, SyncReport, record_failure, record_succ
 from core.sync.errors import NotEnrolledError, SyncRejectedError, TransientSyncError
 from core.sync.identity import load_or_create_key, public_key_b64, retire_key
 from core.sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
-from core.sync.transport import Transport
+from core.sync.transport import Transport, check_server_url
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class SyncService:
         self, server_url: str, code: str, *, device_name: str, force: bool = False
     ) -> state.Enrollment:
         """Register this device's public key with a one-time code from the server's admin."""
+        check_server_url(server_url)  # before a key is made or anything is sent
         current = state.enrollment(self.db)
         if current is not None and not force:
             raise SyncRejectedError(

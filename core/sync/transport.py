@@ -2,17 +2,65 @@
 
 from __future__ import annotations
 
+import ipaddress
+import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from core.sync.errors import SyncAuthError, SyncRejectedError, TransientSyncError
+from core.sync.errors import (
+    InsecureServerError,
+    QuotaExceededError,
+    SyncAuthError,
+    SyncRejectedError,
+    TransientSyncError,
+)
 from core.sync.hlc import ClockSkewError
 from core.sync.identity import sign_request_token
 from core.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+RATE_LIMIT_RETRIES = 5
+MAX_RETRY_AFTER_S = 30.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait before retrying a 429, or None when it is not one (or asks too much)."""
+    if response.status_code != 429:
+        return None
+    try:
+        wait = float(response.headers.get("Retry-After", "1"))
+    except ValueError:
+        return None
+    return wait if 0 <= wait <= MAX_RETRY_AFTER_S else None
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str) -> str:
+    """The URL, if patient data may travel to it: HTTPS, or plain HTTP to this machine only."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url.strip()
+    if parts.scheme == "http" and host and _loopback(host):
+        return url.strip()
+    if parts.scheme == "http":
+        raise InsecureServerError(
+            f"Refusing to sync with {url}: plain http:// would send patient data unencrypted. "
+            "Use the server's https:// address (plain http is allowed only to this machine, "
+            "127.0.0.1 or localhost)."
+        )
+    raise InsecureServerError(f"{url!r} is not a sync server address; use https://host[:port]")
 
 
 def _error_of(response: httpx.Response) -> tuple[str, str]:
@@ -31,10 +79,12 @@ def raise_for(response: httpx.Response) -> None:
         raise SyncAuthError(f"The sync server refused this device: {message}")
     if code == "clock_skew":
         raise ClockSkewError(message)
+    if code == "quota_exceeded":
+        raise QuotaExceededError(message)
     if (
         response.status_code >= 500
         or response.status_code in (408, 429)
-        or code == "request_in_progress"
+        or code in ("request_in_progress", "upload_in_progress")
     ):
         raise TransientSyncError(
             f"The sync server is unavailable ({response.status_code}): {message}"
@@ -54,9 +104,11 @@ class Transport:
         client: httpx.Client | None = None,
     ) -> None:
         self.key = key
+        self.sleep = time.sleep
         self.device_id = device_id
         self.audience = audience
-        self.http = client or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        url = check_server_url(base_url)
+        self.http = client or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
 
     def close(self) -> None:
         self.http.close()
@@ -80,17 +132,23 @@ class Transport:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        try:
-            response = self.http.request(
-                method, path, headers=self._headers(headers, signed=signed), **kwargs
-            )
-        except httpx.TimeoutException as exc:
-            raise TransientSyncError("The sync server did not answer in time") from exc
-        except httpx.TransportError as exc:
-            raise TransientSyncError(
-                f"Cannot reach the sync server ({type(exc).__name__})"
-            ) from exc
-        return response
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
+            try:
+                response = self.http.request(
+                    method, path, headers=self._headers(headers, signed=signed), **kwargs
+                )
+            except httpx.TimeoutException as exc:
+                raise TransientSyncError("The sync server did not answer in time") from exc
+            except httpx.TransportError as exc:
+                raise TransientSyncError(
+                    f"Cannot reach the sync server ({type(exc).__name__})"
+                ) from exc
+            wait = _retry_after(response)
+            if wait is None or attempt == RATE_LIMIT_RETRIES:
+                return response
+            response.close()
+            self.sleep(wait)  # the server's per-device rate limit: wait as told, then again
+        raise AssertionError("unreachable")
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A request whose error answers raise typed errors."""

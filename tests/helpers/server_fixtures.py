@@ -63,7 +63,9 @@ def server(
     server_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerHandle]:
     settings = ServerSettings(
-        database_url=server_database, blob_dir=tmp_path_factory.mktemp("blobs")
+        database_url=server_database,
+        blob_dir=tmp_path_factory.mktemp("blobs"),
+        enroll_per_minute=100_000,  # every test enrolls its own devices; the limit has its tests
     )
     with running_server(settings) as url:
         yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)

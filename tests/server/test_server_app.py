@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import SchemaTooNewError
 from server.app import create_app
-from server.db import VERSION_TABLE, make_engine, migrate
+from server.db import VERSION_TABLE, head_revision, make_engine, migrate
 from server.housekeeping import sweep
 from server.models import Base, Blob, IdempotencyKey, UsedJti
 from tests.helpers.server import change, new_id
@@ -71,8 +71,17 @@ def test_one_structured_access_line_per_request(device, caplog):
     assert refused["status"] == 401 and refused["device"] is None
 
 
-def test_the_openapi_document(server):
-    document = httpx.get(f"{server.url}/openapi.json").json()
+def test_the_docs_are_off_unless_configured(server):
+    for path in ("/docs", "/openapi.json", "/redoc"):
+        response = httpx.get(f"{server.url}{path}")
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_openapi_document(custom_server):
+    with custom_server(expose_docs=True) as docs:
+        assert httpx.get(f"{docs.url}/docs").status_code == 200
+        document = httpx.get(f"{docs.url}/openapi.json").json()
     assert {"/v1/health", "/v1/enroll", "/v1/push", "/v1/pull", "/v1/blobs/{sha256}"} <= set(
         document["paths"]
     )
@@ -151,7 +160,7 @@ def test_housekeeping_forgets_what_is_no_longer_needed(server, device):
 
 def test_migrations_match_the_models_and_run_once(postgres_url):
     engine = make_engine(postgres_url, pool_size=1)
-    assert migrate(engine) == migrate(engine) == "0001"
+    assert migrate(engine) == migrate(engine) == head_revision()
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
         diff = compare_metadata(context, Base.metadata)

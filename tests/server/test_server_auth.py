@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 import uuid
 
@@ -14,7 +15,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from server.auth import UNAUTHORIZED_MESSAGE
 from server.cli_support import revoke_device
+from server.logs import ACCESS_LOGGER
 from tests.helpers.server import Device, change, new_id, public_key_text
 
 pytestmark = pytest.mark.postgres
@@ -46,14 +49,52 @@ def _claims(device: Device, **overrides) -> dict:
     return claims
 
 
-def _refused(response, status: int = 401, code: str | None = None) -> None:
+_LOG: list[logging.LogRecord] = []
+
+
+class _Keep(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _LOG.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _access_log():
+    """Keep the server's access lines: the reason of a 401 is written there, never answered."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    handler, level = _Keep(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    _LOG.clear()
+    yield
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def _logged_reason(seen: int) -> str | None:
+    """The auth failure of the first 401 line written after the first ``seen`` lines."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for record in _LOG[seen:]:
+            fields = getattr(record, "fields", {})
+            if fields.get("status") == 401:
+                return fields.get("auth_failure")
+        time.sleep(0.01)
+    return None
+
+
+def _refused(response, status: int = 401, code: str | None = None, *, seen: int = 0) -> None:
+    """For a 401, ``code`` is the reason the server logged: every 401 answers the same."""
     assert response.status_code == status, response.text
     error = response.json()["error"]
     assert set(error) == {"code", "message"} and error["message"]
-    if code is not None:
-        assert error["code"] == code
     if status == 401:
+        assert error == {"code": "unauthorized", "message": UNAUTHORIZED_MESSAGE}
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        if code is not None:
+            assert _logged_reason(seen) == code
+            _LOG.clear()
+    elif code is not None:
+        assert error["code"] == code
 
 
 def test_a_fresh_token_opens_the_api(device):

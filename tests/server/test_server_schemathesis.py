@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import schemathesis
@@ -19,7 +21,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from core.sync.protocol import PROTOCOL_HEADER
-from tests.helpers.server import Device, enroll_device, hlc, new_id
+from tests.helpers.server import Device, ServerHandle, enroll_device, hlc, new_id
+from tests.helpers.server_fixtures import running_server
 
 pytestmark = pytest.mark.postgres
 # Image bytes travel as tus's offset+octet-stream: plain bytes, like application/octet-stream.
@@ -55,13 +58,28 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def api_schema(server):
-    return schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+def docs_server(server, tmp_path_factory) -> Iterator[ServerHandle]:
+    """The session's server with its document published and no practical rate limit (the fuzzer
+    sends hundreds of requests from one device; the limit has its own tests)."""
+    settings = replace(
+        server.settings,
+        blob_dir=tmp_path_factory.mktemp("fuzz-blobs"),
+        expose_docs=True,
+        rate_per_s=1e6,
+        rate_burst=10**6,
+    )
+    with running_server(settings) as url:
+        yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)
 
 
 @pytest.fixture(scope="module")
-def fuzz_device(server) -> Device:
-    return enroll_device(server, f"Fuzz {new_id()[:8]}")
+def api_schema(docs_server):
+    return schemathesis.openapi.from_url(f"{docs_server.url}/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def fuzz_device(docs_server) -> Device:
+    return enroll_device(docs_server, f"Fuzz {new_id()[:8]}")
 
 
 def steer(case, device: Device) -> None:

@@ -59,6 +59,7 @@ class ServerProcess:
         log = (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb")
         env = {**os.environ, "SKINLAB_SERVER_DATABASE_URL": self.database_url}
         args = ["--data-dir", str(self.log_dir / "server-data"), "serve", "--port", str(self.port)]
+        args += ["--enroll-per-minute", "100000"]  # a device per test; the limit has its tests
         self.process = subprocess.Popen(
             [*SKINLAB, *args, "--blob-dir", str(self.blob_dir), "--host", "127.0.0.1"],
             cwd=REPO,
