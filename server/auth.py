@@ -39,6 +39,7 @@ class AuthedDevice:
     device_id: uuid.UUID
     clinic_id: uuid.UUID
     name: str
+    role: str = "kiosk"
 
 
 UNAUTHORIZED_MESSAGE = (
@@ -162,7 +163,7 @@ def verify_token(
             raise unauthorized("invalid_token", "The token's jti must be 8-128 plain characters")
         _remember_jti(session, device, jti=jti, expires=_number(claims, "exp"))
         _touch(session, device, moment)
-        return AuthedDevice(device.device_id, device.clinic_id, device.name)
+        return AuthedDevice(device.device_id, device.clinic_id, device.name, device.role)
 
 
 def _remember_jti(session: Session, device: Device, *, jti: str, expires: float) -> None:

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server import blob_files, uploads
+from server.auth import AuthedDevice
 from server.deps import DeviceDep, StateDep
 from server.errors import ApiError, error_responses
-from server.models import Blob
+from server.models import Blob, Record
 
 router = APIRouter(tags=["images"])
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the image's SHA-256, hex")]
@@ -95,6 +96,8 @@ def post_blob(
 def get_blob(sha256: Sha256, device: DeviceDep, state: StateDep) -> FileResponse:
     with state.sessions() as session:
         blob = session.get(Blob, (device.clinic_id, sha256))
+        if device.role == "kiosk" and not _created_by(session, device, sha256):
+            blob = None  # a kiosk never receives another device's photo (the same 404)
     if blob is None or not blob.complete:
         raise uploads.not_found(sha256)
     path = blob_files.absolute(state.settings.blob_dir, blob.path)
@@ -105,6 +108,17 @@ def get_blob(sha256: Sha256, device: DeviceDep, state: StateDep) -> FileResponse
         media_type="application/octet-stream",
         headers={"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=31536000, immutable"},
     )
+
+
+def _created_by(session: Session, device: AuthedDevice, sha256: str) -> bool:
+    creator = session.scalar(
+        select(Record.created_device_id).where(
+            Record.clinic_id == device.clinic_id,
+            Record.entity == "images",
+            Record.entity_id == sha256,
+        )
+    )
+    return creator == device.device_id
 
 
 _PATCH_BODY: dict[str, Any] = {

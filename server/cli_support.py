@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationError
+from core.sync.protocol import DEVICE_ROLES
 from server.config import ServerSettings, normalize_database_url
 from server.db import migrate, opened
 from server.enrollment import create_code
@@ -24,6 +25,7 @@ class DeviceInfo:
     device_id: str
     clinic: str
     name: str
+    role: str
     enrolled_at: datetime
     last_seen_at: datetime | None
     revoked_at: datetime | None
@@ -61,12 +63,26 @@ def serve(
     )
 
 
-def create_enroll_code(database_url: str, clinic: str, ttl_hours: float = 24) -> str:
-    """A one-time enrollment code for ``clinic`` (created when new)."""
+def create_enroll_code(database_url: str, clinic: str, *, role: str, ttl_hours: float = 24) -> str:
+    """A one-time code enrolling one device of ``clinic`` (created when new) with ``role``."""
     with opened(normalize_database_url(database_url)) as engine:
         migrate(engine)
         with Session(engine) as session, session.begin():
-            return create_code(session, clinic=clinic, ttl_hours=ttl_hours)
+            return create_code(session, clinic=clinic, role=role, ttl_hours=ttl_hours)
+
+
+def set_device_role(database_url: str, device_id: str, role: str) -> None:
+    """Change what an enrolled device may do and receive, from its next request on."""
+    if role not in DEVICE_ROLES:
+        raise ValidationError(f"A device role is one of {', '.join(DEVICE_ROLES)}, not {role!r}")
+    wanted = _device_id(device_id)
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session, session.begin():
+            device = session.get(Device, wanted)
+            if device is None:
+                raise NotFoundError(f"No device {wanted} is enrolled on this server")
+            device.role = role
 
 
 def _device_id(text: str) -> uuid.UUID:
@@ -106,6 +122,7 @@ def list_devices(database_url: str, *, clinic: str | None = None) -> list[Device
                     device_id=str(device.device_id),
                     clinic=clinic_name,
                     name=device.name,
+                    role=device.role,
                     enrolled_at=device.enrolled_at,
                     last_seen_at=device.last_seen_at,
                     revoked_at=device.revoked_at,
@@ -125,3 +142,27 @@ def set_clinic_quota(database_url: str, clinic: str, *, gigabytes: float | None)
             if found is None:
                 raise NotFoundError(f"No clinic named {clinic!r} on this server")
             found.quota_bytes = None if gigabytes is None else int(gigabytes * 1024**3)
+
+
+def create_clinic_admin(
+    database_url: str, clinic: str, *, email: str, first_name: str, last_name: str, password: str
+) -> str:
+    """The clinic's administrator account, made on the server (an enrolled device makes none)."""
+    from server.accounts import create_admin
+    from server.audit import server_node
+    from server.db import server_id
+
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        node = server_node(server_id(engine))
+        with Session(engine) as session, session.begin():
+            user_id = create_admin(
+                session,
+                clinic=clinic,
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                password=password,
+                node=node,
+            )
+    return str(user_id)

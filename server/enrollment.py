@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
-from core.sync.protocol import EnrollRequest, EnrollResponse
+from core.sync.protocol import DEVICE_ROLES, EnrollRequest, EnrollResponse
 from server.auth import decode_public_key
 from server.deps import StateDep
 from server.errors import ApiError, error_responses
@@ -49,8 +49,11 @@ def clean_clinic_name(name: str) -> str:
     return cleaned
 
 
-def create_code(session: Session, *, clinic: str, ttl_hours: float = 24) -> str:
-    """A new one-time code for ``clinic`` (created when new); only its hash is stored."""
+def create_code(session: Session, *, clinic: str, role: str, ttl_hours: float = 24) -> str:
+    """A new one-time code for ``clinic`` (created when new) that enrolls a device with ``role``;
+    only its hash is stored."""
+    if role not in DEVICE_ROLES:
+        raise ValidationError(f"A device role is one of {', '.join(DEVICE_ROLES)}, not {role!r}")
     if not 0 < ttl_hours <= MAX_TTL_HOURS:
         raise ValidationError(f"A code lives more than 0 and at most {MAX_TTL_HOURS} hours")
     name = clean_clinic_name(clinic)
@@ -67,6 +70,7 @@ def create_code(session: Session, *, clinic: str, ttl_hours: float = 24) -> str:
         EnrollmentCode(
             code_hash=code_hash(code),
             clinic_id=found.clinic_id,
+            role=role,
             expires_at=datetime.now(UTC) + timedelta(hours=ttl_hours),
         )
     )
@@ -79,6 +83,7 @@ def _answer(device: Device, clinic: Clinic, server_id: str) -> EnrollResponse:
         clinic_id=str(clinic.clinic_id),
         clinic_name=clinic.name,
         server_id=server_id,
+        role=device.role,
     )
 
 
@@ -113,6 +118,7 @@ def enroll(session: Session, request: EnrollRequest, *, server_id: str) -> Enrol
         clinic_id=code.clinic_id,
         name=" ".join(request.device_name.split()) or "device",
         public_key=key_text,
+        role=code.role,
     )
     session.add(device)
     session.flush()
@@ -124,7 +130,7 @@ def enroll(session: Session, request: EnrollRequest, *, server_id: str) -> Enrol
 @router.post(
     "/v1/enroll",
     response_model=EnrollResponse,
-    responses=error_responses(401, 409, 413, 422),
+    responses=error_responses(401, 409, 413, 422, 429),
     summary="Register a device's public key with a one-time code",
 )
 def enroll_route(body: EnrollRequest, state: StateDep) -> EnrollResponse:

@@ -64,13 +64,20 @@ class Clinic(Base):
     quota_bytes: Mapped[int | None] = mapped_column(BigInteger)
 
 
+DEVICE_ROLE_CHECK = "role IN ('kiosk', 'workstation', 'admin')"
+
+
 class Device(Base):
+    """An enrolled device. Its role (server.rules) decides what it may push and what it pulls."""
+
     __tablename__ = "devices"
+    __table_args__ = (CheckConstraint(DEVICE_ROLE_CHECK, name="role"),)
 
     device_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinics.clinic_id"), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     public_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="kiosk")
     enrolled_at: Mapped[datetime] = _now()
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -80,9 +87,11 @@ class EnrollmentCode(Base):
     """A one-time code, stored as its SHA-256 only (a database dump gives no usable code)."""
 
     __tablename__ = "enrollment_codes"
+    __table_args__ = (CheckConstraint(DEVICE_ROLE_CHECK, name="role"),)
 
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinics.clinic_id"), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="kiosk")
     created_at: Mapped[datetime] = _now()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -156,6 +165,8 @@ class Record(Base):
         BigInteger, RECORD_SEQ, server_default=RECORD_SEQ.next_value(), nullable=False
     )
     last_device_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The device that first pushed the row: a kiosk may change only what it created.
+    created_device_id: Mapped[uuid.UUID | None] = mapped_column()
     created_at: Mapped[datetime] = _now()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False

@@ -24,10 +24,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from core.sync.codec import APPLY_ORDER
 from core.sync.hlc import MAX_DRIFT_MS, Timestamp
 from core.sync.protocol import LOCAL_ONLY, PushRequest, PushResponse
 from core.sync.schema import field_problems
 from server import blob_files
+from server.audit import AuditTrail, server_node
 from server.auth import AuthedDevice
 from server.blobs import forget_blobs
 from server.db import lock_key
@@ -54,7 +56,11 @@ _KEY = re.compile(
 
 def request_hash(request: PushRequest) -> str:
     """The body's fingerprint after parsing, so spacing and key order do not make a new request."""
-    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    body = request.model_dump(mode="json")
+    for change in body["changes"]:
+        if change.get("actor") is None:
+            change.pop("actor", None)  # as before acting users existed: stored keys still match
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -112,13 +118,30 @@ def check_changes(request: PushRequest) -> None:
 
 
 def _apply(
-    session: Session, device: AuthedDevice, request: PushRequest, *, now_ms: int
+    session: Session, device: AuthedDevice, request: PushRequest, *, now_ms: int, node: str
 ) -> tuple[PushResponse, list[str]]:
-    """The answer, and the blob files of images this batch erased (removed after commit)."""
-    batch = Batch(session=session, clinic_id=device.clinic_id, device_id=device.device_id)
+    """The answer, and the blob files of images this batch erased (removed after commit).
+
+    Changes are applied parents first (a consent before the analysis taken under it) and
+    answered in the order they came.
+    """
+    trail = AuditTrail(node, device.device_id, device.name, device.role)
+    batch = Batch(
+        session=session,
+        clinic_id=device.clinic_id,
+        device_id=device.device_id,
+        role=device.role,
+        trail=trail,
+    )
     batch.load(request.changes)
-    results = [apply_change(batch, change) for change in request.changes]
+    order = sorted(
+        range(len(request.changes)),
+        key=lambda i: APPLY_ORDER.get(request.changes[i].entity, 99),
+    )
+    answered = {i: apply_change(batch, request.changes[i]) for i in order}
+    results = [answered[i] for i in range(len(request.changes))]
     session.flush()
+    trail.write(session, device.clinic_id)
     files = forget_blobs(session, device.clinic_id, digests=batch.erased_images)
     return PushResponse(results=results, server_time_ms=now_ms), files
 
@@ -130,6 +153,7 @@ def push(
     key: str,
     request: PushRequest,
     blob_dir: Path,
+    node: str,
     lock_timeout_s: float = 30.0,
 ) -> PushResponse:
     """Apply ``request`` once; a replay of the same key and body gets the stored answer."""
@@ -159,7 +183,7 @@ def push(
             {"k": lock_key("clinic", str(device.clinic_id))},
         )
         try:
-            response, erased_files = _apply(session, device, request, now_ms=now_ms)
+            response, erased_files = _apply(session, device, request, now_ms=now_ms, node=node)
         except IntegrityError as exc:
             # Only a row created at the same moment in another clinic can collide here.
             if getattr(getattr(exc.orig, "diag", None), "constraint_name", "") != CROSS_CLINIC:
@@ -219,6 +243,7 @@ def _push_in_session(
                 key=key,
                 request=request,
                 blob_dir=state.settings.blob_dir,
+                node=server_node(state.server_id),
                 lock_timeout_s=state.settings.lock_timeout_s,
             )
     except OperationalError as exc:

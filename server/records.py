@@ -24,8 +24,11 @@ from core.sync.protocol import (
     Status,
 )
 from core.sync.schema import SHA256_HEX
+from server.audit import AuditTrail
+from server.authorize import check_create, check_delete, check_update
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
+from server.rules import NO_SYNC_CONSENT, RULES, Refusal, refusal
 
 Key = tuple[str, str]
 
@@ -41,6 +44,7 @@ def canonical_id(value: Any) -> str | None:
 
 
 PHOTO_COLUMNS = ("image_sha256", "thumbnail_sha256")
+CONSENT_COLUMN = "consent_id"  # the consent an analysis was taken under
 
 
 def email_key(fields: dict[str, Any]) -> str | None:
@@ -55,11 +59,14 @@ class Batch:
     session: Session
     clinic_id: uuid.UUID
     device_id: uuid.UUID
+    role: str = "kiosk"
+    trail: AuditTrail | None = None
     rows: dict[Key, Record | None] = field(default_factory=dict)
     erased_images: set[str] = field(default_factory=set)
 
     def load(self, changes: Iterable[Change]) -> None:
-        """Fetch the batch's rows and the users they name; 403 if a row is another clinic's."""
+        """Fetch the batch's rows and those they name (users, consents, acting users); 403 if a
+        row is another clinic's."""
         wanted: set[Key] = set()
         for change in changes:
             wanted.add((change.entity, change.entity_id))
@@ -67,6 +74,11 @@ class Batch:
             subject = canonical_id(change.fields.get(column)) if column else None
             if subject:
                 wanted.add(("users", subject))
+            consent = canonical_id(change.fields.get(CONSENT_COLUMN))
+            if change.entity == "skin_analysis_results" and consent:
+                wanted.add(("consent_records", consent))
+            if change.actor:
+                wanted.add(("users", change.actor))
         pairs = sorted(wanted)
         self.rows.update(dict.fromkeys(pairs))
         for start in range(0, len(pairs), 500):
@@ -114,7 +126,12 @@ class Batch:
 
     def write(self, key: Key, record: Record | None, **values: Any) -> Record:
         if record is None:
-            record = Record(clinic_id=self.clinic_id, entity=key[0], entity_id=key[1])
+            record = Record(
+                clinic_id=self.clinic_id,
+                entity=key[0],
+                entity_id=key[1],
+                created_device_id=self.device_id,
+            )
             self.session.add(record)
             self.rows[key] = record
         else:
@@ -189,8 +206,23 @@ class Batch:
             self.tombstone((record.entity, record.entity_id), record, hlc=hlc)
 
 
-def _result(change: Change, status: Status, code: str | None = None) -> ChangeResult:
-    return ChangeResult(entity=change.entity, entity_id=change.entity_id, status=status, code=code)
+def _result(
+    change: Change, status: Status, code: str | None = None, message: str | None = None
+) -> ChangeResult:
+    return ChangeResult(
+        entity=change.entity,
+        entity_id=change.entity_id,
+        status=status,
+        code=code,
+        message=message,
+    )
+
+
+def _refused(batch: Batch, change: Change, refused: Refusal) -> ChangeResult:
+    """Nothing of the change is applied; the device is told why and the refusal is audited."""
+    if batch.trail is not None:
+        batch.trail.note(change, refused)
+    return _result(change, "rejected", refused.code, refused.message)
 
 
 def apply_change(batch: Batch, change: Change) -> ChangeResult:
@@ -201,10 +233,7 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
     if record is not None and record.deleted:
         return _result(change, "deleted")
     if change.op == "delete":
-        batch.tombstone(key, record, hlc=change.hlc)
-        if change.entity == "users":
-            batch.erase_dependants(change.entity_id, hlc=change.hlc)
-        return _result(change, "applied")
+        return _apply_delete(batch, change, record)
     local_only = LOCAL_ONLY.get(change.entity, frozenset())
     incoming = {k: v for k, v in change.fields.items() if k not in local_only}
     if record is not None and change.entity in APPEND_ONLY:
@@ -213,16 +242,27 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
     stored_fields = record.fields if record else {}
     stored_clocks = record.clocks if record else {}
     merged = merge_fields(stored_fields, stored_clocks, incoming, change.clocks)
+    if record is not None and not merged.changed and merged.clocks == stored_clocks:
+        return _result(change, "stale")
     column = SUBJECT_COLUMNS.get(change.entity)
     subject = canonical_id(merged.fields.get(column)) if column else None
-    if batch.user_erased(subject):
+    if batch.user_erased(subject):  # erasure wins before anything else: nothing is kept
         batch.tombstone(key, record, hlc=change.hlc, fields=merged.fields)
         return _result(change, "deleted")
+    refused = (
+        check_create(batch, change, merged.fields)
+        if record is None
+        else check_update(batch, change, record, merged.changed)
+    )
+    if refused is None and change.entity == "skin_analysis_results":
+        refused = _consent_problem(batch, change, merged.fields, record, merged.changed)
+    if refused is not None:
+        return _refused(batch, change, refused)
     if record is not None and merged.fields == stored_fields and merged.clocks == stored_clocks:
         return _result(change, "stale")
     email = email_key(merged.fields) if change.entity == "users" else None
     if batch.email_taken(change.entity_id, email):
-        return _result(change, "rejected", "email_taken")
+        return _result(change, "rejected", "email_taken", "another account uses this email")
     batch.write(
         key,
         record,
@@ -234,3 +274,43 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
         email_key=email,
     )
     return _result(change, "applied")
+
+
+def _apply_delete(batch: Batch, change: Change, record: Record | None) -> ChangeResult:
+    rule = RULES[change.entity]
+    if record is None and not rule.delete_needs_admin and batch.role not in rule.delete_others:
+        # A row that never reached the server (e.g. a capture without consent to sync): there
+        # is nothing to delete, and this device may not block the id for everyone.
+        return _result(change, "stale")
+    refused = check_delete(batch, change, record)
+    if refused is not None:
+        return _refused(batch, change, refused)
+    key = (change.entity, change.entity_id)
+    batch.tombstone(key, record, hlc=change.hlc)
+    if change.entity == "users":
+        batch.erase_dependants(change.entity_id, hlc=change.hlc)
+    return _result(change, "applied")
+
+
+def _consent_problem(
+    batch: Batch,
+    change: Change,
+    fields: dict[str, Any],
+    record: Record | None,
+    changed: frozenset[str],
+) -> Refusal | None:
+    """An analysis is merged only under a consent that lets it leave its device: one the
+    server holds, granted, with "may be synced", for the same person (checked when the analysis
+    arrives and whenever its consent or its person changes)."""
+    if record is not None and not changed & {CONSENT_COLUMN, "user_id"}:
+        return None
+    what = f"{change.op} of {change.entity} {change.entity_id}"
+    consent_id = canonical_id(fields.get(CONSENT_COLUMN))
+    consent = batch.row(("consent_records", consent_id)) if consent_id else None
+    if consent is None or consent.deleted:
+        return refusal(NO_SYNC_CONSENT, what)
+    given = consent.fields
+    same_person = canonical_id(given.get("user_id")) == canonical_id(fields.get("user_id"))
+    if not (given.get("granted") is True and given.get("allow_sync") is True and same_person):
+        return refusal(NO_SYNC_CONSENT, what)
+    return None

@@ -4,6 +4,7 @@ server. The work is done by :mod:`server.cli_support`; this module only parses a
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 from app.cli.io import print_table
 from app.context import AppContext
 from core.errors import ValidationError
+from core.sync.protocol import DEVICE_ROLES
 
 URL_ENV = "SKINLAB_SERVER_DATABASE_URL"
 
@@ -51,8 +53,37 @@ def register(subparsers: Any) -> None:
     code = commands.add_parser("enroll-code", help="print a one-time device enrollment code")
     _database_url_option(code)
     code.add_argument("--clinic", required=True, help="the clinic (created if new)")
+    code.add_argument(
+        "--role",
+        required=True,
+        choices=DEVICE_ROLES,
+        help="what the device may do: kiosk (walk-up station: creates patients and analyses, "
+        "changes only its own rows, receives no staff data), workstation (staff's desktop), "
+        "admin (changes roles, passwords, deletes users)",
+    )
     code.add_argument("--ttl-hours", type=float, default=24.0, help="validity (default 24)")
     code.set_defaults(handler=_enroll_code)
+
+    role = commands.add_parser("set-role", help="change an enrolled device's role")
+    _database_url_option(role)
+    role.add_argument("device", metavar="DEVICE", help="the device id (see 'server devices')")
+    role.add_argument("role", choices=DEVICE_ROLES)
+    role.set_defaults(handler=_set_role)
+
+    admin = commands.add_parser(
+        "create-admin", help="create a clinic's administrator account (devices pull it)"
+    )
+    _database_url_option(admin)
+    admin.add_argument("--clinic", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--first-name", required=True)
+    admin.add_argument("--last-name", required=True)
+    admin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of asking for it",
+    )
+    admin.set_defaults(handler=_create_admin)
 
     revoke = commands.add_parser("revoke", help="refuse every later request of a device")
     _database_url_option(revoke)
@@ -114,12 +145,47 @@ def _enroll_code(args: argparse.Namespace, ctx: AppContext) -> int:
     # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import create_enroll_code
 
-    code = create_enroll_code(_url(args), args.clinic, ttl_hours=args.ttl_hours)
+    code = create_enroll_code(_url(args), args.clinic, role=args.role, ttl_hours=args.ttl_hours)
     print(code)
     print(
-        f"One-time code for {' '.join(args.clinic.split())}, valid {args.ttl_hours:g} h: "
-        "skinlab device enroll --server URL --code CODE",
+        f"One-time code for a {args.role} of {' '.join(args.clinic.split())}, valid "
+        f"{args.ttl_hours:g} h: skinlab device enroll --server URL --code CODE",
         file=sys.stderr,
+    )
+    return 0
+
+
+def _set_role(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import set_device_role
+
+    set_device_role(_url(args), args.device, args.role)
+    print(f"device {args.device} is now a {args.role}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password for the administrator: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValidationError("The two passwords differ")
+    return first
+
+
+def _create_admin(args: argparse.Namespace, ctx: AppContext) -> int:
+    from server.cli_support import create_clinic_admin
+
+    user_id = create_clinic_admin(
+        _url(args),
+        args.clinic,
+        email=args.email,
+        first_name=args.first_name,
+        last_name=args.last_name,
+        password=_read_password(args),
+    )
+    print(
+        f"administrator {args.email.strip().lower()} created ({user_id}); it reaches the "
+        "clinic's workstations and admin devices at their next sync"
     )
     return 0
 
@@ -148,6 +214,7 @@ def _devices(args: argparse.Namespace, ctx: AppContext) -> int:
                 "device_id": d.device_id,
                 "clinic": d.clinic,
                 "name": d.name,
+                "role": d.role,
                 "enrolled_at": _when(d.enrolled_at),
                 "last_seen_at": _when(d.last_seen_at) or None,
                 "revoked_at": _when(d.revoked_at) or None,
@@ -157,12 +224,13 @@ def _devices(args: argparse.Namespace, ctx: AppContext) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     print_table(
-        ("device", "clinic", "name", "enrolled", "last seen", "revoked"),
+        ("device", "clinic", "name", "role", "enrolled", "last seen", "revoked"),
         [
             (
                 d.device_id,
                 d.clinic,
                 d.name,
+                d.role,
                 _when(d.enrolled_at),
                 _when(d.last_seen_at),
                 _when(d.revoked_at),

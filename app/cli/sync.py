@@ -61,6 +61,7 @@ def format_status(status: SyncStatus) -> str:
         return f"not enrolled; {status.pending_changes} changes wait for a server"
     lines = [
         f"server:          {status.server_url} ({status.clinic_name})",
+        f"device role:     {status.role}",
         f"last success:    {status.last_success.isoformat(timespec='seconds') if status.last_success else 'never'}",
         f"pending changes: {status.pending_changes}",
         f"conflicts:       {status.conflicts}",

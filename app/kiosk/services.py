@@ -228,6 +228,12 @@ class KioskAppServices:
     def _save(self, measured: Measured, *, photo: RGB, patient: Patient | None) -> None:
         height, width = photo.shape[:2]
         with self.ctx.database.write() as session:
+            # The answer recorded for this visit (record_consent runs just before): the analysis
+            # carries it, and leaves the kiosk only if it allows syncing.
+            user_id = uuid.UUID(patient.user_id) if patient else None
+            consent = (
+                consents.latest(session, user_id) if user_id else consents.latest_guest(session)
+            )
             save_analysis(
                 session,
                 self.ctx.images,
@@ -236,6 +242,7 @@ class KioskAppServices:
                 image=measured.jpeg,
                 thumbnail=measured.thumbnail,
                 image_size=(width, height),
+                consent_id=consent.consent_id if consent else None,
             )
 
     # -- take it away --------------------------------------------------------------------------

@@ -20,10 +20,13 @@ from core.errors import (
     SkinLabError,
     ValidationError,
 )
+from core.storage.changes import acting_as
 from core.storage.database import Database
 from core.storage.models import User
 from core.storage.repositories import audit, users
 from core.storage.repositories.validation import normalise_email
+from core.sync import state as sync_state
+from core.sync.errors import AdminFromServerError
 
 WRONG_CREDENTIALS = "Wrong email or password."
 
@@ -126,7 +129,7 @@ class AuthService:
         return InvalidCredentialsError(WRONG_CREDENTIALS)
 
     def unlock(self, email: str, *, actor_id: uuid.UUID | None = None) -> None:
-        with self.db.write() as session:
+        with acting_as(actor_id), self.db.write() as session:
             user = users.require_by_email(session, email)
             user.failed_login_count = 0
             user.locked_until = None
@@ -151,7 +154,7 @@ class AuthService:
     ) -> uuid.UUID:
         """Create an account (password optional for patients who never sign in themselves)."""
         hashed = hash_password(password) if password is not None else None
-        with self.db.write() as session:
+        with acting_as(actor_id), self.db.write() as session:
             user = users.create(
                 session,
                 email=email,
@@ -174,7 +177,15 @@ class AuthService:
     def create_first_admin(
         self, *, email: str, first_name: str, last_name: str, password: str
     ) -> uuid.UUID:
-        """The first-run account. Refused once any admin exists."""
+        """The first-run account. Refused once any admin exists, and on an enrolled device."""
+        enrolled = sync_state.enrollment(self.db)
+        if enrolled is not None:
+            raise AdminFromServerError(
+                f"This device is enrolled with the clinic's sync server ({enrolled.clinic_name}): "
+                "its administrator comes from the server, not from this screen. Let the device "
+                "sync, then sign in with the administrator account made on the server "
+                "('skinlab server create-admin')."
+            )
         with self.db.read() as session:
             if users.count(session, role="admin"):
                 raise ValidationError("An administrator account already exists; sign in instead.")
@@ -188,7 +199,7 @@ class AuthService:
 
     def set_password(self, email: str, password: str, *, actor_id: uuid.UUID | None = None) -> None:
         hashed = hash_password(password)
-        with self.db.write() as session:
+        with acting_as(actor_id), self.db.write() as session:
             user = users.require_by_email(session, email)
             user.hashed_password = hashed
             audit.record(
@@ -200,7 +211,7 @@ class AuthService:
             )
 
     def set_role(self, email: str, role: str, *, actor_id: uuid.UUID | None = None) -> None:
-        with self.db.write() as session:
+        with acting_as(actor_id), self.db.write() as session:
             user = users.require_by_email(session, email)
             old = user.role
             users.set_role(session, user, role)
@@ -214,7 +225,7 @@ class AuthService:
             )
 
     def deactivate(self, email: str, *, actor_id: uuid.UUID | None = None) -> None:
-        with self.db.write() as session:
+        with acting_as(actor_id), self.db.write() as session:
             user = users.require_by_email(session, email)
             user.is_active = False
             audit.record(

@@ -3,23 +3,49 @@
 One ``before_flush`` listener stamps hybrid-logical-clock times on the row and on each changed column,
 writes a :class:`SyncOutbox` row, and turns deletions into :class:`Tombstone` rows. Changes applied
 from the server (``session.info["sync_remote"]``) are merged by the sync code and not echoed back.
+
+An analysis whose consent does not allow syncing is stamped but never queued: it stays on this
+device (:mod:`core.sync.consent`). Changes made inside :func:`acting_as` name the signed-in user,
+whose role the server checks in its own records.
 """
 
 from __future__ import annotations
 
 import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from core.storage.models import SYNCED_MODELS, Synced, SyncOutbox, Tombstone
+from core.storage.models import (
+    SYNCED_MODELS,
+    SkinAnalysisResult,
+    Synced,
+    SyncOutbox,
+    Tombstone,
+)
 from core.storage.types import new_id, utcnow
+from core.sync.consent import analysis_may_sync
 from core.sync.hlc import HybridClock
 from core.sync.protocol import LOCAL_ONLY
 
 NOT_SYNCED = frozenset({"hlc", "field_clocks"})
 _fallback_clock = HybridClock(secrets.token_hex(8))
+_acting: ContextVar[str | None] = ContextVar("skinlab_acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user_id: uuid.UUID | str | None) -> Iterator[None]:
+    """Record the changes written inside as made by this signed-in user (None: the device)."""
+    token = _acting.set(str(user_id) if user_id else None)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
 
 
 _COLUMNS: dict[type[Synced], tuple[str, ...]] = {}
@@ -57,13 +83,26 @@ def _changed_columns(obj: Synced) -> list[str]:
     return [name for name in synced_columns(type(obj)) if state.attrs[name].history.has_changes()]
 
 
+def _may_leave(session: Session, obj: Synced) -> bool:
+    return not isinstance(obj, SkinAnalysisResult) or analysis_may_sync(session, obj)
+
+
 def _stamp(session: Session, obj: Synced, columns: list[str], *, op: str) -> None:
     stamp = _clock(session).now()
     clocks = dict(obj.field_clocks or {})
     clocks.update(dict.fromkeys(columns, stamp))
     obj.field_clocks = clocks
     obj.hlc = stamp
-    session.add(SyncOutbox(entity=obj.__tablename__, entity_id=entity_id_of(obj), op=op, hlc=stamp))
+    if _may_leave(session, obj):
+        session.add(
+            SyncOutbox(
+                entity=obj.__tablename__,
+                entity_id=entity_id_of(obj),
+                op=op,
+                hlc=stamp,
+                actor_id=_acting.get(),
+            )
+        )
 
 
 def _tombstone(session: Session, obj: Synced, *, remote: bool) -> None:
@@ -77,7 +116,11 @@ def _tombstone(session: Session, obj: Synced, *, remote: bool) -> None:
     if exists is None:
         session.add(Tombstone(entity=entity, entity_id=entity_id, deleted_at=utcnow(), hlc=stamp))
     if not remote:
-        session.add(SyncOutbox(entity=entity, entity_id=entity_id, op="delete", hlc=stamp))
+        session.add(
+            SyncOutbox(
+                entity=entity, entity_id=entity_id, op="delete", hlc=stamp, actor_id=_acting.get()
+            )
+        )
 
 
 @event.listens_for(Session, "before_flush")

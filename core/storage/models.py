@@ -139,6 +139,11 @@ class SkinAnalysisResult(Synced):
     region_metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     engine_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    # The consent the analysis (and its photos) was taken under: it leaves the device only when
+    # that consent allows syncing (core.sync.consent), and the server checks the same.
+    consent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("consent_records.consent_id", ondelete="SET NULL"), index=True
+    )
 
     user: Mapped[User | None] = relationship(back_populates="analyses")
 
@@ -230,6 +235,20 @@ class SyncOutbox(Base):
     op: Mapped[str] = mapped_column(String(8), nullable=False)
     hlc: Mapped[str] = mapped_column(String(48), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # The user signed in when the change was made (core.storage.changes.acting_as): the server
+    # checks that user's role in its own records before accepting an administrator's change.
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PhotoCache(Base):
+    """A photo fetched from the server on demand (a workstation does not pull photos): kept only
+    for the clinic's retention time after its last use, then fetched again when needed."""
+
+    __tablename__ = "photo_cache"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
 class SyncBatch(Base):

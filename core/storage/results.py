@@ -24,8 +24,10 @@ def save_analysis(
     media_type: str = "image/jpeg",
     thumbnail: bytes | None = None,
     image_size: tuple[int, int] | None = None,
+    consent_id: uuid.UUID | None = None,
 ) -> SkinAnalysisResult:
-    """Store the photo by hash and the result row keyed by the result's own ``analysis_id``."""
+    """Store the photo by hash and the result row keyed by the result's own ``analysis_id``,
+    under the consent it was taken with (without one, it never leaves this device)."""
     if "error" in result:
         raise ValidationError("A failed analysis cannot be saved")
     try:
@@ -59,6 +61,7 @@ def save_analysis(
         image_sha256=photo.sha256 if photo else None,
         thumbnail_sha256=thumb.sha256 if thumb else None,
         result=result,
+        consent_id=consent_id,
     )
     if isinstance(created, str):
         row.created_at = datetime.fromisoformat(created)

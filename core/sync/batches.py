@@ -15,8 +15,22 @@ from sqlalchemy.orm import Session
 
 from core.storage.changes import entity_id_of
 from core.storage.database import Database
-from core.storage.models import SyncBatch, SyncOutbox, Tombstone
-from core.sync.codec import ENTITY_MODELS, ZERO_CLOCK, delete_change, primary_key, row_change
+from core.storage.models import (
+    ImageBlob,
+    SkinAnalysisResult,
+    SyncBatch,
+    SyncOutbox,
+    Tombstone,
+)
+from core.sync.codec import (
+    APPLY_ORDER,
+    ENTITY_MODELS,
+    ZERO_CLOCK,
+    delete_change,
+    primary_key,
+    row_change,
+)
+from core.sync.consent import analysis_may_sync, photos_that_may_sync
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 
 DEFAULT_BATCH = 200
@@ -53,25 +67,75 @@ def _change_for(session: Session, entity: str, entity_id: str, op: str, hlc: str
     return delete_change(entity, entity_id, stone.hlc if stone is not None and stone.hlc else hlc)
 
 
+Key = tuple[str, str]
+
+
+def _leaving(session: Session, key: Key, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """What of ``change`` may leave the device: nothing for an analysis or photo without consent
+    to sync; an analysis that may leave goes with its photos' rows (a photo first saved with a
+    capture that stayed here was never sent, and the server cannot pull it to other devices)."""
+    entity, entity_id = key
+    if change["op"] != "upsert" or entity not in ("skin_analysis_results", "images"):
+        return [change]
+    if entity == "images":
+        return [change] if photos_that_may_sync(session, [entity_id]) else []
+    analysis = session.get(SkinAnalysisResult, primary_key(SkinAnalysisResult, entity_id))
+    if analysis is None or not analysis_may_sync(session, analysis):
+        return []
+    photos = [
+        row_change(image)
+        for digest in dict.fromkeys((analysis.image_sha256, analysis.thumbnail_sha256))
+        if digest and (image := session.get(ImageBlob, digest)) is not None
+    ]
+    return [*photos, change]
+
+
 def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | None:
-    """Move up to ``limit`` changed rows from the outbox into a new batch; None when nothing waits."""
+    """Move up to ``limit`` changed rows from the outbox into a new batch; None when nothing waits.
+
+    Rows that may not leave the device (consent) leave the outbox and go nowhere.
+    """
     limit = max(1, min(limit, MAX_CHANGES_PER_PUSH))
     with db.write() as session:
-        rows = session.scalars(select(SyncOutbox).order_by(SyncOutbox.seq).limit(limit * 20)).all()
-        if not rows:
-            return None
-        chosen: dict[tuple[str, str], SyncOutbox] = {}
-        for row in rows:
-            key = (row.entity, row.entity_id)
-            if key not in chosen and len(chosen) >= limit:
-                continue
-            chosen[key] = row  # the latest outbox row for a row decides upsert or delete
-        changes = [_change_for(session, e, i, r.op, r.hlc) for (e, i), r in chosen.items()]
-        taken = [row.seq for row in rows if (row.entity, row.entity_id) in chosen]
-        session.execute(delete(SyncOutbox).where(SyncOutbox.seq.in_(taken)))
-        batch = SyncBatch(batch_key=str(uuid.uuid4()), payload={"changes": changes})
-        session.add(batch)
-    return batch
+        while True:
+            rows = session.scalars(
+                select(SyncOutbox).order_by(SyncOutbox.seq).limit(limit * 20)
+            ).all()
+            if not rows:
+                return None
+            changes = _pick(session, rows, limit=limit)
+            if changes:
+                batch = SyncBatch(batch_key=str(uuid.uuid4()), payload={"changes": changes})
+                session.add(batch)
+                return batch
+
+
+def _pick(session: Session, rows: Sequence[SyncOutbox], *, limit: int) -> list[dict[str, Any]]:
+    """The changes of up to ``limit`` rows, their outbox rows removed (also of rows that stay)."""
+    picked: dict[Key, SyncOutbox] = {}
+    for row in rows:
+        key = (row.entity, row.entity_id)
+        if key not in picked and len(picked) >= limit:
+            continue
+        picked[key] = row  # the latest outbox row for a row decides upsert or delete
+    changes: dict[Key, dict[str, Any]] = {}
+    taken_keys: set[Key] = set()
+    for key, row in picked.items():
+        change = _change_for(session, key[0], key[1], row.op, row.hlc)
+        if row.actor_id:
+            change["actor"] = row.actor_id
+        leaving = [c for c in _leaving(session, key, change) if _key(c) not in changes]
+        if changes and len(changes) + len(leaving) > limit:
+            break  # the rest waits for the next batch
+        changes.update((_key(c), c) for c in leaving)
+        taken_keys.add(key)
+    taken = [row.seq for row in rows if (row.entity, row.entity_id) in taken_keys]
+    session.execute(delete(SyncOutbox).where(SyncOutbox.seq.in_(taken)))
+    return list(changes.values())
+
+
+def _key(change: dict[str, Any]) -> Key:
+    return (change["entity"], change["entity_id"])
 
 
 def split_batch(db: Database, batch: SyncBatch) -> list[SyncBatch]:
@@ -106,8 +170,9 @@ def queue_again(db: Database, entity: str, entity_ids: Sequence[str]) -> None:
 def requeue_everything(db: Database) -> int:
     """Queue every synced row (and every tombstone) again, e.g. after enrolling with a new server."""
     queued = 0
+    parents_first = sorted(ENTITY_MODELS.items(), key=lambda item: APPLY_ORDER.get(item[0], 99))
     with db.write() as session:
-        for entity, model in ENTITY_MODELS.items():
+        for entity, model in parents_first:
             for obj in session.scalars(select(model)):
                 session.add(
                     SyncOutbox(

@@ -17,9 +17,9 @@ ENTITY_MODELS: dict[str, type[Synced]] = {model.__tablename__: model for model i
 # Parents before children, so a page of pulled changes applies in an order foreign keys accept.
 APPLY_ORDER = {
     "users": 0,
-    "images": 1,
-    "skin_analysis_results": 2,
-    "consent_records": 3,
+    "consent_records": 1,
+    "images": 2,
+    "skin_analysis_results": 3,
     "clinician_notes": 4,
     "audit_events": 5,
 }

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.audit.actions import SYNC_CHANGE_REFUSED
 from core.errors import NotFoundError, StorageError
 from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
+from core.storage.repositories import audit
 from core.sync import blobs, state
 from core.sync.apply import PARKED, apply_pulled
 from core.sync.batches import (
@@ -29,12 +31,16 @@ from core.sync.batches import (
     requeue_everything,
     split_batch,
 )
+from core.sync.consent import photos_that_may_sync
 from core.sync.errors import QuotaExceededError, SyncIncompleteError, SyncRejectedError
 from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushResponse
 from core.sync.transport import Transport
 
 log = logging.getLogger(__name__)
 UPLOAD_WORKERS = 4
+# Device roles that keep every photo of the clinic; a workstation fetches one when it is shown,
+# a kiosk never receives another device's photos (docs/sync.md).
+FETCHES_ALL_PHOTOS = frozenset({"admin"})
 
 
 @dataclass
@@ -58,13 +64,15 @@ class SyncEngine:
         self.batch_size = batch_size
         self._given_up: set[str] | None = None
         self._waiting: set[str] = set()
+        self.role = state.read_all(db).get(state.ROLE, "kiosk")
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
         self.push_all(report)
         if self.pull_all(report):
             self.push_all(report)  # the server was restored from a backup: send it what it lost
-        self.fetch_missing_images(report)
+        if self.role in FETCHES_ALL_PHOTOS:  # others fetch a photo when a screen shows it
+            self.fetch_missing_images(report)
         if report.problems:
             raise SyncIncompleteError("; ".join(report.problems))
         return report
@@ -103,9 +111,8 @@ class SyncEngine:
         answer = PushResponse.model_validate(response.json())
         for result in answer.results:
             if result.status == "rejected":
-                message = (
-                    f"{result.entity} {result.entity_id} refused by the server ({result.code})"
-                )
+                why = result.message or result.code or "refused"
+                message = f"{result.entity} {result.entity_id} refused by the server: {why}"
                 self._record_conflict(
                     result.entity, result.entity_id, result.code or "rejected", message
                 )
@@ -121,6 +128,10 @@ class SyncEngine:
             for c in changes
             if c["entity"] == "images" and c["op"] == "upsert" and c["entity_id"] not in given_up
         ]
+        if digests:  # only photos that an analysis with consent to sync shows, whatever the batch
+            with self.db.read() as session:
+                allowed = photos_that_may_sync(session, digests)
+            digests = [d for d in digests if d in allowed]
         if not digests:
             return
         with ThreadPoolExecutor(max_workers=UPLOAD_WORKERS) as pool:
@@ -155,9 +166,17 @@ class SyncEngine:
         return self._given_up
 
     def _record_conflict(self, entity: str, entity_id: str, code: str, message: str) -> None:
+        """Keep the refusal for a person (``sync --status``) and in this device's audit log."""
         with self.db.write() as session:
             session.add(
                 SyncConflict(entity=entity, entity_id=entity_id, code=code, message=message)
+            )
+            audit.record(
+                session,
+                SYNC_CHANGE_REFUSED,
+                target_type=entity,
+                target_id=entity_id,
+                details={"code": code},
             )
 
     # -- pull ---------------------------------------------------------------------------------------
@@ -181,6 +200,9 @@ class SyncEngine:
                 cursor, collected, restored = "0", [], True
                 continue
             page = PullResponse.model_validate(response.json())
+            if page.device_role is not None and page.device_role != self.role:
+                state.write(self.db, **{state.ROLE: page.device_role})
+                self.role = page.device_role  # the server's administrator changed it
             collected.extend(page.changes)
             cursor = page.next_cursor
             if not page.has_more:

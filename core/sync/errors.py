@@ -49,3 +49,9 @@ class QuotaExceededError(SyncError):
     """The clinic's image storage on the server is full: the photo waits, the rest goes on."""
 
     code = "quota_exceeded"
+
+
+class AdminFromServerError(SyncError):
+    """An enrolled device makes no administrator of its own: the clinic's comes from the server."""
+
+    code = "admin_from_server"

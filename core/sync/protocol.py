@@ -40,6 +40,8 @@ _HLC = re.compile(r"^[0-9]{13}-[0-9]{6}-[0-9a-f]{1,32}$")
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 
 Status = Literal["applied", "stale", "deleted", "immutable", "rejected"]
+DeviceRole = Literal["kiosk", "workstation", "admin"]
+DEVICE_ROLES: tuple[DeviceRole, ...] = ("kiosk", "workstation", "admin")
 
 
 class Change(BaseModel):
@@ -58,6 +60,20 @@ class Change(BaseModel):
     fields: dict[str, Any] = Field(default_factory=dict)
     clocks: dict[str, str] = Field(default_factory=dict)
     hlc: str
+    actor: str | None = Field(
+        default=None,
+        description="the user signed in on the device when it made the change (a UUID); the "
+        "server checks that user's role in its own records and never trusts a kiosk's claim",
+    )
+
+    @field_validator("actor")
+    @classmethod
+    def _actor_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _UUID.match(value.lower()):
+            raise ValueError("actor must be a user id (UUID)")
+        return str(uuid.UUID(value))
 
     @field_validator("entity_id")
     @classmethod
@@ -103,6 +119,7 @@ class ChangeResult(BaseModel):
     entity_id: str
     status: Status
     code: str | None = None
+    message: str | None = Field(default=None, description="why a change was rejected, for a person")
 
 
 class PushResponse(BaseModel):
@@ -119,6 +136,9 @@ class PullResponse(BaseModel):
     changes: list[PulledChange]
     next_cursor: str
     has_more: bool
+    device_role: DeviceRole | None = Field(
+        default=None, description="the pulling device's role, which decides what it receives"
+    )
 
 
 class EnrollRequest(BaseModel):
@@ -135,6 +155,7 @@ class EnrollResponse(BaseModel):
     clinic_id: str
     clinic_name: str
     server_id: str
+    role: DeviceRole = "kiosk"
 
 
 class ErrorDetail(BaseModel):

@@ -17,7 +17,7 @@ from core.errors import SkinLabError
 from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import SyncConflict
-from core.sync import state
+from core.sync import blobs, photo_cache, state
 from core.sync.apply import PARKED
 from core.sync.batches import pending_count, requeue_everything
 from core.sync.engine import SyncEngine, SyncReport, record_failure, record_success
@@ -34,6 +34,7 @@ class SyncStatus:
     enrolled: bool
     server_url: str
     clinic_name: str
+    role: str
     pending_changes: int
     last_success: datetime | None
     last_attempt: datetime | None
@@ -116,6 +117,7 @@ class SyncService:
                 state.SERVER_ID: answer.server_id,
                 state.CLINIC_ID: answer.clinic_id,
                 state.CLINIC_NAME: answer.clinic_name,
+                state.ROLE: answer.role,
                 state.CURSOR: "0",
             },
         )
@@ -146,6 +148,30 @@ class SyncService:
         record_success(self.db)
         return report
 
+    def fetch_photo(self, sha256: str, *, transport: Transport | None = None) -> bool:
+        """Make a photo available on this device, fetching it from the server if needed (a
+        workstation does not pull photos: a screen asks for the one it shows). False when the
+        server does not have it (yet)."""
+        fetched = not self.images.exists(sha256)
+        if fetched:
+            link = transport or self.transport()
+            try:
+                blobs.download(link, self.images, sha256)
+            except SyncRejectedError as exc:
+                if exc.status == 404:
+                    return False
+                raise
+            finally:
+                if transport is None:
+                    link.close()
+        photo_cache.touch(self.db, sha256, fetched=fetched)
+        return True
+
+    def prune_photo_cache(self, *, older_than_days: int) -> int:
+        """Forget fetched photos unused for ``older_than_days`` (they can be fetched again);
+        returns how many went. Photos taken on this device are never touched."""
+        return photo_cache.prune(self.db, self.images, older_than_days=older_than_days)
+
     def status(self) -> SyncStatus:
         facts = state.read_all(self.db)
         with self.db.read() as session:
@@ -163,6 +189,7 @@ class SyncService:
             enrolled=state.SERVER_ID in facts,
             server_url=facts.get(state.SERVER_URL, ""),
             clinic_name=facts.get(state.CLINIC_NAME, ""),
+            role=facts.get(state.ROLE, "") if state.SERVER_ID in facts else "",
             pending_changes=pending_count(self.db),
             last_success=state.parse_time(facts.get(state.LAST_SUCCESS)),
             last_attempt=state.parse_time(facts.get(state.LAST_ATTEMPT)),

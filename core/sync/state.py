@@ -16,6 +16,7 @@ DEVICE_ID = "device_id"
 SERVER_ID = "server_id"
 CLINIC_ID = "clinic_id"
 CLINIC_NAME = "clinic_name"
+ROLE = "device_role"  # kiosk, workstation or admin: chosen on the server, told at each pull
 CURSOR = "cursor"
 LAST_SUCCESS = "last_success"
 LAST_ATTEMPT = "last_attempt"
@@ -52,6 +53,7 @@ class Enrollment:
     server_id: str
     clinic_id: str
     clinic_name: str
+    role: str = "kiosk"
 
 
 def enrollment(db: Database) -> Enrollment | None:
@@ -63,6 +65,7 @@ def enrollment(db: Database) -> Enrollment | None:
             server_id=facts[SERVER_ID],
             clinic_id=facts[CLINIC_ID],
             clinic_name=facts.get(CLINIC_NAME, ""),
+            role=facts.get(ROLE, "kiosk"),
         )
     except KeyError:
         return None

@@ -54,6 +54,20 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def consented(
+    user_id: str | None, analysis_id: str | None = None, *, allow_sync: bool = True, **fields: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A consent of ``user_id`` and an analysis taken under it, as two changes (consent first)."""
+    consent_id = new_id()
+    consent = change(
+        "consent_records",
+        consent_id,
+        {"user_id": user_id, "text_version": "2026-1", "granted": True, "allow_sync": allow_sync},
+    )
+    values = {"user_id": user_id, "skin_score": 50.0, "consent_id": consent_id, **fields}
+    return consent, change("skin_analysis_results", analysis_id or new_id(), values)
+
+
 def public_key_text(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -148,9 +162,13 @@ class Device:
         return {(c["entity"], c["entity_id"]): c for c in self.pull_all()}
 
 
-def enroll_device(server: ServerHandle, clinic: str, *, name: str = "kiosk") -> Device:
+def enroll_device(
+    server: ServerHandle, clinic: str, *, name: str = "kiosk", role: str = "admin"
+) -> Device:
+    """A device of ``clinic`` with ``role`` (admin by default: the merge tests may do anything;
+    the access-control tests say which role they attack from)."""
     key = Ed25519PrivateKey.generate()
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role=role)
     response = httpx.post(
         f"{server.url}/v1/enroll",
         json={"code": code, "public_key": public_key_text(key), "device_name": name},

@@ -29,20 +29,27 @@ def _enroll(server, code: str, key: Ed25519PrivateKey | str, name: str = "kiosk"
 
 
 def test_a_good_code_enrolls_a_device_in_its_clinic(server, clinic):
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role="workstation")
     response = _enroll(server, code, Ed25519PrivateKey.generate(), name="Front desk kiosk")
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["clinic_name"] == clinic
-    assert set(body) == {"device_id", "clinic_id", "clinic_name", "server_id"}
+    assert set(body) == {"device_id", "clinic_id", "clinic_name", "server_id", "role"}
+    assert body["role"] == "workstation"  # the role chosen on the code
     devices = list_devices(server.database_url, clinic=clinic)
-    assert [(d.device_id, d.name, d.revoked_at) for d in devices] == [
-        (body["device_id"], "Front desk kiosk", None)
+    assert [(d.device_id, d.name, d.role, d.revoked_at) for d in devices] == [
+        (body["device_id"], "Front desk kiosk", "workstation", None)
     ]
 
 
+@pytest.mark.parametrize("role", ["", "superuser", "Admin", "patient"])
+def test_a_code_needs_one_of_the_three_roles(server, clinic, role):
+    with pytest.raises(ValidationError, match="kiosk, workstation, admin"):
+        create_enroll_code(server.database_url, clinic, role=role)
+
+
 def test_codes_are_typed_forgivingly_and_stored_hashed(server, clinic):
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role="workstation")
     engine = create_engine(server.database_url)
     with engine.connect() as conn:
         stored = conn.scalars(select(EnrollmentCode.code_hash)).all()
@@ -53,7 +60,7 @@ def test_codes_are_typed_forgivingly_and_stored_hashed(server, clinic):
 
 
 def test_an_expired_code_is_refused(server, clinic):
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role="workstation")
     engine = create_engine(server.database_url)
     with engine.begin() as conn:
         conn.execute(
@@ -69,7 +76,7 @@ def test_an_expired_code_is_refused(server, clinic):
 
 
 def test_a_code_enrolls_one_device_once(server, clinic):
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role="workstation")
     key = Ed25519PrivateKey.generate()
     first = _enroll(server, code, key)
     assert first.status_code == 200
@@ -87,8 +94,15 @@ def test_unknown_code_and_reused_key_are_refused(server, clinic):
     key = Ed25519PrivateKey.generate()
     unknown = _enroll(server, "0000-0000-0000-0000", key)
     assert unknown.status_code == 401 and unknown.json()["error"]["code"] == "invalid_code"
-    assert _enroll(server, create_enroll_code(server.database_url, clinic), key).status_code == 200
-    reused = _enroll(server, create_enroll_code(server.database_url, clinic), key)
+    assert (
+        _enroll(
+            server, create_enroll_code(server.database_url, clinic, role="workstation"), key
+        ).status_code
+        == 200
+    )
+    reused = _enroll(
+        server, create_enroll_code(server.database_url, clinic, role="workstation"), key
+    )
     assert reused.status_code == 409 and reused.json()["error"]["code"] == "key_in_use"
 
 
@@ -101,7 +115,7 @@ def test_unknown_code_and_reused_key_are_refused(server, clinic):
     ],
 )
 def test_a_malformed_key_is_refused_and_the_code_stays_usable(server, clinic, public_key):
-    code = create_enroll_code(server.database_url, clinic)
+    code = create_enroll_code(server.database_url, clinic, role="workstation")
     response = _enroll(server, code, public_key)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_public_key"
@@ -117,4 +131,4 @@ def test_a_malformed_request_is_a_422_with_an_error_body(server):
 @pytest.mark.parametrize("ttl", [0, -1, 24 * 31])
 def test_code_lifetimes_are_bounded(server, clinic, ttl):
     with pytest.raises(ValidationError):
-        create_enroll_code(server.database_url, clinic, ttl_hours=ttl)
+        create_enroll_code(server.database_url, clinic, role="kiosk", ttl_hours=ttl)

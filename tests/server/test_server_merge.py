@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.server import change, hlc, new_id
+from tests.helpers.server import change, consented, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 
@@ -86,8 +86,8 @@ def test_erasing_a_user_erases_its_dependants(device):
     device.push_ok(
         change("users", uid, {"email": "p@a.org"}),
         change("users", keep_uid, {"email": "q@a.org"}),
-        change("skin_analysis_results", aid, {"user_id": uid, "skin_score": 60}),
-        change("skin_analysis_results", keep_aid, {"user_id": keep_uid, "skin_score": 70}),
+        *consented(uid, aid, skin_score=60),
+        *consented(keep_uid, keep_aid, skin_score=70),
         change("consent_records", cid, {"user_id": uid, "granted": True}),
         change("clinician_notes", nid, {"patient_id": uid, "body": "dry cheeks"}),
     )
@@ -157,6 +157,7 @@ def test_a_duplicate_email_is_rejected_for_that_change_only(device, enroll, clin
         "entity_id": second,
         "status": "rejected",
         "code": "email_taken",
+        "message": "another account uses this email",
     }
     assert results[1]["status"] == "applied"
     state = device.state()

@@ -24,7 +24,7 @@ def _pages(device, limit: int, cursor: str = "0") -> list[dict]:
 
 def test_an_empty_clinic(device):
     body = device.pull().json()
-    assert body == {"changes": [], "next_cursor": "0", "has_more": False}
+    assert body == {"changes": [], "next_cursor": "0", "has_more": False, "device_role": "admin"}
 
 
 def test_paging_in_a_stable_order(device):

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 from server.db import lock_key
-from tests.helpers.server import change, hlc, new_id
+from tests.helpers.server import change, consented, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 
@@ -21,14 +21,13 @@ def _user(email: str = "ada@clinic.org", **more) -> dict:
 
 def test_a_batch_is_applied_and_answered_per_change(device):
     uid, aid = new_id(), new_id()
-    response = device.push(
-        change("users", uid, _user()),
-        change("skin_analysis_results", aid, {"user_id": uid, "skin_score": 71.5}),
-    )
+    consent, analysis = consented(uid, aid, skin_score=71.5)
+    response = device.push(change("users", uid, _user()), analysis, consent)
     assert response.status_code == 200
     body = response.json()
-    assert [r["status"] for r in body["results"]] == ["applied", "applied"]
-    assert [r["entity_id"] for r in body["results"]] == [uid, aid]
+    # Applied parents first (the consent before its analysis), answered in the order sent.
+    assert [r["status"] for r in body["results"]] == ["applied", "applied", "applied"]
+    assert [r["entity_id"] for r in body["results"]] == [uid, aid, consent["entity_id"]]
     assert abs(body["server_time_ms"] - int(hlc()[:13])) < 60_000
     state = device.state()
     assert state[("users", uid)]["fields"] == _user()

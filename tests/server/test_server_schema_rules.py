@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.server import change, hlc, new_id
+from tests.helpers.server import change, consented, hlc, new_id
 
 pytestmark = pytest.mark.postgres
 
@@ -49,6 +49,7 @@ def test_a_field_the_devices_cannot_store_refuses_the_batch(device, entity, fiel
 
 def test_well_formed_values_of_every_kind_are_accepted(device):
     uid = new_id()
+    consent, analysis = consented(uid, skin_score=71)
     results = device.push_ok(
         change(
             "users",
@@ -63,10 +64,15 @@ def test_well_formed_values_of_every_kind_are_accepted(device):
                 "hashed_password": None,
             },
         ),
-        change("skin_analysis_results", new_id(), {"user_id": uid, "skin_score": 71}),
-        change("skin_analysis_results", new_id(), {"user_id": uid.upper(), "skin_score": 71.5}),
+        consent,
+        analysis,
+        change(
+            "skin_analysis_results",
+            new_id(),
+            {"user_id": uid.upper(), "skin_score": 71.5, "consent_id": consent["entity_id"]},
+        ),
     )
-    assert [r["status"] for r in results] == ["applied"] * 3
+    assert [r["status"] for r in results] == ["applied"] * 4
 
 
 def test_local_only_columns_are_still_dropped_not_refused(device):

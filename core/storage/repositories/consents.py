@@ -49,6 +49,17 @@ def latest(session: Session, user_id: uuid.UUID) -> ConsentRecord | None:
     return session.scalar(query)
 
 
+def latest_guest(session: Session) -> ConsentRecord | None:
+    """The newest answer given without an account (a guest at the kiosk)."""
+    query = (
+        select(ConsentRecord)
+        .where(ConsentRecord.user_id.is_(None))
+        .order_by(ConsentRecord.recorded_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def for_user(session: Session, user_id: uuid.UUID) -> Sequence[ConsentRecord]:
     query = select(ConsentRecord).where(ConsentRecord.user_id == user_id)
     return session.scalars(query.order_by(ConsentRecord.recorded_at)).all()

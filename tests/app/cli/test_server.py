@@ -127,6 +127,7 @@ def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
             str(port),
             "--blob-dir",
             str(tmp_path / "blobs"),
+            "--docs",
         ],
         cwd=REPO,
         env=env,
@@ -145,7 +146,7 @@ def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
         assert health.json() == {"status": "ok", "database": "ok", "protocol": 1}
-        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200  # --docs
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=30)

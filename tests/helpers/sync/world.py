@@ -160,8 +160,12 @@ def open_device(root: Path, name: str) -> DeviceDir:
     return DeviceDir(name=name, data_dir=data_dir, ctx=AppContext.from_args(data_dir))
 
 
-def enroll_code(database_url: str, clinic: str, *, ttl_hours: float = 24) -> str:
-    return create_enroll_code(database_url, clinic, ttl_hours=ttl_hours)
+def enroll_code(
+    database_url: str, clinic: str, *, ttl_hours: float = 24, role: str = "admin"
+) -> str:
+    """A code for a device with ``role`` (admin by default: the convergence and fault tests
+    replicate everything; the access-control tests say which role they use)."""
+    return create_enroll_code(database_url, clinic, role=role, ttl_hours=ttl_hours)
 
 
 # -- photos -----------------------------------------------------------------------------------------
@@ -214,9 +218,20 @@ def add_analysis(
     seed: int,
     size: int = 512,
     pictures: tuple[bytes, bytes] | None = None,
+    allow_sync: bool = True,
 ) -> uuid.UUID:
+    """A capture with its photos, taken under a consent recorded with it ("may be synced" unless
+    ``allow_sync`` is False)."""
     image, thumbnail = pictures or photo(seed, size=size)
     with device.db.write() as session:
+        consent = consents.record(
+            session,
+            user_id=user_id,
+            text_version="2026-1",
+            granted=True,
+            allow_storage=True,
+            allow_sync=allow_sync,
+        )
         row = save_analysis(
             session,
             device.ctx.images,
@@ -225,6 +240,7 @@ def add_analysis(
             image=image,
             thumbnail=thumbnail,
             image_size=(size, size),
+            consent_id=consent.consent_id,
         )
         audit.record(session, "analysis_saved", target_type="analysis", target_id=row.analysis_id)
         return row.analysis_id
@@ -271,6 +287,9 @@ def bulk_patients(device: DeviceDir, *, count: int, seed: int, size: int = 512) 
                 last_name=f"Patient {i}",
             )
             image, thumbnail = photo(seed * 1000 + i, size=size)
+            consent = consents.record(
+                session, user_id=user.user_id, text_version="2026-1", granted=True, allow_sync=True
+            )
             row = save_analysis(
                 session,
                 device.ctx.images,
@@ -279,9 +298,9 @@ def bulk_patients(device: DeviceDir, *, count: int, seed: int, size: int = 512) 
                 image=image,
                 thumbnail=thumbnail,
                 image_size=(size, size),
+                consent_id=consent.consent_id,
             )
             notes.add(session, patient_id=user.user_id, author_id=None, body=f"note {i}")
-            consents.record(session, user_id=user.user_id, text_version="2026-1", granted=True)
             audit.record(session, "user_created", target_type="user", target_id=user.user_id)
             assert row.analysis_id
 
