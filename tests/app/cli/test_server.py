@@ -37,9 +37,16 @@ def skinlab(monkeypatch, capsys, tmp_path):
 
 def test_enroll_code_devices_and_revoke(skinlab, server, clinic):
     code, out, err = skinlab(
-        "server", "enroll-code", "--database-url", server.database_url, "--clinic", clinic
+        "server",
+        "enroll-code",
+        "--database-url",
+        server.database_url,
+        "--clinic",
+        clinic,
+        "--role",
+        "workstation",
     )
-    assert code == 0 and clinic in err
+    assert code == 0 and clinic in err and "workstation" in err
     enroll_code = out.strip()
     response = httpx.post(
         f"{server.url}/v1/enroll",
@@ -59,8 +66,17 @@ def test_enroll_code_devices_and_revoke(skinlab, server, clinic):
     assert (
         listed["device_id"] == device_id
         and listed["name"] == "Desk 2"
+        and listed["role"] == "workstation"
         and listed["revoked_at"] is None
     )
+    code, out, _ = skinlab(
+        "server", "set-role", "--database-url", server.database_url, device_id, "admin"
+    )
+    assert code == 0 and "admin" in out
+    _, out, _ = skinlab(
+        "server", "devices", "--database-url", server.database_url, "--clinic", clinic, "--json"
+    )
+    assert json.loads(out)[0]["role"] == "admin"
     code, out, _ = skinlab("server", "revoke", "--database-url", server.database_url, device_id)
     assert code == 0 and device_id in out
     code, out, _ = skinlab(
@@ -72,14 +88,14 @@ def test_enroll_code_devices_and_revoke(skinlab, server, clinic):
 def test_the_url_may_come_from_the_environment(skinlab, server, clinic, monkeypatch):
     monkeypatch.setenv("SKINLAB_SERVER_DATABASE_URL", server.database_url)
     # argparse reads the default when the parser is built, i.e. inside main().
-    code, out, _ = skinlab("server", "enroll-code", "--clinic", clinic)
+    code, out, _ = skinlab("server", "enroll-code", "--clinic", clinic, "--role", "kiosk")
     assert code == 0 and len(out.strip()) == 19
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("server", "enroll-code", "--clinic", "X"), "--database-url"),
+        (("server", "enroll-code", "--clinic", "X", "--role", "kiosk"), "--database-url"),
         (("server", "revoke", "--database-url", "sqlite:///x.db", "abc"), "PostgreSQL"),
         (
             ("server", "revoke", "--database-url", "postgresql://u@127.0.0.1:1/x", "abc"),
@@ -158,3 +174,42 @@ def test_serve_migrates_answers_and_logs_json(postgres_url, tmp_path):
     assert {"method", "path", "status", "ms", "device"} <= set(access[0])
     assert any(a["path"] == "/v1/health" and a["status"] == 200 for a in access)
     assert "password" not in err.lower() or "***" in err
+
+
+def test_create_admin_reads_the_password_from_stdin(skinlab, server, clinic, monkeypatch):
+    import io
+
+    skinlab(
+        "server",
+        "enroll-code",
+        "--database-url",
+        server.database_url,
+        "--clinic",
+        clinic,
+        "--role",
+        "kiosk",
+    )
+    args = (
+        "server",
+        "create-admin",
+        "--database-url",
+        server.database_url,
+        "--clinic",
+        clinic,
+        "--email",
+        "Boss@Clinic.test",
+        "--first-name",
+        "Ana",
+        "--last-name",
+        "Roy",
+        "--password-stdin",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("a good long password\n"))
+    code, out, _ = skinlab(*args)
+    assert code == 0 and "boss@clinic.test" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a good long password\n"))
+    code, _, err = skinlab(*args)
+    assert code == 1 and "already has an account" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = skinlab(*args[:6], "--email", "two@clinic.test", *args[-5:])
+    assert code == 1 and "at least" in err

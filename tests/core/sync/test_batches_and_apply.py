@@ -10,13 +10,14 @@ from sqlalchemy import select
 from core.storage import Database, sqlite_url, upgrade
 from core.storage.models import (
     ClinicianNote,
+    ImageBlob,
     SkinAnalysisResult,
     SyncBatch,
     SyncOutbox,
     Tombstone,
     User,
 )
-from core.storage.repositories import analyses, notes, users
+from core.storage.repositories import analyses, consents, notes, users
 from core.sync import state
 from core.sync.apply import apply_pulled
 from core.sync.batches import capture_batch, pending_batches, pending_count
@@ -70,8 +71,12 @@ def snapshot(db: Database) -> dict:
 
 
 def seed_patient(db: Database) -> str:
+    """A patient, a consent to sync, an analysis taken under it and a note: four rows."""
     with db.write() as session:
         patient = users.create(session, email="pat@clinic.org", first_name="Pat", last_name="Doe")
+        consent = consents.record(
+            session, user_id=patient.user_id, text_version="v1", granted=True, allow_sync=True
+        )
         analyses.add(
             session,
             analyses.from_metrics(
@@ -79,6 +84,7 @@ def seed_patient(db: Database) -> str:
                 skin_score=71.0,
                 engine_version="t",
                 metrics={"hydration": 50.0},
+                consent_id=consent.consent_id,
             ),
         )
         notes.add(
@@ -94,9 +100,9 @@ def test_capture_collapses_repeated_edits_and_stores_the_key(device):
         for age in (30, 31, 32):
             session.scalar(select(User)).age = age
             session.flush()
-    assert pending_count(db) == 3  # three rows changed, however often
-    batch = capture_batch(db, limit=2)
-    assert batch is not None and len(batch.payload["changes"]) == 2
+    assert pending_count(db) == 4  # four rows changed, however often
+    batch = capture_batch(db, limit=3)
+    assert batch is not None and len(batch.payload["changes"]) == 3
     assert [b.batch_key for b in pending_batches(db)] == [batch.batch_key]
     with db.read() as session:
         assert session.scalar(select(SyncOutbox.entity)) == "clinician_notes"  # the rest waits
@@ -111,7 +117,7 @@ def test_a_second_device_receives_identical_rows(device):
     assert snapshot(a) == snapshot(b)
     with b.read() as session:
         assert session.scalar(select(SyncOutbox)) is None  # nothing echoes back
-        assert state.get(session, state.CURSOR) == "4"
+        assert state.get(session, state.CURSOR) == "5"
 
 
 def test_concurrent_edits_of_different_fields_both_survive(device):
@@ -151,6 +157,7 @@ def test_an_erasure_wins_over_an_offline_edit(device):
     assert snapshot(a) == snapshot(b)
     assert {e for e, _ in snapshot(a)["tombstones"]} == {
         "users",
+        "consent_records",
         "skin_analysis_results",
         "clinician_notes",
     }
@@ -186,9 +193,55 @@ def test_a_bad_or_orphan_change_is_set_aside_and_the_rest_still_arrives(device):
         assert session.scalar(select(User)) is None
         assert session.scalar(select(SkinAnalysisResult)) is None
         codes = sorted(c.code for c in session.scalars(select(SyncConflict)))
-    assert codes.count("invalid_change") == 1 and codes.count("parked") == 2
+    assert (
+        codes.count("invalid_change") == 1 and codes.count("parked") == 3
+    )  # consent, analysis, note
     deliver([user], b, start_seq=50)  # the parent arrives later: the parked children follow
     with b.read() as session:
         assert session.scalar(select(SkinAnalysisResult)) is not None
         assert session.scalar(select(ClinicianNote)) is not None
         assert [c.code for c in session.scalars(select(SyncConflict))] == ["invalid_change"]
+
+
+def _capture(db: Database, *, allow_sync: bool, withdraw: bool = False) -> list[dict]:
+    with db.write() as session:
+        patient = users.create(session, email="c@clinic.org", first_name="C", last_name="D")
+        consent = consents.record(
+            session, user_id=patient.user_id, text_version="v1", granted=True, allow_sync=allow_sync
+        )
+        session.add(ImageBlob(sha256="ab" * 32, media_type="image/jpeg", size_bytes=3))
+        session.flush()
+        analyses.add(
+            session,
+            analyses.from_metrics(
+                user_id=patient.user_id,
+                skin_score=60.0,
+                engine_version="t",
+                metrics={},
+                consent_id=consent.consent_id,
+                image_sha256="ab" * 32,
+            ),
+        )
+    if withdraw:
+        with db.write() as session:
+            consents.record(
+                session, user_id=patient.user_id, text_version="v2", granted=True, allow_sync=False
+            )
+    return drain(db)
+
+
+def test_an_analysis_and_photo_without_consent_to_sync_never_leave(device):
+    changes = _capture(device("a"), allow_sync=False)
+    assert {c["entity"] for c in changes} == {"users", "consent_records"}
+
+
+def test_with_consent_the_analysis_goes_with_its_photo_row(device):
+    changes = _capture(device("a"), allow_sync=True)
+    entities = [c["entity"] for c in changes]
+    assert {"images", "skin_analysis_results"} <= set(entities)
+    assert entities.index("images") < entities.index("skin_analysis_results")
+
+
+def test_a_withdrawn_consent_stops_what_was_not_sent_yet(device):
+    changes = _capture(device("a"), allow_sync=True, withdraw=True)
+    assert not {"images", "skin_analysis_results"} & {c["entity"] for c in changes}

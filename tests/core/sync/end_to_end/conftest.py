@@ -58,12 +58,12 @@ def devices(tmp_path: Path) -> Iterator[Callable[[str], DeviceDir]]:
 def enrolled(
     devices: Callable[[str], DeviceDir], sync_server: ServerProcess, clinic: str
 ) -> Callable[..., DeviceDir]:
-    """``enrolled(name, server=None)``: a device enrolled in this test's clinic."""
+    """``enrolled(name, server=None, role="admin")``: a device enrolled in this test's clinic."""
 
-    def make(name: str, server: ServerProcess | None = None) -> DeviceDir:
+    def make(name: str, server: ServerProcess | None = None, role: str = "admin") -> DeviceDir:
         target = server or sync_server
         device = devices(name)
-        device.enroll(target.url, enroll_code(target.database_url, clinic))
+        device.enroll(target.url, enroll_code(target.database_url, clinic, role=role))
         return device
 
     return make
