@@ -238,7 +238,11 @@ def run(quick: bool) -> list[Row]:
         with _serve(database_url, scratch) as url:
             ctx = AppContext.from_args(scratch / "device")
             try:
-                ctx.sync.enroll(url, create_enroll_code(database_url, "Bench"), device_name="bench")
+                ctx.sync.enroll(
+                    url,
+                    create_enroll_code(database_url, "Bench", role="admin"),
+                    device_name="bench",
+                )
                 _seed(ctx, count)
                 rows, files = _copy_rows(ctx)
                 uploading = [0.0]

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from core.errors import NotFoundError, ValidationError
 from core.sync.protocol import DEVICE_ROLES
+from server.audit import server_node
 from server.config import ServerSettings, normalize_database_url
-from server.db import migrate, opened
+from server.db import migrate, opened, server_id
 from server.enrollment import create_code
 from server.models import Clinic, Device
 
@@ -148,9 +149,8 @@ def create_clinic_admin(
     database_url: str, clinic: str, *, email: str, first_name: str, last_name: str, password: str
 ) -> str:
     """The clinic's administrator account, made on the server (an enrolled device makes none)."""
+    # lazy: password hashing (argon2, a reference hash made at import) only for this command
     from server.accounts import create_admin
-    from server.audit import server_node
-    from server.db import server_id
 
     with opened(normalize_database_url(database_url)) as engine:
         migrate(engine)

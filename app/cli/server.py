@@ -132,6 +132,7 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _set_quota(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import set_clinic_quota
 
     set_clinic_quota(_url(args), args.clinic, gigabytes=None if args.default else args.gb)
@@ -156,6 +157,7 @@ def _enroll_code(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _set_role(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import set_device_role
 
     set_device_role(_url(args), args.device, args.role)
@@ -173,6 +175,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_admin(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
     from server.cli_support import create_clinic_admin
 
     user_id = create_clinic_admin(

@@ -5,7 +5,7 @@ writes a :class:`SyncOutbox` row, and turns deletions into :class:`Tombstone` ro
 from the server (``session.info["sync_remote"]``) are merged by the sync code and not echoed back.
 
 An analysis whose consent does not allow syncing is stamped but never queued: it stays on this
-device (:mod:`core.sync.consent`). Changes made inside :func:`acting_as` name the signed-in user,
+device (:mod:`core.storage.sync_consent`). Changes made inside :func:`acting_as` name the signed-in user,
 whose role the server checks in its own records.
 """
 
@@ -28,8 +28,8 @@ from core.storage.models import (
     SyncOutbox,
     Tombstone,
 )
+from core.storage.sync_consent import analysis_may_sync
 from core.storage.types import new_id, utcnow
-from core.sync.consent import analysis_may_sync
 from core.sync.hlc import HybridClock
 from core.sync.protocol import LOCAL_ONLY
 

@@ -140,7 +140,7 @@ class SkinAnalysisResult(Synced):
     result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     engine_version: Mapped[str] = mapped_column(String(32), nullable=False)
     # The consent the analysis (and its photos) was taken under: it leaves the device only when
-    # that consent allows syncing (core.sync.consent), and the server checks the same.
+    # that consent allows syncing (core.storage.sync_consent), and the server checks the same.
     consent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("consent_records.consent_id", ondelete="SET NULL"), index=True
     )

@@ -22,6 +22,7 @@ from core.storage.models import (
     SyncOutbox,
     Tombstone,
 )
+from core.storage.sync_consent import analysis_may_sync, photos_that_may_sync
 from core.sync.codec import (
     APPLY_ORDER,
     ENTITY_MODELS,
@@ -30,7 +31,6 @@ from core.sync.codec import (
     primary_key,
     row_change,
 )
-from core.sync.consent import analysis_may_sync, photos_that_may_sync
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 
 DEFAULT_BATCH = 200

@@ -21,6 +21,7 @@ from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
 from core.storage.repositories import audit
+from core.storage.sync_consent import photos_that_may_sync
 from core.sync import blobs, state
 from core.sync.apply import PARKED, apply_pulled
 from core.sync.batches import (
@@ -31,7 +32,6 @@ from core.sync.batches import (
     requeue_everything,
     split_batch,
 )
-from core.sync.consent import photos_that_may_sync
 from core.sync.errors import QuotaExceededError, SyncIncompleteError, SyncRejectedError
 from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushResponse
 from core.sync.transport import Transport
