@@ -31,7 +31,7 @@ from sqlalchemy import create_engine, select, text
 from app.context import AppContext
 from bench import Row
 from core.storage.models import ImageBlob, SkinAnalysisResult
-from core.storage.repositories import users
+from core.storage.repositories import consents, users
 from core.storage.results import save_analysis
 from core.sync import blobs
 from core.sync.codec import row_change
@@ -70,7 +70,7 @@ def _postgres() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _serve(database_url: str, scratch: Path) -> Iterator[str]:
+def _serve(database_url: str, scratch: Path, *options: str) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -80,6 +80,7 @@ def _serve(database_url: str, scratch: Path) -> Iterator[str]:
             *SKINLAB,
             *("--data-dir", str(scratch / "server-data"), "serve", "--port", str(port)),
             *("--blob-dir", str(scratch / "blobs")),
+            *options,
         ],
         cwd=REPO,
         env={**os.environ, "SKINLAB_SERVER_DATABASE_URL": database_url},
@@ -140,6 +141,13 @@ def _seed(ctx: AppContext, count: int) -> None:
                 for i in range(min(50, patients))
             ]
             patients -= len(owners)
+            # Only analyses taken under a consent to sync leave the device.
+            given = {
+                owner: consents.record(
+                    session, user_id=owner, text_version="bench", granted=True, allow_sync=True
+                ).consent_id
+                for owner in owners
+            }
             for i in range(min(500, count - done)):
                 save_analysis(
                     session,
@@ -155,6 +163,7 @@ def _seed(ctx: AppContext, count: int) -> None:
                     user_id=owners[i % len(owners)] if owners else None,
                     image=None,
                     thumbnail=next(thumbs),
+                    consent_id=given[owners[i % len(owners)]] if owners else None,
                 )
             done += min(500, count - done)
 
@@ -230,12 +239,26 @@ def _server_counts(database_url: str) -> dict[str, int]:
     return {k: int(v) for k, v in found.items()}
 
 
+# The server's per-device rate limit as shipped, and (for comparison) one no device reaches.
+LIMITS = {
+    "rate limits on (100/s, burst 1000)": (),
+    "rate limits off": ("--rate", "1000000", "--burst", "100000000"),
+}
+
+
 def run(quick: bool) -> list[Row]:
+    rows: list[Row] = []
+    for label, options in LIMITS.items():
+        rows += _run_once(quick, label=label, options=options)
+    return rows
+
+
+def _run_once(quick: bool, *, label: str, options: tuple[str, ...]) -> list[Row]:
     count = 1_000 if quick else 10_000
-    name = f"sync: push {count:,} analyses + thumbnails"
+    name = f"sync: push {count:,} analyses + thumbnails, {label}"
     with tempfile.TemporaryDirectory() as tmp, _postgres() as database_url:
         scratch = Path(tmp)
-        with _serve(database_url, scratch) as url:
+        with _serve(database_url, scratch, *options) as url:
             ctx = AppContext.from_args(scratch / "device")
             try:
                 ctx.sync.enroll(

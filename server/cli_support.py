@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.audit.chain import ChainReport
 from core.errors import NotFoundError, ValidationError
 from core.sync.protocol import DEVICE_ROLES
 from server.audit import server_node
+from server.audit_chain import verify_clinic
 from server.config import ServerSettings, normalize_database_url
 from server.db import migrate, opened, server_id
 from server.enrollment import create_code
@@ -166,3 +168,14 @@ def create_clinic_admin(
                 node=node,
             )
     return str(user_id)
+
+
+def verify_clinic_audit(database_url: str, clinic: str) -> ChainReport:
+    """Every device's audit chain (and the server's own) in the clinic's log."""
+    with opened(normalize_database_url(database_url)) as engine:
+        migrate(engine)
+        with Session(engine) as session:
+            found = session.scalar(select(Clinic).where(Clinic.name == " ".join(clinic.split())))
+            if found is None:
+                raise NotFoundError(f"No clinic named {clinic!r} on this server")
+            return verify_clinic(session, found.clinic_id)

@@ -61,8 +61,8 @@ class ServerSettings:
     # /docs and /openapi.json: off unless asked for (``skinlab serve --docs``).
     expose_docs: bool = False
     # Requests per device: a token bucket refilled at ``rate_per_s`` holding up to ``rate_burst``.
-    rate_per_s: float = 30.0
-    rate_burst: int = 300
+    rate_per_s: float = 100.0
+    rate_burst: int = 1000
     # Enrollments, all clients together (codes are unguessable; this only caps the load).
     enroll_per_minute: int = 30
     # Images a clinic may hold, unless its own quota says otherwise (``server set-quota``).

@@ -140,6 +140,14 @@ class Record(Base):
         ),
         Index("ix_records_pull", "clinic_id", "server_seq", unique=True),
         Index("ix_records_subject", "clinic_id", "subject_id"),
+        # Audit chains are checked link by link: (device, sequence) of a clinic's audit events.
+        Index(
+            "ix_records_audit_chain",
+            "clinic_id",
+            text("(fields->>'device_id')"),
+            text("(fields->>'chain_seq')"),
+            postgresql_where=text("entity = 'audit_events'"),
+        ),
         Index(
             "uq_records_email",
             "clinic_id",

@@ -25,6 +25,7 @@ from core.sync.protocol import (
 )
 from core.sync.schema import SHA256_HEX
 from server.audit import AuditTrail
+from server.audit_chain import check_event
 from server.authorize import check_create, check_delete, check_update
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
@@ -256,6 +257,11 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
     )
     if refused is None and change.entity == "skin_analysis_results":
         refused = _consent_problem(batch, change, merged.fields, record, merged.changed)
+    if refused is None and change.entity == "audit_events" and record is None:
+        node = batch.trail.node if batch.trail else ""
+        refused = check_event(
+            batch.session, batch.clinic_id, change, merged.fields, server_node=node
+        )
     if refused is not None:
         return _refused(batch, change, refused)
     if record is not None and merged.fields == stored_fields and merged.clocks == stored_clocks:

@@ -83,6 +83,13 @@ ACTOR_NOT_ADMIN = "actor_not_admin"
 NO_SYNC_CONSENT = "no_sync_consent"
 """An analysis whose consent does not allow it to leave the device."""
 
+AUDIT_ALTERED = "audit_event_altered"
+"""An audit event whose hash does not match its content."""
+AUDIT_BROKEN = "audit_chain_broken"
+"""An audit event that does not follow (or precede) its neighbours in its device's chain."""
+AUDIT_FORKED = "audit_chain_forked"
+"""Another event already holds its place in the chain, or it claims the server's own chain."""
+
 REASONS: Mapping[str, str] = {
     NOT_ALLOWED: "this device's role may not do this",
     NOT_OWNER: "the row was created by another device; this device may change only its own rows",
@@ -90,6 +97,9 @@ REASONS: Mapping[str, str] = {
     ACTOR_NOT_TRUSTED: "a kiosk cannot act for a signed-in administrator",
     ACTOR_NOT_ADMIN: "the acting user is not an active administrator of this clinic",
     NO_SYNC_CONSENT: "the patient's consent does not allow this analysis to leave the device",
+    AUDIT_ALTERED: "the event was changed after it was written (its hash does not match)",
+    AUDIT_BROKEN: "the event does not follow its device's audit chain",
+    AUDIT_FORKED: "another event already holds this place in the device's audit chain",
 }
 
 

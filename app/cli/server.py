@@ -38,10 +38,13 @@ def register(subparsers: Any) -> None:
         "--docs", action="store_true", help="serve /docs and /openapi.json (off by default)"
     )
     serve.add_argument(
-        "--rate", type=float, default=30.0, help="requests per second per device (default 30)"
+        "--rate", type=float, default=100.0, help="requests per second per device (default 100)"
     )
     serve.add_argument(
-        "--burst", type=int, default=300, help="requests a device may send at once (default 300)"
+        "--burst",
+        type=int,
+        default=1000,
+        help="requests a device may send at once (default 1000)",
     )
     serve.add_argument(
         "--enroll-per-minute", type=int, default=30, help="enrollments per minute (default 30)"
@@ -97,6 +100,13 @@ def register(subparsers: Any) -> None:
     size.add_argument("--gb", type=float, help="the clinic's quota in gigabytes")
     size.add_argument("--default", action="store_true", help="back to the server's default")
     quota.set_defaults(handler=_set_quota)
+
+    verify = commands.add_parser(
+        "audit-verify", help="check every audit chain of a clinic's log (exit 1 when broken)"
+    )
+    _database_url_option(verify)
+    verify.add_argument("--clinic", required=True)
+    verify.set_defaults(handler=_audit_verify)
 
     devices = commands.add_parser("devices", help="list enrolled devices")
     _database_url_option(devices)
@@ -200,6 +210,21 @@ def _revoke(args: argparse.Namespace, ctx: AppContext) -> int:
     revoke_device(_url(args), args.device)
     print(f"device {args.device} revoked")
     return 0
+
+
+def _audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
+    # lazy: the server package (FastAPI, uvicorn) loads only for server commands
+    from server.cli_support import verify_clinic_audit
+
+    report = verify_clinic_audit(_url(args), args.clinic)
+    for device, count in sorted(report.events.items()):
+        print(f"chain {device}: {count} events")
+    if report.unchained:
+        print(f"{report.unchained} events from before the chain (not judged)")
+    for problem in report.problems:
+        print(f"BROKEN {problem.kind}: {problem.message}")
+    print("ok" if report.ok else f"{len(report.problems)} problems")
+    return 0 if report.ok else 1
 
 
 def _when(value: Any) -> str:
