@@ -5,8 +5,6 @@ from the server."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -14,6 +12,7 @@ from core.storage.models import AuditEvent, SkinAnalysisResult, SyncConflict
 from core.sync.errors import AdminFromServerError
 from server.cli_support import create_clinic_admin
 from server.config import normalize_database_url
+from tests.helpers.at_rest import open_sqlite
 from tests.helpers.sync.checks import clinic_of, db_file, local_queue
 from tests.helpers.sync.compare import device_state
 from tests.helpers.sync.world import add_analysis, add_patient, sync_until_quiet
@@ -125,7 +124,7 @@ def test_a_kiosk_receives_no_staff_hash_and_no_other_patients_photo(enrolled, sy
     assert row["image_sha256"] is None and row["thumbnail_sha256"] is None
     assert st.rows["images"] == {} and st.rows["clinician_notes"] == {}
     assert not list(kiosk.ctx.images.root.glob("??/*"))  # not one photo file
-    conn = sqlite3.connect(db_file(kiosk))
+    conn = open_sqlite(db_file(kiosk), read_only=True)
     try:
         hashes = [h for (h,) in conn.execute("SELECT hashed_password FROM users") if h]
     finally:
