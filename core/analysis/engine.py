@@ -151,7 +151,8 @@ def analyze(
     raise to stop the analysis between stages, which is how a caller cancels.
 
     With ``cache``, a photo already analysed by this engine version is answered from the cache
-    (``cached`` is then true and there are no visuals) unless ``need_visuals`` asks for masks.
+    unless ``need_visuals`` asks for masks: ``cached`` is then true, there are no visuals, and
+    ``analysis_duration_seconds`` and ``cached_from`` are the original analysis's time and moment.
 
     Raises
     ------
@@ -169,15 +170,10 @@ def analyze(
     }
     if cache is not None and key is not None and not need_visuals:
         hit = cache.get(key)
-        if isinstance(hit, dict):
+        if isinstance(hit, dict) and isinstance(hit.get("analysis_duration_seconds"), float | int):
             try:
                 return AnalysisResult.from_json(
-                    {
-                        **hit,
-                        **stamps,
-                        "cached": True,
-                        "analysis_duration_seconds": round(time.perf_counter() - started, 4),
-                    }
+                    {**hit, **stamps, "cached": True, "cached_from": hit.get("created_at")}
                 )
             except TypeError:
                 log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
@@ -195,7 +191,7 @@ def analyze(
         tell=tell,
     )
     if cache is not None and key is not None:
-        cache.set(key, result.photo_json(), ttl_seconds=CACHE_TTL_SECONDS)
+        cache.set(key, result.cache_json(), ttl_seconds=CACHE_TTL_SECONDS)
     return result
 
 

@@ -19,7 +19,14 @@ from core.analysis.regions import REGION_NAMES
 
 ENGINE_VERSION: Final = "1.0.0"
 SCHEMA_VERSION: Final = 1
-PER_CALL_KEYS: Final = ("image", "analysis_id", "created_at", "analysis_duration_seconds", "cached")
+PER_CALL_KEYS: Final = (
+    "image",
+    "analysis_id",
+    "created_at",
+    "analysis_duration_seconds",
+    "cached",
+    "cached_from",
+)
 """Keys that describe one call rather than the photo; everything else is deterministic."""
 
 
@@ -67,6 +74,8 @@ class AnalysisResult:
     engine_version: str = ENGINE_VERSION
     schema_version: int = SCHEMA_VERSION
     cached: bool = False
+    cached_from: str | None = None
+    """When the result came from the cache: the ``created_at`` of the analysis that computed it."""
     visuals: Visuals | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -78,8 +87,17 @@ class AnalysisResult:
         return cls(**{k: v for k, v in data.items() if k in names}, visuals=visuals)
 
     def photo_json(self) -> dict[str, Any]:
-        """The deterministic part (no id, time or source label): what the cache stores."""
+        """The deterministic part (no id, time or source label): the same for every run."""
         return {k: v for k, v in self.to_json().items() if k not in PER_CALL_KEYS}
+
+    def cache_json(self) -> dict[str, Any]:
+        """What the cache keeps: the photo's numbers plus when and how long they took to compute,
+        so that an answer from the cache reports the original analysis, not the lookup."""
+        return {
+            **self.photo_json(),
+            "analysis_duration_seconds": self.analysis_duration_seconds,
+            "created_at": self.created_at,
+        }
 
 
 _NUMBER = {"type": "number"}

@@ -121,6 +121,9 @@ def test_cache_answers_by_image_hash_and_engine_version(
     second = analyze(path, cache=cache)
     assert not first.cached and second.cached
     assert second.photo_json() == first.photo_json() and second.image == str(path)
+    assert second.analysis_duration_seconds == first.analysis_duration_seconds > 0.001
+    assert second.cached_from == first.created_at and first.cached_from is None
+    assert second.analysis_id != first.analysis_id
     assert (
         second.visuals is None and analyze(path, cache=cache, need_visuals=True).visuals is not None
     )
