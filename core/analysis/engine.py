@@ -32,7 +32,13 @@ from core.analysis.measures import (
 from core.analysis.normalise import DETAIL_REFERENCE_IOD, NormalisedFace, normalise
 from core.analysis.quality import Check, QualityReport, assess_face, grade
 from core.analysis.recommend import Preferences, recommend
-from core.analysis.regions import REGION_NAMES, Regions, build_regions
+from core.analysis.regions import (
+    CUT_REASON,
+    GLASSES_REASON,
+    REGION_NAMES,
+    Regions,
+    build_regions,
+)
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
 from core.cache import DiskCache
 
@@ -40,9 +46,11 @@ log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
 MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
 _REGION_ADVICE = {
-    "forehead": "Move hair away from your forehead",
+    "forehead": "Move your hair off your forehead",
     "left_under_eye": "Take off your glasses",
     "right_under_eye": "Take off your glasses",
+    "left_crows_feet": "Move your hair behind your ears",
+    "right_crows_feet": "Move your hair behind your ears",
 }
 
 
@@ -92,11 +100,18 @@ def _sharper_copy(
 
 
 def _coverage_check(regions: Regions) -> Check:
-    fractions = {n: regions.skin_fraction(n) for n in REGION_NAMES}
+    """How much of the face shows skin; the instruction names what covers the worst region."""
+    fractions = dict(regions.visible)
     main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
-    worst = min(fractions, key=lambda n: fractions[n])
-    status = "fail" if main < 0.3 else grade(fractions[worst], warn=0.5, fail=-1.0)
-    advice = _REGION_ADVICE.get(worst, "Move hair, hands or glasses away from your face")
+    hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
+    worst = min(hidden or fractions, key=lambda n: fractions[n])
+    status = (
+        "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
+    )
+    if regions.excluded.get(worst) == GLASSES_REASON:
+        advice = "Take off your glasses"
+    else:
+        advice = _REGION_ADVICE.get(worst, "Move your hair, hands or glasses away from your face")
     return Check(
         "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
     )
@@ -108,7 +123,7 @@ def _region_table(
     table: dict[str, dict[str, float]] = {}
     for name in REGION_NAMES:
         row = {m: round(r.regions[name], 1) for m, r in measures.items() if name in r.regions}
-        row["skin_fraction"] = round(regions.skin_fraction(name), 3)
+        row["skin_fraction"] = round(regions.visible[name], 3)
         table[name] = row
     return table
 
@@ -260,6 +275,7 @@ def _analyse_decoded(
         disclaimer=advice.disclaimer,
         see_dermatologist=advice.see_dermatologist,
         regions=_region_table(measures, regions),
+        excluded_regions=dict(regions.excluded),
         quality=quality.to_json(),
         confidence=overall,
         face=original_face.to_json(),

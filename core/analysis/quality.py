@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from core.analysis.face import Face
 from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
+from core.analysis.framing import assess_framing
 
 Status = Literal["pass", "warn", "fail"]
 QUALITY_IOD: Final = 96.0
@@ -174,14 +175,15 @@ def assess_face(
     coverage = float(inside[face_zone | eyes].mean()) if (face_zone | eyes).any() else 0.0
     cx, cy = face.centre
     offset = max(abs(cx / width - 0.5), abs(cy / height - 0.5)) * 2
-    framing: Status = "fail" if coverage < 0.9 else "warn" if offset > 0.6 else "pass"
+    framing = assess_framing(face, (width, height))
+    cut = framing.cut_off or coverage < 0.9
     checks.append(
         _check(
             "centring",
             offset,
             "fraction_of_half_frame",
-            framing,
-            "Move into the middle of the frame",
+            "fail" if cut else "warn" if offset > 0.6 else "pass",
+            framing.instruction,
         )
     )
     roll = abs(face.roll_degrees)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.frame import FaceFrame
+from core.analysis.glasses import glasses_seen
 from core.analysis.normalise import Canvas, NormalisedFace
 
 REGION_NAMES: Final = (
@@ -29,6 +30,31 @@ REGION_NAMES: Final = (
     "right_crows_feet",
 )
 """Sides are the subject's own: ``left_cheek`` is on the right of a (non-mirrored) photo."""
+VISIBLE_MIN: Final = 0.25
+"""A region with less of its outline showing skin than this is excluded as hidden: what is left
+lies between strands of hair, frames or fingers, where no measure can be trusted."""
+INSIDE_MIN: Final = 0.8
+"""A region with less of its outline inside the photo than this is excluded as cut by the frame."""
+CUT_REASON: Final = "cut off by the edge of the photo"
+HIDDEN_REASON: Final = {
+    "forehead": "hidden by hair or a hat",
+    "left_cheek": "hidden by hair, a beard, a hand or a mask",
+    "right_cheek": "hidden by hair, a beard, a hand or a mask",
+    "nose": "hidden by glasses, a hand or a mask",
+    "chin": "hidden by a beard, a hand or a mask",
+    "left_under_eye": "hidden by glasses or hair",
+    "right_under_eye": "hidden by glasses or hair",
+    "left_crows_feet": "hidden by hair or glasses",
+    "right_crows_feet": "hidden by hair or glasses",
+}
+"""Why a region shows too little skin, named by what usually covers that part of a face."""
+GLASSES_REGIONS: Final = (
+    "left_under_eye",
+    "right_under_eye",
+    "left_crows_feet",
+    "right_crows_feet",
+)
+GLASSES_REASON: Final = "hidden by glasses"
 T_ZONE: Final = ("forehead", "nose", "chin")
 U_ZONE: Final = ("left_cheek", "right_cheek")
 Polygon = NDArray[np.float64]
@@ -183,6 +209,10 @@ class Regions:
     masks: dict[str, NDArray[np.bool_]]
     skin: NDArray[np.bool_]
     nose_u: tuple[float, float]
+    excluded: dict[str, str]
+    """Regions left out of every measure, with the reason a person can read."""
+    visible: dict[str, float]
+    """Share of each region's outline that is skin, before exclusion."""
 
     def skin_fraction(self, name: str) -> float:
         area = int(self.outlines[name].sum())
@@ -215,4 +245,23 @@ def build_regions(face: NormalisedFace) -> Regions:
     features = feature_mask(canvas.frame, face.nose_u)
     outlines = {n: rasterise(p, canvas.frame) & ~features for n, p in polygons.items()}
     masks = {n: o & skin for n, o in outlines.items()}
-    return Regions(canvas.frame, polygons, outlines, masks, skin, face.nose_u)
+    visible: dict[str, float] = {}
+    excluded: dict[str, str] = {}
+    behind_glasses = GLASSES_REGIONS if glasses_seen(canvas.lightness, canvas.frame) else ()
+    for name, outline in outlines.items():
+        area = max(int(outline.sum()), 1)
+        visible[name] = float(masks[name].sum()) / area
+        if float((outline & canvas.inside).sum()) / area < INSIDE_MIN:
+            excluded[name] = CUT_REASON
+        elif name in behind_glasses:
+            excluded[name] = GLASSES_REASON
+        elif visible[name] < VISIBLE_MIN:
+            excluded[name] = HIDDEN_REASON[name]
+    kept = np.zeros_like(skin)
+    for name, outline in outlines.items():
+        if name not in excluded:
+            kept |= outline
+    for name in excluded:
+        masks[name] = np.zeros_like(masks[name])
+        skin &= ~(outlines[name] & ~kept)
+    return Regions(canvas.frame, polygons, outlines, masks, skin, face.nose_u, excluded, visible)

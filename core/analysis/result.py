@@ -71,6 +71,8 @@ class AnalysisResult:
     other_faces: int
     image_size: dict[str, int]
     estimates: list[str]
+    excluded_regions: dict[str, str] = field(default_factory=dict)
+    """Regions left out of every measure (cut by the frame, hidden by hair...), with the reason."""
     engine_version: str = ENGINE_VERSION
     schema_version: int = SCHEMA_VERSION
     cached: bool = False
