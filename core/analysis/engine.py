@@ -18,10 +18,20 @@ from typing import Any
 
 import numpy as np
 
+from core.analysis.choice import Choice, choose_face
+from core.analysis.colour import colour_problem
 from core.analysis.errors import AnalysisInputError
-from core.analysis.face import Face, FaceDetector, default_detector, primary_index
+from core.analysis.face import FaceDetector, default_detector
+from core.analysis.gate import gate
 from core.analysis.intake import DecodedImage, Source, load_image
-from core.analysis.interpret import conditions, confidence, skin_score, skin_type
+from core.analysis.interpret import (
+    SCORE_WEIGHTS,
+    SKIN_TYPE_INPUTS,
+    conditions,
+    confidence,
+    skin_score,
+    skin_type,
+)
 from core.analysis.measures import (
     METRIC_NAMES,
     MeasureContext,
@@ -29,8 +39,9 @@ from core.analysis.measures import (
     measure_skin_tone,
     run_measures,
 )
+from core.analysis.needs import Scale
 from core.analysis.normalise import DETAIL_REFERENCE_IOD, NormalisedFace, normalise
-from core.analysis.quality import Check, QualityReport, assess_face, grade
+from core.analysis.quality import Check, QualityReport, Status, assess_face, grade
 from core.analysis.recommend import Preferences, recommend
 from core.analysis.regions import (
     CUT_REASON,
@@ -77,26 +88,35 @@ def _raw_bytes(source: Source) -> bytes | None:
     return None
 
 
-def find_face(image: DecodedImage, detector: FaceDetector) -> tuple[Face, int]:
+def find_face(image: DecodedImage, detector: FaceDetector) -> Choice:
     faces = detector.detect(image.rgb)
     if not faces:
         raise AnalysisInputError("No face was found in the photo.", code="no_face")
-    return faces[primary_index(faces, image.width, image.height)], len(faces) - 1
+    return choose_face(image.rgb, faces)
 
 
 def _sharper_copy(
-    image: DecodedImage, face: Face, others: int, data: bytes | None, detector: FaceDetector
-) -> tuple[DecodedImage, Face, int]:
+    image: DecodedImage, choice: Choice, data: bytes | None, detector: FaceDetector
+) -> tuple[DecodedImage, Choice]:
     """Decode again at full size when the reduced decode left the face below the reference
     resolution, and find the face again there (landmarks are more precise at full size)."""
-    if image.decode_scale >= 1.0 or data is None or face.iod >= DETAIL_REFERENCE_IOD:
-        return image, face, others
+    if image.decode_scale >= 1.0 or data is None or choice.face.iod >= DETAIL_REFERENCE_IOD:
+        return image, choice
     full = load_image(data, decode_long_side=None)
     try:
-        found, more = find_face(full, detector)
+        return full, find_face(full, detector)
     except AnalysisInputError:
-        return full, face.mapped(full.width / image.width), others
-    return full, found, more
+        factor = full.width / image.width
+        rival = choice.rival.mapped(factor) if choice.rival else None
+        return full, Choice(choice.face.mapped(factor), choice.others, rival)
+
+
+def _one_face_check(choice: Choice) -> Check:
+    status: Status = "warn" if choice.rival is not None else "pass"
+    message = "Two faces of about the same size: take the photo of one person only"
+    return Check(
+        "one_face", status, float(choice.others + 1), "faces", message if choice.rival else ""
+    )
 
 
 def _coverage_check(regions: Regions) -> Check:
@@ -222,12 +242,12 @@ def _analyse_decoded(
     tell: Progress,
 ) -> AnalysisResult:
     tell("Finding your face")
-    face, others = find_face(image, detector)
-    image, face, others = _sharper_copy(image, face, others, data, detector)
+    image, choice = _sharper_copy(image, find_face(image, detector), data, detector)
+    face, others = choice.face, choice.others
     tell("Checking the photo")
     quality: QualityReport = assess_face(
         image.rgb, face, image_iod=face.iod / image.decode_scale, other_faces=others
-    )
+    ).with_checks(_one_face_check(choice))
     tell("Mapping the areas of your face")
     norm = normalise(image.rgb, face)
     regions = build_regions(norm)
@@ -242,9 +262,20 @@ def _analyse_decoded(
         ),
     )
     ctx = MeasureContext(norm, regions)
-    measures = run_measures(ctx, progress=tell)
+    all_measures = run_measures(ctx, progress=tell)
     tell("Reading your skin tone")
     tone = measure_skin_tone(ctx)
+    yaw = quality.check("head_yaw")
+    scale = Scale(face.iod / image.decode_scale, yaw.value if yaw else 0.0)
+    problem = colour_problem(norm.canon.rgb, norm.canon.lab, regions.skin)
+    gated = gate(all_measures, regions, scale=scale, colour_problem=problem)
+    measures = gated.reported
+    if not measures:
+        raise AnalysisInputError(
+            "The face is too small or too hidden to measure anything: move closer to the camera "
+            "and keep hair, hands and glasses away from your face.",
+            code="too_small",
+        )
     overall = confidence(quality)
     found = conditions(measures, overall_confidence=overall, native_iod=face.iod)
     levels = {name: m.level for name, m in measures.items()}
@@ -265,10 +296,17 @@ def _analyse_decoded(
         created_at=stamps["created_at"],
         analysis_duration_seconds=round(time.perf_counter() - started, 4),
         skin_score=skin_score(measures),
-        metrics={name: round(levels[name], 1) for name in METRIC_NAMES},
-        measures={name: m.to_json() for name, m in measures.items()},
+        metrics={name: round(levels[name], 1) for name in METRIC_NAMES if name in levels},
+        measures=gated.measures_json(),
         skin_type=kind,
-        skin_tone=tone.to_json(),
+        skin_tone=(
+            gated.tone_declined.to_json()
+            if gated.tone_declined
+            else {"measured": True, **tone.to_json()}
+        ),
+        skin_score_uses=[n for n in METRIC_NAMES if n in measures and n in SCORE_WEIGHTS],
+        skin_type_uses=[n for n in SKIN_TYPE_INPUTS if n in measures],
+        scale=scale.to_json(),
         conditions=[c.to_json() for c in found],
         recommendations=advice.recommendations,
         routine=advice.routine,
@@ -278,10 +316,10 @@ def _analyse_decoded(
         excluded_regions=dict(regions.excluded),
         quality=quality.to_json(),
         confidence=overall,
-        face=original_face.to_json(),
+        face={**original_face.to_json(), "chosen": choice.describe(image.width)},
         other_faces=others,
         image_size={"width": image.original_size[0], "height": image.original_size[1]},
-        estimates=[name for name, m in measures.items() if m.estimate],
+        estimates=[name for name, m in all_measures.items() if m.estimate],
         visuals=_visuals(norm, regions, measures, image),
     )
 

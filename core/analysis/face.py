@@ -178,8 +178,9 @@ def _resized(rgb: NDArray[np.uint8], factor: float) -> NDArray[np.uint8]:
     return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=method))
 
 
-def primary_index(faces: Sequence[Face], width: int, height: int) -> int:
-    """Index of the primary face: the largest near the centre, among confident detections.
+def face_weights(faces: Sequence[Face], width: int, height: int) -> list[float]:
+    """How much each face looks like the one the photo is of: the largest near the centre, among
+    confident detections.
 
     Size is discounted by the distance from the image centre and weighted by the detector's score,
     so a large borderline detection (a patch of texture) does not win over a clear face.
@@ -192,7 +193,13 @@ def primary_index(faces: Sequence[Face], width: int, height: int) -> int:
         confidence = min(1.5, max(0.1, 0.5 + face.score))
         return (right - left) * (bottom - top) * (1.0 - 0.5 * min(1.0, off)) * confidence
 
-    return max(range(len(faces)), key=lambda i: weight(faces[i]))
+    return [weight(face) for face in faces]
+
+
+def primary_index(faces: Sequence[Face], width: int, height: int) -> int:
+    """Index of the primary face (see :func:`face_weights`)."""
+    weights = face_weights(faces, width, height)
+    return max(range(len(faces)), key=lambda i: weights[i])
 
 
 @functools.lru_cache(maxsize=1)

@@ -51,36 +51,39 @@ class Framing:
         return "Move into the middle of the frame"
 
 
-def _clip(polygon: list[Point], width: float, height: float) -> list[Point]:
-    """Sutherland-Hodgman clipping of a convex-enough polygon to the rectangle [0, w] x [0, h]."""
-    edges = (
-        (lambda p: p[0] >= 0.0, lambda a, b: _cross_x(a, b, 0.0)),
-        (lambda p: p[0] <= width, lambda a, b: _cross_x(a, b, width)),
-        (lambda p: p[1] >= 0.0, lambda a, b: _cross_y(a, b, 0.0)),
-        (lambda p: p[1] <= height, lambda a, b: _cross_y(a, b, height)),
-    )
-    out = polygon
-    for keep, cross in edges:
-        points, out = out, []
-        for i, cur in enumerate(points):
-            prev = points[i - 1]
-            if keep(cur):
-                if not keep(prev):
-                    out.append(cross(prev, cur))
-                out.append(cur)
-            elif keep(prev):
+def _clip_edge(polygon: list[Point], axis: int, bound: float, keep_above: bool) -> list[Point]:
+    """One Sutherland-Hodgman step: keep the part of ``polygon`` on one side of a line."""
+
+    def keep(p: Point) -> bool:
+        return p[axis] >= bound if keep_above else p[axis] <= bound
+
+    def cross(a: Point, b: Point) -> Point:
+        t = (bound - a[axis]) / (b[axis] - a[axis])
+        x, y = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+        return (bound, y) if axis == 0 else (x, bound)
+
+    out: list[Point] = []
+    for i, cur in enumerate(polygon):
+        prev = polygon[i - 1]
+        if keep(cur):
+            if not keep(prev):
                 out.append(cross(prev, cur))
+            out.append(cur)
+        elif keep(prev):
+            out.append(cross(prev, cur))
     return out
 
 
-def _cross_x(a: Point, b: Point, x: float) -> Point:
-    t = (x - a[0]) / (b[0] - a[0])
-    return (x, a[1] + t * (b[1] - a[1]))
-
-
-def _cross_y(a: Point, b: Point, y: float) -> Point:
-    t = (y - a[1]) / (b[1] - a[1])
-    return (a[0] + t * (b[0] - a[0]), y)
+def _clip(polygon: list[Point], width: float, height: float) -> list[Point]:
+    """The part of ``polygon`` inside the rectangle [0, width] x [0, height]."""
+    for axis, bound, keep_above in (
+        (0, 0.0, True),
+        (0, width, False),
+        (1, 0.0, True),
+        (1, height, False),
+    ):
+        polygon = _clip_edge(polygon, axis, bound, keep_above)
+    return polygon
 
 
 def _area(polygon: list[Point]) -> float:

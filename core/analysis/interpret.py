@@ -71,17 +71,25 @@ def severity(level: float) -> str | None:
     return None
 
 
+SKIN_TYPE_INPUTS: Final = ("redness", "oiliness", "hydration")
+"""The measures skin type is decided from; without oiliness it cannot be told (``unknown``)."""
+
+
 def skin_type(metrics: dict[str, MeasureResult]) -> str:
-    """sensitive > oily > combination > dry > normal, from redness, zone shine and hydration."""
-    oil = metrics["oiliness"].details
-    t_zone, u_zone = oil.get("t_zone_level", 0.0), oil.get("u_zone_level", 0.0)
-    if metrics["redness"].level >= 70:
+    """sensitive > oily > combination > dry > normal, from redness, zone shine and hydration;
+    only from what was measured: ``unknown`` when shine was not."""
+    redness, oiliness, hydration = (metrics.get(n) for n in SKIN_TYPE_INPUTS)
+    if redness is not None and redness.level >= 70:
         return "sensitive"
+    if oiliness is None:
+        return "unknown"
+    t_zone = oiliness.details.get("t_zone_level", 0.0)
+    u_zone = oiliness.details.get("u_zone_level", 0.0)
     if t_zone >= 55 and u_zone >= 45:
         return "oily"
     if t_zone >= 50 and u_zone < 0.6 * t_zone:
         return "combination"
-    if metrics["hydration"].level < 45 and metrics["oiliness"].level < 30:
+    if hydration is not None and hydration.level < 45 and oiliness.level < 30:
         return "dry"
     return "normal"
 

@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 from core.analysis.measures import METRIC_NAMES
 from core.analysis.regions import REGION_NAMES
 
-ENGINE_VERSION: Final = "1.0.0"
-SCHEMA_VERSION: Final = 1
+ENGINE_VERSION: Final = "2.0.0"
+SCHEMA_VERSION: Final = 2
 PER_CALL_KEYS: Final = (
     "image",
     "analysis_id",
@@ -72,6 +72,11 @@ class AnalysisResult:
     image_size: dict[str, int]
     estimates: list[str]
     excluded_regions: dict[str, str] = field(default_factory=dict)
+    scale: dict[str, float] = field(default_factory=dict)
+    """The photo's scale: pixels per millimetre from the distance between the eyes (63 mm)."""
+    skin_score_uses: list[str] = field(default_factory=list)
+    """The measures the score was computed from (those measured); empty in results before v2."""
+    skin_type_uses: list[str] = field(default_factory=list)
     """Regions left out of every measure (cut by the frame, hidden by hair...), with the reason."""
     engine_version: str = ENGINE_VERSION
     schema_version: int = SCHEMA_VERSION
@@ -102,12 +107,46 @@ class AnalysisResult:
         }
 
 
+def not_measured(result: dict[str, Any]) -> dict[str, str]:
+    """Measure name -> the reason it was not measured, for a result of any schema version."""
+    out = {}
+    for name, entry in result.get("measures", {}).items():
+        if isinstance(entry, dict) and entry.get("measured") is False:
+            out[name] = str(entry.get("reason", "not measured"))
+    return out
+
+
+def tone_measured(result: dict[str, Any]) -> bool:
+    """True when the result has a skin tone (always, before schema version 2)."""
+    tone = result.get("skin_tone", {})
+    return bool(tone.get("measured", "ita_deg" in tone))
+
+
 _NUMBER = {"type": "number"}
 _LEVEL = {"type": "number", "minimum": 0, "maximum": 100}
+_MEASURE = {
+    "type": "object",
+    "required": ["measured", "mdc"],
+    "properties": {
+        "measured": {"type": "boolean"},
+        "level": _LEVEL,
+        "mdc": {"type": "number", "minimum": 0},
+        "reason": {"type": "string"},
+        "reason_code": {
+            "enum": ["too_small", "too_little_skin", "no_colour", "tinted_light", "needs_other"]
+        },
+    },
+}
 
 
 def result_schema() -> dict[str, Any]:
-    """JSON Schema (2020-12) of :meth:`AnalysisResult.to_json` for schema version 1."""
+    """JSON Schema (2020-12) of :meth:`AnalysisResult.to_json` for schema version 2.
+
+    Version 2: ``metrics`` holds only the measures this photo supports; every measure is in
+    ``measures`` with ``measured``, its retest spread ``mdc`` and, when not measured, a ``reason``;
+    ``skin_tone`` may be ``measured: false``; ``scale``, ``excluded_regions``, ``skin_score_uses``,
+    ``skin_type_uses`` and ``cached_from`` are new. Version 1 results (every measure reported)
+    still load with :meth:`AnalysisResult.from_json`."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://skinlab.local/schemas/analysis-result-v{SCHEMA_VERSION}.json",
@@ -143,15 +182,30 @@ def result_schema() -> dict[str, Any]:
             "skin_score": _LEVEL,
             "metrics": {
                 "type": "object",
-                "required": list(METRIC_NAMES),
                 "properties": {m: _LEVEL for m in METRIC_NAMES},
             },
-            "measures": {"type": "object"},
-            "skin_type": {"enum": ["normal", "dry", "oily", "combination", "sensitive"]},
+            "measures": {
+                "type": "object",
+                "required": list(METRIC_NAMES),
+                "properties": {m: _MEASURE for m in METRIC_NAMES},
+            },
+            "skin_type": {"enum": ["normal", "dry", "oily", "combination", "sensitive", "unknown"]},
+            "skin_score_uses": {"type": "array", "items": {"enum": list(METRIC_NAMES)}},
+            "skin_type_uses": {"type": "array", "items": {"enum": list(METRIC_NAMES)}},
+            "scale": {
+                "type": "object",
+                "required": ["px_per_mm", "interocular_px", "interocular_mm_assumed"],
+            },
+            "excluded_regions": {
+                "type": "object",
+                "propertyNames": {"enum": list(REGION_NAMES)},
+            },
             "skin_tone": {
                 "type": "object",
-                "required": ["ita_deg", "category", "monk"],
+                "required": ["measured"],
                 "properties": {
+                    "measured": {"type": "boolean"},
+                    "reason": {"type": "string"},
                     "ita_deg": _NUMBER,
                     "category": {
                         "enum": ["very_light", "light", "intermediate", "tan", "brown", "dark"]

@@ -119,6 +119,7 @@ def assert_moves(base: AnalysisResult, edited: AnalysisResult, metric: str) -> N
     assert gain >= CLEAR_MARGIN, (
         f"{metric} rose by only {gain:.1f}: {base.metrics} -> {edited.metrics}"
     )
+    assert base.metrics.keys() == edited.metrics.keys(), "an edit changed what was measured"
     for other, level in base.metrics.items():
         if other == metric or other in DERIVED.get(metric, set()):
             continue

@@ -49,7 +49,9 @@ def test_json_has_the_cli_contract(portrait_result: AnalysisResult) -> None:
     assert data.keys() >= CLI_KEYS
     assert data["engine_version"] == ENGINE_VERSION
     uuid.UUID(data["analysis_id"])
-    assert set(data["metrics"]) == set(METRIC_NAMES)
+    assert set(data["measures"]) == set(METRIC_NAMES)
+    measured = {n for n, m in data["measures"].items() if m["measured"]}
+    assert set(data["metrics"]) == measured and measured
     assert all(0 <= v <= 100 for v in data["metrics"].values())
     assert 0 <= data["skin_score"] <= 100 and 0 <= data["confidence"] <= 1
     assert data["skin_type"] in {"normal", "dry", "oily", "combination", "sensitive"}
@@ -149,7 +151,7 @@ def test_batch_keeps_going_after_a_failure(astronaut: np.ndarray) -> None:
 def test_region_table_has_per_region_levels(portrait_result: AnalysisResult) -> None:
     assert set(portrait_result.regions) == set(REGION_NAMES)
     cheek = portrait_result.regions["left_cheek"]
-    assert {"redness", "pores", "skin_fraction"} <= cheek.keys()
+    assert {"redness", "wrinkles", "skin_fraction"} <= cheek.keys()
     assert "dark_circles" in portrait_result.regions["right_under_eye"]
 
 

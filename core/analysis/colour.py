@@ -1,0 +1,48 @@
+"""Is there colour to measure? Greyscale and infrared photos have none; a strongly tinted light
+leaves too little of the skin's own colour to judge redness, blemishes or tone.
+
+The test is on the skin itself, not on thresholds of lightness or chroma, which would single out
+the very lightest and darkest skin (both are low in chroma): a greyscale or infrared photo has equal
+red, green and blue on the skin, whatever its tone, while the darkest Monk swatch still differs by
+nine 8-bit levels between red and blue.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.needs import Declined
+
+GREY_SPREAD: Final = 3.0
+"""Mean (max - min) of R, G, B on the skin, in 8-bit levels, below which a photo has no colour."""
+SKIN_HUE: Final = (0.0, 115.0)
+"""CIELAB hue angle (degrees) of skin under white light: 20-80 on the shared and faces-age photos
+of every group (1st to 95th percentile), 77 for a photo under warm tungsten light. Outside it the
+light, not the skin, sets the colour. The estimated light colour from the background is not used:
+a coloured wall reads as a cast of 0.6 on a correctly exposed portrait. Lightest synthetic Monk
+tones reach 99."""
+HUE_CHROMA_MIN: Final = 6.0
+"""Below this chroma (darkest skin, deep shadow) hue is noise: the tint test is not made."""
+
+
+def colour_problem(
+    rgb: NDArray[np.uint8], lab: NDArray[np.float32], skin: NDArray[np.bool_]
+) -> Declined | None:
+    """Why colour cannot be measured on this face, or None when it can."""
+    if not skin.any():
+        return None
+    pixels = rgb[skin].astype(np.int16)
+    spread = float((pixels.max(axis=1) - pixels.min(axis=1)).mean())
+    if spread < GREY_SPREAD:
+        return Declined("no_colour", "the photo has no colour (greyscale or infrared)")
+    a, b = (float(np.median(lab[:, :, c][skin])) for c in (1, 2))
+    hue = math.degrees(math.atan2(b, a))
+    if math.hypot(a, b) >= HUE_CHROMA_MIN and not SKIN_HUE[0] <= hue <= SKIN_HUE[1]:
+        return Declined(
+            "tinted_light", "the light is too strongly coloured: use neutral white light"
+        )
+    return None

@@ -1,0 +1,75 @@
+"""The gate between the measures and the result: only what this photo can support is reported.
+
+Each measure's needs (:mod:`core.analysis.needs`) are checked against the photo's scale, the skin
+left in the measure's regions once hidden and cut regions are taken out, and whether the photo has
+colour. A declined measure keeps its name in the result, with ``measured: false`` and the reason;
+every measure, reported or not, carries its retest spread (``mdc``) so that a change between two
+visits can be judged against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.analysis.measures import METRIC_NAMES, MeasureResult
+from core.analysis.needs import NEEDS, SKIN_TONE_NEEDS, Declined, Needs, Scale, decide
+from core.analysis.regions import Regions
+from core.analysis.repeatability import mdc_of
+
+
+@dataclass(frozen=True)
+class Gated:
+    """The measures split into reported and declined, with the skin area each one saw."""
+
+    reported: dict[str, MeasureResult]
+    declined: dict[str, Declined]
+    areas_cm2: dict[str, float]
+    tone_declined: Declined | None
+
+    def measures_json(self) -> dict[str, dict[str, object]]:
+        out: dict[str, dict[str, object]] = {}
+        for name in METRIC_NAMES:
+            if name in self.reported:
+                entry: dict[str, object] = {"measured": True, **self.reported[name].to_json()}
+                entry["area_cm2"] = round(self.areas_cm2[name], 1)
+            else:
+                entry = dict(self.declined[name].to_json())
+            entry["mdc"] = mdc_of(name)
+            out[name] = entry
+        return out
+
+
+def skin_area_cm2(regions: Regions, needs: Needs) -> float:
+    pixels = sum(int(regions.masks[name].sum()) for name in needs.regions)
+    return pixels / regions.frame.px_per_cm**2
+
+
+def gate(
+    measures: dict[str, MeasureResult],
+    regions: Regions,
+    *,
+    scale: Scale,
+    colour_problem: Declined | None,
+) -> Gated:
+    declined: dict[str, Declined] = {}
+    areas = {name: skin_area_cm2(regions, NEEDS[name]) for name in measures}
+    ordered = sorted(measures, key=lambda n: bool(NEEDS[n].uses))
+    for name in ordered:
+        why = decide(
+            NEEDS[name],
+            scale=scale,
+            area_cm2=areas[name],
+            colour_problem=colour_problem,
+            declined=set(declined),
+        )
+        if why is not None:
+            declined[name] = why
+    reported = {n: m for n, m in measures.items() if n not in declined}
+    tone = decide(
+        SKIN_TONE_NEEDS,
+        scale=scale,
+        area_cm2=skin_area_cm2(regions, SKIN_TONE_NEEDS),
+        colour_problem=colour_problem,
+        declined=set(),
+    )
+    return Gated(reported, declined, areas, tone)

@@ -1,0 +1,116 @@
+"""Each measure knows what it needs: below its floor, without colour or without enough skin it is
+reported as not measured with a reason a person can read, and the score and skin type are computed
+only from what was measured, and say so. Bad inputs: a tiny face, a greyscale photo, an infrared-like
+frame and a heavily tinted one."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from core.analysis import METRIC_NAMES, analyze
+from core.analysis.interpret import SCORE_WEIGHTS
+from core.analysis.needs import NEEDS
+from core.analysis.result import not_measured, tone_measured
+
+COLOUR_MEASURES = {name for name, needs in NEEDS.items() if needs.colour}
+
+
+def _reported(result) -> set[str]:
+    return {n for n, m in result.measures.items() if m["measured"]}
+
+
+def test_every_measure_is_in_the_result_with_its_retest_spread(portrait_result) -> None:
+    assert set(portrait_result.measures) == set(METRIC_NAMES)
+    for name, entry in portrait_result.measures.items():
+        assert entry["mdc"] > 0, name
+        if entry["measured"]:
+            assert portrait_result.metrics[name] == entry["level"]
+        else:
+            assert name not in portrait_result.metrics and entry["reason"], name
+
+
+def test_scale_comes_from_the_distance_between_the_eyes(portrait_result) -> None:
+    scale = portrait_result.scale
+    assert scale["interocular_mm_assumed"] == 63.0
+    assert scale["px_per_mm"] == pytest.approx(scale["interocular_px"] / 63.0, rel=0.02)
+
+
+def test_pores_need_a_larger_face_than_the_portrait_has(portrait_result) -> None:
+    """The portrait has 86 px between the eyes; pores need 126 (1 mm at two pixels)."""
+    pores = portrait_result.measures["pores"]
+    assert not pores["measured"] and pores["reason_code"] == "too_small"
+    assert pores["reason"].startswith("the photo is too small to see pores")
+    assert "move closer or use a higher resolution" in pores["reason"]
+
+
+def test_eyes_30_px_apart_are_analysed_with_most_measures_declined(portrait) -> None:
+    small = cv2.resize(portrait, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
+    result = analyze(small)
+    assert 26 <= result.face["interocular_px"] <= 34
+    declined = not_measured(result.to_json())
+    assert len(declined) >= len(METRIC_NAMES) - 2
+    assert _reported(result) and _reported(result) <= {"redness", "dark_circles"}
+    assert all("too small" in why or "estimated from" in why for why in declined.values())
+    assert tone_measured(result.to_json())
+    assert result.skin_score_uses == sorted(_reported(result), key=list(METRIC_NAMES).index)
+    assert result.quality["checks"]["face_size"]["status"] == "fail"
+
+
+def test_score_and_skin_type_use_only_what_was_measured(portrait_result) -> None:
+    used = portrait_result.skin_score_uses
+    assert set(used) == _reported(portrait_result) & set(SCORE_WEIGHTS)
+    weights = {n: SCORE_WEIGHTS[n] for n in used}
+    goodness = {
+        n: portrait_result.metrics[n]
+        if n in ("hydration", "elasticity")
+        else 100 - portrait_result.metrics[n]
+        for n in used
+    }
+    expected = sum(weights[n] * goodness[n] for n in used) / sum(weights.values())
+    assert portrait_result.skin_score == pytest.approx(expected, abs=0.15)
+    assert set(portrait_result.skin_type_uses) <= _reported(portrait_result)
+
+
+def _greyscale_jpeg(rgb: np.ndarray) -> bytes:
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    ok, data = cv2.imencode(".jpg", grey, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return data.tobytes()
+
+
+def test_greyscale_photo_declines_the_colour_measures(portrait, portrait_result) -> None:
+    result = analyze(_greyscale_jpeg(portrait))
+    declined = not_measured(result.to_json())
+    assert COLOUR_MEASURES <= set(declined)
+    for name in COLOUR_MEASURES:
+        assert result.measures[name]["reason_code"] in {"no_colour", "needs_other"}
+    assert "greyscale" in declined["redness"]
+    assert not tone_measured(result.to_json())
+    assert "greyscale" in result.skin_tone["reason"]
+    assert {"wrinkles", "pigmentation"} <= _reported(result)
+    assert result.skin_type == "unknown" and "oiliness" not in result.skin_type_uses
+
+
+def test_infrared_webcam_frame_declines_the_colour_measures(portrait) -> None:
+    """An infrared camera sees one band: equal channels with a faint magenta cast and noise."""
+    grey = cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    rng = np.random.default_rng(3)
+    frame = np.stack([grey * 1.01, grey * 0.995, grey * 1.01], axis=2) + rng.normal(
+        0, 1, (*grey.shape, 3)
+    )
+    result = analyze(np.clip(frame, 0, 255).astype(np.uint8))
+    assert COLOUR_MEASURES <= set(not_measured(result.to_json()))
+    assert not tone_measured(result.to_json())
+
+
+def test_heavily_tinted_frame_declines_the_colour_measures(portrait) -> None:
+    """A webcam under strong blue-green light: the skin's hue is no longer a skin hue."""
+    tinted = np.clip(portrait.astype(np.float32) * [0.45, 0.95, 1.0], 0, 255).astype(np.uint8)
+    result = analyze(tinted)
+    declined = not_measured(result.to_json())
+    assert COLOUR_MEASURES <= set(declined)
+    assert result.measures["redness"]["reason_code"] == "tinted_light"
+    assert "neutral white light" in declined["redness"]
+    assert result.quality["checks"]["colour_cast"]["status"] == "warn"
