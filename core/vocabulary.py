@@ -315,6 +315,7 @@ SKIN_TYPES: Final = _terms(
     Term("oily", "Oily", "Shine across the forehead, nose and cheeks."),
     Term("combination", "Combination", "Oilier forehead, nose and chin; drier cheeks."),
     Term("sensitive", "Sensitive", "Prone to redness: choose gentle products."),
+    Term("unknown", "Not determined", "The photo could not show shine, which skin type needs."),
 )
 TONE_CATEGORIES: Final = _terms(
     Term("very_light", "Very light"),

@@ -12,6 +12,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,18 +92,43 @@ def _raw_bytes(source: Source) -> bytes | None:
 def find_face(image: DecodedImage, detector: FaceDetector) -> Choice:
     faces = detector.detect(image.rgb)
     if not faces:
-        raise AnalysisInputError("No face was found in the photo.", code="no_face")
+        raise AnalysisInputError(
+            "No face was found in the photo. The whole face must be in the frame, looking at the "
+            "camera.",
+            code="no_face",
+        )
     return choose_face(image.rgb, faces)
 
 
+def upright(image: DecodedImage, detector: FaceDetector) -> tuple[DecodedImage, Choice, int]:
+    """The face, turning the photo a quarter at a time when it was saved on its side without an
+    EXIF orientation (a phone held sideways): the detector only finds upright faces."""
+    try:
+        return image, find_face(image, detector), 0
+    except AnalysisInputError:
+        for quarters in (1, 3, 2):
+            turned = rotated(image, quarters)
+            if faces := detector.detect(turned.rgb):
+                return turned, choose_face(turned.rgb, faces), 90 * quarters
+        raise
+
+
+def rotated(image: DecodedImage, quarters: int) -> DecodedImage:
+    """``image`` turned by ``quarters`` x 90 degrees anticlockwise."""
+    rgb = np.ascontiguousarray(np.rot90(image.rgb, quarters))
+    width, height = image.original_size
+    size = (height, width) if quarters % 2 else (width, height)
+    return replace(image, rgb=rgb, original_size=size)
+
+
 def _sharper_copy(
-    image: DecodedImage, choice: Choice, data: bytes | None, detector: FaceDetector
+    image: DecodedImage, choice: Choice, data: bytes | None, detector: FaceDetector, turned: int
 ) -> tuple[DecodedImage, Choice]:
     """Decode again at full size when the reduced decode left the face below the reference
     resolution, and find the face again there (landmarks are more precise at full size)."""
     if image.decode_scale >= 1.0 or data is None or choice.face.iod >= DETAIL_REFERENCE_IOD:
         return image, choice
-    full = load_image(data, decode_long_side=None)
+    full = rotated(load_image(data, decode_long_side=None), turned // 90)
     try:
         return full, find_face(full, detector)
     except AnalysisInputError:
@@ -242,7 +268,8 @@ def _analyse_decoded(
     tell: Progress,
 ) -> AnalysisResult:
     tell("Finding your face")
-    image, choice = _sharper_copy(image, find_face(image, detector), data, detector)
+    image, choice, turned = upright(image, detector)
+    image, choice = _sharper_copy(image, choice, data, detector, turned)
     face, others = choice.face, choice.others
     tell("Checking the photo")
     quality: QualityReport = assess_face(
@@ -316,7 +343,11 @@ def _analyse_decoded(
         excluded_regions=dict(regions.excluded),
         quality=quality.to_json(),
         confidence=overall,
-        face={**original_face.to_json(), "chosen": choice.describe(image.width)},
+        face={
+            **original_face.to_json(),
+            "chosen": choice.describe(image.width),
+            "turned_degrees": turned,
+        },
         other_faces=others,
         image_size={"width": image.original_size[0], "height": image.original_size[1]},
         estimates=[name for name, m in all_measures.items() if m.estimate],

@@ -59,19 +59,20 @@ class Needs:
 
 NEEDS: Final[dict[str, Needs]] = {
     "redness": Needs("redness", 4.2, 15.0, REGION_NAMES, colour=True),
-    "pigmentation": Needs("dark spots", 2.1, 15.0, REGION_NAMES),
-    "wrinkles": Needs("lines and wrinkles", 2.1, 10.0, WRINKLE_AREAS),
-    "roughness": Needs("skin texture", 2.0, 10.0, REGION_NAMES),
+    "pigmentation": Needs("dark spots", 1.95, 15.0, REGION_NAMES),
+    "wrinkles": Needs("lines and wrinkles", 1.95, 10.0, WRINKLE_AREAS),
+    "roughness": Needs("skin texture", 1.95, 10.0, REGION_NAMES),
     "pores": Needs("pores", 1.0, 8.0, PORE_AREAS),
     "oiliness": Needs("shine", 2.6, 10.0, T_ZONE + U_ZONE, colour=True),
     "dark_circles": Needs("dark circles", 3.15, 1.5, UNDER_EYES, colour=True),
     "acne": Needs("blemishes", 2.6, 15.0, REGION_NAMES, colour=True),
-    "hydration": Needs("hydration", 2.0, 10.0, REGION_NAMES, colour=True, uses=("roughness",)),
-    "elasticity": Needs("firmness", 2.1, 10.0, WRINKLE_AREAS, uses=("wrinkles",)),
+    "hydration": Needs("hydration", 1.95, 10.0, REGION_NAMES, colour=True, uses=("roughness",)),
+    "elasticity": Needs("firmness", 1.95, 10.0, WRINKLE_AREAS, uses=("wrinkles",)),
 }
 """Per measure. The details are the floors measured on real faces (docs/analysis.md, "Measure
 floors"): 126 / detail_mm px between the eyes, i.e. 30 (redness), 40 (dark circles), 48 (shine,
-blemishes), 60 (spots, lines, firmness), 63 (texture, hydration) and 126 (pores)."""
+blemishes), 65 (spots, lines, texture and the two estimates: the detail every canvas is
+equalised to, so that above it every photo carries the same detail) and 126 (pores)."""
 SKIN_TONE_NEEDS: Final = Needs("skin tone", 5.0, 10.0, TONE_AREAS, colour=True)
 
 

@@ -11,17 +11,55 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-MDC95: Final[dict[str, float]] = {}
-"""Minimal detectable change (level points) per measure, from ``bench/bench_repeatability.py``."""
-SEM: Final[dict[str, float]] = {}
+MEASURED_ON: Final = (
+    "alex-lacamoire.png",
+    "biden_biden2.jpg",
+    "dlib_Tom_Cruise_avp_2014_4.jpg",
+    "lin-manuel-miranda.png",
+    "rose_leslie_img1.jpg",
+    "rose_leslie_img2.jpg",
+)
+"""The shared portraits (``../shared/data/faces``) the table was measured on, each with
+:data:`core.analysis.retest.RETAKES` retakes."""
+SEM: Final[dict[str, float]] = {
+    "hydration": 0.39,
+    "oiliness": 2.01,
+    "elasticity": 0.43,
+    "pores": 1.17,
+    "redness": 1.39,
+    "pigmentation": 0.64,
+    "wrinkles": 0.59,
+    "roughness": 0.69,
+    "dark_circles": 1.0,
+    "acne": 0.07,
+}
+"""Standard error of measurement (level points) per measure, from ``bench/bench_repeatability.py``."""
+MDC95: Final[dict[str, float]] = {
+    "hydration": 1.1,
+    "oiliness": 5.6,
+    "elasticity": 1.2,
+    "pores": 3.2,
+    "redness": 3.8,
+    "pigmentation": 1.8,
+    "wrinkles": 1.6,
+    "roughness": 1.9,
+    "dark_circles": 2.8,
+    "acne": 0.2,
+}
+"""Minimal detectable change (level points) per measure: 1.96 x sqrt(2) x SEM."""
 FALLBACK_MDC: Final = 6.0
 """For a measure not in the table: the goal every measure is held to."""
 
 Verdict = Literal["real_change", "within_noise"]
 
 
+MDC_FLOOR: Final = 1.0
+"""No change of less than one point is called real, whatever the table says: levels are shown as
+whole numbers, and a measure that read 0 on every retake (acne on clear skin) has a tiny spread."""
+
+
 def mdc_of(name: str) -> float:
-    return MDC95.get(name, FALLBACK_MDC)
+    return max(MDC95.get(name, FALLBACK_MDC), MDC_FLOOR)
 
 
 def change_verdict(name: str, before: float, after: float) -> Verdict:

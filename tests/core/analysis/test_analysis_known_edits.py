@@ -31,7 +31,10 @@ def add_redness(rgb, geo, lab_edit):
     return lab_edit(rgb, change)
 
 
-SPOT_POSITIONS = [(s * u, v) for s in (-1, 1) for u in (0.5, 0.62, 0.74) for v in (0.62, 0.78)]
+SPOT_POSITIONS = [(s * u, v) for s in (-1, 1) for u in (0.62, 0.72, 0.82) for v in (0.52, 0.62)]
+"""High on the cheeks, away from the smile folds: a spot painted across a fold cuts the line in two
+(each piece too short to count), a real change of the wrinkle measure rather than a side effect.
+(The astronaut's folds carry her whole wrinkle level since her hair-covered forehead is excluded.)"""
 
 
 def add_brown_spots(rgb, geo, lab_edit):

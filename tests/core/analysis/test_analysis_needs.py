@@ -83,7 +83,7 @@ def _greyscale_jpeg(rgb: np.ndarray) -> bytes:
 def test_greyscale_photo_declines_the_colour_measures(portrait, portrait_result) -> None:
     result = analyze(_greyscale_jpeg(portrait))
     declined = not_measured(result.to_json())
-    assert COLOUR_MEASURES <= set(declined)
+    assert set(declined) >= COLOUR_MEASURES
     for name in COLOUR_MEASURES:
         assert result.measures[name]["reason_code"] in {"no_colour", "needs_other"}
     assert "greyscale" in declined["redness"]
@@ -101,7 +101,7 @@ def test_infrared_webcam_frame_declines_the_colour_measures(portrait) -> None:
         0, 1, (*grey.shape, 3)
     )
     result = analyze(np.clip(frame, 0, 255).astype(np.uint8))
-    assert COLOUR_MEASURES <= set(not_measured(result.to_json()))
+    assert set(not_measured(result.to_json())) >= COLOUR_MEASURES
     assert not tone_measured(result.to_json())
 
 
@@ -110,7 +110,7 @@ def test_heavily_tinted_frame_declines_the_colour_measures(portrait) -> None:
     tinted = np.clip(portrait.astype(np.float32) * [0.45, 0.95, 1.0], 0, 255).astype(np.uint8)
     result = analyze(tinted)
     declined = not_measured(result.to_json())
-    assert COLOUR_MEASURES <= set(declined)
+    assert set(declined) >= COLOUR_MEASURES
     assert result.measures["redness"]["reason_code"] == "tinted_light"
     assert "neutral white light" in declined["redness"]
     assert result.quality["checks"]["colour_cast"]["status"] == "warn"

@@ -1,0 +1,78 @@
+"""Repeatability: SEM and MDC95 of every measure from retakes of the shared portraits.
+
+The protocol is :mod:`core.analysis.retest` (pose within 3 degrees, position, exposure within 5 %,
+white balance, noise, JPEG quality, the other decoder); the faces are
+:data:`core.analysis.repeatability.MEASURED_ON`. ``python -m bench.bench_repeatability`` prints
+the table for docs/analysis.md and the constants to paste into ``core/analysis/repeatability.py``;
+``tests/core/analysis/test_analysis_mdc.py`` recomputes it and compares with what ships.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from bench import Row
+
+SHARED_FACES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces"
+NAME = "repeatability"
+
+
+def photos() -> list[np.ndarray]:
+    from core.analysis.repeatability import MEASURED_ON
+
+    out = []
+    for name in MEASURED_ON:
+        bgr = cv2.imread(str(SHARED_FACES / name), cv2.IMREAD_COLOR)
+        if bgr is not None:
+            out.append(np.ascontiguousarray(bgr[:, :, ::-1]))
+    return out
+
+
+def levels(source: bytes | np.ndarray) -> dict[str, float | None]:
+    from core.analysis import analyze
+
+    result = analyze(source)
+    return {
+        name: float(entry["level"]) if entry["measured"] else None
+        for name, entry in result.measures.items()
+    }
+
+
+def table() -> dict[str, tuple[float, int]]:
+    from core.analysis import METRIC_NAMES
+    from core.analysis.retest import retest_table
+
+    return retest_table(photos(), levels, METRIC_NAMES)
+
+
+def report(rows: dict[str, tuple[float, int]]) -> str:
+    from core.analysis.retest import mdc95
+
+    lines = ["| measure | faces | SEM (points) | MDC95 (points) |", "|---|---|---|---|"]
+    for name, (sem, n) in rows.items():
+        lines.append(f"| {name} | {n} | {sem:.2f} | {mdc95(sem):.1f} |")
+    lines.append("")
+    lines.append("SEM = " + repr({n: round(s, 2) for n, (s, _) in rows.items()}))
+    lines.append("MDC95 = " + repr({n: round(mdc95(s), 1) for n, (s, _) in rows.items()}))
+    return "\n".join(lines)
+
+
+def run(quick: bool) -> list[Row]:
+    from core.analysis.retest import mdc95
+
+    if not SHARED_FACES.is_dir():
+        return []
+    rows = table()
+    return [
+        Row(NAME, f"MDC95 {name} ({n} faces)", mdc95(sem), "points", "<= 6")
+        for name, (sem, n) in rows.items()
+    ]
+
+
+if __name__ == "__main__":
+    os.nice(10)
+    print(report(table()))

@@ -1,0 +1,53 @@
+"""Bad photos a clinic will meet: two people of the same size, a photo saved on its side without
+an EXIF orientation, a face larger than the frame. Each is analysed with what it allows and says
+what happened, or is refused with a typed error (the tiny face, greyscale, infrared and tinted
+frames are in test_analysis_needs.py; faces cut by an edge in test_analysis_framing.py)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from core.analysis import analyze
+
+
+def test_two_faces_of_the_same_size_say_which_one_was_analysed(portrait) -> None:
+    pair = np.ascontiguousarray(np.hstack([portrait, portrait[:, ::-1]]))
+    result = analyze(pair)
+    assert result.other_faces == 1
+    assert "of two about the same size" in result.face["chosen"]
+    assert "was not analysed" in result.face["chosen"]
+    check = result.quality["checks"]["one_face"]
+    assert check["status"] == "warn" and "one person" in check["message"]
+
+
+def test_one_face_says_it_was_the_only_one(portrait_result) -> None:
+    assert portrait_result.face["chosen"] == "the only face in the photo"
+    assert portrait_result.quality["checks"]["one_face"]["status"] == "pass"
+
+
+@pytest.mark.parametrize("quarters", [1, 3])
+def test_photo_on_its_side_without_exif_is_turned_upright(
+    portrait, portrait_result, quarters
+) -> None:
+    ok, data = cv2.imencode(".jpg", np.rot90(portrait, quarters)[:, :, ::-1].copy())
+    assert ok
+    result = analyze(data.tobytes())
+    assert result.face["turned_degrees"] in (90, 270)
+    assert result.face["interocular_px"] == pytest.approx(
+        portrait_result.face["interocular_px"], rel=0.05
+    )
+    assert result.metrics.keys() == portrait_result.metrics.keys()
+    for name, level in portrait_result.metrics.items():
+        assert abs(result.metrics[name] - level) <= 6.0, name
+
+
+def test_face_larger_than_the_frame_asks_to_move_back(portrait, portrait_geometry) -> None:
+    mx, my = portrait_geometry.mid
+    d = portrait_geometry.iod
+    crop = portrait[int(my - 0.8 * d) : int(my + 1.3 * d), int(mx - 0.85 * d) : int(mx + 0.85 * d)]
+    result = analyze(np.ascontiguousarray(cv2.resize(crop, None, fx=3, fy=3)))
+    assert not result.quality["ok"]
+    assert result.quality["checks"]["centring"]["message"].startswith("Move back from the camera")
+    assert {"forehead", "chin"} <= set(result.excluded_regions)
