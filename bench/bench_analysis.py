@@ -73,7 +73,8 @@ def landscape_jpeg() -> Path:
     frame = np.stack(
         [60 + 40 * np.sin(xx / 300), 90 + 30 * np.cos(yy / 200), np.full(xx.shape, 120.0)], axis=2
     )
-    frame[300 : 300 + 1950, 2000 : 2000 + face.shape[1]] = face[:1950]
+    rows = min(face.shape[0], 2250 - 300)
+    frame[300 : 300 + rows, 2000 : 2000 + face.shape[1]] = face[:rows]
     return _save_noisy(path, frame)
 
 

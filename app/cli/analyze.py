@@ -25,6 +25,7 @@ from core.analysis import (
     analyze,
     write_overlay,
 )
+from core.analysis.result import not_measured
 from core.errors import SkinLabError
 
 
@@ -88,11 +89,22 @@ def summary_line(result: AnalysisResult) -> str:
     quality = "ok" if result.quality["ok"] else "poor: " + "; ".join(result.quality["messages"])
     tone = result.skin_tone
     band = vocab.score_band(result.skin_score)
+    shade = (
+        f"tone {vocab.tone_category(tone['category']).label.lower()} "
+        f"(ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']})"
+        if "category" in tone
+        else "tone not measured"
+    )
+    declined = not_measured(result.to_json())
+    missing = (
+        "; not measured: " + ", ".join(vocab.measure(k).clinical_label for k in declined)
+        if declined
+        else ""
+    )
     return (
         f"{result.image}: skin score {vocab.shown_score(result.skin_score)} ({band.label}), "
         f"{vocab.skin_type(result.skin_type).label.lower()} skin, "
-        f"tone {vocab.tone_category(tone['category']).label.lower()} "
-        f"(ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']}); {metrics}; photo quality {quality}"
+        f"{shade}; {metrics}{missing}; photo quality {quality}"
     )
 
 

@@ -210,9 +210,25 @@ def test_exif_rotated_portrait_is_analysed_upright(portrait: np.ndarray) -> None
 def test_large_jpeg_is_decoded_reduced(portrait: np.ndarray) -> None:
     big = cv2.resize(portrait, (4000, 4000), interpolation=cv2.INTER_LINEAR)
     image = load_image(encode(big, "JPEG", quality=85))
-    assert image.decode_scale == 0.25 and image.width == 1000
+    assert image.decode_scale == 0.5 and image.width == 2000
     assert image.original_size == (4000, 4000)
     assert load_image(encode(big, "JPEG"), decode_long_side=None).width == 4000
+
+
+def test_landscape_with_a_face_at_one_side_is_decoded_once(portrait, monkeypatch) -> None:
+    """4000x2250 with the face on the right, 168 px between the eyes: one decode at 1/2 holds the
+    face at 84 px, enough for every canvas; no second, full-size decode."""
+    from core.analysis import analyze
+    from core.analysis import engine
+
+    frame = np.full((2250, 4000, 3), 90, np.uint8)
+    face = cv2.resize(portrait, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_LINEAR)
+    frame[:2048, 1900 : 1900 + 2048] = face
+    decodes = []
+    real = engine.load_image
+    monkeypatch.setattr(engine, "load_image", lambda *a, **k: decodes.append(k) or real(*a, **k))
+    result = analyze(encode(frame, "JPEG", quality=90))
+    assert len(decodes) == 1 and result.face["interocular_px"] >= 150
 
 
 def test_arrays_of_other_dtypes(small: np.ndarray) -> None:
