@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -87,6 +88,8 @@ def group_jpeg() -> Path | None:
         return path if path.exists() else None
     DATA.mkdir(parents=True, exist_ok=True)
     bgr = cv2.imread(str(source), cv2.IMREAD_COLOR)
+    if bgr is None:
+        return None
     rgb = cv2.resize(bgr[:, :, ::-1], (4000, 3000), interpolation=cv2.INTER_LINEAR)
     return _save_noisy(path, rgb.astype(np.float64))
 
@@ -145,10 +148,9 @@ def run(quick: bool) -> list[Row]:
         ):
             if path is None:
                 continue
+            target = str(path)
             plain, full = _interleaved(
-                lambda p=path: cv2.imread(str(p), cv2.IMREAD_COLOR),
-                lambda p=path: analyze(p),
-                repeats,
+                partial(cv2.imread, target, cv2.IMREAD_COLOR), partial(analyze, target), repeats
             )
             shapes.append(
                 Row(NAME, f"12 MP {label}: analysis / full cv2.imread", full / plain, "x", "<= 2.5")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from core.analysis import AnalysisInputError, analyze
+from core.analysis import AnalysisInputError, analyze, engine
 from core.analysis.intake import DecodedImage, load_image
 
 
@@ -218,9 +218,6 @@ def test_large_jpeg_is_decoded_reduced(portrait: np.ndarray) -> None:
 def test_landscape_with_a_face_at_one_side_is_decoded_once(portrait, monkeypatch) -> None:
     """4000x2250 with the face on the right, 168 px between the eyes: one decode at 1/2 holds the
     face at 84 px, enough for every canvas; no second, full-size decode."""
-    from core.analysis import analyze
-    from core.analysis import engine
-
     frame = np.full((2250, 4000, 3), 90, np.uint8)
     face = cv2.resize(portrait, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_LINEAR)
     frame[:2048, 1900 : 1900 + 2048] = face
