@@ -161,7 +161,7 @@ def test_overlays_on_the_whole_photo_are_cut_to_the_face(
     """The kiosk blends heat maps on the full (square) photo; the report frames them on the face."""
     photo = QImage.fromData(astronaut_jpeg)
     assert photo.width() == photo.height() == 512
-    overlays = {m: astronaut_jpeg for m in ("redness", "pores", "wrinkles")}
+    overlays = {m: astronaut_jpeg for m in ("redness", "pigmentation", "wrinkles")}
     out = render_report(make_data(overlays=overlays), tmp_path / "kiosk.pdf")
     thumbs = PdfReader(io.BytesIO(out.read_bytes())).pages[1].images
     assert len(thumbs) == 3
