@@ -83,6 +83,15 @@ def score_view(score: float, previous: Mapping[str, float] | None) -> ScoreView:
 
 def skin_view(skin_type: str, tone: Mapping[str, Any]) -> SkinView:
     kind = vocab.skin_type(skin_type)
+    if tone.get("measured") is False:
+        return SkinView(
+            type_label=kind.label,
+            type_meaning=kind.meaning,
+            tone_label=f"{NOT_MEASURED.lower()}: {tone.get('reason', '')}",
+            monk=0,
+            monk_colour="transparent",
+            ita_deg=float("nan"),
+        )
     monk = int(tone.get("monk", 0) or 0)
     return SkinView(
         type_label=kind.label,
@@ -109,15 +118,16 @@ def result_view(record: Mapping[str, Any], *, previous: Mapping[str, float] | No
     ``skin_score``, its score. Raises ``UnknownTermError`` for a key with no words."""
     metrics: Mapping[str, Any] = record.get("metrics", {})
     details: Mapping[str, Any] = record.get("measures", {})
+    keys = list(details) + [k for k in metrics if k not in details]
     measures = tuple(
         measure_view(
             key,
-            None if metrics[key] is None else float(metrics[key]),
-            reason=str(details.get(key, {}).get("not_measured", "")),
+            None if metrics.get(key) is None else float(metrics[key]),
+            reason=str(details.get(key, {}).get("reason", "")),
             mdc=_number(details.get(key, {}).get("mdc")),
             previous=previous,
         )
-        for key in metrics
+        for key in keys
     )
     routine: Mapping[str, Any] = record.get("routine", {})
     return ResultView(

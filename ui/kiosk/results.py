@@ -227,6 +227,8 @@ class ResultsScreen(QWidget):
         self.swatch.setStyleSheet(f"background: {skin.monk_colour}; border-radius: 17px;")
         self.tone.setText(
             f"Skin tone: {skin.tone_label} (Monk {skin.monk}, ITA {skin.ita_deg:.0f}\u00b0)"
+            if skin.monk
+            else f"Skin tone {skin.tone_label}"
         )
         self.since.setText("")
         if score.change is not None and view.previous_date:

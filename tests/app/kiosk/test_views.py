@@ -20,8 +20,10 @@ def record(portrait_result: AnalysisResult) -> dict[str, Any]:
 
 def test_every_measure_in_the_engine_s_order_with_its_words(record: dict[str, Any]) -> None:
     view = result_view(record, previous=None)
-    assert [m.key for m in view.measures] == list(record["metrics"])
+    assert [m.key for m in view.measures] == list(record["measures"])  # measured or not
     for item in view.measures:
+        if item.key not in record["metrics"]:
+            continue
         words = vocab.measure(item.key)
         level = record["metrics"][item.key]
         assert (item.label, item.meaning, item.estimate) == (
@@ -63,11 +65,26 @@ def test_a_change_within_the_measure_s_mdc_is_about_the_same(record: dict[str, A
 
 
 def test_a_measure_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> None:
-    record["metrics"]["pores"] = None
-    record["measures"]["pores"]["not_measured"] = "The face is too small for pores."
+    """The portrait has 86 px between the eyes; the engine declines pores (126 px) and says why."""
+    assert "pores" not in record["metrics"]
     item = {m.key: m for m in result_view(record, previous=None).measures}["pores"]
     assert item.level is None and item.word == NOT_MEASURED
-    assert item.not_measured == "The face is too small for pores." and item.change is None
+    assert item.not_measured == record["measures"]["pores"]["reason"] and item.change is None
+    assert item.not_measured.startswith("the photo is too small to see pores")
+
+
+def test_a_skin_tone_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> None:
+    record["skin_tone"] = {"measured": False, "reason": "the photo has no colour"}
+    view = result_view(record, previous=None)
+    assert view.skin.monk == 0 and "no colour" in view.skin.tone_label
+
+
+def test_a_result_from_before_schema_2_still_shows(record: dict[str, Any]) -> None:
+    for entry in record["measures"].values():
+        entry.pop("measured")
+    record["measures"] = {k: v for k, v in record["measures"].items() if k in record["metrics"]}
+    view = result_view(record, previous=None)
+    assert [m.key for m in view.measures] == list(record["metrics"])
 
 
 def test_conditions_in_the_patient_s_words(record: dict[str, Any]) -> None:
