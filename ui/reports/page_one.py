@@ -8,6 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 
 from core import vocabulary as vocab
+from core.analysis.repeatability import change_verdict
+from core.analysis.result import not_measured
 from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
 from ui.reports.chrome import footer, full_header, section_title
 from ui.reports.layout import Ink, Sheet, tone_ink
@@ -33,7 +35,16 @@ def delta_text(
 ) -> tuple[str, QColor]:
     moved = vocab.change(metric, now, before, mdc=mdc)
     colour = Ink.FAINT if moved.better is None else (Ink.GOOD if moved.better else Ink.CONCERN)
+    if metric != vocab.SKIN_SCORE and change_verdict(metric, before, now) == "within_noise":
+        colour = Ink.FAINT
     return f"{moved.arrow} {vocab.signed(moved.delta)}", colour
+
+
+def verdict_text(metric: str, now: float, before: float) -> str:
+    """'real change' when two visits differ by more than the measure's retest spread (MDC95),
+    else 'retest noise': a retake of the same face could have moved it as much."""
+    real = change_verdict(metric, before, now) == "real_change"
+    return "real change" if real else "retest noise"
 
 
 def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
@@ -222,7 +233,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
                 metric, level, float(previous[metric]), mdc=None if mdc is None else float(mdc)
             )
             sheet.text(
-                QRectF(right - 36, y + 3, 36, 12),
+                QRectF(right - 36, y + 1, 36, 12),
                 text,
                 size=8,
                 colour=tone,
@@ -230,11 +241,48 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
                 align=RIGHT,
                 wrap=False,
             )
+            sheet.text(
+                QRectF(right - 44, y + 13, 44, 9),
+                verdict_text(metric, level, float(previous[metric])),
+                size=5.2,
+                colour=tone,
+                align=RIGHT,
+                wrap=False,
+            )
         if index < len(metrics) - 1:
             sheet.painter.setPen(Ink.LINE)
             sheet.painter.drawLine(QPointF(left, y + 31), QPointF(right, y + 31))
         y += 36
-    return y
+    return not_measured_note(sheet, y, data.result)
+
+
+def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
+    """The measures this photo could not support, each with the engine's reason, and what the
+    score was computed from: never a blank where a number would be expected."""
+    declined = not_measured(result)
+    if not declined:
+        return y
+    left, width = sheet.margin, sheet.width - 2 * sheet.margin
+    for key, why in declined.items():
+        sheet.text(
+            QRectF(left, y, width, 11),
+            f"{vocab.measure(key).label}: not measured — {why}",
+            size=7.2,
+            colour=Ink.MUTED,
+            wrap=False,
+        )
+        y += 11
+    used = ", ".join(vocab.measure(k).label for k in result.get("skin_score_uses", []))
+    if used:
+        sheet.text(
+            QRectF(left, y, width, 11),
+            f"The skin score uses only what was measured: {used}.",
+            size=7.2,
+            colour=Ink.MUTED,
+            wrap=False,
+        )
+        y += 11
+    return y + 4
 
 
 def draw_page_one(

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QColor, QImage
 
+from core.analysis.repeatability import mdc_of
 from core.vocabulary import change, measure, score_band, signed
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
@@ -88,6 +89,30 @@ def test_the_change_since_the_previous_visit_is_shown_per_measure(
     for metric, level in metrics.items():
         moved = change(metric, level, previous[metric])
         assert f"{moved.arrow} {signed(moved.delta)}" in page, metric
+
+
+def test_a_change_is_marked_real_or_within_retest_noise(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """Beyond the measure's MDC95 a change is real; within it a retake could have moved it as much."""
+    metrics = make_data().result["metrics"]
+    small = {m: v + (0.5 * mdc_of(m) if v < 50 else -0.5 * mdc_of(m)) for m, v in metrics.items()}
+    large = {m: v + (mdc_of(m) + 3 if v < 50 else -(mdc_of(m) + 3)) for m, v in metrics.items()}
+    noise = read_pdf(render_report(make_data(previous=small), tmp_path / "small.pdf"))[0]
+    real = read_pdf(render_report(make_data(previous=large), tmp_path / "large.pdf"))[0]
+    moved = [m for m in metrics if abs(round(metrics[m] - small[m], 1)) >= 1.0]
+    assert noise.count("retest noise") == len(metrics) and "real change" not in noise
+    assert moved and real.count("real change") == len(metrics)
+
+
+def test_what_was_not_measured_is_said_with_its_reason(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    data = make_data()
+    assert "pores" not in data.result["metrics"]  # the portrait is too small for pores
+    text = " ".join(read_pdf(render_report(data, tmp_path / "declined.pdf")))
+    assert "Pores: not measured" in text and "the photo is too small to see pores" in text
+    assert "The skin score uses only what was measured" in text
 
 
 def test_a_guest_without_overlays_gets_the_plain_photo(
