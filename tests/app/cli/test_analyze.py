@@ -73,6 +73,16 @@ def test_overlay_and_plain_output(tmp_path, photo, capsys) -> None:
     assert len(written) == 1 and cv2.imread(str(written[0])) is not None
 
 
+def test_plain_output_says_what_was_not_measured(tmp_path, portrait, capsys) -> None:
+    grey = tmp_path / "grey.jpg"
+    _ok, data = cv2.imencode(".jpg", cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY))
+    grey.write_bytes(data.tobytes())
+    assert cli.handle(args(grey, json=False), None) == 0
+    out, _ = capsys.readouterr()
+    assert "tone not measured" in out and "not measured: " in out
+    assert vocab.measure("redness").clinical_label in out.split("not measured: ")[1]
+
+
 def test_save_needs_a_user(photo, capsys) -> None:
     assert cli.handle(args(photo, save=True), None) == 2
 
