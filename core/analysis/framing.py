@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.analysis.face import Face, Point
-from core.analysis.regions import INSIDE_MIN, REGION_NAMES, region_polygons
+from core.analysis.layout import INSIDE_MIN, REGION_NAMES, region_polygons
 
 BOX_OUTSIDE_MAX: Final = 0.05
 """Share of the face box's size that may lie outside the photo (detector boxes are approximate)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.analysis.frame import IOD_MM
-from core.analysis.regions import REGION_NAMES, T_ZONE, U_ZONE
+from core.analysis.layout import REGION_NAMES, T_ZONE, U_ZONE
 
 PIXELS_PER_DETAIL: Final = 2.0
 """Pixels across the finest detail a measure must resolve (the sampling theorem's two)."""
