@@ -86,8 +86,9 @@ def test_the_change_since_the_previous_visit_is_shown_per_measure(
     previous["skin_score"] = make_data().result["skin_score"] - 6
     page = read_pdf(render_report(make_data(previous=previous), tmp_path / "visit.pdf"))[0]
     assert "\u25b2 +6 since your last visit" in page
+    mdc = {m: e["mdc"] for m, e in make_data().result["measures"].items()}
     for metric, level in metrics.items():
-        moved = change(metric, level, previous[metric])
+        moved = change(metric, level, previous[metric], mdc=mdc[metric])
         assert f"{moved.arrow} {signed(moved.delta)}" in page, metric
 
 
