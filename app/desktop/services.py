@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from app.context import AppContext
 from app.desktop.auth import AuthServices
+from app.desktop.staff_services import StaffServices
 
 
-class DesktopServices(AuthServices):
+class DesktopServices(AuthServices, StaffServices):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

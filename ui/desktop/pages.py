@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ui.desktop.importing.page import build_import
 from ui.desktop.ports import SessionInfo
 from ui.desktop.shell.menus import DesktopActions
 from ui.desktop.shell.placeholder import PlaceholderPage
@@ -84,16 +85,7 @@ PAGES: tuple[PageSpec, ...] = (
         _placeholder("Patients", "The patient list is being built."),
         "go_patients",
     ),
-    PageSpec(
-        "import",
-        "Import",
-        _placeholder(
-            "Import photos",
-            "Importing photos from other cameras (drag and drop, a file or a folder) arrives in "
-            "the next release.",
-        ),
-        "go_import",
-    ),
+    PageSpec("import", "Import", build_import, "go_import"),
     PageSpec(
         "reports",
         "Reports",

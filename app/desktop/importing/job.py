@@ -1,0 +1,188 @@
+"""One import run: files analysed in a process pool on every core, results saved as they come.
+
+A coordinator thread (never the UI thread) submits the files, takes the answers in the order they
+finish, saves each through :class:`ImportSaver` and tells the listener. Workers start with the
+``forkserver`` method where the platform has it (a clean process, not a copy of this one with its Qt
+and database threads), else ``spawn``. Cancelling drops the files not started; answers still
+arriving are not saved. A patient erased during the run stops it (nothing more is saved).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from app.desktop.importing.errors import PatientGoneError
+from app.desktop.importing.saving import ImportSaver
+from app.desktop.importing.worker import Analysed, Failed, Outcome, analyse_file, set_up_worker
+from core.errors import AuthError, SkinLabError
+from ui.desktop.importing.ports import (
+    Ending,
+    FileOutcome,
+    ImportFinished,
+    ImportItem,
+    ImportProgress,
+    Listener,
+)
+
+log = logging.getLogger(__name__)
+WORKER_MODULE = "app.desktop.importing.worker"
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def process_context() -> Any:
+    """``forkserver`` (workers preload the engine once), else ``spawn``; never a bare fork of a
+    process that runs Qt and database threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([WORKER_MODULE])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+TURN_WORDS = {
+    90: "a quarter turn clockwise",
+    180: "half a turn",
+    270: "a quarter turn anticlockwise",
+}
+
+
+def _turned_note(analysed: Analysed) -> str:
+    notes = []
+    if analysed.turned:
+        notes.append(
+            f"Turned upright ({TURN_WORDS.get(analysed.turned, f'{analysed.turned}°')}): the face "
+            "was not upright and the file had no orientation tag."
+        )
+    if analysed.warnings:
+        notes.append("Photo quality: " + " ".join(analysed.warnings))
+    return " ".join(notes)
+
+
+class ImportJob:
+    def __init__(
+        self,
+        *,
+        saver: ImportSaver,
+        items: tuple[ImportItem, ...],
+        listener: Listener,
+        workers: int | None = None,
+    ) -> None:
+        self.saver = saver
+        self.items = items
+        self.listener = listener
+        self.workers = max(1, min(workers or default_workers(), len(items) or 1))
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="skinlab-import", daemon=True)
+        self._pool: ProcessPoolExecutor | None = None
+        self.saved = self.failed = 0
+
+    def start(self) -> ImportJob:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        pool = self._pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # -- the coordinator thread ------------------------------------------------------------------
+    def _run(self) -> None:
+        ending: Ending = "done"
+        message = ""
+        done = 0
+        started = time.monotonic()
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=process_context(), initializer=set_up_worker
+            )
+            futures: dict[Future[Outcome], ImportItem] = {
+                self._pool.submit(analyse_file, str(item.path)): item for item in self.items
+            }
+            for future in as_completed(futures):
+                if self._cancel.is_set() or future.cancelled():
+                    ending = "cancelled"
+                    break
+                item = futures[future]
+                outcome = self._settle(future, item)
+                done += 1
+                self._tell(done, started, outcome)
+        except (PatientGoneError, AuthError) as exc:
+            ending, message = "stopped", exc.message
+        except Exception as exc:  # reported to the person; the details go to the log
+            log.error("The import stopped on an unexpected error", exc_info=exc)
+            ending, message = "stopped", f"The import stopped ({type(exc).__name__})."
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._cancel.is_set():
+            ending = "cancelled"
+        total = len(self.items)
+        self.listener(
+            ImportFinished(
+                ending=ending,
+                saved=self.saved,
+                failed=self.failed,
+                not_done=total - self.saved - self.failed,
+                message=message or self._summary(ending, total),
+            )
+        )
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)  # no worker outlives the run
+
+    def _settle(self, future: Future[Outcome], item: ImportItem) -> FileOutcome:
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            outcome = Failed(str(item.path), "worker_stopped", "The analysis process stopped.")
+        if isinstance(outcome, Failed):
+            self.failed += 1
+            return FileOutcome(item.path, False, outcome.code, outcome.message)
+        try:
+            analysis_id = self.saver.save(outcome, visit=item.visit, date_source=item.source)
+        except (PatientGoneError, AuthError):
+            raise
+        except SkinLabError as exc:
+            self.failed += 1
+            return FileOutcome(item.path, False, exc.code, exc.message)
+        self.saved += 1
+        return FileOutcome(item.path, True, "saved", _turned_note(outcome), analysis_id)
+
+    def _tell(self, done: int, started: float, outcome: FileOutcome) -> None:
+        total = len(self.items)
+        elapsed = time.monotonic() - started
+        eta = (total - done) * elapsed / done if done else None
+        self.listener(
+            ImportProgress(
+                done=done,
+                total=total,
+                saved=self.saved,
+                failed=self.failed,
+                eta_seconds=eta,
+                outcome=outcome,
+            )
+        )
+
+    def _summary(self, ending: Ending, total: int) -> str:
+        counts = f"{self.saved} saved, {self.failed} not imported"
+        if ending == "cancelled":
+            return f"Import cancelled: {counts}, {total - self.saved - self.failed} not started."
+        return f"Import finished: {counts}."
