@@ -18,7 +18,7 @@ from core.storage import Database, sqlite_url
 from core.storage.migrate import upgrade
 from tests.helpers.pg_databases import scratch_database
 
-pytest_plugins = ["tests.helpers.faces", "tests.helpers.server_fixtures"]
+pytest_plugins = ["tests.helpers.faces", "tests.helpers.mounts", "tests.helpers.server_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from app.context import AppContext
+from app.desktop.admin.settings_store import with_desktop_file
 from app.desktop.services import DesktopServices
 from app.faults import install_fault_handler
 
@@ -20,6 +21,7 @@ def run_desktop(ctx: AppContext) -> int:
     from ui.desktop.main_window import MainWindow
 
     ctx.claim_window()  # fails early, with a message, on an unusable or busy data directory
+    ctx.settings = with_desktop_file(ctx.settings)  # the administrator's saved choices
     if QApplication.instance() is None:
         # High-DPI: follow the screen's exact scale (150 %, 175 %...) instead of rounding it.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(

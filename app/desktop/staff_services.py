@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from app.desktop.admin.accounts import AccountServices
+from app.desktop.admin.audit_log import AuditServices
+from app.desktop.admin.device import DeviceServices
 from app.desktop.importing.service import ImportServices
 
 
-class StaffServices(ImportServices):
+class StaffServices(ImportServices, AccountServices, AuditServices, DeviceServices):
     pass

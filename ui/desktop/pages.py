@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ui.desktop.admin.page import build_admin
 from ui.desktop.importing.page import build_import
 from ui.desktop.ports import SessionInfo
 from ui.desktop.shell.menus import DesktopActions
@@ -95,16 +96,7 @@ PAGES: tuple[PageSpec, ...] = (
         ),
         "go_reports",
     ),
-    PageSpec(
-        "admin",
-        "Administration",
-        _placeholder(
-            "Administration",
-            "Accounts, the audit log, settings and devices arrive in the next release.",
-        ),
-        "go_admin",
-        admin_only=True,
-    ),
+    PageSpec("admin", "Administration", build_admin, "go_admin", admin_only=True),
 )
 
 

@@ -1,0 +1,1 @@
+"""The Administration page's services: every call needs an administrator's permission."""

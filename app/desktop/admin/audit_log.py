@@ -1,0 +1,209 @@
+"""The audit log for administrators (``read_audit``): filter by person, patient, action and date;
+export to CSV; the hash chain's verification (``core.audit.verify``).
+
+Looking up a patient's trail is itself reading patient data: a query filtered by patient records a
+``patient_viewed`` event (``{"view": "audit log"}``) on each patient it matched. The CSV export
+records ``audit_exported`` (the filters, without the patient text a person typed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Select, func, or_, select
+
+from app.context import AppContext
+from app.desktop.access import actor
+from app.desktop.exports.atomic import write_file
+from app.desktop.importing.service import like_pattern
+from core.audit.actions import AUDIT_EXPORTED, PATIENT_VIEWED
+from core.audit.verify import verify_database
+from core.auth import Permission
+from core.storage.models import AuditEvent, User
+from core.storage.repositories import audit
+from ui.desktop.admin.ports import STAFF_ROLES, AuditPage, AuditQuery, AuditRow, ChainStatus, Person
+from ui.desktop.ports import SessionInfo
+
+MAX_PATIENTS: Final = 50
+EXPORT_LIMIT: Final = 1_000_000
+CSV_COLUMNS: Final = (
+    "occurred_at_utc",
+    "actor_id",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "target",
+    "details",
+    "device_id",
+    "chain_seq",
+    "row_hash",
+)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class AuditServices:
+    """A part of ``DesktopServices`` (which sets ``ctx``)."""
+
+    ctx: AppContext
+
+    def audit_people(self, session: SessionInfo) -> list[Person]:
+        actor(self.ctx, session, Permission.READ_AUDIT)
+        query = select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.last_name)
+        with self.ctx.database.read() as db:
+            return [Person(str(u.user_id), f"{u.full_name} ({u.email})") for u in db.scalars(query)]
+
+    def audit_actions(self, session: SessionInfo) -> list[str]:
+        actor(self.ctx, session, Permission.READ_AUDIT)
+        with self.ctx.database.read() as db:
+            return sorted(db.scalars(select(AuditEvent.action).distinct()))
+
+    def _patients(self, db: Any, text: str) -> list[str]:
+        pattern = like_pattern(text.strip())
+        name = func.lower(User.first_name + " " + User.last_name)
+        query = (
+            select(User.user_id)
+            .where(User.role == "patient")
+            .where(
+                or_(
+                    name.like(pattern, escape="\\"),
+                    func.lower(User.email).like(pattern, escape="\\"),
+                )
+            )
+            .limit(MAX_PATIENTS)
+        )
+        return [str(i) for i in db.scalars(query)]
+
+    def _select(self, query: AuditQuery, patient_ids: Sequence[str] | None) -> Select[AuditEvent]:
+        stmt = select(AuditEvent).order_by(AuditEvent.occurred_at.desc())
+        if query.person_id:
+            stmt = stmt.where(AuditEvent.actor_id == query.person_id)
+        if patient_ids is not None:
+            stmt = stmt.where(AuditEvent.target_id.in_(patient_ids))
+        if query.action:
+            stmt = stmt.where(AuditEvent.action == query.action)
+        if query.since is not None:
+            stmt = stmt.where(AuditEvent.occurred_at >= _utc(query.since))
+        if query.until is not None:
+            stmt = stmt.where(AuditEvent.occurred_at <= _utc(query.until))
+        return stmt
+
+    def _names(self, db: Any, events: Iterable[AuditEvent]) -> dict[str, str]:
+        ids: set[uuid.UUID] = set()
+        for event in events:
+            for value in (event.actor_id, event.target_id):
+                try:
+                    ids.add(uuid.UUID(str(value)))
+                except ValueError:
+                    continue
+        if not ids:
+            return {}
+        rows = db.execute(
+            select(User.user_id, User.first_name, User.last_name, User.email).where(
+                User.user_id.in_(ids)
+            )
+        )
+        return {str(r[0]): f"{r[1]} {r[2]} ({r[3]})" for r in rows}
+
+    def _read(
+        self, session: SessionInfo, query: AuditQuery, limit: int
+    ) -> tuple[list[AuditEvent], dict[str, str], bool]:
+        admin = actor(self.ctx, session, Permission.READ_AUDIT)
+        with self.ctx.database.write() as db:
+            patient_ids = self._patients(db, query.patient) if query.patient.strip() else None
+            events = list(db.scalars(self._select(query, patient_ids).limit(limit + 1)))
+            names = self._names(db, events)
+            for patient_id in patient_ids or ():
+                audit.record(
+                    db,
+                    PATIENT_VIEWED,
+                    actor_id=admin.user_id,
+                    target_type="user",
+                    target_id=patient_id,
+                    details={"view": "audit log"},
+                )
+            for event in events:
+                db.expunge(event)
+        return events[:limit], names, len(events) > limit
+
+    def find_audit(self, session: SessionInfo, query: AuditQuery) -> AuditPage:
+        events, names, more = self._read(session, query, max(1, min(query.limit, 10_000)))
+        rows = tuple(
+            AuditRow(
+                when=e.occurred_at,
+                who=names.get(e.actor_id or "", e.actor_id or "(the device)"),
+                action=e.action,
+                about=names.get(e.target_id or "", e.target_id or ""),
+                details=json.dumps(e.details, sort_keys=True, ensure_ascii=False)
+                if e.details
+                else "",
+                device=e.device_id or "",
+            )
+            for e in events
+        )
+        return AuditPage(rows=rows, more=more)
+
+    def export_audit(self, session: SessionInfo, query: AuditQuery, target: Path) -> Path:
+        """Every matching event (not only the page shown) as CSV, written whole or not at all."""
+        events, names, _ = self._read(session, query, EXPORT_LIMIT)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for e in events:
+            writer.writerow(
+                [
+                    _utc(e.occurred_at).isoformat(),
+                    e.actor_id or "",
+                    names.get(e.actor_id or "", ""),
+                    e.action,
+                    e.target_type or "",
+                    e.target_id or "",
+                    names.get(e.target_id or "", ""),
+                    json.dumps(e.details, sort_keys=True, ensure_ascii=False),
+                    e.device_id or "",
+                    "" if e.chain_seq is None else e.chain_seq,
+                    e.row_hash or "",
+                ]
+            )
+        written = write_file(target, out.getvalue().encode("utf-8"))
+        admin = actor(self.ctx, session, Permission.READ_AUDIT)
+        with self.ctx.database.write() as db:
+            audit.record(
+                db,
+                AUDIT_EXPORTED,
+                actor_id=admin.user_id,
+                details={
+                    "rows": len(events),
+                    "person_id": query.person_id,
+                    "by_patient": bool(query.patient.strip()),
+                    "action": query.action,
+                },
+            )
+        return written
+
+    def verify_audit(self, session: SessionInfo) -> ChainStatus:
+        actor(self.ctx, session, Permission.READ_AUDIT)
+        report = verify_database(self.ctx.database)
+        total = sum(report.events.values())
+        devices = len(report.events)
+        older = f", {report.unchained} from before the chain" if report.unchained else ""
+        counted = f"{total} events from {devices} device{'s' if devices != 1 else ''}{older}"
+        if report.ok:
+            return ChainStatus(True, f"The audit log is intact: {counted}.")
+        problems = tuple(p.message for p in report.problems[:20])
+        return ChainStatus(
+            False,
+            f"The audit log has been changed: {len(report.problems)} problem"
+            f"{'s' if len(report.problems) != 1 else ''} in {counted}.",
+            problems,
+        )

@@ -1,0 +1,1 @@
+"""Administration: accounts, the audit log, this device's settings and its sync status."""
