@@ -7,7 +7,8 @@ from app.desktop.admin.accounts import AccountServices
 from app.desktop.admin.audit_log import AuditServices
 from app.desktop.admin.device import DeviceServices
 from app.desktop.importing.service import ImportServices
+from app.desktop.reports.service import ReportServices
 
 
-class StaffServices(ImportServices, AccountServices, AuditServices, DeviceServices):
+class StaffServices(ImportServices, ReportServices, AccountServices, AuditServices, DeviceServices):
     pass

@@ -1,8 +1,8 @@
 """The workspace's top-level pages, one entry each: add a page here and it gets its place in the
 navigation column, its View-menu entry and shortcut, and is built fresh for every session.
 
-Import, Reports and Administration are placeholders for now: replace ``build`` with the real
-page's constructor (it receives the :class:`PageContext`) and keep the key, so menus still find it.
+A page's ``build`` is its constructor (it receives the :class:`PageContext`); keep the key, so
+menus still find it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from ui.desktop.admin.page import build_admin
 from ui.desktop.importing.page import build_import
 from ui.desktop.ports import SessionInfo
+from ui.desktop.reports.page import build_reports
 from ui.desktop.shell.menus import DesktopActions
 from ui.desktop.shell.placeholder import PlaceholderPage
 from ui.desktop.shell.runner import SessionRunner
@@ -87,15 +88,7 @@ PAGES: tuple[PageSpec, ...] = (
         "go_patients",
     ),
     PageSpec("import", "Import", build_import, "go_import"),
-    PageSpec(
-        "reports",
-        "Reports",
-        _placeholder(
-            "Reports and exports",
-            "Visit reports, progress reports and data exports arrive in the next release.",
-        ),
-        "go_reports",
-    ),
+    PageSpec("reports", "Reports", build_reports, "go_reports"),
     PageSpec("admin", "Administration", build_admin, "go_admin", admin_only=True),
 )
 

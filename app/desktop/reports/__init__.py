@@ -1,0 +1,1 @@
+"""The Reports page's services: reports, exports and erasure of one patient's data."""

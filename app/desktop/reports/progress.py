@@ -1,0 +1,117 @@
+"""Build a progress report's data from a patient's stored visits in a period.
+
+A measure's change between the first and the last visit that measured it is a *real change* when
+it is larger than the measure's retest spread (how far a retake of the same face moves it): the
+engine's minimal detectable change when the results carry one, else the repeatability goal of
+docs/analysis.md (3 level points); otherwise it is *within retest noise*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import cv2
+import numpy as np
+
+from core import vocabulary as vocab
+from core.analysis import METRIC_NAMES
+from core.errors import SkinLabError
+from core.imaging import encode_jpeg
+from core.storage.images import ImageStore
+from core.storage.models import SkinAnalysisResult
+from ui.reports.progress_model import MeasureProgress, ProgressPhoto, ProgressVisit
+
+RETEST_GOAL: Final = 3.0
+PHOTO_LONG_SIDE: Final = 720
+
+
+def retest_spread(key: str, *results: Mapping[str, Any]) -> float:
+    carried = []
+    for result in results:
+        entry = (result.get("measures") or {}).get(key)
+        value = entry.get("mdc") if isinstance(entry, Mapping) else None
+        if isinstance(value, int | float) and value >= 0:
+            carried.append(float(value))
+    return max(max(carried) if carried else RETEST_GOAL, 1.0)
+
+
+def visit(row: SkinAnalysisResult) -> ProgressVisit:
+    metrics = row.metrics or {}
+    return ProgressVisit(
+        when=row.created_at.astimezone(),
+        score=float(row.skin_score),
+        levels={k: None if metrics.get(k) is None else float(metrics[k]) for k in METRIC_NAMES},
+    )
+
+
+def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
+    """First and last measured level per measure, in the vocabulary's order."""
+    out = []
+    for key in METRIC_NAMES:
+        measured = [r for r in rows if (r.metrics or {}).get(key) is not None]
+        if len(measured) < 2:
+            continue
+        first, last = measured[0], measured[-1]
+        before, after = float(first.metrics[key]), float(last.metrics[key])
+        spread = retest_spread(key, first.result or {}, last.result or {})
+        moved = vocab.change(key, after, before, mdc=spread)
+        out.append(
+            MeasureProgress(
+                key=key,
+                label=vocab.measure(key).clinical_label,
+                first=before,
+                last=after,
+                delta=after - before,
+                spread=spread,
+                better=moved.better if abs(after - before) > spread else None,
+            )
+        )
+    return tuple(out)
+
+
+def _face(jpeg: bytes, result: Mapping[str, Any]) -> bytes:
+    """The face, cut to a portrait and made small enough for a printed page."""
+    data = np.frombuffer(jpeg, dtype=np.uint8)
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if bgr is None:
+        return jpeg
+    rgb = np.ascontiguousarray(bgr[:, :, ::-1], dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    box = (result.get("face") or {}).get("box")
+    if isinstance(box, list) and len(box) == 4:
+        x0, y0, x1, y1 = (float(v) for v in box)
+        half = 1.1 * max(x1 - x0, y1 - y0)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        left, right = int(max(0, cx - half)), int(min(width, cx + half))
+        top, bottom = int(max(0, cy - half * 1.2)), int(min(height, cy + half * 1.1))
+        if right - left > 16 and bottom - top > 16:
+            rgb = np.ascontiguousarray(rgb[top:bottom, left:right], dtype=np.uint8)
+    scale = min(1.0, PHOTO_LONG_SIDE / max(rgb.shape[:2]))
+    if scale < 1.0:
+        size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    return encode_jpeg(rgb, quality=88)
+
+
+def photo(images: ImageStore, row: SkinAnalysisResult | None) -> ProgressPhoto | None:
+    if row is None:
+        return None
+    jpeg: bytes | None = None
+    if row.image_sha256:
+        try:
+            jpeg = _face(images.read(row.image_sha256), row.result or {})
+        except SkinLabError:
+            jpeg = None  # not fetched to this device, or damaged: the card says so
+    return ProgressPhoto(when=row.created_at.astimezone(), score=float(row.skin_score), jpeg=jpeg)
+
+
+def labels() -> dict[str, str]:
+    return {key: vocab.measure(key).clinical_label for key in METRIC_NAMES}
+
+
+def in_period(
+    rows: Sequence[SkinAnalysisResult], since: datetime, until: datetime
+) -> list[SkinAnalysisResult]:
+    return sorted((r for r in rows if since <= r.created_at <= until), key=lambda r: r.created_at)

@@ -1,0 +1,277 @@
+"""Render a :class:`ProgressData` to an A4 PDF: the period's first and last photos side by side,
+each measure's change marked better or worse and whether it is larger than a retake of the same
+face would give, then a trend chart per measure over every visit of the period.
+
+Built from the visit report's pieces (:class:`Sheet`, :class:`Ink`, the footer, section titles,
+the score ring) and the shared trend painter (:mod:`ui.charts.trend`); in memory, like the visit
+report, so saving is one atomic write by the caller.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QImage, QPageSize, QPainter, QPdfWriter
+
+from core import vocabulary as vocab
+from ui.charts.trend import TrendStyle, paint_trend
+from ui.reports.charts import score_ring
+from ui.reports.chrome import footer, section_title
+from ui.reports.errors import ReportError
+from ui.reports.layout import Ink, Sheet, tone_ink
+from ui.reports.pdf import ensure_gui_app
+from ui.reports.progress_model import MeasureProgress, ProgressData, ProgressPhoto
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+
+
+def period_text(data: ProgressData) -> str:
+    count = len(data.visits)
+    return (
+        f"{data.since:%d %b %Y} \u2013 {data.until:%d %b %Y}  \u00b7  "
+        f"{count} visit{'s' if count != 1 else ''}"
+    )
+
+
+def verdict(change: MeasureProgress) -> str:
+    if change.better is None:
+        return "within retest noise"
+    return "better: real change" if change.better else "worse: real change"
+
+
+def _header(sheet: Sheet, data: ProgressData, logo: QImage | None) -> float:
+    height = 86.0
+    sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
+    sheet.painter.fillRect(QRectF(0, height - 2.5, sheet.width, 2.5), Ink.ACCENT)
+    x = sheet.margin
+    if logo is not None:
+        sheet.fit(QRectF(x, 20, 64, 44), logo)
+        x += 76
+    sheet.text(
+        QRectF(x, 22, 300, 16),
+        data.clinic_name.upper(),
+        size=10,
+        colour=Ink.ACCENT,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+        spacing=1.2,
+    )
+    sheet.text(
+        QRectF(x, 38, 320, 28), "Progress report", size=20, weight=QFont.Weight.DemiBold, wrap=False
+    )
+    right = QRectF(sheet.width - sheet.margin - 240, 24, 240, 14)
+    sheet.text(right, period_text(data), size=9.5, align=RIGHT, wrap=False)
+    right.translate(0, 16)
+    sheet.text(
+        right,
+        f"Prepared for {data.patient_name}",
+        size=9.5,
+        weight=QFont.Weight.DemiBold,
+        align=RIGHT,
+        wrap=False,
+    )
+    return height
+
+
+def _photo_card(sheet: Sheet, rect: QRectF, title: str, photo: ProgressPhoto | None) -> None:
+    sheet.card(rect)
+    inner = rect.adjusted(12, 12, -12, -12)
+    sheet.text(
+        QRectF(inner.x(), inner.y(), inner.width(), 12),
+        title.upper(),
+        size=7,
+        colour=Ink.MUTED,
+        weight=QFont.Weight.Bold,
+        wrap=False,
+        spacing=0.8,
+    )
+    if photo is None:
+        return
+    sheet.text(
+        QRectF(inner.x(), inner.y(), inner.width(), 12),
+        f"{photo.when:%d %b %Y}",
+        size=8,
+        colour=Ink.TEXT,
+        align=RIGHT,
+        wrap=False,
+    )
+    picture = QRectF(inner.x(), inner.y() + 18, inner.width(), inner.height() - 124)
+    image = QImage.fromData(photo.jpeg) if photo.jpeg else QImage()
+    if image.isNull():
+        sheet.card(picture, fill=Ink.TRACK, border=None)
+        sheet.text(picture, "Photo not on this device", size=8, colour=Ink.MUTED, align=CENTRE)
+    else:
+        sheet.photo(picture, image)
+    band = vocab.score_band(photo.score)
+    score_ring(
+        sheet, QPointF(inner.x() + 46, inner.bottom() - 48), 44, photo.score, tone_ink(band.tone)
+    )
+    sheet.text(
+        QRectF(inner.x() + 104, inner.bottom() - 62, inner.width() - 104, 18),
+        band.label,
+        size=12,
+        colour=tone_ink(band.tone),
+        weight=QFont.Weight.Bold,
+        wrap=False,
+    )
+    sheet.text(
+        QRectF(inner.x() + 104, inner.bottom() - 40, inner.width() - 104, 12),
+        "Overall skin score",
+        size=7.5,
+        colour=Ink.MUTED,
+        wrap=False,
+    )
+
+
+def _changes(sheet: Sheet, y: float, changes: tuple[MeasureProgress, ...]) -> float:
+    x = sheet.margin
+    widths = (150.0, 50.0, 50.0, 55.0, 70.0, sheet.content_width - 375.0)
+    heads = ("Measure", "First", "Last", "Change", "Retest \u00b1", "")
+    column = x
+    for width, head in zip(widths, heads, strict=True):
+        sheet.text(
+            QRectF(column, y, width, 12),
+            head.upper(),
+            size=6.8,
+            colour=Ink.MUTED,
+            weight=QFont.Weight.Bold,
+            wrap=False,
+        )
+        column += width
+    y += 16
+    for change in changes:
+        sheet.rule(y - 3)
+        colour = (
+            Ink.FAINT if change.better is None else (Ink.GOOD if change.better else Ink.CONCERN)
+        )
+        cells = (
+            change.label,
+            f"{change.first:.0f}",
+            f"{change.last:.0f}",
+            vocab.signed(change.delta),
+            f"\u00b1{change.spread:.0f}",
+            verdict(change),
+        )
+        column = x
+        for i, (width, text) in enumerate(zip(widths, cells, strict=True)):
+            sheet.text(
+                QRectF(column, y, width, 14),
+                text,
+                size=8.5,
+                colour=colour if i in (3, 5) else Ink.TEXT if i < 3 else Ink.MUTED,
+                weight=QFont.Weight.DemiBold if i == 5 and change.real else QFont.Weight.Normal,
+                wrap=False,
+            )
+            column += width
+        y += 17
+    return y
+
+
+def _page_one(sheet: Sheet, data: ProgressData, logo: QImage | None) -> None:
+    y = _header(sheet, data, logo) + 20
+    y = section_title(sheet, y, "Before and after", "the first and last photo of the period")
+    half = (sheet.content_width - 14) / 2
+    for i, (title, photo) in enumerate((("First visit", data.before), ("Last visit", data.after))):
+        _photo_card(sheet, QRectF(sheet.margin + i * (half + 14), y, half, 350), title, photo)
+    y += 368
+    y = section_title(
+        sheet,
+        y,
+        "What changed",
+        "a change larger than a retake of the same face would give is a real change",
+    )
+    if data.changes:
+        _changes(sheet, y, data.changes)
+    else:
+        sheet.text(
+            QRectF(sheet.margin, y, sheet.content_width, 14),
+            "One visit in this period: nothing to compare yet.",
+            size=9,
+            colour=Ink.MUTED,
+        )
+    footer(sheet, 1, f"{data.clinic_name}  \u00b7  progress report  \u00b7  {data.disclaimer}")
+
+
+def _trend_style(sheet: Sheet) -> TrendStyle:
+    return TrendStyle(
+        line=Ink.ACCENT,
+        grid=Ink.LINE,
+        text=Ink.TEXT,
+        muted=Ink.MUTED,
+        title_font=sheet.font(9, weight=QFont.Weight.DemiBold),
+        small_font=sheet.font(6.8),
+    )
+
+
+def _page_two(sheet: Sheet, data: ProgressData) -> None:
+    y = 30.0
+    y = section_title(sheet, y, "Trends", "every visit of the period, at its true date")
+    style = _trend_style(sheet)
+    series = [(vocab.SKIN_SCORE, "Overall skin score"), *data.labels.items()]
+    columns, gap = 2, 14.0
+    width = (sheet.content_width - gap) / columns
+    rows = (len(series) + columns - 1) // columns
+    gap_y = 16.0
+    height = min(120.0, (sheet.height - y - 56 - (rows - 1) * gap_y) / max(1, rows))
+    for i, (key, title) in enumerate(series):
+        box = QRectF(
+            sheet.margin + (i % columns) * (width + gap),
+            y + 6 + (i // columns) * (height + gap_y),
+            width,
+            height,
+        )
+        sheet.card(box.adjusted(-4, -4, 4, 4), border=Ink.LINE, radius=6)
+        points = [
+            (v.when, level)
+            for v in data.visits
+            if (level := v.score if key == vocab.SKIN_SCORE else v.levels.get(key)) is not None
+        ]
+        estimate = key != vocab.SKIN_SCORE and vocab.measure(key).estimate
+        paint_trend(
+            sheet.painter,
+            box,
+            points,
+            title=title,
+            caption="visual estimate" if estimate else f"{len(points)} visits",
+            style=style,
+        )
+    footer(sheet, 2, f"{data.clinic_name}  \u00b7  progress report  \u00b7  {data.patient_name}")
+
+
+def render_progress_pdf(data: ProgressData) -> bytes:
+    """The progress report as PDF bytes (two pages). Call from any thread once a QApplication
+    exists (only QImage and QPdfWriter are used)."""
+    if not data.visits:
+        raise ReportError(
+            "There are no visits in this period: choose other dates.", code="empty_period"
+        )
+    ensure_gui_app()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(f"Progress report - {data.clinic_name}")
+    writer.setCreator("SkinLab")
+    painter = QPainter(writer)
+    if not painter.isActive():
+        raise ReportError("The report could not be drawn (the PDF writer did not start).")
+    try:
+        scale = writer.resolution() / 72.0
+        painter.scale(scale, scale)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        sheet = Sheet(
+            painter,
+            resolution=writer.resolution(),
+            width=writer.width() / scale,
+            height=writer.height() / scale,
+        )
+        logo = QImage(str(data.logo_path)) if data.logo_path else None
+        _page_one(sheet, data, logo if logo is not None and not logo.isNull() else None)
+        writer.newPage()
+        _page_two(sheet, data)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
