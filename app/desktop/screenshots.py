@@ -21,6 +21,7 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
     # lazy: Qt loads only when a window opens, so the CLI starts without it
     from PySide6.QtWidgets import QApplication
 
+    from app.desktop.staff_screenshots import staff_screens
     from ui.background import Pools
     from ui.desktop.main_window import MainWindow
     from ui.theme import apply_theme
@@ -62,6 +63,7 @@ def render_screens(out_dir: Path, *, size: tuple[int, int] = (1280, 800)) -> lis
         window.login.button.click()
         pump(app, 10, lambda: window.view is not None)
         shot("desktop-workspace")
+        staff_screens(app, window, ctx, shot, password=DEMO_PASSWORD)
         window.lock("SkinLab locked itself after 10 minutes without use.")
         shot("desktop-locked")
         window.set_theme("dark")

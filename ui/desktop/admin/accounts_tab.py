@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -91,20 +91,25 @@ class AccountsTab(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("At least 8 characters")
         self.create_button = named(QPushButton("Create account"), "primary")
-        form = QFormLayout(create)
-        form.addRow("First name", self.first)
-        form.addRow("Last name", self.last)
-        form.addRow("Email", self.email)
-        form.addRow("Role", self.new_role)
-        form.addRow("Password", self.password)
-        form.addRow("", self.create_button)
+        form = QGridLayout(create)
+        cells = (
+            ("First name", self.first),
+            ("Last name", self.last),
+            ("Email", self.email),
+            ("Role", self.new_role),
+            ("Password", self.password),
+        )
+        for i, (title, field) in enumerate(cells):
+            form.addWidget(label(title, "muted"), i // 2, (i % 2) * 2)
+            form.addWidget(field, i // 2, (i % 2) * 2 + 1)
+        form.addWidget(self.create_button, 2, 3)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
 
-        lower = QHBoxLayout()
-        lower.addWidget(chosen, 1)
-        lower.addWidget(create, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addLayout(lower)
+        layout.addWidget(chosen)
+        layout.addWidget(create)
 
         self.set_role.clicked.connect(self._change_role)
         self.unlock.clicked.connect(lambda: self._act("unlock"))

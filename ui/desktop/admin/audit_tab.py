@@ -101,19 +101,16 @@ class AuditTab(QWidget):
         self.apply = named(QPushButton("Show"), "primary")
         self.export = named(QPushButton("Export CSV…"), "secondary")
         filters = QHBoxLayout()
-        for widget in (
-            self.person,
-            self.patient,
-            self.action,
-            self.use_since,
-            self.since,
-            self.use_until,
-            self.until,
-            self.apply,
-            self.export,
-        ):
-            filters.addWidget(widget)
-        self.patient.setMinimumWidth(160)
+        for field in (self.person, self.patient, self.action):
+            filters.addWidget(field, 1)
+        dates = QHBoxLayout()
+        for widget in (self.use_since, self.since, self.use_until, self.until):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        dates.addWidget(self.apply)
+        dates.addWidget(self.export)
+        self.person.setMinimumContentsLength(16)
+        self.action.setMinimumContentsLength(12)
         self.model = AuditModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -128,6 +125,7 @@ class AuditTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.chain)
         layout.addLayout(filters)
+        layout.addLayout(dates)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self.apply.clicked.connect(self.search)
