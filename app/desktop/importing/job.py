@@ -53,10 +53,10 @@ def process_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-TURN_WORDS = {
-    90: "a quarter turn clockwise",
+TURN_WORDS = {  # degrees anticlockwise, as the engine's face.turned_degrees
+    90: "a quarter turn anticlockwise",
     180: "half a turn",
-    270: "a quarter turn anticlockwise",
+    270: "a quarter turn clockwise",
 }
 
 

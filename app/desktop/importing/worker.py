@@ -7,10 +7,10 @@ process checks permissions and saves (``app.desktop.importing.saving``).
 
 What is stored is what was analysed, upright and without the camera's metadata (GPS, owner):
 a JPEG with no orientation tag keeps its pixels (the metadata segments are dropped, losslessly); a
-turned JPEG, a WEBP, TIFF or BMP is stored as an upright JPEG. A photo with no face found upright is
-tried turned by 90, 180 and 270 degrees (a portrait shot sideways and saved without an orientation
-tag); when one of them has a face, that upright copy is analysed and stored, and the file's line
-says it was turned.
+turned JPEG, a WEBP, TIFF or BMP is stored as an upright JPEG. A portrait shot sideways and saved
+without an orientation tag is turned upright by the engine (``face.turned_degrees``); the worker
+stores the same upright copy (turned with the engine's own ``rotated``, so the face boxes fit it) and
+the file's line says it was turned.
 """
 
 from __future__ import annotations
@@ -26,15 +26,10 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from core.analysis import AnalysisInputError, analyze
+from core.analysis.engine import rotated
 from core.analysis.intake import MAX_FILE_BYTES, load_image
 from core.imaging import encode_jpeg, media_type_of, thumbnail_jpeg
 
-TURNS: Final = (90, 270, 180)
-_ROTATE = {
-    90: cv2.ROTATE_90_CLOCKWISE,
-    180: cv2.ROTATE_180,
-    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
-}
 _KEEP_SEGMENTS = frozenset({0xE0, 0xE2, 0xEE})  # JFIF, ICC profile, Adobe colour transform
 ORIENTATION_TAG: Final = 0x0112
 
@@ -48,6 +43,7 @@ class Analysed:
     thumbnail: bytes
     size: tuple[int, int]
     turned: int = 0
+    """Degrees anticlockwise the engine turned the photo to find the face upright."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -97,9 +93,11 @@ def _orientation(data: bytes) -> int:
         return 1
 
 
-def _upright(data: bytes) -> NDArray[np.uint8]:
-    """The full-size upright RGB pixels, through the engine's own safe decoder (EXIF, bombs)."""
-    return load_image(data, decode_long_side=None).rgb
+def _upright(data: bytes, turned: int = 0) -> NDArray[np.uint8]:
+    """The full-size upright RGB pixels, through the engine's own safe decoder (EXIF, bombs), turned
+    as the engine turned them to find the face."""
+    image = load_image(data, decode_long_side=None)
+    return rotated(image, turned // 90).rgb if turned else image.rgb
 
 
 def _warnings(result: dict[str, Any]) -> tuple[str, ...]:
@@ -127,19 +125,6 @@ def _analysed(
     )
 
 
-def _turned(path: str, data: bytes, no_face: AnalysisInputError) -> Outcome:
-    upright = _upright(data)
-    for degrees in TURNS:
-        rgb = np.ascontiguousarray(cv2.rotate(upright, _ROTATE[degrees]), dtype=np.uint8)
-        jpeg = encode_jpeg(rgb, quality=95)
-        try:
-            result = analyze(jpeg).to_json()
-        except AnalysisInputError:
-            continue
-        return _analysed(path, result, jpeg, rgb, degrees)
-    return Failed(path, no_face.code, no_face.message)
-
-
 def analyse_file(path: str) -> Outcome:
     """Analyse one file; every failure comes back as :class:`Failed` with the engine's code."""
     try:
@@ -154,15 +139,11 @@ def analyse_file(path: str) -> Outcome:
     try:
         result = analyze(data).to_json()
     except AnalysisInputError as exc:
-        if exc.code != "no_face":
-            return Failed(path, exc.code, exc.message)
-        try:
-            return _turned(path, data, exc)
-        except AnalysisInputError as again:
-            return Failed(path, again.code, again.message)
+        return Failed(path, exc.code, exc.message)
+    turned = int((result.get("face") or {}).get("turned_degrees") or 0) % 360
     kind = media_type_of(data)
-    if kind == "image/png" or (kind == "image/jpeg" and _orientation(data) == 1):
+    if not turned and (kind == "image/png" or (kind == "image/jpeg" and _orientation(data) == 1)):
         stored = _strip_jpeg_metadata(data) if kind == "image/jpeg" else data
         return _analysed(path, result, stored, None, 0)
-    rgb = _upright(data)
-    return _analysed(path, result, encode_jpeg(rgb, quality=95), rgb, 0)
+    rgb = _upright(data, turned)
+    return _analysed(path, result, encode_jpeg(rgb, quality=95), rgb, turned)

@@ -1,9 +1,9 @@
 """Build a progress report's data from a patient's stored visits in a period.
 
 A measure's change between the first and the last visit that measured it is a *real change* when
-it is larger than the measure's retest spread (how far a retake of the same face moves it): the
-engine's minimal detectable change when the results carry one, else the repeatability goal of
-docs/analysis.md (3 level points); otherwise it is *within retest noise*.
+it is larger than the measure's retest spread (how far a retake of the same face moves it), decided
+where every screen decides it: ``core.analysis.repeatability.change_verdict``; otherwise it is
+*within retest noise*.
 """
 
 from __future__ import annotations
@@ -17,24 +17,14 @@ import numpy as np
 
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
+from core.analysis.repeatability import change_verdict, mdc_of
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
 from core.storage.images import ImageStore
 from core.storage.models import SkinAnalysisResult
 from ui.reports.progress_model import MeasureProgress, ProgressPhoto, ProgressVisit
 
-RETEST_GOAL: Final = 3.0
 PHOTO_LONG_SIDE: Final = 720
-
-
-def retest_spread(key: str, *results: Mapping[str, Any]) -> float:
-    carried = []
-    for result in results:
-        entry = (result.get("measures") or {}).get(key)
-        value = entry.get("mdc") if isinstance(entry, Mapping) else None
-        if isinstance(value, int | float) and value >= 0:
-            carried.append(float(value))
-    return max(max(carried) if carried else RETEST_GOAL, 1.0)
 
 
 def visit(row: SkinAnalysisResult) -> ProgressVisit:
@@ -55,8 +45,7 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
             continue
         first, last = measured[0], measured[-1]
         before, after = float(first.metrics[key]), float(last.metrics[key])
-        spread = retest_spread(key, first.result or {}, last.result or {})
-        moved = vocab.change(key, after, before, mdc=spread)
+        real = change_verdict(key, before, after) == "real_change"
         out.append(
             MeasureProgress(
                 key=key,
@@ -64,8 +53,8 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
                 first=before,
                 last=after,
                 delta=after - before,
-                spread=spread,
-                better=moved.better if abs(after - before) > spread else None,
+                spread=mdc_of(key),
+                better=vocab.change(key, after, before).better if real else None,
             )
         )
     return tuple(out)
