@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Float,
     ForeignKey,
     Index,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -29,6 +31,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from core.storage.types import JSONType, UTCDateTime, new_id, utcnow
 
 ROLES = ("patient", "kiosk", "clinician", "admin")
+# What the patient search looks in, lower-cased by the database itself (a generated column).
+SEARCH_KEY_SQL = "lower(first_name || ' ' || last_name || ' ' || email)"
 SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
 
 NAMING = {
@@ -71,6 +75,8 @@ class User(Synced):
         CheckConstraint("age IS NULL OR (age >= 0 AND age <= 150)", name="age"),
         # Case-insensitive uniqueness in the database itself, whatever path a row arrives by.
         Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+        # The patient list: walked in name order, searched without reading the table (covering).
+        Index("ix_users_role_name", "role", "last_name", "first_name", "user_id", "search_key"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -87,6 +93,21 @@ class User(Synced):
     role: Mapped[str] = mapped_column(String(16), default="patient", nullable=False)
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A patient's profile as the clinician records it (migration 0006). One column each, so two
+    # devices changing different ones merge instead of one overwriting the other.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    fitzpatrick_type: Mapped[int | None] = mapped_column(Integer)
+    fragrance_free: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    pregnancy: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    sensitive_skin: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    # Derived by the database, so never written and never synced (core.sync.protocol.LOCAL_ONLY).
+    search_key: Mapped[str | None] = mapped_column(Text, Computed(SEARCH_KEY_SQL), deferred=True)
 
     # ORM cascades (not only the database's ON DELETE), so each dependent row leaves a tombstone.
     analyses: Mapped[list[SkinAnalysisResult]] = relationship(
@@ -206,6 +227,25 @@ class ClinicianNote(Synced):
         ForeignKey("skin_analysis_results.analysis_id", ondelete="SET NULL")
     )
     body: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class PatientVisits(Base):
+    """Each patient's first and last visit and number of analyses, for the patient list's sort and
+    filter over 100,000 patients.
+
+    Derived, local and never synced: database triggers keep it in step with
+    ``skin_analysis_results`` whatever writes there (the kiosk, an import, a sync pull), so no code
+    writes it (migration 0006). No foreign key: a row may briefly outlive its patient during an
+    erasure, and every reader joins from ``users``.
+    """
+
+    __tablename__ = "patient_visits"
+    __table_args__ = (Index("ix_patient_visits_last", "last_visit_at", "user_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    first_visit_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_visit_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    visit_count: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class Tombstone(Timestamped, Base):
