@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.context import AppContext
+from core.storage.repositories import analyses, patients
 from ui.desktop.main_window import MainWindow
 
 PASSWORD = "correct horse battery"
@@ -77,3 +79,32 @@ def visible_texts(root: QWidget | None = None) -> str:
         if tip:
             parts.append(tip)
     return "\n".join(parts)
+
+
+def add_patients(ctx: AppContext, people: list[tuple[str, str, str]]) -> list[Any]:
+    ids = []
+    with ctx.database.write() as session:
+        for first, last, email in people:
+            user = patients.create(
+                session, {"first_name": first, "last_name": last, "email": email}, this_year=2026
+            )
+            ids.append(user.user_id)
+    return ids
+
+
+def add_visit(ctx: AppContext, user_id: Any, days_ago: int) -> None:
+    with ctx.database.write() as session:
+        row = analyses.from_metrics(
+            user_id=user_id, skin_score=70.0, engine_version="t", metrics={"redness": 10.0}
+        )
+        row.created_at = datetime.now(UTC) - timedelta(days=days_ago)
+        analyses.add(session, row)
+
+
+def names(page: Any) -> list[str]:
+    return [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
+
+
+def settle(qtbot: Any, page: Any) -> None:
+    """Wait for the typing pause and the query's answer."""
+    qtbot.waitUntil(lambda: not page.typing.isActive() and not page.model.loading, timeout=TIMEOUT)

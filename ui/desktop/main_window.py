@@ -4,7 +4,6 @@ lock in between. All work runs in the background; one :class:`SessionView` per s
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -15,7 +14,7 @@ from ui.background import BackgroundOp, Pools
 from ui.desktop.first_run import FirstRunPage
 from ui.desktop.lock import LockPage
 from ui.desktop.login import LoginPage
-from ui.desktop.ports import SessionInfo, StartupState
+from ui.desktop.ports import DesktopPort, SessionInfo, StartupState
 from ui.desktop.session_view import SessionView
 from ui.desktop.shell.idle import IdleLock
 from ui.desktop.shell.menus import build_menus
@@ -35,7 +34,7 @@ def _minutes(seconds: float) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Any, pools: Pools) -> None:
+    def __init__(self, services: DesktopPort, pools: Pools) -> None:
         super().__init__()
         self.setWindowTitle("SkinLab")
         self.resize(1280, 800)

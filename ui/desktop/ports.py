@@ -8,8 +8,12 @@ that person's permission through ``core.auth`` before touching anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.storage.repositories.patients_terms import PageCursor, PatientQuery
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,72 @@ class AuthPort(Protocol):
         ...
 
     def sign_out(self, session: SessionInfo) -> None: ...
+
+
+# -- patients --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatientRow:
+    user_id: str
+    first_name: str
+    last_name: str
+    email: str
+    birth_year: int | None
+    fitzpatrick_type: int | None
+    last_visit: datetime | None
+    visits: int
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    rows: tuple[PatientRow, ...]
+    next: PageCursor | None
+    """Where the next page starts; None at the end of the list."""
+
+
+@dataclass(frozen=True)
+class PatientForm:
+    """A patient's editable fields as read, with each field's clock, so that a save can tell
+    what the person changed from what someone else changed meanwhile."""
+
+    patient_id: str | None
+    values: Mapping[str, Any]
+    clocks: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SavedPatient:
+    patient_id: str
+    full_name: str
+    changed_elsewhere: tuple[str, ...] = ()
+    """Fields someone else changed since the form was read: kept as they now are."""
+
+
+class PatientsPort(Protocol):
+    """Listing needs ``list_patients``; reading a form ``read_results``; creating and editing
+    ``register_patient`` (clinicians and administrators)."""
+
+    def find_patients(
+        self, session: SessionInfo, query: PatientQuery, cursor: PageCursor | None, limit: int
+    ) -> PatientPage: ...
+
+    def count_patients(self, session: SessionInfo, query: PatientQuery, cap: int) -> int: ...
+
+    def patient_form(self, session: SessionInfo, patient_id: str) -> PatientForm: ...
+
+    def create_patient(self, session: SessionInfo, values: Mapping[str, Any]) -> SavedPatient: ...
+
+    def update_patient(
+        self,
+        session: SessionInfo,
+        patient_id: str,
+        changes: Mapping[str, Any],
+        clocks: Mapping[str, str],
+    ) -> SavedPatient: ...
+
+
+class DesktopPort(AuthPort, PatientsPort, Protocol):
+    """Everything the desktop window is given (``app.desktop.services.DesktopServices``)."""

@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from ui.background import Pools
-from ui.desktop.pages import PageContext, pages_for
-from ui.desktop.ports import SessionInfo
+from ui.desktop.context import PageContext
+from ui.desktop.pages import pages_for
+from ui.desktop.ports import DesktopPort, SessionInfo
 from ui.desktop.shell.menus import DesktopActions
 from ui.desktop.shell.runner import Failure, SessionRunner
 from ui.desktop.shell.workspace import Workspace
@@ -19,7 +20,7 @@ class SessionView(QObject):
     def __init__(
         self,
         *,
-        services: Any,
+        services: DesktopPort,
         session: SessionInfo,
         pools: Pools,
         commands: DesktopActions,
