@@ -9,9 +9,10 @@ from __future__ import annotations
 from app.context import AppContext
 from app.desktop.auth import AuthServices
 from app.desktop.patients import PatientServices
+from app.desktop.records import RecordServices
 from app.desktop.staff_services import StaffServices
 
 
-class DesktopServices(AuthServices, PatientServices, StaffServices):
+class DesktopServices(AuthServices, PatientServices, RecordServices, StaffServices):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

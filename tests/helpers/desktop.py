@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import io
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PIL import Image
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from app.context import AppContext
 from core.storage.repositories import analyses, patients
+from core.storage.results import save_analysis
 from ui.desktop.main_window import MainWindow
 
 PASSWORD = "correct horse battery"
@@ -50,16 +64,6 @@ def sign_in(qtbot: Any, win: MainWindow, email: str, password: str = PASSWORD) -
 
 def visible_texts(root: QWidget | None = None) -> str:
     """Every piece of text any live widget holds (labels, fields, buttons, table cells, titles)."""
-    from PySide6.QtCore import QModelIndex
-    from PySide6.QtWidgets import (
-        QAbstractButton,
-        QAbstractItemView,
-        QLabel,
-        QLineEdit,
-        QPlainTextEdit,
-        QTextEdit,
-    )
-
     widgets = root.findChildren(QWidget) if root is not None else QApplication.allWidgets()
     parts: list[str] = []
     for widget in widgets:
@@ -108,3 +112,40 @@ def names(page: Any) -> list[str]:
 def settle(qtbot: Any, page: Any) -> None:
     """Wait for the typing pause and the query's answer."""
     qtbot.waitUntil(lambda: not page.typing.isActive() and not page.model.loading, timeout=TIMEOUT)
+
+
+def thumbnail_jpeg(shade: int) -> bytes:
+    """A small real JPEG, one flat colour per visit so thumbnails differ."""
+    out = io.BytesIO()
+    Image.new("RGB", (96, 96), (shade, 120, 255 - shade)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def add_analysis(
+    ctx: AppContext,
+    user_id: Any,
+    *,
+    days_ago: float,
+    score: float,
+    metrics: dict[str, float],
+    shade: int = 128,
+) -> str:
+    """An analysis saved the way the app saves one (photo and thumbnail files by hash)."""
+    taken = datetime.now(UTC) - timedelta(days=days_ago)
+    with ctx.database.write() as session:
+        row = save_analysis(
+            session,
+            ctx.images,
+            result={
+                "analysis_id": str(uuid.uuid4()),
+                "skin_score": score,
+                "engine_version": "1.0.0",
+                "metrics": metrics,
+                "created_at": taken.isoformat(),
+            },
+            user_id=user_id,
+            image=thumbnail_jpeg(255 - shade),
+            thumbnail=thumbnail_jpeg(shade),
+            image_size=(96, 96),
+        )
+        return str(row.analysis_id)

@@ -124,5 +124,76 @@ class PatientsPort(Protocol):
     ) -> SavedPatient: ...
 
 
-class DesktopPort(AuthPort, PatientsPort, Protocol):
+# -- a patient's record ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatientDetails:
+    patient_id: str
+    first_name: str
+    last_name: str
+    email: str
+    birth_year: int | None
+    fitzpatrick_type: int | None
+    fragrance_free: bool
+    pregnancy: bool
+    sensitive_skin: bool
+    registered: datetime
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    recorded_at: datetime
+    text_version: str
+    granted: bool
+    allow_storage: bool
+    allow_sync: bool
+    retention_days: int | None
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    analysis_id: str
+    taken_at: datetime
+    skin_score: float
+    metrics: Mapping[str, float]
+    has_photo: bool
+    engine_version: str
+
+
+@dataclass(frozen=True)
+class NoteView:
+    note_id: str
+    written_at: datetime
+    author: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    details: PatientDetails
+    consents: tuple[ConsentView, ...]
+    visits: tuple[VisitSummary, ...]
+    """Oldest first."""
+    notes: tuple[NoteView, ...]
+    """Newest first."""
+    may_write_notes: bool
+
+
+class RecordPort(Protocol):
+    """Reading a record and its thumbnails needs ``read_results`` on the patient; adding a note
+    ``write_notes``. Opening a record leaves an audit event."""
+
+    def patient_record(self, session: SessionInfo, patient_id: str) -> PatientRecord: ...
+
+    def visit_thumbnails(self, session: SessionInfo, patient_id: str) -> Mapping[str, bytes]:
+        """analysis id -> JPEG bytes of its thumbnail (missing files are left out)."""
+        ...
+
+    def add_note(self, session: SessionInfo, patient_id: str, body: str) -> NoteView: ...
+
+
+class DesktopPort(AuthPort, PatientsPort, RecordPort, Protocol):
     """Everything the desktop window is given (``app.desktop.services.DesktopServices``)."""

@@ -1,5 +1,6 @@
-"""The patients part of the workspace: the list page, and the editor behind New patient (Ctrl+N)
-and Edit details (Ctrl+E)."""
+"""The patients part of the workspace: the list, a patient's record, and the editor behind New
+patient (Ctrl+N) and Edit details (Ctrl+E). The pages reached from a patient (record, analysis,
+compare) sit under "Patients" in the navigation column."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ui.desktop.patients.editor import PatientEditor
 from ui.desktop.patients.list_page import PatientsPage
 from ui.desktop.patients.model import ID_ROLE
 from ui.desktop.ports import PatientForm, SavedPatient
+from ui.desktop.record.record_page import RecordPage
 from ui.desktop.shell.runner import message_for
 
 
@@ -19,27 +21,45 @@ class PatientsFeature(QObject):
         self.page = PatientsPage(ctx)
         super().__init__(self.page)  # lives as long as its page
         self.ctx = ctx
+        self.record = RecordPage(ctx)
+        ctx.workspace.add_page("record", "Patient", self.record, nav_parent="patients")
         self.editor: PatientEditor | None = None
         self.page.new_patient.connect(self.new_patient)
-        self.page.open_patient.connect(self.edit_patient)
+        self.page.open_patient.connect(self.open_patient)
+        self.record.edit_wanted.connect(self.edit_patient)
         ctx.link(ctx.commands.new_patient, self.new_patient)
-        ctx.link(ctx.commands.edit_patient, self.edit_selected)
+        ctx.link(ctx.commands.edit_patient, self.edit_current)
+        ctx.link(ctx.commands.compare, self.compare_current)
+
+    def open_patient(self, patient_id: str) -> None:
+        self.ctx.workspace.show_page("record", "Patients", "Opening…")
+        self.record.show_patient(patient_id)
 
     def new_patient(self) -> None:
         self._open_editor(PatientForm(patient_id=None, values={}))
 
-    def edit_selected(self) -> None:
+    def _current_patient(self) -> str | None:
+        if self.ctx.workspace.current_key != "patients" and self.record.patient_id:
+            return self.record.patient_id
         index = self.page.table.currentIndex()
         patient_id = self.page.model.data(index, ID_ROLE) if index.isValid() else None
+        return str(patient_id) if patient_id else None
+
+    def edit_current(self) -> None:
+        patient_id = self._current_patient()
         if patient_id:
-            self.edit_patient(str(patient_id))
+            self.edit_patient(patient_id)
+
+    def compare_current(self) -> None:
+        if self.ctx.workspace.current_key == "record":
+            self.record.compare_selected()
 
     def edit_patient(self, patient_id: str) -> None:
         session = self.ctx.session
         self.ctx.runner.db(
             lambda: self.ctx.services.patient_form(session, patient_id),
             self._open_editor,
-            lambda exc: self.page.status.setText(message_for(exc)),
+            lambda exc: self.page.flash(message_for(exc)),
         )
 
     def _open_editor(self, form: PatientForm) -> None:
@@ -51,6 +71,8 @@ class PatientsFeature(QObject):
 
     def _saved(self, saved: SavedPatient) -> None:
         self.page.reload()
+        if self.record.patient_id == saved.patient_id:
+            self.record.show_patient(saved.patient_id)
         note = ""
         if saved.changed_elsewhere:
             fields = ", ".join(f.replace("_", " ") for f in saved.changed_elsewhere)

@@ -1,0 +1,1 @@
+"""One patient's record: details, visit timeline, trends, notes and consent history."""
