@@ -6,13 +6,21 @@ Each part lives in its own module and checks the signed-in person's permission i
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from app.context import AppContext
+from app.desktop.analysis import AnalysisServices
 from app.desktop.auth import AuthServices
 from app.desktop.patients import PatientServices
 from app.desktop.records import RecordServices
 from app.desktop.staff_services import StaffServices
 
 
-class DesktopServices(AuthServices, PatientServices, RecordServices, StaffServices):
+class DesktopServices(
+    AuthServices, PatientServices, RecordServices, AnalysisServices, StaffServices
+):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self._analysed = OrderedDict()
+        self._analysed_lock = threading.Lock()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.kiosk.worker import Measured
 from core.storage.repositories import analyses, patients
 from core.storage.results import save_analysis
 from ui.desktop.main_window import MainWindow
@@ -147,5 +148,33 @@ def add_analysis(
             image=thumbnail_jpeg(255 - shade),
             thumbnail=thumbnail_jpeg(shade),
             image_size=(96, 96),
+        )
+        return str(row.analysis_id)
+
+
+def save_measured(
+    ctx: AppContext,
+    user_id: Any,
+    measured: Measured,
+    *,
+    days_ago: float,
+    result_changes: dict[str, Any] | None = None,
+) -> str:
+    """A real analysis (the kiosk's own measuring step) saved for ``user_id`` ``days_ago`` days
+    ago, under a fresh id; ``result_changes`` edit the stored JSON (an older or newer schema)."""
+    result = {
+        **measured.result,
+        "analysis_id": str(uuid.uuid4()),
+        "created_at": (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(),
+        **(result_changes or {}),
+    }
+    with ctx.database.write() as session:
+        row = save_analysis(
+            session,
+            ctx.images,
+            result=result,
+            user_id=user_id,
+            image=measured.jpeg,
+            thumbnail=measured.thumbnail,
         )
         return str(row.analysis_id)

@@ -195,5 +195,81 @@ class RecordPort(Protocol):
     def add_note(self, session: SessionInfo, patient_id: str, body: str) -> NoteView: ...
 
 
-class DesktopPort(AuthPort, PatientsPort, RecordPort, Protocol):
+# -- one analysis -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MeasureReading:
+    """One measure of one analysis, in words from ``core.vocabulary``."""
+
+    key: str
+    label: str
+    level: float | None
+    """None when the engine could not measure it (``reason`` says why)."""
+    word: str
+    tone: str
+    estimate: bool
+    direction: str
+    reason: str = ""
+    value: str = ""
+    """The physical quantity behind the level, with its unit, when the engine gave one."""
+    regions: tuple[tuple[str, float], ...] = ()
+    """(region label, level) per face region."""
+    spread: float = 0.0
+    """The retest spread (level points) a change must exceed to be a real change."""
+
+    @property
+    def measured(self) -> bool:
+        return self.level is not None
+
+
+@dataclass(frozen=True)
+class QualityNote:
+    check: str
+    status: str
+    """"warn" or "fail" (passing checks are not listed)."""
+    message: str
+
+
+@dataclass(frozen=True)
+class AnalysisDetail:
+    analysis_id: str
+    patient_id: str
+    patient_name: str
+    taken_at: datetime
+    skin_score: float
+    score_band: str
+    engine_version: str
+    measures: tuple[MeasureReading, ...]
+    quality: tuple[QualityNote, ...]
+    summary: tuple[tuple[str, str], ...]
+    """(heading, text) lines: skin type, tone, conditions, regions left out."""
+    photo: bytes | None
+    """The stored photo at full resolution (JPEG), or None when it is not on this device."""
+    photo_problem: str = ""
+    result: Mapping[str, Any] = field(default_factory=dict)
+    """The stored engine output, for comparisons (retest spreads)."""
+
+
+@dataclass(frozen=True)
+class OverlayLayer:
+    """A measure's heat map as RGBA pixels to lay over the whole photo (scaled to its size)."""
+
+    analysis_id: str
+    measure: str
+    width: int
+    height: int
+    rgba: bytes
+    note: str = ""
+
+
+class AnalysisPort(Protocol):
+    """Reading an analysis and its overlays needs ``read_results`` on its patient."""
+
+    def analysis_detail(self, session: SessionInfo, analysis_id: str) -> AnalysisDetail: ...
+
+    def overlay_layer(self, session: SessionInfo, analysis_id: str, measure: str) -> OverlayLayer:
+        """Draws the engine's heat map again from the stored photo (seconds: run it off the UI)."""
+        ...
+
+
+class DesktopPort(AuthPort, PatientsPort, RecordPort, AnalysisPort, Protocol):
     """Everything the desktop window is given (``app.desktop.services.DesktopServices``)."""

@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+import skimage.data
 
 from app.context import AppContext
 from app.desktop.services import DesktopServices
+from app.kiosk.worker import Measured, measure
 from core.config import load_settings
 from tests.helpers.desktop import TIMEOUT, add_accounts
 from ui.background import Pools
@@ -50,3 +53,9 @@ def make_window(qtbot: Any, ctx: AppContext) -> Iterator[Callable[..., MainWindo
     for win, pools in made:
         win.close()
         assert pools.wait(20_000), "background work still running after the test"
+
+
+@pytest.fixture(scope="session")
+def astronaut_measured() -> Measured:
+    """The astronaut analysed once for the whole run by the kiosk's own measuring step."""
+    return measure(np.ascontiguousarray(skimage.data.astronaut()))

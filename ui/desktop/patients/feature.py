@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from ui.desktop.analysis.analysis_page import AnalysisPage
 from ui.desktop.context import PageContext
 from ui.desktop.patients.editor import PatientEditor
 from ui.desktop.patients.list_page import PatientsPage
@@ -22,11 +23,14 @@ class PatientsFeature(QObject):
         super().__init__(self.page)  # lives as long as its page
         self.ctx = ctx
         self.record = RecordPage(ctx)
+        self.analysis = AnalysisPage(ctx)
         ctx.workspace.add_page("record", "Patient", self.record, nav_parent="patients")
+        ctx.workspace.add_page("analysis", "Analysis", self.analysis, nav_parent="patients")
         self.editor: PatientEditor | None = None
         self.page.new_patient.connect(self.new_patient)
         self.page.open_patient.connect(self.open_patient)
         self.record.edit_wanted.connect(self.edit_patient)
+        self.record.open_analysis.connect(self.open_analysis)
         ctx.link(ctx.commands.new_patient, self.new_patient)
         ctx.link(ctx.commands.edit_patient, self.edit_current)
         ctx.link(ctx.commands.compare, self.compare_current)
@@ -34,6 +38,10 @@ class PatientsFeature(QObject):
     def open_patient(self, patient_id: str) -> None:
         self.ctx.workspace.show_page("record", "Patients", "Opening…")
         self.record.show_patient(patient_id)
+
+    def open_analysis(self, _patient_id: str, analysis_id: str) -> None:
+        self.ctx.workspace.show_page("analysis", "Patients", "Opening…")
+        self.analysis.show_analysis(analysis_id)
 
     def new_patient(self) -> None:
         self._open_editor(PatientForm(patient_id=None, values={}))

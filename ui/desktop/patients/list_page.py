@@ -60,7 +60,7 @@ class PatientsPage(QWidget):
             self.visits.addItem(text, value)
         self.visits.setMinimumHeight(38)
         self.add_button = named(QPushButton("New patient"), "primary")
-        self.status = label("", "muted")
+        self.status = label("", "muted", wrap=True)
         self.notice = label("", "notice", wrap=True)
         self.notice.setVisible(False)
         self.notice_timer = QTimer(self)

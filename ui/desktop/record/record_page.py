@@ -79,7 +79,7 @@ class RecordPage(QWidget):
             self.measure.addItem(f"{measure.clinical_label}{suffix}", key)
         self.chart = TrendChart()
         self.timeline = VisitTimeline()
-        self.hint = label("", "muted")
+        self.hint = label("", "muted", wrap=True)
         self.notes = NotesPanel()
         self.consents = ConsentTable()
         self.tabs = QTabWidget()

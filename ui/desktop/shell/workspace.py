@@ -32,6 +32,7 @@ class Workspace(QWidget):
         self.session = session
         self._pages: dict[str, QWidget] = {}
         self._nav_parent: dict[str, str] = {}
+        self._crumbs: dict[str, tuple[str, ...]] = {}
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -91,7 +92,11 @@ class Workspace(QWidget):
         return next((k for k, w in self._pages.items() if w is widget), "")
 
     def show_page(self, key: str, *crumbs: str) -> None:
+        """Show a page; ``crumbs`` say where it is (remembered for the next time it is shown)."""
         self.stack.setCurrentWidget(self._pages[key])
+        crumbs = crumbs or self._crumbs.get(key, ())
+        if crumbs:
+            self._crumbs[key] = crumbs
         nav_key = self._nav_parent.get(key, key)
         for row in range(self.nav.count()):
             item = self.nav.item(row)

@@ -1,0 +1,106 @@
+"""One analysis on real widgets: the stored photo at full resolution, zoom and pan, the engine's
+heat map drawn again over it, quality warnings, and a measure the engine did not measure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
+from ui.desktop.analysis.analysis_page import AnalysisPage
+
+DECLINED = {
+    "measured": False,
+    "reason": "The photo is too small to see pores (a face 64 px between the eyes is the floor).",
+    "mdc": 3.2,
+}
+
+
+@pytest.fixture
+def page(qtbot: Any, make_window, ctx, emails, astronaut_measured) -> AnalysisPage:
+    (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
+    measures = dict(astronaut_measured.result["measures"])
+    measures["pores"] = DECLINED
+    metrics = {k: v for k, v in astronaut_measured.result["metrics"].items() if k != "pores"}
+    analysis_id = save_measured(
+        ctx,
+        zoe,
+        astronaut_measured,
+        days_ago=3,
+        result_changes={"measures": measures, "metrics": metrics},
+    )
+    win = make_window(size=(1280, 800))
+    sign_in(qtbot, win, emails["clinician"])
+    record = win.view.workspace.page("record")
+    record.show_patient(str(zoe))
+    qtbot.waitUntil(lambda: record.painted, timeout=TIMEOUT)
+    record.open_analysis.emit(str(zoe), analysis_id)
+    analysis = win.view.workspace.page("analysis")
+    qtbot.waitUntil(analysis.view.has_photo, timeout=TIMEOUT)
+    return analysis
+
+
+def _row(page: AnalysisPage, label: str) -> list[str]:
+    table = page.panel.measures
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text().startswith(label):
+            return [table.item(row, c).text() for c in range(table.columnCount())]
+    raise AssertionError(f"no row {label}")
+
+
+def test_the_photo_is_shown_at_full_resolution(page: AnalysisPage, astronaut_measured) -> None:
+    assert page.view.photo_size() == (512, 512)  # the stored photo, not a thumbnail
+    assert page.title.text().startswith("Analysis of ")
+    assert "Zoé Martin" in page.subtitle.text() and "Skin score" in page.subtitle.text()
+    assert page.window().view.workspace.current_key == "analysis"
+
+
+def test_values_quality_warnings_and_a_measure_not_measured(page: AnalysisPage) -> None:
+    redness = _row(page, "Redness")
+    assert redness[1].isdigit() and redness[2]
+    pores = _row(page, "Pores")
+    assert pores[1] == "—" and pores[2].startswith("Not measured: The photo is too small")
+    assert page.panel.quality.isVisible()
+    assert "Move closer to the camera" in page.panel.quality.text()  # the astronaut is small
+    assert page.toolbar.overlay.findData("pores") == -1  # nothing to draw for it
+    assert page.toolbar.overlay.findData("redness") > 0
+
+
+def test_a_measure_region_by_region(page: AnalysisPage) -> None:
+    page.panel.select("redness")
+    assert page.panel.regions_title.text() == "Redness by region"
+    regions = [page.panel.regions.item(r, 0).text() for r in range(page.panel.regions.rowCount())]
+    assert "Forehead" in regions and "Left cheek" in regions
+
+
+def test_the_heat_map_is_drawn_over_the_whole_photo(qtbot, page: AnalysisPage) -> None:
+    page.toolbar.choose("redness")
+    qtbot.waitUntil(lambda: not page.view.overlay.pixmap().isNull(), timeout=60_000)
+    box = page.view.overlay.sceneBoundingRect()
+    assert (round(box.width()), round(box.height())) == (512, 512)
+    image = page.view.overlay.pixmap().toImage()
+    alphas = {
+        image.pixelColor(x, y).alpha()
+        for x in range(0, image.width(), 8)
+        for y in range(0, image.height(), 8)
+    }
+    assert max(alphas) > 40 and min(alphas) == 0  # some skin is red, the background is not
+    page.toolbar.choose("")
+    assert page.view.overlay.pixmap().isNull()
+
+
+def test_zoom_and_pan(qtbot, page: AnalysisPage) -> None:
+    win = page.window()
+    assert page.view.zoom == 1.0
+    qtbot.keyClick(win, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert page.view.zoom == pytest.approx(1.44)
+    page.view.set_view(4.0, QPointF(100, 150))
+    centre = page.view.centre()
+    assert abs(centre.x() - 100) < 2 and abs(centre.y() - 150) < 2
+    page.view.horizontalScrollBar().setValue(page.view.horizontalScrollBar().value() + 80)
+    assert page.view.centre().x() > 110  # dragged to the right part of the photo
+    qtbot.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert page.view.zoom == 1.0

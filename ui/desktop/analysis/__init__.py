@@ -1,0 +1,1 @@
+"""One analysis at full resolution, and two of them compared."""
