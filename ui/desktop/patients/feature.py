@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ui.desktop.analysis.analysis_page import AnalysisPage
+from ui.desktop.analysis.compare_page import ComparePage
 from ui.desktop.context import PageContext
 from ui.desktop.patients.editor import PatientEditor
 from ui.desktop.patients.list_page import PatientsPage
@@ -25,12 +26,15 @@ class PatientsFeature(QObject):
         self.record = RecordPage(ctx)
         self.analysis = AnalysisPage(ctx)
         ctx.workspace.add_page("record", "Patient", self.record, nav_parent="patients")
+        self.compare = ComparePage(ctx)
         ctx.workspace.add_page("analysis", "Analysis", self.analysis, nav_parent="patients")
+        ctx.workspace.add_page("compare", "Compare", self.compare, nav_parent="patients")
         self.editor: PatientEditor | None = None
         self.page.new_patient.connect(self.new_patient)
         self.page.open_patient.connect(self.open_patient)
         self.record.edit_wanted.connect(self.edit_patient)
         self.record.open_analysis.connect(self.open_analysis)
+        self.record.compare_wanted.connect(self.open_compare)
         ctx.link(ctx.commands.new_patient, self.new_patient)
         ctx.link(ctx.commands.edit_patient, self.edit_current)
         ctx.link(ctx.commands.compare, self.compare_current)
@@ -42,6 +46,14 @@ class PatientsFeature(QObject):
     def open_analysis(self, _patient_id: str, analysis_id: str) -> None:
         self.ctx.workspace.show_page("analysis", "Patients", "Opening…")
         self.analysis.show_analysis(analysis_id)
+
+    def open_compare(self, patient_id: str, before_id: str, after_id: str) -> None:
+        record = self.record.record
+        if record is None or record.details.patient_id != patient_id:
+            return
+        self.compare.compare(
+            patient_id, record.details.full_name, record.visits, before_id, after_id
+        )
 
     def new_patient(self) -> None:
         self._open_editor(PatientForm(patient_id=None, values={}))
@@ -59,7 +71,7 @@ class PatientsFeature(QObject):
             self.edit_patient(patient_id)
 
     def compare_current(self) -> None:
-        if self.ctx.workspace.current_key == "record":
+        if self.ctx.workspace.current_key in ("record", "analysis"):
             self.record.compare_selected()
 
     def edit_patient(self, patient_id: str) -> None:

@@ -1,0 +1,126 @@
+"""Compare on real widgets: two real analyses of one face at different sizes, zoom and pan kept in
+step on the same part of the face, the same heat map on both, the before/after wipe, and each
+measure's change marked as a real change or within retest noise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+import skimage.data
+from PySide6.QtCore import QPointF
+
+from app.kiosk.worker import Measured, measure
+from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
+from ui.desktop.analysis.compare_page import ComparePage
+
+SCALE = 0.75  # the before photo is the same face, smaller
+
+
+@pytest.fixture(scope="module")
+def smaller_astronaut() -> Measured:
+    rgb = skimage.data.astronaut()
+    small = cv2.resize(rgb, None, fx=SCALE, fy=SCALE, interpolation=cv2.INTER_AREA)
+    return measure(np.ascontiguousarray(small))
+
+
+def _edited(measured: Measured, **levels: float | None) -> dict[str, Any]:
+    """The stored JSON with some levels changed (None: the engine declined that measure)."""
+    metrics = dict(measured.result["metrics"])
+    measures = {k: dict(v) for k, v in measured.result["measures"].items()}
+    for key, level in levels.items():
+        if level is None:
+            metrics.pop(key, None)
+            measures[key] = {"measured": False, "reason": "Too little skin visible.", "mdc": 2.0}
+        else:
+            metrics[key] = level
+            measures[key]["level"] = level
+    return {"metrics": metrics, "measures": measures}
+
+
+@pytest.fixture
+def page(
+    qtbot: Any, make_window, ctx, emails, astronaut_measured, smaller_astronaut
+) -> ComparePage:
+    (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
+    save_measured(
+        ctx,
+        zoe,
+        smaller_astronaut,
+        days_ago=120,
+        result_changes=_edited(smaller_astronaut, redness=60.0, pores=40.0, acne=None),
+    )
+    save_measured(
+        ctx,
+        zoe,
+        astronaut_measured,
+        days_ago=2,
+        result_changes=_edited(astronaut_measured, redness=30.0, pores=43.0, acne=5.0),
+    )
+    win = make_window(size=(1280, 800))
+    sign_in(qtbot, win, emails["clinician"])
+    record = win.view.workspace.page("record")
+    record.show_patient(str(zoe))
+    qtbot.waitUntil(lambda: record.painted, timeout=TIMEOUT)
+    record.timeline.selectAll()
+    record.compare_button.click()
+    compare = win.view.workspace.page("compare")
+    qtbot.waitUntil(lambda: len(compare.images) == 2, timeout=TIMEOUT)
+    assert win.view.workspace.current_key == "compare"
+    return compare
+
+
+def test_changes_are_marked_real_or_within_retest_noise(page: ComparePage) -> None:
+    assert page.changes.verdict("Redness") == "Real change: better"  # 60 -> 30, lower is better
+    assert page.changes.verdict("Pores") == "Within retest noise (±5.0)"  # 40 -> 43
+    assert page.changes.verdict("Acne") == "Not measured before"
+    row = next(
+        r for r in range(page.changes.rowCount()) if page.changes.item(r, 0).text() == "Redness"
+    )
+    assert page.changes.item(row, 3).text() == "\u25bc \u221230"
+    assert page.changes.item(row, 3).foreground().color().name() == "#2f7d4f"  # the theme's better
+
+
+def test_zoom_and_pan_follow_on_the_same_part_of_the_face(qtbot, page: ComparePage) -> None:
+    before, after = page.views["before"], page.views["after"]
+    assert before.photo_size() == (384, 384) and after.photo_size() == (512, 512)
+    eye = QPointF(170, 110)  # a point on the smaller photo's face
+    before.set_view(4.0, eye)
+    centre = after.centre()
+    assert abs(centre.x() - eye.x() / SCALE) < 6 and abs(centre.y() - eye.y() / SCALE) < 6
+    face_before = before.transform().m11() * page.frames["before"].width
+    face_after = after.transform().m11() * page.frames["after"].width
+    assert face_after == pytest.approx(face_before, rel=0.02)  # the faces look the same size
+    after.horizontalScrollBar().setValue(after.horizontalScrollBar().value() - 60)
+    assert before.centre().x() < eye.x() - 20  # panning the other one leads this one too
+
+
+def test_the_same_heat_map_lies_on_both(qtbot, page: ComparePage) -> None:
+    page.toolbar.choose("redness")
+    qtbot.waitUntil(
+        lambda: all(not v.overlay.pixmap().isNull() for v in page.views.values()), timeout=90_000
+    )
+    assert not page.wipe.before_overlay.pixmap().isNull()
+    page.toolbar.choose("")
+    assert all(v.overlay.pixmap().isNull() for v in page.views.values())
+
+
+def test_the_before_after_slider(qtbot, page: ComparePage) -> None:
+    page.wipe_button.click()
+    assert page.photos.currentIndex() == 1
+    page.slider.setValue(250)
+    assert page.wipe.clip.rect().width() == pytest.approx(512 * 0.25)
+    mapped = page.wipe.before.transform().map(page.frames["before"].centre)
+    target = page.frames["after"].centre
+    assert abs(mapped.x() - target.x()) < 1 and abs(mapped.y() - target.y()) < 1
+    page.slider.setValue(1000)
+    assert page.wipe.clip.rect().width() == pytest.approx(512)
+
+
+def test_swapping_and_picking_other_visits(qtbot, page: ComparePage) -> None:
+    page.swap.click()
+    qtbot.waitUntil(lambda: len(page.images) == 2, timeout=TIMEOUT)
+    assert page.changes.verdict("Redness") == "Real change: worse"
+    assert page.views["before"].photo_size() == (512, 512)

@@ -1,0 +1,120 @@
+"""Each measure's change between two analyses: before, after, the signed change, and whether it is
+better or worse, and larger than a retake of the same face would give (a real change) or within
+retest noise (``core.retest``). Colours come from the style sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from core.retest import measure_change
+from core.vocabulary import SKIN_SCORE, change, shown_score, signed
+from ui.desktop.ports import AnalysisDetail, MeasureReading
+from ui.widgets.trend_chart import colour, colour_property
+
+COLUMNS = ("Measure", "Before", "After", "Change", "Verdict")
+REAL = "Real change"
+NOISE = "Within retest noise"
+VERDICT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def verdict_text(real: bool, better: bool | None, spread: float) -> str:
+    if not real:
+        return f"{NOISE} (±{spread:.1f})"
+    return f"{REAL}: {'better' if better else 'worse'}"
+
+
+class ChangesTable(QTableWidget):
+    betterColor = colour_property("better")
+    worseColor = colour_property("worse")
+    textColor = colour_property("text")
+
+    def __init__(self) -> None:
+        super().__init__(0, len(COLUMNS))
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setShowGrid(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+
+    def show_changes(self, before: AnalysisDetail, after: AnalysisDetail) -> None:
+        rows: list[tuple[str, ...] | tuple[Any, ...]] = []
+        score = change(SKIN_SCORE, after.skin_score, before.skin_score)
+        rows.append(
+            (
+                "Skin score",
+                str(shown_score(before.skin_score)),
+                str(shown_score(after.skin_score)),
+                f"{score.arrow} {signed(score.delta)}",
+                "Better"
+                if score.better
+                else "Worse"
+                if score.better is False
+                else "About the same",
+                score.better,
+                "The overall score has no published retest spread: judge it by its measures.",
+            )
+        )
+        befores = {r.key: r for r in before.measures}
+        for reading in after.measures:
+            rows.append(self._row(befores.get(reading.key), reading, before.result, after.result))
+        self.setRowCount(len(rows))
+        for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
+            for column, text in enumerate((name, was, now, delta, verdict)):
+                item = QTableWidgetItem(str(text))
+                item.setToolTip(str(tip))
+                item.setData(VERDICT_ROLE, verdict)
+                if column in (1, 2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if column in (3, 4) and better is not None:
+                    item.setForeground(colour(self, "better" if better else "worse"))
+                self.setItem(row, column, item)
+
+    def _row(
+        self,
+        was: MeasureReading | None,
+        now: MeasureReading,
+        before_result: Mapping[str, Any],
+        after_result: Mapping[str, Any],
+    ) -> tuple[Any, ...]:
+        name = now.label + (" (estimate)" if now.estimate else "")
+        if was is None or was.level is None or now.level is None:
+            missing = "before" if was is None or was.level is None else "after"
+            reason = (was.reason if missing == "before" and was else now.reason) or ""
+            return (
+                name,
+                "—" if was is None or was.level is None else f"{was.level:.0f}",
+                "—" if now.level is None else f"{now.level:.0f}",
+                "",
+                f"Not measured {missing}",
+                None,
+                reason,
+            )
+        moved = measure_change(
+            now.key, was.level, now.level, before_result=before_result, after_result=after_result
+        )
+        arrow = "\u25b2" if moved.delta > 0 else "\u25bc" if moved.delta < 0 else "="
+        return (
+            name,
+            f"{was.level:.0f}",
+            f"{now.level:.0f}",
+            f"{arrow} {signed(moved.delta)}",
+            verdict_text(moved.real, moved.better, moved.spread),
+            moved.better,
+            f"{now.direction}; a retake of the same face moves it by up to "
+            f"{moved.spread:.1f} points",
+        )
+
+    def verdict(self, label: str) -> str:
+        """The verdict shown for a measure (by its label), for tests and screen readers."""
+        for row in range(self.rowCount()):
+            name, verdict = self.item(row, 0), self.item(row, 4)
+            if name is not None and verdict is not None and name.text().split(" (")[0] == label:
+                return verdict.text()
+        raise KeyError(label)
