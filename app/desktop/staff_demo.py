@@ -18,6 +18,7 @@ from app.context import AppContext
 from core.analysis import analyze
 from core.imaging import encode_jpeg, thumbnail_jpeg
 from core.storage.models import User
+from core.storage.repositories import users
 from core.storage.results import save_analysis
 
 PATIENTS = (
@@ -36,14 +37,19 @@ def _face() -> NDArray[np.uint8]:
 
 
 def add_people(ctx: AppContext, password: str) -> None:
+    """The clinicians and patients, skipping anyone the desktop's own demo clinic already has."""
+    with ctx.database.read() as session:
+        there = {e for e, *_ in (*CLINICIANS, *PATIENTS) if users.get_by_email(session, e)}
     for email, first, last in CLINICIANS:
-        ctx.auth.register(
-            email=email, first_name=first, last_name=last, role="clinician", password=password
-        )
+        if email not in there:
+            ctx.auth.register(
+                email=email, first_name=first, last_name=last, role="clinician", password=password
+            )
     for email, first, last in PATIENTS:
-        ctx.auth.register(
-            email=email, first_name=first, last_name=last, role="patient", password=None
-        )
+        if email not in there:
+            ctx.auth.register(
+                email=email, first_name=first, last_name=last, role="patient", password=None
+            )
 
 
 def add_year_of_visits(ctx: AppContext, email: str, *, visits: int = 12) -> None:

@@ -136,11 +136,12 @@ class MainWindow(QMainWindow):
     # -- signing in and out --------------------------------------------------------------------
     def _sign_in(self, email: str, password: str) -> None:
         self.login.set_busy(True, "Signing in…")
-        BackgroundOp(lambda: self.services.login(email, password)).success(self._signed_in).failure(
-            lambda exc: self.login.failed(message_for(exc))
-        ).run(self.pools.db)
+        BackgroundOp(lambda: self.services.login(email, password)).success(
+            self.open_session
+        ).failure(lambda exc: self.login.failed(message_for(exc))).run(self.pools.db)
 
-    def _signed_in(self, session: SessionInfo) -> None:
+    def open_session(self, session: SessionInfo) -> None:
+        """Show the workspace of a signed-in person (the sign-in page calls this on success)."""
         self.login.set_busy(False)
         self.login.password.clear()
         self.login.show_error("")

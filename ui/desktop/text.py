@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ui.widgets import dates
+
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
@@ -14,18 +16,12 @@ def fitzpatrick_numeral(value: int | None) -> str:
 
 
 def short_date(moment: datetime | None) -> str:
-    """A date in the clinic's local time, e.g. "3 Mar 2026"."""
-    if moment is None:
-        return ""
-    local = moment.astimezone()
-    return f"{local.day} {local:%b %Y}"
+    """A date in the clinic's local time, e.g. "3 Mar 2026"; blank when there is none."""
+    return "" if moment is None else dates.short_date(moment)
 
 
 def date_time(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = moment.astimezone()
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return "" if moment is None else dates.date_time(moment)
 
 
 def count_text(count: int, noun: str, *, capped: bool = False) -> str:

@@ -77,11 +77,11 @@ class PhotoView(QGraphicsView):
         return min(area.width() / width, area.height() / height)
 
     def fit(self) -> None:
-        self._fitted = True
+        """The whole photo, centred; it stays fitted when the view is resized."""
         self.set_view(1.0, QPointF(*(v / 2 for v in self.photo_size())))
+        self._fitted = True
 
     def zoom_by(self, factor: float) -> None:
-        self._fitted = False
         self.set_view(self.zoom * factor, self.centre(), announce=True)
 
     def centre(self) -> QPointF:
@@ -89,6 +89,7 @@ class PhotoView(QGraphicsView):
 
     def set_view(self, zoom: float, centre: QPointF, *, announce: bool = True) -> None:
         """Show the photo at ``zoom`` (1 = fits) centred on the photo point ``centre``."""
+        self._fitted = False
         self.zoom = max(1.0, min(MAX_ZOOM, zoom))
         scale = self.fit_scale() * self.zoom
         self._quiet = True
@@ -101,7 +102,6 @@ class PhotoView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
-            self._fitted = False
             old = self.mapToScene(event.position().toPoint())
             self.set_view(self.zoom * WHEEL_STEP**steps, self.centre(), announce=False)
             shift = self.mapToScene(event.position().toPoint()) - old
@@ -111,7 +111,7 @@ class PhotoView(QGraphicsView):
 
     def _moved(self, _value: int) -> None:
         if not self._quiet:
-            self._fitted = self._fitted and self.zoom == 1.0
+            self._fitted = False
             self.view_changed.emit(self.zoom, self.centre())
 
     def resizeEvent(self, event: QResizeEvent) -> None:

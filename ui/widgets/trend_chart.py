@@ -12,6 +12,8 @@ from PySide6.QtCore import Property, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ui.widgets.dates import month_year
+
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 34, 30
 DOT = 3.5
 
@@ -164,7 +166,7 @@ class TrendChart(QWidget):
             else:
                 box, align = QRectF(x - width / 2, 0, width, 20), Qt.AlignmentFlag.AlignHCenter
             box.moveTop(plot.bottom() + 6)
-            painter.drawText(box, align, f"{moment.astimezone():%b %Y}")
+            painter.drawText(box, align, month_year(moment))
 
     # -- hover -----------------------------------------------------------------------------------
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

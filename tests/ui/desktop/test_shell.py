@@ -122,7 +122,8 @@ def test_another_person_signing_in_closes_the_first_ones_screens(qtbot: Any, mak
     assert not first.runner.alive
     QApplication.sendPostedEvents(None, 0)  # let deleteLater run
     qtbot.wait(50)
-    texts = visible_texts()
+    texts = visible_texts(win)  # every widget of this window, its dialogs included
+    assert "Mary Somerville" in texts
     assert "Grace Hopper" not in texts and "Grace's private window" not in texts
 
 

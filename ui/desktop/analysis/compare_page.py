@@ -56,6 +56,11 @@ class ComparePage(QWidget):
         self._syncing = False
         self.title = label("", "title")
         self.pickers = {side: QComboBox() for side in SIDES}
+        for picker in self.pickers.values():  # sized by the room, not by the longest visit
+            picker.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            picker.setMinimumContentsLength(12)
         self.swap = QPushButton("\u21c4")
         self.swap.setToolTip("Swap before and after")
         self.side_button = QPushButton("Side by side")
@@ -67,12 +72,12 @@ class ComparePage(QWidget):
         self.side_button.setChecked(True)
         self.toolbar = PhotoToolbar()
         self.views = {side: PhotoView() for side in SIDES}
-        self.captions = {side: label("", "sectionTitle") for side in SIDES}
+        self.captions = {side: label("", "sectionTitle", wrap=True) for side in SIDES}
         self.wipe = WipeView()
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 1000)
         self.slider.setValue(500)
-        self.wipe_caption = label("", "muted")
+        self.wipe_caption = label("", "muted", wrap=True)
         self.changes = ChangesTable()
         self.error = label("", "error", wrap=True)
         self.error.setVisible(False)
@@ -86,9 +91,11 @@ class ComparePage(QWidget):
         choose.addWidget(self.swap)
         choose.addWidget(label("After", "muted"))
         choose.addWidget(self.pickers["after"], 1)
-        choose.addSpacing(16)
-        choose.addWidget(self.side_button)
-        choose.addWidget(self.wipe_button)
+        tools = QHBoxLayout()
+        tools.addWidget(self.toolbar, 1)
+        tools.addSpacing(12)
+        tools.addWidget(self.side_button)
+        tools.addWidget(self.wipe_button)
         side = QWidget()
         grid = QGridLayout(side)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -107,7 +114,7 @@ class ComparePage(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.toolbar)
+        top_layout.addLayout(tools)
         top_layout.addWidget(self.photos, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
@@ -279,7 +286,13 @@ class ComparePage(QWidget):
         self.wipe.fit()
 
     def _mode(self, side_by_side: bool) -> None:
+        """Switch views, keeping the after photo's zoom and centre (the wipe shows the after)."""
+        after = self.views["after"]
+        source, target = (self.wipe, after) if side_by_side else (after, self.wipe)
         self.photos.setCurrentIndex(0 if side_by_side else 1)
+        if source.has_photo() and target.has_photo():
+            zoom = source.zoom * source.fit_scale() / target.fit_scale()
+            target.set_view(zoom, source.centre())
 
     # -- heat maps -----------------------------------------------------------------------------
     def show_overlay(self, measure: str) -> None:

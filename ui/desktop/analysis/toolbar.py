@@ -22,7 +22,7 @@ class PhotoToolbar(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.overlay = QComboBox()
-        self.overlay.setMinimumWidth(170)
+        self.overlay.setMinimumWidth(150)
         self.status = label("", "muted")
         # Long messages must never widen the window: the label takes what room is left.
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -34,7 +34,7 @@ class PhotoToolbar(QWidget):
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
-            button.setFixedWidth(44 if len(text) == 1 else 56)
+            button.setFixedWidth(38 if len(text) == 1 else 50)
             button.clicked.connect(signal.emit)
             buttons.append(button)
         layout = QHBoxLayout(self)

@@ -30,6 +30,7 @@ class NotesPanel(QWidget):
         super().__init__()
         self.list = QListWidget()
         self.list.setWordWrap(True)
+        self.list.setSpacing(6)
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.empty = label("No notes yet.", "muted")

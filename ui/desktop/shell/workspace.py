@@ -38,7 +38,7 @@ class Workspace(QWidget):
         outer.setSpacing(0)
 
         side = named(QFrame(), "navColumn")
-        side.setFixedWidth(220)
+        side.setFixedWidth(200)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 18, 12, 14)
         brand = label("SkinLab", "brand")
