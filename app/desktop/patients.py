@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,12 @@ from app.desktop.access import actor
 from core.auth import Permission
 from core.errors import NotFoundError
 from core.storage.repositories import audit, patients
-from core.storage.repositories.patients_terms import PageCursor, PatientQuery
+from core.storage.repositories.patients_terms import (
+    EditConflictError,
+    PageCursor,
+    PatientQuery,
+)
+from core.sync.hlc import Timestamp
 from ui.desktop.ports import PatientForm, PatientPage, PatientRow, SavedPatient, SessionInfo
 
 
@@ -28,6 +34,14 @@ def patient_uuid(patient_id: str) -> uuid.UUID:
         return uuid.UUID(patient_id)
     except ValueError:
         raise NotFoundError("This patient no longer exists.") from None
+
+
+def _wall_time(clock: str) -> datetime | None:
+    """When a field was changed, from the wall-clock part of its hybrid logical clock."""
+    try:
+        return datetime.fromtimestamp(Timestamp.decode(clock).wall_ms / 1000, UTC)
+    except ValueError:
+        return None
 
 
 def _row(row: patients.PatientListRow) -> PatientRow:
@@ -92,9 +106,14 @@ class PatientServices:
         owner = patient_uuid(patient_id)
         who = actor(self.ctx, session, Permission.REGISTER_PATIENT, owner_id=owner)
         with self.ctx.database.write() as db:
-            user, elsewhere = patients.update(
-                db, owner, changes, seen_clocks=clocks, this_year=datetime.now(UTC).year
-            )
+            try:
+                user, elsewhere = patients.update(
+                    db, owner, changes, seen_clocks=clocks, this_year=datetime.now(UTC).year
+                )
+            except EditConflictError as exc:
+                raise EditConflictError(
+                    [replace(c, changed_at=_wall_time(c.clock)) for c in exc.conflicts]
+                ) from None
             audit.record(
                 db,
                 "patient_updated",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -30,7 +30,6 @@ from core.storage.repositories.patients_terms import (
     VisitWindow,
 )
 from core.storage.repositories.validation import check_name, normalise_email
-from core.sync.hlc import Timestamp
 
 PATIENT = "patient"
 EDITABLE = (
@@ -293,15 +292,6 @@ def create(session: Session, values: Mapping[str, Any], *, this_year: int) -> Us
     return user
 
 
-def _changed_at(clock: str) -> datetime | None:
-    """When a field was last changed, from the wall-clock part of its hybrid logical clock."""
-    try:
-        stamp = Timestamp.decode(clock)
-    except ValueError:
-        return None
-    return datetime.fromtimestamp(stamp.wall_ms / 1000, UTC)
-
-
 def update(
     session: Session,
     user_id: uuid.UUID,
@@ -318,7 +308,7 @@ def update(
     clocks = dict(user.field_clocks or {})
     moved = [n for n in EDITABLE if clocks.get(n, "") != seen_clocks.get(n, "")]
     conflicts = [
-        FieldConflict(n, clean[n], getattr(user, n), _changed_at(clocks.get(n, "")))
+        FieldConflict(n, clean[n], getattr(user, n), clock=clocks.get(n, ""))
         for n in moved
         if n in clean and getattr(user, n) != clean[n]
     ]

@@ -66,7 +66,10 @@ class FieldConflict:
     field: str
     yours: Any
     theirs: Any
-    changed_at: datetime | None
+    clock: str = ""
+    """The hybrid logical clock of their change (``core.sync.hlc``)."""
+    changed_at: datetime | None = None
+    """When they changed it, read from ``clock`` by whoever shows it."""
 
 
 class EditConflictError(ConflictError):

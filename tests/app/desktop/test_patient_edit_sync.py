@@ -98,6 +98,8 @@ def test_a_field_changed_underneath_by_a_pull_is_a_conflict(desks) -> None:
     assert [(c.field, c.yours, c.theirs) for c in refused.value.conflicts] == [
         ("birth_year", 1979, 1981)
     ]
+    (conflict,) = refused.value.conflicts
+    assert conflict.changed_at is not None  # when Mary saved, from her change's clock
     # Grace saw the conflict and keeps hers deliberately, from the fresh form: that wins everywhere.
     fresh = a_services.patient_form(grace, created.patient_id)
     a_services.update_patient(grace, created.patient_id, {"birth_year": 1979}, fresh.clocks)
