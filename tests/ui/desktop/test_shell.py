@@ -191,3 +191,19 @@ def test_dark_and_light_themes_switch_the_style_sheet(qtbot, make_window, emails
     label.ensurePolished()
     light_text = label.palette().color(label.foregroundRole()).lightness()
     assert dark_text > 150 > light_text
+
+
+def test_every_menu_entry_leads_somewhere(qtbot, make_window, emails):
+    """The View menu's commands open their pages (File > Import photos... also opens a file dialog,
+    tested with the Import page)."""
+    win = make_window()
+    sign_in(qtbot, win, emails["admin"])
+    workspace = win.view.workspace
+    for action, key in (
+        (win.commands.go_import, "import"),
+        (win.commands.go_reports, "reports"),
+        (win.commands.go_admin, "admin"),
+        (win.commands.go_patients, "patients"),
+    ):
+        action.trigger()
+        assert workspace.current_key == key

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage, QTransform
+from PySide6.QtGui import QImage, QKeyEvent, QTransform
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -332,6 +332,12 @@ class ComparePage(QWidget):
                 self.toolbar.status.setText(message_for(exc))
 
         return show
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:  # back to the patient's record
+            self.ctx.workspace.show_page("record")
+            return
+        super().keyPressEvent(event)
 
     def clear(self) -> None:
         self.serial += 1
