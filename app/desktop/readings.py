@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import vocabulary
+from core.analysis.repeatability import mdc_of
 from core.errors import SkinLabError
-from core.retest import retest_spread
 from ui.desktop.ports import MeasureReading, QualityNote
 
 NOT_MEASURED = "Not measured"
@@ -62,7 +62,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
             estimate=measure.estimate,
             direction=measure.direction,
             reason=str(entry.get("reason") or NOT_IN_RESULT),
-            spread=retest_spread(key, result),
+            spread=mdc_of(key),
         )
     value = _number(entry.get("value"))
     unit = str(entry.get("unit", "")).replace("_", " ")
@@ -76,7 +76,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
         direction=measure.direction,
         value=f"{value:.3g} {unit}".strip() if value is not None else "",
         regions=_regions(result, key, entry),
-        spread=retest_spread(key, result),
+        spread=mdc_of(key),
     )
 
 

@@ -93,7 +93,7 @@ class User(Synced):
     role: Mapped[str] = mapped_column(String(16), default="patient", nullable=False)
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # A patient's profile as the clinician records it (migration 0006). One column each, so two
+    # A patient's profile as the clinician records it (migration 0007). One column each, so two
     # devices changing different ones merge instead of one overwriting the other.
     birth_year: Mapped[int | None] = mapped_column(Integer)
     fitzpatrick_type: Mapped[int | None] = mapped_column(Integer)
@@ -235,7 +235,7 @@ class PatientVisits(Base):
 
     Derived, local and never synced: database triggers keep it in step with
     ``skin_analysis_results`` whatever writes there (the kiosk, an import, a sync pull), so no code
-    writes it (migration 0006). No foreign key: a row may briefly outlive its patient during an
+    writes it (migration 0007). No foreign key: a row may briefly outlive its patient during an
     erasure, and every reader joins from ``users``.
     """
 

@@ -246,7 +246,7 @@ class AnalysisDetail:
     """The stored photo at full resolution (JPEG), or None when it is not on this device."""
     photo_problem: str = ""
     result: Mapping[str, Any] = field(default_factory=dict)
-    """The stored engine output, for comparisons (retest spreads)."""
+    """The stored engine output, for comparisons (the face boxes that line two photos up)."""
 
 
 @dataclass(frozen=True)

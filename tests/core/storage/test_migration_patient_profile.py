@@ -1,4 +1,4 @@
-"""Migration 0006 (patient profile and visits) on a database full of patients' data: nothing lost (an SQLite table rebuild of
+"""Migration 0007 (patient profile and visits) on a database full of patients' data: nothing lost (an SQLite table rebuild of
 ``users`` would cascade-delete every analysis), visits counted from what was already there, and
 the downgrade returns to the old columns, on both engines."""
 
@@ -25,7 +25,7 @@ from core.storage.models import (
 from core.storage.repositories import patients
 from core.storage.repositories.patients_terms import PatientQuery
 
-MINE = "0006"
+MINE = "0007"
 
 
 def _before() -> str:

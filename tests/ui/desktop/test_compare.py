@@ -13,6 +13,7 @@ import skimage.data
 from PySide6.QtCore import QPointF
 
 from app.kiosk.worker import Measured, measure
+from core.analysis.repeatability import mdc_of
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
 from ui.desktop.analysis.compare_page import ComparePage
 
@@ -35,8 +36,9 @@ def _edited(measured: Measured, **levels: float | None) -> dict[str, Any]:
             metrics.pop(key, None)
             measures[key] = {"measured": False, "reason": "Too little skin visible.", "mdc": 2.0}
         else:
-            metrics[key] = level
-            measures[key]["level"] = level
+            metrics[key] = level  # measured at this level (the small astronaut declines some)
+            measures[key].update(level=level, measured=True)
+            measures[key].pop("reason", None)
     return {"metrics": metrics, "measures": measures}
 
 
@@ -74,7 +76,9 @@ def page(
 
 def test_changes_are_marked_real_or_within_retest_noise(page: ComparePage) -> None:
     assert page.changes.verdict("Redness") == "Real change: better"  # 60 -> 30, lower is better
-    assert page.changes.verdict("Pores") == "Within retest noise (±5.0)"  # 40 -> 43
+    assert (
+        page.changes.verdict("Pores") == f"Within retest noise (±{mdc_of('pores'):.1f})"
+    )  # 40 -> 43
     assert page.changes.verdict("Acne") == "Not measured before"
     row = next(
         r for r in range(page.changes.rowCount()) if page.changes.item(r, 0).text() == "Redness"

@@ -1,17 +1,17 @@
 """Each measure's change between two analyses: before, after, the signed change, and whether it is
 better or worse, and larger than a retake of the same face would give (a real change) or within
-retest noise (``core.retest``). Colours come from the style sheet."""
+retest noise (``core.analysis.repeatability.change_verdict``, the one place
+that decides it, as the PDF report does). Colours come from the style sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from core.retest import measure_change
-from core.vocabulary import SKIN_SCORE, change, shown_score, signed
+from core.analysis.repeatability import change_verdict, mdc_of
+from core.vocabulary import SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.trend_chart import colour, colour_property
 
@@ -64,7 +64,7 @@ class ChangesTable(QTableWidget):
         )
         befores = {r.key: r for r in before.measures}
         for reading in after.measures:
-            rows.append(self._row(befores.get(reading.key), reading, before.result, after.result))
+            rows.append(self._row(befores.get(reading.key), reading))
         self.setRowCount(len(rows))
         for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
             for column, text in enumerate((name, was, now, delta, verdict)):
@@ -81,8 +81,6 @@ class ChangesTable(QTableWidget):
         self,
         was: MeasureReading | None,
         now: MeasureReading,
-        before_result: Mapping[str, Any],
-        after_result: Mapping[str, Any],
     ) -> tuple[Any, ...]:
         name = now.label + (" (estimate)" if now.estimate else "")
         if was is None or was.level is None or now.level is None:
@@ -97,19 +95,19 @@ class ChangesTable(QTableWidget):
                 None,
                 reason,
             )
-        moved = measure_change(
-            now.key, was.level, now.level, before_result=before_result, after_result=after_result
-        )
-        arrow = "\u25b2" if moved.delta > 0 else "\u25bc" if moved.delta < 0 else "="
+        delta = now.level - was.level
+        real = change_verdict(now.key, was.level, now.level) == "real_change"
+        better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
+        spread = mdc_of(now.key)
+        arrow = "\u25b2" if delta > 0 else "\u25bc" if delta < 0 else "="
         return (
             name,
             f"{was.level:.0f}",
             f"{now.level:.0f}",
-            f"{arrow} {signed(moved.delta)}",
-            verdict_text(moved.real, moved.better, moved.spread),
-            moved.better,
-            f"{now.direction}; a retake of the same face moves it by up to "
-            f"{moved.spread:.1f} points",
+            f"{arrow} {signed(delta)}",
+            verdict_text(real, better, spread),
+            better,
+            f"{now.direction}; a retake of the same face moves it by up to {spread:.1f} points",
         )
 
     def verdict(self, label: str) -> str:

@@ -6,8 +6,8 @@ any writer (kiosk, import, sync) updates it.
 Columns are added with plain ``ALTER TABLE ... ADD COLUMN``, never by rebuilding ``users``: on
 SQLite a rebuild drops the table, and with foreign keys on, that cascades to every analysis.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 
 from core.storage.types import UTCDateTime
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
