@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QDate
 
 from app.context import AppContext
+from app.desktop.services import DesktopServices
 from app.desktop.staff_demo import PATIENTS, add_people, add_year_of_visits, photo_card
 from ui.desktop.admin.page import AdminPage
 from ui.desktop.importing.page import ImportPage
@@ -32,6 +33,7 @@ def staff_screens(
     workspace = view.workspace
     session = view.session
     services = window.services
+    assert isinstance(services, DesktopServices)  # the window's port is the desktop's part
     patient = services.find_import_patients(session, PATIENTS[0][0])[0]
 
     window.commands.go_import.trigger()
