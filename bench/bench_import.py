@@ -5,7 +5,9 @@ Runs the real window offscreen: the Import page, the real process pool, the engi
 through core storage into a throw-away encrypted data directory. The photos are the astronaut's
 portrait (it ships with scikit-image) at 1024 px, each cut a little differently so every file has
 other bytes (no duplicate is skipped). A small import runs first, unmeasured, so that starting the
-pool's fork server is not charged to either run.
+pool's fork server is not charged to either run. On a shared machine the runs alternate (1 worker,
+all cores, 1 worker, all cores) and the faster of each pair counts; the load average at the start
+and the end is reported beside them, since other work on the cores lowers the ratio.
 """
 
 from __future__ import annotations
@@ -17,10 +19,44 @@ from pathlib import Path
 from typing import Any
 
 from bench import Row
-from bench.bench_kiosk import _Heartbeat, _pump
+from bench.bench_kiosk import _pump
 
 NAME = "import"
 PASSWORD = "bench-password-1"
+
+
+class _Heartbeat:
+    """A 5 ms timer on the UI thread. Its largest gap is the longest stall; the UI thread's own CPU
+    time within each gap says how much of a stall was work on that thread (the rest was waiting:
+    for the GIL, or for a core on a loaded machine)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.last = self.last_cpu = 0.0
+        self.worst = self.worst_cpu = self.busiest = 0.0
+
+    def _tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        if self.last:
+            gap, used = now - self.last, cpu - self.last_cpu
+            if gap > self.worst:
+                self.worst, self.worst_cpu = gap, used
+            self.busiest = max(self.busiest, used)
+        self.last, self.last_cpu = now, cpu
+
+    def start(self) -> None:
+        self.last = self.last_cpu = 0.0
+        self.worst = self.worst_cpu = self.busiest = 0.0
+        self.timer.start()
+
+    def stop(self) -> tuple[float, float, float]:
+        """(longest gap, UI-thread CPU time in it, most UI-thread CPU time in any gap), in ms."""
+        self.timer.stop()
+        return self.worst * 1000, self.worst_cpu * 1000, self.busiest * 1000
 
 
 def _photos(folder: Path, count: int) -> Path:
@@ -40,8 +76,11 @@ def _photos(folder: Path, count: int) -> Path:
     return folder
 
 
-def _import(app: Any, folder: Path, count: int, *, workers: int) -> tuple[float, float, int]:
-    """(seconds, longest stall in ms, photos saved) for one import in a fresh data directory."""
+Run = tuple[float, tuple[float, float, float], int]
+
+
+def _import(app: Any, folder: Path, count: int, *, workers: int) -> Run:
+    """(seconds, heartbeat figures in ms, photos saved) for one import in a fresh data directory."""
     from app.context import AppContext
     from app.desktop.services import DesktopServices
     from core.config import load_settings
@@ -88,7 +127,7 @@ def _import(app: Any, folder: Path, count: int, *, workers: int) -> tuple[float,
         page.start_button.click()
         _pump(app, 3600.0, lambda: not page.is_running)
         seconds = time.perf_counter() - began
-        stall = beat.stop() * 1000
+        stall = beat.stop()
         saved = page.files.count("saved")
         win.close()
         pools.wait()
@@ -112,24 +151,46 @@ def run(quick: bool = False) -> list[Row]:
         beat = _Heartbeat()
         beat.start()
         _pump(app, 5.0 if quick else 15.0)
-        idle = beat.stop() * 1000  # the same timer with nothing to do: the machine's own noise
-        one, stall_one, saved_one = _import(app, folder, count, workers=1)
-        many, stall_many, saved_many = _import(app, folder, count, workers=cores)
-    assert saved_one == saved_many == count, (saved_one, saved_many)
+        idle = beat.stop()[0]  # the same timer with nothing to do: the machine's own noise
+        load_before = os.getloadavg()[0]
+        runs: dict[int, list[Run]] = {1: [], cores: []}
+        for _ in range(1 if quick else 2):
+            for workers in (1, cores):
+                runs[workers].append(_import(app, folder, count, workers=workers))
+        load_after = os.getloadavg()[0]
+    assert all(saved == count for pair in runs.values() for _, _, saved in pair), runs
+    one = min(seconds for seconds, _, _ in runs[1])
+    many = min(seconds for seconds, _, _ in runs[cores])
+    stall_one = max((beat for _, beat, _ in runs[1]), key=lambda b: b[0])
+    stall_many = max((beat for _, beat, _ in runs[cores]), key=lambda b: b[0])
+    busiest = max(beat[2] for pair in runs.values() for _, beat, _ in pair)
     return [
-        Row(NAME, f"import {count} photos, 1 worker process", one, "s"),
-        Row(NAME, f"import {count} photos, {cores} worker processes", many, "s"),
+        Row(NAME, "load average (1 min) before the measured runs", load_before, ""),
+        Row(NAME, "load average (1 min) after the measured runs", load_after, ""),
+        Row(NAME, f"import {count} photos, 1 worker process (faster run)", one, "s"),
+        Row(NAME, f"import {count} photos, {cores} worker processes (faster run)", many, "s"),
         Row(NAME, "photos per second, 1 core", count / one, "photos/s"),
         Row(NAME, f"photos per second, {cores} cores", count / many, "photos/s"),
         Row(NAME, f"speed-up, {cores} cores vs 1", one / many, "x", ">= 1.7"),
         Row(NAME, "longest heartbeat gap with no import running (machine noise)", idle, "ms"),
-        Row(NAME, "longest UI-thread stall during an import (1 core)", stall_one, "ms", "<= 50"),
         Row(
             NAME,
-            f"longest UI-thread stall during an import ({cores} cores)",
-            stall_many,
+            "longest UI-thread stall during an import (1 core, worst run)",
+            stall_one[0],
             "ms",
             "<= 50",
+        ),
+        Row(NAME, "  of which the UI thread's own CPU time", stall_one[1], "ms"),
+        Row(
+            NAME,
+            f"longest UI-thread stall during an import ({cores} cores, worst run)",
+            stall_many[0],
+            "ms",
+            "<= 50",
+        ),
+        Row(NAME, "  of which the UI thread's own CPU time", stall_many[1], "ms"),
+        Row(
+            NAME, "most UI-thread CPU time between two heartbeats, any run", busiest, "ms", "<= 50"
         ),
     ]
 

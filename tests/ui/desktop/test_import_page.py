@@ -70,7 +70,10 @@ def test_a_dropped_folder_with_bad_files_imports_the_rest_and_lists_why(
     page.start_button.click()
     assert page.progress.isVisible() and page.cancel_button.isVisible()
     qtbot.waitUntil(lambda: not page.is_running, timeout=LONG)
-    assert "Import finished: 3 saved, 3 not imported" in page.status.text()
+    assert page.status.text() == (
+        "Import finished: 3 saved, 3 not imported. 1 other file was not a photo. "
+        "See why in the list."
+    )
     texts = visible_texts(page)
     assert "Not imported: No face was found in the photo." in texts
     assert "Not imported: The file is empty (0 bytes)." in texts

@@ -293,8 +293,11 @@ class ImportPage(QWidget):
             self._finish_ui()
             failed = self.files.failures()
             text = event.message
+            skipped = len(failed) - event.failed  # refused when added, never sent to the import
+            if skipped > 0:
+                text += f" {skipped} other file{'s were' if skipped != 1 else ' was'} not a photo."
             if failed:
-                text += f" {len(failed)} file{'s' if len(failed) != 1 else ''} not imported: see why in the list."
+                text += " See why in the list."
             self._say(text, error=event.ending == "stopped")
 
     def _finish_ui(self) -> None:

@@ -62,6 +62,10 @@ class ReportsPage(QWidget):
         self.visits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.visits.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.visits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            self.visits.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.visits.itemSelectionChanged.connect(self._refresh)
 
         self.visit_pdf = named(QPushButton("Visit report (PDF)…"), "primary")
