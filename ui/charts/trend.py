@@ -1,15 +1,31 @@
-"""A level (0-100) over time: one dot per visit at its true date, joined by a line, with a light
-grid at 0/25/50/75/100 and the first and last dates under the axis. Drawn with any QPainter, so
-the same chart reads the same on screen (pixels) and on a PDF page (points)."""
+"""A level (0-100) over time, painted with any QPainter: time on the x axis at true spacing, the
+level on y with a light grid at 0/25/50/75/100, every visit a dot joined by a line, chosen dots
+ringed, and dates under the axis at evenly spaced times (as many as fit, the ends at the first and
+last visit). The one trend painter: the record screen's widget (:mod:`ui.widgets.trend_chart`,
+pixels) and the progress report (:mod:`ui.reports.progress`, PDF points) both draw with it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+
+ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CROWDED = 60
+"""More dots than this are drawn smaller so that a long record stays readable."""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    when: datetime
+    value: float
+    key: str = ""
+    """What the point stands for (an analysis id), for marking and hovering."""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -20,84 +36,119 @@ class TrendStyle:
     muted: QColor
     title_font: QFont
     small_font: QFont
+    date_text: Callable[[datetime], str]
     line_width: float = 1.6
+    grid_width: float = 0.6
     dot: float = 2.6
     title_height: float = 16.0
     axis_height: float = 12.0
     left: float = 20.0
+    """Room for the level labels left of the plot."""
+    right: float = 6.0
+    gap: float = 4.0
+    """Between the title and the plot, and the plot and the dates."""
+    level_labels: tuple[int, ...] = (0, 50, 100)
 
 
-def _place(plot: QRectF, first: datetime, last: datetime, when: datetime, value: float) -> QPointF:
+def _plot(box: QRectF, style: TrendStyle) -> QRectF:
+    return QRectF(
+        box.left() + style.left,
+        box.top() + style.title_height + style.gap,
+        max(1.0, box.width() - style.left - style.right),
+        max(1.0, box.height() - style.title_height - style.axis_height - 2 * style.gap),
+    )
+
+
+def _place(plot: QRectF, first: datetime, last: datetime, point: TrendPoint) -> QPointF:
     span = (last - first).total_seconds()
-    share = 0.5 if span <= 0 else (when - first).total_seconds() / span
-    level = max(0.0, min(100.0, value))
+    share = 0.5 if span <= 0 else (point.when - first).total_seconds() / span
+    level = max(0.0, min(100.0, point.value))
     return QPointF(plot.left() + share * plot.width(), plot.bottom() - level / 100 * plot.height())
+
+
+def _grid(painter: QPainter, box: QRectF, plot: QRectF, style: TrendStyle) -> None:
+    for level in (0, 25, 50, 75, 100):
+        y = plot.bottom() - level / 100 * plot.height()
+        painter.setPen(QPen(style.grid, style.grid_width))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        if level in style.level_labels:
+            painter.setPen(style.muted)
+            height = style.axis_height
+            painter.drawText(
+                QRectF(box.left(), y - height / 2, style.left - 6, height), ALIGN_RIGHT, str(level)
+            )
+
+
+def _dates(
+    painter: QPainter, plot: QRectF, first: datetime, last: datetime, style: TrendStyle
+) -> None:
+    painter.setPen(style.muted)
+    width = painter.fontMetrics().horizontalAdvance(style.date_text(last)) + 12
+    slots = 0 if last == first else max(1, min(6, int(plot.width() // (width * 1.5))))
+    top = plot.bottom() + style.gap
+    for i in range(slots + 1):
+        moment = first + (last - first) * (i / slots) if slots else first
+        x = plot.left() + (plot.width() * i / slots if slots else plot.width() / 2)
+        if slots and i == 0:
+            box, align = QRectF(x, top, width, style.axis_height), Qt.AlignmentFlag.AlignLeft
+        elif slots and i == slots:
+            box, align = (
+                QRectF(x - width, top, width, style.axis_height),
+                Qt.AlignmentFlag.AlignRight,
+            )
+        else:
+            box = QRectF(x - width / 2, top, width, style.axis_height)
+            align = Qt.AlignmentFlag.AlignHCenter
+        painter.drawText(box, align | Qt.AlignmentFlag.AlignTop, style.date_text(moment))
 
 
 def paint_trend(
     painter: QPainter,
     box: QRectF,
-    points: Sequence[tuple[datetime, float]],
+    points: Sequence[TrendPoint],
     *,
     title: str,
     caption: str,
     style: TrendStyle,
-) -> None:
-    """``points`` are (when, level) in any order; an empty series says so in the plot."""
+    marked: Collection[str] = (),
+    empty: str = "No analyses yet",
+) -> list[tuple[QPointF, TrendPoint]]:
+    """Paint ``points`` (any order) in ``box``; return where each dot went, for hovering. Points
+    whose key is in ``marked`` are ringed; no points at all says ``empty`` in the plot."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    head = QRectF(box.left(), box.top(), box.width(), style.title_height)
+    head = QRectF(box.left() + style.left, box.top(), box.width() - style.left, style.title_height)
     painter.setFont(style.title_font)
     painter.setPen(style.text)
-    painter.drawText(head, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
+    painter.drawText(head, ALIGN_LEFT, title)
     painter.setFont(style.small_font)
     painter.setPen(style.muted)
-    painter.drawText(
-        head, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), caption
-    )
-    plot = QRectF(
-        box.left() + style.left,
-        head.bottom() + 4,
-        max(1.0, box.width() - style.left - 6),
-        max(1.0, box.height() - style.title_height - style.axis_height - 8),
-    )
-    painter.setPen(QPen(style.grid, 0.6))
-    for level in (0, 25, 50, 75, 100):
-        y = plot.bottom() - level / 100 * plot.height()
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-        if level in (0, 50, 100):
-            painter.setPen(style.muted)
-            painter.drawText(
-                QRectF(box.left(), y - 6, style.left - 4, 12),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                str(level),
-            )
-            painter.setPen(QPen(style.grid, 0.6))
-    ordered = sorted(points, key=lambda p: p[0])
+    painter.drawText(head.adjusted(0, 0, -style.right, 0), ALIGN_RIGHT, caption)
+    plot = _plot(box, style)
+    _grid(painter, box, plot, style)
+    ordered = sorted(points, key=lambda p: p.when)
     if not ordered:
         painter.setPen(style.muted)
-        painter.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), "Not measured in this period")
+        painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, empty)
         painter.restore()
-        return
-    first, last = ordered[0][0], ordered[-1][0]
-    dots = [_place(plot, first, last, when, value) for when, value in ordered]
-    path = QPainterPath(dots[0])
-    for dot in dots[1:]:
-        path.lineTo(dot)
+        return []
+    first, last = ordered[0].when, ordered[-1].when
+    dots = [(_place(plot, first, last, p), p) for p in ordered]
+    path = QPainterPath(dots[0][0])
+    for where, _ in dots[1:]:
+        path.lineTo(where)
     painter.setPen(QPen(style.line, style.line_width))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(path)
-    painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(style.line)
-    for dot in dots:
-        painter.drawEllipse(dot, style.dot, style.dot)
-    painter.setPen(style.muted)
-    axis = QRectF(plot.left(), plot.bottom() + 2, plot.width(), style.axis_height)
-    painter.drawText(
-        axis, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), f"{first:%d %b %Y}"
-    )
-    if last != first:
-        painter.drawText(
-            axis, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{last:%d %b %Y}"
-        )
+    size = style.dot if len(dots) <= CROWDED else style.dot * 0.6
+    for where, point in dots:
+        if point.key and point.key in marked:
+            painter.setPen(QPen(style.text, style.line_width))
+            painter.drawEllipse(where, size + 2.5, size + 2.5)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(where, size, size)
+    _dates(painter, plot, first, last, style)
     painter.restore()
+    return dots

@@ -7,16 +7,14 @@ Safe to call from a worker thread once a QGuiApplication exists (only QImage is 
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import tempfile
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRectF
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPdfWriter
 
+from core import files
 from ui.reports.chrome import compact_header, footer
 from ui.reports.errors import ReportError
 from ui.reports.layout import Sheet
@@ -148,66 +146,23 @@ def render_pdf_bytes(data: ReportData) -> bytes:
     return bytes(buffer.data().data())
 
 
-def _message(exc: OSError, target: Path) -> str:
-    folder = target.parent
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            f"There is not enough space in {folder} to save the report. "
-            "Free some space or choose another folder or USB stick."
-        )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (
-            f"The folder {folder} cannot be written to (it is read-only or not yours). "
-            "Choose another folder."
-        )
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return (
-            f"The folder {folder} does not exist (was a USB stick removed?). Choose another folder."
-        )
-    if exc.errno == errno.EISDIR:
-        return f"{target} is a folder: give a file name for the report, such as report.pdf."
-    return f"The report could not be saved to {target} ({exc.strerror or exc})."
+REPORT = "the report"
 
 
 def check_target(target: Path) -> None:
     """Fail early, before any rendering, on a target that is a folder or in a missing folder."""
-    if target.is_dir():
-        raise ReportError(_message(OSError(errno.EISDIR, "Is a directory"), target))
-    if not target.parent.is_dir():
-        raise ReportError(_message(OSError(errno.ENOENT, "No such folder"), target))
+    try:
+        files.check_target(target, what=REPORT)
+    except files.NotSavedError as exc:
+        raise ReportError(exc.message) from exc
 
 
 def save_atomically(pdf: bytes, target: Path) -> Path:
-    """Write ``pdf`` to ``target`` through a temporary file in the same folder and a rename."""
-    check_target(target)
-    tmp: str | None = None
+    """Write ``pdf`` to ``target`` whole or not at all (:func:`core.files.write_file`)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise ReportError(_message(exc, target)) from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    _sync_folder(target.parent)
-    return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable (a USB stick may be pulled right after); best effort."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        return files.write_file(target, pdf, mode=0o644, what=REPORT)
+    except files.NotSavedError as exc:
+        raise ReportError(exc.message) from exc
 
 
 def render_report(data: ReportData, out_path: Path) -> Path:

@@ -13,13 +13,14 @@ from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QImage, QPageSize, QPainter, QPdfWriter
 
 from core import vocabulary as vocab
-from ui.charts.trend import TrendStyle, paint_trend
+from ui.charts.trend import TrendPoint, TrendStyle, paint_trend
 from ui.reports.charts import score_ring
 from ui.reports.chrome import footer, section_title
 from ui.reports.errors import ReportError
 from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.pdf import ensure_gui_app
 from ui.reports.progress_model import MeasureProgress, ProgressData, ProgressPhoto
+from ui.widgets.dates import month_year
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
 CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
@@ -200,6 +201,7 @@ def _trend_style(sheet: Sheet) -> TrendStyle:
         muted=Ink.MUTED,
         title_font=sheet.font(9, weight=QFont.Weight.DemiBold),
         small_font=sheet.font(6.8),
+        date_text=month_year,
     )
 
 
@@ -222,7 +224,7 @@ def _page_two(sheet: Sheet, data: ProgressData) -> None:
         )
         sheet.card(box.adjusted(-4, -4, 4, 4), border=Ink.LINE, radius=6)
         points = [
-            (v.when, level)
+            TrendPoint(v.when, level)
             for v in data.visits
             if (level := v.score if key == vocab.SKIN_SCORE else v.levels.get(key)) is not None
         ]
@@ -234,6 +236,7 @@ def _page_two(sheet: Sheet, data: ProgressData) -> None:
             title=title,
             caption="visual estimate" if estimate else f"{len(points)} visits",
             style=style,
+            empty="Not measured in this period",
         )
     footer(sheet, 2, f"{data.clinic_name}  \u00b7  progress report  \u00b7  {data.patient_name}")
 

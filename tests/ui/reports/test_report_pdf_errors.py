@@ -4,50 +4,20 @@ for a person, and never a half-written file; an earlier report at the same path 
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from core import files
 from core.errors import SkinLabError
-from ui.reports import pdf
 from ui.reports.errors import ReportError
 from ui.reports.model import ReportData
 from ui.reports.pdf import render_report
 
 Maker = Callable[..., ReportData]
 OLD_REPORT = b"%PDF-1.4 an earlier report that must survive\n" * 100
-
-
-def _mount_tmpfs(where: Path, options: str) -> bool:
-    """A real small or read-only file system (needs root; reports False where mounting is not allowed)."""
-    if os.geteuid() != 0:
-        return False
-    where.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
-
-
-@pytest.fixture
-def mounted(tmp_path: Path) -> Iterator[Callable[[str], Path | None]]:
-    mounts: list[Path] = []
-
-    def mount(options: str) -> Path | None:
-        where = tmp_path / f"mnt{len(mounts)}"
-        if not _mount_tmpfs(where, options):
-            return None
-        mounts.append(where)
-        return where
-
-    yield mount
-    for where in mounts:
-        subprocess.run(["umount", str(where)], check=False)
 
 
 def _assert_not_saved(exc: pytest.ExceptionInfo[ReportError], *words: str) -> None:
@@ -77,9 +47,9 @@ def test_a_folder_or_a_file_in_the_way(qapp, tmp_path: Path, make_data: Maker) -
 
 
 def test_full_disk_leaves_the_old_report_and_no_partial_file(
-    qapp, make_data: Maker, mounted: Callable[[str], Path | None]
+    qapp, make_data: Maker, tmpfs: Callable[[str], Path | None]
 ) -> None:
-    stick = mounted("size=64k")
+    stick = tmpfs("size=64k")
     if stick is None:
         pytest.skip("mounting a 64 KiB tmpfs needs root (the /dev/full test covers the code path)")
     (stick / "report.pdf").write_bytes(OLD_REPORT)
@@ -91,9 +61,9 @@ def test_full_disk_leaves_the_old_report_and_no_partial_file(
 
 
 def test_read_only_folder(
-    qapp, tmp_path: Path, make_data: Maker, mounted: Callable[[str], Path | None]
+    qapp, tmp_path: Path, make_data: Maker, tmpfs: Callable[[str], Path | None]
 ) -> None:
-    folder = mounted("ro,size=64k")
+    folder = tmpfs("ro,size=64k")
     if folder is None:  # not root: permissions do stop this user
         folder = tmp_path / "locked"
         folder.mkdir(mode=0o500)
@@ -116,7 +86,7 @@ def test_a_write_that_fails_midway_removes_the_partial_file(
         os.close(fd)
         return os.open("/dev/full", os.O_WRONLY), name
 
-    monkeypatch.setattr(pdf.tempfile, "mkstemp", mkstemp_on_full_device)
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp_on_full_device)
     (tmp_path / "report.pdf").write_bytes(OLD_REPORT)
     with pytest.raises(ReportError) as exc:
         render_report(make_data(), tmp_path / "report.pdf")

@@ -195,10 +195,10 @@ class RecordPage(QWidget):
         key = str(self.measure.currentData())
         points = [
             TrendPoint(
-                v.analysis_id,
-                v.taken_at,
-                v.skin_score if key == SKIN_SCORE else v.metrics[key],
-                short_date(v.taken_at),
+                when=v.taken_at,
+                value=v.skin_score if key == SKIN_SCORE else v.metrics[key],
+                key=v.analysis_id,
+                label=short_date(v.taken_at),
             )
             for v in self.record.visits
             if key == SKIN_SCORE or key in v.metrics
