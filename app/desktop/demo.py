@@ -15,11 +15,11 @@ from typing import Any
 
 import cv2
 import numpy as np
-import skimage.data
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
+from app.desktop.staff_demo import face_photo
 from app.kiosk.worker import Measured, measure
 from core.storage.models import User
 from core.storage.repositories import audit, consents, notes, patients, users
@@ -77,7 +77,7 @@ def _flushed(face: NDArray[np.uint8], box: list[float]) -> NDArray[np.uint8]:
 def _photos() -> tuple[Measured, Measured]:
     """Two real analyses of the demo face: a first visit with flushed cheeks, and a later one,
     calmer and closer to the camera."""
-    face: NDArray[np.uint8] = np.ascontiguousarray(skimage.data.astronaut())  # type: ignore[no-untyped-call]
+    face = face_photo()
     calm = measure(face)
     box = list(calm.result["face"]["box"])  # type: ignore[index]
     bigger = cv2.resize(face, None, fx=1.25, fy=1.25, interpolation=cv2.INTER_CUBIC)

@@ -62,7 +62,11 @@ def test_values_quality_warnings_and_a_measure_not_measured(page: AnalysisPage) 
     redness = _row(page, "Redness")
     assert redness[1].isdigit() and redness[2]
     pores = _row(page, "Pores")
-    assert pores[1] == "—" and pores[2].startswith("Not measured: The photo is too small")
+    assert pores[1] == "—" and pores[2] == "Not measured"
+    page.panel.select("pores")  # choosing it says why
+    assert page.panel.regions_title.text() == "Pores: not measured"
+    assert page.panel.why.text().startswith("The photo is too small") and page.panel.why.isVisible()
+    assert not page.panel.regions.isVisible()
     assert page.panel.quality.isVisible()
     assert "Move closer to the camera" in page.panel.quality.text()  # the astronaut is small
     assert page.toolbar.overlay.findData("pores") == -1  # nothing to draw for it

@@ -20,6 +20,7 @@ from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.basics import label
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+NOT_MEASURED = "Not measured"
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
@@ -50,6 +51,8 @@ class ReadingsPanel(QWidget):
         self.quality.setVisible(False)
         self.measures = _table(("Measure", "Level", "Reading"))
         self.regions_title = label("", "sectionTitle")
+        self.why = label("", "muted", wrap=True)  # why the chosen measure was not measured
+        self.why.setVisible(False)
         self.regions = _table(("Region", "Level"))
         self.regions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.summary = QFormLayout()
@@ -58,6 +61,7 @@ class ReadingsPanel(QWidget):
         layout.addWidget(self.quality)
         layout.addWidget(self.measures, 3)
         layout.addWidget(self.regions_title)
+        layout.addWidget(self.why)
         layout.addWidget(self.regions, 2)
         layout.addLayout(self.summary)
         self.readings: dict[str, MeasureReading] = {}
@@ -74,7 +78,7 @@ class ReadingsPanel(QWidget):
         self.measures.setRowCount(len(detail.measures))
         for row, reading in enumerate(detail.measures):
             name = reading.label + (" (estimate)" if reading.estimate else "")
-            verdict = reading.word if reading.measured else f"Not measured: {reading.reason}"
+            verdict = reading.word if reading.measured else NOT_MEASURED  # why: when chosen
             cells = (name, level_text(reading), verdict)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -107,6 +111,15 @@ class ReadingsPanel(QWidget):
         reading = self.readings.get(key or "")
         if reading is None:
             self.regions_title.setText("Choose a measure to see it region by region")
+            self.why.setVisible(False)
+            self.regions.setVisible(True)
+            self.regions.setRowCount(0)
+            return
+        self.why.setVisible(not reading.measured)
+        self.regions.setVisible(reading.measured)
+        if not reading.measured:
+            self.regions_title.setText(f"{reading.label}: not measured")
+            self.why.setText(reading.reason)
             self.regions.setRowCount(0)
             return
         self.regions_title.setText(f"{reading.label} by region")
