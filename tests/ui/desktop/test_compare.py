@@ -15,7 +15,9 @@ from PySide6.QtCore import QPointF
 from app.kiosk.worker import Measured, measure
 from core.analysis.repeatability import mdc_of
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
+from ui.desktop.analysis.changes_table import ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
+from ui.desktop.ports import MeasureReading
 
 SCALE = 0.75  # the before photo is the same face, smaller
 
@@ -128,3 +130,25 @@ def test_swapping_and_picking_other_visits(qtbot, page: ComparePage) -> None:
     qtbot.waitUntil(lambda: len(page.images) == 2, timeout=TIMEOUT)
     assert page.changes.verdict("Redness") == "Real change: worse"
     assert page.views["before"].photo_size() == (512, 512)
+
+
+def _reading(key: str, level: float | None, reason: str = "") -> MeasureReading:
+    return MeasureReading(
+        key=key,
+        label=key.capitalize(),
+        level=level,
+        word="",
+        tone="fair",
+        estimate=False,
+        direction="lower is better",
+        reason=reason,
+    )
+
+
+def test_rows_for_tiny_changes_and_measures_never_measured(qtbot) -> None:
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    tiny = table._row(_reading("redness", 40.2), _reading("redness", 40.0))
+    assert tiny[3] == "= \u00b10" and tiny[4].startswith("Within retest noise")
+    never = table._row(_reading("pores", None, "old"), _reading("pores", None, "Too small."))
+    assert never[4] == "Not measured at either visit" and never[6] == "Too small."

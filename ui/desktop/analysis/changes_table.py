@@ -84,7 +84,10 @@ class ChangesTable(QTableWidget):
     ) -> tuple[Any, ...]:
         name = now.label + (" (estimate)" if now.estimate else "")
         if was is None or was.level is None or now.level is None:
-            missing = "before" if was is None or was.level is None else "after"
+            gone_before = was is None or was.level is None
+            missing = "before" if gone_before else "after"
+            if gone_before and now.level is None:
+                missing = "at either visit"
             reason = (was.reason if missing == "before" and was else now.reason) or ""
             return (
                 name,
@@ -99,7 +102,8 @@ class ChangesTable(QTableWidget):
         real = change_verdict(now.key, was.level, now.level) == "real_change"
         better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
         spread = mdc_of(now.key)
-        arrow = "\u25b2" if delta > 0 else "\u25bc" if delta < 0 else "="
+        # the arrow follows the change as shown: less than half a point reads "= ±0"
+        arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
         return (
             name,
             f"{was.level:.0f}",
