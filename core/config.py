@@ -61,7 +61,6 @@ class Settings(BaseSettings):
     # OWASP puts low-risk sessions at 15-30 minutes, high-value ones at 2-5).
     desktop_idle_lock_minutes: int = Field(default=10, ge=1, le=24 * 60)
     desktop_theme: str = "light"
-    guest_retention_days: int = Field(default=0, ge=0)
     retention_days: int | None = None
     """How long the clinic keeps analyses, photos and sent reports (days, > 0); None: until erased."""
     key_dir: Path = Field(default_factory=default_key_dir)

@@ -1,5 +1,9 @@
 """Email out of a kiosk: queued in the database at once, delivered by SMTP when a server is
-configured and reachable. Nothing is lost when the network is down; a failure is kept in words."""
+configured and reachable. Nothing is lost when the network is down; a failure is kept in words.
+
+:func:`send_now` sends from memory without queuing, for what must not be kept (a kiosk guest's
+report): it either goes at once or fails with :class:`MailNotSentError`, and nothing is written.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.config import Settings
-from core.errors import ValidationError
+from core.errors import SkinLabError, ValidationError
 from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import EmailMessage
@@ -25,6 +29,10 @@ from core.storage.types import utcnow
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class MailNotSentError(SkinLabError):
+    code = "mail_not_sent"
 
 
 @dataclass(frozen=True)
@@ -62,18 +70,75 @@ def queue_email(
     return message
 
 
-def _mime(message: EmailMessage, store: ImageStore, sender: str) -> MimeMessage:
+def _compose(
+    *, sender: str, to: str, subject: str, body: str, message_id: uuid.UUID,
+    attachment: bytes | None, attachment_name: str | None,
+) -> MimeMessage:  # fmt: skip
     mime = MimeMessage()
     mime["From"] = sender
-    mime["To"] = message.to_address
-    mime["Subject"] = message.subject
-    mime["Message-ID"] = f"<{message.email_id}@skinlab>"  # stable: a resend is the same message
-    mime.set_content(message.body)
-    if message.attachment_sha256:
-        data = store.read(message.attachment_sha256)
-        name = message.attachment_name or "report.pdf"
-        mime.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    mime["To"] = to
+    mime["Subject"] = subject
+    mime["Message-ID"] = f"<{message_id}@skinlab>"  # stable: a resend is the same message
+    mime.set_content(body)
+    if attachment is not None:
+        name = attachment_name or "report.pdf"
+        mime.add_attachment(attachment, maintype="application", subtype="pdf", filename=name)
     return mime
+
+
+def _mime(message: EmailMessage, store: ImageStore, sender: str) -> MimeMessage:
+    return _compose(
+        sender=sender,
+        to=message.to_address,
+        subject=message.subject,
+        body=message.body,
+        message_id=message.email_id,
+        attachment=store.read(message.attachment_sha256) if message.attachment_sha256 else None,
+        attachment_name=message.attachment_name,
+    )
+
+
+def send_now(
+    settings: Settings,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    attachment_name: str | None = None,
+    attachment: bytes | None = None,
+) -> str:
+    """Send one message straight from memory (never queued, nothing written); the address used.
+
+    Raises :class:`MailNotSentError` when no mail server is set up or it cannot take the message.
+    """
+    address = normalise_email(to)
+    if attachment is not None and len(attachment) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError("The report is too large to send by email")
+    if not settings.smtp_host:
+        raise MailNotSentError("This kiosk has no mail server set up, so it cannot send email.")
+    mime = _compose(
+        sender=settings.smtp_from,
+        to=address,
+        subject=subject.strip()[:200] or "Your SkinLab report",
+        body=body,
+        message_id=uuid.uuid4(),
+        attachment=attachment,
+        attachment_name=attachment_name,
+    )
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("Mail server %s unreachable: %s", settings.smtp_host, exc)
+        raise MailNotSentError("The mail server cannot be reached right now.") from exc
+    try:
+        smtp.send_message(mime)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("Mail server %s refused a message: %s", settings.smtp_host, exc)
+        raise MailNotSentError("The mail server did not accept the message.") from exc
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+    return address
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:

@@ -18,7 +18,12 @@ from core.storage import Database, sqlite_url
 from core.storage.migrate import upgrade
 from tests.helpers.pg_databases import scratch_database
 
-pytest_plugins = ["tests.helpers.faces", "tests.helpers.mounts", "tests.helpers.server_fixtures"]
+pytest_plugins = [
+    "tests.helpers.faces",
+    "tests.helpers.mounts",
+    "tests.helpers.server_fixtures",
+    "tests.helpers.smtp",
+]
 
 
 @pytest.fixture(scope="session")

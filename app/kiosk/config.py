@@ -1,7 +1,7 @@
 """The kiosk's own settings, changed from its admin screen: ``kiosk.json`` in the data directory.
 
 Settings are read-only (``settings.toml`` and ``SKINLAB_*``), but an admin at the kiosk must be able
-to change the camera, idle time, clinic name, logo and retention there; this file overlays those on
+to change the camera, idle time, clinic name and logo there; this file overlays those on
 the settings, and holds the admin PIN's hash (argon2id, like passwords), never the PIN itself.
 """
 
@@ -30,7 +30,6 @@ class KioskFile:
     idle_seconds: int | None = None
     clinic_name: str | None = None
     clinic_logo: str | None = None
-    retention_days: int | None = None
     pin_hash: str | None = None
 
 

@@ -7,15 +7,12 @@ blend as the report's and the CLI's) from the engine's own masks.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis import AnalysisResult, overlay_mask
 from core.analysis.overlay import COLOURS, blend, rgba_layer
-from core.errors import ValidationError
 from core.imaging import encode_png, thumbnail_jpeg
 
 DISPLAY_LONG_SIDE = 1280
@@ -33,15 +30,6 @@ def fit(rgb: NDArray[np.uint8], long_side: int) -> NDArray[np.uint8]:
 
 def thumbnail(rgb: NDArray[np.uint8]) -> bytes:
     return thumbnail_jpeg(rgb, edge=THUMB_LONG_SIDE)
-
-
-def read_photo(path: Path) -> NDArray[np.uint8]:
-    """A photo file as RGB (alpha dropped), for "import a photo" on a kiosk with no camera."""
-    data = np.fromfile(str(path), dtype=np.uint8)
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if bgr is None:
-        raise ValidationError(f"{Path(path).name} is not a photo SkinLab can read")
-    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
 Box = tuple[int, int, int, int]

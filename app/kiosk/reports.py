@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import platform
-import string
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -93,29 +91,3 @@ def write_report(pdf: bytes, *, folder: Path, name: str) -> Path:
             "Check that the USB stick is still plugged in."
         ) from exc
     return target
-
-
-def removable_folders() -> list[tuple[str, Path]]:
-    """Mounted USB sticks and memory cards, by name, for a one-touch "save to USB"."""
-    found: list[tuple[str, Path]] = []
-    if platform.system() == "Windows":
-        for letter in string.ascii_uppercase[3:]:
-            root = Path(f"{letter}:\\")
-            if root.exists():
-                found.append((f"Drive {letter}:", root))
-        return found
-    user = os.environ.get("USER", "")
-    for base in (
-        Path("/media") / user,
-        Path("/run/media") / user,
-        Path("/media"),
-        Path("/Volumes"),
-    ):
-        try:
-            entries = sorted(p for p in base.iterdir() if p.is_dir() and os.access(p, os.W_OK))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name != user and all(entry != p for _, p in found):
-                found.append((entry.name, entry))
-    return found

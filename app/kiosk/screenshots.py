@@ -131,7 +131,7 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             pump(app, 2, lambda: win.admin.sync_headline.text() != "")
             shot("admin")
         finally:
-            win.close()
+            win.shut_down()
             win.feed.wait(3.0)
             pools.wait()
             ctx.close()

@@ -1,7 +1,12 @@
 """The kiosk's ports (``ui.kiosk.ports``) implemented over ``AppContext`` and core.
 
 The only place kiosk screens meet auth, storage, mail and the analysis engine. Every method may
-block (disk, database, camera, analysis): the UI calls them from its background pools.
+block (disk, database, camera, analysis): the UI calls them from its background pools. The report,
+USB sticks and mail are in :mod:`app.kiosk.takeaway`.
+
+A guest's visit is never written to disk: the analysis is not stored whatever the consent screen
+said, a guest's email is sent from memory or not at all, and the reset purges any guest capture an
+older version left behind. A signed-in patient's analysis is stored only with their consent.
 """
 
 from __future__ import annotations
@@ -12,16 +17,14 @@ from pathlib import Path
 
 from app.context import AppContext
 from app.kiosk.config import KioskConfigStore, KioskFile
-from app.kiosk.images import read_photo
-from app.kiosk.reports import build_report_pdf, removable_folders, write_report
-from app.kiosk.text import CONSENT_VERSION, consent_paragraphs
+from app.kiosk.takeaway import TakeAwayServices
+from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
 from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
-from core.mail import deliver_queued, queue_email
 from core.retention import purge_guest_captures
 from core.storage.repositories import analyses, consents
 from core.storage.results import save_analysis
@@ -65,7 +68,7 @@ class LiveInspector:
         return FrameCheck(ok=report.ok, instruction=instruction, failing=failing)
 
 
-class KioskAppServices:
+class KioskAppServices(TakeAwayServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = KioskConfigStore(ctx.settings)
@@ -79,11 +82,6 @@ class KioskAppServices:
             clinic_name=saved.clinic_name or settings.clinic_name,
             logo_path=Path(logo) if logo else None,
             idle_seconds=saved.idle_seconds or settings.kiosk_idle_seconds,
-            retention_days=(
-                saved.retention_days
-                if saved.retention_days is not None
-                else settings.guest_retention_days
-            ),
             camera=saved.camera or "auto",
             has_pin=bool(saved.pin_hash),
         )
@@ -95,12 +93,9 @@ class KioskAppServices:
         idle_seconds: int,
         clinic_name: str,
         logo_path: Path | None,
-        retention_days: int,
     ) -> KioskConfig:
         if idle_seconds < 20:
             raise ValidationError("The idle time must be at least 20 seconds")
-        if retention_days < 0:
-            raise ValidationError("Retention must be zero or more days")
         if not clinic_name.strip():
             raise ValidationError("Enter the clinic's name")
         if logo_path is not None and not Path(logo_path).is_file():
@@ -113,7 +108,6 @@ class KioskAppServices:
                 idle_seconds=idle_seconds,
                 clinic_name=clinic_name.strip(),
                 clinic_logo=str(logo_path) if logo_path else None,
-                retention_days=retention_days,
                 pin_hash=current.pin_hash,
             )
         )
@@ -154,17 +148,16 @@ class KioskAppServices:
         return ConsentText(
             version=CONSENT_VERSION,
             title="Before we take your photo",
-            paragraphs=consent_paragraphs(
-                retention_days=config.retention_days, clinic_name=config.clinic_name
-            ),
-            retention_days=config.retention_days,
+            paragraphs=consent_paragraphs(clinic_name=config.clinic_name),
+            guest_note=GUEST_NOTE,
         )
 
     def record_consent(
         self, patient: Patient | None, *, version: str, choice: ConsentChoice
     ) -> None:
-        """The answer itself is recorded (with the text's version and time), even a refusal."""
-        retention = None if patient is not None else self.config().retention_days
+        """The answer itself is recorded (with the text's version and time), even a refusal. A
+        guest's answer says 0 days: nothing of theirs outlives the visit."""
+        retention = None if patient is not None else 0
         with self.ctx.database.write() as session:
             consents.record(
                 session,
@@ -177,9 +170,6 @@ class KioskAppServices:
             )
 
     # -- analysis ------------------------------------------------------------------------------
-    def load_photo(self, path: Path) -> RGB:
-        return read_photo(path)
-
     def analyse(
         self,
         photo: RGB,
@@ -211,7 +201,7 @@ class KioskAppServices:
                     previous[SKIN_SCORE] = float(rows[0].skin_score)
                     previous_date = rows[0].created_at.strftime("%d %b %Y")
         saved = False
-        if consent.granted and consent.allow_storage:
+        if patient is not None and consent.granted and consent.allow_storage:
             step("Saving your results")
             self._save(measured, photo=photo, patient=patient)
             saved = True
@@ -225,7 +215,7 @@ class KioskAppServices:
             previous_date=previous_date,
         )
 
-    def _save(self, measured: Measured, *, photo: RGB, patient: Patient | None) -> None:
+    def _save(self, measured: Measured, *, photo: RGB, patient: Patient) -> None:
         height, width = photo.shape[:2]
         with self.ctx.database.write() as session:
             # The answer recorded for this visit (record_consent runs just before): the analysis
@@ -238,56 +228,17 @@ class KioskAppServices:
                 session,
                 self.ctx.images,
                 result=measured.result,
-                user_id=uuid.UUID(patient.user_id) if patient else None,
+                user_id=uuid.UUID(patient.user_id),
                 image=measured.jpeg,
                 thumbnail=measured.thumbnail,
                 image_size=(width, height),
                 consent_id=consent.consent_id if consent else None,
             )
 
-    # -- take it away --------------------------------------------------------------------------
-    def report_pdf(self, view: AnalysisView, patient: Patient | None) -> bytes:
-        config = self.config()
-        return build_report_pdf(
-            view,
-            patient_name=patient.full_name if patient else None,
-            clinic_name=config.clinic_name,
-            logo_path=config.logo_path,
-        )
-
-    def save_report(self, pdf: bytes, *, folder: Path, name: str) -> Path:
-        return write_report(pdf, folder=folder, name=name)
-
-    def email_report(self, pdf: bytes, *, to: str, name: str) -> str:
-        """Queue the message in the database; :meth:`deliver_mail` sends it when it can."""
-        with self.ctx.database.write() as session:
-            queue_email(
-                session,
-                self.ctx.images,
-                to=to,
-                subject=f"Your skin report from {self.config().clinic_name}",
-                body="Your SkinLab report is attached. Cosmetic guidance, not a medical diagnosis.",
-                attachment_name=name,
-                attachment=pdf,
-            )
-        return to.strip().lower()
-
-    def deliver_mail(self) -> str:
-        report = deliver_queued(self.ctx.database, self.ctx.images, self.ctx.settings)
-        if report.sent:
-            return "Sent."
-        if not self.ctx.settings.smtp_host:
-            return "It will be sent as soon as the clinic's mail server is set up."
-        return "It will be sent as soon as the mail server can be reached."
-
-    def removable_folders(self) -> list[tuple[str, Path]]:
-        return removable_folders()
-
     # -- end of a visit, admin -----------------------------------------------------------------
     def end_session(self) -> int:
-        return purge_guest_captures(
-            self.ctx.database, self.ctx.images, older_than_days=self.config().retention_days
-        )
+        """The reset: no guest capture stays (this version stores none; older ones did)."""
+        return purge_guest_captures(self.ctx.database, self.ctx.images, older_than_days=0)
 
     def sync_status(self) -> SyncView:
         status = self.ctx.sync.status()

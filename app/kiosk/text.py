@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from typing import Final
 
-CONSENT_VERSION: Final = "kiosk-2026.1"
+CONSENT_VERSION: Final = "kiosk-2026.2"
+GUEST_NOTE: Final = (
+    "You are a guest: nothing is kept. Your photo and results are forgotten when you finish."
+)
 
 
-def consent_paragraphs(*, retention_days: int, clinic_name: str) -> tuple[str, ...]:
-    keep = (
-        "until you leave the kiosk"
-        if retention_days == 0
-        else f"for {retention_days} day{'s' if retention_days != 1 else ''}"
-    )
+def consent_paragraphs(*, clinic_name: str) -> tuple[str, ...]:
     return (
         f"{clinic_name} analyses a photo of your face to describe your skin. "
         "This is cosmetic guidance, not a medical diagnosis.",
-        "If you agree, we store the photo and the results on this clinic's computer. "
-        "When you are signed in, they are kept in your record so that your next visit can be "
-        f"compared with this one. As a guest, they are kept {keep} and then deleted.",
+        "If you are signed in and agree, we keep the photo and the results in your record at "
+        "this clinic, so that your next visit can be compared with this one. As a guest, "
+        "nothing is kept: your photo and results are forgotten when you finish.",
         "Syncing is separate: only if you allow it are the results copied to the clinic's "
         "central server, so your dermatologist can see them at another location.",
         "If you do not agree, you can still see your results and take the report away, "

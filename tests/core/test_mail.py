@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import email
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from core.config import load_settings
@@ -14,30 +10,7 @@ from core.errors import ValidationError
 from core.mail import MAX_ATTEMPTS, deliver_queued, queue_email
 from core.storage import ImageStore
 from core.storage.models import EmailMessage
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
+from tests.helpers.smtp import free_port
 
 
 def _queue(db, store, to="pat@example.org", attachment=b"%PDF-1.7 report"):
@@ -84,7 +57,7 @@ def test_an_unreachable_server_is_recorded_and_retried_later(sqlite_db, tmp_path
     dead = load_settings(
         data_dir=tmp_path,
         smtp_host="127.0.0.1",
-        smtp_port=_free_port(),
+        smtp_port=free_port(),
         smtp_starttls=False,
         smtp_timeout_seconds=2,
     )
@@ -106,7 +79,7 @@ def test_a_message_that_keeps_failing_is_given_up(sqlite_db, tmp_path):
     dead = load_settings(
         data_dir=tmp_path,
         smtp_host="127.0.0.1",
-        smtp_port=_free_port(),
+        smtp_port=free_port(),
         smtp_starttls=False,
         smtp_timeout_seconds=1,
     )

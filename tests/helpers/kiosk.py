@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -88,12 +89,17 @@ def black(rgb: np.ndarray) -> np.ndarray:
 
 
 class KioskTestServices(KioskAppServices):
-    """The real services; camera specs ``test:NAME`` resolve to sources registered here."""
+    """The real services; camera specs ``test:NAME`` resolve to sources registered here, and the
+    USB sticks are the folders in ``drives`` (a test cannot plug one in)."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.cameras: dict[str, FrameSource] = {}
         self.gate: threading.Event | None = None
+        self.drives: list[tuple[str, Path]] = []
+
+    def removable_folders(self) -> list[tuple[str, Path]]:
+        return list(self.drives)
 
     def open_camera(self, spec: str) -> Any:
         if spec.startswith("test:"):

@@ -1,4 +1,4 @@
-"""Staff only, behind a PIN: camera, idle time, clinic name and logo, retention, sync status, exit."""
+"""Staff only, behind a PIN: camera, idle time, clinic name and logo, the PIN, sync status, exit."""
 
 from __future__ import annotations
 
@@ -146,7 +146,6 @@ class AdminScreen(QWidget):
             self.camera.addItem(name, spec)
         self.camera.setMinimumHeight(56)
         self.idle = Stepper(low=20, high=3600, step=10, suffix="s")
-        self.retention = Stepper(low=0, high=3650, step=1, suffix="days")
         self.clinic = QLineEdit()
         self.logo = QLineEdit()
         self.logo.setPlaceholderText("/path/to/logo.png (optional)")
@@ -154,14 +153,13 @@ class AdminScreen(QWidget):
             widget.setMinimumHeight(56)
         form.addRow("Camera", self.camera)
         form.addRow("Start over after", self.idle)
-        form.addRow("Keep guest captures", self.retention)
         form.addRow("Clinic name", self.clinic)
         form.addRow("Clinic logo", self.logo)
         layout.addLayout(form)
         layout.addWidget(
             label(
                 "Camera: pick one, or type file:PATH (video) or folder:PATH (photos). "
-                "Guest captures kept 0 days are deleted when the visit ends.",
+                "Guest visits are never kept: they are forgotten when each visit ends.",
                 "fine",
             )
         )
@@ -190,7 +188,6 @@ class AdminScreen(QWidget):
         else:
             self.camera.setEditText(config.camera)
         self.idle.setValue(config.idle_seconds)
-        self.retention.setValue(config.retention_days)
         self.clinic.setText(config.clinic_name)
         self.logo.setText(str(config.logo_path) if config.logo_path else "")
 
@@ -209,7 +206,6 @@ class AdminScreen(QWidget):
             {
                 "camera": self.camera_spec(),
                 "idle_seconds": self.idle.value(),
-                "retention_days": self.retention.value(),
                 "clinic_name": self.clinic.text(),
                 "logo_path": Path(logo) if logo else None,
             }

@@ -5,11 +5,10 @@ problems on screen with automatic recovery."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.kiosk.camera import CameraFeed
 from ui.kiosk.ports import RGB, FrameCheck
@@ -34,7 +33,7 @@ CHECKLIST = (
 class CaptureScreen(QWidget):
     captured = Signal(object, bool)  # RGB photo, taken automatically
     cancelled = Signal()
-    photo_file = Signal(object)  # Path of a photo chosen instead of the camera
+    import_photo = Signal()  # a photo from a USB stick instead of the camera
     use_demo = Signal()
 
     def __init__(self, feed: CameraFeed, parent: QWidget | None = None) -> None:
@@ -92,7 +91,7 @@ class CaptureScreen(QWidget):
         panel.addWidget(self.hint)
         panel.addStretch(1)
         self.demo_button = button("Use the demo camera", "secondary")
-        self.import_button = button("Import a photo", "secondary")
+        self.import_button = button("Use a photo from a USB stick", "secondary")
         self.capture_button = button("Take the photo now", "primary", height=80)
         for widget in (self.demo_button, self.import_button):
             widget.setVisible(False)
@@ -112,7 +111,7 @@ class CaptureScreen(QWidget):
         self.capture_button.clicked.connect(lambda: self._take(automatic=False))
         self.cancel_button.clicked.connect(self.cancelled)
         self.demo_button.clicked.connect(self.use_demo)
-        self.import_button.clicked.connect(self.choose_photo)
+        self.import_button.clicked.connect(self.import_photo)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def begin(self, spec: str) -> None:
@@ -143,15 +142,6 @@ class CaptureScreen(QWidget):
         self.demo_button.setVisible(False)
         self.import_button.setVisible(False)
         self.capture_button.setEnabled(True)
-
-    def choose_photo(self) -> None:
-        """For a kiosk without a working camera: a photo from a file is analysed instead."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a photo of your face", str(Path.home()),
-            "Photos (*.jpg *.jpeg *.png *.bmp *.webp)", options=QFileDialog.Option.DontUseNativeDialog,
-        )  # fmt: skip
-        if path:
-            self.photo_file.emit(Path(path))
 
     def show_error(self, message: str) -> None:
         """An analysis that failed (no face...) comes back here with its reason."""

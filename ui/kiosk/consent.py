@@ -1,5 +1,9 @@
 """Consent: what is stored, for how long, whether it may be synced. Refusing still gives results;
-it only means nothing is stored. The text's version is recorded with the answer."""
+it only means nothing is stored. The text's version is recorded with the answer.
+
+Nothing is ticked at first: keeping the photo is the patient's choice, never a default. A guest is
+offered no choice to keep anything (a guest's visit is never kept) and simply continues.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ class ConsentScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.version = ""
+        self.guest = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.header = Header("Your consent")
@@ -37,10 +42,13 @@ class ConsentScreen(QWidget):
         layout.addSpacing(8)
         self.store = QCheckBox("Keep my photo and results at this clinic")
         self.sync = QCheckBox("Also copy them to the clinic's central server (sync)")
-        self.store.setChecked(True)
+        self.sync.setEnabled(False)
         self.store.toggled.connect(self._store_toggled)
+        self.guest_note = label("", "fact")
+        self.guest_note.setVisible(False)
         layout.addWidget(self.store)
         layout.addWidget(self.sync)
+        layout.addWidget(self.guest_note)
         layout.addStretch(1)
         self.version_label = label("", "fine")
         layout.addWidget(self.version_label)
@@ -57,7 +65,13 @@ class ConsentScreen(QWidget):
         self.refuse.clicked.connect(lambda: self.answered.emit(ConsentChoice(granted=False)))
         self.back.clicked.connect(self.cancelled)
 
-    def show_text(self, text: ConsentText) -> None:
+    def show_text(self, text: ConsentText, *, guest: bool = False) -> None:
+        self.guest = guest
+        for choice in (self.store, self.sync, self.refuse):
+            choice.setVisible(not guest)
+        self.guest_note.setText(text.guest_note if guest else "")
+        self.guest_note.setVisible(guest)
+        self.agree.setText("Continue" if guest else "I agree, continue")
         self.version = text.version
         self.title.setText(text.title)
         for widget, paragraph in zip(self.paragraphs, text.paragraphs, strict=False):
@@ -72,14 +86,13 @@ class ConsentScreen(QWidget):
             self.sync.setChecked(False)
 
     def _agree(self) -> None:
+        keep = self.store.isChecked() and not self.guest
         self.answered.emit(
             ConsentChoice(
-                granted=True,
-                allow_storage=self.store.isChecked(),
-                allow_sync=self.store.isChecked() and self.sync.isChecked(),
+                granted=True, allow_storage=keep, allow_sync=keep and self.sync.isChecked()
             )
         )
 
     def clear(self) -> None:
-        self.store.setChecked(True)
+        self.store.setChecked(False)
         self.sync.setChecked(False)

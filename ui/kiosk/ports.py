@@ -40,7 +40,8 @@ class ConsentText:
     version: str
     title: str
     paragraphs: tuple[str, ...]
-    retention_days: int
+    guest_note: str = ""
+    """Shown to a guest instead of the storage and sync choices (a guest's visit is never kept)."""
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,36 @@ class KioskConfig:
     clinic_name: str
     logo_path: Path | None
     idle_seconds: int
-    retention_days: int
     camera: str
     has_pin: bool
+
+
+@dataclass(frozen=True)
+class DrivePhoto:
+    """A photo on a USB stick, offered by "Import a photo" when the camera fails (read only)."""
+
+    path: Path
+    name: str
+    detail: str
+    """Size and date, e.g. "2.1 MB, 12 Mar 2026"."""
+    thumbnail: RGB | None
+
+
+@dataclass(frozen=True)
+class EmailOffer:
+    """Whether the report may be emailed from this visit, and what the person is told about it."""
+
+    allowed: bool
+    note: str
+    immediate: bool = False
+    """Sent at once and never queued (a guest's visit leaves nothing on disk)."""
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    to: str
+    queued: bool
+    """True: waiting in the mail queue; False: already sent."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +229,6 @@ class KioskServices(Protocol):
         idle_seconds: int,
         clinic_name: str,
         logo_path: Path | None,
-        retention_days: int,
     ) -> KioskConfig: ...
 
     def check_pin(self, pin: str) -> bool: ...
@@ -224,7 +251,11 @@ class KioskServices(Protocol):
         self, patient: Patient | None, *, version: str, choice: ConsentChoice
     ) -> None: ...
 
-    def load_photo(self, path: Path) -> RGB: ...
+    def drive_photos(self) -> list[DrivePhoto]: ...
+
+    def load_photo(self, path: Path) -> RGB:
+        """A photo from :meth:`drive_photos`; a path that is not on a USB stick is refused."""
+        ...
 
     def analyse(
         self,
@@ -238,9 +269,15 @@ class KioskServices(Protocol):
 
     def report_pdf(self, view: AnalysisView, patient: Patient | None) -> bytes: ...
 
-    def save_report(self, pdf: bytes, *, folder: Path, name: str) -> Path: ...
+    def save_report(self, pdf: bytes, *, folder: Path, name: str) -> Path:
+        """Write to a folder from :meth:`removable_folders`; anywhere else is refused."""
+        ...
 
-    def email_report(self, pdf: bytes, *, to: str, name: str) -> str: ...
+    def email_offer(self, patient: Patient | None, consent: ConsentChoice | None) -> EmailOffer: ...
+
+    def email_report(
+        self, pdf: bytes, *, to: str, name: str, patient: Patient | None
+    ) -> EmailResult: ...
 
     def deliver_mail(self) -> str: ...
 

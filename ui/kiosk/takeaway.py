@@ -1,4 +1,9 @@
-"""Take it away: the PDF report saved to a USB stick or folder, printed, or emailed (queued)."""
+"""Take it away: the PDF report saved to a USB stick, printed on the clinic's printer, or emailed.
+
+Only the USB sticks the kiosk detects are offered (no folder to choose: a file dialog would open
+the whole machine to a visitor), and printing goes straight to the clinic's printer (no print
+dialog: it offers printing to a file).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ui.kiosk.ports import EmailOffer
+from ui.kiosk.printing import NO_PRINTER
 from ui.kiosk.widgets import Header, button, card, label
 
 
 class TakeAwayScreen(QWidget):
     save_to = Signal(object)  # Path
-    choose_folder = Signal()
+    look_for_drives = Signal()
     print_report = Signal()
     email = Signal(str)
     back = Signal()
@@ -46,8 +53,8 @@ class TakeAwayScreen(QWidget):
         self.no_drive = label("No USB stick found yet.", "fine")
         save.addWidget(self.no_drive)
         save.addStretch(1)
-        self.folder_button = button("Choose a folder…", "secondary")
-        save.addWidget(self.folder_button)
+        self.drives_button = button("Look for USB sticks again", "secondary")
+        save.addWidget(self.drives_button)
         self.save_status = label("", "status")
         save.addWidget(self.save_status)
         row.addWidget(save_card, 1)
@@ -77,40 +84,42 @@ class TakeAwayScreen(QWidget):
         row.addWidget(mail_card, 1)
 
         self._drive_buttons: list[QPushButton] = []
-        self.folder_button.clicked.connect(self.choose_folder)
+        self._ready = False
+        self._printer = ""
+        self._offer: EmailOffer | None = None
+        self.drives_button.clicked.connect(self.look_for_drives)
         self.print_button.clicked.connect(self.print_report)
         self.email_button.clicked.connect(lambda: self.email.emit(self.address.text().strip()))
         self.back_button.clicked.connect(self.back)
         self.finish_button.clicked.connect(self.finish)
 
-    def begin(self, *, email: str, can_email: bool, printer: str) -> None:
+    def begin(self, *, email: str, printer: str) -> None:
+        """Everything off until the report is ready and the email offer is known."""
         self.clear()
         self.address.setText(email)
+        self._ready = False
+        self._offer = None
         self.set_ready(False)
-        self.email_button.setEnabled(False)
-        self._can_email = can_email
-        if not can_email:
-            self.email_status.setText(
-                "Email needs your consent to keep the report until it is sent. "
-                "Save it to a USB stick or print it instead."
-            )
-            self.address.setEnabled(False)
         self._printer = printer
         if not printer:
-            self.print_status.setText(
-                "No printer is connected to this kiosk. Please ask at the desk."
-            )
+            self.print_status.setText(NO_PRINTER)
+
+    def set_email_offer(self, offer: EmailOffer) -> None:
+        self._offer = offer
+        self.email_status.setText(offer.note)
+        self.address.setEnabled(offer.allowed)
+        self.email_button.setText("Send now" if offer.immediate else "Send by email")
+        self.set_ready(self._ready)
 
     def set_ready(self, ready: bool, summary: str = "") -> None:
+        self._ready = ready
         self.summary.setText(
             summary or ("Your report is ready." if ready else "Preparing your report…")
         )
-        self.folder_button.setEnabled(ready)
         for widget in self._drive_buttons:
             widget.setEnabled(ready)
-        self.print_button.setEnabled(ready and bool(getattr(self, "_printer", "")))
-        can_email = getattr(self, "_can_email", False)
-        self.email_button.setEnabled(ready and can_email)
+        self.print_button.setEnabled(ready and bool(self._printer))
+        self.email_button.setEnabled(ready and self._offer is not None and self._offer.allowed)
 
     def set_drives(self, drives: list[tuple[str, Path]]) -> None:
         for widget in self._drive_buttons:
@@ -120,6 +129,7 @@ class TakeAwayScreen(QWidget):
         for name, path in drives:
             widget = button(f"Save to {name}", "secondary")
             widget.clicked.connect(lambda _=False, p=path: self.save_to.emit(p))
+            widget.setEnabled(self._ready)
             self.drives.addWidget(widget)
             self._drive_buttons.append(widget)
         self.no_drive.setVisible(not drives)

@@ -1,5 +1,6 @@
-"""What the take-away screen's buttons do: build the PDF once per visit, then save, print or email
-it, each off the UI thread and only while the same visit is on screen."""
+"""What the take-away screen's buttons do: build the PDF once per visit, then save it to a USB stick,
+print it on the clinic's printer or email it, each off the UI thread and only while the same visit
+is on screen."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtWidgets import QLabel
 
 from ui.background import BackgroundOp, Generation, Pools
 from ui.kiosk import printing
 from ui.kiosk.messages import message_for
-from ui.kiosk.ports import AnalysisView, ConsentChoice, KioskServices, Patient
+from ui.kiosk.ports import AnalysisView, ConsentChoice, EmailResult, KioskServices, Patient
 from ui.kiosk.takeaway import TakeAwayScreen
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,9 @@ class TakeAwayActions:
         self.visits = visits
         self.pdf: bytes | None = None
         self.name = "skin-report.pdf"
+        self.patient: Patient | None = None
         screen.save_to.connect(self.save_to)
-        screen.choose_folder.connect(self.choose_folder)
+        screen.look_for_drives.connect(self.look_for_drives)
         screen.print_report.connect(self.print_report)
         screen.email.connect(self.email)
 
@@ -49,18 +51,19 @@ class TakeAwayActions:
 
     def forget(self) -> None:
         self.pdf = None
+        self.patient = None
 
     def open(
         self, view: AnalysisView, *, patient: Patient | None, consent: ConsentChoice | None
     ) -> None:
         """Fill the screen at once; the report and the list of USB sticks arrive in the background."""
         screen = self.screen
-        screen.begin(
-            email=patient.email if patient else "",
-            can_email=bool(consent and consent.granted),
-            printer=printing.default_printer(),
-        )
-        self._op(self.services.removable_folders).success(screen.set_drives).run(self.pools.work)
+        self.patient = patient
+        screen.begin(email=patient.email if patient else "", printer=printing.default_printer())
+        self.look_for_drives()
+        self._op(lambda: self.services.email_offer(patient, consent)).success(
+            screen.set_email_offer
+        ).run(self.pools.work)
         self.name = f"skin-report-{datetime.now():%Y-%m-%d-%H%M}.pdf"
         if self.pdf is not None:
             screen.set_ready(True)
@@ -86,28 +89,28 @@ class TakeAwayActions:
             lambda path: status.setText(f"Saved as {Path(path).name} in {Path(path).parent}.")
         ).run(self.pools.work)
 
-    def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self.screen, "Where should the report go?", str(Path.home()),
-            QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly,
-        )  # fmt: skip
-        if folder:
-            self.save_to(Path(folder))
+    def look_for_drives(self) -> None:
+        self._op(self.services.removable_folders).success(self.screen.set_drives).run(
+            self.pools.work
+        )
 
     def print_report(self) -> None:
+        """Straight to the clinic's printer: no print dialog (it would offer printing to a file)."""
         pdf, status = self.pdf, self.screen.print_status
-        if not printing.default_printer():
+        name = printing.default_printer()
+        if not name:
             status.setText(printing.NO_PRINTER)
             return
         if pdf is None:
             return
-        printer = printing.ask_printer(self.screen)
-        if printer is None:
-            status.setText("Printing cancelled.")
+        try:
+            printer = printing.clinic_printer(name)
+        except printing.PrintError as exc:
+            status.setText(exc.message)
             return
-        status.setText("Printing…")
+        status.setText(f"Printing on {name}…")
         self._op(lambda: printing.print_pdf(pdf, printer), status=status).success(
-            lambda pages: status.setText(f"Sent {pages} page(s) to the printer.")
+            lambda pages: status.setText(f"Sent {pages} page(s) to {name}.")
         ).run(self.pools.work)
 
     def email(self, address: str) -> None:
@@ -117,14 +120,20 @@ class TakeAwayActions:
         if not address:
             status.setText("Enter your email address.")
             return
-        status.setText("Queuing…")
+        status.setText("Sending…")
+        patient = self.patient
 
-        def queued(to: str) -> None:
+        def done(result: EmailResult) -> None:
+            if not result.queued:
+                status.setText(f"Sent to {result.to}.")
+                return
+            to = result.to
             status.setText(f"Queued for {to}.")
             self._op(self.services.deliver_mail).success(
                 lambda note: status.setText(f"Queued for {to}. {note}")
             ).failure(lambda exc: log.warning("Mail delivery failed: %s", exc)).run(self.pools.work)
 
         self._op(
-            lambda: self.services.email_report(pdf, to=address, name=self.name), status=status
-        ).success(queued).run(self.pools.db)
+            lambda: self.services.email_report(pdf, to=address, name=self.name, patient=patient),
+            status=status,
+        ).success(done).run(self.pools.work if patient is None else self.pools.db)

@@ -1,5 +1,8 @@
 """The kiosk window: runs the flow between the screens and forgets everything on reset.
 
+Kiosk mode is locked down while the window lives (:mod:`ui.kiosk.lockdown`): no file or print
+dialog, no context menu, no closing from the keyboard; a reset closes every dialog and pop-up.
+
 Every call into the services runs on a pool (database work on the single database thread, analysis
 and files on the work pool); work of a visit is bound to it (``while_current``), so a late answer
 from a visit that was reset can never bring its data back onto the screen. A failure nobody else
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from ui.background import BackgroundOp, Generation, Pools, Token
@@ -26,13 +29,16 @@ from ui.kiosk.camera import CameraFeed
 from ui.kiosk.capture import CaptureScreen
 from ui.kiosk.consent import ConsentScreen
 from ui.kiosk.idle import IdleOverlay, IdleWatcher
+from ui.kiosk.lockdown import Lockdown, close_popups
 from ui.kiosk.messages import message_for
+from ui.kiosk.photo_picker import PhotoPickerScreen
 from ui.kiosk.ports import (
     RGB,
     AnalysisView,
     CancelledError,
     ConsentChoice,
     ConsentText,
+    DrivePhoto,
     KioskConfig,
     KioskServices,
     Patient,
@@ -64,7 +70,7 @@ class KioskWindow(QMainWindow):
         self.services = services
         self.pools = pools
         self.camera_override = camera
-        self.config = KioskConfig("SkinLab", None, 90, 0, camera or "auto", False)
+        self.config = KioskConfig("SkinLab", None, 90, camera or "auto", False)
         self.visits = Generation()
         self.patient: Patient | None = None
         self.consent: ConsentChoice | None = None
@@ -81,14 +87,15 @@ class KioskWindow(QMainWindow):
         self.sign_in = SignInScreen()
         self.consent_screen = ConsentScreen()
         self.capture = CaptureScreen(self.feed)
+        self.photos = PhotoPickerScreen()
         self.analysing = AnalysingScreen()
         self.results = ResultsScreen()
         self.takeaway = TakeAwayScreen()
         self.pin = PinScreen()
         self.admin = AdminScreen()
         self.screens: list[QWidget] = [
-            self.attract, self.sign_in, self.consent_screen, self.capture, self.analysing,
-            self.results, self.takeaway, self.pin, self.admin,
+            self.attract, self.sign_in, self.consent_screen, self.capture, self.photos,
+            self.analysing, self.results, self.takeaway, self.pin, self.admin,
         ]  # fmt: skip
         for screen in self.screens:
             self.stack.addWidget(screen)
@@ -98,6 +105,8 @@ class KioskWindow(QMainWindow):
         self.takeaway_actions = TakeAwayActions(
             screen=self.takeaway, services=services, pools=pools, visits=self.visits
         )
+        self.lockdown = Lockdown(self)
+        self.lockdown.install()
         self._connect()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -110,7 +119,10 @@ class KioskWindow(QMainWindow):
         self.consent_screen.answered.connect(self._consented)
         self.capture.captured.connect(lambda photo, _auto: self.analyse_photo(photo))
         self.capture.use_demo.connect(lambda: self.capture.begin("demo"))
-        self.capture.photo_file.connect(self.analyse_file)
+        self.capture.import_photo.connect(self.open_photo_picker)
+        self.photos.chosen.connect(self.analyse_file)
+        self.photos.refresh.connect(self.open_photo_picker)
+        self.photos.back.connect(self.start_capture)
         self.analysing.cancel.connect(self._cancel_analysis)
         self.results.retake.connect(self._retake)
         self.results.take_away.connect(self.open_takeaway)
@@ -123,7 +135,7 @@ class KioskWindow(QMainWindow):
         self.pin.cancelled.connect(self.reset)
         self.admin.save.connect(self._save_config)
         self.admin.done.connect(self.reset)
-        self.admin.exit_app.connect(self.close)
+        self.admin.exit_app.connect(self.shut_down)
         self.idle.warn.connect(self._idle_warning)
         self.idle.resume.connect(self.idle_overlay.hide)
         self.idle.expired.connect(self.reset)
@@ -215,7 +227,7 @@ class KioskWindow(QMainWindow):
 
         def shown(text: ConsentText) -> None:
             self.consent_text = text
-            self.consent_screen.show_text(text)
+            self.consent_screen.show_text(text, guest=patient is None)
             self.show_screen(self.consent_screen)
 
         self.run(
@@ -239,14 +251,29 @@ class KioskWindow(QMainWindow):
         self.show_screen(self.capture)
         self.capture.begin(self.camera_spec())
 
-    def analyse_file(self, path: Path) -> None:
-        """A photo chosen from a file (a kiosk without a camera) is analysed like a captured one."""
+    def open_photo_picker(self) -> None:
+        """The camera failed: the photos on a USB stick, in the kiosk's own read-only list."""
         self.capture.end()
+        self.photos.searching()
+        self.show_screen(self.photos)
+
+        def found(photos: list[DrivePhoto]) -> None:
+            self.photos.show_photos(photos)
+
+        self.run(
+            self.op(self.services.drive_photos)
+            .while_current(self.this_visit())
+            .success(found)
+            .messages_to(self.photos.show_error)
+        )
+
+    def analyse_file(self, path: Path) -> None:
+        """A photo from a USB stick (a kiosk without a camera) is analysed like a captured one."""
         self.run(
             self.op(lambda: self.services.load_photo(path))
             .while_current(self.this_visit())
             .success(self.analyse_photo)
-            .messages_to(self.capture.show_error)
+            .messages_to(self.photos.show_error)
         )
 
     def analyse_photo(self, photo: RGB) -> None:
@@ -300,8 +327,10 @@ class KioskWindow(QMainWindow):
         self.idle_overlay.raise_()
 
     def reset(self) -> None:
-        """Forget the visit: screens cleared, photo and session dropped, guest captures purged."""
+        """Forget the visit: dialogs and pop-ups closed, screens cleared, photo and session
+        dropped, guest captures purged."""
         self.visits.advance()
+        pass  # close_popups(self)
         self._cancel.set()
         self.idle.stop()
         self.idle_overlay.hide()
@@ -362,7 +391,17 @@ class KioskWindow(QMainWindow):
             db=True,
         )
 
+    def shut_down(self) -> None:
+        """Close for good (staff "Exit", the end of the process); nothing else closes the kiosk."""
+        self.lockdown.allow_close()
+        self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.lockdown.install()  # again after a close (tests reopen windows)
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.lockdown.uninstall()
         self.capture.end()
         self.idle.stop()
         app = QApplication.instance()

@@ -48,6 +48,6 @@ def make_window(qtbot: Any, services: KioskTestServices) -> Iterator[Callable[..
 
     yield make
     for win, pools in made:
-        win.close()
+        win.shut_down()
         win.feed.wait(5.0)
         assert pools.wait(20_000), "background work still running after the test"

@@ -27,13 +27,12 @@ def test_pin_then_settings(qtbot, make_window, services, ctx):
     assert "Not connected" in win.admin.sync_headline.text()
     win.admin.idle.setValue(45)
     win.admin.clinic.setText("Clinique du Parc")
-    win.admin.retention.setValue(7)
     win.admin.save_button.click()
     qtbot.waitUntil(lambda: win.admin.status.text() == "Saved.", timeout=TIMEOUT)
     assert win.idle.idle_seconds == 45
     assert win.attract.clinic.text() == "Clinique du Parc"
     stored = json.loads((ctx.settings.data_dir / "kiosk.json").read_text())
-    assert stored["idle_seconds"] == 45 and stored["retention_days"] == 7
+    assert stored["idle_seconds"] == 45
     assert "246810" not in json.dumps(stored) and stored["pin_hash"].startswith("$argon2id$")
     win.admin.logo.setText("/nowhere/logo.png")
     win.admin.save_button.click()

@@ -1,10 +1,8 @@
 """Guided capture: auto-capture only when the engine's checks pass, problems said on screen,
-recovery from a missing or unplugged camera without a restart, manual capture and photo import."""
+recovery from a missing or unplugged camera without a restart, manual capture (photo import from a
+USB stick is in test_kiosk_photo_import.py)."""
 
 from __future__ import annotations
-
-import cv2
-from skimage import data
 
 from core.capture import DemoSource
 from tests.helpers.kiosk import (
@@ -117,18 +115,3 @@ def test_no_camera_at_all_offers_demo_camera(qtbot, make_window):
     assert win.capture.demo_button.isVisible()
     win.capture.demo_button.click()
     wait_for_results(qtbot, win)
-
-
-def test_import_a_photo_instead_of_the_camera(qtbot, make_window, tmp_path):
-    photo = tmp_path / "me.png"
-    cv2.imwrite(str(photo), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
-    win = make_window("webcam:9")
-    go_to_capture(qtbot, win)
-    win.analyse_file(photo)
-    wait_for_results(qtbot, win)
-    not_a_photo = tmp_path / "notes.png"
-    not_a_photo.write_text("hello")
-    win.results.retake_button.click()
-    win.analyse_file(not_a_photo)
-    qtbot.waitUntil(win.capture.hint.isVisible, timeout=TIMEOUT)
-    assert "not a photo" in win.capture.hint.text()

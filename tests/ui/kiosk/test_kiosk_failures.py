@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import text
 
-from tests.helpers.kiosk import TIMEOUT, go_to_capture, pump
+from tests.helpers.kiosk import TIMEOUT, pump
 
 
 def _enter(win, pin: str) -> None:
@@ -53,14 +53,3 @@ def test_an_answer_for_a_visit_that_was_reset_is_dropped(qtbot, make_window, ser
     qtbot.waitUntil(lambda: checked == ["246810"], timeout=TIMEOUT)
     pump(qtbot, 0.3)
     assert win.stack.currentWidget() is win.attract, "the staff screen must not open by itself"
-
-
-def test_a_failed_import_says_why_on_the_capture_screen(qtbot, make_window, tmp_path):
-    win = make_window("webcam:9")
-    go_to_capture(qtbot, win)
-    not_a_photo = tmp_path / "notes.png"
-    not_a_photo.write_text("hello")
-    win.capture.photo_file.emit(not_a_photo)
-    qtbot.waitUntil(win.capture.hint.isVisible, timeout=TIMEOUT)
-    assert "not a photo" in win.capture.hint.text()
-    assert not win.toast.isVisible()

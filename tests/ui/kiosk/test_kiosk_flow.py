@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from core.storage.models import ConsentRecord, SkinAnalysisResult
+from core.storage.results import save_analysis
 from tests.helpers.kiosk import (
     PASSWORD,
     TIMEOUT,
@@ -16,12 +17,20 @@ from tests.helpers.kiosk import (
     stored_counts,
     wait_for_results,
 )
+from tests.helpers.sync.world import analysis_result
 from ui.kiosk.ports import ConsentChoice
 
 
-def test_guest_with_consent_is_stored_then_purged_at_reset(qtbot, make_window, ctx):
+def test_a_guest_sees_results_and_nothing_is_stored(qtbot, make_window, ctx, tmp_path):
     win = make_window("demo")
-    go_to_capture(qtbot, win)
+    win.attract.start_button.click()
+    win.sign_in.guest_button.click()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.consent_screen, timeout=TIMEOUT)
+    consent = win.consent_screen
+    assert not consent.store.isVisible() and not consent.sync.isVisible()
+    assert not consent.refuse.isVisible() and "nothing is kept" in consent.guest_note.text()
+    consent.store.setChecked(True)  # even a choice a guest cannot see keeps nothing
+    consent.agree.click()
     wait_for_results(qtbot, win)
     stages = win.analysing.stages()
     # The engine's own stages, in order, between the kiosk's check and its drawing step.
@@ -33,22 +42,34 @@ def test_guest_with_consent_is_stored_then_purged_at_reset(qtbot, make_window, c
     ]
     assert [s for s in stages if s in engine] == engine
     assert stages[0] == "Checking the photo" and "Drawing the heat maps" in stages
-    assert "Saving your results" in win.analysing.stages()
+    assert "Saving your results" not in stages
     score = win.view.result.score.value
     assert 0 <= score <= 100
     assert win.results.ring.score == score
     assert win.results.photo.current in win.view.overlays  # a heat map is on at first
     assert "not a medical diagnosis" in win.results.note.text()
+    assert stored_counts(ctx) == {"analyses": 0, "images": 0, "emails": 0, "consents": 1}
     with ctx.database.read() as session:
-        rows = session.scalars(select(SkinAnalysisResult)).all()
-        assert len(rows) == 1 and rows[0].user_id is None and rows[0].image_sha256
-        consent = session.scalars(select(ConsentRecord)).one()
-        assert consent.granted and consent.allow_storage and consent.text_version
-        assert consent.retention_days == 0
+        answer = session.scalars(select(ConsentRecord)).one()
+        assert answer.user_id is None and not answer.allow_storage and not answer.allow_sync
+        assert answer.retention_days == 0 and answer.text_version == "kiosk-2026.2"
+    assert not any((tmp_path / "data" / "images").rglob("*.*")), "no photo file may be written"
     win.results.finish_button.click()
     assert win.stack.currentWidget() is win.attract
+
+
+def test_the_reset_purges_guest_captures_an_older_version_kept(qtbot, make_window, ctx):
+    """Older kiosks kept guests' captures for a configurable number of days."""
+    with ctx.database.write() as session:
+        save_analysis(
+            session, ctx.images, result=analysis_result(70.0), user_id=None,
+            image=b"a guest's photo",
+        )  # fmt: skip
+    assert stored_counts(ctx)["analyses"] == 1 and stored_counts(ctx)["images"] == 1
+    win = make_window("demo")
+    win.reset()
     qtbot.waitUntil(lambda: stored_counts(ctx)["analyses"] == 0, timeout=TIMEOUT)
-    assert stored_counts(ctx)["images"] == 0  # guest retention 0 days: purged at the end
+    assert stored_counts(ctx)["images"] == 0
 
 
 def test_signed_in_patient_sees_change_since_previous_visit(qtbot, make_window, ctx):
@@ -75,8 +96,12 @@ def test_signed_in_patient_sees_change_since_previous_visit(qtbot, make_window, 
 
 
 def test_refused_consent_shows_results_but_stores_nothing(qtbot, make_window, ctx, tmp_path):
+    ctx.auth.register(
+        email="maya@example.com", first_name="Maya", last_name="Ortiz", role="patient",
+        password=PASSWORD,
+    )  # fmt: skip
     win = make_window("demo")
-    go_to_capture(qtbot, win, choice=ConsentChoice(granted=False))
+    go_to_capture(qtbot, win, choice=ConsentChoice(granted=False), email="maya@example.com")
     wait_for_results(qtbot, win)
     assert "Nothing from this visit is stored" in win.results.note.text()
     assert "Saving your results" not in win.analysing.stages()
@@ -85,15 +110,20 @@ def test_refused_consent_shows_results_but_stores_nothing(qtbot, make_window, ct
     with ctx.database.read() as session:
         answer = session.scalars(select(ConsentRecord)).one()
         assert answer.granted is False and answer.allow_storage is False
+        assert answer.user_id is not None
     assert not any((tmp_path / "data" / "images").rglob("*")), "no photo file may be written"
 
 
 def test_cancel_while_analysing_goes_back_to_capture_and_stores_nothing(
     qtbot, make_window, services, ctx
 ):
+    ctx.auth.register(
+        email="maya@example.com", first_name="Maya", last_name="Ortiz", role="patient",
+        password=PASSWORD,
+    )  # fmt: skip
     services.gate = threading.Event()
     win = make_window("demo")
-    go_to_capture(qtbot, win)
+    go_to_capture(qtbot, win, email="maya@example.com")  # consents to keep her results
     qtbot.waitUntil(lambda: win.analysing.stages() == ["Waiting for the test"], timeout=TIMEOUT)
     win.capture.hold_seconds = 60.0  # no new capture while we watch for the cancelled one
     win.analysing.cancel_button.click()
@@ -105,3 +135,4 @@ def test_cancel_while_analysing_goes_back_to_capture_and_stores_nothing(
     services.gate = None
     win.capture.hold_seconds = 0.3
     wait_for_results(qtbot, win)  # the capture restarted and auto-captures again
+    qtbot.waitUntil(lambda: stored_counts(ctx)["analyses"] == 1, timeout=TIMEOUT)
