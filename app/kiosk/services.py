@@ -220,15 +220,13 @@ class KioskAppServices(TakeAwayServices):
         with self.ctx.database.write() as session:
             # The answer recorded for this visit (record_consent runs just before): the analysis
             # carries it, and leaves the kiosk only if it allows syncing.
-            user_id = uuid.UUID(patient.user_id) if patient else None
-            consent = (
-                consents.latest(session, user_id) if user_id else consents.latest_guest(session)
-            )
+            user_id = uuid.UUID(patient.user_id)
+            consent = consents.latest(session, user_id)
             save_analysis(
                 session,
                 self.ctx.images,
                 result=measured.result,
-                user_id=uuid.UUID(patient.user_id),
+                user_id=user_id,
                 image=measured.jpeg,
                 thumbnail=measured.thumbnail,
                 image_size=(width, height),

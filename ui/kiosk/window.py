@@ -330,7 +330,7 @@ class KioskWindow(QMainWindow):
         """Forget the visit: dialogs and pop-ups closed, screens cleared, photo and session
         dropped, guest captures purged."""
         self.visits.advance()
-        pass  # close_popups(self)
+        close_popups(self)
         self._cancel.set()
         self.idle.stop()
         self.idle_overlay.hide()

@@ -24,7 +24,7 @@ def _photo(path: Path, *, scale: float = 1.0) -> Path:
 def _stick(tmp_path: Path) -> Path:
     """A stick as phones and cameras leave them, with things that must not be offered."""
     stick = tmp_path / "stick"
-    _photo(stick / "DCIM" / "100CANON" / "IMG_0001.JPG")
+    _photo(stick / "DCIM" / "100CANON" / "IMG_0001.JPG", scale=2.0)
     _photo(stick / "me.png", scale=0.5)
     _photo(stick / ".Trashes" / "old.jpg")  # hidden folder
     _photo(stick / "a" / "b" / "c" / "d" / "deep.jpg")  # deeper than any camera's layout
@@ -51,7 +51,7 @@ def test_photos_on_the_stick_are_listed_and_one_is_analysed(qtbot, make_window, 
     assert names == ["IMG_0001.JPG", "me.png"]
     assert all(not t.icon().isNull() for t in win.photos.tiles)
     assert "only read" in win.photos.status.text()
-    tile = next(t for t in win.photos.tiles if t.accessibleName() == "me.png")
+    tile = next(t for t in win.photos.tiles if t.accessibleName() == "IMG_0001.JPG")
     tile.click()
     wait_for_results(qtbot, win)
     assert win.view is not None and 0 <= win.view.result.score.value <= 100
