@@ -8,6 +8,7 @@ per step and exits 0, or 1 naming the step that failed. Used on the built app by
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import tempfile
 import threading
@@ -89,10 +90,17 @@ def _analyse(state: dict[str, Any]) -> str:
         photo = camera.read().rgb
     finally:
         camera.close()
+    # A patient (a guest's visit is never stored) who agreed to keep the results: saving is checked.
+    patient = services.register(
+        email="self-check@skinlab.invalid", first_name="Self", last_name="Check",
+        password=secrets.token_urlsafe(16),
+    )  # fmt: skip
+    choice = ConsentChoice(granted=True, allow_storage=True)
+    services.record_consent(patient, version="self-check", choice=choice)
     view = state["view"] = services.analyse(
         photo,
-        patient=None,
-        consent=ConsentChoice(granted=True, allow_storage=True),
+        patient=patient,
+        consent=choice,
         progress=lambda _stage: None,
         cancel=threading.Event(),
     )
@@ -126,7 +134,7 @@ def _kiosk(state: dict[str, Any]) -> str:
         app.processEvents()
         time.sleep(0.01)
     painted = window.grab()
-    window.close()
+    window.shut_down()
     window.feed.wait(5.0)
     if not pools.wait(20_000):
         raise RuntimeError("background work still running after the kiosk closed")

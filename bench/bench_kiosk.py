@@ -145,7 +145,7 @@ def run(quick: bool = False) -> list[Row]:
                 "<= 50",
             )
         )
-        win.close()
+        win.shut_down()
         win.feed.wait(3.0)
         pools.wait()
         ctx.close()

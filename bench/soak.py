@@ -122,7 +122,7 @@ def soak(cycles: int, warm_up: int, data_dir: Path) -> tuple[Sample, Sample, flo
                   file=sys.stderr, flush=True)  # fmt: skip
     end = sample(cycles, data_dir)
     seconds = time.perf_counter() - started
-    win.close()
+    win.shut_down()
     win.feed.wait(5.0)
     pools.wait()
     ctx.close()

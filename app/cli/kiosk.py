@@ -13,7 +13,7 @@ from app.kiosk.config import KioskConfigStore
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("kiosk", help="kiosk set-up")
     commands = parser.add_subparsers(title="kiosk commands", metavar="ACTION", required=True)
-    pin = commands.add_parser("set-pin", help="set the staff PIN (4-12 digits, read from stdin)")
+    pin = commands.add_parser("set-pin", help="set the staff PIN (6-12 digits, read from stdin)")
     pin.set_defaults(handler=_set_pin)
 
 

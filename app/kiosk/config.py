@@ -2,7 +2,9 @@
 
 Settings are read-only (``settings.toml`` and ``SKINLAB_*``), but an admin at the kiosk must be able
 to change the camera, idle time, clinic name and logo there; this file overlays those on
-the settings, and holds the admin PIN's hash (argon2id, like passwords), never the PIN itself.
+the settings, and holds the admin PIN's hash (argon2id, like passwords), never the PIN itself, with
+the count of wrong PINs and when the next try is allowed (:mod:`app.kiosk.pin`), so that neither a
+reset nor a restart gives a guesser new tries.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,20 @@ from core.errors import StorageError, ValidationError
 
 log = logging.getLogger(__name__)
 FILE_NAME = "kiosk.json"
-MIN_PIN_DIGITS = 4
+MIN_PIN_DIGITS = 6
+"""A million PINs: with 5 tries per lock period a guesser needs years (see app.kiosk.pin)."""
+MAX_PIN_DIGITS = 12
+
+
+class PinRulesError(ValidationError):
+    code = "pin_rules"
+
+
+def check_pin_rules(pin: str) -> None:
+    if not pin.isdigit() or not MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS:
+        raise PinRulesError(
+            f"The staff PIN must be {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits (0-9 only)."
+        )
 
 
 @dataclass(frozen=True)
@@ -31,11 +46,10 @@ class KioskFile:
     clinic_name: str | None = None
     clinic_logo: str | None = None
     pin_hash: str | None = None
-
-
-def check_pin_rules(pin: str) -> None:
-    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
-        raise ValidationError(f"The PIN must be {MIN_PIN_DIGITS} to 12 digits")
+    pin_failures: int = 0
+    """Wrong PINs since the last right one or the last lock."""
+    pin_wait_until: float | None = None
+    """No PIN is checked before this time (seconds since the epoch): the growing delay or the lock."""
 
 
 class KioskConfigStore:
@@ -72,11 +86,14 @@ class KioskConfigStore:
             ) from exc
 
     def set_pin(self, pin: str) -> None:
+        """A new PIN (see :func:`check_pin_rules`) clears any lock."""
         check_pin_rules(pin)
         current = self.load()
-        self.save(KioskFile(**{**asdict(current), "pin_hash": str(CONTEXT.hash(pin))}))
+        self.save(
+            replace(current, pin_hash=str(CONTEXT.hash(pin)), pin_failures=0, pin_wait_until=None)
+        )
 
-    def check_pin(self, pin: str) -> bool:
+    def pin_matches(self, pin: str) -> bool:
         stored = self.load().pin_hash
         if not stored or not pin:
             return False

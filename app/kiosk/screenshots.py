@@ -17,7 +17,7 @@ from core.config import load_settings
 from ui.kiosk.ports import ConsentChoice
 
 CLINIC = "Rue Cler Dermatology"
-DEMO_PIN = "2468"
+DEMO_PIN = "246810"
 
 
 class _DimDemo(DemoSource):

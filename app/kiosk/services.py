@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from app.context import AppContext
-from app.kiosk.config import KioskConfigStore, KioskFile
+from app.kiosk.config import KioskConfigStore
+from app.kiosk.pin import PinGuard
 from app.kiosk.takeaway import TakeAwayServices
 from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
+from core.auth.service import RoleNotAllowedError
 from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
@@ -44,6 +47,11 @@ from ui.kiosk.ports import (
 )
 
 HOLD_STILL = "Hold still"
+PATIENT_ONLY = frozenset({"patient"})
+STAFF_REFUSED = (
+    "Staff accounts cannot sign in at the kiosk. Sign in with a patient account, "
+    "or continue as a guest."
+)
 
 
 class LiveInspector:
@@ -72,6 +80,7 @@ class KioskAppServices(TakeAwayServices):
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.store = KioskConfigStore(ctx.settings)
+        self.pins = PinGuard(self.store, ctx.database, lockout_minutes=ctx.settings.lockout_minutes)
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> KioskConfig:
@@ -103,18 +112,18 @@ class KioskAppServices(TakeAwayServices):
         open_source(camera)  # validates the spec's form without opening a device
         current = self.store.load()
         self.store.save(
-            KioskFile(
+            replace(
+                current,
                 camera=camera.strip(),
                 idle_seconds=idle_seconds,
                 clinic_name=clinic_name.strip(),
                 clinic_logo=str(logo_path) if logo_path else None,
-                pin_hash=current.pin_hash,
             )
         )
         return self.config()
 
-    def check_pin(self, pin: str) -> bool:
-        return self.store.check_pin(pin)
+    def check_pin(self, pin: str) -> None:
+        self.pins.check(pin)
 
     def set_pin(self, pin: str) -> None:
         self.store.set_pin(pin)
@@ -128,7 +137,11 @@ class KioskAppServices(TakeAwayServices):
 
     # -- people --------------------------------------------------------------------------------
     def sign_in(self, email: str, password: str) -> Patient:
-        signed = self.ctx.auth.login(email, password)
+        """Patients only: a staff account (right password) is refused here, and audited."""
+        try:
+            signed = self.ctx.auth.login(email, password, roles=PATIENT_ONLY)
+        except RoleNotAllowedError as exc:
+            raise RoleNotAllowedError(STAFF_REFUSED) from exc
         return Patient(str(signed.user_id), signed.email, signed.full_name)
 
     def register(self, *, email: str, first_name: str, last_name: str, password: str) -> Patient:

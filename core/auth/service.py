@@ -17,6 +17,7 @@ from core.errors import (
     InactiveUserError,
     InvalidCredentialsError,
     InvalidTokenError,
+    PermissionDeniedError,
     SkinLabError,
     ValidationError,
 )
@@ -29,6 +30,12 @@ from core.sync import state as sync_state
 from core.sync.errors import AdminFromServerError
 
 WRONG_CREDENTIALS = "Wrong email or password."
+
+
+class RoleNotAllowedError(PermissionDeniedError):
+    """The right password, but an account whose role may not sign in at this place."""
+
+    code = "role_not_allowed"
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,20 @@ class AuthService:
         self.tokens = tokens
         self.policy = policy
 
-    def login(self, email: str, password: str, *, now: datetime | None = None) -> SignedIn:
-        """Check a password; count failures and lock the account at the threshold."""
+    def login(
+        self,
+        email: str,
+        password: str,
+        *,
+        now: datetime | None = None,
+        roles: frozenset[str] | None = None,
+    ) -> SignedIn:
+        """Check a password; count failures and lock the account at the threshold.
+
+        ``roles``: the roles that may sign in here (the kiosk's patient sign-in: patients only).
+        An account with another role is refused with :class:`RoleNotAllowedError` even with the
+        right password, and the refusal is audited (``login_failed``, reason ``role_not_allowed``).
+        """
         moment = now or datetime.now(UTC)
         try:
             address = normalise_email(email)
@@ -87,20 +106,34 @@ class AuthService:
                     _locked_message(self.policy, user.locked_until, moment)
                 )
             else:
-                failure, signed = self._check(session, user, password, moment)
+                failure, signed = self._check(session, user, password, moment, roles)
         if failure is not None:
             raise failure
         assert signed is not None
         return signed
 
     def _check(
-        self, session: Session, user: User, password: str, moment: datetime
+        self,
+        session: Session,
+        user: User,
+        password: str,
+        moment: datetime,
+        roles: frozenset[str] | None,
     ) -> tuple[SkinLabError | None, SignedIn | None]:
         ok, new_hash = verify_password(password, user.hashed_password)
         if not ok:
             return self._record_failure(session, user, moment), None
         if not user.is_active:
             return InactiveUserError("This account is deactivated; ask an administrator."), None
+        if roles is not None and user.role not in roles:
+            audit.record(
+                session,
+                "login_failed",
+                target_type="user",
+                target_id=user.user_id,
+                details={"reason": "role_not_allowed", "role": user.role},
+            )
+            return RoleNotAllowedError("This account cannot sign in here."), None
         user.failed_login_count = 0
         user.locked_until = None
         user.last_login = moment

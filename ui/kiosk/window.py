@@ -359,10 +359,7 @@ class KioskWindow(QMainWindow):
             self.pin.show_error("No staff PIN is set. Set one with: skinlab kiosk set-pin")
 
     def _check_pin(self, pin: str) -> None:
-        def checked(ok: bool) -> None:
-            if not ok:
-                self.pin.show_error("Wrong PIN.")
-                return
+        def checked(_: None) -> None:
             self.pin.clear()
             self.admin.show_config(self.config)
             self.show_screen(self.admin)
@@ -377,6 +374,7 @@ class KioskWindow(QMainWindow):
             self.op(lambda: self.services.check_pin(pin))
             .while_current(self.this_visit())
             .success(checked)
+            .messages_to(self.pin.show_error)
         )
 
     def _save_config(self, values: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from app.cli import kiosk as kiosk_cli
 from app.context import AppContext
-from app.kiosk.config import KioskConfigStore
+from app.kiosk.config import KioskConfigStore, PinRulesError
 from core.config import load_settings
 from core.errors import ValidationError
 
@@ -23,13 +23,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def test_set_pin_stores_only_a_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = AppContext(load_settings(data_dir=tmp_path))
-    monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("975310\n"))
     args = _parser().parse_args(["kiosk", "set-pin"])
     assert args.handler(args, ctx) == 0
     store = KioskConfigStore(ctx.settings)
-    assert store.check_pin("97531") and not store.check_pin("97530")
-    assert "97531" not in store.path.read_text()
-    monkeypatch.setattr("sys.stdin", io.StringIO("12ab\n"))
-    with pytest.raises(ValidationError, match="4 to 12 digits"):
-        args.handler(args, ctx)
+    assert store.pin_matches("975310") and not store.pin_matches("975311")
+    assert "975310" not in store.path.read_text()
+    for bad in ("12ab56", "1234", "12345", "1234567890123"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{bad}\n"))
+        with pytest.raises(PinRulesError, match="6 to 12 digits") as refused:
+            args.handler(args, ctx)
+        assert refused.value.code == "pin_rules" and isinstance(refused.value, ValidationError)
+    assert store.pin_matches("975310"), "a refused PIN leaves the old one"
     ctx.close()

@@ -1,10 +1,28 @@
-"""The staff screen behind a PIN: wrong PIN refused, settings saved, the PIN never stored."""
+"""The staff screen behind a PIN: wrong PIN refused, settings saved, the PIN never stored; wrong
+PINs delayed more each time, then locked out (through a reset too), every failure audited."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+from sqlalchemy import select
+
+from app.kiosk.config import PinRulesError
+from core.audit import actions
+from core.audit.verify import verify_database
+from core.storage.models import AuditEvent
 from tests.helpers.kiosk import TIMEOUT
+
+
+class Clock:
+    """The PIN guard's clock, moved by the test (no test waits out a real delay)."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def _enter(qtbot, win, pin: str) -> None:
@@ -19,8 +37,10 @@ def test_pin_then_settings(qtbot, make_window, services, ctx):
     assert "No staff PIN is set" in win.pin.error.text()
     services.set_pin("246810")
     win.config = services.config()
-    _enter(qtbot, win, "1111")
-    qtbot.waitUntil(lambda: win.pin.error.text() == "Wrong PIN.", timeout=TIMEOUT)
+    services.pins.clock = clock = Clock()
+    _enter(qtbot, win, "111111")
+    qtbot.waitUntil(lambda: win.pin.error.text() == "Wrong PIN. 4 tries left.", timeout=TIMEOUT)
+    clock.now += 1
     _enter(qtbot, win, "246810")
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: win.admin.sync_headline.text() != "", timeout=TIMEOUT)
@@ -39,3 +59,66 @@ def test_pin_then_settings(qtbot, make_window, services, ctx):
     qtbot.waitUntil(lambda: "does not exist" in win.admin.status.text(), timeout=TIMEOUT)
     win.admin.done_button.click()
     assert win.stack.currentWidget() is win.attract
+
+
+def _pin_error(qtbot, win, pin: str) -> str:
+    win.pin.show_error("")
+    _enter(qtbot, win, pin)
+    qtbot.waitUntil(lambda: win.pin.error.text() != "", timeout=TIMEOUT)
+    assert win.stack.currentWidget() is win.pin
+    return win.pin.error.text()
+
+
+def test_wrong_pins_wait_longer_each_time_then_lock_and_are_audited(
+    qtbot, make_window, services, ctx
+):
+    services.set_pin("246810")
+    services.pins.clock = clock = Clock()
+    win = make_window("demo")
+    win.config = services.config()
+    win.attract.admin_button.click()
+    assert _pin_error(qtbot, win, "2468") == "Wrong PIN. 4 tries left."  # 4 digits: never right
+    assert _pin_error(qtbot, win, "246810") == "Please wait 1 s before trying again."
+    clock.now += 1
+    assert _pin_error(qtbot, win, "000000") == "Wrong PIN. 3 tries left."
+    clock.now += 1.5
+    assert _pin_error(qtbot, win, "246810") == "Please wait 1 s before trying again."
+    clock.now += 0.5  # the delays double: 1, 2, 4, 8 s
+    assert _pin_error(qtbot, win, "000001") == "Wrong PIN. 2 tries left."
+    clock.now += 4
+    assert _pin_error(qtbot, win, "000002") == "Wrong PIN. 1 try left."
+    clock.now += 8
+    locked = _pin_error(qtbot, win, "000003")
+    assert locked == "Too many wrong PINs. The staff screen is locked for 15 minutes."
+    win.reset()  # walking away (the idle reset) gives no new tries
+    win.attract.admin_button.click()
+    clock.now += 14 * 60
+    assert _pin_error(qtbot, win, "246810") == (
+        "Too many wrong PINs. The staff screen is locked for 1 minute."
+    )
+    clock.now += 60
+    _enter(qtbot, win, "246810")
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin, timeout=TIMEOUT)
+    with ctx.database.read() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.like("kiosk_pin_%"))
+            .order_by(AuditEvent.chain_seq)
+        ).all()
+        seen = [(e.action, e.details.get("reason")) for e in events]
+    failed = actions.KIOSK_PIN_FAILED
+    assert seen == [
+        (failed, "malformed"), (failed, "too_soon"), (failed, "wrong"), (failed, "too_soon"),
+        (failed, "wrong"), (failed, "wrong"), (failed, "wrong"), (actions.KIOSK_PIN_LOCKED, None),
+        (failed, "locked"), (actions.KIOSK_PIN_ACCEPTED, None),
+    ]  # fmt: skip
+    assert not any(
+        "246810" in json.dumps(e.details) or "2468" in json.dumps(e.details) for e in events
+    )
+    assert verify_database(ctx.database).ok
+
+
+def test_a_short_pin_is_refused_with_a_typed_error(services):
+    with pytest.raises(PinRulesError, match="6 to 12 digits"):
+        services.set_pin("2468")
+    assert not services.config().has_pin

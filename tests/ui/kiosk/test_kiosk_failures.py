@@ -36,10 +36,10 @@ def test_an_answer_for_a_visit_that_was_reset_is_dropped(qtbot, make_window, ser
     checked: list[str] = []
     real = services.check_pin
 
-    def slow_check(pin: str) -> bool:
+    def slow_check(pin: str) -> None:
         gate.wait(TIMEOUT / 1000)
         checked.append(pin)
-        return real(pin)
+        real(pin)
 
     services.set_pin("246810")
     services.check_pin = slow_check

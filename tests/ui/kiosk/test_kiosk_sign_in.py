@@ -1,7 +1,12 @@
-"""Sign-in at the kiosk: wrong password, locked account, register, all explained on screen."""
+"""Sign-in at the kiosk: wrong password, locked account, register, all explained on screen; staff
+accounts are refused at the patients' sign-in."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
+from core.storage.models import AuditEvent, User
 from tests.helpers.kiosk import PASSWORD, TIMEOUT
 
 
@@ -47,3 +52,30 @@ def test_register_then_consent(qtbot, make_window, ctx):
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.consent_screen, timeout=TIMEOUT)
     assert win.patient is not None and win.patient.email == "maya@example.com"
     assert win.consent_screen.version_label.text().startswith("Consent text version")
+
+
+@pytest.mark.parametrize("role", ["admin", "clinician"])
+def test_staff_cannot_sign_in_at_the_patient_sign_in(qtbot, make_window, ctx, role):
+    """The right password of a staff account opens nothing at the kiosk, and is audited."""
+    staff_id = ctx.auth.register(
+        email="dr.lee@example.com", first_name="Ana", last_name="Lee", role=role,
+        password=PASSWORD,
+    )  # fmt: skip
+    win = make_window("demo")
+    win.attract.start_button.click()
+    message = _try(qtbot, win, "dr.lee@example.com", PASSWORD)
+    assert message.startswith("Staff accounts cannot sign in at the kiosk.")
+    assert win.stack.currentWidget() is win.sign_in and win.patient is None
+    assert win.sign_in.password.text() == ""
+    assert _try(qtbot, win, "dr.lee@example.com", "wrong one") == "Wrong email or password."
+    with ctx.database.read() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.target_id == str(staff_id))
+            .order_by(AuditEvent.chain_seq)
+        ).all()
+        seen = [(e.action, e.details.get("reason")) for e in events]
+        staff = session.get(User, staff_id)
+        assert staff is not None and staff.last_login is None
+    assert ("login_failed", "role_not_allowed") in seen
+    assert not any(action == "login" for action, _ in seen), "a refused sign-in is no sign-in"
