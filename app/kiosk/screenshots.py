@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,28 @@ class _ShotServices(KioskAppServices):
     """The real services, with a dim demo camera when asked."""
 
     far = False
+    stick: Path | None = None
+
+    def removable_folders(self) -> list[tuple[str, Path]]:
+        return [("KINGSTON", self.stick)] if self.stick is not None else []
 
     def open_camera(self, spec: str) -> Any:
         if spec == "demo" and self.far:
             return _DimDemo()
         return super().open_camera(spec)
+
+
+def _stick(folder: Path, photo: Any) -> Path:
+    """A USB stick as a phone leaves it: two photos of the demo face."""
+    # lazy: OpenCV loads only when screens are rendered
+    import cv2
+
+    for name, scale in (("DCIM/100APPLE/IMG_0412.JPG", 1.0), ("selfie.png", 0.5)):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        small = cv2.resize(photo, None, fx=scale, fy=scale)
+        cv2.imwrite(str(target), cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
+    return folder
 
 
 def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080)) -> list[Path]:
@@ -77,6 +95,16 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win._identified(None)
             pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
             shot("consent")
+            maya = services.register(
+                email="maya.ortiz@example.com", first_name="Maya", last_name="Ortiz",
+                password="a long demo password",
+            )  # fmt: skip
+            win.reset()
+            win.begin_visit()
+            win._identified(maya)
+            pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
+            shot("consent-patient")
+            win.reset()
             win.consent = ConsentChoice(granted=True, allow_storage=True)
             services.far = True
             win.capture.hold_seconds = 60.0
@@ -122,10 +150,28 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.start_capture()
             pump(app, 15, lambda: win.capture.problem.isVisible())
             shot("camera-missing")
+            services.stick = _stick(Path(scratch) / "stick", photo)
+            win.open_photo_picker()
+            pump(app, 15, lambda: bool(win.photos.tiles))
+            shot("photo-picker")
+            win.reset()
+            ctx.auth.register(
+                email="dr.lee@example.com", first_name="Ana", last_name="Lee", role="clinician",
+                password="a long demo password",
+            )  # fmt: skip
+            win.begin_visit()
+            win.sign_in.email.setText("dr.lee@example.com")
+            win._sign_in("dr.lee@example.com", "a long demo password")
+            pump(app, 10, lambda: win.sign_in.error.text() != "")
+            shot("sign-in-staff")
             win.reset()
             win._open_pin()
             win.pin.pin.setText("••••")
             shot("admin-pin")
+            win._check_pin("111111")
+            pump(app, 10, lambda: win.pin.error.text() != "")
+            shot("admin-pin-wrong")
+            services.pins.clock = lambda: time.time() + 60  # past the wait after a wrong PIN
             win._check_pin(DEMO_PIN)
             pump(app, 10, lambda: win.stack.currentWidget() is win.admin)
             pump(app, 2, lambda: win.admin.sync_headline.text() != "")

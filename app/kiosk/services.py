@@ -48,10 +48,7 @@ from ui.kiosk.ports import (
 
 HOLD_STILL = "Hold still"
 PATIENT_ONLY = frozenset({"patient"})
-STAFF_REFUSED = (
-    "Staff accounts cannot sign in at the kiosk. Sign in with a patient account, "
-    "or continue as a guest."
-)
+STAFF_REFUSED = "Staff accounts cannot sign in here. Use a patient account, or continue as a guest."
 
 
 class LiveInspector:

@@ -91,7 +91,7 @@ class CaptureScreen(QWidget):
         panel.addWidget(self.hint)
         panel.addStretch(1)
         self.demo_button = button("Use the demo camera", "secondary")
-        self.import_button = button("Use a photo from a USB stick", "secondary")
+        self.import_button = button("Photo from a USB stick", "secondary")
         self.capture_button = button("Take the photo now", "primary", height=80)
         for widget in (self.demo_button, self.import_button):
             widget.setVisible(False)

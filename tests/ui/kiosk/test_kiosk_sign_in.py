@@ -64,7 +64,7 @@ def test_staff_cannot_sign_in_at_the_patient_sign_in(qtbot, make_window, ctx, ro
     win = make_window("demo")
     win.attract.start_button.click()
     message = _try(qtbot, win, "dr.lee@example.com", PASSWORD)
-    assert message.startswith("Staff accounts cannot sign in at the kiosk.")
+    assert message.startswith("Staff accounts cannot sign in here.")
     assert win.stack.currentWidget() is win.sign_in and win.patient is None
     assert win.sign_in.password.text() == ""
     assert _try(qtbot, win, "dr.lee@example.com", "wrong one") == "Wrong email or password."
