@@ -198,7 +198,13 @@ class AppContext:
 
     @cached_property
     def sync(self) -> SyncService:
-        return SyncService(self.database, self.images, self.paths.device_key_file)
+        return SyncService(
+            self.database,
+            self.images,
+            self.paths.device_key_file,
+            erasure_log=self.erasure_log,
+            cache=self.cache,
+        )
 
     def close(self) -> None:
         if "database" in self.__dict__:

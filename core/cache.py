@@ -24,6 +24,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE_LIMIT = 256 * 1024 * 1024
 _NO_LOOSE_FILES = 1 << 30  # values below this size stay in cache.db (all of ours)
+_GROUPED = "cache:grouped:1"
+"""Present once every entry carries its group: a cache from before groups is emptied once."""
+
+
+def photo_group(sha256: str) -> str:
+    """The group of every cached entry computed from one photo (its bytes' SHA-256): an erasure
+    drops a patient's entries by their photos' hashes and leaves everyone else's."""
+    return f"photo:{sha256}"
 
 
 class DiskCache:
@@ -55,6 +63,9 @@ class DiskCache:
         except Exception as exc:  # a read-only or broken directory: run without a cache
             log.warning("Disk cache unavailable at %s: %s", self.directory, exc)
             self._cache = None
+        if self._cache is not None and self.get(_GROUPED) is None:
+            self.clear()  # entries without a group could not be dropped one patient at a time
+            self.set(_GROUPED, True, ttl_seconds=None)
 
     def _key(self, key: str) -> str:
         if self._key_secret is None:
@@ -90,14 +101,18 @@ class DiskCache:
             log.warning("Cache read failed for %r: %s", key, exc)
             return None
 
-    def set(self, key: str, value: Any, ttl_seconds: float | None = 3600) -> bool:
-        """Store ``value`` as JSON; return False (never raise) when it cannot be stored."""
+    def set(
+        self, key: str, value: Any, ttl_seconds: float | None = 3600, *, group: str | None = None
+    ) -> bool:
+        """Store ``value`` as JSON, in ``group`` if given (see :meth:`drop_group`); return False
+        (never raise) when it cannot be stored."""
         if self._cache is None:
             return False
         try:
             stored_key = self._key(key)
             payload = self._dump(stored_key, value)
-            return bool(self._cache.set(stored_key, payload, expire=ttl_seconds))
+            tag = self._key(f"group:{group}") if group is not None else None
+            return bool(self._cache.set(stored_key, payload, expire=ttl_seconds, tag=tag))
         except Exception as exc:
             log.warning("Cache write failed for %r: %s", key, exc)
             return False
@@ -110,8 +125,18 @@ class DiskCache:
         except Exception as exc:
             log.warning("Cache delete failed for %r: %s", key, exc)
 
+    def drop_group(self, group: str) -> int:
+        """Drop every entry stored in ``group`` (its name is an HMAC on disk too); how many."""
+        if self._cache is None:
+            return 0
+        try:
+            return int(self._cache.evict(self._key(f"group:{group}")))
+        except Exception as exc:
+            log.warning("Cache drop failed for %r: %s", group, exc)
+            return 0
+
     def clear(self) -> None:
-        """Drop every entry (an erasure cannot name a patient's keys once they are HMACs)."""
+        """Drop every entry."""
         if self._cache is None:
             return
         try:

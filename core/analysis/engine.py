@@ -52,7 +52,7 @@ from core.analysis.regions import (
     build_regions,
 )
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
-from core.cache import DiskCache
+from core.cache import DiskCache, photo_group
 
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
@@ -223,7 +223,8 @@ def analyze(
     started = time.perf_counter()
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
-    key = _cache_key(hashlib.sha256(data).hexdigest(), prefs, rules_path) if data else None
+    digest = hashlib.sha256(data).hexdigest() if data else None
+    key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {
         "image": _label(source),
         "analysis_id": str(uuid.uuid4()),
@@ -251,8 +252,10 @@ def analyze(
         started=started,
         tell=tell,
     )
-    if cache is not None and key is not None:
-        cache.set(key, result.cache_json(), ttl_seconds=CACHE_TTL_SECONDS)
+    if cache is not None and key is not None and digest is not None:
+        cache.set(
+            key, result.cache_json(), ttl_seconds=CACHE_TTL_SECONDS, group=photo_group(digest)
+        )
     return result
 
 

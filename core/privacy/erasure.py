@@ -1,5 +1,5 @@
 """Erase a patient: their account, analyses, photos and thumbnails, consents, notes, queued or sent
-emails with their PDFs, and the analysis cache, in one unit of work. The deletions leave tombstones,
+emails with their PDFs, and the cache entries computed from their photos, in one unit of work. The deletions leave tombstones,
 so sync erases them on every device and the server keeps them denied; the erasure list (outside the
 database) lets a restored backup be cleaned again. The erasure itself is audited (ids only).
 
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit.actions import CONSENT_WITHDRAWN, ERASURE_REPLAYED, PATIENT_ERASED
-from core.cache import DiskCache
+from core.cache import DiskCache, photo_group
 from core.errors import ValidationError
 from core.privacy.actor import ERASE, Actor, UnknownPatientError, require
 from core.privacy.erasure_log import ErasureLog
@@ -63,10 +63,13 @@ def find_patient(
     return user
 
 
-def _erase_in(session: Session, user: User) -> tuple[ErasureReport, set[str]]:
+def _erase_in(session: Session, user: User) -> tuple[ErasureReport, set[str], set[str]]:
+    """Erase in the caller's unit of work: the report, the image rows deleted (their files go
+    after the commit) and the patient's photos (their cache entries go too)."""
     digests: set[str] = set()
     for row in user.analyses:
         digests.update(d for d in (row.image_sha256, row.thumbnail_sha256) if d)
+    photos = set(digests)
     mails = session.scalars(
         select(EmailMessage).where(func.lower(EmailMessage.to_address) == user.email.lower())
     ).all()
@@ -77,7 +80,7 @@ def _erase_in(session: Session, user: User) -> tuple[ErasureReport, set[str]]:
     session.delete(user)  # cascades to analyses, consents and notes, each with a tombstone
     session.flush()
     unused = delete_unused_images(session, digests)
-    return ErasureReport(user.user_id, analyses, len(unused), len(mails)), unused
+    return ErasureReport(user.user_id, analyses, len(unused), len(mails)), unused, photos
 
 
 def erase_patient(
@@ -94,7 +97,7 @@ def erase_patient(
     with db.write() as session:
         user = find_patient(session, email=email, user_id=user_id)
         require(actor, ERASE, patient_id=user.user_id)
-        report, unused = _erase_in(session, user)
+        report, unused, photos = _erase_in(session, user)
         audit.record(
             session,
             PATIENT_ERASED,
@@ -103,17 +106,20 @@ def erase_patient(
             target_id=report.user_id,
             details={"by_role": actor.role, "analyses": report.analyses, "emails": report.emails},
         )
-    _after_commit(images, unused, cache)
+    _after_commit(images, unused, cache, photos)
     if erasure_log is not None:
         erasure_log.append(report.user_id)
     return report
 
 
-def _after_commit(images: ImageStore, unused: set[str], cache: DiskCache | None) -> None:
+def _after_commit(
+    images: ImageStore, unused: set[str], cache: DiskCache | None, photos: set[str]
+) -> None:
     for digest in unused:  # files last: a failed transaction leaves every file in place
         images.delete(digest)
-    if cache is not None:
-        cache.clear()  # its keys are HMACs of image hashes: clear it rather than guess
+    if cache is not None:  # the results computed from these photos; everyone else's stay
+        for digest in photos:
+            cache.drop_group(photo_group(digest))
 
 
 def withdraw_consent(
@@ -161,8 +167,8 @@ def withdraw_consent(
             allow_sync=False,
         )
         photos = 0
+        digests: set[str] = set()
         if choice == "erase-photos":
-            digests: set[str] = set()
             for row in session.scalars(
                 select(SkinAnalysisResult).where(SkinAnalysisResult.user_id == user.user_id)
             ):
@@ -179,7 +185,7 @@ def withdraw_consent(
             target_id=user.user_id,
             details={"choice": choice, "photos_erased": photos},
         )
-    _after_commit(images, unused, cache if unused else None)
+    _after_commit(images, unused, cache, digests)
     return None
 
 
@@ -197,8 +203,8 @@ def replay_erasures(
             user = session.get(User, user_id)
             if user is None:
                 continue
-            _, unused = _erase_in(session, user)
+            _, unused, photos = _erase_in(session, user)
             audit.record(session, ERASURE_REPLAYED, target_type="user", target_id=user_id)
-        _after_commit(images, unused, cache)
+        _after_commit(images, unused, cache, photos)
         again += 1
     return again

@@ -7,15 +7,17 @@ Deletes win for ever (a tombstone blocks any later upsert); otherwise columns me
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from core.storage.database import Database
-from core.storage.models import SyncConflict, Synced, SyncOutbox, Tombstone, User
+from core.storage.images import delete_unused_images
+from core.storage.models import EmailMessage, SyncConflict, Synced, SyncOutbox, Tombstone, User
 from core.sync import state
 from core.sync.codec import APPLY_ORDER, ENTITY_MODELS, from_wire, primary_key, wire_fields
 from core.sync.hlc import HybridClock
@@ -34,6 +36,11 @@ class ApplyReport:
     conflicts: list[str] = field(default_factory=list)
     deleted_images: set[str] = field(default_factory=set)
     """Photos erased elsewhere: their files go once the transaction has committed."""
+    erased_users: set[uuid.UUID] = field(default_factory=set)
+    """Accounts this device held that were erased elsewhere: once committed, they join this
+    device's erasure list (so a restored backup cannot bring them back)."""
+    erased_photos: set[str] = field(default_factory=set)
+    """The photos of those accounts' analyses: their cache entries are dropped."""
 
 
 def _tombstoned(session: Session, entity: str, entity_id: str) -> bool:
@@ -50,6 +57,10 @@ def _apply_delete(session: Session, change: PulledChange, report: ApplyReport) -
     obj = session.get(model, primary_key(model, change.entity_id))
     session.info["remote_hlc"] = change.hlc
     if obj is not None:
+        if isinstance(obj, User):
+            _drop_mail_to(session, obj, report)
+            report.erased_users.add(obj.user_id)
+            report.erased_photos.update(a.image_sha256 for a in obj.analyses if a.image_sha256)
         session.delete(obj)
         session.flush()  # the listener records the tombstone (and those of cascaded children)
     elif not _tombstoned(session, change.entity, change.entity_id):
@@ -62,6 +73,19 @@ def _apply_delete(session: Session, change: PulledChange, report: ApplyReport) -
     report.deleted += 1
     if change.entity == "images":
         report.deleted_images.add(change.entity_id)
+
+
+def _drop_mail_to(session: Session, user: User, report: ApplyReport) -> None:
+    """The mail queue is this device's own (never synced): an account erased elsewhere takes its
+    queued and sent emails here with it, and their PDFs once nothing else uses them."""
+    mails = session.scalars(
+        select(EmailMessage).where(func.lower(EmailMessage.to_address) == user.email.lower())
+    ).all()
+    attachments = {m.attachment_sha256 for m in mails if m.attachment_sha256}
+    for mail in mails:
+        session.delete(mail)
+    session.flush()
+    report.deleted_images |= delete_unused_images(session, attachments)
 
 
 def _email_taken(session: Session, change: PulledChange) -> bool:

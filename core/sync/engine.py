@@ -8,6 +8,8 @@ photo the server refuses is set aside for a person and never holds back the othe
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,12 +58,21 @@ class SyncReport:
 
 class SyncEngine:
     def __init__(
-        self, db: Database, images: ImageStore, transport: Transport, *, batch_size: int = 200
+        self,
+        db: Database,
+        images: ImageStore,
+        transport: Transport,
+        *,
+        batch_size: int = 200,
+        on_erased: Callable[[set[uuid.UUID], set[str]], None] | None = None,
     ) -> None:
         self.db = db
         self.images = images
         self.transport = transport
         self.batch_size = batch_size
+        self.on_erased = on_erased
+        """Told (after the commit) which accounts held here were erased elsewhere, and the
+        photos of their analyses."""
         self._given_up: set[str] | None = None
         self._waiting: set[str] = set()
         self.role = state.read_all(db).get(state.ROLE, "kiosk")
@@ -212,6 +223,8 @@ class SyncEngine:
             report.pulled += len(collected)
             for digest in result.deleted_images:  # erased elsewhere: the file goes, now committed
                 self.images.delete(digest)
+            if result.erased_users and self.on_erased is not None:
+                self.on_erased(result.erased_users, result.erased_photos)
             report.rejected.extend(result.conflicts)
         else:
             state.write(self.db, **{state.CURSOR: cursor})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
+from core.cache import DiskCache, photo_group
 from core.errors import SkinLabError
+from core.privacy.erasure_log import ErasureLog
 from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import SyncConflict
@@ -45,10 +48,31 @@ class SyncStatus:
 
 
 class SyncService:
-    def __init__(self, db: Database, images: ImageStore, key_path: Path) -> None:
+    def __init__(
+        self,
+        db: Database,
+        images: ImageStore,
+        key_path: Path,
+        *,
+        erasure_log: ErasureLog | None = None,
+        cache: DiskCache | None = None,
+    ) -> None:
         self.db = db
         self.images = images
         self.key_path = key_path
+        self.erasure_log = erasure_log
+        self.cache = cache
+
+    def _erased_elsewhere(self, user_ids: set[uuid.UUID], photos: set[str]) -> None:
+        """Accounts erased on another device: listed here too, so that a backup restored on this
+        device is cleaned again before use; the cache entries computed from their photos go."""
+        if self.erasure_log is not None:
+            listed = set(self.erasure_log.user_ids())
+            for user_id in sorted(user_ids - listed, key=str):
+                self.erasure_log.append(user_id)
+        if self.cache is not None:
+            for digest in photos:
+                self.cache.drop_group(photo_group(digest))
 
     def enroll(
         self, server_url: str, code: str, *, device_name: str, force: bool = False
@@ -138,7 +162,8 @@ class SyncService:
         own = transport is None
         link = transport or self.transport()
         try:
-            report = SyncEngine(self.db, self.images, link).run_once()
+            engine = SyncEngine(self.db, self.images, link, on_erased=self._erased_elsewhere)
+            report = engine.run_once()
         except SkinLabError as exc:
             record_failure(self.db, exc.message)
             raise

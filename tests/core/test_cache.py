@@ -6,9 +6,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import diskcache
 import pytest
 
-from core.cache import DiskCache, cache_get, cache_set
+from core.cache import DiskCache, cache_get, cache_set, photo_group
 
 
 @pytest.fixture
@@ -124,3 +125,32 @@ def test_seed_set_honours_its_ttl(cache: DiskCache) -> None:
     assert cache_get(cache, "token") == "abc"
     time.sleep(1.1)
     assert cache_get(cache, "token") is None
+
+
+def test_a_group_is_dropped_and_nothing_else(cache: DiskCache) -> None:
+    """An erasure drops the results of one patient's photos and leaves everyone else's."""
+    hers, his = photo_group("a" * 64), photo_group("b" * 64)
+    cache.set("analysis:1:aaa:x", {"n": 1}, group=hers)
+    cache.set("analysis:1:aaa:y", {"n": 2}, group=hers)  # the same photo, other preferences
+    cache.set("analysis:1:bbb:x", {"n": 3}, group=his)
+    cache.set("settings", {"n": 4})
+    assert cache.drop_group(hers) == 2
+    assert cache.get("analysis:1:aaa:x") is None and cache.get("analysis:1:aaa:y") is None
+    assert cache.get("analysis:1:bbb:x") == {"n": 3} and cache.get("settings") == {"n": 4}
+    assert cache.drop_group(hers) == 0
+
+
+def test_a_cache_from_before_groups_is_emptied_once(tmp_path: Path) -> None:
+    """Its entries carry no group, so an erasure could not find them: they go at the first open."""
+    old = diskcache.Cache(str(tmp_path / "cache"))
+    old.set("analysis:1:aaa:x", '{"n": 1}')
+    old.close()
+    first = DiskCache(tmp_path / "cache")
+    assert first.get("analysis:1:aaa:x") is None
+    first.set("analysis:1:bbb:x", {"n": 2}, group=photo_group("b" * 64))
+    first.close()
+    second = DiskCache(tmp_path / "cache")
+    try:
+        assert second.get("analysis:1:bbb:x") == {"n": 2}, "emptied once, not at every start"
+    finally:
+        second.close()

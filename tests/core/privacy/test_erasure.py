@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.cache import DiskCache
+from core.cache import DiskCache, photo_group
 from core.errors import PermissionDeniedError, ValidationError
 from core.mail import queue_email
 from core.privacy.actor import DEVICE_OWNER, Actor, UnknownPatientError
@@ -73,7 +74,9 @@ def test_erasure_removes_every_trace_and_is_listed_and_audited(
 ) -> None:
     store = ImageStore(tmp_path / "images")
     cache = DiskCache(tmp_path / "cache")
-    cache.set("analysis:x", {"name": "Jane"})
+    for email in ("jane@example.org", "other@example.org"):  # as the engine caches a photo
+        digest = hashlib.sha256(PHOTO + email.encode()).hexdigest()
+        cache.set(f"analysis:{digest}", {"of": email}, group=photo_group(digest))
     log = ErasureLog(tmp_path / "erasures.log")
     jane, other = _patient(db, store), _patient(db, store, "other@example.org")
     report = erase_patient(
@@ -96,7 +99,10 @@ def test_erasure_removes_every_trace_and_is_listed_and_audited(
         assert "jane" not in json.dumps(event.details).lower()
         assert len(analyses.latest_for_user(session, other)) == 1
     assert len(store.digests()) == 3  # the other patient's photo, thumbnail and PDF
-    assert cache.get("analysis:x") is None
+    jane_photo = hashlib.sha256(PHOTO + b"jane@example.org").hexdigest()
+    other_photo = hashlib.sha256(PHOTO + b"other@example.org").hexdigest()
+    assert cache.get(f"analysis:{jane_photo}") is None, "her results are not kept in the cache"
+    assert cache.get(f"analysis:{other_photo}") == {"of": "other@example.org"}, "others' stay"
     assert log.user_ids() == [jane]
 
 
