@@ -30,19 +30,38 @@ class Components:
         return np.asarray(keep[self.labels], dtype=bool)
 
 
-def components(mask: Mask) -> Components:
-    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+def _axes(
+    labels: NDArray[np.int32], count: int, weights: NDArray[np.float64] | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per label: total weight, and the standard deviations along the principal axes (weighted
+    second moments, plus 1/12 for the pixel's own extent)."""
     ys, xs = np.nonzero(labels)
     ids = labels[ys, xs]
-    area = np.bincount(ids, minlength=count).astype(np.float64)
-    n = np.maximum(area, 1.0)
-    mx = np.bincount(ids, xs, count) / n
-    my = np.bincount(ids, ys, count) / n
-    vxx = np.bincount(ids, xs.astype(np.float64) ** 2, count) / n - mx**2 + 1 / 12
-    vyy = np.bincount(ids, ys.astype(np.float64) ** 2, count) / n - my**2 + 1 / 12
-    vxy = np.bincount(ids, xs.astype(np.float64) * ys, count) / n - mx * my
+    w = np.ones(ids.size) if weights is None else weights[ys, xs].astype(np.float64) + 1e-9
+    total = np.bincount(ids, w, minlength=count).astype(np.float64)
+    n = np.maximum(total, 1e-9)
+    x, y = xs.astype(np.float64), ys.astype(np.float64)
+    mx = np.bincount(ids, w * x, count) / n
+    my = np.bincount(ids, w * y, count) / n
+    vxx = np.bincount(ids, w * x**2, count) / n - mx**2 + 1 / 12
+    vyy = np.bincount(ids, w * y**2, count) / n - my**2 + 1 / 12
+    vxy = np.bincount(ids, w * x * y, count) / n - mx * my
     half_trace = (vxx + vyy) / 2
     root = np.sqrt(np.maximum(((vxx - vyy) / 2) ** 2 + vxy**2, 0.0))
     major = np.sqrt(np.maximum(half_trace + root, 1e-9))
     minor = np.sqrt(np.maximum(half_trace - root, 1e-9))
-    return Components(labels.astype(np.int32), area, major / minor, 4.0 * major)
+    return total, major, minor
+
+
+def components(mask: Mask) -> Components:
+    count, found = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    labels = np.asarray(found, dtype=np.int32)
+    area, major, minor = _axes(labels, count, None)
+    return Components(labels, area, major / minor, 4.0 * major)
+
+
+def weighted_elongation(parts: Components, weights: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Each component's axis ratio with its pixels weighted (e.g. by how dark they are): the shape of
+    a spot's core rather than of its outline, which wavers where pixels hover at a threshold."""
+    _total, major, minor = _axes(parts.labels, parts.area.size, weights.astype(np.float64))
+    return np.asarray(major / minor, dtype=np.float64)

@@ -11,18 +11,26 @@ from __future__ import annotations
 
 from typing import Final
 
-import cv2
 import numpy as np
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
+from core.analysis.measures.blobs import components, weighted_elongation
 from core.analysis.measures.context import MeasureContext
-from core.analysis.measures.spots import MIN_CONTRAST
+from core.analysis.measures.spots import MAX_ELONGATION, MIN_CONTRAST
 from core.analysis.regions import REGION_NAMES
 
-HALF: Final = 1.0
+HALF: Final = 0.8
 """Contrast-weighted spot area (% of skin) that reads as level 50."""
 FULL_CONTRAST: Final = 0.15
 """Weber contrast at which a spot pixel counts fully; fainter ones count in proportion."""
+ROUND: Final = 2.0
+"""Axis ratio up to which a spot counts fully. Lentigines, freckles and moles are round to oval; a
+spot counts less the more elongated it is, down to nothing at the spot map's ``MAX_ELONGATION``
+(3), where a dark blob is as likely a piece of a line, a crease or the end of a brow. The shape is
+that of the spot's darkness (pixels weighted by their contrast weight), not of its outline, which
+wavers where pixels hover at the 5 % threshold; and the weight is graded, not a second cut, so a
+spot whose shape reads a little differently on a retake moves the level a little. Calibrated on
+faces-age (docs/analysis.md, "Validation")."""
 
 
 def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
@@ -33,18 +41,19 @@ def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
         return MeasureResult(
             "pigmentation", 0.0, 0.0, "%_weighted_area", {}, np.zeros(skin.shape, np.float32)
         )
-    weight = np.where(
-        spots,
-        np.clip((-ctx.contrast - MIN_CONTRAST) / (FULL_CONTRAST - MIN_CONTRAST), 0.0, 1.0),
-        0.0,
-    )
+    darkness = np.clip((-ctx.contrast - MIN_CONTRAST) / (FULL_CONTRAST - MIN_CONTRAST), 0.0, 1.0)
+    blobs = components(spots)
+    shape = weighted_elongation(blobs, darkness)
+    roundness = np.clip((MAX_ELONGATION - shape) / (MAX_ELONGATION - ROUND), 0.0, 1.0)
+    roundness[0] = 0.0
+    weight = roundness[blobs.labels] * np.where(spots, darkness, 0.0)
     value = 100.0 * float(weight.sum()) / area
     regions = {}
     for name in REGION_NAMES:
         mask = ctx.regions.masks[name]
         if mask.any():
             regions[name] = saturating_level(100.0 * float(weight[mask].sum()) / mask.sum(), HALF)
-    count = cv2.connectedComponents(spots.astype(np.uint8), connectivity=8)[0] - 1
+    count = blobs.area.size - 1
     contrast = float(-ctx.contrast[spots].mean()) if spots.any() else 0.0
     cm2 = area / ctx.face.canon.frame.px_per_cm**2
     return MeasureResult(

@@ -22,16 +22,19 @@ from skimage.morphology import skeletonize
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
-from core.analysis.measures.lines import WRINKLE_REGIONS
+from core.analysis.measures.lines import MASK_THRESHOLD, WRINKLE_REGIONS
 
-HALF: Final = 0.3
+HALF: Final = 0.35
 """Line length per skin area (cm/cm²) that reads as level 50."""
-THRESHOLD: Final = 0.007
-"""Ridge strength above which a traced line pixel adds length (lines are traced down to
-:data:`core.analysis.measures.lines.MASK_THRESHOLD`)."""
-FULL_STRENGTH: Final = 0.015
-"""Ridge strength at which a line pixel counts fully; weaker ones count in proportion, so the
-length does not jump when a faint line crosses the threshold."""
+THRESHOLD: Final = MASK_THRESHOLD
+"""Ridge strength above which a traced line pixel adds length: every traced line counts. For a line
+as wide as the filter, s² λ is about 0.35 x its Weber contrast on L* + 16, so 0.006 is a line about
+1.7 % darker in L* + 16 (about 5 % in luminance: a line a person sees on skin)."""
+FULL_STRENGTH: Final = 0.010
+"""Ridge strength (a line about 3 % darker in L* + 16) at which a line pixel counts fully; weaker
+ones count in proportion, so the length does not jump when a faint line crosses the threshold. Was
+0.015 (4 %, counting from 0.007): the faint lines that appear first with age then counted only in
+part (calibrated on faces-age, docs/analysis.md "Validation")."""
 
 
 def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
