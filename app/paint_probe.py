@@ -1,26 +1,50 @@
-"""For the start-up benchmark (bench/bench_startup.py): with ``SKINLAB_EXIT_AFTER_PAINT=1`` the
-app prints ``painted`` when its first window is first painted, and exits at once."""
+"""For the start-up benchmark (bench/bench_startup.py) and its test.
+
+With ``SKINLAB_EXIT_AFTER_PAINT=1`` the app prints ``painted`` once its first window has been
+painted (the whole window, children included), and exits at once; with
+``SKINLAB_EXIT_AFTER_PAINT=modules`` the line also names the heavy libraries loaded by then.
+
+``SKINLAB_BENCH_BASELINE=pass`` or ``=window`` makes the app (the PyInstaller build too) do only
+what a benchmark compares it with: print a line and exit, or show a bare PySide6 window. A build
+has no ``python -c``; this is its own Python doing the same.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 
 ENV = "SKINLAB_EXIT_AFTER_PAINT"
+BASELINE_ENV = "SKINLAB_BENCH_BASELINE"
+HEAVY = (
+    "numpy", "cv2", "dlib", "skimage", "scipy", "sqlalchemy", "sqlcipher3", "alembic", "pydantic",
+    "pydantic_settings", "core.analysis", "core.storage", "app.context", "ui.kiosk.window",
+    "ui.desktop.session_view", "ui.reports",
+)  # fmt: skip
+
+
+def heavy_modules_loaded() -> list[str]:
+    return [name for name in HEAVY if name in sys.modules]
 
 
 def install_if_asked() -> None:
-    if os.environ.get(ENV) != "1":
+    mode = os.environ.get(ENV)
+    if mode not in ("1", "modules"):
         return
     # lazy: only a benchmark run asks for the probe; the app imports Qt when its window opens
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
+
+    def report() -> None:
+        extra = " " + ",".join(heavy_modules_loaded()) if mode == "modules" else ""
+        print(f"painted{extra}", flush=True)
+        os._exit(0)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
-                print("painted", flush=True)
-                os._exit(0)
+                QTimer.singleShot(0, report)  # after the paint, children included
             return False
 
     probe = FirstPaint()
@@ -36,6 +60,22 @@ def install_if_asked() -> None:
     QWidget.show = watched(show)  # type: ignore[method-assign]
     QWidget.showFullScreen = watched(full_screen)  # type: ignore[method-assign]
     _KEEP.append(probe)
+
+
+def baseline(kind: str) -> int:
+    """What the start-up benchmark compares SkinLab with, run by this same Python."""
+    if kind == "pass":
+        print("x", flush=True)
+        return 0
+    install_if_asked()
+    # lazy: the bare window is the baseline: Qt and nothing else
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication([])
+    window = QLabel("SkinLab")
+    window.resize(1280, 800)
+    window.show()
+    return int(app.exec())
 
 
 _KEEP: list[object] = []  # the probe lives as long as the process

@@ -2,9 +2,13 @@
 sign-in window and kiosk attract screen against a bare PySide6 window shown by the same Python.
 
 Each is a fresh process, timed from its launch to its first line on stdout (the painted ones print
-when the window's first paint event arrives, offscreen). Runs from source, and from the PyInstaller
-build too when ``dist/skinlab/skinlab`` exists (or ``SKINLAB_BUILD`` names it). Medians of a few
-runs; the ratios are what to compare on a shared machine.
+once the window's first paint has finished, offscreen). Runs from source, and from the PyInstaller
+build too when ``dist/skinlab/skinlab`` exists (or ``SKINLAB_BUILD`` names it). The yardsticks are
+run by the same Python: ``python -c`` from source; for the build, which has no ``-c``, the build
+itself with ``SKINLAB_BENCH_BASELINE`` (``app.paint_probe.baseline``). Medians of a few runs, the
+yardstick and the app alternating, after one warm-up run of each that is not counted (it writes
+the bytecode of a fresh checkout, as installing does); the ratios are what to compare on a shared
+machine.
 """
 
 from __future__ import annotations
@@ -17,68 +21,104 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.paint_probe import ENV
+from app.paint_probe import BASELINE_ENV, ENV
 from bench import Row
 
 NAME = "startup"
 ROOT = Path(__file__).resolve().parent.parent
 
-_BARE = """
-import os
-from app.paint_probe import install_if_asked
-install_if_asked()
-from PySide6.QtWidgets import QApplication, QLabel
-app = QApplication([])
-window = QLabel("SkinLab")
-window.resize(1280, 800)
-window.show()
-app.exec()
-"""
+_BARE = "from app.paint_probe import baseline; baseline('window')"
 
 
-def _time(args: list[str], *, env: dict[str, str], runs: int) -> float:
-    """Median seconds from launch to the first line on stdout (or exit)."""
-    times = []
+def _once(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from launch to the first line on stdout."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                            cwd=ROOT, text=True)  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    took = time.perf_counter() - started
+    proc.kill()
+    proc.wait(30)
+    if not line:
+        raise RuntimeError(f"{args} printed nothing")
+    return took
+
+
+def _paired(
+    app: tuple[list[str], dict[str, str]], base: tuple[list[str], dict[str, str]], runs: int
+) -> tuple[float, float]:
+    """Medians of the app and of its yardstick, run alternately so that load hits both alike."""
+    took: list[float] = []
+    yardstick: list[float] = []
+    _once(*base)  # warm-up, not counted: the file cache, and the bytecode of a fresh checkout
+    _once(*app)
     for _ in range(runs):
-        started = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                cwd=ROOT, text=True)  # fmt: skip
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        times.append(time.perf_counter() - started)
-        proc.kill()
-        proc.wait(30)
-        if not line:
-            raise RuntimeError(f"{args} printed nothing")
-    return statistics.median(times)
+        yardstick.append(_once(*base))
+        took.append(_once(*app))
+    return statistics.median(took), statistics.median(yardstick)
 
 
-def _rows(label: str, launcher: list[str], env: dict[str, str], runs: int) -> list[Row]:
+def _rows(
+    label: str,
+    launcher: list[str],
+    env: dict[str, str],
+    runs: int,
+    *,
+    nothing: tuple[list[str], dict[str, str]],
+    bare: tuple[list[str], dict[str, str]],
+) -> list[Row]:
     rows = []
     data = tempfile.mkdtemp(prefix="skinlab-bench-startup-")
+    # A clinic's data directory, with its database: the desktop opens at its sign-in form.
+    subprocess.run([*launcher, "--data-dir", data, "db", "upgrade"], env=env, check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)  # fmt: skip
     painted = {**env, ENV: "1"}
-    nothing = _time([sys.executable, "-c", "print('x')"], env=env, runs=runs)
-    bare = _time([sys.executable, "-c", _BARE], env=painted, runs=runs)
     for flag in ("--version", "--help"):
-        took = _time([*launcher, flag], env=env, runs=runs)
-        rows.append(Row(NAME, f"{label}: skinlab {flag} / python -c print", took / nothing, "x"))
+        took, base = _paired(([*launcher, flag], env), nothing, runs)
+        rows.append(Row(NAME, f"{label}: skinlab {flag} / python -c pass", took / base, "x"))
         rows.append(Row(NAME, f"{label}: skinlab {flag}", took, "s", "<= 0.3"))
     kiosk = ["--kiosk", "--windowed", "--camera", "demo"]
     for what, extra in (("sign-in window", []), ("kiosk attract screen", kiosk)):
-        took = _time([*launcher, "--data-dir", data, *extra], env=painted, runs=runs)
+        took, base = _paired(([*launcher, "--data-dir", data, *extra], painted), bare, runs)
         rows.append(Row(NAME, f"{label}: first painted {what}", took, "s"))
         rows.append(
-            Row(NAME, f"{label}: first painted {what} / bare window", took / bare, "x", "<= 1.5")
+            Row(NAME, f"{label}: first painted {what} / bare window", took / base, "x", "<= 1.5")
         )
-    rows.append(Row(NAME, f"{label}: bare PySide6 window painted (source Python)", bare, "s"))
+    _, base = _paired(nothing, nothing, runs)
+    rows.append(Row(NAME, f"{label}: python -c pass (its yardstick)", base, "s"))
+    _, base = _paired(bare, bare, runs)
+    rows.append(Row(NAME, f"{label}: bare PySide6 window painted (its yardstick)", base, "s"))
     return rows
 
 
 def run(quick: bool = False) -> list[Row]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop(BASELINE_ENV, None)
+    # An installed SkinLab runs from bytecode (pip compiles it at install; the build bundles it):
+    # from source too, or every run would compile SkinLab's modules and the yardstick none.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     runs = 3 if quick else 7
-    rows = _rows("source", [sys.executable, "-m", "app"], env, runs)
+    painted = {**env, ENV: "1"}
+    # The ``skinlab`` command as installed (pip's entry point script), else ``python -m app``.
+    script = Path(sys.executable).with_name("skinlab")
+    launcher = [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "app"]
+    rows = _rows(
+        "source",
+        launcher,
+        env,
+        runs,
+        nothing=([sys.executable, "-c", "print('x')"], env),
+        bare=([sys.executable, "-c", _BARE], painted),
+    )
     build = Path(os.environ.get("SKINLAB_BUILD", ROOT / "dist" / "skinlab" / "skinlab"))
     if build.exists():
-        rows += _rows("build", [str(build)], env, runs)
+        rows += _rows(
+            "build",
+            [str(build)],
+            env,
+            runs,
+            nothing=([str(build)], {**env, BASELINE_ENV: "pass"}),
+            bare=([str(build)], {**painted, BASELINE_ENV: "window"}),
+        )
     return rows

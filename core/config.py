@@ -3,12 +3,10 @@ environment variables < explicit overrides (command-line flags)."""
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import (
@@ -19,24 +17,25 @@ from pydantic_settings import (
 )
 
 from core.errors import DataDirError, ValidationError
+from core.locations import (
+    APP_NAME,
+    DATABASE_FILE,
+    DEFAULT_CLINIC_NAME,
+    SETTINGS_FILE,
+    data_dir_or_default,
+    default_data_dir,
+    default_key_dir,
+)
 from core.storage.database import sqlite_url
 
-APP_NAME = "SkinLab"
-SETTINGS_FILE = "settings.toml"
-
-
-def default_key_dir() -> Path:
-    """Where data keys are kept when there is no OS keyring: the per-user config folder, which is
-    outside the data directory (so a copy of the data does not carry its key)."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "keys"
-
-
-def default_data_dir() -> Path:
-    """The per-user data directory (platformdirs), unless ``SKINLAB_DATA_DIR`` says otherwise."""
-    env = os.environ.get("SKINLAB_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+__all__ = [
+    "APP_NAME",
+    "SETTINGS_FILE",
+    "Settings",
+    "default_data_dir",
+    "default_key_dir",
+    "load_settings",
+]
 
 
 class Settings(BaseSettings):
@@ -55,7 +54,7 @@ class Settings(BaseSettings):
     cache_size_mb: int = Field(default=256, ge=1)
     log_level: str = "INFO"
     sqlite_synchronous: str = "FULL"
-    clinic_name: str = "SkinLab Clinic"
+    clinic_name: str = DEFAULT_CLINIC_NAME
     kiosk_idle_seconds: int = Field(default=90, ge=10)
     # The desktop locks after this long without a key press or mouse move (HIPAA automatic logoff;
     # OWASP puts low-risk sessions at 15-30 minutes, high-value ones at 2-5).
@@ -109,7 +108,7 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return sqlite_url(self.data_dir / "skinlab.db")
+        return sqlite_url(self.data_dir / DATABASE_FILE)
 
     @property
     def settings_file(self) -> Path:
@@ -135,7 +134,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings for a data directory, reading its ``settings.toml`` when present
     (unless ``ignore_file``: the start-up fallback when that file is damaged)."""
-    directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    directory = data_dir_or_default(data_dir)
     toml_file = directory / SETTINGS_FILE
     if not ignore_file:
         _check_toml(toml_file)

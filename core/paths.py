@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DataDirError
+from core.locations import DATABASE_FILE
 from core.security.permissions import make_private_dir
 
 
@@ -18,7 +19,7 @@ class DataPaths:
 
     @property
     def database(self) -> Path:
-        return self.root / "skinlab.db"
+        return self.root / DATABASE_FILE
 
     @property
     def images(self) -> Path:

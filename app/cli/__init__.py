@@ -9,14 +9,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from app import __version__
 from core.errors import SkinLabError
 from core.resources import check_resources
-
-if TYPE_CHECKING:
-    from app.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +45,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def _chosen_command(argv: Sequence[str]) -> str | None:
-    """The command named on the command line (the first word that is not an option's value)."""
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first word on the command line that is neither an option nor an option's value."""
     skip = False
     for word in argv:
         if skip:
             skip = False
         elif word in _TAKES_VALUE:
             skip = True
-        elif not word.startswith("-"):
-            return word if word in COMMANDS else None
+        elif not word.startswith("-") or word == "--":
+            return word
     return None
+
+
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if it names one."""
+    word = _first_word(argv)
+    return word if word in COMMANDS else None
+
+
+def _window_start(argv: Sequence[str]) -> bool:
+    """Options only, no help asked: a window starts, and needs no command parsers (building them
+    costs a window's first paint ~15 ms)."""
+    return _first_word(argv) is None and not {"-h", "--help"} & set(argv)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -84,6 +92,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="check this installation in a temporary data directory, then exit",
     )
+    if argv is not None and _window_start(argv):
+        return parser
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     chosen = _chosen_command(argv) if argv is not None else None
     wanted = set(COMMAND_MODULES) if argv is None else {COMMANDS[chosen][0]} if chosen else set()
@@ -116,13 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_check()
     handler = getattr(args, "handler", None)
-    # lazy: SQLAlchemy, pydantic and the rest load here, never for --version or --help
-    from app.context import AppContext
-
     try:
-        ctx = AppContext.from_args(args.data_dir)
         if handler is None:
-            return _run_window(ctx, args)
+            return _run_window(args)
+        # lazy: SQLAlchemy, pydantic and the rest load here, never for --version or --help
+        from app.context import AppContext
+
+        ctx = AppContext.from_args(args.data_dir)
         try:
             return int(handler(args, ctx))
         finally:
@@ -136,8 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
-    """The kiosk or the desktop; Qt and the screens are imported only when a window starts."""
+def _run_window(args: argparse.Namespace) -> int:
+    """The kiosk or the desktop. Each paints its first screen from Qt and the style sheet, then
+    loads the settings, the storage and the engine behind it (``app.first_paint``)."""
     check_resources()  # a missing style sheet or rule file stops here, named, not as a blank screen
     # lazy: only windows are probed, and only when a benchmark asks
     from app.paint_probe import install_if_asked
@@ -147,8 +158,8 @@ def _run_window(ctx: AppContext, args: argparse.Namespace) -> int:
         # lazy: Qt and the kiosk screens load only when the kiosk starts
         from app.kiosk.app import run_kiosk
 
-        return run_kiosk(ctx, camera=args.camera, fullscreen=not args.windowed)
+        return run_kiosk(args.data_dir, camera=args.camera, fullscreen=not args.windowed)
     # lazy: Qt and the desktop screens load only when the desktop starts
     from app.desktop.gui import run_desktop
 
-    return run_desktop(ctx)
+    return run_desktop(args.data_dir)

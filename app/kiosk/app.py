@@ -1,17 +1,31 @@
-"""Start the walk-up kiosk: ``run_kiosk(ctx, camera=..., fullscreen=...)`` (called by ``skinlab --kiosk``)."""
+"""Start the walk-up kiosk: ``run_kiosk(data_dir, camera=..., fullscreen=...)`` (``skinlab --kiosk``).
+
+The attract screen is painted first, from Qt, the kiosk's style sheet and the clinic's name alone
+(:class:`FirstAttract`). Then, off the UI thread, the settings are loaded, the window lock taken
+and the engine, the storage and every screen imported; the real :class:`KioskWindow` replaces the
+first one, and a touch made on it meanwhile starts the visit there.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.context import AppContext
 from app.faults import install_fault_handler
-from app.kiosk.services import KioskAppServices
+from app.first_paint import peek_saved, peek_setting, when_painted
+from core.errors import SkinLabError
+from core.locations import DEFAULT_CLINIC_NAME, KIOSK_FILE, data_dir_or_default
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from app.kiosk.services import KioskAppServices
     from ui.kiosk.window import KioskWindow
+
+log = logging.getLogger(__name__)
 
 
 def return_to_attract(window: KioskWindow) -> None:
@@ -24,45 +38,170 @@ def return_to_attract(window: KioskWindow) -> None:
     install_fault_handler(recover)
 
 
-def run_kiosk(ctx: AppContext, *, camera: str | None = None, fullscreen: bool = True) -> int:
+def first_clinic_name(data_dir: Path) -> str:
+    """The clinic's name for the first painted attract screen, read without loading the settings:
+    the kiosk's own file (set on its staff screen), else the settings; the checked configuration
+    replaces it a moment later."""
+    return (
+        peek_saved(data_dir, KIOSK_FILE, "clinic_name")
+        or peek_setting(data_dir, "clinic_name")
+        or DEFAULT_CLINIC_NAME
+    )
+
+
+def open_services(data_dir: Path | None) -> KioskAppServices:
+    """Everything heavy, off the UI thread: settings, the window lock, the engine, the storage and
+    the kiosk's screens (imported here so the UI thread finds them loaded)."""
+    # lazy: these are what the first paint must not wait for
+    import ui.kiosk.window  # noqa: F401
+    from app.context import AppContext
+    from app.kiosk.services import KioskAppServices
+
+    ctx = AppContext.from_args(data_dir)
+    try:
+        ctx.claim_window()  # a second kiosk on this data directory says so and exits
+        return KioskAppServices(ctx)
+    except BaseException:
+        ctx.close()
+        raise
+
+
+class KioskStart:
+    """The first attract screen, then the real kiosk window in its place."""
+
+    def __init__(
+        self, app: QApplication, data_dir: Path | None, *, camera: str | None, fullscreen: bool
+    ) -> None:
+        # lazy: Qt loads only when a window opens (the CLI never needs it)
+        from ui.background import Pools
+        from ui.kiosk.attract import AttractScreen
+        from ui.kiosk.style import load_kiosk_style
+
+        self.app = app
+        self.data_dir = data_dir
+        self.camera = camera
+        self.fullscreen = fullscreen
+        self.pools = Pools()
+        self.window: KioskWindow | None = None
+        self.exit_code = 0
+        self.touched: str | None = None  # "start" or "admin", pressed before the window was ready
+        self.first = _first_window(load_kiosk_style())
+        self.attract = AttractScreen()
+        self.attract.set_clinic(first_clinic_name(data_dir_or_default(data_dir)), None)
+        self.attract.start.connect(lambda: self._touch("start"))
+        self.attract.admin.connect(lambda: self._touch("admin"))
+        self.first.setCentralWidget(self.attract)
+
+    def show(self) -> None:
+        """Paint the attract screen, then load the rest."""
+        when_painted(self.first, self.load)
+        _place(self.first, fullscreen=self.fullscreen)
+
+    def load(self) -> None:
+        # lazy: BackgroundOp is light; the work it runs is what is deferred
+        from ui.background import BackgroundOp
+
+        data_dir = self.data_dir
+        op = BackgroundOp(lambda: open_services(data_dir), parent=self.first)
+        op.success(self.open).failure(self.fail).run(self.pools.work)
+
+    def open(self, services: KioskAppServices) -> None:
+        """On the UI thread: the real window takes the first one's place."""
+        # lazy: imported already by open_services, off the UI thread
+        from ui.kiosk.window import KioskWindow
+
+        window = self.window = KioskWindow(services, self.pools, camera=self.camera)
+        return_to_attract(window)
+        if not self.fullscreen:  # trying it out on a desktop: the window closes like any other
+            window.lockdown.allow_close()
+        _place(window, fullscreen=self.fullscreen, like=self.first)
+        window.start()
+        self.first.hide()
+        self.first.deleteLater()
+        if self.touched == "start":
+            window.attract.start.emit()
+        elif self.touched == "admin":
+            window.attract.admin.emit()
+
+    def fail(self, exc: BaseException) -> None:
+        """The kiosk cannot start (a busy or unusable data directory, bad settings): say why and
+        exit with status 1, as before the window opened."""
+        if isinstance(exc, SkinLabError):
+            log.error("%s: %s", exc.code, exc.message)
+            print(f"skinlab: {exc.message}", file=sys.stderr, flush=True)
+        else:
+            log.critical("The kiosk could not start", exc_info=exc)
+            print(f"skinlab: the kiosk could not start: {exc!r}", file=sys.stderr, flush=True)
+        self.exit_code = 1
+        self.app.exit(1)
+
+    def _touch(self, what: str) -> None:
+        self.touched = self.touched or what
+
+    def close(self) -> None:
+        """After the event loop: stop the camera, wait for background work, close the database."""
+        window = self.window
+        if window is not None:
+            window.capture.end()
+            window.feed.wait(2.0)
+        self.pools.wait()
+        if window is not None:
+            services = window.services
+            ctx = getattr(services, "ctx", None)
+            if ctx is not None:
+                ctx.close()
+
+
+def _first_window(style: str) -> QMainWindow:
+    # lazy: Qt loads only when a window opens
+    from PySide6.QtWidgets import QMainWindow
+
+    first = QMainWindow()
+    first.setWindowTitle("SkinLab")
+    first.setObjectName("kiosk")  # styled like the real window: the swap is not seen
+    first.setStyleSheet(style)
+    return first
+
+
+def _place(window: QMainWindow, *, fullscreen: bool, like: QMainWindow | None = None) -> None:
+    # lazy: Qt loads only when a window opens
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if not fullscreen:
+        if like is not None:
+            window.setGeometry(like.geometry())
+        else:
+            window.resize(1280, 800)
+        window.show()
+        return
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    # Kiosks often run X with no window manager, which ignores a full-screen request: take the
+    # whole screen explicitly too.
+    screen = QApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
+def run_kiosk(data_dir: Path | None, *, camera: str | None = None, fullscreen: bool = True) -> int:
     """Full screen with no window decorations unless ``fullscreen`` is false (for trying it out).
 
     ``camera`` overrides the camera chosen on the admin screen (``demo``, ``webcam:N``,
     ``file:PATH``, ``folder:PATH`` or ``auto``).
     """
     # lazy: Qt loads only when the kiosk window opens, so the CLI starts without it
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from ui.background import Pools
-    from ui.kiosk.window import KioskWindow
-
-    ctx.claim_window()  # fails early, with a message, on an unusable or busy data directory
     if fullscreen:  # a touch screen has no keyboard: Qt's on-screen keyboard (PySide6 add-ons)
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("SkinLab Kiosk")
-    pools = Pools()
-    services = KioskAppServices(ctx)
-    window = KioskWindow(services, pools, camera=camera)
-    return_to_attract(window)
-    if fullscreen:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        # Kiosks often run X with no window manager, which ignores a full-screen request: take the
-        # whole screen explicitly too.
-        screen = QApplication.primaryScreen()
-        if screen is not None:
-            window.setGeometry(screen.geometry())
-        window.showFullScreen()
-    else:  # trying it out on a desktop: the window closes like any other
-        window.lockdown.allow_close()
-        window.resize(1280, 800)
-        window.show()
-    window.start()
+    start = KioskStart(app, data_dir, camera=camera, fullscreen=fullscreen)
+    start.show()
     try:
-        return int(app.exec())
+        code = int(app.exec())
     finally:
-        window.capture.end()
-        window.feed.wait(2.0)
-        pools.wait()
-        ctx.close()
+        start.close()
+    return start.exit_code or code

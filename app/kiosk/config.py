@@ -20,9 +20,10 @@ from typing import Any
 from core.auth.passwords import CONTEXT
 from core.config import Settings
 from core.errors import StorageError, ValidationError
+from core.locations import KIOSK_FILE
 
 log = logging.getLogger(__name__)
-FILE_NAME = "kiosk.json"
+FILE_NAME = KIOSK_FILE
 MIN_PIN_DIGITS = 6
 """A million PINs: with 5 tries per lock period a guesser needs years (see app.kiosk.pin)."""
 MAX_PIN_DIGITS = 12

@@ -16,6 +16,11 @@ class LoginPage(CardForm):
         self.password = self.add_field("Password", secret=True)
         self.button.clicked.connect(self._submit)
 
+    def opening(self, busy: bool) -> None:
+        """Shown before the database is open: the fields take typing, the button waits."""
+        self.button.setEnabled(not busy)
+        self.button.setText("Opening SkinLab…" if busy else self._action)
+
     def set_clinic(self, name: str) -> None:
         self.subtitle.setText(name)
 

@@ -4,6 +4,7 @@ lock in between. All work runs in the background; one :class:`SessionView` per s
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -11,17 +12,18 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from core.errors import SkinLabError
 from ui.background import BackgroundOp, Pools
-from ui.desktop.first_run import FirstRunPage
-from ui.desktop.lock import LockPage
-from ui.desktop.login import LoginPage
 from ui.desktop.ports import DesktopPort, SessionInfo, StartupState
-from ui.desktop.session_view import SessionView
 from ui.desktop.shell.idle import IdleLock
 from ui.desktop.shell.menus import build_menus
 from ui.desktop.shell.runner import message_for
-from ui.desktop.shortcuts import ShortcutsDialog
 from ui.desktop.status_page import StatusPage
 from ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from ui.desktop.first_run import FirstRunPage
+    from ui.desktop.lock import LockPage
+    from ui.desktop.login import LoginPage
+    from ui.desktop.session_view import SessionView
 
 log = logging.getLogger(__name__)
 THEMES = {"light": "desktop", "dark": "desktop-dark"}
@@ -47,11 +49,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.status_page = StatusPage()
-        self.first_run = FirstRunPage()
-        self.login = LoginPage()
-        self.lock_page = LockPage()
-        for page in (self.status_page, self.first_run, self.login, self.lock_page):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.status_page)
+        self.first_run: FirstRunPage
+        self.login: LoginPage
+        self.lock_page: LockPage
+        self._pages_built = False
         self.commands = build_menus(self)
         self.idle = IdleLock(seconds=600, parent=self)
         app = QApplication.instance()
@@ -60,11 +62,28 @@ class MainWindow(QMainWindow):
         self._connect()
         self._enable_session_actions(False)
 
-    def _connect(self) -> None:
+    def _build_pages(self) -> None:
+        """The first-run, sign-in and lock pages: built by :meth:`start`, so that the window's
+        first paint (its "Opening SkinLab…" page) does not wait for them."""
+        if self._pages_built:
+            return
+        self._pages_built = True
+        # lazy: not needed for the first paint
+        from ui.desktop.first_run import FirstRunPage
+        from ui.desktop.lock import LockPage
+        from ui.desktop.login import LoginPage
+
+        self.first_run = FirstRunPage()
+        self.login = LoginPage()
+        self.lock_page = LockPage()
+        for page in (self.first_run, self.login, self.lock_page):
+            self.stack.addWidget(page)
         self.first_run.submitted.connect(self._create_admin)
         self.login.submitted.connect(self._sign_in)
         self.lock_page.unlock.connect(self._unlock)
         self.lock_page.switch_user.connect(self._switch_user)
+
+    def _connect(self) -> None:
         self.idle.expired.connect(lambda: self.lock(IDLE_REASON.format(minutes=self._idle())))
         a = self.commands
         a.lock.triggered.connect(lambda: self.lock("Locked."))
@@ -84,9 +103,21 @@ class MainWindow(QMainWindow):
             self.commands.go_admin.setEnabled(self.view.session.is_admin)
 
     # -- start-up ------------------------------------------------------------------------------
+    def open_at_sign_in(self, clinic_name: str) -> None:
+        """Show the sign-in form before the database is open (a data directory that has one):
+        the person can type while it opens; the button waits for it (:meth:`start`)."""
+        self._build_pages()
+        self.login.set_clinic(clinic_name)
+        self.login.opening(True)
+        self.stack.setCurrentWidget(self.login)
+
     def start(self) -> None:
-        self.status_page.show_busy("Opening SkinLab…", "Checking and upgrading the local database.")
-        self.stack.setCurrentWidget(self.status_page)
+        self._build_pages()
+        if self.stack.currentWidget() is not self.login:
+            self.status_page.show_busy(
+                "Opening SkinLab…", "Checking and upgrading the local database."
+            )
+            self.stack.setCurrentWidget(self.status_page)
         BackgroundOp(self.services.startup).success(self._started).failure(
             self._startup_failed
         ).run(self.pools.db)
@@ -96,10 +127,12 @@ class MainWindow(QMainWindow):
         self.idle.seconds = state.idle_lock_seconds
         self.set_theme(state.theme)
         self.login.set_clinic(state.clinic_name)
+        self.login.opening(False)
         self.stack.setCurrentWidget(self.first_run if state.needs_first_admin else self.login)
 
     def _startup_failed(self, exc: BaseException) -> None:
         self.status_page.show_error("SkinLab cannot open its database", message_for(exc))
+        self.stack.setCurrentWidget(self.status_page)
 
     def set_theme(self, theme: str) -> None:
         app = QApplication.instance()
@@ -150,6 +183,10 @@ class MainWindow(QMainWindow):
                 session
             )  # the same person, back from "someone else": keep their screens
         else:
+            # lazy: the signed-in workspace and its pages load at the first sign-in, not before
+            # the window's first paint
+            from ui.desktop.session_view import SessionView
+
             self._close_view()
             self.view = SessionView(
                 services=self.services,
@@ -240,6 +277,8 @@ class MainWindow(QMainWindow):
 
     # -- help, closing -------------------------------------------------------------------------
     def _show_shortcuts(self) -> None:
+        from ui.desktop.shortcuts import ShortcutsDialog  # lazy: opened from the Help menu only
+
         dialog = ShortcutsDialog(self.commands, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

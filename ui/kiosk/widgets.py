@@ -4,13 +4,14 @@ conversion."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.kiosk.ports import RGB, RGBA
+if TYPE_CHECKING:  # numpy is not needed to paint the attract screen (see app.first_paint)
+    from ui.kiosk.ports import RGB, RGBA
 
 TOUCH_MIN = 64
 """Every touch target is at least this tall (the guideline's minimum is 48 px)."""
@@ -18,12 +19,16 @@ TOUCH_MIN = 64
 
 def rgb_image(rgb: RGB) -> QImage:
     """A QImage that owns a copy of ``rgb`` (the array may be freed afterwards)."""
+    import numpy as np  # lazy: loaded after the first paint, with the screens that show photos
+
     data = np.ascontiguousarray(rgb)
     height, width = data.shape[:2]
     return QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
 
 
 def rgba_image(rgba: RGBA) -> QImage:
+    import numpy as np  # lazy: loaded after the first paint, with the screens that show photos
+
     data = np.ascontiguousarray(rgba)
     height, width = data.shape[:2]
     return QImage(data.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()

@@ -20,9 +20,10 @@ from typing import Any, Final
 
 from core.config import Settings
 from core.errors import StorageError
+from core.locations import DESKTOP_FILE
 
 log = logging.getLogger(__name__)
-FILE_NAME: Final = "desktop.json"
+FILE_NAME: Final = DESKTOP_FILE
 
 
 @dataclass(frozen=True)

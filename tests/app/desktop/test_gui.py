@@ -1,0 +1,114 @@
+"""The desktop window opens its services behind the first paint: the first call of ``startup``
+(made on the database thread) loads the settings, takes the window lock and opens the database.
+A data directory with a database is painted at the sign-in form, which takes typing while the
+database opens; a new one at the "Opening SkinLab…" page, then the first administrator's form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.desktop.gui import DeferredServices, first_theme, first_window
+from core.errors import DataDirBusyError
+from core.storage.instance import WindowLock
+from ui.background import Pools
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_startup_opens_the_services_and_then_they_answer(tmp_path: Path) -> None:
+    services = DeferredServices(tmp_path / "data")
+    services.painted.set()
+    with pytest.raises(AttributeError, match="not open yet"):
+        services.login  # noqa: B018  (nothing but startup before the services are open)
+    try:
+        state = services.startup()
+        assert state.needs_first_admin
+        assert (tmp_path / "data" / "skinlab.db").is_file()
+        assert callable(services.login)
+    finally:
+        services.close()
+
+
+def test_a_second_desktop_on_the_same_data_is_told_so(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    held = WindowLock(data)
+    try:
+        services = DeferredServices(data)
+        services.painted.set()
+        with pytest.raises(DataDirBusyError, match="already running"):
+            services.startup()
+    finally:
+        held.close()
+
+
+def test_the_first_paint_uses_the_theme_of_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SKINLAB_DESKTOP_THEME", raising=False)
+    assert first_theme(tmp_path) == "light"
+    (tmp_path / "settings.toml").write_text('desktop_theme = "Dark"\n')
+    assert first_theme(tmp_path) == "dark"
+    monkeypatch.setenv("SKINLAB_DESKTOP_THEME", "purple")  # refused later, with a message
+    assert first_theme(tmp_path) == "light"
+
+
+def test_a_data_directory_with_a_database_opens_at_the_sign_in_form(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SKINLAB_CLINIC_NAME", raising=False)
+    data = tmp_path / "data"
+    made = DeferredServices(data)
+    made.painted.set()
+    try:
+        made.startup()
+        made.create_first_admin(
+            email="ada@clinic.org", first_name="Ada", last_name="Byron", password=PASSWORD
+        )
+    finally:
+        made.close()
+    (data / "settings.toml").write_text('clinic_name = "Rue Cler Dermatology"\n')
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    pools = Pools()
+    window, services = first_window(app, data, pools)
+    qtbot.addWidget(window)
+    try:
+        # Before anything has loaded: the form, its clinic, and a button that waits.
+        assert window.stack.currentWidget() is window.login
+        assert window.login.subtitle.text() == "Rue Cler Dermatology"
+        assert not window.login.button.isEnabled()
+        window.login.email.setText("ada@clinic.org")  # typing while the database opens
+        services.painted.set()
+        window.start()
+        qtbot.waitUntil(window.login.button.isEnabled, timeout=120_000)
+        assert window.stack.currentWidget() is window.login
+        assert window.login.email.text() == "ada@clinic.org"
+        window.login.password.setText(PASSWORD)
+        window.login.button.click()
+        qtbot.waitUntil(lambda: window.view is not None, timeout=120_000)
+    finally:
+        window.close()
+        pools.wait()
+        services.close()
+
+
+def test_a_new_data_directory_opens_at_the_opening_page(qtbot: Any, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    pools = Pools()
+    window, services = first_window(app, tmp_path / "new", pools)
+    qtbot.addWidget(window)
+    try:
+        assert window.stack.currentWidget() is window.status_page
+        services.painted.set()
+        window.start()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run, timeout=120_000)
+    finally:
+        window.close()
+        pools.wait()
+        services.close()
