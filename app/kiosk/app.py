@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from core.errors import SkinLabError
 from core.locations import DEFAULT_CLINIC_NAME, KIOSK_FILE, data_dir_or_default
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QMainWindow
 
     from app.kiosk.services import KioskAppServices
     from ui.kiosk.window import KioskWindow
@@ -70,14 +71,20 @@ class KioskStart:
     """The first attract screen, then the real kiosk window in its place."""
 
     def __init__(
-        self, app: QApplication, data_dir: Path | None, *, camera: str | None, fullscreen: bool
+        self,
+        data_dir: Path | None,
+        *,
+        camera: str | None,
+        fullscreen: bool,
+        quit: Callable[[int], object],
     ) -> None:
+        """``quit(code)`` ends the event loop when the kiosk cannot start (``QApplication.exit``)."""
         # lazy: Qt loads only when a window opens (the CLI never needs it)
         from ui.background import Pools
         from ui.kiosk.attract import AttractScreen
         from ui.kiosk.style import load_kiosk_style
 
-        self.app = app
+        self.quit = quit
         self.data_dir = data_dir
         self.camera = camera
         self.fullscreen = fullscreen
@@ -133,7 +140,7 @@ class KioskStart:
             log.critical("The kiosk could not start", exc_info=exc)
             print(f"skinlab: the kiosk could not start: {exc!r}", file=sys.stderr, flush=True)
         self.exit_code = 1
-        self.app.exit(1)
+        self.quit(1)
 
     def _touch(self, what: str) -> None:
         self.touched = self.touched or what
@@ -198,7 +205,7 @@ def run_kiosk(data_dir: Path | None, *, camera: str | None = None, fullscreen: b
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("SkinLab Kiosk")
-    start = KioskStart(app, data_dir, camera=camera, fullscreen=fullscreen)
+    start = KioskStart(data_dir, camera=camera, fullscreen=fullscreen, quit=app.exit)
     start.show()
     try:
         code = int(app.exec())

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from app.kiosk.app import KioskStart, first_clinic_name
@@ -30,13 +29,19 @@ def restore_hooks() -> Iterator[None]:
 
 
 @pytest.fixture
-def started(qtbot: Any, tmp_path: Path, restore_hooks: None) -> Iterator[KioskStart]:
+def quits() -> list[int]:
+    """The codes the start asked the event loop to end with (the test's loop goes on)."""
+    return []
+
+
+@pytest.fixture
+def started(
+    qtbot: Any, tmp_path: Path, restore_hooks: None, quits: list[int]
+) -> Iterator[KioskStart]:
     data = tmp_path / "data"
     data.mkdir()
     (data / "kiosk.json").write_text(json.dumps({"clinic_name": "Rue Cler Dermatology"}))
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    start = KioskStart(app, data, camera="demo", fullscreen=False)
+    start = KioskStart(data, camera="demo", fullscreen=False, quit=quits.append)
     yield start
     if isValid(start.first):
         start.first.close()
@@ -75,12 +80,13 @@ def test_a_touch_before_the_window_is_ready_starts_the_visit(
 
 
 def test_a_data_directory_held_by_another_kiosk_ends_the_start(
-    qtbot: Any, started: KioskStart, capsys: pytest.CaptureFixture[str]
+    qtbot: Any, started: KioskStart, quits: list[int], capsys: pytest.CaptureFixture[str]
 ) -> None:
     held = WindowLock(started.data_dir)  # type: ignore[arg-type]
     try:
         started.show()
         qtbot.waitUntil(lambda: started.exit_code == 1, timeout=120_000)
+        assert quits == [1]  # the event loop is told to end
     finally:
         held.close()
     assert started.window is None
