@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.errors import SkinLabError
+from core.errors import MissingResourceError, SkinLabError
+from core.resources import require_resource
 
 RGB = NDArray[np.uint8]
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
@@ -187,8 +188,21 @@ class FolderSource(FrameSource):
         self._files = []
 
 
+DEMO_FACE = ("demo", "astronaut.png")
+"""NASA's portrait of Eileen Collins (public domain), as scikit-image ships it: 512 x 512 RGB."""
+
+
+def demo_face() -> RGB:
+    """The demo camera's face, from SkinLab's resources (a missing file is a typed error)."""
+    path = require_resource(*DEMO_FACE)
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise MissingResourceError(f"SkinLab cannot read its demo face {path}")
+    return np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+
+
 class DemoSource(FrameSource):
-    """A bundled face (scikit-image's astronaut) on a 16:9 canvas, drifting slightly, with sensor noise.
+    """A bundled face (:func:`demo_face`) on a 16:9 canvas, drifting slightly, with sensor noise.
 
     Lets the whole kiosk flow run on a machine with no camera, deterministically for a given seed.
     """
@@ -214,9 +228,7 @@ class DemoSource(FrameSource):
         self._count = 0
 
     def open(self) -> None:
-        from skimage import data  # lazy: the demo face loads only for the demo camera
-
-        face = np.asarray(data.astronaut(), dtype=np.uint8)  # type: ignore[no-untyped-call]
+        face = demo_face()
         width, height = self.size
         # Her face is centred near (220, 121) in the 512 px photo: place it at the kiosk's face
         # outline (centre, a little above the middle), about as large as a person 60 cm away.

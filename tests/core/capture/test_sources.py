@@ -21,6 +21,8 @@ from core.capture import (
     open_source,
 )
 from core.capture.monitor import FrameMonitor
+from core.capture.sources import demo_face
+from core.errors import MissingResourceError
 
 
 def test_demo_source_moves_slightly_and_is_repeatable():
@@ -91,3 +93,19 @@ def test_monitor_spots_black_and_frozen_pictures():
     assert not health[0].frozen and health[-1].frozen and "frozen" in health[-1].message
     moving = DemoSource(width=320, height=180)
     assert not any(monitor.check(moving.read()).frozen for _ in range(10))
+
+
+def test_the_demo_face_is_a_resource_identical_to_scikit_images_astronaut():
+    from skimage import data  # the test's reference only: the app no longer imports scikit-image
+
+    assert np.array_equal(demo_face(), data.astronaut())
+
+
+def test_a_missing_demo_face_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKINLAB_RESOURCES_DIR", str(tmp_path))
+    with pytest.raises(MissingResourceError, match=r"astronaut\.png"):
+        demo_face()
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "astronaut.png").write_bytes(b"not a png")
+    with pytest.raises(MissingResourceError, match="cannot read its demo face"):
+        demo_face()
