@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from core.storage.repositories.patients_terms import PageCursor, PatientQuery
+if TYPE_CHECKING:  # annotations only: importing core.storage loads SQLAlchemy, and the window
+    # imports these ports before its first paint (app.first_paint)
+    from core.storage.repositories.patients_terms import PageCursor, PatientQuery
 
 
 @dataclass(frozen=True)
