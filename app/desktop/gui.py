@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from app.desktop.services import DesktopServices
     from ui.background import Pools
     from ui.desktop.main_window import MainWindow
-    from ui.desktop.ports import StartupState
+    from ui.desktop.session_types import StartupState
 
 PAINT_WAIT_SECONDS = 5.0
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
 from core.errors import SkinLabError
 from ui.background import BackgroundOp, Pools
-from ui.desktop.ports import DesktopPort, SessionInfo, StartupState
+from ui.desktop.session_types import SessionInfo, StartupState
 from ui.desktop.shell.idle import IdleLock
 from ui.desktop.shell.menus import build_menus
 from ui.desktop.shell.runner import message_for
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ui.desktop.first_run import FirstRunPage
     from ui.desktop.lock import LockPage
     from ui.desktop.login import LoginPage
+    from ui.desktop.ports import DesktopPort
     from ui.desktop.session_view import SessionView
 
 log = logging.getLogger(__name__)

@@ -13,32 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+# Re-exported: the screens import them from here with the ports.
+from ui.desktop.session_types import SessionInfo as SessionInfo
+from ui.desktop.session_types import StartupState as StartupState
+
 if TYPE_CHECKING:  # annotations only: importing core.storage loads SQLAlchemy, and the window
     # imports these ports before its first paint (app.first_paint)
     from core.storage.repositories.patients_terms import PageCursor, PatientQuery
-
-
-@dataclass(frozen=True)
-class StartupState:
-    needs_first_admin: bool
-    clinic_name: str
-    idle_lock_seconds: int = 600
-    theme: str = "light"
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    """The person signed in. ``token`` is what every later call is checked against."""
-
-    email: str
-    role: str
-    full_name: str
-    user_id: str = ""
-    token: str = ""
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 class AuthPort(Protocol):
