@@ -1,5 +1,5 @@
 """Demo data for the staff screens' screenshots: a few patients, one with a year of monthly visits
-(one real analysis of the astronaut's face from scikit-image, its levels moved visit by visit), a
+(one real analysis of the demo face, scikit-image's astronaut, its levels moved visit by visit), a
 clinician, and a card of photos to import with the usual bad files in it."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from typing import Any
 
 import cv2
 import numpy as np
-import skimage.data
 from numpy.typing import NDArray
 
 from app.context import AppContext
 from core.analysis import analyze
+from core.capture.sources import demo_face
 from core.imaging import encode_jpeg, thumbnail_jpeg
 from core.storage.models import User
 from core.storage.repositories import users
@@ -33,7 +33,7 @@ CLINICIANS = (("grace@clinic.org", "Grace", "Hopper"), ("mary@clinic.org", "Mary
 def face_photo() -> NDArray[np.uint8]:
     """The demo face at twice its size, cropped to the head: large enough for the engine to measure
     every measure but pores (at 512 px it declines most)."""
-    rgb = np.asarray(skimage.data.astronaut(), dtype=np.uint8)  # type: ignore[no-untyped-call]
+    rgb = demo_face()
     big = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     return np.ascontiguousarray(big[:, 140:880], dtype=np.uint8)
 
@@ -95,6 +95,9 @@ def photo_card(folder: Path) -> Path:
     for i in range(4):
         cut = np.ascontiguousarray(face[3 * i :, 2 * i :], dtype=np.uint8)
         (folder / f"IMG_{4102 + i}.jpg").write_bytes(encode_jpeg(cut))
+    # lazy: scikit-image's sample photos only for this card (the app itself never reads them)
+    import skimage.data
+
     coffee = np.asarray(skimage.data.coffee(), dtype=np.uint8)  # type: ignore[no-untyped-call]
     (folder / "IMG_4107.jpg").write_bytes(encode_jpeg(coffee))
     (folder / "IMG_4108.jpg").write_bytes(b"")
