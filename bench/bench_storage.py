@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Mapper
 
 from bench import Row
 from core.storage.database import BUSY_TIMEOUT_MS, Database, raw_key, sqlite_url
@@ -221,6 +222,12 @@ def prepare(size: Size) -> Seeded:
     return Seeded(path=path, seconds=seconds, emails=emails, regulars=regulars)
 
 
+def _loaded_columns(model: type[User] | type[SkinAnalysisResult]) -> list[Any]:
+    """The columns the ORM selects, in its order: deferred ones (the users' search key) are left out."""
+    mapper: Mapper[Any] = inspect(model)
+    return [prop.columns[0] for prop in mapper.column_attrs if not prop.deferred]
+
+
 def _decoder(
     model: type[User] | type[SkinAnalysisResult],
 ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
@@ -241,7 +248,7 @@ def _decoder(
             return bool
         return lambda v: v
 
-    converters = [convert(c) for c in model.__table__.columns]
+    converters = [convert(c) for c in _loaded_columns(model)]
     return lambda row: tuple(f(v) for f, v in zip(converters, row, strict=True))
 
 
@@ -271,7 +278,7 @@ def _verify(db: Database, conn: sqlite3.Connection, seeded: Seeded) -> None:
         _check(user is not None, "a seeded user is not found by email")
         assert user is not None
         raw = conn.execute(by_email, (user.email,)).fetchone()
-        loaded = tuple(getattr(user, c.key) for c in User.__table__.columns)
+        loaded = tuple(getattr(user, c.key) for c in _loaded_columns(User))
         _check(decode_user(raw) == loaded, f"user row {raw} reads back as {loaded}")
         same = select(User.email).where(
             User.user_id == user.user_id, User.created_at == user.created_at
@@ -280,7 +287,7 @@ def _verify(db: Database, conn: sqlite3.Connection, seeded: Seeded) -> None:
         owner = uuid.UUID(seeded.regulars[0])
         rows = analyses.latest_for_user(session, owner, limit=LATEST)
         raw_rows = conn.execute(latest, (owner.hex, LATEST, 0)).fetchall()
-        columns = SkinAnalysisResult.__table__.columns
+        columns = _loaded_columns(SkinAnalysisResult)
         _check(
             len(rows) == LATEST
             and [decode_analysis(r) for r in raw_rows]
