@@ -1,6 +1,10 @@
 """The audit log for administrators (``read_audit``): filter by person, patient, action and date;
 export to CSV; the hash chain's verification (``core.audit.verify``).
 
+An event about an analysis (``analysis_viewed``, ``analysis_saved``) is shown as about the patient
+the analysis belongs to (named in its details, else found through the stored analysis); once
+that patient has been erased, as about an ``ERASED_PATIENT``.
+
 Looking up a patient's trail is itself reading patient data: a query filtered by patient records a
 ``patient_viewed`` event (``{"view": "audit log"}``) on each patient it matched. The CSV export
 records ``audit_exported`` (the filters, without the patient text a person typed).
@@ -26,12 +30,15 @@ from app.desktop.importing.service import like_pattern
 from core.audit.actions import AUDIT_EXPORTED, PATIENT_VIEWED
 from core.audit.verify import verify_database
 from core.auth import Permission
-from core.storage.models import AuditEvent, User
+from core.storage.models import AuditEvent, SkinAnalysisResult, User
 from core.storage.repositories import audit
 from ui.desktop.admin.ports import STAFF_ROLES, AuditPage, AuditQuery, AuditRow, ChainStatus, Person
 from ui.desktop.ports import SessionInfo
 
 MAX_PATIENTS: Final = 50
+ERASED_PATIENT: Final = "(erased patient)"
+ERASED_ACCOUNT: Final = "(erased account)"
+PATIENT_KEYS: Final = ("patient_id", "patient")
 EXPORT_LIMIT: Final = 1_000_000
 CSV_COLUMNS: Final = (
     "occurred_at_utc",
@@ -98,14 +105,41 @@ class AuditServices:
             stmt = stmt.where(AuditEvent.occurred_at <= _utc(query.until))
         return stmt
 
-    def _names(self, db: Any, events: Iterable[AuditEvent]) -> dict[str, str]:
-        ids: set[uuid.UUID] = set()
+    def _owners(self, db: Any, events: Iterable[AuditEvent]) -> dict[str, str]:
+        """Analysis id -> the id of the patient it belongs to, for each analysis event: from the
+        event's details, else from the stored analysis (absent once erased)."""
+        owners: dict[str, str] = {}
+        unknown: set[uuid.UUID] = set()
         for event in events:
-            for value in (event.actor_id, event.target_id):
-                try:
-                    ids.add(uuid.UUID(str(value)))
-                except ValueError:
-                    continue
+            if event.target_type != "analysis" or not event.target_id:
+                continue
+            details = event.details or {}
+            named = next((details[k] for k in PATIENT_KEYS if details.get(k)), None)
+            if named:
+                owners[event.target_id] = str(named)
+                continue
+            try:
+                unknown.add(uuid.UUID(event.target_id))
+            except ValueError:
+                continue
+        if unknown:
+            rows = db.execute(
+                select(SkinAnalysisResult.analysis_id, SkinAnalysisResult.user_id).where(
+                    SkinAnalysisResult.analysis_id.in_(unknown)
+                )
+            )
+            owners.update({str(r[0]): str(r[1]) for r in rows if r[1] is not None})
+        return owners
+
+    def _names(
+        self, db: Any, events: Iterable[AuditEvent], owners: dict[str, str]
+    ) -> dict[str, str]:
+        ids: set[uuid.UUID] = set()
+        for value in [v for e in events for v in (e.actor_id, e.target_id)] + [*owners.values()]:
+            try:
+                ids.add(uuid.UUID(str(value)))
+            except ValueError:
+                continue
         if not ids:
             return {}
         rows = db.execute(
@@ -115,14 +149,25 @@ class AuditServices:
         )
         return {str(r[0]): f"{r[1]} {r[2]} ({r[3]})" for r in rows}
 
+    @staticmethod
+    def _about(event: AuditEvent, names: dict[str, str], owners: dict[str, str]) -> str:
+        """Whom an event is about, for a person: a name, never a bare id of someone erased."""
+        target = event.target_id or ""
+        if event.target_type == "analysis":
+            return names.get(owners.get(target, ""), ERASED_PATIENT)
+        if event.target_type == "user" and target:
+            return names.get(target, ERASED_ACCOUNT)
+        return names.get(target, target)
+
     def _read(
         self, session: SessionInfo, query: AuditQuery, limit: int
-    ) -> tuple[list[AuditEvent], dict[str, str], bool]:
+    ) -> tuple[list[AuditEvent], dict[str, str], dict[str, str], bool]:
         admin = actor(self.ctx, session, Permission.READ_AUDIT)
         with self.ctx.database.write() as db:
             patient_ids = self._patients(db, query.patient) if query.patient.strip() else None
             events = list(db.scalars(self._select(query, patient_ids).limit(limit + 1)))
-            names = self._names(db, events)
+            owners = self._owners(db, events)
+            names = self._names(db, events, owners)
             for patient_id in patient_ids or ():
                 audit.record(
                     db,
@@ -134,16 +179,16 @@ class AuditServices:
                 )
             for event in events:
                 db.expunge(event)
-        return events[:limit], names, len(events) > limit
+        return events[:limit], names, owners, len(events) > limit
 
     def find_audit(self, session: SessionInfo, query: AuditQuery) -> AuditPage:
-        events, names, more = self._read(session, query, max(1, min(query.limit, 10_000)))
+        events, names, owners, more = self._read(session, query, max(1, min(query.limit, 10_000)))
         rows = tuple(
             AuditRow(
                 when=e.occurred_at,
                 who=names.get(e.actor_id or "", e.actor_id or "(the device)"),
                 action=e.action,
-                about=names.get(e.target_id or "", e.target_id or ""),
+                about=self._about(e, names, owners),
                 details=json.dumps(e.details, sort_keys=True, ensure_ascii=False)
                 if e.details
                 else "",
@@ -155,7 +200,7 @@ class AuditServices:
 
     def export_audit(self, session: SessionInfo, query: AuditQuery, target: Path) -> Path:
         """Every matching event (not only the page shown) as CSV, written whole or not at all."""
-        events, names, _ = self._read(session, query, EXPORT_LIMIT)
+        events, names, owners, _ = self._read(session, query, EXPORT_LIMIT)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
@@ -168,7 +213,7 @@ class AuditServices:
                     e.action,
                     e.target_type or "",
                     e.target_id or "",
-                    names.get(e.target_id or "", ""),
+                    self._about(e, names, owners) if e.target_id else "",
                     json.dumps(e.details, sort_keys=True, ensure_ascii=False),
                     e.device_id or "",
                     "" if e.chain_seq is None else e.chain_seq,

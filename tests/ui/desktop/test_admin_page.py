@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.context import AppContext
-from tests.helpers.desktop import PASSWORD, TIMEOUT, sign_in, visible_texts
+from app.desktop.services import DesktopServices
+from tests.helpers.desktop import (
+    PASSWORD,
+    TIMEOUT,
+    add_analysis,
+    add_patients,
+    sign_in,
+    visible_texts,
+)
 from ui.desktop.admin.page import AdminPage
 
 
@@ -83,3 +91,20 @@ def test_audit_settings_and_devices_tabs(qtbot, make_window, emails, tmp_path: P
     page.tabs.setCurrentWidget(page.devices)
     qtbot.waitUntil(lambda: "skinlab server devices" in page.devices.note.text(), timeout=TIMEOUT)
     assert page.devices.values["enrolled"].text().startswith("Not enrolled")
+
+
+def test_the_audit_tab_shows_whose_analysis_was_viewed(
+    qtbot, make_window, ctx: AppContext, emails
+) -> None:
+    (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
+    analysis = add_analysis(ctx, zoe, days_ago=1, score=61.0, metrics={"redness": 0.2})
+    services = DesktopServices(ctx)
+    services.analysis_detail(services.login(emails["clinician"], PASSWORD), analysis)
+    _win, page = _admin_page(qtbot, make_window, emails["admin"])
+    page.tabs.setCurrentWidget(page.audit)
+    qtbot.waitUntil(lambda: page.audit.action.findData("analysis_viewed") >= 0, timeout=TIMEOUT)
+    page.audit.action.setCurrentIndex(page.audit.action.findData("analysis_viewed"))
+    page.audit.apply.click()
+    qtbot.waitUntil(lambda: page.audit.model.rowCount() == 1, timeout=TIMEOUT)
+    about = page.audit.model.index(0, 3).data()
+    assert about == "Zoé Martin (zoe@example.org)" and analysis not in visible_texts(page.audit)

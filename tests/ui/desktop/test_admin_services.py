@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.context import AppContext
+from app.desktop.admin.audit_log import ERASED_ACCOUNT, ERASED_PATIENT
 from app.desktop.admin.settings_store import with_desktop_file
 from app.desktop.exports.atomic import ExportError
 from app.desktop.services import DesktopServices
@@ -23,7 +24,8 @@ from core.errors import (
     ValidationError,
 )
 from core.storage.models import AuditEvent, User
-from tests.helpers.desktop import PASSWORD
+from core.storage.repositories import audit
+from tests.helpers.desktop import PASSWORD, add_analysis, add_patients
 from tests.helpers.mounts import fill
 from ui.desktop.admin.ports import AuditQuery, DeviceSettings, NewAccount
 from ui.desktop.ports import SessionInfo
@@ -277,3 +279,30 @@ def test_device_status_without_a_server_says_what_is_missing(
     assert (
         "skinlab server devices" in status.devices_note and "GET /v1/devices" in status.devices_note
     )
+
+
+def test_an_analysis_event_is_about_its_patient_and_then_about_an_erased_patient(
+    services: DesktopServices, ctx: AppContext, emails: dict[str, str], tmp_path: Path
+) -> None:
+    admin = _as(services, "admin", emails)
+    clinician = _as(services, "clinician", emails)
+    (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
+    analysis = add_analysis(ctx, zoe, days_ago=1, score=61.0, metrics={"redness": 0.2})
+    services.analysis_detail(clinician, analysis)
+    with ctx.database.write() as db:  # an older event naming the analysis only
+        audit.record(db, "analysis_saved", target_type="analysis", target_id=analysis)
+    viewed = services.find_audit(admin, AuditQuery(action="analysis_viewed")).rows
+    saved = services.find_audit(admin, AuditQuery(action="analysis_saved")).rows
+    assert [r.about for r in viewed] == ["Zoé Martin (zoe@example.org)"]
+    assert [r.about for r in saved] == ["Zoé Martin (zoe@example.org)"]
+    services.erase_patient(admin, str(zoe), "Zoé Martin")
+    for action in ("analysis_viewed", "analysis_saved"):
+        rows = services.find_audit(admin, AuditQuery(action=action)).rows
+        assert [r.about for r in rows] == [ERASED_PATIENT], action
+    erased = services.find_audit(admin, AuditQuery(action="patient_erased")).rows
+    assert erased and all(r.about == ERASED_ACCOUNT for r in erased)
+    assert all(analysis not in r.about and str(zoe) not in r.about for r in erased + viewed)
+    services.export_audit(admin, AuditQuery(action="analysis_viewed"), tmp_path / "a.csv")
+    with (tmp_path / "a.csv").open(encoding="utf-8") as f:
+        (row,) = csv.DictReader(f)
+    assert (row["target_id"], row["target"]) == (analysis, ERASED_PATIENT)
