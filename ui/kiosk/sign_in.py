@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,11 +40,22 @@ class SignInScreen(QWidget):
         self.header = Header("Welcome")
         self.back = button("Start over", "ghost")
         self.header.add_action(self.back)
+        self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         outer.addWidget(self.header)
-        body = QHBoxLayout()
+        # The cards scroll when a long error needs more room than the screen has: the header
+        # and the fields keep their size instead of being squeezed over one another.
+        self.scroll = QScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.viewport().setAutoFillBackground(False)
+        content = QWidget()
+        content.setAutoFillBackground(False)
+        self.scroll.setWidget(content)
+        outer.addWidget(self.scroll, 1)
+        body = QHBoxLayout(content)
         body.setContentsMargins(48, 32, 48, 40)
         body.setSpacing(36)
-        outer.addLayout(body, 1)
 
         guest_card, guest = card("card")
         guest.addWidget(label("Continue as a guest", "cardTitle"))
@@ -153,6 +167,12 @@ class SignInScreen(QWidget):
         self.new_password.clear()
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        if message:  # once laid out: scrolled into view if the cards no longer fit
+            QTimer.singleShot(0, self._reveal_error)
+
+    def _reveal_error(self) -> None:
+        if self.error.isVisible():
+            self.scroll.ensureWidgetVisible(self.error, 0, 16)
 
     def clear(self) -> None:
         for edit in self.findChildren(QLineEdit):

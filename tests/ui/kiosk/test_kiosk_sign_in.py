@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from core.storage.models import AuditEvent, User
 from tests.helpers.kiosk import PASSWORD, TIMEOUT
+from ui.kiosk.sign_in import SignInScreen
+from ui.kiosk.style import load_kiosk_style
 
 
 def _try(qtbot, win, email: str, password: str) -> str:
@@ -79,3 +81,29 @@ def test_staff_cannot_sign_in_at_the_patient_sign_in(qtbot, make_window, ctx, ro
         assert staff is not None and staff.last_login is None
     assert ("login_failed", "role_not_allowed") in seen
     assert not any(action == "login" for action, _ in seen), "a refused sign-in is no sign-in"
+
+
+LONG_ERROR = (
+    "This account is locked after too many wrong passwords. Try again in 15 minutes, "
+    "or ask the front desk to unlock it for you now."
+)
+
+
+def test_a_long_error_at_1280x800_squeezes_neither_the_header_nor_the_fields(qtbot):
+    screen = SignInScreen()
+    screen.setStyleSheet(load_kiosk_style())
+    qtbot.addWidget(screen)
+    screen.header.set_clinic("Rue Cler Dermatology", None)
+    screen.resize(1280, 800)
+    screen.show()
+    screen.show_error(LONG_ERROR)
+    qtbot.waitUntil(lambda: screen.scroll.verticalScrollBar().value() > 0, timeout=TIMEOUT)
+    assert screen.header.height() >= screen.header.minimumSizeHint().height()
+    assert screen.back.height() >= screen.back.minimumSizeHint().height()
+    password = screen.password.geometry()
+    assert password.height() >= screen.password.minimumHeight()
+    assert password.bottom() < screen.sign_in_button.geometry().top()  # no overlap
+    viewport = screen.scroll.viewport()
+    shown = screen.error.mapTo(viewport, screen.error.rect().topLeft())
+    assert shown.y() >= 0 and shown.y() + screen.error.height() <= viewport.height()
+    assert screen.error.height() >= screen.error.heightForWidth(screen.error.width())
