@@ -44,15 +44,15 @@ class SignInScreen(QWidget):
         outer.addWidget(self.header)
         # The cards scroll when a long error needs more room than the screen has: the header
         # and the fields keep their size instead of being squeezed over one another.
-        self.scroll = QScrollArea()
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.viewport().setAutoFillBackground(False)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.viewport().setAutoFillBackground(False)
         content = QWidget()
         content.setAutoFillBackground(False)
-        self.scroll.setWidget(content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(content)
+        outer.addWidget(self.scroll_area, 1)
         body = QHBoxLayout(content)
         body.setContentsMargins(48, 32, 48, 40)
         body.setSpacing(36)
@@ -172,7 +172,7 @@ class SignInScreen(QWidget):
 
     def _reveal_error(self) -> None:
         if self.error.isVisible():
-            self.scroll.ensureWidgetVisible(self.error, 0, 16)
+            self.scroll_area.ensureWidgetVisible(self.error, 0, 16)
 
     def clear(self) -> None:
         for edit in self.findChildren(QLineEdit):
