@@ -62,3 +62,16 @@ def test_an_administrator_erases_after_typing_the_name(
     qtbot.waitUntil(lambda: page.status.text().startswith("Pat Doe was erased"), timeout=TIMEOUT)
     assert page.record is None and page.picker.patient is None
     assert ctx.images.digests() == []
+
+
+def test_every_column_header_is_readable_at_1280x800(
+    qtbot, make_window, ctx: AppContext, emails, portrait_result, portrait
+) -> None:
+    add_visits(ctx, email=emails["patient"], base=portrait_result, photo=portrait, levels=[{}])
+    page = _page(qtbot, make_window, emails["clinician"])
+    header = page.visits.horizontalHeader()
+    assert page.window().width() == 1280
+    for column in range(page.visits.columnCount()):
+        text = page.visits.horizontalHeaderItem(column).text()
+        needed = header.fontMetrics().horizontalAdvance(text)
+        assert header.sectionSize(column) > needed, text
