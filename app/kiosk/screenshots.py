@@ -19,6 +19,10 @@ from ui.kiosk.ports import ConsentChoice
 
 CLINIC = "Rue Cler Dermatology"
 DEMO_PIN = "246810"
+LOCKED_MESSAGE = (
+    "This account is locked after 5 failed sign-in attempts. "
+    "Try again in 15 minutes, or ask an administrator to unlock it."
+)
 
 
 class _DimDemo(DemoSource):
@@ -92,6 +96,11 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.begin_visit()
             win.sign_in.email.setText("maya.ortiz@example.com")
             shot("sign-in")
+            win.resize(1280, 800)  # the smallest kiosk screen, with the longest sign-in error
+            win.sign_in.show_error(LOCKED_MESSAGE)
+            shot("sign-in-error-1280")
+            win.sign_in.show_error("")
+            win.resize(*size)
             win._identified(None)
             pump(app, 10, lambda: win.stack.currentWidget() is win.consent_screen)
             shot("consent")

@@ -48,10 +48,10 @@ class SignInScreen(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.viewport().setAutoFillBackground(False)
         content = QWidget()
-        content.setAutoFillBackground(False)
         self.scroll_area.setWidget(content)
+        for see_through in (self.scroll_area, self.scroll_area.viewport(), content):
+            see_through.setAutoFillBackground(False)  # the screen's own background shows
         outer.addWidget(self.scroll_area, 1)
         body = QHBoxLayout(content)
         body.setContentsMargins(48, 32, 48, 40)
