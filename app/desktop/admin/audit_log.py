@@ -5,9 +5,10 @@ An event about an analysis (``analysis_viewed``, ``analysis_saved``) is shown as
 the analysis belongs to (named in its details, else found through the stored analysis); once
 that patient has been erased, as about an ``ERASED_PATIENT``.
 
-Looking up a patient's trail is itself reading patient data: a query filtered by patient records a
-``patient_viewed`` event (``{"view": "audit log"}``) on each patient it matched. The CSV export
-records ``audit_exported`` (the filters, without the patient text a person typed).
+A patient's trail holds the events about them and about their stored analyses. Looking it up is
+itself reading patient data: a query filtered by patient records a ``patient_viewed`` event
+(``{"view": "audit log"}``) on each patient it matched. The CSV export records
+``audit_exported`` (the filters, without the patient text a person typed).
 """
 
 from __future__ import annotations
@@ -91,12 +92,20 @@ class AuditServices:
         )
         return [str(i) for i in db.scalars(query)]
 
-    def _select(self, query: AuditQuery, patient_ids: Sequence[str] | None) -> Select[AuditEvent]:
+    def _analyses(self, db: Any, patient_ids: Sequence[str]) -> list[str]:
+        """The stored analyses of these patients: events about them are part of their trails."""
+        if not patient_ids:
+            return []
+        owners = [uuid.UUID(i) for i in patient_ids]
+        query = select(SkinAnalysisResult.analysis_id).where(SkinAnalysisResult.user_id.in_(owners))
+        return [str(i) for i in db.scalars(query)]
+
+    def _select(self, query: AuditQuery, target_ids: Sequence[str] | None) -> Select[AuditEvent]:
         stmt = select(AuditEvent).order_by(AuditEvent.occurred_at.desc())
         if query.person_id:
             stmt = stmt.where(AuditEvent.actor_id == query.person_id)
-        if patient_ids is not None:
-            stmt = stmt.where(AuditEvent.target_id.in_(patient_ids))
+        if target_ids is not None:
+            stmt = stmt.where(AuditEvent.target_id.in_(target_ids))
         if query.action:
             stmt = stmt.where(AuditEvent.action == query.action)
         if query.since is not None:
@@ -165,7 +174,8 @@ class AuditServices:
         admin = actor(self.ctx, session, Permission.READ_AUDIT)
         with self.ctx.database.write() as db:
             patient_ids = self._patients(db, query.patient) if query.patient.strip() else None
-            events = list(db.scalars(self._select(query, patient_ids).limit(limit + 1)))
+            targets = None if patient_ids is None else patient_ids + self._analyses(db, patient_ids)
+            events = list(db.scalars(self._select(query, targets).limit(limit + 1)))
             owners = self._owners(db, events)
             names = self._names(db, events, owners)
             for patient_id in patient_ids or ():

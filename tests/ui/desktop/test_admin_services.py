@@ -295,6 +295,8 @@ def test_an_analysis_event_is_about_its_patient_and_then_about_an_erased_patient
     saved = services.find_audit(admin, AuditQuery(action="analysis_saved")).rows
     assert [r.about for r in viewed] == ["Zoé Martin (zoe@example.org)"]
     assert [r.about for r in saved] == ["Zoé Martin (zoe@example.org)"]
+    trail = {r.action for r in services.find_audit(admin, AuditQuery(patient="Zoé")).rows}
+    assert {"analysis_viewed", "analysis_saved"} <= trail
     services.erase_patient(admin, str(zoe), "Zoé Martin")
     for action in ("analysis_viewed", "analysis_saved"):
         rows = services.find_audit(admin, AuditQuery(action=action)).rows
