@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QMarginsF, QRectF
@@ -96,15 +97,16 @@ def _hero(data: ReportData, overlays: dict[str, QImage]) -> tuple[QImage | None,
     return (_face_crop(photo, data.result), False) if photo is not None else (None, False)
 
 
-def render_pdf_bytes(data: ReportData) -> bytes:
-    """The whole report as PDF bytes (page one, then as many pages as the advice needs, usually one)."""
+def paint_a4(title: str, draw: Callable[[QPdfWriter, Sheet], None]) -> bytes:
+    """An A4 PDF, drawn by ``draw`` on a sheet measured in points (1/72 inch), as bytes. The one
+    place the visit report and the progress report set up Qt's PDF writer."""
     ensure_gui_app()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-    writer.setTitle(f"Skin analysis report - {data.clinic_name}")
+    writer.setTitle(title)
     writer.setCreator("SkinLab")
     painter = QPainter(writer)
     if not painter.isActive():
@@ -120,6 +122,17 @@ def render_pdf_bytes(data: ReportData) -> bytes:
             width=writer.width() / scale,
             height=writer.height() / scale,
         )
+        draw(writer, sheet)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def render_pdf_bytes(data: ReportData) -> bytes:
+    """The whole report as PDF bytes (page one, then as many pages as the advice needs, usually one)."""
+
+    def draw(writer: QPdfWriter, sheet: Sheet) -> None:
         overlays = _overlays(data)
         hero, is_overlay = _hero(data, overlays)
         logo = QImage(str(data.logo_path)) if data.logo_path else None
@@ -140,10 +153,8 @@ def render_pdf_bytes(data: ReportData) -> bytes:
 
         flow = Flow(sheet, new_page(), new_page)
         draw_page_two(flow, data.result, overlays=overlays, previous=data.previous)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(buffer.data().data())
+
+    return paint_a4(f"Skin analysis report - {data.clinic_name}", draw)
 
 
 REPORT = "the report"

@@ -9,8 +9,8 @@ report, so saving is one atomic write by the caller.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QImage, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QImage, QPdfWriter
 
 from core import vocabulary as vocab
 from ui.charts.trend import TrendPoint, TrendStyle, paint_trend
@@ -18,7 +18,7 @@ from ui.reports.charts import score_ring
 from ui.reports.chrome import footer, section_title
 from ui.reports.errors import ReportError
 from ui.reports.layout import Ink, Sheet, tone_ink
-from ui.reports.pdf import ensure_gui_app
+from ui.reports.pdf import paint_a4
 from ui.reports.progress_model import MeasureProgress, ProgressData, ProgressPhoto
 from ui.widgets.dates import month_year
 
@@ -248,33 +248,11 @@ def render_progress_pdf(data: ProgressData) -> bytes:
         raise ReportError(
             "There are no visits in this period: choose other dates.", code="empty_period"
         )
-    ensure_gui_app()
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-    writer.setTitle(f"Progress report - {data.clinic_name}")
-    writer.setCreator("SkinLab")
-    painter = QPainter(writer)
-    if not painter.isActive():
-        raise ReportError("The report could not be drawn (the PDF writer did not start).")
-    try:
-        scale = writer.resolution() / 72.0
-        painter.scale(scale, scale)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        sheet = Sheet(
-            painter,
-            resolution=writer.resolution(),
-            width=writer.width() / scale,
-            height=writer.height() / scale,
-        )
+
+    def draw(writer: QPdfWriter, sheet: Sheet) -> None:
         logo = QImage(str(data.logo_path)) if data.logo_path else None
         _page_one(sheet, data, logo if logo is not None and not logo.isNull() else None)
         writer.newPage()
         _page_two(sheet, data)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(buffer.data().data())
+
+    return paint_a4(f"Progress report - {data.clinic_name}", draw)
