@@ -33,8 +33,17 @@ def who_text(data: ReportData) -> str:
     return f"Prepared for {data.patient_name}" if data.patient_name else "Guest visit"
 
 
-def full_header(sheet: Sheet, data: ReportData, logo: QImage | None) -> float:
-    """The first page's band: logo, clinic, title, date and patient. Returns the band's bottom."""
+def header_band(
+    sheet: Sheet,
+    *,
+    logo: QImage | None,
+    clinic: str,
+    title: str,
+    right: tuple[str, str],
+    right_width: float,
+) -> float:
+    """A first page's band: logo, clinic, title and, on the right, two lines (when, for whom).
+    Returns the band's bottom. Shared by the visit report and the progress report."""
     height = 86.0
     sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
     sheet.painter.fillRect(QRectF(0, height - 2.5, sheet.width, 2.5), Ink.ACCENT)
@@ -42,10 +51,10 @@ def full_header(sheet: Sheet, data: ReportData, logo: QImage | None) -> float:
     if logo is not None:
         sheet.fit(QRectF(x, 20, 64, 44), logo)
         x += 76
-    width = sheet.width - sheet.margin - x - 190
+    width = sheet.width - sheet.margin - x - right_width + 10
     sheet.text(
         QRectF(x, 22, width, 16),
-        data.clinic_name.upper(),
+        clinic.upper(),
         size=10,
         colour=Ink.ACCENT,
         weight=QFont.Weight.Bold,
@@ -53,19 +62,25 @@ def full_header(sheet: Sheet, data: ReportData, logo: QImage | None) -> float:
         spacing=1.2,
     )
     sheet.text(
-        QRectF(x, 38, width + 100, 28),
-        "Skin analysis report",
-        size=20,
-        weight=QFont.Weight.DemiBold,
-        wrap=False,
+        QRectF(x, 38, width + 100, 28), title, size=20, weight=QFont.Weight.DemiBold, wrap=False
     )
-    right = QRectF(sheet.width - sheet.margin - 200, 24, 200, 14)
-    sheet.text(right, when_text(data), size=9.5, colour=Ink.TEXT, align=RIGHT, wrap=False)
-    right.translate(0, 16)
-    sheet.text(
-        right, who_text(data), size=9.5, weight=QFont.Weight.DemiBold, align=RIGHT, wrap=False
-    )
+    box = QRectF(sheet.width - sheet.margin - right_width, 24, right_width, 14)
+    sheet.text(box, right[0], size=9.5, align=RIGHT, wrap=False)
+    box.translate(0, 16)
+    sheet.text(box, right[1], size=9.5, weight=QFont.Weight.DemiBold, align=RIGHT, wrap=False)
     return height
+
+
+def full_header(sheet: Sheet, data: ReportData, logo: QImage | None) -> float:
+    """The visit report's first band: logo, clinic, title, date and patient."""
+    return header_band(
+        sheet,
+        logo=logo,
+        clinic=data.clinic_name,
+        title="Skin analysis report",
+        right=(when_text(data), who_text(data)),
+        right_width=200,
+    )
 
 
 def compact_header(sheet: Sheet, data: ReportData) -> float:

@@ -15,14 +15,13 @@ from PySide6.QtGui import QFont, QImage, QPdfWriter
 from core import vocabulary as vocab
 from ui.charts.trend import TrendPoint, TrendStyle, paint_trend
 from ui.reports.charts import score_ring
-from ui.reports.chrome import footer, section_title
+from ui.reports.chrome import RIGHT, footer, header_band, section_title
 from ui.reports.errors import ReportError
 from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.pdf import paint_a4
 from ui.reports.progress_model import MeasureProgress, ProgressData, ProgressPhoto
 from ui.widgets.dates import month_year
 
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
 CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
 
@@ -41,37 +40,14 @@ def verdict(change: MeasureProgress) -> str:
 
 
 def _header(sheet: Sheet, data: ProgressData, logo: QImage | None) -> float:
-    height = 86.0
-    sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
-    sheet.painter.fillRect(QRectF(0, height - 2.5, sheet.width, 2.5), Ink.ACCENT)
-    x = sheet.margin
-    if logo is not None:
-        sheet.fit(QRectF(x, 20, 64, 44), logo)
-        x += 76
-    sheet.text(
-        QRectF(x, 22, 300, 16),
-        data.clinic_name.upper(),
-        size=10,
-        colour=Ink.ACCENT,
-        weight=QFont.Weight.Bold,
-        wrap=False,
-        spacing=1.2,
+    return header_band(
+        sheet,
+        logo=logo,
+        clinic=data.clinic_name,
+        title="Progress report",
+        right=(period_text(data), f"Prepared for {data.patient_name}"),
+        right_width=240,
     )
-    sheet.text(
-        QRectF(x, 38, 320, 28), "Progress report", size=20, weight=QFont.Weight.DemiBold, wrap=False
-    )
-    right = QRectF(sheet.width - sheet.margin - 240, 24, 240, 14)
-    sheet.text(right, period_text(data), size=9.5, align=RIGHT, wrap=False)
-    right.translate(0, 16)
-    sheet.text(
-        right,
-        f"Prepared for {data.patient_name}",
-        size=9.5,
-        weight=QFont.Weight.DemiBold,
-        align=RIGHT,
-        wrap=False,
-    )
-    return height
 
 
 def _photo_card(sheet: Sheet, rect: QRectF, title: str, photo: ProgressPhoto | None) -> None:
