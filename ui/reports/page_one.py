@@ -54,7 +54,7 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     sheet.card(rect)
     score_ring(sheet, QPointF(rect.x() + 64, rect.center().y()), 46, score, colour)
     x, width = rect.x() + 128, rect.width() - 140
-    _label(sheet, x, rect.y() + 16, width, "Overall skin score")
+    _label(sheet, x, rect.y() + 16, width, vocab.SKIN_SCORE_LABEL)
     sheet.text(
         QRectF(x, rect.y() + 28, width, 30),
         band.label,

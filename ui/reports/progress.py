@@ -93,7 +93,7 @@ def _photo_card(sheet: Sheet, rect: QRectF, title: str, photo: ProgressPhoto | N
     )
     sheet.text(
         QRectF(inner.x() + 104, inner.bottom() - 40, inner.width() - 104, 12),
-        "Overall skin score",
+        vocab.SKIN_SCORE_LABEL,
         size=7.5,
         colour=Ink.MUTED,
         wrap=False,
@@ -185,7 +185,7 @@ def _page_two(sheet: Sheet, data: ProgressData) -> None:
     y = 30.0
     y = section_title(sheet, y, "Trends", "every visit of the period, at its true date")
     style = _trend_style(sheet)
-    series = [(vocab.SKIN_SCORE, "Overall skin score"), *data.labels.items()]
+    series = [(vocab.SKIN_SCORE, vocab.SKIN_SCORE_LABEL), *data.labels.items()]
     columns, gap = 2, 14.0
     width = (sheet.content_width - gap) / columns
     rows = (len(series) + columns - 1) // columns

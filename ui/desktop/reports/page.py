@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.vocabulary import SKIN_SCORE_LABEL
 from ui.desktop.context_types import PageContextLike
 from ui.desktop.importing.patient_picker import PatientPicker
 from ui.desktop.importing.ports import PatientChoice
@@ -56,7 +57,7 @@ class ReportsPage(QWidget):
         who.addWidget(self.picker, 1)
 
         self.visits = QTableWidget(0, 3)
-        self.visits.setHorizontalHeaderLabels(["Visit", "Overall skin score", "Photo"])
+        self.visits.setHorizontalHeaderLabels(["Visit", SKIN_SCORE_LABEL, "Photo"])
         self.visits.verticalHeader().setVisible(False)
         self.visits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.visits.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

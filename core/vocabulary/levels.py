@@ -1,0 +1,129 @@
+"""How a level reads: a measure's severity and level word, the overall score's band, a change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from core.vocabulary.measures import Tone, UnknownTermError, concern, measure
+
+# -- levels of one measure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Severity:
+    key: str
+    floor: float
+    """Lowest concern (inclusive) with this severity."""
+    label: str
+    tone: Tone
+
+
+SEVERITIES: Final = (
+    Severity("severe", 80.0, "Severe", "severe"),
+    Severity("moderate", 65.0, "Moderate", "concern"),
+    Severity("mild", 45.0, "Mild", "fair"),
+)
+"""The engine names a condition from the mild floor up (``core.analysis.interpret``)."""
+
+CONCERN_WORDS: Final = ((80.0, "Marked"), (65.0, "Moderate"), (45.0, "Mild"), (20.0, "Low"))
+"""A concern's level word by its lower bound; below the last, "Minimal". Floors match SEVERITIES."""
+ESTIMATE_WORDS: Final = ((65.0, "Very low"), (45.0, "Low"), (25.0, "Fair"))
+"""A higher-is-better level's word by its concern's lower bound; below the last, "Good"."""
+
+
+def severity(key: str) -> Severity:
+    for item in SEVERITIES:
+        if item.key == key:
+            return item
+    raise UnknownTermError(f"There is no severity called {key!r}.")
+
+
+def tone(key: str, level: float) -> Tone:
+    """good below the mild floor, then the tone of the severity the concern reaches."""
+    value = concern(key, level)
+    for item in SEVERITIES:
+        if value >= item.floor:
+            return item.tone
+    return "good"
+
+
+def level_word(key: str, level: float) -> str:
+    """A short verdict on one level, in the measure's own direction ("Low", "Very low"...)."""
+    value = concern(key, level)
+    words = ESTIMATE_WORDS if measure(key).higher_is_better else CONCERN_WORDS
+    for floor, word in words:
+        if value >= floor:
+            return word
+    return "Good" if words is ESTIMATE_WORDS else "Minimal"
+
+
+# -- the overall score --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    floor: int
+    """Lowest whole score (inclusive) in the band."""
+    label: str
+    meaning: str
+    tone: Tone
+
+
+SCORE_BANDS: Final = (
+    Band("excellent", 90, "Excellent", "Very healthy-looking skin. Keep up your routine.", "good"),
+    Band("great", 80, "Great", "Healthy-looking skin with a few minor points to care for.", "good"),
+    Band("good", 70, "Good", "Good overall, with some areas that would benefit from care.", "good"),
+    Band("average", 50, "Average", "Several areas would benefit from a regular routine.", "fair"),
+    Band(
+        "poor", 30, "Poor", "Many areas need care: follow the routine on the next page.", "concern"
+    ),
+    Band(
+        "bad", 0, "Bad", "Many areas need care; a professional opinion is worth having.", "severe"
+    ),
+)
+"""Haut.AI's published bands: 90-100 excellent, 80-90 great, 70-80 good, 50-70 average,
+30-50 poor, 0-30 bad (lower bound inclusive)."""
+
+
+def shown_score(score: float) -> int:
+    """The whole number every screen shows for a score (0-100)."""
+    return max(0, min(100, round(score)))
+
+
+def score_band(score: float) -> Band:
+    """The band of the score *as shown*: 89.6 shows as 90 and reads "Excellent", never "Great"."""
+    whole = shown_score(score)
+    for band in SCORE_BANDS:
+        if whole >= band.floor:
+            return band
+    return SCORE_BANDS[-1]
+
+
+# -- changes since a previous visit -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    arrow: str
+    delta: float
+    better: bool | None
+    """Whether it is an improvement in the measure's own direction (None: about the same)."""
+
+
+def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:
+    """``key`` is a measure or :data:`SKIN_SCORE`. Less than one point, or less than the measure's
+    minimal detectable change (``mdc``, when the engine gives one), is "about the same"."""
+    delta = round(now - before, 1)
+    if abs(delta) < max(1.0, mdc or 0.0):
+        return Change("=", delta, None)
+    arrow = "\u25b2" if delta > 0 else "\u25bc"
+    return Change(arrow, delta, concern(key, now) < concern(key, before))
+
+
+def signed(delta: float) -> str:
+    """``+5``, ``\u22123`` (a true minus sign) or ``\u00b10``."""
+    if abs(delta) < 0.5:
+        return "\u00b10"
+    return f"+{delta:.0f}" if delta > 0 else f"\u2212{abs(delta):.0f}"
