@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from core.storage.changes import LOCAL_ONLY
+from core.storage.hlc import MAX_DRIFT_MS, Timestamp
 from core.sync.codec import APPLY_ORDER
-from core.sync.hlc import MAX_DRIFT_MS, Timestamp
-from core.sync.protocol import LOCAL_ONLY, PushRequest, PushResponse
+from core.sync.protocol import PushRequest, PushResponse
 from core.sync.schema import field_problems
 from server import blob_files
 from server.audit import AuditTrail, server_node

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from core.storage.changes import LOCAL_ONLY
 from core.sync.merge import merge_fields
 from core.sync.protocol import (
     APPEND_ONLY,
-    LOCAL_ONLY,
     SUBJECT_COLUMNS,
     Change,
     ChangeResult,

@@ -8,8 +8,8 @@ from typing import Any
 
 from app.cli.io import print_table
 from app.context import AppContext
-from core.audit.verify import verify_database
 from core.storage.repositories import audit
+from core.storage.repositories.audit import verify_database
 
 
 def register(subparsers: Any) -> None:

@@ -19,13 +19,13 @@ from app.context import AppContext
 from app.desktop.access import actor
 from core.auth import Permission
 from core.errors import NotFoundError
+from core.storage.hlc import Timestamp
 from core.storage.repositories import audit, patients
 from core.storage.repositories.patients_terms import (
     EditConflictError,
     PageCursor,
     PatientQuery,
 )
-from core.sync.hlc import Timestamp
 from ui.desktop.ports import PatientForm, PatientPage, PatientRow, SavedPatient, SessionInfo
 
 

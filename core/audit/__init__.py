@@ -1,7 +1,7 @@
 """The tamper-evident audit log: a hash chain per device over ``audit_events``.
 
 Append with :func:`core.storage.repositories.audit.record` inside a unit of work; check with
-:func:`core.audit.verify.verify_database` (``skinlab audit verify``). The chain maths in
+:func:`core.storage.repositories.audit.verify_database` (``skinlab audit verify``). The chain maths in
 :mod:`core.audit.chain` is pure, so the sync server verifies pushed rows with the same code.
 """
 

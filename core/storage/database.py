@@ -28,8 +28,8 @@ import core.storage.changes  # noqa: F401  (registers the change-capture listene
 from core.errors import ConflictError, CorruptDatabaseError, SkinLabError, StorageError
 from core.security.errors import DatabaseKeyError
 from core.security.permissions import create_private_file
+from core.storage.hlc import HybridClock
 from core.storage.types import utcnow
-from core.sync.hlc import HybridClock
 
 WRITE_OPTION = "skinlab_write"
 BUSY_TIMEOUT_MS = 10_000

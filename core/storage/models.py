@@ -106,7 +106,7 @@ class User(Synced):
     sensitive_skin: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(), nullable=False
     )
-    # Derived by the database, so never written and never synced (core.sync.protocol.LOCAL_ONLY).
+    # Derived by the database, so never written and never synced (core.storage.changes.LOCAL_ONLY).
     search_key: Mapped[str | None] = mapped_column(Text, Computed(SEARCH_KEY_SQL), deferred=True)
 
     # ORM cascades (not only the database's ON DELETE), so each dependent row leaves a tombstone.

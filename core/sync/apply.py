@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from core.storage.database import Database
+from core.storage.hlc import HybridClock
 from core.storage.images import delete_unused_images
 from core.storage.models import EmailMessage, SyncConflict, Synced, SyncOutbox, Tombstone, User
 from core.sync import state
 from core.sync.codec import APPLY_ORDER, ENTITY_MODELS, from_wire, primary_key, wire_fields
-from core.sync.hlc import HybridClock
 from core.sync.merge import merge_fields
 from core.sync.protocol import APPEND_ONLY, PulledChange
 from core.sync.schema import field_problems

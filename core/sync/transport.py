@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.storage.hlc import ClockSkewError
 from core.sync.errors import (
     InsecureServerError,
     QuotaExceededError,
@@ -17,7 +18,6 @@ from core.sync.errors import (
     SyncRejectedError,
     TransientSyncError,
 )
-from core.sync.hlc import ClockSkewError
 from core.sync.identity import sign_request_token
 from core.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 

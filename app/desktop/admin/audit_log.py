@@ -1,5 +1,5 @@
 """The audit log for administrators (``read_audit``): filter by person, patient, action and date;
-export to CSV; the hash chain's verification (``core.audit.verify``).
+export to CSV; the hash chain's verification (``core.storage.repositories.audit.verify_database``).
 
 An event about an analysis (``analysis_viewed``, ``analysis_saved``) is shown as about the patient
 the analysis belongs to (named in its details, else found through the stored analysis); once
@@ -29,10 +29,10 @@ from app.desktop.access import actor
 from app.desktop.exports.atomic import write_file
 from app.desktop.importing.service import like_pattern
 from core.audit.actions import AUDIT_EXPORTED, PATIENT_VIEWED
-from core.audit.verify import verify_database
 from core.auth import Permission
 from core.storage.models import AuditEvent, SkinAnalysisResult, User
 from core.storage.repositories import audit
+from core.storage.repositories.audit import verify_database
 from ui.desktop.admin.ports import STAFF_ROLES, AuditPage, AuditQuery, AuditRow, ChainStatus, Person
 from ui.desktop.ports import SessionInfo
 

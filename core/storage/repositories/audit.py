@@ -3,22 +3,26 @@
 :func:`record` is the only way a device writes an event: it numbers it in this device's chain and
 seals it with the hash of the previous one (see :mod:`core.audit.chain`). Call it inside the same
 unit of work as the change it describes, so that both commit or neither does.
+:func:`verify_database` checks every chain stored (``skinlab audit verify``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from core.audit.chain import CHAINED_FIELDS, GENESIS, compute_hash
+from core.audit.chain import CHAINED_FIELDS, GENESIS, ChainReport, compute_hash, verify_rows
 from core.errors import StorageError
+from core.storage.hlc import HybridClock
 from core.storage.models import AuditEvent, SyncState
 from core.storage.types import new_id, utcnow
-from core.sync.hlc import HybridClock
+
+if TYPE_CHECKING:
+    from core.storage.database import Database
 
 HEAD_KEY = "audit_head"
 """``sync_state`` key of this device's newest chained event: ``device:seq:hash``."""
@@ -103,3 +107,13 @@ def for_target(session: Session, target_id: uuid.UUID | str) -> Sequence[AuditEv
     """Every event about one row (e.g. a patient), oldest first: for exports and the desktop."""
     query = select(AuditEvent).where(AuditEvent.target_id == str(target_id))
     return session.scalars(query.order_by(AuditEvent.occurred_at)).all()
+
+
+def verify_database(db: Database) -> ChainReport:
+    """Every device's chain in ``db``, and this device's chain against the head it recorded."""
+    columns = [getattr(AuditEvent, name) for name in (*CHAINED_FIELDS, "row_hash")]
+    with db.read() as session:
+        rows = session.execute(select(*columns)).mappings().all()
+        head = recorded_head(session)
+    heads = {head[0]: (head[1], head[2])} if head else None
+    return verify_rows(rows, heads=heads)

@@ -67,7 +67,7 @@ class FieldConflict:
     yours: Any
     theirs: Any
     clock: str = ""
-    """The hybrid logical clock of their change (``core.sync.hlc``)."""
+    """The hybrid logical clock of their change (``core.storage.hlc``)."""
     changed_at: datetime | None = None
     """When they changed it, read from ``clock`` by whoever shows it."""
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 
 from core.audit.chain import GENESIS, compute_hash, verify_rows
-from core.audit.verify import verify_database
 from core.storage import Database
 from core.storage.models import AuditEvent
 from core.storage.repositories import audit
+from core.storage.repositories.audit import verify_database
 
 
 def _write_events(db: Database, count: int) -> list[uuid.UUID]:

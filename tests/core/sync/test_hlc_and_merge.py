@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.sync.hlc import MAX_DRIFT_MS, ClockSkewError, HybridClock, Timestamp
+from core.storage.hlc import MAX_DRIFT_MS, ClockSkewError, HybridClock, Timestamp
 from core.sync.merge import merge_fields
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import JSON, create_engine, inspect, text
 
 from core.errors import NotFoundError, StorageError
 from core.storage import ImageStore
+from core.storage.changes import LOCAL_ONLY
 from core.storage.models import SYNCED_MODELS
-from core.sync.protocol import LOCAL_ONLY
 from tests.helpers.at_rest import open_sqlite
 
 SYNCED_TABLES = tuple(model.__tablename__ for model in SYNCED_MODELS)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.kiosk.config import PinRulesError
 from core.audit import actions
-from core.audit.verify import verify_database
 from core.storage.models import AuditEvent
+from core.storage.repositories.audit import verify_database
 from tests.helpers.kiosk import TIMEOUT
 
 

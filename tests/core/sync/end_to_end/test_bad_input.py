@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, delete, select, text
 
 import app.cli
 from core.errors import SkinLabError
+from core.storage.hlc import ClockSkewError
 from core.storage.models import SyncConflict, SyncState
 from core.sync import identity, state
-from core.sync.hlc import ClockSkewError
 from server.cli_support import revoke_device
 from server.config import ServerSettings, normalize_database_url
 from server.enrollment import code_hash
