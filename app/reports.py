@@ -17,7 +17,7 @@ from core.analysis.overlay import COLOURS, strongest_tint, tint
 from core.errors import NotFoundError, SkinLabError
 from core.imaging import encode_png
 from core.storage.models import SkinAnalysisResult
-from core.storage.repositories import analyses
+from core.storage.repositories import analyses, patients_record
 from core.vocabulary import ESTIMATES
 from ui.reports.model import ReportData
 
@@ -68,12 +68,13 @@ def _previous(session: Any, row: SkinAnalysisResult) -> dict[str, float] | None:
     """The same patient's visit just before this one: its metrics and, as ``skin_score``, its score."""
     if row.user_id is None:
         return None
-    for earlier in analyses.latest_for_user(session, row.user_id):
-        if earlier.analysis_id != row.analysis_id and earlier.created_at < row.created_at:
-            values = {k: float(v) for k, v in (earlier.metrics or {}).items()}
-            values["skin_score"] = float(earlier.skin_score)
-            return values
-    return None
+    # One row from the covering history index, not the patient's full result documents.
+    earlier = patients_record.latest_visits(session, row.user_id, limit=1, before=row.created_at)
+    if not earlier:
+        return None
+    values = {k: float(v) for k, v in (earlier[0].metrics or {}).items()}
+    values["skin_score"] = float(earlier[0].skin_score)
+    return values
 
 
 def _logo(ctx: AppContext) -> Path | None:

@@ -1,5 +1,7 @@
 """Storage lookups through the ORM against the same SQL in raw ``sqlite3``, on a large database,
-and the same ORM lookups on a SQLCipher-encrypted copy of it (the cost of encryption at rest).
+and the same ORM lookups on a SQLCipher-encrypted copy of it (the cost of encryption at rest): a
+user by email, a patient's 50 latest analyses as whole rows, and the 50 latest visits as the app's
+history reads them (``patients_record.latest_visits``, from the covering index).
 
 The database is built by the real migrations, then seeded with raw ``sqlite3`` in one transaction
 in the exact text formats SQLAlchemy writes on SQLite, and cached under ``bench/.data/``.
@@ -29,7 +31,7 @@ from bench import Row
 from core.storage.database import BUSY_TIMEOUT_MS, Database, raw_key, sqlite_url
 from core.storage.migrate import MIGRATIONS, head_revision, upgrade
 from core.storage.models import SkinAnalysisResult, User
-from core.storage.repositories import analyses, users
+from core.storage.repositories import analyses, patients_record, users
 
 SEED_VERSION = 2
 DATA_DIR = Path(__file__).resolve().parent / ".data"
@@ -349,7 +351,7 @@ def _open_raw(path: Path) -> sqlite3.Connection:
 def _lookups(db: Database, conn: sqlite3.Connection) -> tuple[dict[str, Lookup], dict[str, Lookup]]:
     """ORM, raw and raw-plus-decoding variants of both queries; raw runs the ORM's exact SQL."""
     by_email, latest = _statements(db)
-    index = "ix_skin_analysis_results_user_created (user_id=?)"
+    index = "ix_skin_analysis_results_user_history (user_id=?)"
     plans = (
         _plan(conn, by_email, ("x",), needs="(email=?)"),
         _plan(conn, latest, ("x", LATEST, 0), needs=index),
@@ -432,6 +434,13 @@ def _encryption_rows(seeded: Seeded, size: Size) -> list[Row]:
 
             return lookup
 
+        def history(db: Database) -> Lookup:
+            def lookup(owner: uuid.UUID) -> int:
+                with db.read() as session:
+                    return len(patients_record.latest_visits(session, owner, limit=LATEST))
+
+            return lookup
+
         pick = random.Random(SEED_VERSION + 2)
         count = size.lookups + size.warmup
         emails = pick.choices(seeded.emails, k=count)
@@ -444,13 +453,17 @@ def _encryption_rows(seeded: Seeded, size: Size) -> list[Row]:
         latest_times = _measure(
             {"plain": latest(plain), "encrypted": latest(encrypted)}, owners, warmup=size.warmup
         )
+        history_times = _measure(
+            {"plain": history(plain), "encrypted": history(encrypted)}, owners, warmup=size.warmup
+        )
     finally:
         plain.dispose()
         encrypted.dispose()
     rows: list[Row] = []
     for label, times in (
         ("user by email", user_times),
-        (f"latest {LATEST} analyses", latest_times),
+        (f"latest {LATEST} analyses, whole rows", latest_times),
+        (f"latest {LATEST} visits (history)", history_times),
     ):
         name = f"storage encrypted: {label}"
         plain_p50 = statistics.median(times["plain"])

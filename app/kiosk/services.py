@@ -29,7 +29,7 @@ from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
 from core.retention import purge_guest_captures
-from core.storage.repositories import analyses, consents
+from core.storage.repositories import consents, patients_record
 from core.storage.results import save_analysis
 from core.vocabulary import SKIN_SCORE
 from ui.kiosk.ports import (
@@ -205,11 +205,11 @@ class KioskAppServices(TakeAwayServices):
         if patient is not None:
             step("Comparing with your last visit")
             with self.ctx.database.read() as session:
-                rows = analyses.latest_for_user(session, uuid.UUID(patient.user_id), limit=1)
+                rows = patients_record.latest_visits(session, uuid.UUID(patient.user_id), limit=1)
                 if rows:
                     previous = {k: float(v) for k, v in (rows[0].metrics or {}).items()}
                     previous[SKIN_SCORE] = float(rows[0].skin_score)
-                    previous_date = rows[0].created_at.strftime("%d %b %Y")
+                    previous_date = rows[0].taken_at.strftime("%d %b %Y")
         saved = False
         if patient is not None and consent.granted and consent.allow_storage:
             step("Saving your results")

@@ -137,7 +137,21 @@ class ImageBlob(Synced):
 
 class SkinAnalysisResult(Synced):
     __tablename__ = "skin_analysis_results"
-    __table_args__ = (Index("ix_skin_analysis_results_user_created", "user_id", "created_at"),)
+    # Covering index: a patient's visit history (repositories.patients_record) is read from the
+    # index alone, a few adjacent pages instead of a table page per visit (migration 0008).
+    __table_args__ = (
+        Index(
+            "ix_skin_analysis_results_user_history",
+            "user_id",
+            "created_at",
+            "analysis_id",
+            "skin_score",
+            "engine_version",
+            "image_sha256",
+            "thumbnail_sha256",
+            "metrics",
+        ),
+    )
 
     analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     user_id: Mapped[uuid.UUID | None] = mapped_column(

@@ -33,7 +33,7 @@ from core.privacy.actor import require as privacy_require
 from core.privacy.erasure import erase_patient as core_erase
 from core.privacy.export import export_patient
 from core.storage.models import SkinAnalysisResult, User
-from core.storage.repositories import audit
+from core.storage.repositories import audit, patients_record
 from ui.desktop.ports import SessionInfo
 from ui.desktop.reports.ports import Erased, PatientVisits, VisitRow
 from ui.reports.pdf import render_pdf_bytes
@@ -82,19 +82,15 @@ class ReportServices:
         user = self._reader(session, pid)
         with self.ctx.database.write() as db:
             patient = self._patient(db, pid)
-            rows = db.scalars(
-                select(SkinAnalysisResult)
-                .where(SkinAnalysisResult.user_id == pid)
-                .order_by(SkinAnalysisResult.created_at.desc())
-            ).all()
+            # Newest first, from the covering history index (not the visits' result documents).
             visits = tuple(
                 VisitRow(
                     str(r.analysis_id),
-                    r.created_at.astimezone(),
+                    r.taken_at.astimezone(),
                     float(r.skin_score),
                     bool(r.image_sha256),
                 )
-                for r in rows
+                for r in reversed(patients_record.visits(db, pid))
             )
             audit.record(
                 db,

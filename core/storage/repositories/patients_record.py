@@ -1,6 +1,11 @@
 """What a patient's record shows, read in few queries: the visits without their full engine
 output (a timeline of 200 visits must not read 200 result documents), and the notes with the
-names of their authors."""
+names of their authors.
+
+The visit columns are exactly those of the covering index ``ix_skin_analysis_results_user_history``
+(migration 0008): a history is read from adjacent index pages, never from the table, whose rows of
+one patient lie one per page through the file (on an encrypted database every page read is
+decrypted). Add a column here only with the index."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from core.errors import ValidationError
 from core.storage.models import ClinicianNote, SkinAnalysisResult, User
 
 
@@ -36,23 +42,36 @@ class NoteRow:
     analysis_id: uuid.UUID | None
 
 
+_A = SkinAnalysisResult
+_VISIT = select(
+    _A.analysis_id,
+    _A.created_at,
+    _A.skin_score,
+    _A.metrics,
+    _A.thumbnail_sha256,
+    _A.image_sha256,
+    _A.engine_version,
+)
+
+
 def visits(session: Session, user_id: uuid.UUID) -> list[VisitRow]:
-    """Every analysis of the patient, oldest first (the index on user and time serves it)."""
-    a = SkinAnalysisResult
-    rows = session.execute(
-        select(
-            a.analysis_id,
-            a.created_at,
-            a.skin_score,
-            a.metrics,
-            a.thumbnail_sha256,
-            a.image_sha256,
-            a.engine_version,
-        )
-        .where(a.user_id == user_id)
-        .order_by(a.created_at, a.analysis_id)
-    )
-    return [VisitRow(*row) for row in rows]
+    """Every analysis of the patient, oldest first (from the covering index alone)."""
+    query = _VISIT.where(_A.user_id == user_id).order_by(_A.created_at, _A.analysis_id)
+    return [VisitRow(*row) for row in session.execute(query)]
+
+
+def latest_visits(
+    session: Session, user_id: uuid.UUID, *, limit: int = 50, before: datetime | None = None
+) -> list[VisitRow]:
+    """The patient's newest visits first, at most ``limit``; with ``before``, only those taken
+    earlier than it (the visit before a given one). From the covering index alone."""
+    if limit < 1:
+        raise ValidationError(f"A visit history needs a limit of at least 1, not {limit}.")
+    query = _VISIT.where(_A.user_id == user_id)
+    if before is not None:
+        query = query.where(_A.created_at < before)
+    query = query.order_by(_A.created_at.desc(), _A.analysis_id.desc()).limit(limit)
+    return [VisitRow(*row) for row in session.execute(query)]
 
 
 def thumbnails(session: Session, user_id: uuid.UUID) -> dict[uuid.UUID, str]:
