@@ -4,7 +4,9 @@ Settings are read-only (``settings.toml`` and ``SKINLAB_*``), but an admin at th
 to change the camera, idle time, clinic name and logo there; this file overlays those on
 the settings, and holds the admin PIN's hash (argon2id, like passwords), never the PIN itself, with
 the count of wrong PINs and when the next try is allowed (:mod:`app.kiosk.pin`), so that neither a
-reset nor a restart gives a guesser new tries.
+reset nor a restart gives a guesser new tries. It also holds the hash of the staff unlock code
+(``skinlab kiosk unlock-code``): 24 random digits that open the staff screen while the PIN is
+locked, so that a visitor who enters five wrong PINs cannot lock staff out.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -21,6 +24,7 @@ from core.auth.passwords import CONTEXT
 from core.config import Settings
 from core.errors import StorageError, ValidationError
 from core.locations import KIOSK_FILE
+from ui.kiosk.ports import UNLOCK_CODE_DIGITS
 
 log = logging.getLogger(__name__)
 FILE_NAME = KIOSK_FILE
@@ -51,6 +55,10 @@ class KioskFile:
     """Wrong PINs since the last right one or the last lock."""
     pin_wait_until: float | None = None
     """No PIN is checked before this time (seconds since the epoch): the growing delay or the lock."""
+    unlock_hash: str | None = None
+    """The staff unlock code's hash (argon2id); None until ``skinlab kiosk unlock-code``."""
+    unlock_wait_until: float | None = None
+    """No unlock code is checked before this time: a short pause after a wrong one, never a lock."""
 
 
 class KioskConfigStore:
@@ -95,10 +103,23 @@ class KioskConfigStore:
         )
 
     def pin_matches(self, pin: str) -> bool:
-        stored = self.load().pin_hash
-        if not stored or not pin:
-            return False
-        try:
-            return bool(CONTEXT.verify(pin, stored))
-        except (ValueError, TypeError):
-            return False
+        return _matches(pin, self.load().pin_hash)
+
+    def new_unlock_code(self) -> str:
+        """A new random staff unlock code (returned once, stored hashed); the old one stops working."""
+        code = f"{secrets.randbelow(10**UNLOCK_CODE_DIGITS):0{UNLOCK_CODE_DIGITS}d}"
+        current = self.load()
+        self.save(replace(current, unlock_hash=str(CONTEXT.hash(code)), unlock_wait_until=None))
+        return code
+
+    def unlock_code_matches(self, code: str) -> bool:
+        return _matches(code, self.load().unlock_hash)
+
+
+def _matches(secret: str, stored: str | None) -> bool:
+    if not stored or not secret:
+        return False
+    try:
+        return bool(CONTEXT.verify(secret, stored))
+    except (ValueError, TypeError):
+        return False

@@ -6,6 +6,12 @@ is locked for ``lockout_minutes`` (the accounts' lock-out setting). The count an
 next allowed try live in ``kiosk.json``, so the idle reset or a restart gives no new tries. A PIN
 shorter than :data:`~app.kiosk.config.MIN_PIN_DIGITS` is never accepted, even one an older version
 stored: set a new one. Every failure, lock and success is written to the audit chain.
+
+The lock is not a denial of service: staff type the 24-digit unlock code (``skinlab kiosk
+unlock-code``) on the same pad, and it opens the staff screen and lifts the lock at once. The code
+has 80 bits of chance in it, so it needs no lock of its own: a wrong code costs a pause of
+:data:`UNLOCK_PAUSE_SECONDS` (a visitor typing codes can hold staff up by that much, no more), and
+every use and failure is audited. It counts for nothing towards the PIN's tries, nor they to it.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from core.audit import actions
 from core.errors import PermissionDeniedError
 from core.storage.database import Database
 from core.storage.repositories import audit
+from ui.kiosk.ports import UNLOCK_CODE_DIGITS
 
 MAX_TRIES = 5
 FIRST_DELAY_SECONDS = 1.0
+UNLOCK_PAUSE_SECONDS = 2.0
 
 
 class WrongPinError(PermissionDeniedError):
@@ -41,6 +49,14 @@ class PinTooSoonError(PermissionDeniedError):
 
 class NoPinError(PermissionDeniedError):
     code = "no_pin"
+
+
+class WrongUnlockCodeError(PermissionDeniedError):
+    code = "wrong_unlock_code"
+
+
+class NoUnlockCodeError(PermissionDeniedError):
+    code = "no_unlock_code"
 
 
 def delay_after(failures: int) -> float:
@@ -68,6 +84,9 @@ class PinGuard:
         with self._lock:
             saved = self.store.load()
             now = self.clock()
+            if len(pin) == UNLOCK_CODE_DIGITS and pin.isdigit():
+                self._unlock(saved, now, pin)
+                return
             if saved.pin_wait_until is not None and now < saved.pin_wait_until:
                 self._refuse_early(saved, now)
             if not saved.pin_hash:
@@ -80,6 +99,26 @@ class PinGuard:
                 return
             self._fail(saved, now, reason="wrong" if well_formed else "malformed")
 
+    def _unlock(self, saved: KioskFile, now: float, code: str) -> None:
+        """The unlock code: open the staff screen and lift the PIN's lock, whatever its state."""
+        if saved.unlock_wait_until is not None and now < saved.unlock_wait_until:
+            self._audit(actions.KIOSK_UNLOCK_CODE_FAILED, reason="too_soon")
+            left = math.ceil(saved.unlock_wait_until - now)
+            raise PinTooSoonError(f"Please wait {left} s before trying again.")
+        if not saved.unlock_hash:
+            self._audit(actions.KIOSK_UNLOCK_CODE_FAILED, reason="no_unlock_code")
+            raise NoUnlockCodeError(
+                "No unlock code is set for this kiosk. Make one with: skinlab kiosk unlock-code"
+            )
+        if not self.store.unlock_code_matches(code):
+            wait = now + UNLOCK_PAUSE_SECONDS
+            self.store.save(replace(saved, unlock_wait_until=wait))
+            self._audit(actions.KIOSK_UNLOCK_CODE_FAILED, reason="wrong")
+            raise WrongUnlockCodeError("That unlock code is not right.")
+        was_locked = saved.pin_wait_until is not None and now < saved.pin_wait_until
+        self.store.save(replace(saved, pin_failures=0, pin_wait_until=None, unlock_wait_until=None))
+        self._audit(actions.KIOSK_UNLOCK_CODE_ACCEPTED, lifted_lock=was_locked)
+
     def _refuse_early(self, saved: KioskFile, now: float) -> None:
         assert saved.pin_wait_until is not None
         left = saved.pin_wait_until - now
@@ -90,7 +129,7 @@ class PinGuard:
             failures=saved.pin_failures,
         )
         if locked:
-            raise PinLockedError(_locked(left))
+            raise PinLockedError(_locked(left, unlock_code=bool(saved.unlock_hash)))
         raise PinTooSoonError(f"Please wait {math.ceil(left)} s before trying again.")
 
     def _fail(self, saved: KioskFile, now: float, *, reason: str) -> None:
@@ -100,7 +139,7 @@ class PinGuard:
             self.store.save(replace(saved, pin_failures=0, pin_wait_until=now + seconds))
             self._audit(actions.KIOSK_PIN_FAILED, reason=reason, failures=failures)
             self._audit(actions.KIOSK_PIN_LOCKED, minutes=self.lockout_minutes)
-            raise PinLockedError(_locked(seconds))
+            raise PinLockedError(_locked(seconds, unlock_code=bool(saved.unlock_hash)))
         wait = delay_after(failures)
         self.store.save(replace(saved, pin_failures=failures, pin_wait_until=now + wait))
         self._audit(actions.KIOSK_PIN_FAILED, reason=reason, failures=failures)
@@ -112,9 +151,12 @@ class PinGuard:
             audit.record(session, action, target_type="kiosk", details=details)
 
 
-def _locked(seconds: float) -> str:
+def _locked(seconds: float, *, unlock_code: bool) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return (
+    message = (
         f"Too many wrong PINs. The staff screen is locked for {minutes} "
         f"minute{'s' if minutes != 1 else ''}."
     )
+    if unlock_code:
+        message += f" Staff: enter the {UNLOCK_CODE_DIGITS}-digit unlock code to open it now."
+    return message

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.kiosk.ports import KioskConfig, SyncView
+from ui.kiosk.ports import UNLOCK_CODE_DIGITS, KioskConfig, SyncView
 from ui.kiosk.widgets import Header, button, card, label
 
 CAMERAS = (
@@ -100,7 +100,7 @@ class PinScreen(QWidget):
         elif key == "OK":
             self.entered.emit(self.pin.text())
             self.pin.clear()
-        elif len(self.pin.text()) < 12:
+        elif len(self.pin.text()) < UNLOCK_CODE_DIGITS:  # a PIN, or the longer unlock code
             self.pin.setText(self.pin.text() + key)
 
     def show_error(self, message: str) -> None:

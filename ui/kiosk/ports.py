@@ -21,6 +21,10 @@ from core.vocabulary import Change, Tone
 RGB = NDArray[np.uint8]
 RGBA = NDArray[np.uint8]
 
+UNLOCK_CODE_DIGITS = 24
+"""The staff unlock code's length: typed on the PIN pad, it opens the staff screen even while too
+many wrong PINs keep the pad locked (``app.kiosk.pin``); longer than any PIN, so never mistaken."""
+
 
 class CancelledError(SkinLabError):
     """The person cancelled the analysis; nothing was stored."""

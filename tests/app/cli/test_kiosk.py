@@ -1,4 +1,4 @@
-"""``skinlab kiosk set-pin`` through the real parser, once the lead registers the module."""
+"""``skinlab kiosk set-pin`` and ``unlock-code`` through the real parser."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.cli import kiosk as kiosk_cli
 from app.context import AppContext
 from app.kiosk.config import KioskConfigStore, PinRulesError
+from core.audit import actions
 from core.config import load_settings
 from core.errors import ValidationError
+from core.storage.models import AuditEvent
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,4 +38,29 @@ def test_set_pin_stores_only_a_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             args.handler(args, ctx)
         assert refused.value.code == "pin_rules" and isinstance(refused.value, ValidationError)
     assert store.pin_matches("975310"), "a refused PIN leaves the old one"
+    ctx.close()
+
+
+def test_unlock_code_is_printed_once_stored_hashed_audited_and_replaces_the_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx = AppContext(load_settings(data_dir=tmp_path))
+    args = _parser().parse_args(["kiosk", "unlock-code"])
+    codes = []
+    for _ in range(2):
+        assert args.handler(args, ctx) == 0
+        shown = capsys.readouterr().out
+        groups = shown.splitlines()[1].split()
+        assert len(groups) == 6 and all(len(g) == 4 and g.isdigit() for g in groups)
+        codes.append("".join(groups))
+    store = KioskConfigStore(ctx.settings)
+    first, second = codes
+    assert first != second
+    assert store.unlock_code_matches(second) and not store.unlock_code_matches(first)
+    assert first not in store.path.read_text() and second not in store.path.read_text()
+    with ctx.database.read() as session:
+        made = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == actions.KIOSK_UNLOCK_CODE_SET)
+        ).all()
+    assert len(made) == 2
     ctx.close()

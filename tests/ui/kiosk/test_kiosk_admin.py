@@ -122,3 +122,26 @@ def test_a_short_pin_is_refused_with_a_typed_error(services):
     with pytest.raises(PinRulesError, match="6 to 12 digits"):
         services.set_pin("2468")
     assert not services.config().has_pin
+
+
+def test_staff_open_a_locked_pad_with_the_unlock_code(qtbot, make_window, services, ctx):
+    """A visitor's five wrong PINs do not lock staff out: the 24-digit code, typed on the same pad,
+    opens the staff screen; the lock message says so only when a code exists."""
+    services.set_pin("246810")
+    code = services.store.new_unlock_code()
+    services.pins.clock = clock = Clock()
+    win = make_window()
+    win.attract.admin_button.click()
+    for attempt in range(5):
+        message = _pin_error(qtbot, win, f"00000{attempt}")
+        clock.now += 8
+    assert message == (
+        "Too many wrong PINs. The staff screen is locked for 15 minutes. "
+        "Staff: enter the 24-digit unlock code to open it now."
+    )
+    assert _pin_error(qtbot, win, "9" * 24) == "That unlock code is not right."
+    clock.now += 2
+    win.pin.show_error("")
+    _enter(qtbot, win, code)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin, timeout=TIMEOUT)
+    assert win.pin.pin.text() == ""  # the code does not linger in the field
