@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     sqlite_synchronous: str = "FULL"
     clinic_name: str = DEFAULT_CLINIC_NAME
     kiosk_idle_seconds: int = Field(default=90, ge=10)
+    kiosk_emails_per_visit: int = Field(default=3, ge=1, le=50)
+    """Reports one kiosk visit may email (app.kiosk.mail_limits)."""
+    kiosk_emails_per_hour: int = Field(default=20, ge=1, le=10_000)
+    """Reports one kiosk may email in any hour, all visits together: not a mail relay."""
     # The desktop locks after this long without a key press or mouse move (HIPAA automatic logoff;
     # OWASP puts low-risk sessions at 15-30 minutes, high-value ones at 2-5).
     desktop_idle_lock_minutes: int = Field(default=10, ge=1, le=24 * 60)

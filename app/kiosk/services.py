@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.context import AppContext
 from app.kiosk.config import KioskConfigStore
+from app.kiosk.mail_limits import MailLimits
 from app.kiosk.pin import PinGuard
 from app.kiosk.takeaway import TakeAwayServices
 from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
@@ -78,6 +79,11 @@ class KioskAppServices(TakeAwayServices):
         self.ctx = ctx
         self.store = KioskConfigStore(ctx.settings)
         self.pins = PinGuard(self.store, ctx.database, lockout_minutes=ctx.settings.lockout_minutes)
+        self.mail_limits = MailLimits(
+            ctx.database,
+            per_visit=ctx.settings.kiosk_emails_per_visit,
+            per_hour=ctx.settings.kiosk_emails_per_hour,
+        )
 
     # -- configuration -------------------------------------------------------------------------
     def config(self) -> KioskConfig:
@@ -245,7 +251,9 @@ class KioskAppServices(TakeAwayServices):
 
     # -- end of a visit, admin -----------------------------------------------------------------
     def end_session(self) -> int:
-        """The reset: no guest capture stays (this version stores none; older ones did)."""
+        """The reset: no guest capture stays (this version stores none; older ones did), and the
+        next visitor starts with the visit's email allowance (the hour's cap still counts)."""
+        self.mail_limits.new_visit()
         return purge_guest_captures(self.ctx.database, self.ctx.images, older_than_days=0)
 
     def sync_status(self) -> SyncView:

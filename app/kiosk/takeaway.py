@@ -2,7 +2,7 @@
 from a USB stick when the camera fails. Part of :class:`app.kiosk.services.KioskAppServices`.
 
 Who may: whoever stands at the kiosk, for their own visit only; the screens hold one visit's data
-and the kiosk forgets it at the reset. Files are read from and written to detected USB sticks only
+and the kiosk forgets it at the reset. Email within a few per visit and a cap per hour. Files are read from and written to detected USB sticks only
 (:mod:`app.kiosk.drives`). A signed-in patient's email waits in the mail queue (encrypted, kept
 until sent, then under the retention period); a guest's is sent at once from memory or not at all,
 so a guest's visit leaves nothing on disk.
@@ -16,6 +16,7 @@ from pathlib import Path
 from app.context import AppContext
 from app.kiosk import drives
 from app.kiosk.images import fit
+from app.kiosk.mail_limits import MailLimits
 from app.kiosk.reports import build_report_pdf, write_report
 from core.analysis.intake import load_image
 from core.errors import SkinLabError
@@ -50,6 +51,7 @@ BODY = "Your SkinLab report is attached. Cosmetic guidance, not a medical diagno
 
 class TakeAwayServices:
     ctx: AppContext
+    mail_limits: MailLimits
 
     def config(self) -> KioskConfig:
         raise NotImplementedError
@@ -108,24 +110,30 @@ class TakeAwayServices:
     def email_report(
         self, pdf: bytes, *, to: str, name: str, patient: Patient | None
     ) -> EmailResult:
-        """A patient's: queued (:meth:`deliver_mail` sends it). A guest's: sent now, or refused."""
+        """A patient's: queued (:meth:`deliver_mail` sends it). A guest's: sent now, or refused.
+
+        Either way within the visit's and the hour's limits (:mod:`app.kiosk.mail_limits`)."""
         subject = SUBJECT.format(clinic=self.config().clinic_name)
-        if patient is None:
-            try:
-                sent = send_now(
-                    self.ctx.settings, to=to, subject=subject, body=BODY,
+        with self.mail_limits.sending() as counted:
+            if patient is None:
+                try:
+                    sent = send_now(
+                        self.ctx.settings, to=to, subject=subject, body=BODY,
+                        attachment_name=name, attachment=pdf,
+                    )  # fmt: skip
+                except MailNotSentError as exc:
+                    raise MailNotSentError(GUEST_NOT_SENT.format(reason=exc.message)) from exc
+                with self.ctx.database.write() as session:
+                    counted(session, False)
+                return EmailResult(to=sent, queued=False)
+            with self.ctx.database.write() as session:
+                message = queue_email(
+                    session, self.ctx.images, to=to, subject=subject, body=BODY,
                     attachment_name=name, attachment=pdf,
                 )  # fmt: skip
-            except MailNotSentError as exc:
-                raise MailNotSentError(GUEST_NOT_SENT.format(reason=exc.message)) from exc
-            return EmailResult(to=sent, queued=False)
-        with self.ctx.database.write() as session:
-            message = queue_email(
-                session, self.ctx.images, to=to, subject=subject, body=BODY,
-                attachment_name=name, attachment=pdf,
-            )  # fmt: skip
-            address = message.to_address
-        return EmailResult(to=address, queued=True)
+                address = message.to_address
+                counted(session, True)
+            return EmailResult(to=address, queued=True)
 
     def deliver_mail(self) -> str:
         report = deliver_queued(self.ctx.database, self.ctx.images, self.ctx.settings)

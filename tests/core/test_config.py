@@ -111,6 +111,11 @@ def test_a_settings_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None
         ('access_token_minutes = "soon"\n', "access_token_minutes"),
         ('log_level = "LOUD"\n', "log_level"),
         ('sqlite_synchronous = "OFF"\n', "sqlite_synchronous"),
+        ("kiosk_emails_per_visit = 0\n", "kiosk_emails_per_visit"),
+        ("kiosk_emails_per_visit = -2\n", "kiosk_emails_per_visit"),
+        ('kiosk_emails_per_visit = "many"\n', "kiosk_emails_per_visit"),
+        ("kiosk_emails_per_hour = 0\n", "kiosk_emails_per_hour"),
+        ("kiosk_emails_per_hour = 1.5\n", "kiosk_emails_per_hour"),
     ],
 )
 def test_an_invalid_value_names_the_field(tmp_path: Path, toml: str, field: str) -> None:
