@@ -44,6 +44,7 @@ def is_modelled(name: str | None, type_: str, _parent: object = None) -> bool:
     ``include_name`` hook, for comparing the migrated schema with the models."""
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
 
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

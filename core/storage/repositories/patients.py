@@ -10,7 +10,7 @@ then keeps both people's changes instead of the later save silently undoing the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.storage.models import PatientVisits, User
+from core.storage.repositories import patients_index as index
 from core.storage.repositories import users
 from core.storage.repositories.patients_terms import (
     EditConflictError,
@@ -82,8 +83,9 @@ _ROW = (
     PatientVisits.last_visit_at,
     PatientVisits.visit_count,
 )
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 Query = Select[*tuple[Any, ...]]
+Phase = Callable[[int, int], Query]
+"""One ordered part of the list: its rows from an offset, at most a number of them."""
 
 
 def _contains(session: Session, word: str) -> ColumnElement[bool]:
@@ -92,8 +94,20 @@ def _contains(session: Session, word: str) -> ColumnElement[bool]:
     if session.get_bind().dialect.name == "sqlite":
         # SQLite's lower() folds A-Z only: fold the word the same way, and find it with instr()
         # (a plain substring search, much cheaper per row than LIKE).
-        return func.instr(key, word.translate(_ASCII_LOWER)) > 0
+        return func.instr(key, index.folded(word)) > 0
     return key.contains(word.lower(), autoescape=True)
+
+
+def _window(query: PatientQuery, now: datetime) -> ColumnElement[bool] | None:
+    year = now - timedelta(days=365)
+    window: dict[VisitWindow, ColumnElement[bool] | None] = {
+        VisitWindow.ANY: None,
+        VisitWindow.LAST_30_DAYS: PatientVisits.last_visit_at >= now - timedelta(days=30),
+        VisitWindow.LAST_12_MONTHS: PatientVisits.last_visit_at >= year,
+        VisitWindow.NOT_IN_12_MONTHS: PatientVisits.last_visit_at < year,
+        VisitWindow.NEVER: PatientVisits.user_id.is_(None),
+    }
+    return window[query.visits]
 
 
 def _matching(
@@ -125,15 +139,7 @@ def _matching(
     else:
         for word in query.words():
             stmt = stmt.where(_contains(session, word))
-    year = now - timedelta(days=365)
-    window: dict[VisitWindow, ColumnElement[bool] | None] = {
-        VisitWindow.ANY: None,
-        VisitWindow.LAST_30_DAYS: PatientVisits.last_visit_at >= now - timedelta(days=30),
-        VisitWindow.LAST_12_MONTHS: PatientVisits.last_visit_at >= year,
-        VisitWindow.NOT_IN_12_MONTHS: PatientVisits.last_visit_at < year,
-        VisitWindow.NEVER: PatientVisits.user_id.is_(None),
-    }
-    condition = window[query.visits]
+    condition = _window(query, now)
     return stmt if condition is None else stmt.where(condition)
 
 
@@ -146,20 +152,59 @@ def _few_matches(session: Session, query: PatientQuery) -> list[uuid.UUID] | Non
     """The ids matching the words when there are at most ``FEW`` (None: more, or no words).
 
     Sorting a few matches by visit is cheap; with many, walking the visit index finds a page of
-    them at once. The name index answers which case it is, stopping at ``FEW + 1``."""
-    if not query.words():
+    them at once. The trigram index (or else the name index) answers which case it is, stopping
+    at ``FEW + 1``."""
+    words = query.words()
+    if not words:
         return None
-    ids = select(User.user_id).where(User.role == PATIENT)
-    for word in query.words():
-        ids = ids.where(_contains(session, word))
+    narrowed = index.narrowing(session, words)
+    if narrowed == index.NOTHING:
+        return []
+    if narrowed is not None:
+        ids = index.candidates(narrowed, words)
+    else:
+        ids = select(User.user_id).where(User.role == PATIENT)
+        for word in words:
+            ids = ids.where(_contains(session, word))
     found = list(session.scalars(ids.limit(FEW + 1)))
     return found if len(found) <= FEW else None
 
 
-def _phases(session: Session, query: PatientQuery, now: datetime) -> list[Query]:
-    """The ordered queries whose rows, one after the other, make the list."""
+def _walked(stmt: Query) -> Phase:
+    return lambda offset, limit: stmt.offset(offset).limit(limit)
+
+
+def _indexed_by_name(query: PatientQuery, now: datetime, narrowed: str) -> Phase:
+    """The list by name from the trigram index: its matches come in name order, checked on the
+    narrow rows (and patient_visits for a visit window); only the page's rows read from users."""
+    words, condition = query.words(), _window(query, now)
+
+    def page(offset: int, limit: int) -> Query:
+        picked = index.candidates(narrowed, words)
+        if condition is not None:
+            picked = picked.outerjoin(PatientVisits, PatientVisits.user_id == index.rows.c.user_id)
+            picked = picked.where(condition)
+        picked = index.in_list_order(picked, descending=query.descending)
+        chosen = picked.offset(offset).limit(limit).subquery()
+        return _by_name(
+            select(*_ROW)
+            .select_from(chosen)
+            .join(User, User.user_id == chosen.c.user_id)
+            .outerjoin(PatientVisits, PatientVisits.user_id == User.user_id)
+            .where(User.role == PATIENT),
+            query.descending,
+        )
+
+    return page
+
+
+def _phases(session: Session, query: PatientQuery, now: datetime) -> list[Phase]:
+    """The ordered parts whose rows, one after the other, make the list."""
     if query.sort is PatientSort.NAME:
-        return [_by_name(_matching(session, query, now, visited=None), query.descending)]
+        narrowed = index.narrowing(session, query.words())
+        if narrowed is not None:
+            return [_indexed_by_name(query, now, narrowed)]
+        return [_walked(_by_name(_matching(session, query, now, visited=None), query.descending))]
     # By visit: patients with visits in visit order, then the never-seen by name.
     among = _few_matches(session, query)
     last = PatientVisits.last_visit_at
@@ -171,9 +216,10 @@ def _phases(session: Session, query: PatientQuery, now: datetime) -> list[Query]
     phases = []
     if query.visits is not VisitWindow.NEVER:
         seen = _matching(session, query, now, visited=True, among=among)
-        phases.append(seen.order_by(*order))
+        phases.append(_walked(seen.order_by(*order)))
     if query.visits in (VisitWindow.ANY, VisitWindow.NEVER):
-        phases.append(_by_name(_matching(session, query, now, visited=False, among=among), False))
+        unseen = _matching(session, query, now, visited=False, among=among)
+        phases.append(_walked(_by_name(unseen, False)))
     return phases
 
 
@@ -194,7 +240,7 @@ def search(
     phase, offset = at.phase, at.offset
     while phase < len(phases) and len(rows) < limit:
         wanted = limit - len(rows)
-        found = [_row(r) for r in session.execute(phases[phase].offset(offset).limit(wanted))]
+        found = [_row(r) for r in session.execute(phases[phase](offset, wanted))]
         rows.extend(found)
         if len(found) == wanted:
             return rows, PageCursor(phase, offset + wanted)
@@ -217,7 +263,17 @@ def _row(r: Any) -> PatientListRow:
 
 def count(session: Session, query: PatientQuery, *, now: datetime, cap: int = 10_000) -> int:
     """How many patients match, counting no further than ``cap`` (shown as "10,000+")."""
-    matches = _matching(session, query, now, visited=None).with_only_columns(User.user_id)
+    words = query.words()
+    narrowed = index.narrowing(session, words)
+    if narrowed is not None:
+        matches = index.candidates(narrowed, words)
+        condition = _window(query, now)
+        if condition is not None:
+            names = index.rows.c
+            matches = matches.outerjoin(PatientVisits, PatientVisits.user_id == names.user_id)
+            matches = matches.where(condition)
+    else:
+        matches = _matching(session, query, now, visited=None).with_only_columns(User.user_id)
     return int(session.scalar(select(func.count()).select_from(matches.limit(cap).subquery())) or 0)
 
 
