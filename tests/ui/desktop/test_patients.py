@@ -3,6 +3,7 @@ quotes literal), paging as the table scrolls, sorting, the visit filter, and the
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -180,3 +181,32 @@ def test_the_editor_refuses_bad_values_with_a_message(qtbot, page: PatientsPage)
     editor.email.setText("ben@example.org")
     editor.save_button.click()
     qtbot.waitUntil(lambda: "already exists" in editor.error.text(), timeout=TIMEOUT)
+
+
+def test_queries_overtaken_by_typing_are_not_run(qtbot, page: PatientsPage, monkeypatch) -> None:
+    """Keystrokes queued behind a slow query: only the last one reaches the database, and no
+    count of an older text holds up the newer page."""
+    services = page.ctx.services
+    asked: list[tuple[str, str]] = []
+    find, count = services.find_patients, services.count_patients
+
+    def spy_find(session, query, cursor, limit):
+        asked.append(("page", query.text))
+        return find(session, query, cursor, limit)
+
+    def spy_count(session, query, cap):
+        asked.append(("count", query.text))
+        return count(session, query, cap)
+
+    monkeypatch.setattr(services, "find_patients", spy_find)
+    monkeypatch.setattr(services, "count_patients", spy_count)
+    gate = threading.Event()
+    page.ctx.runner.db(lambda: gate.wait(10), lambda _result: None)  # the database is busy
+    for text in ("o", "ok", "oka", "okaf"):
+        page.search.setText(text)
+        page.reload()
+    gate.set()
+    settle(qtbot, page)
+    qtbot.wait(200)
+    assert names(page) == ["Okafor, Ben"] and page.status.text() == "1 patient"
+    assert asked == [("page", "okaf")]

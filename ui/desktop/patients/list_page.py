@@ -127,7 +127,15 @@ class PatientsPage(QWidget):
         query = self.query
         session = self.ctx.session
 
-        def done(page: PatientPage) -> None:
+        def find() -> PatientPage | None:
+            # Typed on since this was asked (it waited behind another query): not worth running.
+            if generation != self.model.generation:
+                return None
+            return self.ctx.services.find_patients(session, query, None, PAGE_SIZE)
+
+        def done(page: PatientPage | None) -> None:
+            if page is None:
+                return
             if self.model.append(generation, page.rows, more=page.next is not None):
                 self.next_page = page.next
                 self._show_count(len(page.rows), exact=page.next is None)
@@ -139,9 +147,7 @@ class PatientsPage(QWidget):
             if generation == self.model.generation:
                 self.status.setText(message_for(exc))
 
-        self.ctx.runner.db(
-            lambda: self.ctx.services.find_patients(session, query, None, PAGE_SIZE), done, failed
-        )
+        self.ctx.runner.db(find, done, failed)
 
     def _load_more(self) -> None:
         generation, query, cursor = self.model.generation, self.query, self.next_page
@@ -160,13 +166,17 @@ class PatientsPage(QWidget):
     def _count(self, generation: int, query: PatientQuery) -> None:
         session = self.ctx.session
 
-        def done(total: int) -> None:
-            if generation == self.model.generation:
+        def count() -> int | None:
+            # The next keystroke's page must not wait behind this one's count.
+            if generation != self.model.generation:
+                return None
+            return self.ctx.services.count_patients(session, query, COUNT_CAP)
+
+        def done(total: int | None) -> None:
+            if total is not None and generation == self.model.generation:
                 self._show_count(total, exact=total < COUNT_CAP)
 
-        self.ctx.runner.db(
-            lambda: self.ctx.services.count_patients(session, query, COUNT_CAP), done
-        )
+        self.ctx.runner.db(count, done)
 
     def _show_count(self, total: int, *, exact: bool) -> None:
         if total == 0:

@@ -37,7 +37,7 @@ depends_on: str | Sequence[str] | None = None
 # every id is spread out again over the whole range and the index rebuilt (seconds at 100,000
 # patients; needs about 60 new names between the same two neighbours).
 TOP = 1 << 62
-STEP = 1 << 32
+STEP = 1 << 40
 _KEY = "(last_name, first_name, user_id)"
 _NEW_KEY = "(NEW.last_name, NEW.first_name, NEW.user_id)"
 _NEIGHBOURS = f"""(
@@ -55,20 +55,21 @@ _ID = f"""CASE
 END"""
 _ROOM = f"({_ID}) > coalesce(before, 0) AND ({_ID}) < coalesce(after, {TOP} + 1)"
 SPREAD = f"""
-    UPDATE patient_search_rows SET id = -ranked.n
-    FROM (SELECT id AS old, row_number() OVER (ORDER BY {_KEY[1:-1]}) AS n
-          FROM patient_search_rows) AS ranked
-    WHERE patient_search_rows.id = ranked.old AND EXISTS (SELECT 1 FROM patient_search_state);
-    UPDATE patient_search_rows
-    SET id = -id * ({TOP} / ((SELECT count(*) FROM patient_search_rows) + 1)) WHERE id < 0;
-    INSERT INTO patient_search (patient_search)
-    SELECT 'rebuild' WHERE EXISTS (SELECT 1 FROM patient_search_state);
-    DELETE FROM patient_search_state;
+    CREATE TRIGGER trg_patient_search_spread AFTER INSERT ON patient_search_state
+    BEGIN
+        UPDATE patient_search_rows SET id = -ranked.n
+        FROM (SELECT id AS old, row_number() OVER (ORDER BY {_KEY[1:-1]}) AS n
+              FROM patient_search_rows) AS ranked
+        WHERE patient_search_rows.id = ranked.old;
+        UPDATE patient_search_rows
+        SET id = -id * ({TOP} / ((SELECT count(*) FROM patient_search_rows) + 1)) WHERE id < 0;
+        INSERT INTO patient_search (patient_search) VALUES ('rebuild');
+        DELETE FROM patient_search_state;
+    END
 """
 _ADD_ROW = f"""
     INSERT INTO patient_search_state (spread)
     SELECT 1 FROM {_NEIGHBOURS} WHERE NEW.role = 'patient' AND NOT ({_ROOM});
-    {SPREAD}
     INSERT INTO patient_search_rows (id, user_id, last_name, first_name, search_key)
     SELECT {_ID}, NEW.user_id, NEW.last_name, NEW.first_name, NEW.search_key || '  '
     FROM {_NEIGHBOURS} WHERE NEW.role = 'patient';
@@ -87,7 +88,9 @@ STATEMENTS = (
     """,
     "CREATE INDEX ix_patient_search_rows_name ON patient_search_rows "
     "(last_name, first_name, user_id)",
+    # A row here (only when a gap has run out) spreads the ids out again.
     "CREATE TABLE patient_search_state (spread INTEGER NOT NULL)",
+    SPREAD,
     """
     CREATE VIRTUAL TABLE patient_search USING fts5(
         search_key, content='patient_search_rows', content_rowid='id',
@@ -138,6 +141,7 @@ STATEMENTS = (
     "INSERT INTO patient_search (patient_search) VALUES ('rebuild')",
 )
 TRIGGERS = (
+    "trg_patient_search_spread",
     "trg_patient_search_delete",
     "trg_patient_search_update",
     "trg_patient_search_insert",
