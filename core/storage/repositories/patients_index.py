@@ -38,9 +38,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
 TRIGRAM = 3
-SHORT_TERMS = 64
-"""A word shorter than a trigram is looked up as the trigrams it starts, when there are at most
-this many (a common letter starts hundreds: walking the name index finds those sooner)."""
+SHORT_TERMS = {1: 8, 2: 64}
+"""A word shorter than a trigram is looked up as the trigrams it starts when there are at most
+this many for its length: a common letter starts dozens, and walking the name index finds a page
+of those sooner than merging that many lists (measured: 30 vs 60 ms for "g" under load)."""
 NOTHING = ""
 """What :func:`narrowing` gives when no patient can match (a word that starts no trigram)."""
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -85,12 +86,12 @@ def narrowing(session: Session, words: Sequence[str]) -> str | None:
         starts = session.scalars(
             select(_terms.c.term)
             .where(_terms.c.term >= word, _terms.c.term < word + LAST_CHAR)
-            .limit(SHORT_TERMS + 1)
+            .limit(SHORT_TERMS[len(word)] + 1)
         )
         terms = [t for t in starts if t.startswith(word)]
         if not terms:
             return NOTHING
-        if len(terms) <= SHORT_TERMS:
+        if len(terms) <= SHORT_TERMS[len(word)]:
             parts.append("(" + " OR ".join(_quoted(t) for t in terms) + ")")
     return " AND ".join(parts) or None
 
