@@ -109,7 +109,7 @@ def candidates(expression: str, words: Sequence[str]) -> Select[uuid.UUID]:
     return select(user_id).select_from(_source()).where(found, *exact)
 
 
-def in_list_order(stmt: Select[Any], *, descending: bool) -> Select[Any]:
+def in_list_order(stmt: Select[Any], descending: bool) -> Select[Any]:
     """In name order (last, first, user id): the index's own order, so the page stops early."""
     rowid = _index.c.rowid
     return stmt.order_by(rowid.desc() if descending else rowid.asc())
