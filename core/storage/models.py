@@ -34,7 +34,7 @@ ROLES = ("patient", "kiosk", "clinician", "admin")
 # What the patient search looks in, lower-cased by the database itself (a generated column).
 SEARCH_KEY_SQL = "lower(first_name || ' ' || last_name || ' ' || email)"
 SKIN_TYPES = ("normal", "dry", "oily", "combination", "sensitive")
-# SQLite's patient search index (migration 0008): a narrow table and an FTS5 table with its shadow
+# SQLite's patient search index (migration 0009): a narrow table and an FTS5 table with its shadow
 # tables, kept by triggers and read with plain SQL (core.storage.repositories.patients_index).
 SEARCH_INDEX_PREFIX = "patient_search"
 

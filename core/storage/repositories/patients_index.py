@@ -1,4 +1,4 @@
-"""The patients' trigram index on SQLite (migration 0008): which patients contain a text, at once.
+"""The patients' trigram index on SQLite (migration 0009): which patients contain a text, at once.
 
 Without it a search walks the name index in order and stops after a page: quick while the text
 is common early in the alphabet, slow otherwise (a rare text walks all 100,000 patients). Here
@@ -6,7 +6,7 @@ is common early in the alphabet, slow otherwise (a rare text walks all 100,000 p
 more characters, and one of the trigrams each shorter word starts (the key ends with two spaces,
 so every occurrence starts one); ``patient_search_rows`` (one narrow row per patient) re-checks
 each candidate with ``instr``, since the index knows which trigrams a key holds, not where. The
-rows' ids follow the name order (migration 0008), so the index hands out its matches in the
+rows' ids follow the name order (migration 0009), so the index hands out its matches in the
 list's order and a page of 200 stops after its 200th match, however many patients match.
 
 Literal matching: each trigram is sent as an FTS5 string (``"..."`` with ``"`` doubled), so ``*``,

@@ -1,4 +1,4 @@
-"""The patients' trigram index (SQLite, migration 0008): the same lists as the plain walk for any
+"""The patients' trigram index (SQLite, migration 0009): the same lists as the plain walk for any
 text, FTS5 syntax taken literally, kept in step by every write, and nothing of an erased patient
 left in its tables."""
 

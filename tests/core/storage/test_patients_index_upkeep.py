@@ -132,7 +132,7 @@ def test_the_migration_indexes_the_patients_already_there(
     config.set_main_option("script_location", str(MIGRATIONS))
     with sqlite_db.connect(write=True) as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0007")
+        command.downgrade(config, "0008")
     with sqlite_db.read() as session:
         left = session.scalars(
             text("SELECT name FROM sqlite_master WHERE name LIKE 'patient_search%'")
