@@ -24,13 +24,12 @@ from core.auth.passwords import CONTEXT
 from core.config import Settings
 from core.errors import StorageError, ValidationError
 from core.locations import KIOSK_FILE
-from ui.kiosk.ports import UNLOCK_CODE_DIGITS
+from ui.kiosk.ports import MAX_PIN_DIGITS, UNLOCK_CODE_DIGITS
 
 log = logging.getLogger(__name__)
 FILE_NAME = KIOSK_FILE
 MIN_PIN_DIGITS = 6
 """A million PINs: with 5 tries per lock period a guesser needs years (see app.kiosk.pin)."""
-MAX_PIN_DIGITS = 12
 
 
 class PinRulesError(ValidationError):

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from app.kiosk.config import MAX_PIN_DIGITS, MIN_PIN_DIGITS, KioskConfigStore, KioskFile
+from app.kiosk.config import MIN_PIN_DIGITS, KioskConfigStore, KioskFile
 from core.audit import actions
 from core.errors import PermissionDeniedError
 from core.storage.database import Database
 from core.storage.repositories import audit
-from ui.kiosk.ports import UNLOCK_CODE_DIGITS
+from ui.kiosk.ports import MAX_PIN_DIGITS, UNLOCK_CODE_DIGITS
 
 MAX_TRIES = 5
 FIRST_DELAY_SECONDS = 1.0

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.kiosk.ports import UNLOCK_CODE_DIGITS, KioskConfig, SyncView
+from ui.kiosk.ports import MAX_PIN_DIGITS, UNLOCK_CODE_DIGITS, KioskConfig, SyncView
 from ui.kiosk.widgets import Header, button, card, label
 
+PIN_TITLE = "Enter the staff PIN"
 CAMERAS = (
     ("Automatic (webcam, else demo)", "auto"),
     ("Webcam 1", "webcam:0"),
@@ -73,7 +74,8 @@ class PinScreen(QWidget):
         outer.addLayout(body, 1)
         frame, layout = card("dialog")
         frame.setFixedWidth(460)
-        layout.addWidget(label("Enter the staff PIN", "cardTitle"))
+        self.title = label(PIN_TITLE, "cardTitle")
+        layout.addWidget(self.title)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setReadOnly(True)
@@ -102,6 +104,15 @@ class PinScreen(QWidget):
             self.pin.clear()
         elif len(self.pin.text()) < UNLOCK_CODE_DIGITS:  # a PIN, or the longer unlock code
             self.pin.setText(self.pin.text() + key)
+        self._count()
+
+    def _count(self) -> None:
+        """Past a PIN's length the dots no longer fit: say how much of the unlock code is typed."""
+        typed = len(self.pin.text())
+        if typed > MAX_PIN_DIGITS:
+            self.title.setText(f"Unlock code: {typed}/{UNLOCK_CODE_DIGITS}")
+        else:
+            self.title.setText(PIN_TITLE)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -109,6 +120,7 @@ class PinScreen(QWidget):
 
     def clear(self) -> None:
         self.pin.clear()
+        self._count()
         self.show_error("")
 
 

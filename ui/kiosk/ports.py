@@ -21,6 +21,8 @@ from core.vocabulary import Change, Tone
 RGB = NDArray[np.uint8]
 RGBA = NDArray[np.uint8]
 
+MAX_PIN_DIGITS = 12
+"""The longest staff PIN (``app.kiosk.config`` checks PINs against it)."""
 UNLOCK_CODE_DIGITS = 24
 """The staff unlock code's length: typed on the PIN pad, it opens the staff screen even while too
 many wrong PINs keep the pad locked (``app.kiosk.pin``); longer than any PIN, so never mistaken."""

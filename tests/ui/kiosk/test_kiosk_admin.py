@@ -145,3 +145,21 @@ def test_staff_open_a_locked_pad_with_the_unlock_code(qtbot, make_window, servic
     _enter(qtbot, win, code)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin, timeout=TIMEOUT)
     assert win.pin.pin.text() == ""  # the code does not linger in the field
+
+
+def test_the_pad_counts_the_digits_of_an_unlock_code(qtbot, make_window):
+    """Past a PIN's 12 digits the dots no longer fit the field: the title counts instead."""
+    win = make_window()
+    win.attract.admin_button.click()
+    for _ in range(12):
+        win.pin._key("7")
+    assert win.pin.title.text() == "Enter the staff PIN"
+    win.pin._key("7")
+    assert win.pin.title.text() == "Unlock code: 13/24"
+    for _ in range(20):
+        win.pin._key("7")  # no more than 24
+    assert win.pin.title.text() == "Unlock code: 24/24" and len(win.pin.pin.text()) == 24
+    win.pin._key("⌫")
+    assert win.pin.title.text() == "Unlock code: 23/24"
+    win.reset()
+    assert win.pin.title.text() == "Enter the staff PIN" and win.pin.pin.text() == ""
