@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.needs import Declined
+from core.analysis.pixels import channel_max, channel_min
 
 GREY_SPREAD: Final = 3.0
 """Mean (max - min) of R, G, B on the skin, in 8-bit levels, below which a photo has no colour."""
@@ -35,8 +36,8 @@ def colour_problem(
     """Why colour cannot be measured on this face, or None when it can."""
     if not skin.any():
         return None
-    pixels = rgb[skin].astype(np.int16)
-    spread = float((pixels.max(axis=1) - pixels.min(axis=1)).mean())
+    pixels = rgb[skin]
+    spread = float((channel_max(pixels).astype(np.int16) - channel_min(pixels)).mean())
     if spread < GREY_SPREAD:
         return Declined("no_colour", "the photo has no colour (greyscale or infrared)")
     a, b = (float(np.median(lab[:, :, c][skin])) for c in (1, 2))

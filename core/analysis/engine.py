@@ -53,17 +53,19 @@ from core.analysis.regions import (
 )
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
 from core.cache import DiskCache, photo_group
+from core.vocabulary import instruction
 
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
 MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
 _REGION_ADVICE = {
-    "forehead": "Move your hair off your forehead",
-    "left_under_eye": "Take off your glasses",
-    "right_under_eye": "Take off your glasses",
-    "left_crows_feet": "Move your hair behind your ears",
-    "right_crows_feet": "Move your hair behind your ears",
+    "forehead": "hair_off_forehead",
+    "left_under_eye": "remove_glasses",
+    "right_under_eye": "remove_glasses",
+    "left_crows_feet": "hair_behind_ears",
+    "right_crows_feet": "hair_behind_ears",
 }
+"""What usually covers each region, as the key of its instruction (``core.vocabulary``)."""
 
 
 def _label(source: Source) -> str:
@@ -128,7 +130,7 @@ def _sharper_copy(
     resolution, and find the face again there (landmarks are more precise at full size)."""
     if image.decode_scale >= 1.0 or data is None or choice.face.iod >= DETAIL_REFERENCE_IOD:
         return image, choice
-    full = rotated(load_image(data, decode_long_side=None), turned // 90)
+    full = rotated(load_image(data, decode_long_side=None, sha256=image.sha256), turned // 90)
     try:
         return full, find_face(full, detector)
     except AnalysisInputError:
@@ -139,7 +141,7 @@ def _sharper_copy(
 
 def _one_face_check(choice: Choice) -> Check:
     status: Status = "warn" if choice.rival is not None else "pass"
-    message = "Two faces of about the same size: take the photo of one person only"
+    message = instruction("one_person")
     return Check(
         "one_face", status, float(choice.others + 1), "faces", message if choice.rival else ""
     )
@@ -155,9 +157,9 @@ def _coverage_check(regions: Regions) -> Check:
         "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
     )
     if regions.excluded.get(worst) == GLASSES_REASON:
-        advice = "Take off your glasses"
+        advice = instruction("remove_glasses")
     else:
-        advice = _REGION_ADVICE.get(worst, "Move your hair, hands or glasses away from your face")
+        advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))
     return Check(
         "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
     )
@@ -241,7 +243,7 @@ def analyze(
                 log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
     tell = progress or _silent
     tell("Reading the photo")
-    image = load_image(data if data is not None else source)
+    image = load_image(data if data is not None else source, sha256=digest)
     result = _analyse_decoded(
         image,
         data,
@@ -280,7 +282,8 @@ def _analyse_decoded(
     ).with_checks(_one_face_check(choice))
     tell("Mapping the areas of your face")
     norm = normalise(image.rgb, face)
-    regions = build_regions(norm)
+    eyes = quality.check("eyes_visible")
+    regions = build_regions(norm, eyes_hidden=eyes is not None and eyes.status == "fail")
     quality = quality.with_checks(
         _coverage_check(regions),
         Check(
@@ -288,7 +291,7 @@ def _analyse_decoded(
             grade(norm.cast, warn=0.12, fail=1e9, higher_is_better=False),
             norm.cast,
             "max_abs_log_gain",
-            "Use neutral white light" if norm.cast > 0.12 else "",
+            instruction("neutral_light") if norm.cast > 0.12 else "",
         ),
     )
     ctx = MeasureContext(norm, regions)

@@ -24,7 +24,10 @@ from core.analysis.errors import AnalysisError
 
 Point = tuple[float, float]
 DEFAULT_LEVELS: Final = (512, 1024)
-"""Long sides of the copies searched in turn (HOG finds faces of 80 px and more at each)."""
+"""Long sides of the copies searched in turn (HOG finds faces of 80 px and more at each); a copy
+after the first is searched only around the skin-coloured areas of the one before when it can."""
+HOG_WINDOW: Final = 80
+"""dlib's frontal detector's window: the smallest face box it finds, in the searched copy's px."""
 
 
 @dataclass(frozen=True)
@@ -127,43 +130,76 @@ class DlibFaceDetector:
     def detect(
         self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS
     ) -> list[Face]:
+        height, width = rgb.shape[:2]
+        looked: tuple[NDArray[np.uint8], float] | None = None
+        for level in levels or (max(height, width),):
+            factor = level / max(height, width)
+            if looked is not None:
+                found = self._in_skin_areas(rgb, looked, factor)
+                if found:
+                    return found
+            small = _resized(rgb, factor)
+            found = self._run(rgb, small, factor, (0, 0))
+            if found:
+                return found
+            looked = (small, factor)
+        return []
+
+    def _in_skin_areas(
+        self, rgb: NDArray[np.uint8], looked: tuple[NDArray[np.uint8], float], factor: float
+    ) -> list[Face]:
+        """Faces searched at ``factor`` only in crops around the skin-coloured areas of the copy
+        already searched (see :mod:`core.analysis.look`); empty when that does not apply."""
+        from core.analysis.look import skin_areas  # here: look -> colour -> needs -> frame -> face
+
+        small, small_factor = looked
+        window = HOG_WINDOW * small_factor / factor
+        crops = skin_areas(small, window)
+        faces: list[Face] = []
+        for left, top, right, bottom in crops or ():
+            x0, y0 = int(left / small_factor), int(top / small_factor)
+            x1 = min(rgb.shape[1], math.ceil(right / small_factor))
+            y1 = min(rgb.shape[0], math.ceil(bottom / small_factor))
+            crop = _resized(rgb[y0:y1, x0:x1], factor)
+            if min(crop.shape[:2]) >= HOG_WINDOW:
+                faces += self._run(rgb, crop, factor, (x0, y0))
+        return faces
+
+    def _run(
+        self,
+        rgb: NDArray[np.uint8],
+        small: NDArray[np.uint8],
+        factor: float,
+        offset: tuple[int, int],
+    ) -> list[Face]:
+        """HOG on ``small`` (a copy of ``rgb``, or of a crop of it starting at ``offset``, scaled by
+        ``factor``); the landmarks are placed on ``rgb`` itself."""
         import dlib  # lazy: dlib loads only when a face is first looked for
 
         detector, predictor = _dlib_models()
-        height, width = rgb.shape[:2]
-        for level in levels or (max(height, width),):
-            factor = level / max(height, width)
-            small = _resized(rgb, factor)
-            with self._lock:
-                rects, scores, _ = detector.run(small, 0, self.min_score)  # type: ignore[attr-defined]
-            if not rects:
-                continue
-            faces = []
-            for rect, score in zip(rects, scores, strict=True):
-                box = dlib.rectangle(
-                    round(rect.left() / factor),
-                    round(rect.top() / factor),
-                    round(rect.right() / factor),
-                    round(rect.bottom() / factor),
+        with self._lock:
+            rects, scores, _ = detector.run(small, 0, self.min_score)  # type: ignore[attr-defined]
+        faces = []
+        dx, dy = offset
+        for rect, score in zip(rects, scores, strict=True):
+            box = dlib.rectangle(
+                round(rect.left() / factor + dx),
+                round(rect.top() / factor + dy),
+                round(rect.right() / factor + dx),
+                round(rect.bottom() / factor + dy),
+            )
+            shape = predictor(rgb, box)  # type: ignore[operator]
+            pts = [(float(p.x), float(p.y)) for p in shape.parts()]
+            faces.append(
+                Face(
+                    (float(box.left()), float(box.top()), float(box.right()), float(box.bottom())),
+                    float(score),
+                    _mid(pts[2], pts[3]),
+                    _mid(pts[0], pts[1]),
+                    pts[4],
                 )
-                shape = predictor(rgb, box)  # type: ignore[operator]
-                pts = [(float(p.x), float(p.y)) for p in shape.parts()]
-                faces.append(
-                    Face(
-                        (
-                            float(box.left()),
-                            float(box.top()),
-                            float(box.right()),
-                            float(box.bottom()),
-                        ),
-                        float(score),
-                        _mid(pts[2], pts[3]),
-                        _mid(pts[0], pts[1]),
-                        pts[4],
-                    )
-                )
-            return faces
-        return []
+            )
+        return faces
 
 
 def _mid(a: Point, b: Point) -> Point:

@@ -13,6 +13,7 @@ from typing import Final
 
 from core.analysis.face import Face, Point
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, region_polygons
+from core.vocabulary import instruction
 
 BOX_OUTSIDE_MAX: Final = 0.05
 """Share of the face box's size that may lie outside the photo (detector boxes are approximate)."""
@@ -46,9 +47,7 @@ class Framing:
 
     @property
     def instruction(self) -> str:
-        if self.too_large:
-            return "Move back from the camera: your whole face must fit in the frame"
-        return "Move into the middle of the frame"
+        return instruction("move_back" if self.too_large else "move_to_middle")
 
 
 def _clip_edge(polygon: list[Point], axis: int, bound: float, keep_above: bool) -> list[Point]:

@@ -40,7 +40,7 @@ class Gated:
 
 
 def skin_area_cm2(regions: Regions, needs: Needs) -> float:
-    pixels = sum(int(regions.masks[name].sum()) for name in needs.regions)
+    pixels = sum(regions.pixel_counts[name] for name in needs.regions)
     return pixels / regions.frame.px_per_cm**2
 
 

@@ -93,8 +93,12 @@ def load_image(
     max_pixels: int = MAX_PIXELS,
     min_side: int = MIN_SIDE,
     decode_long_side: int | None = DECODE_LONG_SIDE,
+    sha256: str | None = None,
 ) -> DecodedImage:
     """Decode ``source`` (a path, encoded bytes, or an RGB/grey/RGBA array) into 8-bit RGB.
+
+    ``sha256`` is the digest of encoded bytes the caller has already hashed (the engine, for its
+    cache key): a 12-megapixel file is not hashed twice.
 
     Raises
     ------
@@ -112,7 +116,9 @@ def load_image(
             f"Cannot analyse an object of type {type(source).__name__}; give a path, bytes or an array.",
             code="unsupported_format",
         )
-    return _from_bytes(data, max_pixels=max_pixels, min_side=min_side, long_side=decode_long_side)
+    return _from_bytes(
+        data, max_pixels=max_pixels, min_side=min_side, long_side=decode_long_side, digest=sha256
+    )
 
 
 def _read_file(path: Path) -> bytes:
@@ -157,7 +163,7 @@ def _from_array(array: NDArray[np.generic], *, max_pixels: int, min_side: int) -
 
 
 def _from_bytes(
-    data: bytes, *, max_pixels: int, min_side: int, long_side: int | None
+    data: bytes, *, max_pixels: int, min_side: int, long_side: int | None, digest: str | None
 ) -> DecodedImage:
     if not data:
         raise AnalysisInputError("The file is empty.", code="unreadable_image")
@@ -166,7 +172,7 @@ def _from_bytes(
         raise AnalysisInputError(
             "Not a supported image (JPEG, PNG, WebP, TIFF or BMP).", code="unsupported_format"
         )
-    digest = hashlib.sha256(data).hexdigest()
+    digest = digest or hashlib.sha256(data).hexdigest()
     if fmt == "jpeg":
         header = read_jpeg_header(data)
         if header is None:

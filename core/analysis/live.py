@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from core.analysis.face import DlibFaceDetector, Face, FaceDetector, default_detector, primary_index
 from core.analysis.quality import Check, QualityReport, assess_face
+from core.vocabulary import instruction
 
 SEARCH_LONG_SIDE: Final = 480
 """Full-frame search size: at 1280x720 it finds faces of about 215 px and more."""
@@ -23,7 +24,9 @@ TRACK_MARGIN: Final = 0.6
 
 
 def no_face_report() -> QualityReport:
-    return QualityReport((Check("face_found", "fail", 0.0, "faces", "Look at the camera"),))
+    return QualityReport(
+        (Check("face_found", "fail", 0.0, "faces", instruction("look_at_camera")),)
+    )
 
 
 class LiveQuality:

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from core.analysis.face import Face
 from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
+from core.analysis.pixels import channel_max, channel_min
 
 CANON_IOD: Final = 128.0
 DETAIL_IOD: Final = 256.0
@@ -94,7 +95,7 @@ def estimate_white_balance(
         max(0, int(left - pad_x)) : int(right + pad_x),
     ] = False
     pixels = small[keep]
-    pixels = pixels[(pixels.max(axis=1) < 245) & (pixels.min(axis=1) > 10)]
+    pixels = pixels[(channel_max(pixels) < 245) & (channel_min(pixels) > 10)]
     if len(pixels) < 50:
         return (1.0, 1.0, 1.0), 0.0
     linear = _LINEAR[pixels]
@@ -116,16 +117,19 @@ _SRGB_TO_XYZ: Final = np.array(
     ]
 )
 _WHITE_D65: Final = np.array([0.95047, 1.0, 1.08883])
-_TO_NORMALISED_XYZ: Final = (_SRGB_TO_XYZ / _WHITE_D65[:, None]).T.astype(np.float32)
+_XYZ_ROWS: Final = (_SRGB_TO_XYZ / _WHITE_D65[:, None]).astype(np.float32)
+"""Linear sRGB to XYZ divided by the white point, one output per row (``cv2.transform``: a
+3x3 product per pixel, about 15 times faster than numpy's matmul over 150,000 rows of 3)."""
 
 
 def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     """Exact CIE 1976 L*a*b* (D65 white) of linear-light sRGB.
 
     Written out because OpenCV's float conversion is off by ~0.1 and its 8-bit one by more, which
-    matters for ITA at the 0.5 degree level.
+    matters for ITA at the 0.5 degree level (only the 3x3 product is OpenCV's).
     """
-    xyz = (linear.reshape(-1, 3).astype(np.float32) @ _TO_NORMALISED_XYZ).reshape(linear.shape)
+    pixels = np.ascontiguousarray(linear, dtype=np.float32).reshape(-1, 1, 3)
+    xyz = cv2.transform(pixels, _XYZ_ROWS).reshape(linear.shape)
     eps, kappa = 216.0 / 24389.0, 24389.0 / 27.0
     f = np.where(xyz > eps, np.cbrt(xyz), (kappa * xyz + 16.0) / 116.0).astype(np.float32)
     lab = np.empty_like(f)

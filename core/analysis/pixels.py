@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -10,6 +10,17 @@ from PIL import Image
 
 _BACKDROP: Final = 128.0
 """Alpha is flattened over mid-grey: neutral for white balance and for the face detector."""
+
+
+def channel_min(rgb: NDArray[Any]) -> NDArray[Any]:
+    """The smallest of the last axis's three channels (R, G, B) of each pixel; the same as
+    ``rgb.min(axis=-1)``, several times faster than numpy's strided reduction over 3 values."""
+    return np.asarray(np.minimum(np.minimum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]))
+
+
+def channel_max(rgb: NDArray[Any]) -> NDArray[Any]:
+    """The largest of each pixel's three channels (see :func:`channel_min`)."""
+    return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]))
 
 
 def to_rgb8(image: Image.Image | NDArray[np.generic]) -> NDArray[np.uint8]:

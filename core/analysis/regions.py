@@ -8,6 +8,7 @@ so hair, brows, eyes, lips, glasses, beard and background drop out for every ski
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import cv2
@@ -178,6 +179,11 @@ class Regions:
     visible: dict[str, float]
     """Share of each region's outline that is skin, before exclusion."""
 
+    @cached_property
+    def pixel_counts(self) -> dict[str, int]:
+        """Skin pixels of each region's mask (counted once: the gate asks for them per measure)."""
+        return {name: int(np.count_nonzero(mask)) for name, mask in self.masks.items()}
+
     def skin_fraction(self, name: str) -> float:
         area = int(self.outlines[name].sum())
         return float(self.masks[name].sum()) / area if area else 0.0
@@ -202,7 +208,9 @@ class Regions:
         return {n: rasterise(self.polygons[n], dst) & (skin > 0) & canvas.inside for n in names}
 
 
-def build_regions(face: NormalisedFace) -> Regions:
+def build_regions(face: NormalisedFace, *, eyes_hidden: bool = False) -> Regions:
+    """The regions of ``face``; ``eyes_hidden`` (dark lenses seen by the quality check) leaves
+    out the regions behind glasses even when no frame is seen."""
     canvas = face.canon
     polygons = region_polygons(face.nose_u)
     skin = skin_mask(canvas, polygons, face.nose_u)
@@ -211,11 +219,12 @@ def build_regions(face: NormalisedFace) -> Regions:
     masks = {n: o & skin for n, o in outlines.items()}
     visible: dict[str, float] = {}
     excluded: dict[str, str] = {}
-    behind_glasses = GLASSES_REGIONS if glasses_seen(canvas.lightness, canvas.frame) else ()
+    glasses = eyes_hidden or glasses_seen(canvas.lightness, canvas.frame)
+    behind_glasses = GLASSES_REGIONS if glasses else ()
     for name, outline in outlines.items():
-        area = max(int(outline.sum()), 1)
-        visible[name] = float(masks[name].sum()) / area
-        if float((outline & canvas.inside).sum()) / area < INSIDE_MIN:
+        area = max(int(np.count_nonzero(outline)), 1)
+        visible[name] = int(np.count_nonzero(masks[name])) / area
+        if int(np.count_nonzero(outline & canvas.inside)) / area < INSIDE_MIN:
             excluded[name] = CUT_REASON
         elif name in behind_glasses:
             excluded[name] = GLASSES_REASON

@@ -39,7 +39,7 @@ MDC95: Final[dict[str, float]] = {
     "oiliness": 5.6,
     "elasticity": 1.6,
     "pores": 3.2,
-    "redness": 3.8,
+    "redness": 3.9,
     "pigmentation": 2.0,
     "wrinkles": 2.2,
     "roughness": 1.9,

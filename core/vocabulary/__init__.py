@@ -2,7 +2,7 @@
 the CLI all read, so the same score or measure never reads differently on two screens.
 
 Split by subject: ``measures`` (each measure's words), ``levels`` (severities, score bands,
-changes) and ``terms`` (skin type, tone, regions); import from ``core.vocabulary`` itself.
+changes), ``terms`` (skin type, tone, regions) and ``instructions`` (what to do for a better photo); import from ``core.vocabulary`` itself.
 Plain data and a few pure functions (no Qt, no numpy, nothing from ``core.analysis``): the engine
 imports the direction of each measure and the severity floors from here, never the other way.
 Labels come in two registers: ``label`` for the patient (kiosk and the report they take away) and
@@ -11,6 +11,7 @@ Labels come in two registers: ``label`` for the patient (kiosk and the report th
 
 from __future__ import annotations
 
+from core.vocabulary.instructions import INSTRUCTIONS, instruction
 from core.vocabulary.levels import (
     CONCERN_WORDS,
     ESTIMATE_WORDS,
@@ -56,6 +57,7 @@ __all__ = [
     "CONCERN_WORDS",
     "ESTIMATES",
     "ESTIMATE_WORDS",
+    "INSTRUCTIONS",
     "MEASURES",
     "MONK_HEX",
     "REGIONS",
@@ -76,6 +78,7 @@ __all__ = [
     "concern",
     "condition_label",
     "goodness",
+    "instruction",
     "level_word",
     "measure",
     "monk_colour",

@@ -151,3 +151,14 @@ def test_the_vocabulary_is_a_leaf() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_instructions_come_from_one_table() -> None:
+    assert vocab.instruction("remove_sunglasses").startswith("Take off your sunglasses")
+    side = vocab.instruction("uneven_light", side="left side of the picture")
+    assert side == "Face the light: the left side of the picture of your face is darker"
+    for key, text in vocab.INSTRUCTIONS.items():
+        assert text[0].isupper() and not text.endswith("."), key
+    with pytest.raises(vocab.UnknownTermError) as caught:
+        vocab.instruction("smile")
+    assert caught.value.code == "unknown_term"

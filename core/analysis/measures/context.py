@@ -17,6 +17,7 @@ from core.analysis.measures.lines import (
 )
 from core.analysis.measures.spots import spot_mask
 from core.analysis.normalise import NormalisedFace
+from core.analysis.pixels import channel_min
 from core.analysis.regions import REGION_NAMES, Regions
 
 BACKGROUND_SIGMA_U = 0.12
@@ -154,7 +155,7 @@ class MeasureContext:
         chroma = cv2.GaussianBlur(self.chroma, (0, 0), 0.02 * self.iod)
         skin_chroma = float(np.median(chroma[self.skin])) if self.skin.any() else 1.0
         desaturated = np.clip((1.05 - chroma / max(skin_chroma, 1.0)) / 0.3, 0.0, 1.0)
-        clipped = (self.face.canon.rgb.min(axis=2) >= 245).astype(np.float32)
+        clipped = (channel_min(self.face.canon.rgb) >= 245).astype(np.float32)
         weight = np.maximum(bright * desaturated, clipped)
         return np.where(self.skin, weight, 0.0).astype(np.float32)
 

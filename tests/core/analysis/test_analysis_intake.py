@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import tracemalloc
@@ -287,3 +288,16 @@ def test_fuzz_damaged_real_files(which: int, flips: list[tuple[int, int]], cut: 
 )
 def test_fuzz_arrays(array: np.ndarray) -> None:
     _load_or_typed_error(array)
+
+
+def test_the_result_names_the_file_by_its_own_digest(tmp_path, portrait) -> None:
+    """The engine hashes the file once (for its cache key) and hands the digest to the decoder:
+    the result must still carry the SHA-256 of the file's own bytes, from a path or from bytes."""
+    ok, encoded = cv2.imencode(".jpg", portrait[:, :, ::-1])
+    assert ok
+    path = tmp_path / "portrait.jpg"
+    path.write_bytes(encoded.tobytes())
+    expected = hashlib.sha256(encoded.tobytes()).hexdigest()
+    assert analyze(path).image_sha256 == expected
+    assert analyze(encoded.tobytes()).image_sha256 == expected
+    assert load_image(encoded.tobytes()).sha256 == expected

@@ -109,3 +109,19 @@ def test_live_frame_without_a_face(webcam_frame) -> None:
     blank = np.full_like(webcam_frame, 90)
     report = tracker.assess(blank)
     assert not report.ok and report.messages == ["Look at the camera"]
+
+
+def test_every_instruction_is_the_vocabulary_s(portrait, portrait_result) -> None:
+    """The kiosk shows these messages as they are: each must be a sentence of
+    ``core.vocabulary.INSTRUCTIONS`` (blanks filled), never words written inside a check."""
+    from core.vocabulary import INSTRUCTIONS
+
+    dim = (portrait.astype(np.float32) * 0.15).astype(np.uint8)
+    small = cv2.resize(portrait, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    messages = set(portrait_result.quality["messages"])
+    for rgb in (dim, small, portrait[:, : portrait.shape[1] // 2 + 40]):
+        messages |= set(analyze(rgb).quality["messages"])
+    assert len(messages) >= 3
+    known = {t.split("{")[0] for t in INSTRUCTIONS.values()}
+    for message in messages:
+        assert any(message.startswith(k) for k in known if k), message

@@ -1,0 +1,83 @@
+"""A face too small for the detector's first, 512 px copy of a large photo is searched on the 1024 px
+copy only around the skin-coloured areas of the first one, and found where a search of the whole
+copy finds it; where no skin hue shows (greyscale, strongly tinted light) the whole copy is searched
+as before, so nothing is missed."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from core.analysis.face import HOG_WINDOW, _resized, default_detector
+from core.analysis.look import MAX_SHARE, skin_areas, skin_mask
+
+WIDTH, HEIGHT = 2048, 1152
+
+
+@pytest.fixture(scope="module")
+def landscape(shared_photo, read_rgb) -> np.ndarray:
+    """A 16:9 photo with a real face at the right, 80 px between the eyes: too small to be found
+    on a 512 px copy, found on a 1024 px one; a smooth blue-green background."""
+    face = read_rgb(shared_photo("biden_biden2.jpg"))
+    found = default_detector().detect(face)[0]
+    small = cv2.resize(
+        face, None, fx=80 / found.iod, fy=80 / found.iod, interpolation=cv2.INTER_AREA
+    )
+    yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH]
+    frame = np.stack(
+        [40 + 30 * np.sin(xx / 150), 90 + 30 * np.cos(yy / 100), np.full(xx.shape, 140.0)], axis=2
+    ).astype(np.uint8)
+    h, w = small.shape[:2]
+    frame[200 : 200 + h, 1500 : 1500 + w] = small[: HEIGHT - 200, : WIDTH - 1500]
+    return np.ascontiguousarray(frame)
+
+
+def _copy(rgb: np.ndarray) -> np.ndarray:
+    return _resized(rgb, 512 / max(rgb.shape[:2]))
+
+
+def test_the_face_is_searched_only_around_skin(landscape) -> None:
+    first = _copy(landscape)
+    assert not default_detector().detect(landscape, levels=(512,))  # too small on the first copy
+    crops = skin_areas(first, HOG_WINDOW / 2)
+    assert crops is not None
+    share = sum((r - x) * (b - y) for x, y, r, b in crops) / (first.shape[0] * first.shape[1])
+    assert share < MAX_SHARE
+    face_x = (1500 + 150) * 512 / WIDTH
+    assert any(x <= face_x <= r for x, _, r, _ in crops)
+
+
+def test_found_where_a_search_of_the_whole_copy_finds_it(landscape) -> None:
+    looked = default_detector().detect(landscape)
+    whole = default_detector().detect(landscape, levels=(1024,))
+    assert len(looked) == len(whole) == 1
+    assert math.dist(looked[0].eye_image_left, whole[0].eye_image_left) < 3.0
+    assert math.dist(looked[0].eye_image_right, whole[0].eye_image_right) < 3.0
+    assert abs(looked[0].iod - 80) < 8
+
+
+def test_no_skin_hue_searches_the_whole_copy(landscape) -> None:
+    grey = np.repeat(cv2.cvtColor(landscape, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)
+    assert not skin_mask(_copy(grey)).any()
+    assert skin_areas(_copy(grey), HOG_WINDOW / 2) is None
+    faces = default_detector().detect(grey)
+    assert len(faces) == 1 and abs(faces[0].iod - 80) < 8
+
+
+def test_skin_everywhere_is_no_saving() -> None:
+    """A skin-coloured wall: looking in crops would cover most of the copy, so the answer is None
+    and the whole copy is searched."""
+    wall = np.zeros((288, 512, 3), np.uint8)
+    wall[:] = (205, 160, 130)
+    assert skin_areas(wall, 40) is None
+
+
+def test_specks_too_small_for_a_face_are_left_out() -> None:
+    frame = np.zeros((288, 512, 3), np.uint8)
+    frame[:] = (40, 90, 140)
+    frame[100:105, 100:105] = (205, 160, 130)
+    assert skin_mask(frame)[102, 102]
+    assert skin_areas(frame, 40) is None

@@ -1,0 +1,85 @@
+"""Sunglasses on a real face: the eyes are hidden, so the photo's light cannot be judged by the eye
+whites. The person is asked to take the sunglasses off (not to add light, which would not help),
+in the words of ``core.vocabulary``, and the skin behind the glasses is left out."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from core.analysis import analyze
+from core.analysis.quality import EYES_HIDDEN_RATIO
+from core.analysis.regions import GLASSES_REASON
+from core.vocabulary import instruction
+
+LENS = (18, 16, 20)
+"""Opaque dark lenses: 7 % of white, as category 3-4 sunglasses look from outside."""
+
+
+def _sunglasses(rgb: np.ndarray, geometry) -> np.ndarray:
+    """Two filled dark lenses over the eyes and a bridge between them."""
+    out = rgb.copy()
+    iod = geometry.iod
+    for u in (-0.5, 0.5):
+        centre = tuple(int(v) for v in geometry.point(u, 0.05))
+        cv2.ellipse(
+            out, centre, (int(0.36 * iod), int(0.27 * iod)), 0, 0, 360, LENS, -1, cv2.LINE_AA
+        )
+    bridge = [tuple(int(v) for v in geometry.point(u, 0.0)) for u in (-0.2, 0.2)]
+    cv2.line(out, bridge[0], bridge[1], LENS, max(2, int(0.04 * iod)), cv2.LINE_AA)
+    return np.ascontiguousarray(out)
+
+
+@pytest.fixture(scope="module")
+def real_face(shared_photo, read_rgb, geometry_of):
+    rgb = read_rgb(shared_photo("biden_biden2.jpg"))
+    return rgb, geometry_of(rgb)
+
+
+def test_sunglasses_ask_to_take_them_off_not_to_add_light(real_face) -> None:
+    rgb, geometry = real_face
+    clear = analyze(rgb).quality
+    assert clear["checks"]["eyes_visible"]["status"] == "pass"
+    assert clear["checks"]["eyes_visible"]["value"] > 1.0  # eye whites outshine the skin
+    shaded = analyze(_sunglasses(rgb, geometry)).quality
+    eyes = shaded["checks"]["eyes_visible"]
+    assert eyes["status"] == "fail" and eyes["value"] < EYES_HIDDEN_RATIO
+    assert eyes["message"] == instruction("remove_sunglasses")
+    assert shaded["messages"][0] == instruction("remove_sunglasses")
+    assert not shaded["ok"]
+    # the light is fine: it is judged by the skin instead of the hidden eye whites
+    assert shaded["checks"]["exposure"]["status"] == "pass"
+    assert instruction("add_light") not in shaded["messages"]
+
+
+def test_the_skin_behind_sunglasses_is_left_out(real_face) -> None:
+    rgb, geometry = real_face
+    result = analyze(_sunglasses(rgb, geometry))
+    hidden = {n for n, why in result.excluded_regions.items() if why == GLASSES_REASON}
+    assert hidden == {"left_under_eye", "right_under_eye", "left_crows_feet", "right_crows_feet"}
+    assert not result.measures["dark_circles"].get("regions")
+
+
+def test_dim_light_still_asks_for_light(real_face) -> None:
+    """A dark photo darkens eye whites and skin alike: the eyes show, the light is what is wrong."""
+    rgb, _ = real_face
+    dim = (rgb.astype(np.float32) * 0.2).astype(np.uint8)
+    quality = analyze(dim).quality
+    assert quality["checks"]["eyes_visible"]["status"] == "pass"
+    exposure = quality["checks"]["exposure"]
+    assert exposure["status"] in {"warn", "fail"}
+    assert exposure["message"] == instruction("add_light")
+
+
+def test_clear_lenses_are_not_sunglasses(real_face) -> None:
+    """Light tinted lenses (category 1: 60 % of the light through) leave the eye whites visible."""
+    rgb, geometry = real_face
+    lenses = np.zeros(rgb.shape[:2], np.uint8)
+    for u in (-0.5, 0.5):
+        centre = tuple(int(v) for v in geometry.point(u, 0.05))
+        cv2.ellipse(
+            lenses, centre, (int(0.36 * geometry.iod), int(0.27 * geometry.iod)), 0, 0, 360, 1, -1
+        )
+    tinted = np.where(lenses[:, :, None] > 0, (rgb * 0.6).astype(np.uint8), rgb)
+    assert analyze(tinted).quality["checks"]["eyes_visible"]["status"] == "pass"
