@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.desktop.readings import NOT_MEASURED, quality_notes, readings, summary
+from core.analysis.repeatability import mdc_of
 from core.vocabulary import MEASURES
 
 
@@ -31,7 +32,9 @@ def test_engine_reasons_spreads_units_and_regions_are_kept() -> None:
         }
     }
     rows = {r.key: r for r in readings(result, {"redness": 30.0, "acne": 12.0})}
-    assert rows["redness"].value == "1.78 delta a*" and rows["redness"].spread == 3.8
+    assert rows["redness"].value == "1.78 delta a*"
+    # the spread is the engine's shipped MDC95 (one table decides real change vs retest noise)
+    assert rows["redness"].spread == mdc_of("redness") >= 1.0
     assert rows["redness"].regions == (
         ("forehead", 5.1),
         ("left cheek", 27.4),

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core.analysis import analyze
+from core.analysis import LiveQuality, analyze
 from core.analysis.quality import EYES_HIDDEN_RATIO
 from core.analysis.regions import GLASSES_REASON
 from core.vocabulary import instruction
@@ -83,3 +83,13 @@ def test_clear_lenses_are_not_sunglasses(real_face) -> None:
         )
     tinted = np.where(lenses[:, :, None] > 0, (rgb * 0.6).astype(np.uint8), rgb)
     assert analyze(tinted).quality["checks"]["eyes_visible"]["status"] == "pass"
+
+
+def test_live_guidance_asks_the_same(real_face) -> None:
+    """The kiosk's live check runs the same checks on each camera frame: it asks the person in
+    sunglasses to take them off before any photo is taken."""
+    rgb, geometry = real_face
+    report = LiveQuality().assess(_sunglasses(rgb, geometry))
+    assert not report.ok
+    assert report.messages[0] == instruction("remove_sunglasses")
+    assert LiveQuality().assess(rgb).check("eyes_visible").status == "pass"
