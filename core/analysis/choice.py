@@ -16,9 +16,9 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.colour import HUE_CHROMA_MIN, SKIN_HUE
 from core.analysis.face import Face, face_weights
 from core.analysis.normalise import linear_to_lab
+from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
 RIVAL_RATIO: Final = 0.7
 """Another face with at least this share of the chosen face's weight is a rival: the photo shows

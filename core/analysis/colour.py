@@ -17,17 +17,10 @@ from numpy.typing import NDArray
 
 from core.analysis.needs import Declined
 from core.analysis.pixels import channel_max, channel_min
+from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
 GREY_SPREAD: Final = 3.0
 """Mean (max - min) of R, G, B on the skin, in 8-bit levels, below which a photo has no colour."""
-SKIN_HUE: Final = (0.0, 115.0)
-"""CIELAB hue angle (degrees) of skin under white light: 20-80 on the shared and faces-age photos
-of every group (1st to 95th percentile), 77 for a photo under warm tungsten light. Outside it the
-light, not the skin, sets the colour. The estimated light colour from the background is not used:
-a coloured wall reads as a cast of 0.6 on a correctly exposed portrait. Lightest synthetic Monk
-tones reach 99."""
-HUE_CHROMA_MIN: Final = 6.0
-"""Below this chroma (darkest skin, deep shadow) hue is noise: the tint test is not made."""
 
 
 def colour_problem(

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.errors import AnalysisError
+from core.analysis.look import skin_areas
 
 Point = tuple[float, float]
 DEFAULT_LEVELS: Final = (512, 1024)
@@ -150,8 +151,6 @@ class DlibFaceDetector:
     ) -> list[Face]:
         """Faces searched at ``factor`` only in crops around the skin-coloured areas of the copy
         already searched (see :mod:`core.analysis.look`); empty when that does not apply."""
-        from core.analysis.look import skin_areas  # here: look -> colour -> needs -> frame -> face
-
         small, small_factor = looked
         window = HOG_WINDOW * small_factor / factor
         crops = skin_areas(small, window)

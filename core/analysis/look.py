@@ -4,7 +4,7 @@ The detector searches a 512 px copy of the photo first; a face whose box is unde
 (80 px) there, e.g. a face a fifth of the width of a 12-megapixel landscape, is found only on the
 1024 px copy, whose search costs four times as much as the first. The first copy, already made,
 shows where skin is: the face is then searched on the larger copy only in crops around those
-areas. The hue test is the one the engine already applies to the skin (``colour.SKIN_HUE``), so a
+areas. The hue test is the one the engine already applies to the skin (``skin_hue.SKIN_HUE``), so a
 face lit by a strongly coloured light, a greyscale photo or very dark, colourless skin in shadow
 gives no area and the caller searches the whole copy as before: nothing is missed, only the saving.
 """
@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.colour import HUE_CHROMA_MIN, SKIN_HUE
+from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
 Box = tuple[int, int, int, int]
 """left, top, right, bottom in the pixels of the copy looked at."""
