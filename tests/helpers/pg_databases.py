@@ -16,12 +16,16 @@ def psycopg_url(url: str) -> str:
 
 
 @contextmanager
-def scratch_database(server_url: str, *, prefix: str = "skinlab_test") -> Iterator[str]:
-    """Create an empty database, yield its URL, drop it (closing any connection still open)."""
+def scratch_database(
+    server_url: str, *, prefix: str = "skinlab_test", template: str | None = None
+) -> Iterator[str]:
+    """Create an empty database (or a copy of the database named ``template``, which nobody may be
+    connected to), yield its URL, drop it (closing any connection still open)."""
     admin = create_engine(psycopg_url(server_url), isolation_level="AUTOCOMMIT")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
