@@ -16,7 +16,7 @@ from core.storage.repositories import patients
 from core.storage.repositories.patients_terms import PatientQuery
 from tests.helpers.desktop import TIMEOUT, add_patients, add_visit, names, settle, sign_in
 from ui.desktop.main_window import MainWindow
-from ui.desktop.patients.list_page import PatientsPage
+from ui.desktop.patients.list_page import FIRST_PAGE_SIZE, PAGE_SIZE, PatientsPage
 
 
 @pytest.fixture
@@ -92,9 +92,9 @@ def test_the_table_loads_pages_as_it_scrolls(qtbot, make_window, ctx, emails) ->
     sign_in(qtbot, win, emails["clinician"])
     page = win.view.workspace.page("patients")
     settle(qtbot, page)
-    assert page.model.rowCount() == 200
+    assert page.model.rowCount() == FIRST_PAGE_SIZE
     qtbot.waitUntil(lambda: page.status.text() == "451 patients", timeout=TIMEOUT)  # + Pat Doe
-    for expected in (400, 451):
+    for expected in (FIRST_PAGE_SIZE + PAGE_SIZE, FIRST_PAGE_SIZE + 2 * PAGE_SIZE, 451):
         page.table.scrollToBottom()
         qtbot.waitUntil(lambda n=expected: page.model.rowCount() == n, timeout=TIMEOUT)
     assert names(page)[-1] == "Many449, P449"
