@@ -29,6 +29,7 @@ from core.auth.service import RoleNotAllowedError
 from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
+from core.memory import release_free_memory
 from core.retention import purge_guest_captures
 from core.storage.repositories import consents, patients_record
 from core.storage.results import save_analysis
@@ -252,9 +253,12 @@ class KioskAppServices(TakeAwayServices):
     # -- end of a visit, admin -----------------------------------------------------------------
     def end_session(self) -> int:
         """The reset: no guest capture stays (this version stores none; older ones did), and the
-        next visitor starts with the visit's email allowance (the hour's cap still counts)."""
+        next visitor starts with the visit's email allowance (the hour's cap still counts), and the
+        memory the visit's analysis freed goes back to the system (a kiosk runs for months)."""
         self.mail_limits.new_visit()
-        return purge_guest_captures(self.ctx.database, self.ctx.images, older_than_days=0)
+        purged = purge_guest_captures(self.ctx.database, self.ctx.images, older_than_days=0)
+        release_free_memory()
+        return purged
 
     def sync_status(self) -> SyncView:
         status = self.ctx.sync.status()
