@@ -37,6 +37,13 @@ def test_the_frozen_app_analyses_a_photo(tmp_path: Path) -> None:
         [str(app), "--version"], capture_output=True, text=True, env=env, timeout=120
     )
     assert version.returncode == 0 and version.stdout.startswith("skinlab ")
+    # --version loads no Qt (PyInstaller's own PySide6 hook imported QtCore for every command)
+    loaded = subprocess.run(
+        [str(app), "--version"], capture_output=True, text=True,
+        env={**env, "LD_DEBUG": "files"}, timeout=120,
+    )  # fmt: skip
+    assert loaded.returncode == 0 and "file=" in loaded.stderr, loaded.stderr[-2000:]
+    assert "libQt6Core" not in loaded.stderr
     analysed = subprocess.run(
         [str(app), "--data-dir", home, "analyze", str(photo), "--json"],
         capture_output=True,

@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Final
 
 import numpy as np
-from skimage.morphology import skeletonize
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext
 from core.analysis.measures.lines import MASK_THRESHOLD, WRINKLE_REGIONS
+from core.analysis.measures.skeleton import skeletonize
 
 HALF: Final = 0.35
 """Line length per skin area (cm/cm²) that reads as level 50."""
@@ -41,7 +41,7 @@ def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
     lines = ctx.lines
     cm_per_px = 1.0 / ctx.face.canon.frame.px_per_cm
     weight = np.clip((ctx.ridges - THRESHOLD) / (FULL_STRENGTH - THRESHOLD), 0.0, 1.0)
-    skeleton = np.where(skeletonize(lines), weight, 0.0)  # type: ignore[no-untyped-call]
+    skeleton = np.where(skeletonize(lines), weight, 0.0)
     regions: dict[str, float] = {}
     total_len = 0.0
     total_area = 0.0
