@@ -115,3 +115,21 @@ def shared_photo() -> Callable[[str], Path]:
 @pytest.fixture(scope="session")
 def read_rgb() -> Callable[[Path], np.ndarray]:
     return load_rgb
+
+
+LENS = (18, 16, 20)
+"""Opaque dark lenses: 7 % of white, as category 3-4 sunglasses look from outside."""
+
+
+def sunglasses(rgb: np.ndarray, geometry: FaceGeometry) -> np.ndarray:
+    """Two filled dark lenses over the eyes and a bridge between them."""
+    out = rgb.copy()
+    iod = geometry.iod
+    for u in (-0.5, 0.5):
+        centre = tuple(int(v) for v in geometry.point(u, 0.05))
+        cv2.ellipse(
+            out, centre, (int(0.36 * iod), int(0.27 * iod)), 0, 0, 360, LENS, -1, cv2.LINE_AA
+        )
+    bridge = [tuple(int(v) for v in geometry.point(u, 0.0)) for u in (-0.2, 0.2)]
+    cv2.line(out, bridge[0], bridge[1], LENS, max(2, int(0.04 * iod)), cv2.LINE_AA)
+    return np.ascontiguousarray(out)

@@ -25,6 +25,7 @@ CHECKLIST = (
     ("In the middle", ("centring",)),
     ("Facing the camera, head level", ("head_roll", "head_yaw", "head_pitch")),
     ("Sharp picture", ("sharpness",)),
+    ("Eyes visible: no sunglasses", ("eyes_visible",)),
     ("Even, bright light", ("exposure", "highlights_clipped", "shadows_clipped", "light_evenness")),
 )
 """The engine's check names grouped into what a person can picture."""
@@ -67,7 +68,7 @@ class CaptureScreen(QWidget):
         side.setObjectName("sidePanel")
         panel = QVBoxLayout(side)
         panel.setContentsMargins(28, 28, 28, 28)
-        panel.setSpacing(16)
+        panel.setSpacing(10)
         self.step_title = label("Fit your face in the outline", "panelTitle")
         self.step_text = label(
             "Look straight at the camera. The photo is taken by itself when everything is right.",

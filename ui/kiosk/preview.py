@@ -4,13 +4,24 @@ into, one instruction, and the auto-capture countdown ring. Painting only; no im
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 GUIDE_CENTRE = (0.5, 0.42)
 """Where the face should be, as fractions of the camera frame (the demo face sits there too)."""
 GUIDE_HALF_HEIGHT = 0.34
 GUIDE_ASPECT = 0.74
+INSTRUCTION_PAD = 80.0
+"""The instruction box's width beyond its text: the coloured dot on the left, a margin right."""
 
 COLOURS = {
     "idle": QColor(255, 255, 255, 220),
@@ -148,21 +159,37 @@ class PreviewWidget(QWidget):
         painter.setPen(QPen(colour, 10, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawArc(ring, 90 * 16, -round(360 * 16 * self._progress))
 
-    def _paint_instruction(self, painter: QPainter, colour: QColor) -> None:
+    def instruction_layout(self) -> tuple[QFont, QRectF, QRectF]:
+        """The font, the rounded box and the text's rectangle for the instruction: the largest size
+        from 44 px down to 20 px at which it fits on one line, else wrapped at 20 px in a taller box,
+        so a long instruction is never cut off."""
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        room = max(120.0, self.width() - 60.0 - INSTRUCTION_PAD)
         font = QFont(self.font())
-        font.setPixelSize(max(26, min(44, self.height() // 18)))
         font.setWeight(QFont.Weight.DemiBold)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        width = min(self.width() - 60, metrics.horizontalAdvance(self._instruction) + 80)
-        height = metrics.height() + 36
+        size = max(26, min(44, self.height() // 18))
+        while True:
+            font.setPixelSize(size)
+            metrics = QFontMetricsF(font)
+            if metrics.horizontalAdvance(self._instruction) <= room or size <= 20:
+                break
+            size = max(20, size - 2)
+        text = metrics.boundingRect(QRectF(0, 0, room, 10_000), flags, self._instruction)
+        width = text.width() + INSTRUCTION_PAD
+        height = text.height() + 36
         box = QRectF((self.width() - width) / 2, self.height() - height - 36, width, height)
+        return font, box, box.adjusted(50, 0, -(INSTRUCTION_PAD - 50), 0)
+
+    def _paint_instruction(self, painter: QPainter, colour: QColor) -> None:
+        font, box, text = self.instruction_layout()
+        painter.setFont(font)
+        radius = min(box.height() / 2, 34.0)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(20, 26, 31, 215))
-        painter.drawRoundedRect(box, height / 2, height / 2)
+        painter.drawRoundedRect(box, radius, radius)
         painter.setBrush(colour)
         painter.drawEllipse(QPointF(box.left() + 34, box.center().y()), 9, 9)
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(
-            box.adjusted(50, 0, -20, 0), Qt.AlignmentFlag.AlignCenter, self._instruction
+            text, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._instruction
         )

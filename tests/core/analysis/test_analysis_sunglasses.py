@@ -12,23 +12,7 @@ from core.analysis import LiveQuality, analyze
 from core.analysis.quality import EYES_HIDDEN_RATIO
 from core.analysis.regions import GLASSES_REASON
 from core.vocabulary import instruction
-
-LENS = (18, 16, 20)
-"""Opaque dark lenses: 7 % of white, as category 3-4 sunglasses look from outside."""
-
-
-def _sunglasses(rgb: np.ndarray, geometry) -> np.ndarray:
-    """Two filled dark lenses over the eyes and a bridge between them."""
-    out = rgb.copy()
-    iod = geometry.iod
-    for u in (-0.5, 0.5):
-        centre = tuple(int(v) for v in geometry.point(u, 0.05))
-        cv2.ellipse(
-            out, centre, (int(0.36 * iod), int(0.27 * iod)), 0, 0, 360, LENS, -1, cv2.LINE_AA
-        )
-    bridge = [tuple(int(v) for v in geometry.point(u, 0.0)) for u in (-0.2, 0.2)]
-    cv2.line(out, bridge[0], bridge[1], LENS, max(2, int(0.04 * iod)), cv2.LINE_AA)
-    return np.ascontiguousarray(out)
+from tests.helpers.faces import sunglasses
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +26,7 @@ def test_sunglasses_ask_to_take_them_off_not_to_add_light(real_face) -> None:
     clear = analyze(rgb).quality
     assert clear["checks"]["eyes_visible"]["status"] == "pass"
     assert clear["checks"]["eyes_visible"]["value"] > 1.0  # eye whites outshine the skin
-    shaded = analyze(_sunglasses(rgb, geometry)).quality
+    shaded = analyze(sunglasses(rgb, geometry)).quality
     eyes = shaded["checks"]["eyes_visible"]
     assert eyes["status"] == "fail" and eyes["value"] < EYES_HIDDEN_RATIO
     assert eyes["message"] == instruction("remove_sunglasses")
@@ -55,7 +39,7 @@ def test_sunglasses_ask_to_take_them_off_not_to_add_light(real_face) -> None:
 
 def test_the_skin_behind_sunglasses_is_left_out(real_face) -> None:
     rgb, geometry = real_face
-    result = analyze(_sunglasses(rgb, geometry))
+    result = analyze(sunglasses(rgb, geometry))
     hidden = {n for n, why in result.excluded_regions.items() if why == GLASSES_REASON}
     assert hidden == {"left_under_eye", "right_under_eye", "left_crows_feet", "right_crows_feet"}
     assert not result.measures["dark_circles"].get("regions")
@@ -72,7 +56,7 @@ def test_dim_light_still_asks_for_light(real_face) -> None:
     assert exposure["message"] == instruction("add_light")
 
 
-def test_clear_lenses_are_not_sunglasses(real_face) -> None:
+def test_clear_lenses_are_notsunglasses(real_face) -> None:
     """Light tinted lenses (category 1: 60 % of the light through) leave the eye whites visible."""
     rgb, geometry = real_face
     lenses = np.zeros(rgb.shape[:2], np.uint8)
@@ -89,7 +73,7 @@ def test_live_guidance_asks_the_same(real_face) -> None:
     """The kiosk's live check runs the same checks on each camera frame: it asks the person in
     sunglasses to take them off before any photo is taken."""
     rgb, geometry = real_face
-    report = LiveQuality().assess(_sunglasses(rgb, geometry))
+    report = LiveQuality().assess(sunglasses(rgb, geometry))
     assert not report.ok
     assert report.messages[0] == instruction("remove_sunglasses")
     assert LiveQuality().assess(rgb).check("eyes_visible").status == "pass"

@@ -4,7 +4,13 @@ USB stick is in test_kiosk_photo_import.py)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
+
 from core.capture import DemoSource
+from core.vocabulary import instruction
+from core.vocabulary.instructions import INSTRUCTIONS
+from tests.helpers.faces import FaceGeometry, sunglasses
 from tests.helpers.kiosk import (
     TIMEOUT,
     EditedSource,
@@ -115,3 +121,48 @@ def test_no_camera_at_all_offers_demo_camera(qtbot, make_window):
     assert win.capture.demo_button.isVisible()
     win.capture.demo_button.click()
     wait_for_results(qtbot, win)
+
+
+def test_sunglasses_hold_the_photo_back_with_their_own_row_and_words(qtbot, make_window, services):
+    """The live check asks for sunglasses off (not for more light), the checklist shows which row
+    fails, and the photo is taken by itself once the eyes show."""
+    frame = DemoSource()
+    frame.open()
+    geometry = FaceGeometry(frame.read().rgb)
+    source = EditedSource(lambda rgb: sunglasses(rgb, geometry))
+    services.cameras["shades"] = source
+    win = make_window("test:shades")
+    taken: list[bool] = []
+    win.capture.captured.connect(lambda _photo, auto: taken.append(auto))
+    go_to_capture(qtbot, win)
+    wanted = instruction("remove_sunglasses")
+    qtbot.waitUntil(lambda: win.capture.instruction() == wanted, timeout=TIMEOUT)
+    pump(qtbot, 1.5)
+    assert taken == [] and win.stack.currentWidget() is win.capture
+    states = {i.text()[3:]: i.property("state") for i in win.capture.checklist}
+    assert states["Eyes visible: no sunglasses"] == "bad"
+    assert states["Even, bright light"] == "ok"  # judged by the skin, not the hidden eyes
+    source.edit = None
+    qtbot.waitUntil(lambda: taken == [True], timeout=TIMEOUT)
+    wait_for_results(qtbot, win)
+
+
+def test_every_instruction_fits_the_preview(qtbot, make_window):
+    """The longest instructions ("Move back from the camera: your whole face must fit...") shrink
+    or wrap inside their box and the box inside the picture: none is cut off at the kiosk's size
+    or on a small window."""
+    for size in ((1280, 800), (1024, 600)):
+        win = make_window(size=size)
+        preview = win.capture.preview
+        preview.resize(preview.width(), preview.height())  # laid out at the window's size
+        for text in INSTRUCTIONS.values():
+            preview.set_guidance("adjust", text.format(side="left"))
+            font, box, inner = preview.instruction_layout()
+            needed = QFontMetricsF(font).boundingRect(
+                QRectF(0, 0, inner.width(), 10_000),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                preview.instruction(),
+            )
+            assert needed.width() <= inner.width() + 0.5 and needed.height() <= inner.height()
+            assert QRectF(preview.rect()).contains(box), (size, text)
+            assert font.pixelSize() >= 20
