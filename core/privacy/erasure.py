@@ -8,6 +8,7 @@ The desktop calls :func:`erase_patient` and :func:`withdraw_consent`; the CLI is
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -25,6 +26,8 @@ from core.storage.images import ImageStore, delete_unused_images
 from core.storage.models import EmailMessage, SkinAnalysisResult, User
 from core.storage.repositories import audit, consents
 from core.storage.repositories.validation import normalise_email
+
+log = logging.getLogger(__name__)
 
 Choice = Literal["stop-sync", "erase-photos", "erase-all"]
 CHOICES: tuple[Choice, ...] = ("stop-sync", "erase-photos", "erase-all")
@@ -106,15 +109,17 @@ def erase_patient(
             target_id=report.user_id,
             details={"by_role": actor.role, "analyses": report.analyses, "emails": report.emails},
         )
-    _after_commit(images, unused, cache, photos)
+    _after_commit(db, images, unused, cache, photos)
     if erasure_log is not None:
         erasure_log.append(report.user_id)
     return report
 
 
 def _after_commit(
-    images: ImageStore, unused: set[str], cache: DiskCache | None, photos: set[str]
+    db: Database, images: ImageStore, unused: set[str], cache: DiskCache | None, photos: set[str]
 ) -> None:
+    if not db.checkpoint():  # the write-ahead log still held the erased rows' old pages
+        log.warning("The database's write-ahead log could not be emptied after an erasure yet")
     for digest in unused:  # files last: a failed transaction leaves every file in place
         images.delete(digest)
     if cache is not None:  # the results computed from these photos; everyone else's stay
@@ -185,7 +190,7 @@ def withdraw_consent(
             target_id=user.user_id,
             details={"choice": choice, "photos_erased": photos},
         )
-    _after_commit(images, unused, cache, digests)
+    _after_commit(db, images, unused, cache, digests)
     return None
 
 
@@ -205,6 +210,6 @@ def replay_erasures(
                 continue
             _, unused, photos = _erase_in(session, user)
             audit.record(session, ERASURE_REPLAYED, target_type="user", target_id=user_id)
-        _after_commit(images, unused, cache, photos)
+        _after_commit(db, images, unused, cache, photos)
         again += 1
     return again

@@ -234,5 +234,27 @@ class Database:
         conn.execute("PRAGMA cipher_log_level = NONE")
         return conn
 
+    def checkpoint(self) -> bool:
+        """Copy SQLite's write-ahead log into the database file and empty it; whether it emptied.
+
+        Called after an erasure: until then the log keeps the old copies of the erased pages
+        (``secure_delete`` only overwrites the database file). A reader still holding an old
+        snapshot keeps the log from emptying (``False``; the next checkpoint catches up).
+        Nothing to do on PostgreSQL (``True``).
+        """
+        if not self.is_sqlite:
+            return True
+        try:
+            raw = self.engine.raw_connection()  # outside any transaction (no BEGIN listener)
+            try:
+                cursor = raw.cursor()
+                busy, _log, _copied = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                cursor.close()
+            finally:
+                raw.close()
+        except (OperationalError, DatabaseError, sqlite3.Error, sqlcipher3.Error) as exc:
+            raise _translate(exc, self.url, encrypted=self.encrypted) from exc
+        return not busy
+
     def dispose(self) -> None:
         self.engine.dispose()

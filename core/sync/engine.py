@@ -223,6 +223,8 @@ class SyncEngine:
             report.pulled += len(collected)
             for digest in result.deleted_images:  # erased elsewhere: the file goes, now committed
                 self.images.delete(digest)
+            if result.erased_users:  # and the write-ahead log's old copies of their rows
+                self.db.checkpoint()
             if result.erased_users and self.on_erased is not None:
                 self.on_erased(result.erased_users, result.erased_photos)
             report.rejected.extend(result.conflicts)

@@ -174,3 +174,22 @@ def test_withdrawing_consent_stops_sync_and_erases_as_chosen(db: Database, tmp_p
         assert session.get(User, jane) is None
     with pytest.raises(ValidationError):
         withdraw_consent(db, store, actor=DEVICE_OWNER, choice="maybe", user_id=jane)  # type: ignore[arg-type]
+
+
+def test_erasure_leaves_no_copy_in_the_write_ahead_log(sqlite_db: Database, tmp_path: Path) -> None:
+    """``secure_delete`` overwrites the database file, but SQLite's write-ahead log keeps the old
+    copies of every page it changed until a checkpoint: erasure empties it, so her name is in
+    neither file afterwards (this file is plain, so the bytes can be searched)."""
+    store = ImageStore(tmp_path / "images")
+    _patient(sqlite_db, store, "zebulon.quartermaine@example.org")
+    _patient(sqlite_db, store, "other@example.org")
+    path = sqlite_db.sqlite_path
+    assert path is not None
+    wal = path.with_name(path.name + "-wal")
+    name = b"zebulon.quartermaine"
+    assert name in path.read_bytes() + wal.read_bytes()  # she is there before
+    erase_patient(sqlite_db, store, actor=DEVICE_OWNER, email="zebulon.quartermaine@example.org")
+    assert wal.stat().st_size == 0
+    assert name not in path.read_bytes() + wal.read_bytes()
+    with sqlite_db.read() as session:  # the other patient is still readable
+        assert users.get_by_email(session, "other@example.org") is not None
