@@ -1,5 +1,5 @@
 """Small image conversions shared by storage, the kiosk, the report and the CLI: JPEG and PNG
-encoding, thumbnails and media types."""
+encoding and decoding, thumbnails and media types."""
 
 from __future__ import annotations
 
@@ -46,6 +46,23 @@ def encode_png(rgb: NDArray[np.uint8]) -> bytes:
     if not ok:
         raise ValidationError("The image could not be encoded as PNG")
     return bytes(buffer)
+
+
+def decode_stored(data: bytes, *, upright: bool = False) -> NDArray[np.uint8] | None:
+    """Stored image bytes (photos, thumbnails, heat maps) as an RGB or RGBA array, or None when
+    they do not decode. Pixels as written, alpha kept; ``upright`` turns an imported photo by its
+    EXIF orientation as the engine does (RGB only). For screens and reports, so that no thread
+    but the UI's asks Qt's image plugins."""
+    if not data:
+        return None
+    flags = cv2.IMREAD_COLOR if upright else cv2.IMREAD_UNCHANGED
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if image is None or image.dtype != np.uint8 or image.size == 0:
+        return None
+    if image.ndim == 2:
+        return np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_GRAY2RGB))
+    code = cv2.COLOR_BGR2RGB if image.shape[2] == 3 else cv2.COLOR_BGRA2RGBA
+    return np.ascontiguousarray(cv2.cvtColor(image, code))
 
 
 def thumbnail_jpeg(rgb: NDArray[np.uint8], *, edge: int = THUMBNAIL_EDGE) -> bytes:

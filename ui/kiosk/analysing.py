@@ -11,7 +11,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from ui.kiosk.ports import RGB
-from ui.kiosk.widgets import Header, button, card, label, rgb_image
+from ui.kiosk.widgets import Header, button, card, label
+from ui.widgets.images import rgb_image
 
 
 class AnalysingScreen(QWidget):

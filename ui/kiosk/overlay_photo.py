@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.kiosk.ports import AnalysisView
-from ui.kiosk.widgets import rgb_image, rgba_image
+from ui.widgets.images import rgb_image, rgba_image
 
 
 class PhotoCanvas(QWidget):

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.kiosk.ports import DrivePhoto
-from ui.kiosk.widgets import Header, button, label, rgb_image
+from ui.kiosk.widgets import Header, button, label
+from ui.widgets.images import rgb_image
 
 COLUMNS = 4
 TILE = QSize(260, 250)

@@ -1,37 +1,15 @@
-"""Small shared pieces of the kiosk screens: big touch buttons, the header bar, a toast, image
-conversion."""
+"""Small shared pieces of the kiosk screens: big touch buttons, the header bar, a toast."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-
-if TYPE_CHECKING:  # numpy is not needed to paint the attract screen (see app.first_paint)
-    from ui.kiosk.ports import RGB, RGBA
 
 TOUCH_MIN = 64
 """Every touch target is at least this tall (the guideline's minimum is 48 px)."""
-
-
-def rgb_image(rgb: RGB) -> QImage:
-    """A QImage that owns a copy of ``rgb`` (the array may be freed afterwards)."""
-    import numpy as np  # lazy: loaded after the first paint, with the screens that show photos
-
-    data = np.ascontiguousarray(rgb)
-    height, width = data.shape[:2]
-    return QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-
-
-def rgba_image(rgba: RGBA) -> QImage:
-    import numpy as np  # lazy: loaded after the first paint, with the screens that show photos
-
-    data = np.ascontiguousarray(rgba)
-    height, width = data.shape[:2]
-    return QImage(data.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
 
 
 def button(text: str, kind: str = "primary", *, height: int = TOUCH_MIN) -> QPushButton:

@@ -22,6 +22,7 @@ from ui.reports.layout import Sheet
 from ui.reports.model import ReportData
 from ui.reports.page_one import draw_page_one
 from ui.reports.page_two import Flow, draw_page_two
+from ui.widgets.images import decoded_image
 
 _app: QCoreApplication | None = None
 
@@ -46,13 +47,6 @@ def ensure_gui_app() -> QCoreApplication:
         argv += ["-platform", "offscreen"]
     _app = QApplication(argv)
     return _app
-
-
-def _image(data: bytes | None) -> QImage | None:
-    if not data:
-        return None
-    image = QImage.fromData(data)
-    return None if image.isNull() else image
 
 
 def _face_crop(photo: QImage, result: dict[str, object]) -> QImage:
@@ -85,7 +79,7 @@ def _framed(image: QImage, result: dict[str, object]) -> QImage:
 
 
 def _overlays(data: ReportData) -> dict[str, QImage]:
-    decoded = {k: img for k, v in data.overlays.items() if (img := _image(v)) is not None}
+    decoded = {k: img for k, v in data.overlays.items() if (img := decoded_image(v)) is not None}
     return {k: _framed(img, data.result) for k, img in decoded.items()}
 
 
@@ -93,7 +87,7 @@ def _hero(data: ReportData, overlays: dict[str, QImage]) -> tuple[QImage | None,
     """The overall overlay when there is one, else the plain photo; and whether it is an overlay."""
     if "overall" in overlays:
         return overlays["overall"], True
-    photo = _image(data.photo_jpeg)
+    photo = decoded_image(data.photo_jpeg)
     return (_face_crop(photo, data.result), False) if photo is not None else (None, False)
 
 

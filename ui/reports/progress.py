@@ -21,6 +21,7 @@ from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.pdf import paint_a4
 from ui.reports.progress_model import MeasureProgress, ProgressData, ProgressPhoto
 from ui.widgets.dates import month_year
+from ui.widgets.images import decoded_image
 
 CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
 
@@ -73,7 +74,7 @@ def _photo_card(sheet: Sheet, rect: QRectF, title: str, photo: ProgressPhoto | N
         wrap=False,
     )
     picture = QRectF(inner.x(), inner.y() + 18, inner.width(), inner.height() - 124)
-    image = QImage.fromData(photo.jpeg) if photo.jpeg else QImage()
+    image = decoded_image(photo.jpeg) or QImage()
     if image.isNull():
         sheet.card(picture, fill=Ink.TRACK, border=None)
         sheet.text(picture, "Photo not on this device", size=8, colour=Ink.MUTED, align=CENTRE)

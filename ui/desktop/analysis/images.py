@@ -3,22 +3,14 @@ the UI thread). A photo is turned upright by its EXIF orientation, as the engine
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage
 
 from ui.desktop.ports import OverlayLayer
+from ui.widgets.images import decoded_image
 
 
 def photo_image(data: bytes) -> QImage:
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    reader.setAllocationLimit(1024)  # MB: a 100 MP photo (the engine's own limit) still opens
-    image = reader.read()
-    buffer.close()
-    return image
+    return decoded_image(data, upright=True) or QImage()
 
 
 def layer_image(layer: OverlayLayer) -> QImage:

@@ -28,6 +28,7 @@ from ui.desktop.record.timeline import VisitTimeline
 from ui.desktop.shell.runner import message_for
 from ui.desktop.text import fitzpatrick_numeral, short_date
 from ui.widgets.basics import label, named
+from ui.widgets.images import decoded_image
 from ui.widgets.trend_chart import TrendChart, TrendPoint
 
 SCORE_LABEL = "Skin score"
@@ -52,8 +53,9 @@ def details_line(details: PatientDetails) -> str:
 
 
 def _decode(thumbnails: Mapping[str, bytes]) -> dict[str, QImage]:
-    """JPEG bytes to images, on the work pool (QImage, unlike QPixmap, may be made off the UI)."""
-    return {key: QImage.fromData(data) for key, data in thumbnails.items()}
+    """JPEG bytes to images, on the work pool (QImage, unlike QPixmap, may be made off the UI;
+    decoded_image, unlike QImage.fromData, cannot deadlock there)."""
+    return {key: decoded_image(data) or QImage() for key, data in thumbnails.items()}
 
 
 class RecordPage(QWidget):
