@@ -42,6 +42,7 @@ class PreviewWidget(QWidget):
         self._frame_size = QSize(1280, 720)
         self._state = "idle"
         self._instruction = ""
+        self._layout: tuple[tuple[str, int, int], tuple[QFont, QRectF, QRectF]] | None = None
         self._progress = 0.0
         self._new_frame = False
         self.frames_shown = 0
@@ -162,7 +163,15 @@ class PreviewWidget(QWidget):
     def instruction_layout(self) -> tuple[QFont, QRectF, QRectF]:
         """The font, the rounded box and the text's rectangle for the instruction: the largest size
         from 44 px down to 20 px at which it fits on one line, else wrapped at 20 px in a taller box,
-        so a long instruction is never cut off."""
+        so a long instruction is never cut off. Kept until the text or the size changes: the
+        preview repaints with every camera frame."""
+        key = (self._instruction, self.width(), self.height())
+        if self._layout is not None and self._layout[0] == key:
+            return self._layout[1]
+        self._layout = (key, self._fit_instruction())
+        return self._layout[1]
+
+    def _fit_instruction(self) -> tuple[QFont, QRectF, QRectF]:
         flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         room = max(120.0, self.width() - 60.0 - INSTRUCTION_PAD)
         font = QFont(self.font())
