@@ -2,7 +2,8 @@
 
 With ``SKINLAB_EXIT_AFTER_PAINT=1`` the app prints ``painted`` once its first window has been
 painted (the whole window, children included), and exits at once; with
-``SKINLAB_EXIT_AFTER_PAINT=modules`` the line also names the heavy libraries loaded by then.
+``SKINLAB_EXIT_AFTER_PAINT=modules`` the line also names the heavy libraries loaded by then, with
+``=geometry`` the window's size in Qt's pixels and its device pixel ratio (``1365x800@0.75``).
 
 ``SKINLAB_BENCH_BASELINE=pass`` or ``=window`` makes the app (the PyInstaller build too) do only
 what a benchmark compares it with: print a line and exit, or show a bare PySide6 window. A build
@@ -30,21 +31,26 @@ def heavy_modules_loaded() -> list[str]:
 
 def install_if_asked() -> None:
     mode = os.environ.get(ENV)
-    if mode not in ("1", "modules"):
+    if mode not in ("1", "modules", "geometry"):
         return
     # lazy: only a benchmark run asks for the probe; the app imports Qt when its window opens
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 
-    def report() -> None:
-        extra = " " + ",".join(heavy_modules_loaded()) if mode == "modules" else ""
+    def report(window: QWidget) -> None:
+        extra = ""
+        if mode == "modules":
+            extra = " " + ",".join(heavy_modules_loaded())
+        elif mode == "geometry":
+            extra = f" {window.width()}x{window.height()}@{window.devicePixelRatioF():g}"
         print(f"painted{extra}", flush=True)
         os._exit(0)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
-                QTimer.singleShot(0, report)  # after the paint, children included
+                # after the paint, children included
+                QTimer.singleShot(0, lambda: report(watched))
             return False
 
     probe = FirstPaint()

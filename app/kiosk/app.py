@@ -204,6 +204,12 @@ def run_kiosk(data_dir: Path | None, *, camera: str | None = None, fullscreen: b
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    screen = app.primaryScreen()
+    if fullscreen and existing is None and screen is not None:
+        # lazy: only a full-screen start looks at the screen's size
+        from app.kiosk.display import relaunch_if_small
+
+        relaunch_if_small(screen.size().width(), screen.size().height())
     app.setApplicationName("SkinLab Kiosk")
     start = KioskStart(data_dir, camera=camera, fullscreen=fullscreen, quit=app.exit)
     start.show()

@@ -58,7 +58,7 @@ class CaptureScreen(QWidget):
         outer.addWidget(self.header)
 
         body = QHBoxLayout()
-        body.setContentsMargins(32, 24, 32, 32)
+        body.setContentsMargins(32, 24, 32, 24)
         body.setSpacing(28)
         outer.addLayout(body, 1)
         self.preview = PreviewWidget()
@@ -67,8 +67,8 @@ class CaptureScreen(QWidget):
         side = QFrame()
         side.setObjectName("sidePanel")
         panel = QVBoxLayout(side)
-        panel.setContentsMargins(28, 28, 28, 28)
-        panel.setSpacing(10)
+        panel.setContentsMargins(28, 24, 28, 24)
+        panel.setSpacing(6)
         self.step_title = label("Fit your face in the outline", "panelTitle")
         self.step_text = label(
             "Look straight at the camera. The photo is taken by itself when everything is right.",
@@ -98,7 +98,7 @@ class CaptureScreen(QWidget):
             widget.setVisible(False)
             panel.addWidget(widget)
         panel.addWidget(self.capture_button)
-        side.setMinimumWidth(360)
+        side.setMinimumWidth(400)  # each checklist row on one line at 1280x800
         side.setMaximumWidth(520)
         body.addWidget(side, 1)
 
