@@ -21,6 +21,7 @@ from core.errors import SkinLabError
 from core.locations import DEFAULT_CLINIC_NAME, KIOSK_FILE, data_dir_or_default
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QMainWindow
 
     from app.kiosk.services import KioskAppServices
@@ -98,6 +99,8 @@ class KioskStart:
         self.attract.start.connect(lambda: self._touch("start"))
         self.attract.admin.connect(lambda: self._touch("admin"))
         self.first.setCentralWidget(self.attract)
+        if fullscreen:  # closed to visitors from its first paint, as the real window will be
+            self.guard = _closed_to_visitors(self.first)
 
     def show(self) -> None:
         """Paint the attract screen, then load the rest."""
@@ -168,6 +171,25 @@ def _first_window(style: str) -> QMainWindow:
     first.setObjectName("kiosk")  # styled like the real window: the swap is not seen
     first.setStyleSheet(style)
     return first
+
+
+def _closed_to_visitors(window: QMainWindow) -> QObject:
+    """Until the real window (and its :class:`ui.kiosk.lockdown.Lockdown`) takes over, the first
+    attract screen refuses Alt+F4 and a window manager's close (it has no text field or menu)."""
+    # lazy: Qt loads only when a window opens
+    from PySide6.QtCore import QEvent, QObject
+
+    class Guard(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Close and watched is window:
+                event.ignore()
+                log.warning("Kiosk mode: closing the window was refused")
+                return True
+            return False
+
+    guard = Guard(window)
+    window.installEventFilter(guard)
+    return guard
 
 
 def _place(window: QMainWindow, *, fullscreen: bool, like: QMainWindow | None = None) -> None:

@@ -104,3 +104,34 @@ def test_the_first_clinic_name_follows_the_kiosk_file_then_the_settings(
     assert first_clinic_name(tmp_path) == "Set at the kiosk"
     (tmp_path / "kiosk.json").write_text("{broken")
     assert first_clinic_name(tmp_path) == "From the settings"
+
+
+def test_full_screen_the_first_attract_screen_cannot_be_closed(
+    qtbot: Any, tmp_path: Path, restore_hooks: None, quits: list[int]
+) -> None:
+    """Alt+F4 in the second before the real window arrives would otherwise end the kiosk."""
+    start = KioskStart(tmp_path / "data", camera="demo", fullscreen=True, quit=quits.append)
+    first = start.first
+    try:
+        start.show()
+        qtbot.waitUntil(first.isVisible, timeout=TIMEOUT)
+        assert first.close() is False
+        assert first.isVisible()
+        qtbot.waitUntil(lambda: start.window is not None, timeout=120_000)
+        window = start.window
+        assert window is not None
+        assert window.close() is False  # and the real window takes over the refusal
+        assert window.isVisible() and quits == []
+    finally:
+        if start.window is not None:
+            start.window.lockdown.allow_close()
+            start.window.close()
+        start.close()
+
+
+def test_a_windowed_first_attract_screen_closes_like_any_window(
+    qtbot: Any, started: KioskStart
+) -> None:
+    started.show()
+    qtbot.waitUntil(started.first.isVisible, timeout=TIMEOUT)
+    assert started.first.close() is True
