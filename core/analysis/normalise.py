@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import cv2
 import numpy as np
@@ -139,19 +139,25 @@ def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(lab, dtype=np.float32)
 
 
+def _lookup(rgb: NDArray[np.uint8], tables: list[NDArray[np.generic]]) -> NDArray[Any]:
+    """``tables[c][rgb[..., c]]`` for the three channels in one pass (``cv2.LUT``: the same
+    values as numpy's indexing, about ten times faster on a canvas)."""
+    lut = np.stack(tables, axis=1).reshape(1, 256, 3)
+    return np.asarray(cv2.LUT(np.ascontiguousarray(rgb), lut))
+
+
 def apply_gains(rgb: NDArray[np.uint8], gains: tuple[float, float, float]) -> NDArray[np.uint8]:
     """White balance of 8-bit sRGB through per-channel lookup tables (gains act in linear light)."""
     tables = [np.clip(_encode(_LINEAR * g) * 255.0 + 0.5, 0, 255).astype(np.uint8) for g in gains]
-    return np.stack([tables[c][rgb[:, :, c]] for c in range(3)], axis=2)
+    return np.asarray(_lookup(rgb, tables), dtype=np.uint8)
 
 
 def to_lab(
     rgb: NDArray[np.uint8], gains: tuple[float, float, float]
 ) -> tuple[NDArray[np.uint8], NDArray[np.float32]]:
     """White-balance in linear light; return the corrected 8-bit sRGB and its CIELAB (L* 0-100)."""
-    linear = np.stack(
-        [np.minimum(_LINEAR[rgb[:, :, c]] * np.float32(gains[c]), 1.0) for c in range(3)], axis=2
-    )
+    tables = [np.minimum(_LINEAR * np.float32(g), np.float32(1.0)) for g in gains]
+    linear = np.asarray(_lookup(rgb, tables), dtype=np.float32)
     return apply_gains(rgb, gains), linear_to_lab(linear)
 
 
