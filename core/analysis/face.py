@@ -26,7 +26,7 @@ from core.analysis.look import skin_areas
 Point = tuple[float, float]
 DEFAULT_LEVELS: Final = (512, 1024)
 """Long sides of the copies searched in turn (HOG finds faces of 80 px and more at each); a copy
-after the first is searched only around the skin-coloured areas of the one before when it can."""
+after the first is searched only around the areas of the one before that may be skin when it can."""
 HOG_WINDOW: Final = 80
 """dlib's frontal detector's window: the smallest face box it finds, in the searched copy's px."""
 
@@ -149,7 +149,7 @@ class DlibFaceDetector:
     def _in_skin_areas(
         self, rgb: NDArray[np.uint8], looked: tuple[NDArray[np.uint8], float], factor: float
     ) -> list[Face]:
-        """Faces searched at ``factor`` only in crops around the skin-coloured areas of the copy
+        """Faces searched at ``factor`` only in crops around the areas that may be skin of the copy
         already searched (see :mod:`core.analysis.look`); empty when that does not apply."""
         small, small_factor = looked
         window = HOG_WINDOW * small_factor / factor

@@ -1,12 +1,15 @@
-"""Where to look for a face too small for the detector's first copy: the skin-coloured areas of it.
+"""Where to look for a face too small for the detector's first copy: the areas of it that may be skin.
 
 The detector searches a 512 px copy of the photo first; a face whose box is under the HOG window
 (80 px) there, e.g. a face a fifth of the width of a 12-megapixel landscape, is found only on the
 1024 px copy, whose search costs four times as much as the first. The first copy, already made,
-shows where skin is: the face is then searched on the larger copy only in crops around those
-areas. The hue test is the one the engine already applies to the skin (``skin_hue.SKIN_HUE``), so a
-face lit by a strongly coloured light, a greyscale photo or very dark, colourless skin in shadow
-gives no area and the caller searches the whole copy as before: nothing is missed, only the saving.
+shows where skin may be: the face is then searched on the larger copy only in crops around those
+areas. The test is the one the choice between faces applies (``choice.skin_like``): a skin hue
+(``skin_hue.SKIN_HUE``), or too little colour for a hue to mean anything (very dark skin in shadow,
+a face in black and white), so every face the choice would weigh as a face is searched, also the
+second of two people. A greyscale photo is colourless everywhere and so searched whole, as before.
+A face of a clear non-skin hue (under a strongly coloured light, a painted or printed face) is not
+searched when skin shows elsewhere; the choice would weigh it at ``choice.NOT_SKIN_WEIGHT`` anyway.
 """
 
 from __future__ import annotations
@@ -35,26 +38,41 @@ copy has a box under two such windows, most of it skin (forehead, cheeks, nose),
 around its skin holds the rest (hair, a beard, a shaded side) and the detector's whole window."""
 
 
-def skin_mask(rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
-    """Pixels with a skin hue (CIELAB, 8-bit conversion: enough to say where to look)."""
+def _hue_tests(
+    rgb: NDArray[np.uint8],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per pixel: a skin hue, enough colour for the hue to mean something, neither black nor
+    blown out (CIELAB, 8-bit conversion: enough to say where to look)."""
     lab = cv2.cvtColor(cv2.blur(rgb, (3, 3)), cv2.COLOR_RGB2Lab).astype(np.float32)
     a, b = lab[:, :, 1] - 128.0, lab[:, :, 2] - 128.0
     hue = np.degrees(np.arctan2(b, a))
     coloured = np.hypot(a, b) >= HUE_CHROMA_MIN
     lit = (lab[:, :, 0] > 0.1 * 255) & (lab[:, :, 0] < 0.98 * 255)
-    return np.asarray(coloured & lit & (hue >= SKIN_HUE[0]) & (hue <= SKIN_HUE[1]), dtype=bool)
+    return (hue >= SKIN_HUE[0]) & (hue <= SKIN_HUE[1]), coloured, lit
+
+
+def skin_mask(rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Pixels with a skin hue."""
+    skin_hue, coloured, lit = _hue_tests(rgb)
+    return np.asarray(skin_hue & coloured & lit, dtype=bool)
+
+
+def maybe_skin_mask(rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Pixels that may be skin: a skin hue, or too little colour to tell (as ``choice.skin_like``)."""
+    skin_hue, coloured, lit = _hue_tests(rgb)
+    return np.asarray(lit & (skin_hue | ~coloured), dtype=bool)
 
 
 def skin_areas(rgb: NDArray[np.uint8], window: float) -> list[Box] | None:
-    """Crops of ``rgb`` around its skin-coloured areas, or None when looking in crops would not
-    save anything (no skin hue anywhere, too many areas, or most of the picture).
+    """Crops of ``rgb`` around the areas that may be skin (:func:`maybe_skin_mask`), or None when
+    looking in crops would not save anything (no such area, too many, or most of the picture).
 
     ``window`` is the next copy's detection window in this copy's pixels (80 px / the ratio of the
     two copies' sizes): areas too small to hold such a face are left out.
     """
     height, width = rgb.shape[:2]
     mask = cv2.morphologyEx(
-        skin_mask(rgb).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)
+        maybe_skin_mask(rgb).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)
     )
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     smallest = MIN_SIDE_OF_WINDOW * window

@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 import pytest
 
+from core.analysis import analyze
+from core.analysis.choice import choose_face, skin_like
 from core.analysis.face import HOG_WINDOW, _resized, default_detector
 from core.analysis.look import MAX_SHARE, skin_areas, skin_mask
 
@@ -81,3 +83,63 @@ def test_specks_too_small_for_a_face_are_left_out() -> None:
     frame[100:105, 100:105] = (205, 160, 130)
     assert skin_mask(frame)[102, 102]
     assert skin_areas(frame, 40) is None
+
+
+def _two_people(face: np.ndarray, *, right: np.ndarray) -> np.ndarray:
+    """The same 80 px face at the left and, as ``right``, at the right of a 16:9 frame, as far from
+    the centre as each other on a blue-green background: two people of equal size."""
+    yy, xx = np.mgrid[0:HEIGHT, 0:WIDTH]
+    frame = np.stack(
+        [40 + 30 * np.sin(xx / 150), 90 + 30 * np.cos(yy / 100), np.full(xx.shape, 140.0)], axis=2
+    ).astype(np.uint8)
+    h, w = face.shape[:2]
+    frame[300 : 300 + h, 300 : 300 + w] = face[: HEIGHT - 300]
+    frame[300 : 300 + h, WIDTH - 300 - w : WIDTH - 300] = right[: HEIGHT - 300]
+    return np.ascontiguousarray(frame)
+
+
+@pytest.fixture(scope="module")
+def small_face(shared_photo, read_rgb) -> np.ndarray:
+    face = read_rgb(shared_photo("biden_biden2.jpg"))
+    found = default_detector().detect(face)[0]
+    scale = 80 / found.iod
+    return np.asarray(
+        cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8
+    )
+
+
+def test_a_colourless_second_face_is_searched_and_counted(small_face) -> None:
+    """The second of two people, in black and white (or very dark skin in shadow): no skin hue,
+    yet the choice weighs it as a face, so the search around skin must find it too."""
+    grey = np.repeat(cv2.cvtColor(small_face, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)
+    photo = _two_people(small_face, right=grey)
+    assert not default_detector().detect(photo, levels=(512,))  # the shortcut is what runs
+    first = _copy(photo)
+    crops = skin_areas(first, HOG_WINDOW / 2)
+    assert crops is not None and len(crops) == 2  # around each face, not the whole copy
+    whole = default_detector().detect(photo, levels=(1024,))
+    looked = default_detector().detect(photo)
+    assert len(looked) == len(whole) == 2
+    result = analyze(photo)
+    assert result.other_faces == 1
+    assert result.quality["checks"]["one_face"]["status"] == "warn"
+    assert "of two about the same size" in result.face["chosen"]
+
+
+def test_a_face_of_a_clear_non_skin_hue_changes_only_the_count(small_face) -> None:
+    """What the search around skin still leaves out: a face of a clear non-skin hue (here blue, as
+    under a coloured light or printed in one ink) beside a real one. A search of the whole copy
+    finds it, but the choice weighs it at NOT_SKIN_WEIGHT, so the face chosen and the absence of
+    a rival are the same either way; only ``other_faces`` is one lower."""
+    blue = small_face.copy()
+    blue[:, :, 0] //= 3
+    blue[:, :, 1] //= 2
+    photo = _two_people(small_face, right=blue)
+    whole = default_detector().detect(photo, levels=(1024,))
+    looked = default_detector().detect(photo)
+    assert len(whole) == 2 and len(looked) == 1
+    assert not skin_like(photo, max(whole, key=lambda f: f.centre[0]))
+    full_choice = choose_face(photo, whole)
+    assert full_choice.rival is None
+    assert math.dist(full_choice.face.nose, looked[0].nose) < 3.0
+    assert choose_face(photo, looked).rival is None
