@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import platform
 import sys
@@ -31,12 +32,18 @@ def _table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: every timing is read against them."""
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller data sets, for a smoke run")
     parser.add_argument("--only", help="run only benchmark modules whose name contains this")
     args = parser.parse_args()
     rows: list[Row] = []
+    load_before = _load()
     for name in _modules(args.only):
         started = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -45,7 +52,8 @@ def main() -> int:
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print(
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
+        f"{os.cpu_count()} cores, load average {load_before} at the start, {_load()} at the end"
     )
     print(_table(rows))
     return 0
