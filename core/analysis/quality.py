@@ -28,6 +28,9 @@ QUALITY_IOD: Final = 96.0
 _BOX: Final = (-1.25, -1.2, 2.5, 3.5)
 _PENALTY: Final = {"pass": 0.0, "warn": 12.0, "fail": 35.0}
 _LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
+NOSE_DEPTH_U: Final = 0.45
+"""How far the nose base lies in front of the eye centres, in interocular distances (about 28 of
+63 mm in an adult): the lever arm that turns a head turn into a sideways nose offset."""
 EYES_HIDDEN_RATIO: Final = 0.5
 """Eye areas whose brightest pixels (95th percentile, 8-bit luma) are under half the skin's median
 show neither an eye white nor eyelid skin, but a dark cover: sunglasses. An eye white reflects more
@@ -102,6 +105,18 @@ def grade(value: float, *, warn: float, fail: float, higher_is_better: bool = Tr
     if higher_is_better:
         return "fail" if value < fail else "warn" if value < warn else "pass"
     return "fail" if value > fail else "warn" if value > warn else "pass"
+
+
+def head_yaw_degrees(nose_offset_u: float) -> float:
+    """Head turn (degrees, signed) from the nose base's sideways offset from the eye midpoint, in
+    interocular distances as seen in the photo.
+
+    A turn by ``t`` moves the nose base (``NOSE_DEPTH_U`` in front of the eyes) sideways by
+    ``depth * sin t`` while the eyes' own distance shrinks to ``cos t``, so the offset in seen
+    interocular distances is ``depth * tan t`` (orthographic projection). ``asin`` (used up to
+    engine 2.2.0) ignored the shrinking and read a 22.9 degree turn as 25.
+    """
+    return math.degrees(math.atan(nose_offset_u / NOSE_DEPTH_U))
 
 
 def _check(name: str, value: float, unit: str, status: Status, message: str) -> Check:
@@ -205,7 +220,7 @@ def assess_face(
             instruction("head_level"),
         )
     )
-    yaw = math.degrees(math.asin(float(np.clip(nose_u[0] / 0.45, -1.0, 1.0))))
+    yaw = head_yaw_degrees(nose_u[0])
     checks.append(
         _check(
             "head_yaw",

@@ -8,7 +8,7 @@ import pytest
 
 from core.analysis import LiveQuality, analyze, assess_frame
 from core.analysis.face import default_detector, primary_index
-from core.analysis.quality import assess_face
+from core.analysis.quality import NOSE_DEPTH_U, assess_face, head_yaw_degrees
 
 
 def quality_of(rgb: np.ndarray):
@@ -125,3 +125,15 @@ def test_every_instruction_is_the_vocabulary_s(portrait, portrait_result) -> Non
     known = {t.split("{")[0] for t in INSTRUCTIONS.values()}
     for message in messages:
         assert any(message.startswith(k) for k in known if k), message
+
+
+@pytest.mark.parametrize("turn", [0.0, 5.0, 12.0, 20.0, 25.0, 35.0, -25.0])
+def test_head_yaw_reads_the_turn_of_a_projected_head(turn: float) -> None:
+    """Eyes at +-0.5 and the nose base NOSE_DEPTH_U in front, turned and seen orthographically: the
+    offset is measured in the *seen* eye distance, which shrinks with the turn, as a photo's does."""
+    t = np.radians(turn)
+    eyes_x = [x * np.cos(t) for x in (-0.5, 0.5)]
+    nose_x = NOSE_DEPTH_U * np.sin(t)
+    seen_iod = eyes_x[1] - eyes_x[0]
+    offset = (nose_x - sum(eyes_x) / 2) / seen_iod
+    assert head_yaw_degrees(offset) == pytest.approx(turn, abs=0.01)
