@@ -150,6 +150,43 @@ def _spread(rates: dict[int, float]) -> float:
     return max(rates.values()) - min(rates.values())
 
 
+def halves(faces: list[Face]) -> dict[str, list[Face]]:
+    """A fixed split for checking that a change is not tuned noise: even and odd rows of
+    ``labels.csv``. Calibrate on one half, read the other; a real effect moves both."""
+    return {"even": faces[0::2], "odd": faces[1::2]}
+
+
+def split_table(faces: list[Face]) -> list[str]:
+    """The goal metrics on each half, and the rho of the unrounded physical value beside the
+    level's (levels are rounded to 0.1, and the saturating curve's flat start ties faint ones)."""
+    names = ("wrinkles", "pigmentation")
+    lines = [
+        "| metric | whole set | even rows | odd rows |",
+        "|---|---|---|---|",
+    ]
+    parts = {"whole set": faces, **halves(faces)}
+    for name in names:
+        level = [f"{age_correlations(p, (name,))[name][0]:.4f}" for p in parts.values()]
+        value = [f"{value_correlation(p, name):.4f}" for p in parts.values()]
+        lines.append(f"| rho({name}, age), level | " + " | ".join(level) + " |")
+        lines.append(f"| rho({name}, age), unrounded value | " + " | ".join(value) + " |")
+    spread = [f"{_spread(pass_rates(p, ignore=FRAMING)):.1f}" for p in parts.values()]
+    lines.append(
+        "| quality pass-rate spread, framing aside (points) | " + " | ".join(spread) + " |"
+    )
+    return lines
+
+
+def value_correlation(faces: list[Face], name: str) -> float:
+    """Spearman's rho with age of a measure's physical value (monotonic in its level)."""
+    pairs = [
+        (float(f.result["measures"][name]["value"]), f.age)
+        for f in faces
+        if f.result is not None and measured(f.result, name) is not None
+    ]
+    return spearman([p[0] for p in pairs], [p[1] for p in pairs])
+
+
 def report(faces: list[Face]) -> str:
     """The validation table, in Markdown, as docs/analysis.md shows it."""
     from core.analysis import METRIC_NAMES
@@ -184,6 +221,8 @@ def report(faces: list[Face]) -> str:
         + "; ".join(f"P({p}) = {auc:.2f}" for p, auc in pairs),
         f"quality pass-rate spread across groups: {_spread(rates):.1f} points "
         f"({_spread(framed):.1f} framing aside)",
+        "",
+        *split_table(faces),
     ]
     return "\n".join(lines)
 
