@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.storage.models import PatientVisits, User
+from core.storage.repositories import patients_by_name as by_name
 from core.storage.repositories import patients_index as index
 from core.storage.repositories import users
 from core.storage.repositories.patients_terms import (
@@ -84,7 +85,7 @@ _ROW = (
     PatientVisits.visit_count,
 )
 Query = Select[*tuple[Any, ...]]
-Phase = Callable[[int, int], Query]
+Phase = Callable[[int, int], Sequence[Any]]
 """One ordered part of the list: its rows from an offset, at most a number of them."""
 
 
@@ -99,15 +100,14 @@ def _contains(session: Session, word: str) -> ColumnElement[bool]:
 
 
 def _window(query: PatientQuery, now: datetime) -> ColumnElement[bool] | None:
-    year = now - timedelta(days=365)
-    window: dict[VisitWindow, ColumnElement[bool] | None] = {
-        VisitWindow.ANY: None,
-        VisitWindow.LAST_30_DAYS: PatientVisits.last_visit_at >= now - timedelta(days=30),
-        VisitWindow.LAST_12_MONTHS: PatientVisits.last_visit_at >= year,
-        VisitWindow.NOT_IN_12_MONTHS: PatientVisits.last_visit_at < year,
-        VisitWindow.NEVER: PatientVisits.user_id.is_(None),
-    }
-    return window[query.visits]
+    """The visit window as an expression (``by_name.WINDOWS`` holds the same as SQL text)."""
+    if query.visits is VisitWindow.ANY:
+        return None
+    if query.visits is VisitWindow.NEVER:
+        return PatientVisits.user_id.is_(None)
+    since = now - timedelta(days=by_name.WINDOWS[query.visits][1])
+    last = PatientVisits.last_visit_at
+    return last < since if query.visits is VisitWindow.NOT_IN_12_MONTHS else last >= since
 
 
 def _matching(
@@ -170,43 +170,36 @@ def _few_matches(session: Session, query: PatientQuery) -> list[uuid.UUID] | Non
     return found if len(found) <= FEW else None
 
 
-def _walked(stmt: Query) -> Phase:
-    return lambda offset, limit: stmt.offset(offset).limit(limit)
+def _walked(session: Session, stmt: Query) -> Phase:
+    return lambda offset, limit: session.execute(stmt.offset(offset).limit(limit)).all()
 
 
-def _indexed_by_name(query: PatientQuery, now: datetime, narrowed: str) -> Phase:
-    """The list by name from the trigram index: its matches come in name order, checked on the
-    narrow rows (and patient_visits for a visit window); only the page's rows read from users."""
-    words, condition = query.words(), _window(query, now)
+def _named(session: Session, query: PatientQuery, now: datetime, narrowed: str | None) -> Phase:
+    """The list by name on SQLite: fixed SQL, from the trigram index or the name walk."""
+    words = query.words()
 
-    def page(offset: int, limit: int) -> Query:
-        picked = index.candidates(narrowed, words)
-        if condition is not None:
-            picked = picked.outerjoin(PatientVisits, PatientVisits.user_id == index.rows.c.user_id)
-            picked = picked.where(condition)
-        picked = index.in_list_order(picked.add_columns(index.rows.c.id), query.descending)
-        chosen = picked.offset(offset).limit(limit).subquery()
-        # Ordered by the page's own ids (name order), and the role wrapped in a function: given
-        # users' name order or role to use, SQLite 3.51 walks all of users to avoid a 200-row sort.
-        return (
-            select(*_ROW)
-            .select_from(chosen)
-            .join(User, User.user_id == chosen.c.user_id)
-            .outerjoin(PatientVisits, PatientVisits.user_id == User.user_id)
-            .where(func.coalesce(User.role, "") == PATIENT)
-            .order_by(chosen.c.id.desc() if query.descending else chosen.c.id)
+    def rows(offset: int, limit: int) -> Sequence[Any]:
+        return by_name.page(
+            session,
+            words=words,
+            narrowed=narrowed,
+            descending=query.descending,
+            window=query.visits,
+            now=now,
+            offset=offset,
+            limit=limit,
         )
 
-    return page
+    return rows
 
 
 def _phases(session: Session, query: PatientQuery, now: datetime) -> list[Phase]:
     """The ordered parts whose rows, one after the other, make the list."""
     if query.sort is PatientSort.NAME:
-        narrowed = index.narrowing(session, query.words())
-        if narrowed is not None:
-            return [_indexed_by_name(query, now, narrowed)]
-        return [_walked(_by_name(_matching(session, query, now, visited=None), query.descending))]
+        if session.get_bind().dialect.name == "sqlite":
+            return [_named(session, query, now, index.narrowing(session, query.words()))]
+        by_name_walk = _by_name(_matching(session, query, now, visited=None), query.descending)
+        return [_walked(session, by_name_walk)]
     # By visit: patients with visits in visit order, then the never-seen by name.
     among = _few_matches(session, query)
     last = PatientVisits.last_visit_at
@@ -218,10 +211,10 @@ def _phases(session: Session, query: PatientQuery, now: datetime) -> list[Phase]
     phases = []
     if query.visits is not VisitWindow.NEVER:
         seen = _matching(session, query, now, visited=True, among=among)
-        phases.append(_walked(seen.order_by(*order)))
+        phases.append(_walked(session, seen.order_by(*order)))
     if query.visits in (VisitWindow.ANY, VisitWindow.NEVER):
         unseen = _matching(session, query, now, visited=False, among=among)
-        phases.append(_walked(_by_name(unseen, False)))
+        phases.append(_walked(session, _by_name(unseen, False)))
     return phases
 
 
@@ -242,7 +235,7 @@ def search(
     phase, offset = at.phase, at.offset
     while phase < len(phases) and len(rows) < limit:
         wanted = limit - len(rows)
-        found = [_row(r) for r in session.execute(phases[phase](offset, wanted))]
+        found = [_row(r) for r in phases[phase](offset, wanted)]
         rows.extend(found)
         if len(found) == wanted:
             return rows, PageCursor(phase, offset + wanted)

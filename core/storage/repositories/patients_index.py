@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -102,14 +101,8 @@ def _source() -> Join:
 
 def candidates(expression: str, words: Sequence[str]) -> Select[uuid.UUID]:
     """The patients containing every word: the index's matches, each checked exactly with
-    ``instr`` on its narrow row. Unordered; ``in_list_order`` orders them."""
+    ``instr`` on its narrow row. Unordered (``patients_by_name`` reads them in name order)."""
     user_id: ColumnElement[uuid.UUID] = rows.c.user_id
     found = _MATCH.op("MATCH")(expression) if expression != NOTHING else false()
     exact = [func.instr(rows.c.search_key, folded(w)) > 0 for w in words]
     return select(user_id).select_from(_source()).where(found, *exact)
-
-
-def in_list_order(stmt: Select[Any], descending: bool) -> Select[Any]:
-    """In name order (last, first, user id): the index's own order, so the page stops early."""
-    rowid = _index.c.rowid
-    return stmt.order_by(rowid.desc() if descending else rowid.asc())

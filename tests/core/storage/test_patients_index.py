@@ -108,6 +108,16 @@ def test_the_index_gives_the_same_lists_as_the_walk(
     for (t, i), found in with_index.items():
         assert found == _list(sqlite_db, text=t, **shapes[i]), (t, shapes[i])
     assert sum(1 for ids, _ in with_index.values() if ids) > 40  # not a comparison of nothing
+    # The fixed SQL of the list by name says the same as the query expressions (PostgreSQL's).
+    with sqlite_db.read() as session:
+        for (t, i), (found, _count) in with_index.items():
+            query = PatientQuery(text=t, **shapes[i])
+            if query.sort is not PatientSort.NAME:
+                continue
+            expression = patients._by_name(
+                patients._matching(session, query, NOW, visited=None), query.descending
+            )
+            assert [r[0] for r in session.execute(expression)] == found, (t, shapes[i])
 
 
 @pytest.mark.parametrize(
