@@ -210,3 +210,51 @@ def test_queries_overtaken_by_typing_are_not_run(qtbot, page: PatientsPage, monk
     qtbot.wait(200)
     assert names(page) == ["Okafor, Ben"] and page.status.text() == "1 patient"
     assert asked == [("page", "okaf")]
+
+
+def test_a_keystroke_is_answered_without_waiting_for_the_pause_and_the_count_waits(
+    qtbot, page: PatientsPage, ctx: AppContext, monkeypatch
+) -> None:
+    """The page of each keystroke is asked at once; only the count waits for the pause."""
+    add_patients(
+        ctx, [(f"Zed{i:03d}", "Many", f"zed{i}@example.org") for i in range(FIRST_PAGE_SIZE + 5)]
+    )
+    counted: list[str] = []
+    count = page.ctx.services.count_patients
+
+    def spy_count(session, query, cap):
+        counted.append(query.text)
+        return count(session, query, cap)
+
+    monkeypatch.setattr(page.ctx.services, "count_patients", spy_count)
+    page.typing.setInterval(600_000)  # a pause that does not end during the test
+    qtbot.keyClicks(page.search, "zed")
+    qtbot.waitUntil(lambda: page.model.rowCount() == FIRST_PAGE_SIZE, timeout=TIMEOUT)
+    assert page.typing.isActive() and names(page)[0] == "Many, Zed000"
+    assert page.status.text() == f"{FIRST_PAGE_SIZE}+ patients"
+    qtbot.wait(100)
+    assert counted == []  # still typing: no count yet
+    page.typing.setInterval(1)
+    page.typing.start()  # the pause ends
+    qtbot.waitUntil(
+        lambda: page.status.text() == f"{FIRST_PAGE_SIZE + 5} patients", timeout=TIMEOUT
+    )
+    assert counted == ["zed"]
+
+
+def test_rows_stay_on_screen_until_the_new_page_replaces_them(qtbot, page: PatientsPage) -> None:
+    """No blank table between keystrokes and no model reset: the rows that differ are changed."""
+    before = names(page)
+    resets: list[bool] = []
+    page.model.modelReset.connect(lambda: resets.append(True))
+    gate = threading.Event()
+    page.ctx.runner.db(lambda: gate.wait(10), lambda _result: None)  # the database is busy
+    page.search.setText("okaf")
+    qtbot.wait(50)
+    assert names(page) == before and page.model.loading  # the old rows, until the answer
+    gate.set()
+    settle(qtbot, page)
+    assert names(page) == ["Okafor, Ben"] and resets == []
+    page.search.setText("ga")
+    settle(qtbot, page)
+    assert names(page) == ["Garcia, Ana", "Garnier, Chloé"] and resets == []

@@ -1,5 +1,10 @@
 """The patient list: search as you type over names and emails, a visit filter, sortable columns,
-and a table that loads pages as it scrolls. Every query runs on the database thread."""
+and a table that loads pages as it scrolls. Every query runs on the database thread.
+
+Each keystroke asks for its first page at once (no waiting for a pause): the database thread runs
+one query at a time, and a query asked for a text typed past by the time its turn comes is not
+run, so a burst of keystrokes costs the query in flight and the last one. The count, which can
+read up to 1,000 matches, waits for the typing pause."""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from core.storage.repositories.patients_terms import (
     VisitWindow,
 )
 from ui.desktop.context import PageContext
-from ui.desktop.patients.model import ID_ROLE, PatientTableModel
+from ui.desktop.patients.model import ID_ROLE, Line, PatientTableModel, lines
 from ui.desktop.ports import PatientPage
 from ui.desktop.shell.runner import message_for
 from ui.desktop.text import count_text
@@ -34,7 +39,7 @@ FIRST_PAGE_SIZE = (
     50  # a screenful and more (about 35 rows at 1080 px): each keystroke reads no more
 )
 COUNT_CAP = 1000
-TYPING_PAUSE_MS = 120  # coalesce a burst of keystrokes into one query
+TYPING_PAUSE_MS = 120  # the count waits for this pause in the typing
 VISIT_CHOICES = (
     (VisitWindow.ANY, "Any last visit"),
     (VisitWindow.LAST_30_DAYS, "Seen in the last 30 days"),
@@ -53,6 +58,7 @@ class PatientsPage(QWidget):
         self.ctx = ctx
         self.query = PatientQuery()
         self.next_page: PageCursor | None = None
+        self.count_wanted: tuple[int, PatientQuery] | None = None  # at the typing pause
         self.model = PatientTableModel()
         self.search = named(QLineEdit(), "search")
         self.search.setPlaceholderText("Find a patient by name or email  (Ctrl+F)")
@@ -102,8 +108,8 @@ class PatientsPage(QWidget):
         self.typing = QTimer(self)
         self.typing.setSingleShot(True)
         self.typing.setInterval(TYPING_PAUSE_MS)
-        self.typing.timeout.connect(self.reload)
-        self.search.textChanged.connect(lambda _text: self.typing.start())
+        self.typing.timeout.connect(self._count_at_pause)
+        self.search.textChanged.connect(self._typed)
         self.search.returnPressed.connect(self._open_first)
         self.visits.currentIndexChanged.connect(lambda _i: self.reload())
         self.add_button.clicked.connect(self.new_patient.emit)
@@ -122,32 +128,41 @@ class PatientsPage(QWidget):
             visits=VisitWindow(self.visits.currentData()),
         )
 
+    def _typed(self, _text: str) -> None:
+        self.typing.start()  # (re)starts the pause the count waits for
+        self.reload()
+
     def reload(self) -> None:
         """Ask for the first page of the current query; answers to older queries are dropped."""
-        self.typing.stop()
         self.query = self.current_query()
+        self.count_wanted = None
         generation = self.model.restart()
         query = self.query
         session = self.ctx.session
 
-        def find() -> PatientPage | None:
+        def find() -> tuple[PatientPage, tuple[Line, ...]] | None:
             # Typed on since this was asked (it waited behind another query): not worth running.
             if generation != self.model.generation:
                 return None
-            return self.ctx.services.find_patients(session, query, None, FIRST_PAGE_SIZE)
+            page = self.ctx.services.find_patients(session, query, None, FIRST_PAGE_SIZE)
+            return page, lines(page.rows)
 
-        def done(page: PatientPage | None) -> None:
-            if page is None:
+        def done(found: tuple[PatientPage, tuple[Line, ...]] | None) -> None:
+            if found is None:
                 return
-            if self.model.append(generation, page.rows, more=page.next is not None):
+            page, shown = found
+            if self.model.replace(generation, shown, more=page.next is not None):
+                self.table.scrollToTop()
+                self.table.clearSelection()
                 self.next_page = page.next
                 self._show_count(len(page.rows), exact=page.next is None)
                 if page.next is not None:  # counted once the typing pauses, not per keystroke
-                    QTimer.singleShot(TYPING_PAUSE_MS, self, lambda: self._count(generation, query))
+                    self.count_wanted = (generation, query)
+                    if not self.typing.isActive():
+                        self._count_at_pause()
 
         def failed(exc: BaseException) -> None:
-            self.model.failed(generation)
-            if generation == self.model.generation:
+            if self.model.replace(generation, (), more=False):  # no rows of an older search
                 self.status.setText(message_for(exc))
 
         self.ctx.runner.db(find, done, failed)
@@ -156,15 +171,21 @@ class PatientsPage(QWidget):
         generation, query, cursor = self.model.generation, self.query, self.next_page
         session = self.ctx.session
 
-        def done(page: PatientPage) -> None:
-            if self.model.append(generation, page.rows, more=page.next is not None):
+        def more() -> tuple[PatientPage, tuple[Line, ...]]:
+            page = self.ctx.services.find_patients(session, query, cursor, PAGE_SIZE)
+            return page, lines(page.rows)
+
+        def done(found: tuple[PatientPage, tuple[Line, ...]]) -> None:
+            page, shown = found
+            if self.model.append(generation, shown, more=page.next is not None):
                 self.next_page = page.next
 
-        self.ctx.runner.db(
-            lambda: self.ctx.services.find_patients(session, query, cursor, PAGE_SIZE),
-            done,
-            lambda _exc: self.model.failed(generation),
-        )
+        self.ctx.runner.db(more, done, lambda _exc: self.model.failed(generation))
+
+    def _count_at_pause(self) -> None:
+        if self.count_wanted is not None:
+            (generation, query), self.count_wanted = self.count_wanted, None
+            self._count(generation, query)
 
     def _count(self, generation: int, query: PatientQuery) -> None:
         session = self.ctx.session

@@ -4,10 +4,16 @@ scrolls (``canFetchMore``/``fetchMore``), so 100,000 patients cost only the rows
 The model never touches the database: it asks for the next page with ``more_wanted`` and the page
 that owns it answers with :meth:`append`, tagged with the generation it was asked for, so a page
 of an older search can never land in a newer one.
+
+A new search keeps the rows on screen until its first page arrives, then :meth:`replace` changes
+only what differs (no reset: the view repaints once, not blank then full). Each row's six texts
+are made once, with :func:`lines` (which may run off the UI thread), because painting asks
+``data`` for about seven roles of every visible cell.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +33,27 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Email", "Born", "Fitzpatrick", "Last visit", "Visits")
 SORTABLE = {0: PatientSort.NAME, 4: PatientSort.LAST_VISIT}
 ID_ROLE = Qt.ItemDataRole.UserRole
+CENTRED = frozenset({2, 3, 5})
+# Plain ints: compared for every role of every painted cell.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ID = int(ID_ROLE.value)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One row of the table as shown: the patient's id and the six cells' texts."""
+
+    user_id: str
+    cells: tuple[str, ...]
+
+
+def lines(rows: tuple[PatientRow, ...]) -> tuple[Line, ...]:
+    """The rows as the table shows them (plain Python: safe on the database thread)."""
+    return tuple(
+        Line(row.user_id, tuple(_cell(row, c) for c in range(len(COLUMNS)))) for row in rows
+    )
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -35,24 +62,45 @@ class PatientTableModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[PatientRow] = []
+        self.rows: list[Line] = []
         self.generation = 0
         self.has_more = False
         self.loading = False
 
     # -- filling ---------------------------------------------------------------------------------
     def restart(self) -> int:
-        """Empty the list for a new query; returns the generation its pages must carry."""
-        self.beginResetModel()
-        self.rows = []
+        """Start a new query (its rows replace these when they come); returns the generation its
+        pages must carry."""
         self.generation += 1
         self.has_more = False
         self.loading = True
-        self.endResetModel()
         return self.generation
 
-    def append(self, generation: int, rows: tuple[PatientRow, ...], *, more: bool) -> bool:
-        """Add a page asked for by ``generation``; a page of an older query is dropped."""
+    def replace(self, generation: int, rows: tuple[Line, ...], *, more: bool) -> bool:
+        """Show the first page asked for by ``generation`` in place of the rows on screen,
+        changing only the rows that differ; a page of an older query is dropped."""
+        if generation != self.generation:
+            return False
+        self.loading = False
+        self.has_more = more
+        old, new = len(self.rows), len(rows)
+        if new < old:
+            self.beginRemoveRows(QModelIndex(), new, old - 1)
+            del self.rows[new:]
+            self.endRemoveRows()
+        changed = [r for r in range(min(old, new)) if self.rows[r] != rows[r]]
+        self.rows[: min(old, new)] = rows[: min(old, new)]
+        if changed:
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        if new > old:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self.rows.extend(rows[old:])
+            self.endInsertRows()
+        return True
+
+    def append(self, generation: int, rows: tuple[Line, ...], *, more: bool) -> bool:
+        """Add a later page asked for by ``generation``; a page of an older query is dropped."""
         if generation != self.generation:
             return False
         self.loading = False
@@ -68,10 +116,6 @@ class PatientTableModel(QAbstractTableModel):
         if generation == self.generation:
             self.loading = False
             self.has_more = False
-
-    def clear(self) -> None:
-        self.restart()
-        self.loading = False
 
     # -- Qt's model interface ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -95,16 +139,15 @@ class PatientTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == ID_ROLE:
-            return row.user_id
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(row, index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3, 5):
-            return int(Qt.AlignmentFlag.AlignCenter)
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            row = index.row()
+            return self.rows[row].cells[index.column()] if 0 <= row < len(self.rows) else None
+        if role == _ALIGN:
+            return _CENTRE if index.column() in CENTRED else None
+        if role == _ID:
+            row = index.row()
+            return self.rows[row].user_id if 0 <= row < len(self.rows) else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
