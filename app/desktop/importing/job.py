@@ -1,7 +1,8 @@
 """One import run: files analysed in a process pool on every core, results saved as they come.
 
 A coordinator thread (never the UI thread) submits the files, takes the answers in the order they
-finish, saves each through :class:`ImportSaver` and tells the listener. Workers start with the
+finish (all those finished by then, together), saves them through :class:`ImportSaver` and tells
+the listener of each file. Workers start with the
 ``forkserver`` method where the platform has it (a clean process, not a copy of this one with its Qt
 and database threads), else ``spawn``. Cancelling drops the files not started; answers still
 arriving are not saved. A patient erased during the run stops it (nothing more is saved).
@@ -14,12 +15,12 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from app.desktop.importing.errors import PatientGoneError
-from app.desktop.importing.saving import ImportSaver
+from app.desktop.importing.saving import ImportSaver, ToSave
 from app.desktop.importing.worker import Analysed, Failed, Outcome, analyse_file, set_up_worker
 from core.errors import AuthError, SkinLabError
 from ui.desktop.importing.ports import (
@@ -117,14 +118,17 @@ class ImportJob:
             futures: dict[Future[Outcome], ImportItem] = {
                 self._pool.submit(analyse_file, str(item.path)): item for item in self.items
             }
-            for future in as_completed(futures):
-                if self._cancel.is_set() or future.cancelled():
+            order = {future: n for n, future in enumerate(futures)}
+            pending = set(futures)
+            while pending and ending == "done":
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if self._cancel.is_set() or any(f.cancelled() for f in finished):
                     ending = "cancelled"
                     break
-                item = futures[future]
-                outcome = self._settle(future, item)
-                done += 1
-                self._tell(done, started, outcome)
+                batch = sorted(finished, key=order.__getitem__)
+                for outcome in self._settle([(f, futures[f]) for f in batch]):
+                    done += 1
+                    self._tell(done, started, outcome)
         except (PatientGoneError, AuthError) as exc:
             ending, message = "stopped", exc.message
         except Exception as exc:  # reported to the person; the details go to the log
@@ -148,23 +152,44 @@ class ImportJob:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)  # no worker outlives the run
 
-    def _settle(self, future: Future[Outcome], item: ImportItem) -> FileOutcome:
+    def _settle(self, batch: list[tuple[Future[Outcome], ImportItem]]) -> list[FileOutcome]:
+        """Save the analysed files of ``batch`` together; each file's line, in ``batch``'s order.
+        A patient gone or a right to write lost raises (nothing of the batch is saved)."""
+        outcomes: list[Outcome] = []
+        for future, item in batch:
+            try:
+                outcomes.append(future.result())
+            except BrokenProcessPool:
+                outcomes.append(
+                    Failed(str(item.path), "worker_stopped", "The analysis process stopped.")
+                )
+        analysed = [
+            (item, o)
+            for (_f, item), o in zip(batch, outcomes, strict=True)
+            if isinstance(o, Analysed)
+        ]
+        to_save = [ToSave(o, item.visit, item.source) for item, o in analysed]
         try:
-            outcome = future.result()
-        except BrokenProcessPool:
-            outcome = Failed(str(item.path), "worker_stopped", "The analysis process stopped.")
-        if isinstance(outcome, Failed):
-            self.failed += 1
-            return FileOutcome(item.path, False, outcome.code, outcome.message)
-        try:
-            analysis_id = self.saver.save(outcome, visit=item.visit, date_source=item.source)
+            saved: list[str | SkinLabError] = self.saver.save_many(to_save)
         except (PatientGoneError, AuthError):
             raise
-        except SkinLabError as exc:
-            self.failed += 1
-            return FileOutcome(item.path, False, exc.code, exc.message)
-        self.saved += 1
-        return FileOutcome(item.path, True, "saved", _turned_note(outcome), analysis_id)
+        except SkinLabError as exc:  # the disk, say: these files failed; the next may not
+            saved = [exc] * len(to_save)
+        results = dict(zip((id(o) for _item, o in analysed), saved, strict=True))
+        lines = []
+        for (_f, item), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, Failed):
+                self.failed += 1
+                lines.append(FileOutcome(item.path, False, outcome.code, outcome.message))
+                continue
+            result = results[id(outcome)]
+            if isinstance(result, SkinLabError):
+                self.failed += 1
+                lines.append(FileOutcome(item.path, False, result.code, result.message))
+            else:
+                self.saved += 1
+                lines.append(FileOutcome(item.path, True, "saved", _turned_note(outcome), result))
+        return lines
 
     def _tell(self, done: int, started: float, outcome: FileOutcome) -> None:
         total = len(self.items)
