@@ -1,7 +1,8 @@
 """``skinlab --self-check``: prove an installation works, in a throw-away data directory.
 
 Checks the resources, creates and migrates a database, analyses the bundled demo face and saves
-it, renders the PDF report, and opens and closes the kiosk window, all offscreen. Prints one line
+it, renders the PDF report, opens the kiosk window, types an email address on its on-screen
+keyboard, and closes it, all offscreen. Prints one line
 per step and exits 0, or 1 naming the step that failed. Used on the built app by ``.ci/run``.
 """
 
@@ -30,7 +31,9 @@ def run_self_check(out: Any = None) -> int:
             ("create the database", lambda: _database(state, Path(scratch))),
             ("analyse the bundled face", lambda: _analyse(state)),
             ("render the PDF report", lambda: _report(state)),
-            ("open and close the kiosk window", lambda: _kiosk(state)),
+            ("open the kiosk window", lambda: _open_kiosk(state)),
+            ("type on the on-screen keyboard", lambda: _keyboard(state)),
+            ("close the kiosk window", lambda: _close_kiosk(state)),
         ]
         try:
             for name, step in steps:
@@ -49,6 +52,8 @@ def run_self_check(out: Any = None) -> int:
                     flush=True,
                 )
         finally:
+            if "window" in state:  # a step failed with the window open
+                _close_kiosk(state)
             ctx = state.get("ctx")
             if ctx is not None:
                 ctx.close()
@@ -116,26 +121,76 @@ def _report(state: dict[str, Any]) -> str:
     return f"{len(pdf) // 1024} KB"
 
 
-def _kiosk(state: dict[str, Any]) -> str:
+def _open_kiosk(state: dict[str, Any]) -> str:
     # lazy: each step imports what it checks, so a broken part fails its own step
     from ui.background import Pools
     from ui.kiosk.window import KioskWindow
 
     app = state["app"]
-    pools = Pools()
-    window = KioskWindow(state["services"], pools, camera="demo")
+    state["pools"] = Pools()
+    window = state["window"] = KioskWindow(state["services"], state["pools"], camera="demo")
     window.resize(1280, 800)
     window.show()
     window.start()
-    deadline = time.monotonic() + 30
-    while window.stack.currentWidget() is not window.attract or not window.isVisible():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the kiosk window did not show its attract screen")
-        app.processEvents()
-        time.sleep(0.01)
+    _wait(app, lambda: window.stack.currentWidget() is window.attract and window.isVisible())
     painted = window.grab()
+    return f"{painted.width()}x{painted.height()}"
+
+
+def _keyboard(state: dict[str, Any]) -> str:
+    """A visitor touches the email field and types it on the kiosk's own keyboard."""
+    app, window = state["app"], state["window"]
+    window.begin_visit()
+    field = window.sign_in.email
+    _wait(app, field.isVisible)
+    _touch(field)
+    keyboard = window.keyboard
+    if not keyboard.isVisible() or keyboard.target is not field:
+        raise RuntimeError("touching the email field did not show the on-screen keyboard")
+    typed = "self-check@skinlab.invalid"
+    for key in typed:
+        _touch(keyboard.buttons[key])
+    if field.text() != typed:
+        raise RuntimeError(f"the keys typed {field.text()!r}, not {typed!r}")
+    picture = keyboard.grab().toImage()
+    colours = {picture.pixel(x, picture.height() // 3) for x in range(0, picture.width(), 4)}
+    if len(colours) < 3:
+        raise RuntimeError("the on-screen keyboard painted no keys")
+    window.reset()
+    if keyboard.isVisible():
+        raise RuntimeError("the on-screen keyboard stayed up after the kiosk's reset")
+    return f"{len(typed)} keys typed, {keyboard.width()}x{keyboard.height()}"
+
+
+def _close_kiosk(state: dict[str, Any]) -> str:
+    window, pools = state.pop("window"), state["pools"]
     window.shut_down()
     window.feed.wait(5.0)
     if not pools.wait(20_000):
         raise RuntimeError("background work still running after the kiosk closed")
-    return f"{painted.width()}x{painted.height()}"
+    return ""
+
+
+def _touch(widget: Any) -> None:
+    """A finger's press and release in the widget (Qt turns a touch into these)."""
+    # lazy: each step imports what it checks, so a broken part fails its own step
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    local = QPointF(min(20, widget.width() // 2), widget.height() / 2)
+    where = QPointF(widget.mapToGlobal(local.toPoint()))
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        left = Qt.MouseButton.LeftButton
+        held = left if kind == QEvent.Type.MouseButtonPress else Qt.MouseButton.NoButton
+        event = QMouseEvent(kind, local, where, left, held, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, event)
+
+
+def _wait(app: Any, ready: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the kiosk window did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)

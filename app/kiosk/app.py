@@ -9,7 +9,6 @@ first one, and a touch made on it meanwhile starts the visit there.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -222,8 +221,6 @@ def run_kiosk(data_dir: Path | None, *, camera: str | None = None, fullscreen: b
     # lazy: Qt loads only when the kiosk window opens, so the CLI starts without it
     from PySide6.QtWidgets import QApplication
 
-    if fullscreen:  # a touch screen has no keyboard: Qt's on-screen keyboard (PySide6 add-ons)
-        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     screen = app.primaryScreen()

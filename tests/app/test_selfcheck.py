@@ -16,7 +16,9 @@ STEPS = (
     "create the database",
     "analyse the bundled face",
     "render the PDF report",
-    "open and close the kiosk window",
+    "open the kiosk window",
+    "type on the on-screen keyboard",
+    "close the kiosk window",
 )
 
 

@@ -6,8 +6,8 @@ page set-up dialog (print to file), a context menu (the copy/paste menu of a tex
 closing the window (Alt+F4, a window manager's button, any code) unless staff chose "Exit" or the
 process is shutting down (:meth:`Lockdown.allow_close`). The kiosk's own screens never ask for these (they
 save to detected USB sticks and list a stick's photos themselves); the guard catches any code that
-would. :func:`close_popups` closes every dialog, menu and the on-screen keyboard when the kiosk
-resets, so the next visitor finds nothing of the last one.
+would. :func:`close_popups` closes every dialog, menu and the system's input-method panel when the
+kiosk resets, so the next visitor finds nothing of the last one.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class Lockdown(QObject):
 
 
 def close_popups(window: QWidget) -> int:
-    """Close every dialog, menu, pop-up list, tooltip and the on-screen keyboard (not ``window``).
+    """Close every dialog, menu, pop-up list, tooltip and input-method panel (not ``window``).
 
     A dialog waiting in ``exec()`` is rejected, so its caller goes on as if it was cancelled.
     Returns how many windows were closed.

@@ -29,6 +29,8 @@ from ui.kiosk.camera import CameraFeed
 from ui.kiosk.capture import CaptureScreen
 from ui.kiosk.consent import ConsentScreen
 from ui.kiosk.idle import IdleOverlay, IdleWatcher
+from ui.kiosk.keyboard import OnScreenKeyboard
+from ui.kiosk.keyboard_dock import KeyboardDock
 from ui.kiosk.lockdown import Lockdown, close_popups
 from ui.kiosk.messages import message_for
 from ui.kiosk.photo_picker import PhotoPickerScreen
@@ -81,7 +83,8 @@ class KioskWindow(QMainWindow):
 
         self.stack = _Screens()
         self.stack.setObjectName("screens")
-        self.setCentralWidget(self.stack)
+        self.keyboard = OnScreenKeyboard()
+        self.setCentralWidget(KeyboardDock(self.stack, self.keyboard))
         self.feed = CameraFeed(services)
         self.attract = AttractScreen()
         self.sign_in = SignInScreen()
@@ -99,6 +102,7 @@ class KioskWindow(QMainWindow):
         ]  # fmt: skip
         for screen in self.screens:
             self.stack.addWidget(screen)
+        self.keyboard.watch(self.stack)
         self.idle_overlay = IdleOverlay(self)
         self.idle = IdleWatcher(idle_seconds=self.config.idle_seconds)
         self.toast = Toast(self)
@@ -331,6 +335,7 @@ class KioskWindow(QMainWindow):
         dropped, guest captures purged."""
         self.visits.advance()
         close_popups(self)
+        self.keyboard.hide_keyboard()
         self._cancel.set()
         self.idle.stop()
         self.idle_overlay.hide()
