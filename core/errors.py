@@ -50,6 +50,12 @@ class SchemaTooNewError(StorageError):
     code = "schema_too_new"
 
 
+class PostgresClientMissingError(StorageError):
+    """The sync server's PostgreSQL driver cannot load: the built device app ships no libpq."""
+
+    code = "postgres_client_missing"
+
+
 class DataDirError(SkinLabError):
     """The data directory cannot be created or written."""
 

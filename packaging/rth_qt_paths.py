@@ -11,5 +11,4 @@ import sys
 
 _qt = os.path.join(getattr(sys, "_MEIPASS", os.path.dirname(sys.executable)), "PySide6", "Qt")
 os.environ["QT_PLUGIN_PATH"] = os.path.join(_qt, "plugins")
-os.environ["QML2_IMPORT_PATH"] = os.path.join(_qt, "qml")
 del _qt

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import SchemaTooNewError, StorageError
+from core.errors import PostgresClientMissingError, SchemaTooNewError, StorageError
 from server.config import normalize_database_url, safe_url
 from server.models import ServerIdentity
 
@@ -38,15 +38,27 @@ def lock_key(*parts: str) -> int:
 MIGRATION_LOCK = lock_key("skinlab-server", "migrate")
 
 
+POSTGRES_CLIENT_MISSING = (
+    "The sync server cannot load PostgreSQL's client library (libpq). Install it (on Debian or "
+    "Ubuntu: apt install libpq5), or run the server from a pip installation of SkinLab, which "
+    "brings its own."
+)
+
+
 def make_engine(database_url: str, *, pool_size: int = 10) -> Engine:
-    return create_engine(
-        normalize_database_url(database_url),
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
-        pool_timeout=10,
-        hide_parameters=True,  # no patient data in exception messages or logs
-    )
+    """The built device app leaves psycopg's own libpq out (it never uses PostgreSQL): there the
+    server commands use the system's, and say so when there is none."""
+    try:
+        return create_engine(
+            normalize_database_url(database_url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_timeout=10,
+            hide_parameters=True,  # no patient data in exception messages or logs
+        )
+    except ImportError as exc:
+        raise PostgresClientMissingError(POSTGRES_CLIENT_MISSING) from exc
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
