@@ -74,7 +74,7 @@ def test_a_password_typed_on_the_keys_signs_in_and_the_keyboard_goes(qtbot, make
     win = make_window("demo")
     win.attract.start_button.click()
     _touch(qtbot, win.sign_in.email)
-    _type(qtbot, win, _spell("maya@example") + [".com"])
+    _type(qtbot, win, [*_spell("maya@example"), ".com"])
     _touch(qtbot, win.sign_in.password)
     assert win.keyboard.target is win.sign_in.password
     _type(qtbot, win, _spell(PASSWORD))
