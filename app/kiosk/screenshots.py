@@ -96,6 +96,9 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.begin_visit()
             win.sign_in.email.setText("maya.ortiz@example.com")
             shot("sign-in")
+            win.keyboard.show_for(win.sign_in.password)  # as a touch on the field brings it up
+            shot("sign-in-keyboard")
+            win.keyboard.hide_keyboard()
             win.resize(1280, 800)  # the smallest kiosk screen, with the longest sign-in error
             win.sign_in.show_error(LOCKED_MESSAGE)
             shot("sign-in-error-1280")

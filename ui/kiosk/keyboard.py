@@ -1,11 +1,12 @@
-"""The kiosk's on-screen keyboard: Qt Widgets keys docked under the screens, for a touch screen.
+"""The kiosk's on-screen keyboard: Qt Widgets keys for a touch screen.
 
 It replaces Qt's virtual keyboard, whose QML keyboard (QtQuick, QtQml, ~20 MB) the built app did
 not ship: there it opened an empty panel. :class:`ui.kiosk.keyboard_dock.KeyboardDock` places it
-over the bottom of the screens and slides them up to keep the field in sight. Touching a text field shows it for that field (a field
-focused by code does not: the visitor has not asked to type yet); it types into the field,
-leaves with "Done" or when the focus goes to anything that is not a text field. Keys never take
-the focus, so the field keeps its cursor. The keys are data (:mod:`ui.kiosk.keyboard_keys`).
+over the bottom of the screens and slides them up to keep the field in sight. Touching a text
+field shows it for that field (a field focused by code does not: the visitor has not asked to type
+yet); it types into the field and leaves with "Done" or when the focus goes to anything that is not
+a text field. Keys never take the focus, so the field keeps its cursor. The keys are data
+(:mod:`ui.kiosk.keyboard_keys`).
 """
 
 from __future__ import annotations
