@@ -1,0 +1,110 @@
+"""Database pages read to answer one storage lookup, counted by the kernel: ``python -m bench.storage_pages
+[--quick]`` runs each lookup under ``strace`` (Debian package strace) on the storage benchmark's
+database and its encrypted copy, a fresh connection per patient, and counts the 4 KiB ``pread64``
+calls. A baseline run (open, read the schema, no lookup) is subtracted, so the number is the
+lookup's own pages: each one is decrypted and HMAC-checked on an encrypted database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import bindparam, select
+
+from bench.bench_storage import BENCH_KEY, LATEST, SEED_VERSION, Size, _encrypted_copy, prepare
+from core.storage.database import Database, raw_key
+from core.storage.models import SkinAnalysisResult
+
+PATIENTS = 20
+BASELINE = "SELECT count(*) FROM sqlite_master"
+
+
+def _queries() -> dict[str, str]:
+    """The SQL the repositories send for the two lookups, as SQLite receives it."""
+    db = Database("sqlite://")
+    try:
+        latest = (
+            select(SkinAnalysisResult)
+            .where(SkinAnalysisResult.user_id == bindparam("u"))
+            .order_by(SkinAnalysisResult.created_at.desc())
+            .limit(LATEST)
+        )
+        a = SkinAnalysisResult
+        history = (  # patients_record.latest_visits's columns (the covering index's)
+            select(a.analysis_id, a.created_at, a.skin_score, a.metrics)
+            .add_columns(a.thumbnail_sha256, a.image_sha256, a.engine_version)
+            .where(SkinAnalysisResult.user_id == bindparam("u"))
+            .order_by(SkinAnalysisResult.created_at.desc())
+            .limit(LATEST)
+        )
+        return {
+            "whole rows": str(latest.compile(db.engine)),
+            "history": str(history.compile(db.engine)),
+        }
+    finally:
+        db.dispose()
+
+
+def _child(path: Path, encrypted: bool, sql: str, owners: list[str]) -> None:
+    """Runs under strace: one fresh connection per patient."""
+    for owner in owners:
+        conn = sqlcipher3.connect(str(path))
+        if encrypted:
+            conn.execute(f'PRAGMA key = "{raw_key(BENCH_KEY)}"')
+        conn.execute(BASELINE).fetchall()
+        if sql != BASELINE:
+            params = (owner, LATEST, 0) if sql.count("?") == 3 else (owner, LATEST)
+            rows = conn.execute(sql, params).fetchall()
+            assert len(rows) == LATEST, (owner, len(rows))
+        conn.close()
+
+
+def _count(path: Path, encrypted: bool, sql: str, owners: list[str]) -> int:
+    strace = shutil.which("strace")
+    if strace is None:
+        raise SystemExit("strace is not installed (apt-get install strace)")
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as log:
+        command = [sys.executable, "-m", "bench.storage_pages", "--child", str(path)]
+        command += ["--encrypted"] if encrypted else []
+        subprocess.run(
+            [strace, "-f", "-e", "trace=pread64", "-o", log.name, *command, sql, *owners],
+            check=True,
+        )
+        return sum(1 for line in log if ", 4096, " in line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", type=Path)
+    parser.add_argument("--encrypted", action="store_true")
+    parser.add_argument("rest", nargs="*")
+    args = parser.parse_args()
+    if args.child is not None:
+        _child(args.child, args.encrypted, args.rest[0], args.rest[1:])
+        return 0
+    size = Size(10_000, 100_000, 500, 100) if args.quick else Size(100_000, 1_000_000, 2_000, 200)
+    seeded = prepare(size)
+    files = {"plain": (seeded.path, False), "SQLCipher": (_encrypted_copy(seeded.path), True)}
+    owners = [
+        uuid.UUID(h).hex for h in random.Random(SEED_VERSION + 4).sample(seeded.regulars, PATIENTS)
+    ]
+    print(f"pages read per lookup of {LATEST} rows, mean of {PATIENTS} patients:")
+    for label, (path, encrypted) in files.items():
+        base = _count(path, encrypted, BASELINE, owners)
+        for name, sql in _queries().items():
+            pages = (_count(path, encrypted, sql, owners) - base) / PATIENTS
+            print(f"  {label:9} {name:10} {pages:6.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
