@@ -133,7 +133,8 @@ def _user_rows(rng: random.Random, count: int) -> list[tuple[Any, ...]]:
 def _analysis_rows(
     rng: random.Random, *, user_ids: Sequence[str], count: int, images: Sequence[str]
 ) -> Iterator[tuple[Any, ...]]:
-    """Analyses in time order, as a real database fills: one patient's rows are spread out."""
+    """Analyses in time order, as a real database fills (on SQLite the schema's trigger,
+    migration 0010, stores each patient's rows together as they arrive)."""
     regulars = len(user_ids) // REGULAR_SHARE
     owners = [i for i in range(regulars) for _ in range(REGULAR_VISITS)]
     owners += rng.choices(range(regulars, len(user_ids)), k=count - len(owners))

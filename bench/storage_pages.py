@@ -86,6 +86,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", type=Path)
     parser.add_argument("--encrypted", action="store_true")
+    parser.add_argument("--file", type=Path, help="count on this copy of the seeded database")
     parser.add_argument("rest", nargs="*")
     args = parser.parse_args()
     if args.child is not None:
@@ -93,7 +94,8 @@ def main() -> int:
         return 0
     size = Size(10_000, 100_000, 500, 100) if args.quick else Size(100_000, 1_000_000, 2_000, 200)
     seeded = prepare(size)
-    files = {"plain": (seeded.path, False), "SQLCipher": (_encrypted_copy(seeded.path), True)}
+    path = args.file or seeded.path  # e.g. a copy migrated from an older schema
+    files = {"plain": (path, False), "SQLCipher": (_encrypted_copy(path), True)}
     owners = [
         uuid.UUID(h).hex for h in random.Random(SEED_VERSION + 4).sample(seeded.regulars, PATIENTS)
     ]

@@ -148,7 +148,8 @@ class ImageBlob(Synced):
 class SkinAnalysisResult(Synced):
     __tablename__ = "skin_analysis_results"
     # Covering index: a patient's visit history (repositories.patients_record) is read from the
-    # index alone, a few adjacent pages instead of a table page per visit (migration 0008).
+    # index alone, a few adjacent pages (migration 0008). On SQLite the rows themselves are stored
+    # patient by patient too (a trigger gives each patient a block of rowids, migration 0010).
     __table_args__ = (
         Index(
             "ix_skin_analysis_results_user_history",
