@@ -2,10 +2,11 @@
 visitor cannot use the kiosk as a mail relay (any address, the clinic's name on the message).
 
 Who may: whoever stands at the kiosk, within both limits (``kiosk_emails_per_visit``, default 3;
-``kiosk_emails_per_hour``, default 20, all visits together). The visit's count lives in memory and
-ends with the visit (the reset); the hour's is counted from this device's audit chain
-(``kiosk_report_emailed``), so a restart gives no new allowance and nothing about the recipient is
-kept: the audit event names no address. A refusal is audited too (``kiosk_email_refused``).
+``kiosk_emails_per_hour``, default 20, all visits together). Both are counted from this device's
+audit chain: each email is a ``kiosk_report_emailed`` event naming the visit it counts for, and each
+reset a ``kiosk_visit_ended`` event that begins the next visit. So a restart gives no new
+allowance, for the visit or the hour, and nothing about the recipient is kept: the audit events
+name no address. A refusal is audited too (``kiosk_email_refused``).
 """
 
 from __future__ import annotations
@@ -54,15 +55,20 @@ class MailLimits:
         self.per_hour = per_hour
         self.clock = clock
         self._sending = threading.Lock()  # one email at a time (held while SMTP works)
-        self._counts = threading.Lock()  # the visit's count (never held while sending)
-        self._this_visit = 0
-        self._visit = 0
+        self._asked = False  # whether this process saw an email asked for in the current visit
 
     def new_visit(self) -> None:
-        """The reset: never waits for an email still being sent, which then counts for nobody."""
-        with self._counts:
-            self._this_visit = 0
-            self._visit += 1
+        """The reset, recorded in the audit chain: the next visitor's allowance starts there. Never
+        waits for an email still being sent, which counts for the visit it began in (ended now).
+
+        A visit in which this process saw no email asked for needs no new start: nothing counts
+        against it. That keeps the audit log free of a row per idle reset, and it is what keeps a
+        visit's count across a restart: the reset the kiosk runs when it starts ends nothing."""
+        if not self._asked:
+            return
+        self._asked = False
+        with self.database.write() as session:
+            audit.record(session, actions.KIOSK_VISIT_ENDED, target_type="kiosk")
 
     @contextmanager
     def sending(self) -> Iterator[Callable[[Session, bool], None]]:
@@ -70,48 +76,62 @@ class MailLimits:
 
         The caller sends inside the block and calls the function it is given, in the same unit of
         work as the queued message (or right after sending), with whether the message was queued:
-        that counts it. One email at a time per kiosk, so two quick taps cannot both slip under.
+        that counts it, for the hour and for the visit it began in. One email at a time per kiosk,
+        so two quick taps cannot both slip under.
         """
         with self._sending:
-            with self._counts:
-                visit = self._visit
-            self._check()
-            counted: list[bool] = []
+            self._asked = True
+            visit = self._check()
 
             def sent(session: Session, queued: bool) -> None:
                 audit.record(
                     session,
                     actions.KIOSK_REPORT_EMAILED,
                     target_type="kiosk",
-                    details={"queued": queued},
+                    details={"queued": queued, "visit": visit},
                 )
-                counted.append(True)
 
             yield sent
-            if counted:
-                with self._counts:
-                    if self._visit == visit:
-                        self._this_visit += 1
 
-    def _check(self) -> None:
-        with self._counts:
-            full = self._this_visit >= self.per_visit
-        if full:
-            self._refuse("visit_limit")
-            raise MailLimitError(VISIT_FULL.format(limit=self.per_visit))
+    def _check(self) -> int:
+        """The visit the email would count for (the ``chain_seq`` of the reset that began it, 0
+        before the first), once both limits allow it."""
         since = self.clock() - WINDOW
         device = self.database.clock.node
+        emailed = (
+            AuditEvent.action == actions.KIOSK_REPORT_EMAILED,
+            AuditEvent.device_id == device,
+        )
         with self.database.read() as session:
-            count = session.scalar(
+            visit = int(
+                session.scalar(
+                    select(AuditEvent.chain_seq)
+                    .where(
+                        AuditEvent.action == actions.KIOSK_VISIT_ENDED,
+                        AuditEvent.device_id == device,
+                    )
+                    .order_by(AuditEvent.chain_seq.desc())
+                    .limit(1)
+                )
+                or 0
+            )
+            this_visit = session.scalar(
                 select(func.count()).where(
-                    AuditEvent.action == actions.KIOSK_REPORT_EMAILED,
-                    AuditEvent.device_id == device,
-                    AuditEvent.occurred_at >= since,
+                    *emailed,
+                    AuditEvent.chain_seq > visit,
+                    AuditEvent.details["visit"].as_integer() == visit,
                 )
             )
-        if int(count or 0) >= self.per_hour:
+            this_hour = session.scalar(
+                select(func.count()).where(*emailed, AuditEvent.occurred_at >= since)
+            )
+        if int(this_visit or 0) >= self.per_visit:
+            self._refuse("visit_limit")
+            raise MailLimitError(VISIT_FULL.format(limit=self.per_visit))
+        if int(this_hour or 0) >= self.per_hour:
             self._refuse("hour_limit")
             raise MailLimitError(HOUR_FULL)
+        return visit
 
     def _refuse(self, reason: str) -> None:
         with self.database.write() as session:

@@ -1,5 +1,5 @@
 """Emailing reports from the kiosk (``app.kiosk.mail_limits``): a few per visit, a cap per kiosk
-per hour, refusals said in a sentence and audited, the hour's count surviving a restart, and no
+per hour, refusals said in a sentence and audited, the visit's and the hour's counts surviving a restart, and no
 address in the audit log. Who may: whoever stands at the kiosk, within both limits; a visitor who
 tries to send more (a mail relay) cannot: nothing is queued or sent past a limit."""
 
@@ -118,6 +118,35 @@ def test_a_restart_gives_no_new_hour(tmp_path: Path) -> None:
         with pytest.raises(MailLimitError, match="this hour"):
             _email(KioskAppServices(again), "c@example.org")
         assert _queued(again) == 2
+    finally:
+        again.close()
+
+
+def test_a_restart_mid_visit_gives_no_new_visit_allowance(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = _context(data, kiosk_emails_per_visit=2, kiosk_emails_per_hour=20)
+    try:
+        services = KioskAppServices(first)
+        _email(services, "earlier@example.org")
+        services.end_session()  # an earlier visitor's reset
+        _email(services, "a@example.org")
+        _email(services, "b@example.org")
+    finally:
+        first.close()
+    again = _context(data, kiosk_emails_per_visit=2, kiosk_emails_per_hour=20)
+    try:
+        services = KioskAppServices(again)
+        services.end_session()  # what the kiosk window runs when it starts
+        with pytest.raises(MailLimitError, match="one visit"):
+            _email(services, "c@example.org")
+        services.end_session()  # a visitor's reset begins the next visit
+        _email(services, "d@example.org")
+        assert _queued(again) == 4 and _refusals(again) == ["visit_limit"]
+        with again.database.read() as session:
+            resets = session.scalar(
+                select(func.count()).where(AuditEvent.action == actions.KIOSK_VISIT_ENDED)
+            )
+        assert resets == 2  # the start's reset ended no visit
     finally:
         again.close()
 
