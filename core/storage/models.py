@@ -7,6 +7,7 @@ Every row a device creates has a UUID key and created/updated times, and deletin
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,26 @@ def is_modelled(name: str | None, type_: str, _parent: object = None) -> bool:
     """Whether a table is described by these models (the search index is not): Alembic's
     ``include_name`` hook, for comparing the migrated schema with the models."""
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX_PREFIX))
+
+
+# Indexes the models create on one engine only, by name. Alembic does not read ``Index.ddl_if``,
+# so the schema comparison is told to leave the other engine's out (:func:`included_on`).
+ENGINE_INDEXES: dict[str, str] = {}
+
+
+def only_on(dialect: str, index: Index) -> Index:
+    """An index created on one engine only."""
+    ENGINE_INDEXES[str(index.name)] = dialect
+    return index.ddl_if(dialect=dialect)
+
+
+def included_on(dialect: str) -> Callable[[object, str | None, str, bool, object], bool]:
+    """Alembic's ``include_object`` hook for comparing one engine's schema with the models."""
+
+    def include(_item: object, name: str | None, type_: str, _reflected: bool, _to: object) -> bool:
+        return type_ != "index" or ENGINE_INDEXES.get(str(name), dialect) == dialect
+
+    return include
 
 
 NAMING = {
@@ -145,23 +166,29 @@ class ImageBlob(Synced):
     height: Mapped[int | None] = mapped_column(Integer)
 
 
+_VISIT_COLUMNS = (
+    "user_id",
+    "created_at",
+    "analysis_id",
+    "skin_score",
+    "engine_version",
+    "image_sha256",
+    "thumbnail_sha256",
+)
+
+
 class SkinAnalysisResult(Synced):
     __tablename__ = "skin_analysis_results"
-    # Covering index: a patient's visit history (repositories.patients_record) is read from the
-    # index alone, a few adjacent pages (migration 0008). On SQLite the rows themselves are stored
+    # SQLite: a covering index, so a patient's visit history (repositories.patients_record) is read
+    # from the index alone, a few adjacent pages (migration 0008); the rows themselves are stored
     # patient by patient too (a trigger gives each patient a block of rowids, migration 0010).
+    # PostgreSQL refuses an index entry over ~2.7 KB, so its index leaves the measures out
+    # (migration 0011): the history reads them from the table.
     __table_args__ = (
-        Index(
-            "ix_skin_analysis_results_user_history",
-            "user_id",
-            "created_at",
-            "analysis_id",
-            "skin_score",
-            "engine_version",
-            "image_sha256",
-            "thumbnail_sha256",
-            "metrics",
+        only_on(
+            "sqlite", Index("ix_skin_analysis_results_user_history", *_VISIT_COLUMNS, "metrics")
         ),
+        only_on("postgresql", Index("ix_skin_analysis_results_user_visits", *_VISIT_COLUMNS)),
     )
 
     analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

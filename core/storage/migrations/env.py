@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from core.storage.models import Base, is_modelled
+from core.storage.models import Base, included_on, is_modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,6 +18,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=is_modelled,
+        include_object=included_on(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,10 +2,11 @@
 output (a timeline of 200 visits must not read 200 result documents), and the notes with the
 names of their authors.
 
-The visit columns are exactly those of the covering index ``ix_skin_analysis_results_user_history``
-(migration 0008): a history is read from adjacent index pages, never from the table, whose rows
-hold the whole result documents (several pages for 50 visits even stored together, migration 0010;
-on an encrypted database every page read is decrypted). Add a column here only with the index."""
+The visit columns are exactly those of SQLite's covering index
+``ix_skin_analysis_results_user_history`` (migration 0008): a history is read from adjacent index
+pages, never from the table, whose rows hold the whole result documents (several pages for 50
+visits even stored together, migration 0010; on an encrypted database every page read is
+decrypted). Add a column here only with the index."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy import CHAR, Integer, Uuid, inspect
 
 from core.storage import Database, check_db_health
 from core.storage.migrate import current_revision, head_revision, upgrade
-from core.storage.models import Base, is_modelled
+from core.storage.models import Base, included_on, is_modelled
 
 # Every column of the seed backend's models, plus what the issue adds to them.
 SEED_USER_COLUMNS = {
@@ -140,7 +140,12 @@ def test_latest_analyses_query_has_an_index(db: Database) -> None:
 def test_migration_matches_the_models(db: Database) -> None:
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_name": is_modelled}
+            conn,
+            opts={
+                "compare_type": True,
+                "include_name": is_modelled,
+                "include_object": included_on(db.dialect),
+            },
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
