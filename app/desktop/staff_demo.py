@@ -95,11 +95,10 @@ def photo_card(folder: Path) -> Path:
     for i in range(4):
         cut = np.ascontiguousarray(face[3 * i :, 2 * i :], dtype=np.uint8)
         (folder / f"IMG_{4102 + i}.jpg").write_bytes(encode_jpeg(cut))
-    # lazy: scikit-image's sample photos only for this card (the app itself never reads them)
-    import skimage.data
-
-    coffee = np.asarray(skimage.data.coffee(), dtype=np.uint8)  # type: ignore[no-untyped-call]
-    (folder / "IMG_4107.jpg").write_bytes(encode_jpeg(coffee))
+    # the shoulders with the head cut off: a photo with no face, from the bundled demo photo alone
+    # (scikit-image's sample photos are not in the built app)
+    shoulders = np.ascontiguousarray(face[700:], dtype=np.uint8)
+    (folder / "IMG_4107.jpg").write_bytes(encode_jpeg(shoulders))
     (folder / "IMG_4108.jpg").write_bytes(b"")
     whole = encode_jpeg(face)
     (folder / "IMG_4109.jpg").write_bytes(whole[: len(whole) // 3])
