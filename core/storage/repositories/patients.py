@@ -74,16 +74,6 @@ class PatientProfile:
 
 
 # -- the list ---------------------------------------------------------------------------------
-_ROW = (
-    User.user_id,
-    User.first_name,
-    User.last_name,
-    User.email,
-    User.birth_year,
-    User.fitzpatrick_type,
-    PatientVisits.last_visit_at,
-    PatientVisits.visit_count,
-)
 Query = Select[*tuple[Any, ...]]
 Phase = Callable[[int, int], Sequence[Any]]
 """One ordered part of the list: its rows from an offset, at most a number of them."""
@@ -120,7 +110,7 @@ def _matching(
 ) -> Query:
     """Patients matching the words and the visit window. ``visited`` keeps those with (True) or
     without (False) a visit; ``among`` replaces the words by the ids they already matched."""
-    stmt = select(*_ROW)
+    stmt = select(*by_name.ROW)
     role = User.role == PATIENT
     if visited:
         stmt = stmt.select_from(PatientVisits).join(User, User.user_id == PatientVisits.user_id)

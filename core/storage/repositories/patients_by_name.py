@@ -36,9 +36,7 @@ WINDOWS: dict[VisitWindow, tuple[str, int]] = {
 }
 """Each visit window as SQL over ``patient_visits`` and the days before now that ``:since`` is."""
 
-_COLUMNS = """users.user_id, users.first_name, users.last_name, users.email, users.birth_year,
-users.fitzpatrick_type, patient_visits.last_visit_at, patient_visits.visit_count"""
-_TYPED = (
+ROW = (
     User.user_id,
     User.first_name,
     User.last_name,
@@ -48,6 +46,8 @@ _TYPED = (
     PatientVisits.last_visit_at,
     PatientVisits.visit_count,
 )
+"""A row of the patient list, for this fixed SQL and for the expressions PostgreSQL uses alike."""
+_COLUMNS = ", ".join(f"{c.expression.table.name}.{c.expression.name}" for c in ROW)
 
 
 def _checks(key: str, words: int) -> str:
@@ -63,7 +63,7 @@ def _typed(sql: str, window: VisitWindow) -> TextualSelect:
     clause = text(sql).bindparams(bindparam("offset", type_=Integer), bindparam("limit"))
     if ":since" in WINDOWS[window][0]:
         clause = clause.bindparams(bindparam("since", type_=PatientVisits.last_visit_at.type))
-    return clause.columns(*_TYPED)
+    return clause.columns(*ROW)
 
 
 @cache
