@@ -21,6 +21,7 @@ from core.storage.migrate import upgrade
 from tests.helpers.pg_databases import scratch_database
 
 pytest_plugins = [
+    "tests.helpers.desktop_fixtures",
     "tests.helpers.faces",
     "tests.helpers.mounts",
     "tests.helpers.server_fixtures",

@@ -1,9 +1,9 @@
-"""Desktop fixtures: the real services over a temp data directory with one account per role."""
+"""Desktop window fixtures; the real services' context (``ctx``) and one account per role
+(``emails``) come from ``tests.helpers.desktop_fixtures``, shared with the service tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,25 +13,9 @@ import skimage.data
 from app.context import AppContext
 from app.desktop.services import DesktopServices
 from app.kiosk.worker import Measured, measure
-from core.config import load_settings
-from tests.helpers.desktop import TIMEOUT, add_accounts
+from tests.helpers.desktop import TIMEOUT
 from ui.background import Pools
 from ui.desktop.main_window import MainWindow
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = AppContext(
-        load_settings(data_dir=tmp_path / "data", clinic_name="Rue Cler Dermatology")
-    )
-    context.database  # noqa: B018  (migrate before the window starts)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def emails(ctx: AppContext) -> dict[str, str]:
-    return add_accounts(ctx)
 
 
 @pytest.fixture
