@@ -9,13 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
-from numpy.typing import NDArray
 
 from app.context import AppContext
+from app.desktop.demo import STAFF, face_photo
 from core.analysis import analyze
-from core.capture.sources import demo_face
 from core.imaging import encode_jpeg, thumbnail_jpeg
 from core.storage.models import User
 from core.storage.repositories import users
@@ -27,15 +25,10 @@ PATIENTS = (
     ("lucie.martin@example.org", "Lucie", "Martin"),
     ("kenji.sato@example.org", "Kenji", "Sato"),
 )
-CLINICIANS = (("grace@clinic.org", "Grace", "Hopper"), ("mary@clinic.org", "Mary", "Somerville"))
-
-
-def face_photo() -> NDArray[np.uint8]:
-    """The demo face at twice its size, cropped to the head: large enough for the engine to measure
-    every measure but pores (at 512 px it declines most)."""
-    rgb = demo_face()
-    big = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    return np.ascontiguousarray(big[:, 140:880], dtype=np.uint8)
+CLINICIANS = tuple(
+    (email, first, last) for email, first, last, role in STAFF if role == "clinician"
+)
+"""The demo clinic's clinicians (``app.desktop.demo.STAFF``)."""
 
 
 def add_people(ctx: AppContext, password: str) -> None:
