@@ -1,6 +1,7 @@
-"""The desktop's service fixtures, for the widget tests (tests/ui/desktop) and the service tests
-(tests/app/desktop) alike: the real services' context over a temp data directory, and one account
-per role. A plugin of the root conftest; a test folder's own ``ctx`` takes precedence."""
+"""Service fixtures for the desktop's widget tests (tests/ui/desktop), its service tests
+(tests/app/desktop) and the kiosk's window tests (tests/ui/kiosk) alike: the real services'
+context over a temp data directory, and one account per role. A plugin of the root conftest; a
+test folder's own ``ctx`` takes precedence."""
 
 from __future__ import annotations
 

@@ -1,28 +1,17 @@
-"""Kiosk fixtures: the real services over a temp data directory, with test cameras by name."""
+"""Kiosk fixtures: the real services over a temp data directory (``ctx`` from
+``tests.helpers.desktop_fixtures``), with test cameras by name."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.context import AppContext
-from core.config import load_settings
 from tests.helpers.kiosk import TIMEOUT, KioskTestServices
 from ui.background import Pools
 from ui.kiosk.window import KioskWindow
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> Iterator[AppContext]:
-    context = AppContext(
-        load_settings(data_dir=tmp_path / "data", clinic_name="Rue Cler Dermatology")
-    )
-    context.database  # noqa: B018  (migrate before the window starts)
-    yield context
-    context.close()
 
 
 @pytest.fixture
