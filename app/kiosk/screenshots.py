@@ -98,6 +98,8 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             shot("sign-in")
             win.keyboard.show_for(win.sign_in.password)  # as a touch on the field brings it up
             shot("sign-in-keyboard")
+            win.keyboard.set_accents(True)
+            shot("sign-in-keyboard-accents")
             win.keyboard.hide_keyboard()
             win.resize(1280, 800)  # the smallest kiosk screen, with the longest sign-in error
             win.sign_in.show_error(LOCKED_MESSAGE)

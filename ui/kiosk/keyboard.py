@@ -31,8 +31,14 @@ MIN_HEIGHT, MAX_HEIGHT = 280, 340
 _TYPED = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
-def _letter(key: Key) -> bool:
-    return key.action is KeyAction.TYPE and len(key.label) == 1 and key.label.isalpha()
+def _letter(text: str) -> bool:
+    return len(text) == 1 and text.isalpha()
+
+
+def _capital(letter: str) -> str:
+    """Upper case where that is one letter (``ß`` has none: it stays as it is)."""
+    upper = letter.upper()
+    return upper if len(upper) == 1 else letter
 
 
 def _typeable(edit: QLineEdit) -> bool:
@@ -50,6 +56,8 @@ class OnScreenKeyboard(QFrame):
         self.target: QLineEdit | None = None
         """The field the keys type into while the keyboard shows."""
         self.shifted = False
+        self.accented = False
+        """The accents key is on: the digit and letter keys type accented letters."""
         self.buttons: dict[str, QPushButton] = {}
         """By the key's label (lower case), for tests and the self-check."""
         self._fields: list[QLineEdit] = []
@@ -76,7 +84,7 @@ class OnScreenKeyboard(QFrame):
         widget.setCursor(Qt.CursorShape.PointingHandCursor)
         if key.action is KeyAction.BACKSPACE:
             widget.setAutoRepeat(True)
-        if key.action is KeyAction.SHIFT:
+        if key.action in (KeyAction.SHIFT, KeyAction.ACCENTS):
             widget.setCheckable(True)
         if key.action is KeyAction.DONE:
             widget.setObjectName("kbDone")
@@ -123,6 +131,7 @@ class OnScreenKeyboard(QFrame):
     def show_for(self, edit: QLineEdit) -> None:
         if edit is not self.target:
             self.set_shift(False)
+            self.set_accents(False)
         self.target = edit
         self.show()
         self.changed.emit()
@@ -130,6 +139,7 @@ class OnScreenKeyboard(QFrame):
     def hide_keyboard(self) -> None:
         self.target = None
         self.set_shift(False)
+        self.set_accents(False)
         self.hide()
         self.changed.emit()
 
@@ -144,21 +154,42 @@ class OnScreenKeyboard(QFrame):
             self.hide_keyboard()
         elif key.action is KeyAction.SHIFT:
             self.set_shift(not self.shifted)
+        elif key.action is KeyAction.ACCENTS:
+            self.set_accents(not self.accented)
         elif target is None or not _typeable(target):
             return
         elif key.action is KeyAction.BACKSPACE:
             target.backspace()
         else:
-            capital = self.shifted and _letter(key)
-            target.insert(key.types.upper() if capital else key.types)
-            if capital:
+            text = self._unshifted(key)
+            target.insert(self._shown(key))
+            if self.accented and key.accent:
+                self.set_accents(False)  # one accented letter: "Zoë", "Muñoz"
+            if self.shifted and _letter(text):
                 self.set_shift(False)  # one capital, as phones do: "Anne-Marie"
+
+    def _unshifted(self, key: Key) -> str:
+        return key.accent if self.accented and key.accent else key.types
+
+    def _shown(self, key: Key) -> str:
+        """What ``key`` shows and types now, with shift and the accents key as they are."""
+        text = self._unshifted(key)
+        return _capital(text) if self.shifted and _letter(text) else text
 
     def set_shift(self, on: bool) -> None:
         self.shifted = on
+        self._relabel()
+
+    def set_accents(self, on: bool) -> None:
+        self.accented = on
+        self._relabel()
+
+    def _relabel(self) -> None:
         for key in (k for row in ROWS for k in row):
             widget = self.buttons[key.label]
             if key.action is KeyAction.SHIFT:
-                widget.setChecked(on)
-            elif _letter(key):
-                widget.setText(key.label.upper() if on else key.label)
+                widget.setChecked(self.shifted)
+            elif key.action is KeyAction.ACCENTS:
+                widget.setChecked(self.accented)
+            elif key.action is KeyAction.TYPE and (key.accent or _letter(key.label)):
+                widget.setText(self._shown(key))

@@ -66,6 +66,36 @@ def test_shift_gives_one_capital_and_done_puts_it_away(qtbot, make_window):
     assert win.keyboard.isVisible()
 
 
+def _accent(letter: str) -> str:
+    """The label of the key that types ``letter`` with the accents key on."""
+    return next(key.label for row in ROWS for key in row if key.accent == letter)
+
+
+def test_the_accents_key_types_one_accented_letter_of_a_name(qtbot, make_window):
+    win = make_window("demo")
+    win.attract.start_button.click()
+    win.sign_in.to_register.click()
+    _touch(qtbot, win.sign_in.first_name)
+    _type(qtbot, win, ["⇧", "z", "o", "àé"])
+    assert win.keyboard.buttons[_accent("ë")].text() == "ë"  # the keys show what they type
+    assert win.keyboard.buttons["àé"].isChecked()
+    _type(qtbot, win, [_accent("ë")])
+    assert win.sign_in.first_name.text() == "Zoë"
+    assert win.keyboard.buttons[_accent("ë")].text() == _accent("ë")  # back to the plain keys
+    assert not win.keyboard.buttons["àé"].isChecked()
+    _touch(qtbot, win.sign_in.last_name)
+    _type(qtbot, win, ["⇧", "àé"])
+    assert win.keyboard.buttons[_accent("ł")].text() == "Ł"  # shift and accents together
+    _type(qtbot, win, [_accent("ł"), *"ukasz", "space", "⇧", "m", "u", "àé", _accent("ñ"), "o"])
+    _type(qtbot, win, ["z", "⇧", "àé", _accent("ß")])  # no one-letter capital: stays ß
+    assert win.sign_in.last_name.text() == "Łukasz Muñozß"
+    assert not win.keyboard.shifted and not win.keyboard.accented
+    _type(qtbot, win, ["àé"])
+    _touch(qtbot, win.sign_in.first_name)  # another field: the accents key is off again
+    assert not win.keyboard.accented
+    assert win.keyboard.buttons[_accent("à")].text() == _accent("à")
+
+
 def test_a_password_typed_on_the_keys_signs_in_and_the_keyboard_goes(qtbot, make_window, ctx):
     ctx.auth.register(
         email="maya@example.com", first_name="Maya", last_name="Ortiz", role="patient",
