@@ -11,6 +11,8 @@ a text field. Keys never take the focus, so the field keeps its cursor. The keys
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
@@ -28,6 +30,11 @@ from ui.kiosk.keyboard_keys import ROW_WIDTH, ROWS, Key, KeyAction
 HEIGHT_SHARE = 0.42
 """Of the window's height, within MIN_HEIGHT..MAX_HEIGHT: keys 45-60 px tall on 5 rows."""
 MIN_HEIGHT, MAX_HEIGHT = 280, 340
+TOUCH_PX = 44
+"""The least height of a key in the screen's own pixels (a fingertip): on a small screen drawn
+at Qt's scale factor 0.75 the keyboard is made taller, so its keys still are."""
+MARGINS = (16, 10, 16, 12)
+SPACING = 8
 _TYPED = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
@@ -62,9 +69,9 @@ class OnScreenKeyboard(QFrame):
         """By the key's label (lower case), for tests and the self-check."""
         self._fields: list[QLineEdit] = []
         grid = QGridLayout(self)
-        grid.setContentsMargins(16, 10, 16, 12)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(8)
+        grid.setContentsMargins(*MARGINS)
+        grid.setHorizontalSpacing(SPACING)
+        grid.setVerticalSpacing(SPACING)
         for column in range(ROW_WIDTH):
             grid.setColumnStretch(column, 1)
         for row, keys in enumerate(ROWS):
@@ -143,9 +150,15 @@ class OnScreenKeyboard(QFrame):
         self.hide()
         self.changed.emit()
 
-    def height_for(self, window_height: int) -> int:
-        """A share of the window's height, so the screens keep enough room above the keys."""
-        return max(MIN_HEIGHT, min(MAX_HEIGHT, round(window_height * HEIGHT_SHARE)))
+    def height_for(self, window_height: int, pixel_ratio: float = 1.0) -> int:
+        """A share of the window's height, so the screens keep enough room above the keys, but
+        never keys under TOUCH_PX of the screen's pixels (``pixel_ratio``: screen pixels per
+        logical pixel, 0.75 at Qt's scale factor 0.75)."""
+        share = max(MIN_HEIGHT, min(MAX_HEIGHT, round(window_height * HEIGHT_SHARE)))
+        rows = len(ROWS)
+        key = math.ceil(TOUCH_PX / pixel_ratio)
+        touchable = rows * key + (rows - 1) * SPACING + MARGINS[1] + MARGINS[3]
+        return max(share, touchable)
 
     # -- typing ------------------------------------------------------------------------------------
     def press(self, key: Key) -> None:

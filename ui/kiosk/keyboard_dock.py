@@ -49,7 +49,7 @@ class KeyboardDock(QWidget):
         lift = 0
         target = self.keyboard.target
         if self.keyboard.isVisible():
-            keys = self.keyboard.height_for(height)
+            keys = self.keyboard.height_for(height, self.devicePixelRatioF())
             self.keyboard.setGeometry(0, height - keys, width, keys)
             self.keyboard.raise_()
             if target is not None and self.screens.isAncestorOf(target):

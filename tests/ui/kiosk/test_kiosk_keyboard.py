@@ -174,3 +174,23 @@ def test_the_screens_slide_up_to_keep_the_field_in_sight_and_come_back(qtbot, ma
     assert dock.lift() > 0 and _fully_visible(win, win.sign_in.new_password)
     _touch(qtbot, win.keyboard.buttons["Done"])
     assert dock.lift() == 0 and win.stack.geometry() == dock.rect()
+
+
+def test_keys_stay_fingertip_sized_on_a_small_screen_drawn_at_scale_075(qtbot):
+    """A 1024x600 kiosk is drawn at Qt's scale factor 0.75 (1365x800 logical): the keyboard grows
+    so that every key is still TOUCH_PX of the screen's own pixels tall."""
+    from ui.kiosk.keyboard import TOUCH_PX, OnScreenKeyboard
+
+    keyboard = OnScreenKeyboard()
+    qtbot.addWidget(keyboard)
+    plain = keyboard.height_for(800)
+    scaled = keyboard.height_for(800, 0.75)
+    assert scaled > plain
+    keyboard.setGeometry(0, 0, 1365, scaled)
+    keyboard.show()
+    qtbot.waitExposed(keyboard)
+    heights = {button.height() for button in keyboard.buttons.values()}
+    assert min(heights) * 0.75 >= TOUCH_PX
+    keyboard.setGeometry(0, 0, 1365, plain)  # what the keyboard was before: keys too small
+    qtbot.wait(10)
+    assert min(b.height() for b in keyboard.buttons.values()) * 0.75 < TOUCH_PX
