@@ -57,9 +57,6 @@ class MainWindow(QMainWindow):
         self._pages_built = False
         self.commands = build_menus(self)
         self.idle = IdleLock(seconds=600, parent=self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
         self._connect()
         self._enable_session_actions(False)
 
@@ -286,9 +283,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.idle)
         if self.view is not None:
             session = self.view.session
             self._close_view()

@@ -106,6 +106,26 @@ def test_activity_keeps_the_lock_away(qtbot, make_window, emails):
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.lock_page, timeout=TIMEOUT)
 
 
+def test_the_idle_lock_watches_the_applications_events_only_while_someone_is_signed_in(
+    qtbot, make_window, emails
+):
+    """Before anyone signs in no Python filter sees every event (it made PySide6 build a Python
+    class for every Qt class before the first paint); signed in, activity is watched."""
+    win = make_window()
+    qtbot.keyClick(win.login.email, Qt.Key.Key_A)
+    assert not win.idle.watching and not win.idle.running
+    sign_in(qtbot, win, emails["clinician"])
+    assert win.idle.watching and win.idle.running
+    win.lock("Locked.")
+    assert not win.idle.watching
+    win.lock_page.password.setText(PASSWORD)
+    win.lock_page.button.click()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.view.workspace, timeout=TIMEOUT)
+    assert win.idle.watching
+    win.sign_out()
+    assert not win.idle.watching and not win.idle.running
+
+
 def test_another_person_signing_in_closes_the_first_ones_screens(qtbot: Any, make_window, emails):
     win = make_window()
     sign_in(qtbot, win, emails["clinician"])
