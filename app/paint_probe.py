@@ -3,6 +3,7 @@
 With ``SKINLAB_EXIT_AFTER_PAINT=1`` the app prints ``painted`` once its first window has been
 painted (the whole window, children included), and exits at once; with
 ``SKINLAB_EXIT_AFTER_PAINT=modules`` the line also names the heavy libraries loaded by then, with
+``=qt-classes`` the costly Python classes PySide6 had made by then (:data:`LAZY_QT`), with
 ``=geometry`` the window's size in Qt's pixels and its device pixel ratio (``1365x800@0.75``).
 
 ``SKINLAB_BENCH_BASELINE=pass`` or ``=window`` makes the app (the PyInstaller build too) do only
@@ -23,15 +24,29 @@ HEAVY = (
     "pydantic_settings", "core.analysis", "core.storage", "app.context", "ui.kiosk.window",
     "ui.desktop.session_view", "ui.reports",
 )  # fmt: skip
+LAZY_QT = ("PySide6.QtCore.Qt", "PySide6.QtWidgets.QWizard")
+"""Python classes PySide6 makes only when they are first touched, with all their enums, that a
+first paint can do without: the ``Qt`` namespace (~130 enum classes, ~20 ms of CPU) and, as the
+sign that every class of QtWidgets was made (a Python filter on every event does that), its
+wizard."""
 
 
 def heavy_modules_loaded() -> list[str]:
     return [name for name in HEAVY if name in sys.modules]
 
 
+def qt_classes_made() -> list[str]:
+    made = []
+    for name in LAZY_QT:
+        module, _, cls = name.rpartition(".")
+        if cls in vars(sys.modules.get(module, sys)):
+            made.append(name)
+    return made
+
+
 def install_if_asked() -> None:
     mode = os.environ.get(ENV)
-    if mode not in ("1", "modules", "geometry"):
+    if mode not in ("1", "modules", "qt-classes", "geometry"):
         return
     # lazy: only a benchmark run asks for the probe; the app imports Qt when its window opens
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -41,6 +56,8 @@ def install_if_asked() -> None:
         extra = ""
         if mode == "modules":
             extra = " " + ",".join(heavy_modules_loaded())
+        elif mode == "qt-classes":
+            extra = " " + ",".join(qt_classes_made())
         elif mode == "geometry":
             extra = f" {window.width()}x{window.height()}@{window.devicePixelRatioF():g}"
         print(f"painted{extra}", flush=True)

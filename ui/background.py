@@ -22,7 +22,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from shiboken6 import isValid
 
@@ -226,7 +227,8 @@ def show_message(parent: QWidget | None, text: str) -> None:
         widget = widget.parentWidget()
     owner = parent.window() if parent is not None else QApplication.activeWindow()
     box = QMessageBox(QMessageBox.Icon.Warning, "SkinLab", text, parent=owner)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # ``QtCore.Qt`` when a box is shown, not at import: it builds ~130 enum classes (basics.py)
+    box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
     if owner is None:  # nobody owns it in Qt: keep it alive until it is closed
         _unowned_boxes.add(box)
         box.finished.connect(lambda _result: _unowned_boxes.discard(box))

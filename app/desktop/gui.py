@@ -117,17 +117,13 @@ def first_window(
 def run_desktop(data_dir: Path | None) -> int:
     """Show the desktop window and run Qt's event loop until it closes."""
     # Qt is imported here, not at module level: ``skinlab --version`` and the CLI never load it.
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
+    # High-DPI: the screen's exact scale (150 %, 175 %...) is followed, not rounded: Qt 6's default
+    # (``PassThrough``), which is not set again here because naming it builds the ``Qt`` namespace
+    # before the first paint (``ui/widgets/basics.py``).
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.background import Pools
 
-    if QApplication.instance() is None:
-        # High-DPI: follow the screen's exact scale (150 %, 175 %...) instead of rounding it.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-        )
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("SkinLab")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
@@ -14,7 +13,7 @@ from core.errors import SkinLabError
 from ui.background import BackgroundOp, Pools
 from ui.desktop.session_types import SessionInfo, StartupState
 from ui.desktop.shell.idle import IdleLock
-from ui.desktop.shell.menus import build_menus
+from ui.desktop.shell.menu_bar import menu_bar
 from ui.desktop.shell.runner import message_for
 from ui.desktop.status_page import StatusPage
 from ui.theme import apply_theme
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from ui.desktop.login import LoginPage
     from ui.desktop.ports import DesktopPort
     from ui.desktop.session_view import SessionView
+    from ui.desktop.shell.menus import DesktopActions
 
 log = logging.getLogger(__name__)
 THEMES = {"light": "desktop", "dark": "desktop-dark"}
@@ -55,10 +55,26 @@ class MainWindow(QMainWindow):
         self.login: LoginPage
         self.lock_page: LockPage
         self._pages_built = False
-        self.commands = build_menus(self)
+        self._menus = menu_bar(self)
+        self._commands: DesktopActions | None = None
         self.idle = IdleLock(seconds=600, parent=self)
-        self._connect()
-        self._enable_session_actions(False)
+        self.idle.expired.connect(lambda: self.lock(IDLE_REASON.format(minutes=self._idle())))
+
+    @property
+    def commands(self) -> DesktopActions:
+        return self._build_commands()
+
+    def _build_commands(self) -> DesktopActions:
+        """The menus' commands and shortcuts, made once, by :meth:`start` (right after the first
+        paint, which shows the menu bar's titles only) or at their first use before it."""
+        if self._commands is None:
+            # lazy: a shortcut builds Qt's ``Qt`` namespace, which the first paint does without
+            from ui.desktop.shell.menus import build_menus
+
+            self._commands = build_menus(self, self._menus)
+            self._connect(self._commands)
+            self._enable_session_actions(False)
+        return self._commands
 
     def _build_pages(self) -> None:
         """The first-run, sign-in and lock pages: built by :meth:`start`, so that the window's
@@ -81,9 +97,7 @@ class MainWindow(QMainWindow):
         self.lock_page.unlock.connect(self._unlock)
         self.lock_page.switch_user.connect(self._switch_user)
 
-    def _connect(self) -> None:
-        self.idle.expired.connect(lambda: self.lock(IDLE_REASON.format(minutes=self._idle())))
-        a = self.commands
+    def _connect(self, a: DesktopActions) -> None:
         a.lock.triggered.connect(lambda: self.lock("Locked."))
         a.sign_out.triggered.connect(self.sign_out)
         a.quit.triggered.connect(self.close)
@@ -111,6 +125,7 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         self._build_pages()
+        self._build_commands()
         if self.stack.currentWidget() is not self.login:
             self.status_page.show_busy(
                 "Opening SkinLab…", "Checking and upgrading the local database."
@@ -277,9 +292,7 @@ class MainWindow(QMainWindow):
     def _show_shortcuts(self) -> None:
         from ui.desktop.shortcuts import ShortcutsDialog  # lazy: opened from the Help menu only
 
-        dialog = ShortcutsDialog(self.commands, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        ShortcutsDialog(self.commands, self).show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()

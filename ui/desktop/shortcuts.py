@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +20,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: DesktopActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         lines = shortcut_lines(actions)
         table = QTableWidget(len(lines), 2)
         table.setHorizontalHeaderLabels(["Command", "Keys"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.basics import label, named
+from ui.widgets.basics import centred, label, named
 
 
 class CardForm(QWidget):
@@ -20,11 +19,9 @@ class CardForm(QWidget):
         self, *, title: str, subtitle: str, action: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        outer = QVBoxLayout(self)
-        outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.card = named(QFrame(), "card")
         self.card.setFixedWidth(440)
-        outer.addWidget(self.card, alignment=Qt.AlignmentFlag.AlignCenter)
+        centred(QVBoxLayout(self), self.card)
         self.card_layout = layout = QVBoxLayout(self.card)
         layout.setContentsMargins(36, 32, 36, 32)
         layout.setSpacing(14)

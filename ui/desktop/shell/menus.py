@@ -1,5 +1,6 @@
-"""The menu bar and its keyboard shortcuts: one QAction per command, so menus, shortcuts and
-buttons elsewhere all trigger the same thing and are enabled together."""
+"""The menus' commands and their keyboard shortcuts: one QAction per command, so menus, shortcuts
+and buttons elsewhere all trigger the same thing and are enabled together. Added to the menu bar's
+titles (:mod:`ui.desktop.shell.menu_bar`) after the window's first paint."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass, fields
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
+
+from ui.desktop.shell.menu_bar import MenuBar
 
 Key = QKeySequence.StandardKey
 
@@ -55,9 +58,8 @@ def _action(
     return action
 
 
-def build_menus(window: QMainWindow) -> DesktopActions:
-    bar = window.menuBar()
-    file = bar.addMenu("&File")
+def build_menus(window: QMainWindow, menus: MenuBar) -> DesktopActions:
+    file = menus.file
     new_patient = _action(window, file, "&New patient…", Key.New)
     import_photos = _action(window, file, "&Import photos…", "Ctrl+I")
     file.addSeparator()
@@ -66,15 +68,14 @@ def build_menus(window: QMainWindow) -> DesktopActions:
     file.addSeparator()
     quit_ = _action(window, file, "&Quit", Key.Quit)
 
-    edit = bar.addMenu("&Edit")
-    find = _action(window, edit, "&Find patient", Key.Find)
+    find = _action(window, menus.edit, "&Find patient", Key.Find)
 
-    patient = bar.addMenu("&Patient")
+    patient = menus.patient
     edit_patient = _action(window, patient, "&Edit details…", "Ctrl+E")
     add_note = _action(window, patient, "Add &note…", "Ctrl+Shift+N")
     compare = _action(window, patient, "&Compare two analyses", "Ctrl+K")
 
-    view = bar.addMenu("&View")
+    view = menus.view
     go_patients = _action(window, view, "&Patients", "Ctrl+1")
     go_import = _action(window, view, "&Import", "Ctrl+2")
     go_reports = _action(window, view, "&Reports", "Ctrl+3")
@@ -93,8 +94,7 @@ def build_menus(window: QMainWindow) -> DesktopActions:
         group.addAction(action)
     theme_light.setChecked(True)
 
-    help_ = bar.addMenu("&Help")
-    shortcuts = _action(window, help_, "&Keyboard shortcuts", "F1")
+    shortcuts = _action(window, menus.help, "&Keyboard shortcuts", "F1")
     return DesktopActions(
         new_patient=new_patient,
         find=find,
