@@ -8,17 +8,20 @@ run by the same Python: ``python -c`` from source; for the build, which has no `
 itself with ``SKINLAB_BENCH_BASELINE`` (``app.paint_probe.baseline``). Medians of a few runs, the
 yardstick and the app alternating, after one warm-up run of each that is not counted (it writes
 the bytecode of a fresh checkout, as installing does); the ratios are what to compare on a shared
-machine.
+machine. The painted windows also get a CPU row: the process's own CPU time (user + system) to its
+first paint, as a ratio to the bare window's, which other work on the machine hardly moves.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.paint_probe import BASELINE_ENV, ENV
@@ -30,33 +33,51 @@ ROOT = Path(__file__).resolve().parent.parent
 _BARE = "from app.paint_probe import baseline; baseline('window')"
 
 
-def _once(args: list[str], env: dict[str, str]) -> float:
-    """Seconds from launch to the first line on stdout."""
+def _once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from launch to the first line on stdout, and the CPU seconds the process used."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                             cwd=ROOT, text=True)  # fmt: skip
     assert proc.stdout is not None
     line = proc.stdout.readline()
     took = time.perf_counter() - started
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc.kill()
     proc.wait(30)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # grows by the child just reaped
     if not line:
         raise RuntimeError(f"{args} printed nothing")
-    return took
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return took, cpu
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Medians of an app's runs and of its yardstick's: seconds to the first line, CPU seconds."""
+
+    took: float
+    base: float
+    cpu: float
+    base_cpu: float
 
 
 def _paired(
     app: tuple[list[str], dict[str, str]], base: tuple[list[str], dict[str, str]], runs: int
-) -> tuple[float, float]:
+) -> Paired:
     """Medians of the app and of its yardstick, run alternately so that load hits both alike."""
-    took: list[float] = []
-    yardstick: list[float] = []
+    took: list[tuple[float, float]] = []
+    yardstick: list[tuple[float, float]] = []
     _once(*base)  # warm-up, not counted: the file cache, and the bytecode of a fresh checkout
     _once(*app)
     for _ in range(runs):
         yardstick.append(_once(*base))
         took.append(_once(*app))
-    return statistics.median(took), statistics.median(yardstick)
+    return Paired(
+        took=statistics.median(t for t, _ in took),
+        base=statistics.median(t for t, _ in yardstick),
+        cpu=statistics.median(c for _, c in took),
+        base_cpu=statistics.median(c for _, c in yardstick),
+    )
 
 
 def _rows(
@@ -75,20 +96,27 @@ def _rows(
                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)  # fmt: skip
     painted = {**env, ENV: "1"}
     for flag in ("--version", "--help"):
-        took, base = _paired(([*launcher, flag], env), nothing, runs)
-        rows.append(Row(NAME, f"{label}: skinlab {flag} / python -c pass", took / base, "x"))
-        rows.append(Row(NAME, f"{label}: skinlab {flag}", took, "s", "<= 0.3"))
+        p = _paired(([*launcher, flag], env), nothing, runs)
+        rows.append(Row(NAME, f"{label}: skinlab {flag} / python -c pass", p.took / p.base, "x"))
+        rows.append(Row(NAME, f"{label}: skinlab {flag}", p.took, "s", "<= 0.3"))
     kiosk = ["--kiosk", "--windowed", "--camera", "demo"]
     for what, extra in (("sign-in window", []), ("kiosk attract screen", kiosk)):
-        took, base = _paired(([*launcher, "--data-dir", data, *extra], painted), bare, runs)
-        rows.append(Row(NAME, f"{label}: first painted {what}", took, "s"))
+        p = _paired(([*launcher, "--data-dir", data, *extra], painted), bare, runs)
+        rows.append(Row(NAME, f"{label}: first painted {what}", p.took, "s"))
         rows.append(
-            Row(NAME, f"{label}: first painted {what} / bare window", took / base, "x", "<= 1.5")
+            Row(
+                NAME, f"{label}: first painted {what} / bare window", p.took / p.base, "x", "<= 1.5"
+            )
         )
-    _, base = _paired(nothing, nothing, runs)
-    rows.append(Row(NAME, f"{label}: python -c pass (its yardstick)", base, "s"))
-    _, base = _paired(bare, bare, runs)
-    rows.append(Row(NAME, f"{label}: bare PySide6 window painted (its yardstick)", base, "s"))
+        rows.append(Row(NAME, f"{label}: CPU to the first painted {what}", p.cpu, "s"))
+        rows.append(
+            Row(NAME, f"{label}: CPU, {what} / bare window", p.cpu / p.base_cpu, "x", "<= 1.5")
+        )
+    p = _paired(nothing, nothing, runs)
+    rows.append(Row(NAME, f"{label}: python -c pass (its yardstick)", p.base, "s"))
+    p = _paired(bare, bare, runs)
+    rows.append(Row(NAME, f"{label}: bare PySide6 window painted (its yardstick)", p.base, "s"))
+    rows.append(Row(NAME, f"{label}: CPU to the bare window's paint", p.base_cpu, "s"))
     return rows
 
 
