@@ -13,7 +13,14 @@ import pytest
 
 from core.analysis import analyze
 from core.analysis.choice import choose_face, skin_like
-from core.analysis.face import HOG_WINDOW, _resized, default_detector
+from core.analysis.face import (
+    GREY_CANDIDATE,
+    GREY_SURE,
+    HOG_WINDOW,
+    _grey,
+    _resized,
+    default_detector,
+)
 from core.analysis.look import MAX_SHARE, skin_areas, skin_mask
 
 WIDTH, HEIGHT = 2048, 1152
@@ -143,3 +150,31 @@ def test_a_face_of_a_clear_non_skin_hue_changes_only_the_count(small_face) -> No
     assert full_choice.rival is None
     assert math.dist(full_choice.face.nose, looked[0].nose) < 3.0
     assert choose_face(photo, looked).rival is None
+
+
+def _grey_candidates(rgb: np.ndarray) -> list[float]:
+    """Scores of the grey search of the whole 1024 px copy, as the detector runs it."""
+    copy = _resized(rgb, 1024 / max(rgb.shape[:2]), rest=cv2.INTER_LINEAR)
+    return [score for _, score in default_detector()._hog(_grey(copy), GREY_CANDIDATE)]
+
+
+def test_a_sure_grey_search_finds_what_colour_finds(landscape) -> None:
+    """The 1024 px copies are searched in grey first; when every candidate is sure, grey's face
+    is taken, at the same place as colour's."""
+    scores = _grey_candidates(landscape)
+    assert scores and all(score >= GREY_SURE for score in scores)
+    looked = default_detector().detect(landscape)
+    copy = _resized(landscape, 1024 / WIDTH, rest=cv2.INTER_LINEAR)
+    colour = default_detector()._run(landscape, copy, 1024 / WIDTH, (0, 0))
+    assert len(looked) == len(colour) == 1
+    assert math.dist(looked[0].eye_image_left, colour[0].eye_image_left) < 3.0
+    assert math.dist(looked[0].eye_image_right, colour[0].eye_image_right) < 3.0
+
+
+def test_an_unsure_grey_candidate_leaves_the_answer_to_colour(portrait) -> None:
+    """Two astronauts side by side: grey alone sees a third 'face' on a suit, scoring under
+    GREY_SURE, so colour searches again and finds the two people only."""
+    pair = np.ascontiguousarray(np.hstack([portrait, portrait[:, ::-1]]))
+    scores = _grey_candidates(pair)
+    assert any(score < GREY_SURE for score in scores)
+    assert len(default_detector().detect(pair)) == 2
