@@ -22,10 +22,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bench import Row
 from bench.bench_kiosk import _pump
+from bench.cpu_share import CpuTimes, fork_server, snapshot, wait_workers_gone
 
 NAME = "import"
 PASSWORD = "bench-password-1"
@@ -125,12 +126,19 @@ def _photos(folder: Path, count: int) -> Path:
     return folder
 
 
-Run = tuple[float, tuple[float, float, float], int, float]
+class Run(NamedTuple):
+    seconds: float
+    beat: tuple[float, float, float]
+    """The heartbeat's longest gap, the UI thread's CPU time in it, its most in any gap (ms)."""
+    saved: int
+    bare_gap: float
+    """The bare Qt loop's longest gap in the same span (ms)."""
+    cpu: CpuTimes
 
 
 def _import(app: Any, folder: Path, count: int, *, workers: int) -> Run:
-    """(seconds, heartbeat figures in ms, photos saved, the bare loop's longest gap in ms) for
-    one import in a fresh data directory."""
+    """(seconds, heartbeat figures in ms, photos saved, the bare loop's longest gap in ms, CPU
+    seconds per process) for one import in a fresh data directory."""
     from app.context import AppContext
     from app.desktop.services import DesktopServices
     from core.config import load_settings
@@ -173,18 +181,46 @@ def _import(app: Any, folder: Path, count: int, *, workers: int) -> Run:
         page.picker.set_patient(services.find_import_patients(session, "pat")[0])
         bare = _BareLoop(Path(scratch))
         beat = _Heartbeat()
+        server = fork_server()
         beat.start()
+        cpu_before = snapshot(server)
         began = time.perf_counter()
         page.start_button.click()
         _pump(app, 3600.0, lambda: not page.is_running)
         seconds = time.perf_counter() - began
         stall = beat.stop()
+        server = server or fork_server()
+        if server is not None:
+            wait_workers_gone(server)
+        cpu = snapshot(server) - cpu_before
         baseline = bare.stop()
         saved = page.files.count("saved")
         win.close()
         pools.wait()
         ctx.close()
-    return seconds, stall, saved, baseline
+    return Run(seconds, stall, saved, baseline, cpu)
+
+
+def _cpu_rows(runs: dict[int, list[Run]]) -> list[Row]:
+    """CPU seconds per process, the mean of each worker count's runs: load changes them far less
+    than it changes wall-clock times. The UI process's share is what a second core cannot share."""
+    rows = []
+    for workers, done in runs.items():
+        ui = sum(r.cpu.ui_process for r in done) / len(done)
+        thread = sum(r.cpu.ui_thread for r in done) / len(done)
+        pool = sum(r.cpu.workers for r in done) / len(done)
+        rows += [
+            Row(NAME, f"CPU seconds, UI process, {workers} worker(s) (mean)", ui, "s"),
+            Row(
+                NAME,
+                "  of which the UI thread (the rest: import thread, file writers)",
+                thread,
+                "s",
+            ),
+            Row(NAME, f"CPU seconds, worker processes, {workers} worker(s) (mean)", pool, "s"),
+            Row(NAME, "  UI process's share of the import's CPU", 100 * ui / (ui + pool), "%"),
+        ]
+    return rows
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -211,17 +247,18 @@ def run(quick: bool = False) -> list[Row]:
                 runs[workers].append(_import(app, folder, count, workers=workers))
                 print(f"  {workers} worker(s): {runs[workers][-1]}", file=sys.stderr, flush=True)
         load_after = os.getloadavg()[0]
-    assert all(saved == count for pair in runs.values() for _, _, saved, _ in pair), runs
-    one = min(seconds for seconds, _, _, _ in runs[1])
-    many = min(seconds for seconds, _, _, _ in runs[cores])
-    stall_one = max((beat for _, beat, _, _ in runs[1]), key=lambda b: b[0])
-    stall_many = max((beat for _, beat, _, _ in runs[cores]), key=lambda b: b[0])
-    busiest = max(beat[2] for pair in runs.values() for _, beat, _, _ in pair)
-    bare_one = max(gap for _, _, _, gap in runs[1])
-    bare_many = max(gap for _, _, _, gap in runs[cores])
+    assert all(r.saved == count for pair in runs.values() for r in pair), runs
+    one = min(r.seconds for r in runs[1])
+    many = min(r.seconds for r in runs[cores])
+    stall_one = max((r.beat for r in runs[1]), key=lambda b: b[0])
+    stall_many = max((r.beat for r in runs[cores]), key=lambda b: b[0])
+    busiest = max(r.beat[2] for pair in runs.values() for r in pair)
+    bare_one = max(r.bare_gap for r in runs[1])
+    bare_many = max(r.bare_gap for r in runs[cores])
     return [
         Row(NAME, "load average (1 min) before the measured runs", load_before, ""),
         Row(NAME, "load average (1 min) after the measured runs", load_after, ""),
+        *_cpu_rows(runs),
         Row(NAME, f"import {count} photos, 1 worker process (faster run)", one, "s"),
         Row(NAME, f"import {count} photos, {cores} worker processes (faster run)", many, "s"),
         Row(NAME, "photos per second, 1 core", count / one, "photos/s"),
