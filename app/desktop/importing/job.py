@@ -33,7 +33,7 @@ from ui.desktop.importing.ports import (
 )
 
 log = logging.getLogger(__name__)
-WORKER_MODULE = "app.desktop.importing.worker"
+PRELOAD_MODULE = "app.desktop.importing.preload"
 
 
 def default_workers() -> int:
@@ -45,11 +45,12 @@ def default_workers() -> int:
 
 
 def process_context() -> Any:
-    """``forkserver`` (workers preload the engine once), else ``spawn``; never a bare fork of a
-    process that runs Qt and database threads."""
+    """``forkserver`` (its workers start with the engine and its models loaded,
+    :mod:`app.desktop.importing.preload`), else ``spawn``; never a bare fork of a process that
+    runs Qt and database threads."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([WORKER_MODULE])
+        context.set_forkserver_preload([PRELOAD_MODULE])
         return context
     return multiprocessing.get_context("spawn")
 
