@@ -1,10 +1,10 @@
 """One import run: files analysed in a process pool on every core, results saved as they come.
 
-A coordinator thread (never the UI thread) submits the files, takes the answers in the order they
-finish (all those finished by then, together), saves them through :class:`ImportSaver` and tells
-the listener of each file. Workers start with the
-``forkserver`` method where the platform has it (a clean process, not a copy of this one with its Qt
-and database threads), else ``spawn``. Cancelling drops the files not started; answers still
+A coordinator thread (never the UI thread) submits the files, largest first, takes the answers in
+the order they finish (all those finished by then, together), saves them through
+:class:`ImportSaver` and tells the listener of each file. Workers start with the ``forkserver``
+method where the platform has it (a clean process, not a copy of this one with its Qt and database
+threads; it preloads the engine and its models for them), else ``spawn``. Cancelling drops the files not started; answers still
 arriving are not saved. A patient erased during the run stops it (nothing more is saved).
 """
 
@@ -53,6 +53,19 @@ def process_context() -> Any:
         context.set_forkserver_preload([PRELOAD_MODULE])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def largest_first(items: tuple[ImportItem, ...]) -> list[ImportItem]:
+    """The order to hand files to the workers: the largest (slowest to analyse) first, so that
+    the run does not end with one worker on a big photo while the others have nothing left."""
+
+    def size(item: ImportItem) -> int:
+        try:
+            return item.path.stat().st_size
+        except OSError:  # the worker reports it as unreadable
+            return 0
+
+    return sorted(items, key=size, reverse=True)
 
 
 TURN_WORDS = {  # degrees anticlockwise, as the engine's face.turned_degrees
@@ -117,7 +130,8 @@ class ImportJob:
                 max_workers=self.workers, mp_context=process_context(), initializer=set_up_worker
             )
             futures: dict[Future[Outcome], ImportItem] = {
-                self._pool.submit(analyse_file, str(item.path)): item for item in self.items
+                self._pool.submit(analyse_file, str(item.path)): item
+                for item in largest_first(self.items)
             }
             order = {future: n for n, future in enumerate(futures)}
             pending = set(futures)
