@@ -23,6 +23,7 @@ from app.desktop.readings import quality_notes, readings, summary
 from core import vocabulary
 from core.auth import Permission
 from core.errors import NotFoundError, StorageError, ValidationError
+from core.memory import release_free_memory
 from core.storage.models import SkinAnalysisResult, User
 from core.storage.repositories import audit
 from ui.desktop.ports import AnalysisDetail, OverlayLayer, SessionInfo
@@ -102,6 +103,11 @@ class AnalysisServices:
             raise NotFoundError(problem)
         analysed = self._analysed_again(analysis_id, photo)
         return _layer(analysed, row, measure)
+
+    def analysis_closed(self) -> None:
+        """The engine's arrays for the heat maps are freed as each is drawn, but malloc keeps the
+        pages (``core.memory``); the last few analyses stay kept for the compare screen."""
+        release_free_memory()
 
     def _analysed_again(self, analysis_id: str, photo: bytes) -> AnalysisResult:
         with self._analysed_lock:

@@ -253,6 +253,11 @@ class AnalysisPort(Protocol):
         """Draws the engine's heat map again from the stored photo (seconds: run it off the UI)."""
         ...
 
+    def analysis_closed(self) -> None:
+        """The person left the analysis views: the memory the engine freed drawing their heat maps
+        goes back to the system (milliseconds: off the UI thread). Reads and shows nothing."""
+        ...
+
 
 class DesktopPort(AuthPort, PatientsPort, RecordPort, AnalysisPort, Protocol):
     """Everything the desktop window is given (``app.desktop.services.DesktopServices``)."""

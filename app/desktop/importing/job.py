@@ -5,7 +5,9 @@ the order they finish (all those finished by then, together), saves them through
 :class:`ImportSaver` and tells the listener of each file. Workers start with the ``forkserver``
 method where the platform has it (a clean process, not a copy of this one with its Qt and database
 threads; it preloads the engine and its models for them), else ``spawn``. Cancelling drops the files not started; answers still
-arriving are not saved. A patient erased during the run stops it (nothing more is saved).
+arriving are not saved. A patient erased during the run stops it (nothing more is saved). At the
+end of a run the memory its answers took (photos, thumbnails) goes back to the system
+(``core.memory``): a desktop stays open all day.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.desktop.importing.errors import PatientGoneError
 from app.desktop.importing.saving import ImportSaver, ToSave
 from app.desktop.importing.worker import Analysed, Failed, Outcome, analyse_file, set_up_worker
 from core.errors import AuthError, SkinLabError
+from core.memory import release_free_memory
 from ui.desktop.importing.ports import (
     Ending,
     FileOutcome,
@@ -166,6 +169,7 @@ class ImportJob:
         )
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)  # no worker outlives the run
+        release_free_memory()
 
     def _settle(self, batch: list[tuple[Future[Outcome], ImportItem]]) -> list[FileOutcome]:
         """Save the analysed files of ``batch`` together; each file's line, in ``batch``'s order.

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QThread
+from PySide6.QtWidgets import QApplication
 
+import app.desktop.analysis as desktop_analysis
 from core import vocabulary
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
 from ui.desktop.analysis.analysis_page import AnalysisPage
@@ -111,3 +113,29 @@ def test_zoom_and_pan(qtbot, page: AnalysisPage) -> None:
     assert page.view.centre().x() > 110  # dragged to the right part of the photo
     qtbot.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert page.view.zoom == 1.0
+
+
+def test_leaving_the_analysis_gives_back_the_memory_its_heat_maps_freed(
+    qtbot, page: AnalysisPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once per departure from the analysis views, off the UI thread (``core.memory``)."""
+    released: list[bool] = []
+    real = desktop_analysis.release_free_memory
+
+    def release() -> bool:
+        released.append(QThread.currentThread() is not QApplication.instance().thread())
+        return real()
+
+    monkeypatch.setattr(desktop_analysis, "release_free_memory", release)
+    page.toolbar.choose("redness")
+    qtbot.waitUntil(lambda: not page.view.overlay.pixmap().isNull(), timeout=60_000)
+    workspace = page.window().view.workspace
+    workspace.show_page("analysis")  # shown again: still in the analysis views
+    qtbot.wait(100)
+    assert released == []
+    qtbot.keyClick(page, Qt.Key.Key_Escape)  # back to the patient's record
+    assert workspace.current_key == "record"
+    qtbot.waitUntil(lambda: released == [True], timeout=TIMEOUT)
+    workspace.show_page("patients")  # from the record: nothing more to give back
+    qtbot.wait(100)
+    assert released == [True]

@@ -17,6 +17,8 @@ from ui.desktop.ports import PatientForm, SavedPatient
 from ui.desktop.record.record_page import RecordPage
 from ui.desktop.shell.runner import message_for
 
+ANALYSIS_VIEWS = frozenset({"analysis", "compare"})
+
 
 class PatientsFeature(QObject):
     def __init__(self, ctx: PageContext) -> None:
@@ -30,6 +32,8 @@ class PatientsFeature(QObject):
         ctx.workspace.add_page("analysis", "Analysis", self.analysis, nav_parent="patients")
         ctx.workspace.add_page("compare", "Compare", self.compare, nav_parent="patients")
         self.editor: PatientEditor | None = None
+        self._in_analysis = False
+        ctx.workspace.page_changed.connect(self._page_changed)
         self.page.new_patient.connect(self.new_patient)
         self.page.open_patient.connect(self.open_patient)
         self.record.edit_wanted.connect(self.edit_patient)
@@ -54,6 +58,14 @@ class PatientsFeature(QObject):
         self.compare.compare(
             patient_id, record.details.full_name, record.visits, before_id, after_id
         )
+
+    def _page_changed(self, key: str) -> None:
+        """Leaving the analysis views (to any other page) gives back the memory their heat maps
+        freed."""
+        viewing = key in ANALYSIS_VIEWS
+        if self._in_analysis and not viewing:
+            self.ctx.runner.work(self.ctx.services.analysis_closed, lambda _none: None)
+        self._in_analysis = viewing
 
     def new_patient(self) -> None:
         self._open_editor(PatientForm(patient_id=None, values={}))

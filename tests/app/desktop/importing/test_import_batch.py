@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+import app.desktop.importing.job as import_job
 from app.context import AppContext
 from app.desktop.services import DesktopServices
 from core.errors import PermissionDeniedError
@@ -205,6 +206,31 @@ def test_the_same_photo_twice_is_not_saved_twice(
     assert (ok, code) == (False, "already_imported") and "already" in message
     assert len(_analyses(ctx, patient.patient_id)) == 1
     _no_orphans(ctx)
+
+
+def test_an_import_gives_back_the_memory_it_freed_once_it_ends(
+    services: DesktopServices,
+    emails: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run's answers (photos, thumbnails) are freed by then; malloc would keep their pages."""
+    released: list[bool] = []
+    real = import_job.release_free_memory
+
+    def release() -> bool:
+        released.append(heard.finished.is_set())  # after the page was told the run ended
+        return real()
+
+    monkeypatch.setattr(import_job, "release_free_memory", release)
+    photos = good_faces(tmp_path / "card", 2)
+    session = _session(services, emails["clinician"])
+    patient = _patient(services, session)
+    heard = Heard()
+    job = services.start_import(session, _request(services, session, photos, patient), heard)
+    assert heard.end.saved == 2
+    assert job.wait(WAIT)
+    assert released == [True]
 
 
 def test_erasing_the_patient_during_an_import_stops_it_and_orphans_nothing(
