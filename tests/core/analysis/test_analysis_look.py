@@ -22,6 +22,7 @@ from core.analysis.face import (
     default_detector,
 )
 from core.analysis.look import MAX_SHARE, skin_areas, skin_mask
+from core.analysis.small_faces import LARGEST_SURE, small_face_detector
 
 WIDTH, HEIGHT = 2048, 1152
 
@@ -178,3 +179,28 @@ def test_an_unsure_grey_candidate_leaves_the_answer_to_colour(portrait) -> None:
     scores = _grey_candidates(pair)
     assert any(score < GREY_SURE for score in scores)
     assert len(default_detector().detect(pair)) == 2
+
+
+def test_the_search_after_the_first_copy_looks_for_small_faces_only(portrait, landscape) -> None:
+    """The grey search of the later copies stops its pyramid at boxes of 166 px: it finds the
+    landscape's small face exactly as the full detector does, and not the portrait's large one."""
+    small_faces = small_face_detector()
+    copy = _grey(_resized(landscape, 1024 / WIDTH, rest=cv2.INTER_LINEAR))
+    limited = default_detector()._hog(copy, GREY_CANDIDATE, small_faces)
+    full = default_detector()._hog(copy, GREY_CANDIDATE)
+    assert [(str(r), round(s, 6)) for r, s in limited] == [(str(r), round(s, 6)) for r, s in full]
+    big = _grey(cv2.resize(portrait, None, fx=1.6, fy=1.6))  # a face box of about 290 px
+    assert default_detector()._hog(big, GREY_CANDIDATE)
+    assert not default_detector()._hog(big, GREY_CANDIDATE, small_faces)
+    edge = default_detector()._hog(_grey(portrait), GREY_CANDIDATE, small_faces)  # ~180 px box
+    assert all(rect.width() > LARGEST_SURE for rect, _ in edge)  # seen smaller: never sure
+
+
+def test_a_large_face_missed_on_the_first_copy_is_still_found(portrait) -> None:
+    """A first copy too small for any face (64 px) and a second where the face is larger than the
+    limited grey search looks for: colour's full search finds it, as before."""
+    big = np.ascontiguousarray(cv2.resize(portrait, None, fx=1.6, fy=1.6))
+    assert not default_detector()._hog(_grey(big), GREY_CANDIDATE, small_face_detector())
+    faces = default_detector().detect(big, levels=(64, max(big.shape[:2])))
+    face = max(faces, key=lambda f: f.score)
+    assert abs(face.iod - 1.6 * 84) < 12
