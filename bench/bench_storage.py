@@ -28,10 +28,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Mapper
 
 from bench import Row
-from core.storage.database import BUSY_TIMEOUT_MS, Database, raw_key, sqlite_url
+from core.storage.database import BUSY_TIMEOUT_MS, Database, sqlite_url
 from core.storage.migrate import MIGRATIONS, head_revision, upgrade
 from core.storage.models import SkinAnalysisResult, User
 from core.storage.repositories import analyses, patients_record, users
+from core.storage.sqlcipher import CIPHER_SETTINGS, attach_encrypted
 
 SEED_VERSION = 2
 DATA_DIR = Path(__file__).resolve().parent / ".data"
@@ -392,14 +393,15 @@ BENCH_KEY = hashlib.sha256(b"skinlab storage benchmark key").digest()
 
 def _encrypted_copy(plain: Path) -> Path:
     """The seeded file exported under SQLCipher once (cached beside it), as the app stores it."""
-    target = plain.with_name(plain.stem + "-encrypted.db")
+    settings = hashlib.sha256(repr(CIPHER_SETTINGS).encode()).hexdigest()[:6]
+    target = plain.with_name(f"{plain.stem}-encrypted-{settings}.db")
     if target.exists():
         return target
     tmp = target.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     conn = sqlcipher3.connect(str(plain))
     try:
-        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(tmp), raw_key(BENCH_KEY)))
+        attach_encrypted(conn, tmp, BENCH_KEY)
         conn.execute("SELECT sqlcipher_export('encrypted')")
         conn.execute("DETACH DATABASE encrypted")
     finally:

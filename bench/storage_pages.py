@@ -24,8 +24,9 @@ import sqlcipher3
 from sqlalchemy import bindparam, select
 
 from bench.bench_storage import BENCH_KEY, LATEST, SEED_VERSION, Size, _encrypted_copy, prepare
-from core.storage.database import Database, raw_key
+from core.storage.database import Database
 from core.storage.models import SkinAnalysisResult
+from core.storage.sqlcipher import unlock
 
 PATIENTS = 20
 TIMED = 600
@@ -63,7 +64,7 @@ def _child(path: Path, encrypted: bool, sql: str, owners: list[str]) -> None:
     for owner in owners:
         conn = sqlcipher3.connect(str(path))
         if encrypted:
-            conn.execute(f'PRAGMA key = "{raw_key(BENCH_KEY)}"')
+            unlock(conn, BENCH_KEY)
         conn.execute(BASELINE).fetchall()
         if sql != BASELINE:
             rows = conn.execute(sql, _params(sql, owner)).fetchall()
@@ -98,7 +99,7 @@ def _timed(files: dict[str, tuple[Path, bool]], sql: str, owners: list[str]) -> 
                 pass
         conn = sqlcipher3.connect(str(path), check_same_thread=False)
         if encrypted:
-            conn.execute(f'PRAGMA key = "{raw_key(BENCH_KEY)}"')
+            unlock(conn, BENCH_KEY)
         conns[label] = conn
     times: dict[str, list[float]] = {label: [] for label in conns}
     order, shuffle = list(conns), random.Random(5).shuffle

@@ -3,7 +3,8 @@ left in plain files, and make every file owner-only.
 
 Plain files are never kept once their encrypted copy is verified: the database is exported with
 SQLCipher to a new file, checked (integrity and the row count of every table), swapped in, and the
-plain file is overwritten and deleted. Backups get the same treatment, photos are sealed one by one,
+plain file is overwritten and deleted. A file encrypted in the earlier SQLCipher settings
+(HMAC-SHA512 pages, :mod:`core.storage.sqlcipher`) is rewritten in the current ones the same way. Backups get the same treatment, photos are sealed one by one,
 and the analysis cache is dropped (it is only a cache). A failure leaves the plain original as it
 was and stops the start with a message; nothing is half-converted.
 """
@@ -23,8 +24,14 @@ from core.security.cipher import MAGIC, FileCipher
 from core.security.keys import DataKey, KeyStore, open_data_key
 from core.security.permissions import create_private_file, tighten_tree
 from core.security.shred import shred
-from core.storage.database import raw_key
 from core.storage.images import ImageStore, sha256_hex, write_atomically
+from core.storage.sqlcipher import (
+    CIPHER_SETTINGS,
+    LEGACY_CIPHER_SETTINGS,
+    attach_encrypted,
+    opens_with,
+    unlock,
+)
 
 log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -39,10 +46,13 @@ class Conversion:
     backups: int = 0
     images: int = 0
     cache_dropped: bool = False
+    resettled: int = 0  # encrypted files rewritten from the earlier SQLCipher settings
 
     @property
     def anything(self) -> bool:
-        return self.database or bool(self.backups or self.images or self.cache_dropped)
+        return self.database or bool(
+            self.backups or self.images or self.cache_dropped or self.resettled
+        )
 
 
 def _header(path: Path) -> bytes:
@@ -74,6 +84,8 @@ def encrypted_evidence(paths: DataPaths) -> str | None:
 def prepare_at_rest(paths: DataPaths, store: KeyStore) -> tuple[DataKey, Conversion]:
     """The data key for ``paths``, with every older plain file encrypted and permissions tight."""
     key = open_data_key(paths.root, store, encrypted=encrypted_evidence(paths))
+    databases = [paths.database, *sorted(paths.backups.glob("skinlab-*.db"))]
+    resettled = sum(_resettle(path, key.database_key) for path in databases)
     converted = Conversion(
         database=_encrypt_database(paths.database, key.database_key),
         backups=sum(
@@ -81,10 +93,11 @@ def prepare_at_rest(paths: DataPaths, store: KeyStore) -> tuple[DataKey, Convers
         ),
         images=_seal_images(ImageStore(paths.images, cipher=FileCipher(key.file_key))),
         cache_dropped=_drop_plain_cache(paths.cache),
+        resettled=resettled,
     )
     tighten_tree(paths.root)
     if converted.anything:
-        log.info("Encrypted an older plain data directory: %s", converted)
+        log.info("Brought older files under the current encryption: %s", converted)
     return key, converted
 
 
@@ -105,25 +118,50 @@ def _encrypt_database(path: Path, key: bytes) -> bool:
         if leftover.exists() and path.exists():
             shred(leftover)  # a crash after the swap: the encrypted file is in place
         return False
+    target = _export(path, key, source_settings=None)
+    path.replace(leftover)
+    _swap_in(target, path)
+    shred(leftover)
+    return True
+
+
+def _resettle(path: Path, key: bytes) -> bool:
+    """Rewrite a file encrypted in the earlier settings in the current ones; False otherwise.
+
+    A file that opens under neither (another key, damage) is left alone: opening it reports that.
+    """
+    if not path.exists() or path.stat().st_size == 0 or is_plain_sqlite(path):
+        return False
+    if opens_with(path, key, CIPHER_SETTINGS) or not opens_with(path, key, LEGACY_CIPHER_SETTINGS):
+        return False
+    _swap_in(_export(path, key, source_settings=LEGACY_CIPHER_SETTINGS), path)  # one rename
+    return True
+
+
+def _export(path: Path, key: bytes, *, source_settings: tuple[str, ...] | None) -> Path:
+    """A verified copy of ``path`` (plain when ``source_settings`` is None) encrypted with ``key``
+    in the current settings, beside it; the original is left as it was if anything fails."""
     target = path.with_name(path.name + ".encrypting")
     for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         stale.unlink(missing_ok=True)
     create_private_file(target)
     try:
-        plain = sqlcipher3.connect(str(path))
+        source = sqlcipher3.connect(str(path))
         try:
-            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            before = _table_counts(plain)
-            version = int(plain.execute("PRAGMA user_version").fetchone()[0])
-            plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), raw_key(key)))
-            plain.execute("SELECT sqlcipher_export('encrypted')")
-            plain.execute(f"PRAGMA encrypted.user_version = {version}")
-            plain.execute("DETACH DATABASE encrypted")
+            if source_settings is not None:
+                unlock(source, key, source_settings)
+            source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = _table_counts(source)
+            version = int(source.execute("PRAGMA user_version").fetchone()[0])
+            attach_encrypted(source, target, key)
+            source.execute("SELECT sqlcipher_export('encrypted')")
+            source.execute(f"PRAGMA encrypted.user_version = {version}")
+            source.execute("DETACH DATABASE encrypted")
         finally:
-            plain.close()
+            source.close()
         check = sqlcipher3.connect(str(target))
         try:
-            check.execute(f'PRAGMA key = "{raw_key(key)}"')
+            unlock(check, key)
             verdict = [r[0] for r in check.execute("PRAGMA integrity_check").fetchall()]
             after = _table_counts(check)
             check.execute("PRAGMA journal_mode = WAL")
@@ -141,15 +179,17 @@ def _encrypt_database(path: Path, key: bytes) -> bool:
             f"The encrypted copy of {path} did not match the original ({verdict[:1]}, "
             f"{before} vs {after}); the original was left as it was."
         )
+    return target
+
+
+def _swap_in(target: Path, path: Path) -> None:
+    """Put the verified copy ``target`` in place of ``path`` (whose log is empty: checkpointed)."""
     for journal in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        journal.unlink(missing_ok=True)  # empty after the checkpoint; never to meet the new file
-    path.replace(leftover)
+        journal.unlink(missing_ok=True)  # never to meet the new file
     target.replace(path)
     for journal in (Path(f"{target}-wal"), Path(f"{target}-shm")):
         if journal.exists():
             journal.replace(Path(f"{path}{journal.name[len(target.name) :]}"))
-    shred(leftover)
-    return True
 
 
 def _seal_images(store: ImageStore) -> int:

@@ -4,7 +4,7 @@ SQLite is tuned for a desktop app that must not lose a confirmed write: WAL, for
 ``busy_timeout``, and every write transaction begun ``IMMEDIATE`` so that it takes the write lock
 up front instead of failing later with SQLITE_BUSY_SNAPSHOT, which ``busy_timeout`` never retries.
 Given a ``key``, the SQLite file is encrypted with SQLCipher (SQLAlchemy's ``sqlite+pysqlcipher``
-dialect over ``sqlcipher3``) with the same pragmas, and deleted rows are overwritten
+dialect over ``sqlcipher3``, in the settings of :mod:`core.storage.sqlcipher`) with the same pragmas, and deleted rows are overwritten
 (``secure_delete``) so that an erased patient does not linger in free pages.
 """
 
@@ -29,6 +29,7 @@ from core.errors import ConflictError, CorruptDatabaseError, SkinLabError, Stora
 from core.security.errors import DatabaseKeyError
 from core.security.permissions import create_private_file
 from core.storage.hlc import HybridClock
+from core.storage.sqlcipher import apply_settings, raw_key, unlock
 from core.storage.types import utcnow
 
 WRITE_OPTION = "skinlab_write"
@@ -42,13 +43,6 @@ def sqlite_url(path: Path) -> str:
     )
 
 
-def raw_key(key: bytes) -> str:
-    """SQLCipher's spelling of a raw 256-bit key (used as is: no passphrase derivation)."""
-    if len(key) != 32:
-        raise ValueError("a SQLCipher key is 32 bytes")
-    return f"x'{key.hex()}'"
-
-
 def _install_sqlite_pragmas(engine: Engine, *, synchronous: str, encrypted: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -56,8 +50,8 @@ def _install_sqlite_pragmas(engine: Engine, *, synchronous: str, encrypted: bool
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            if encrypted:  # the dialect has set the key; a wrong one fails as an error, not a log
-                cursor.execute("PRAGMA cipher_log_level = NONE")
+            if encrypted:  # the dialect has set the key; nothing has read the file yet
+                apply_settings(cursor)
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA foreign_keys = ON")
@@ -230,8 +224,7 @@ class Database:
             create_private_file(path)
         uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
         conn: sqlite3.Connection = sqlcipher3.connect(uri, uri=True)
-        conn.execute(f'PRAGMA key = "{raw_key(self._key)}"')
-        conn.execute("PRAGMA cipher_log_level = NONE")
+        unlock(conn, self._key)
         return conn
 
     def checkpoint(self) -> bool:

@@ -11,7 +11,7 @@ import sqlcipher3
 
 from core.security.keys import KEYINFO_FILE, KeyStore, open_data_key
 from core.storage.at_rest import is_plain_sqlite
-from core.storage.database import raw_key
+from core.storage.sqlcipher import unlock
 
 
 def data_dir_of(path: Path) -> Path:
@@ -39,8 +39,7 @@ def open_sqlite(path: Path, *, read_only: bool = False, rows: bool = False) -> A
             conn.row_factory = sqlite3.Row
         return conn
     conn = sqlcipher3.connect(uri, uri=True)
-    conn.execute(f'PRAGMA key = "{raw_key(database_key(data_dir_of(Path(path))))}"')
-    conn.execute("PRAGMA cipher_log_level = NONE")
+    unlock(conn, database_key(data_dir_of(Path(path))))
     if rows:
         conn.row_factory = sqlcipher3.Row
     return conn
