@@ -391,17 +391,25 @@ def _lookups(db: Database, conn: sqlite3.Connection) -> tuple[dict[str, Lookup],
 BENCH_KEY = hashlib.sha256(b"skinlab storage benchmark key").digest()
 
 
-def _encrypted_copy(plain: Path) -> Path:
-    """The seeded file exported under SQLCipher once (cached beside it), as the app stores it."""
+def _exported_copy(seeded: Path, *, encrypted: bool) -> Path:
+    """The seeded file exported once by SQLCipher (cached beside it): encrypted, as the app stores
+    an existing database it encrypts, or plain. Both copies come out of the same export, page for
+    page in the same order and fill, so plain against encrypted measures the encryption alone: the
+    seeded file itself has half-filled pages where the export packs them, and packed pages split
+    on an insert (a save on the packed copy writes ~4 more pages, docs/benchmarks.md)."""
     settings = hashlib.sha256(repr(CIPHER_SETTINGS).encode()).hexdigest()[:6]
-    target = plain.with_name(f"{plain.stem}-encrypted-{settings}.db")
+    kind = f"encrypted-{settings}" if encrypted else "exported"
+    target = seeded.with_name(f"{seeded.stem}-{kind}.db")
     if target.exists():
         return target
     tmp = target.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
-    conn = sqlcipher3.connect(str(plain))
+    conn = sqlcipher3.connect(str(seeded))
     try:
-        attach_encrypted(conn, tmp, BENCH_KEY)
+        if encrypted:
+            attach_encrypted(conn, tmp, BENCH_KEY)
+        else:
+            conn.execute("ATTACH DATABASE ? AS encrypted KEY ''", (str(tmp),))
         conn.execute("SELECT sqlcipher_export('encrypted')")
         conn.execute("DETACH DATABASE encrypted")
     finally:
@@ -410,15 +418,24 @@ def _encrypted_copy(plain: Path) -> Path:
     return target
 
 
+def _encrypted_copy(seeded: Path) -> Path:
+    return _exported_copy(seeded, encrypted=True)
+
+
+def _plain_copy(seeded: Path) -> Path:
+    return _exported_copy(seeded, encrypted=False)
+
+
 def _encryption_rows(seeded: Seeded, size: Size) -> list[Row]:
-    """ORM lookups on the plain file and on its encrypted copy, same keys, shuffled per key."""
-    encrypted_path = _encrypted_copy(seeded.path)
-    for path in (seeded.path, encrypted_path):
+    """ORM lookups on the plain and the encrypted copy of the seeded file, same keys, shuffled
+    per key."""
+    plain_path, encrypted_path = _plain_copy(seeded.path), _encrypted_copy(seeded.path)
+    for path in (plain_path, encrypted_path):
         with path.open("rb") as warm:
             while warm.read(1 << 24):
                 pass
     plain, encrypted = (
-        Database(sqlite_url(seeded.path)),
+        Database(sqlite_url(plain_path)),
         Database(sqlite_url(encrypted_path), key=BENCH_KEY),
     )
     try:
