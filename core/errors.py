@@ -50,6 +50,12 @@ class SchemaTooNewError(StorageError):
     code = "schema_too_new"
 
 
+class DowngradeRefusedError(StorageError):
+    """A schema downgrade that the stored data does not fit; nothing was changed."""
+
+    code = "downgrade_refused"
+
+
 class PostgresClientMissingError(StorageError):
     """The sync server's PostgreSQL driver cannot load: the built device app ships no libpq."""
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alembic import op
+from sqlalchemy.exc import DBAPIError
+
+from core.errors import DowngradeRefusedError
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -43,9 +46,25 @@ def upgrade() -> None:
     op.drop_index(COVERING, table_name=TABLE)
 
 
+PROGRAM_LIMIT_EXCEEDED = "54000"  # PostgreSQL's SQLSTATE for an index entry over its limit
+
+
 def downgrade() -> None:
-    """Fails if a stored measures document is too large for the old index (nothing changes then)."""
-    if op.get_bind().dialect.name != "postgresql":
+    """Refused, with nothing changed, when a stored measures document is too large for the old
+    covering index: PostgreSQL cannot build it."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
         return
-    op.create_index(COVERING, TABLE, [*COLUMNS, "metrics"])
+    try:
+        with bind.begin_nested():  # a failed CREATE INDEX leaves the transaction usable
+            op.create_index(COVERING, TABLE, [*COLUMNS, "metrics"])
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != PROGRAM_LIMIT_EXCEEDED:
+            raise
+        raise DowngradeRefusedError(
+            "The database cannot go back to schema 0010: an analysis's measures are too large "
+            "for that schema's history index, which holds them (PostgreSQL limits an index entry "
+            f"to ~2.7 KB; {str(exc.orig).splitlines()[0]}). Nothing was changed: keep this "
+            "schema, or run the older SkinLab against a copy without those analyses."
+        ) from exc
     op.drop_index(VISITS, table_name=TABLE)
