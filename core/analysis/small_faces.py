@@ -30,16 +30,20 @@ serialisation writes them: a length byte, then the little-endian value."""
 @functools.lru_cache(maxsize=1)
 def small_face_detector() -> object:
     """The frontal detector stopped after :data:`LEVELS` pyramid levels, or the full one when its
-    serialised form is not the one expected (another dlib version): slower, never wrong."""
+    serialised form is not the one expected (another dlib version) or cannot be written (no
+    writable temporary folder): slower, never wrong."""
     import dlib  # lazy: dlib loads only when a face is first looked for
 
     full = dlib.get_frontal_face_detector()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "frontal.svm"
-        full.save(str(path))
-        data = path.read_bytes()
-        if data.count(_ENCODED_LEVELS) != 1:
-            return full
-        limit = b"\x02" + LEVELS.to_bytes(2, "little")
-        path.write_bytes(data.replace(_ENCODED_LEVELS, _ENCODED_LEVELS[:4] + limit))
-        return dlib.fhog_object_detector(str(path))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "frontal.svm"
+            full.save(str(path))
+            data = path.read_bytes()
+            if data.count(_ENCODED_LEVELS) != 1:
+                return full
+            limit = b"\x02" + LEVELS.to_bytes(2, "little")
+            path.write_bytes(data.replace(_ENCODED_LEVELS, _ENCODED_LEVELS[:4] + limit))
+            return dlib.fhog_object_detector(str(path))
+    except (OSError, RuntimeError):
+        return full

@@ -11,12 +11,13 @@ import cv2
 import numpy as np
 import pytest
 
-from core.analysis import analyze
+from core.analysis import analyze, small_faces
 from core.analysis.choice import choose_face, skin_like
 from core.analysis.face import (
     GREY_CANDIDATE,
     GREY_SURE,
     HOG_WINDOW,
+    DlibFaceDetector,
     _grey,
     _resized,
     default_detector,
@@ -204,3 +205,23 @@ def test_a_large_face_missed_on_the_first_copy_is_still_found(portrait) -> None:
     faces = default_detector().detect(big, levels=(64, max(big.shape[:2])))
     face = max(faces, key=lambda f: f.score)
     assert abs(face.iod - 1.6 * 84) < 12
+
+
+def test_without_a_writable_temporary_folder_the_full_detector_searches(
+    landscape, monkeypatch
+) -> None:
+    """The limited detector is written to a temporary folder and read back; where none can be
+    written, the full detector is used and the face is still found."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(small_faces.tempfile, "TemporaryDirectory", refuse)
+    small_faces.small_face_detector.cache_clear()
+    try:
+        fallback = small_faces.small_face_detector()
+        copy = _grey(_resized(landscape, 1024 / WIDTH, rest=cv2.INTER_LINEAR))
+        assert fallback.run(copy, 0, 0.0)[0]  # type: ignore[attr-defined]
+        assert len(DlibFaceDetector().detect(landscape)) == 1
+    finally:
+        small_faces.small_face_detector.cache_clear()
