@@ -10,14 +10,13 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from core.errors import DowngradeRefusedError
 from core.storage import Database
-from core.storage.migrate import MIGRATIONS, head_revision, upgrade
+from core.storage.migrate import head_revision, upgrade
 from core.storage.repositories import analyses, patients_record, users
+from tests.helpers.migrations import migrate_to
 
 # Far over PostgreSQL's limit for one B-tree entry (2704 bytes) even compressed, as a detailed
 # engine's may be: PostgreSQL compresses a large entry first, so the names and values vary.
@@ -47,14 +46,6 @@ def test_a_large_measures_document_is_saved_and_read_back(db: Database) -> None:
     assert row.metrics == MEASURES
 
 
-def _to(db: Database, revision: str, *, down: bool = False) -> None:
-    with db.connect(write=True) as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def _state(db: Database) -> tuple[str, set[str], int]:
     with db.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
@@ -80,9 +71,9 @@ def test_a_downgrade_the_measures_do_not_fit_is_refused_and_changes_nothing(
                     user_id=ada.user_id, skin_score=1.0, engine_version="t", metrics={"a": 1.0}
                 ),
             )
-        _to(db, "0010", down=True)  # small measures: the old index takes them
+        migrate_to(db, "0010", down=True)  # small measures: the old index takes them
         assert "ix_skin_analysis_results_user_history" in _state(db)[1]
-        _to(db, head_revision())
+        migrate_to(db, head_revision())
         with db.write() as session:
             analyses.add(
                 session,
@@ -92,7 +83,7 @@ def test_a_downgrade_the_measures_do_not_fit_is_refused_and_changes_nothing(
             )
         before = _state(db)
         with pytest.raises(DowngradeRefusedError) as refused:
-            _to(db, "0010", down=True)
+            migrate_to(db, "0010", down=True)
         assert refused.value.code == "downgrade_refused"
         assert (
             "schema 0010" in refused.value.message

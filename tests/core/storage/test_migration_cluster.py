@@ -11,29 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.storage import Database, sqlite_url
-from core.storage.migrate import MIGRATIONS, head_revision, upgrade
+from core.storage.migrate import head_revision, upgrade
 from core.storage.models import ClinicianNote
 from core.storage.repositories import analyses, patients_record, users
 from core.storage.repositories.patients import search
 from core.storage.repositories.patients_terms import PatientQuery
+from tests.helpers.migrations import migrate_to
 
 SLOT = 1 << 20
 START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 TRIGGER = "trg_skin_analysis_results_cluster"
-
-
-def _at(db: Database, revision: str, *, down: bool = False) -> None:
-    with db.connect(write=True) as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _analysis(session: Session, user_id: uuid.UUID | None, day: int) -> uuid.UUID:
@@ -114,7 +105,7 @@ def test_upgrade_stores_each_patients_rows_together_and_keeps_everything(
         sqlite_url(tmp_path / "skinlab.db"), key=secrets.token_bytes(32) if encrypted else None
     )
     try:
-        _at(db, "0009")
+        migrate_to(db, "0009")
         patients = _interleaved(db)
         assert not _together(_rowids(db, patients[0]))  # stored in the order they came
         rows, links = _rows(db), _links(db)
@@ -174,12 +165,12 @@ def test_a_row_that_cannot_join_its_block_is_still_saved(sqlite_db: Database) ->
 def test_downgrade_removes_the_trigger_and_keeps_the_rows(sqlite_db: Database) -> None:
     _interleaved(sqlite_db, patients=2, visits=2)
     rows = _rows(sqlite_db)
-    _at(sqlite_db, "0009", down=True)
+    migrate_to(sqlite_db, "0009", down=True)
     with sqlite_db.connect() as conn:
         triggers = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         assert TRIGGER not in set(triggers.scalars())
     assert _rows(sqlite_db) == rows
-    _at(sqlite_db, head_revision())
+    migrate_to(sqlite_db, head_revision())
     assert _rows(sqlite_db) == rows
 
 
@@ -187,10 +178,10 @@ def test_downgrade_removes_the_trigger_and_keeps_the_rows(sqlite_db: Database) -
 def test_postgres_is_left_as_it_was(postgres_url: str) -> None:
     db = Database(postgres_url)
     try:
-        _at(db, "0009")
+        migrate_to(db, "0009")
         patients = _interleaved(db, patients=2, visits=3)
         rows = _rows(db)
-        _at(db, head_revision())
+        migrate_to(db, head_revision())
         assert _rows(db) == rows
         with db.read() as session:
             assert len(patients_record.visits(session, patients[0])) == 3

@@ -12,25 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from core.storage import Database, sqlite_url
-from core.storage.migrate import MIGRATIONS, head_revision
+from core.storage.migrate import head_revision
 from core.storage.repositories import analyses, users
+from tests.helpers.migrations import migrate_to
 
 SLOT = 1 << 20
 START = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 TRIGGER = "trg_skin_analysis_results_cluster"
-
-
-def _at(db: Database, revision: str, *, down: bool = False) -> None:
-    with db.connect(write=True) as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _add(db: Database, user_id: uuid.UUID | None, day: int, analysis_id: uuid.UUID) -> None:
@@ -100,7 +91,7 @@ def test_rows_land_where_the_0010_trigger_put_them(tmp_path: Path, encrypted: bo
             key=secrets.token_bytes(32) if encrypted else None,
         )
         try:
-            _at(db, revision)
+            migrate_to(db, revision)
             placed.append(_story(db))
             with db.connect() as conn:
                 assert conn.execute(text("PRAGMA integrity_check")).scalars().all() == ["ok"]
@@ -144,9 +135,9 @@ def test_downgrade_puts_the_0010_trigger_back(sqlite_db: Database) -> None:
             )
 
     head = body()
-    _at(sqlite_db, "0011", down=True)
+    migrate_to(sqlite_db, "0011", down=True)
     assert "max(rowid) + 1 FROM skin_analysis_results WHERE user_id IS NEW.user_id" in body()
-    _at(sqlite_db, head_revision())
+    migrate_to(sqlite_db, head_revision())
     assert body() == head
 
 
@@ -154,14 +145,14 @@ def test_downgrade_puts_the_0010_trigger_back(sqlite_db: Database) -> None:
 def test_postgres_has_no_trigger_before_or_after(postgres_url: str) -> None:
     db = Database(postgres_url)
     try:
-        _at(db, "0011")
-        _at(db, head_revision())
+        migrate_to(db, "0011")
+        migrate_to(db, head_revision())
         with db.connect() as conn:
             found = conn.execute(
                 text("SELECT count(*) FROM information_schema.triggers WHERE trigger_name = :t"),
                 {"t": TRIGGER},
             ).scalar_one()
         assert found == 0
-        _at(db, "0011", down=True)
+        migrate_to(db, "0011", down=True)
     finally:
         db.dispose()

@@ -7,23 +7,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 from core.storage import Database
-from core.storage.migrate import MIGRATIONS
 from core.storage.repositories import analyses, patients_record, users
+from tests.helpers.migrations import migrate_to
 
 OLD, NEW = "ix_skin_analysis_results_user_created", "ix_skin_analysis_results_user_history"
-
-
-def _at(db: Database, revision: str, *, down: bool = False) -> None:
-    with db.connect(write=True) as conn:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _indexes(db: Database) -> set[str]:
@@ -34,7 +24,7 @@ def _indexes(db: Database) -> set[str]:
 def test_upgrade_and_downgrade_keep_every_visit(database_url: str) -> None:
     db = Database(database_url)
     try:
-        _at(db, "0007")
+        migrate_to(db, "0007")
         assert OLD in _indexes(db) and NEW not in _indexes(db)
         start = datetime(2026, 3, 1, tzinfo=UTC)
         with db.write() as session:
@@ -53,12 +43,12 @@ def test_upgrade_and_downgrade_keep_every_visit(database_url: str) -> None:
             patient: uuid.UUID = ada.user_id
         with db.read() as session:
             before = patients_record.visits(session, patient)
-        _at(db, "0008")
+        migrate_to(db, "0008")
         assert NEW in _indexes(db) and OLD not in _indexes(db)
         with db.read() as session:
             assert patients_record.visits(session, patient) == before
             assert len(before) == 5
-        _at(db, "0007", down=True)
+        migrate_to(db, "0007", down=True)
         assert OLD in _indexes(db) and NEW not in _indexes(db)
         with db.read() as session:
             assert patients_record.visits(session, patient) == before
