@@ -1,6 +1,6 @@
 """``skinlab --self-check``: prove an installation works, in a throw-away data directory.
 
-Checks the resources, creates and migrates a database, analyses the bundled demo face and saves
+Checks the resources and Qt's ICU data, creates and migrates a database, analyses the bundled demo face and saves
 it, renders the PDF report, opens the kiosk window, types an email address on its on-screen
 keyboard, and closes it, all offscreen. Prints one line
 per step and exits 0, or 1 naming the step that failed. Used on the built app by ``.ci/run``.
@@ -28,6 +28,7 @@ def run_self_check(out: Any = None) -> int:
     with tempfile.TemporaryDirectory(prefix="skinlab-self-check-") as scratch:
         steps: list[tuple[str, Callable[[], str]]] = [
             ("resources", _resources),
+            ("Qt's text data (ICU)", _text_data),
             ("create the database", lambda: _database(state, Path(scratch))),
             ("analyse the bundled face", lambda: _analyse(state)),
             ("render the PDF report", lambda: _report(state)),
@@ -67,6 +68,21 @@ def _resources() -> str:
 
     check_resources()
     return str(resources_dir())
+
+
+def _text_data() -> str:
+    """Qt's ICU finds its data: English collation orders words as a person would (the build ships
+    ICU's data cut down to root and English: packaging/icu_data.py). Without the data Qt falls back
+    to comparing code points, which puts "B" before "a" and "zoe" before "Émile"."""
+    # lazy: each step imports what it checks, so a broken part fails its own step
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale("en_US"))
+    words = ["zoe", "B", "Émile", "a"]
+    ordered = sorted(words, key=collator.sortKey)
+    if ordered != ["a", "B", "Émile", "zoe"]:
+        raise RuntimeError(f"ICU's English collation is missing: it ordered {ordered}")
+    return " < ".join(ordered)
 
 
 def _database(state: dict[str, Any], scratch: Path) -> str:
