@@ -127,6 +127,10 @@ def _save(
         return str(row.analysis_id)
 
 
+FOLLOWED_VISITS = 24  # monthly, the last two days ago
+FIRST_VISIT_DAYS = (FOLLOWED_VISITS - 1) * 30 + 2  # days since the followed patient's first visit
+
+
 def build(ctx: AppContext, *, now: datetime | None = None) -> Demo:
     """Fill an empty data directory with the demo clinic; returns the followed patient."""
     moment = now or datetime.now(UTC)
@@ -139,7 +143,9 @@ def build(ctx: AppContext, *, now: datetime | None = None) -> Demo:
     with ctx.database.write() as session:
         followed = _patient(session, *FOLLOWED, birth_year=1988, fitzpatrick=2, rng=rng)
         followed.sensitive_skin = followed.fragrance_free = True
-        consents.record(
+        # Registered, and consenting, at the kiosk the day of her first visit.
+        followed.created_at = moment - timedelta(days=FIRST_VISIT_DAYS)
+        consent = consents.record(
             session,
             user_id=followed.user_id,
             text_version="kiosk-2026.1",
@@ -147,6 +153,7 @@ def build(ctx: AppContext, *, now: datetime | None = None) -> Demo:
             allow_storage=True,
             allow_sync=True,
         )
+        consent.recorded_at = followed.created_at
         others = [
             _patient(
                 session,
@@ -163,10 +170,12 @@ def build(ctx: AppContext, *, now: datetime | None = None) -> Demo:
                 (rng.choice(FIRST), rng.choice(LAST)) for _ in range(40)
             )
         ]
+        for i, other in enumerate(others):  # registered before any visit (800 days ago at most)
+            other.created_at = moment - timedelta(days=801 + 13 * i)
         other_ids = [p.user_id for p in others]
         followed_id = followed.user_id
     visits = []
-    count = 24
+    count = FOLLOWED_VISITS
     start = float(first_visit.result["metrics"]["redness"])  # type: ignore[index]
     end = float(later_visit.result["metrics"]["redness"])  # type: ignore[index]
     for i in range(count):
@@ -191,7 +200,7 @@ def build(ctx: AppContext, *, now: datetime | None = None) -> Demo:
         for body in NOTES:
             note = notes.add(session, patient_id=followed_id, author_id=grace, body=body)
             audit.record(session, "note_added", actor_id=grace, target_id=followed_id)
-            note.created_at = moment - timedelta(days=700 if body is NOTES[0] else 3)
+            note.created_at = moment - timedelta(days=FIRST_VISIT_DAYS if body is NOTES[0] else 3)
     return Demo(followed=followed_id, followed_visits=visits)
 
 
