@@ -7,6 +7,11 @@ audit chain: each email is a ``kiosk_report_emailed`` event naming the visit it 
 reset a ``kiosk_visit_ended`` event that begins the next visit. So a restart gives no new
 allowance, for the visit or the hour, and nothing about the recipient is kept: the audit events
 name no address. A refusal is audited too (``kiosk_email_refused``).
+
+A crash ends a visit without its reset. The visit's count is kept only while its visitor may still
+be there: once its last email is older than the kiosk's idle time (``visit_lasts``; the idle reset
+would have ended it), a process that has not seen an email asked for in it ends it as the reset
+would have, and the next visitor starts with the visit's allowance.
 """
 
 from __future__ import annotations
@@ -48,11 +53,13 @@ class MailLimits:
         *,
         per_visit: int,
         per_hour: int,
+        visit_lasts: Callable[[], timedelta],
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.database = database
         self.per_visit = per_visit
         self.per_hour = per_hour
+        self.visit_lasts = visit_lasts
         self.clock = clock
         self._sending = threading.Lock()  # one email at a time (held while SMTP works)
         self._asked = False  # whether this process saw an email asked for in the current visit
@@ -80,8 +87,9 @@ class MailLimits:
         so two quick taps cannot both slip under.
         """
         with self._sending:
+            inherited = not self._asked  # the visit may have begun before this process
             self._asked = True
-            visit = self._check()
+            visit = self._check(inherited)
 
             def sent(session: Session, queued: bool) -> None:
                 audit.record(
@@ -93,10 +101,11 @@ class MailLimits:
 
             yield sent
 
-    def _check(self) -> int:
+    def _check(self, inherited: bool) -> int:
         """The visit the email would count for (the ``chain_seq`` of the reset that began it, 0
-        before the first), once both limits allow it."""
-        since = self.clock() - WINDOW
+        before the first), once both limits allow it. ``inherited``: this process has seen no email
+        asked for in the current visit, which may be a crashed process's."""
+        now = self.clock()
         device = self.database.clock.node
         emailed = (
             AuditEvent.action == actions.KIOSK_REPORT_EMAILED,
@@ -115,16 +124,18 @@ class MailLimits:
                 )
                 or 0
             )
-            this_visit = session.scalar(
-                select(func.count()).where(
+            this_visit, last = session.execute(
+                select(func.count(), func.max(AuditEvent.occurred_at)).where(
                     *emailed,
                     AuditEvent.chain_seq > visit,
                     AuditEvent.details["visit"].as_integer() == visit,
                 )
-            )
+            ).one()
             this_hour = session.scalar(
-                select(func.count()).where(*emailed, AuditEvent.occurred_at >= since)
+                select(func.count()).where(*emailed, AuditEvent.occurred_at >= now - WINDOW)
             )
+        if inherited and this_visit and last is not None and last < now - self.visit_lasts():
+            visit, this_visit = self._end_abandoned_visit(), 0
         if int(this_visit or 0) >= self.per_visit:
             self._refuse("visit_limit")
             raise MailLimitError(VISIT_FULL.format(limit=self.per_visit))
@@ -132,6 +143,19 @@ class MailLimits:
             self._refuse("hour_limit")
             raise MailLimitError(HOUR_FULL)
         return visit
+
+    def _end_abandoned_visit(self) -> int:
+        """End a visit whose process ended without its reset (a crash), as the idle reset would
+        have; returns the new visit's number."""
+        with self.database.write() as session:
+            ended = audit.record(
+                session,
+                actions.KIOSK_VISIT_ENDED,
+                target_type="kiosk",
+                details={"reason": "idle_after_restart"},
+            )
+            session.flush()
+            return int(ended.chain_seq or 0)
 
     def _refuse(self, reason: str) -> None:
         with self.database.write() as session:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from app.context import AppContext
@@ -35,6 +36,7 @@ from core.storage.repositories import consents, patients_record
 from core.storage.results import save_analysis
 from core.vocabulary import SKIN_SCORE
 from ui.kiosk.ports import (
+    IDLE_WARNING_SECONDS,
     RGB,
     AnalysisView,
     CancelledError,
@@ -84,6 +86,9 @@ class KioskAppServices(TakeAwayServices):
             ctx.database,
             per_visit=ctx.settings.kiosk_emails_per_visit,
             per_hour=ctx.settings.kiosk_emails_per_hour,
+            visit_lasts=lambda: timedelta(
+                seconds=self.config().idle_seconds + IDLE_WARNING_SECONDS
+            ),
         )
 
     # -- configuration -------------------------------------------------------------------------

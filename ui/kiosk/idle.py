@@ -9,9 +9,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ui.kiosk.ports import IDLE_WARNING_SECONDS as WARNING_SECONDS
 from ui.kiosk.widgets import button, card, label
 
-WARNING_SECONDS = 10
 ACTIVITY = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseMove,

@@ -18,6 +18,9 @@ from numpy.typing import NDArray
 from core.errors import SkinLabError
 from core.vocabulary import Change, Tone
 
+# After the idle time, a warning covers the screen this long, then the kiosk resets.
+IDLE_WARNING_SECONDS = 10
+
 RGB = NDArray[np.uint8]
 RGBA = NDArray[np.uint8]
 

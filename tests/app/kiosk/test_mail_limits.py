@@ -25,7 +25,7 @@ from core.storage.models import AuditEvent, EmailMessage
 from core.storage.repositories.audit import verify_database
 from core.storage.types import utcnow
 from tests.helpers.smtp import Inbox
-from ui.kiosk.ports import Patient
+from ui.kiosk.ports import IDLE_WARNING_SECONDS, Patient
 
 PDF = b"%PDF-1.4 a report"
 ADA = Patient("0" * 32, "ada@example.org", "Ada Lovelace")
@@ -147,6 +147,47 @@ def test_a_restart_mid_visit_gives_no_new_visit_allowance(tmp_path: Path) -> Non
                 select(func.count()).where(AuditEvent.action == actions.KIOSK_VISIT_ENDED)
             )
         assert resets == 2  # the start's reset ended no visit
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize("gone", [False, True])
+def test_a_crashed_visit_ends_once_its_visitor_must_have_gone(tmp_path: Path, gone: bool) -> None:
+    """A crash skips the visit's reset: after a restart its count holds while its visitor may still
+    be there, and ends (audited) once the idle reset would have ended the visit."""
+    data = tmp_path / "data"
+    first = _context(data, kiosk_emails_per_visit=2, kiosk_emails_per_hour=20)
+    try:
+        services = KioskAppServices(first)
+        _email(services, "a@example.org")
+        _email(services, "b@example.org")
+        last_sent = utcnow()
+    finally:
+        first.close()  # the process dies: no reset
+    again = _context(data, kiosk_emails_per_visit=2, kiosk_emails_per_hour=20)
+    try:
+        services = KioskAppServices(again)
+        lasts = services.config().idle_seconds + IDLE_WARNING_SECONDS
+        clock = Clock()
+        clock.now = last_sent + timedelta(seconds=lasts + (5 if gone else -5))
+        services.mail_limits.clock = clock
+        services.end_session()  # what the kiosk window runs when it starts
+        if not gone:
+            with pytest.raises(MailLimitError, match="one visit"):
+                _email(services, "c@example.org")
+            assert _queued(again) == 2
+            return
+        _email(services, "c@example.org")
+        _email(services, "d@example.org")
+        with pytest.raises(MailLimitError, match="one visit"):  # the new visit's own limit
+            _email(services, "e@example.org")
+        assert _queued(again) == 4
+        with again.database.read() as session:
+            ended = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == actions.KIOSK_VISIT_ENDED)
+            ).all()
+        assert [e.details for e in ended] == [{"reason": "idle_after_restart"}]
+        assert verify_database(again.database).ok
     finally:
         again.close()
 
