@@ -53,6 +53,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, pool_size=settings.pool_size)
+        # The rate limits' own connections: a check never waits behind routes holding the pool's.
+        # A check holds one for about a millisecond, so a few are plenty.
+        limits_engine = make_engine(settings.database_url, pool_size=2)
         sweeper: asyncio.Task[None] | None = None
         try:
             if settings.migrate_on_start:
@@ -61,7 +64,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
             settings.blob_dir.mkdir(parents=True, exist_ok=True)
             sessions = make_sessionmaker(engine)
             app.state.skinlab = ServerState(
-                settings, engine, sessions, identity, RequestLimits(settings)
+                settings, engine, sessions, identity, RequestLimits(settings, limits_engine)
             )
             sweeper = asyncio.create_task(housekeeping.run_forever(sessions, settings))
             log.info("sync server %s ready on %s", identity, safe_url(settings.database_url))
@@ -72,6 +75,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
                 with suppress(asyncio.CancelledError):
                     await sweeper
             engine.dispose()
+            limits_engine.dispose()
 
     app = FastAPI(
         title="SkinLab sync server",

@@ -1,5 +1,5 @@
-"""Forgetting on schedule: used token ids past expiry, idempotency keys past 7 days, and uploads
-that received nothing for ``upload_abandon_s``. Runs in every worker; the deletes are idempotent,
+"""Forgetting on schedule: used token ids past expiry, idempotency keys past 7 days, rate-limit
+buckets that have filled up again, and uploads that received nothing for ``upload_abandon_s``. Runs in every worker; the deletes are idempotent,
 so overlap is harmless."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from server import blob_files
 from server.config import IDEMPOTENCY_KEEP_DAYS, ServerSettings
 from server.models import Blob, IdempotencyKey, UsedJti
+from server.ratelimit import FORGET_FULL
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def sweep(
                 )
             )
         )
+        gone += _count(session.execute(FORGET_FULL))
         stale = session.scalars(
             select(Blob)
             .where(

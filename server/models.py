@@ -25,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from core.storage.models import NAMING  # one constraint-naming scheme for both schemas
@@ -106,6 +106,22 @@ class UsedJti(Base):
     device_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     jti: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RateLimitBucket(Base):
+    """The state of one rate-limit bucket (a device's, or enrollment's), shared by every worker
+    and host: pyrate-limiter's token bucket keeps one number per rate, its next-free time in
+    microseconds (server/ratelimit.py). A row whose times have all passed means a full bucket.
+
+    UNLOGGED: no write-ahead log, so a check waits for no disk flush; after a crash of PostgreSQL
+    (or on a promoted standby) the table is empty, and every bucket starts full again."""
+
+    __tablename__ = "rate_limit_buckets"
+    __table_args__ = ({"prefixes": ["UNLOGGED"]},)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), nullable=False)
+    updated_at: Mapped[datetime] = _now()
 
 
 class IdempotencyKey(Base):
