@@ -44,7 +44,7 @@ SKINLAB = [sys.executable, "-c", "import sys, app.cli as c; sys.exit(c.main(sys.
 
 
 @contextlib.contextmanager
-def _postgres() -> Iterator[str]:
+def postgres() -> Iterator[str]:
     """A scratch database URL (SQLAlchemy form), dropped afterwards."""
     configured = os.environ.get("SKINLAB_BENCH_DATABASE_URL")
     with contextlib.ExitStack() as stack:
@@ -69,8 +69,17 @@ def _postgres() -> Iterator[str]:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc), 0 where there is none."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def _serve(database_url: str, scratch: Path, *options: str) -> Iterator[str]:
+def _serve(database_url: str, scratch: Path, *options: str) -> Iterator[tuple[str, int]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -97,7 +106,7 @@ def _serve(database_url: str, scratch: Path, *options: str) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"skinlab serve did not start; see {scratch / 'server.log'}")
             time.sleep(0.05)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -256,9 +265,9 @@ def run(quick: bool) -> list[Row]:
 def _run_once(quick: bool, *, label: str, options: tuple[str, ...]) -> list[Row]:
     count = 1_000 if quick else 10_000
     name = f"sync: push {count:,} analyses + thumbnails, {label}"
-    with tempfile.TemporaryDirectory() as tmp, _postgres() as database_url:
+    with tempfile.TemporaryDirectory() as tmp, postgres() as database_url:
         scratch = Path(tmp)
-        with _serve(database_url, scratch, *options) as url:
+        with _serve(database_url, scratch, *options) as (url, server_pid):
             ctx = AppContext.from_args(scratch / "device")
             try:
                 ctx.sync.enroll(
@@ -282,9 +291,10 @@ def _run_once(quick: bool, *, label: str, options: tuple[str, ...]) -> list[Row]
                 link = ctx.sync.transport()
                 report = SyncReport()
                 try:
-                    started = time.perf_counter()
+                    started, server_cpu = time.perf_counter(), cpu_s(server_pid)
                     SyncEngine(ctx.database, ctx.images, link).push_all(report)
                     push_s = time.perf_counter() - started
+                    server_cpu = cpu_s(server_pid) - server_cpu
                 finally:
                     blobs.upload = upload
                     link.close()
@@ -298,6 +308,7 @@ def _run_once(quick: bool, *, label: str, options: tuple[str, ...]) -> list[Row]
     return [
         Row(name, "push (uploads + batches), analyses/s", count / push_s, "1/s"),
         Row(name, "push total", push_s, "s"),
+        Row(name, "server process CPU during the push", server_cpu, "s"),
         Row(name, "thumbnail upload time, summed over parallel uploads", uploading[0], "s"),
         Row(name, "changes pushed", report.pushed, "rows"),
         Row(name, "thumbnail size, mean", thumb_kb, "KB"),
