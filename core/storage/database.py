@@ -28,6 +28,7 @@ import core.storage.changes  # noqa: F401  (registers the change-capture listene
 from core.errors import ConflictError, CorruptDatabaseError, SkinLabError, StorageError
 from core.security.errors import DatabaseKeyError
 from core.security.permissions import create_private_file
+from core.storage import placement
 from core.storage.hlc import HybridClock
 from core.storage.sqlcipher import apply_settings, raw_key, unlock
 from core.storage.types import utcnow
@@ -135,6 +136,7 @@ class Database:
 
         if self.dialect == "sqlite":
             _install_sqlite_pragmas(self.engine, synchronous=synchronous, encrypted=self.encrypted)
+            placement.install(self.engine)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
