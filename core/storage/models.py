@@ -189,6 +189,14 @@ class SkinAnalysisResult(Synced):
             "sqlite", Index("ix_skin_analysis_results_user_history", *_VISIT_COLUMNS, "metrics")
         ),
         only_on("postgresql", Index("ix_skin_analysis_results_user_visits", *_VISIT_COLUMNS)),
+        # For the foreign key to the consent (a NULL never matches it): analyses without a
+        # consent record (desktop, imports) write no entry (migration 0013).
+        Index(
+            "ix_skin_analysis_results_consent_id",
+            "consent_id",
+            sqlite_where=text("consent_id IS NOT NULL"),
+            postgresql_where=text("consent_id IS NOT NULL"),
+        ),
     )
 
     analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -215,7 +223,7 @@ class SkinAnalysisResult(Synced):
     # The consent the analysis (and its photos) was taken under: it leaves the device only when
     # that consent allows syncing (core.storage.sync_consent), and the server checks the same.
     consent_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("consent_records.consent_id", ondelete="SET NULL"), index=True
+        ForeignKey("consent_records.consent_id", ondelete="SET NULL")
     )
 
     user: Mapped[User | None] = relationship(back_populates="analyses")
