@@ -1,6 +1,6 @@
 """Endurance soak of the clinician's desktop (its own command, long):
 
-    python -m bench.soak_desktop [--cycles 300] [--warm-up 30] [--import-every 25] [--data-dir DIR]
+    python -m bench.soak_desktop [--cycles 300] [--warm-up 50] [--import-every 25] [--data-dir DIR]
 
 One process, the real desktop window offscreen with the real services and the demo clinic
 (``app.desktop.demo``), signed in as a clinician, through a clinician's round again and again:
@@ -183,7 +183,7 @@ def soak(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=300)
-    parser.add_argument("--warm-up", type=int, default=30)
+    parser.add_argument("--warm-up", type=int, default=50)  # two imports: the second opens 2 files
     parser.add_argument("--import-every", type=int, default=25, help="0: no imports")
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--every", type=int, default=25, help="print a sample every N rounds")
