@@ -22,7 +22,8 @@ from core.analysis.face import (
     _resized,
     default_detector,
 )
-from core.analysis.look import MAX_SHARE, skin_areas, skin_mask
+from core.analysis.look import MAX_SHARE, maybe_skin_mask, skin_areas, skin_mask
+from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 from core.analysis.small_faces import LARGEST_SURE, small_face_detector
 
 WIDTH, HEIGHT = 2048, 1152
@@ -225,3 +226,23 @@ def test_without_a_writable_temporary_folder_the_full_detector_searches(
         assert len(DlibFaceDetector().detect(landscape)) == 1
     finally:
         small_faces.small_face_detector.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "name", ["biden_biden2.jpg", "dlib_bald_guys.jpg", "lin-manuel-miranda.png"]
+)
+def test_the_hue_lookup_gives_the_per_pixel_answers(name, shared_photo, read_rgb) -> None:
+    """The look reads hue and chroma from a table of the 65,536 8-bit (a, b) pairs: on real photos
+    it says exactly what the per-pixel arithmetic says, pixel for pixel."""
+    rgb = read_rgb(shared_photo(name))
+    lab = cv2.cvtColor(cv2.blur(rgb, (3, 3)), cv2.COLOR_RGB2Lab).astype(np.float32)
+    a, b = lab[:, :, 1] - 128.0, lab[:, :, 2] - 128.0
+    hue = np.degrees(np.arctan2(b, a))
+    coloured = np.hypot(a, b) >= HUE_CHROMA_MIN
+    lit = (lab[:, :, 0] > 0.1 * 255) & (lab[:, :, 0] < 0.98 * 255)
+    expected = (hue >= SKIN_HUE[0]) & (hue <= SKIN_HUE[1]) & coloured & lit
+    assert 0.05 < expected.mean() < 0.95  # both answers occur
+    assert np.array_equal(skin_mask(rgb), expected)
+    assert np.array_equal(
+        maybe_skin_mask(rgb), lit & ((hue >= SKIN_HUE[0]) & (hue <= SKIN_HUE[1]) | ~coloured)
+    )
