@@ -58,10 +58,19 @@ def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
             cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3, scale=0.125),
             cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3, scale=0.125),
         )
-        half_trace = (dxx + dyy) / 2
-        root = np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
-        lam1, lam2 = half_trace + root, half_trace - root
-        best = np.maximum(best, (s * s) * (lam1 - np.abs(lam2)) - s * gradient)
+        # the eigenvalues in place: the same float32 operations, a third of the memory traffic
+        root = np.square(np.subtract(dxx, dyy) / 2)
+        root += np.square(dxy, out=dxy)
+        np.sqrt(root, out=root)
+        half_trace = np.add(dxx, dyy, out=dxx)
+        half_trace /= 2
+        lam2 = np.abs(np.subtract(half_trace, root, out=dyy), out=dyy)
+        lam1 = np.add(half_trace, root, out=half_trace)
+        lam1 -= lam2
+        lam1 *= np.float32(s * s)
+        gradient *= np.float32(s)
+        lam1 -= gradient
+        np.maximum(best, lam1, out=best)
     return best
 
 

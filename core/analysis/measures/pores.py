@@ -43,8 +43,15 @@ def blob_strength(image: np.ndarray, sigma: float) -> np.ndarray:
     dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
     dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
     dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
-    smaller = (dxx + dyy) / 2 - np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
-    return (sigma * sigma) * np.clip(smaller, 0.0, None)
+    root = np.square(np.subtract(dxx, dyy) / 2)
+    root += np.square(dxy, out=dxy)
+    np.sqrt(root, out=root)
+    smaller = np.add(dxx, dyy, out=dxx)
+    smaller /= 2
+    smaller -= root
+    np.maximum(smaller, 0.0, out=smaller)
+    smaller *= np.float32(sigma * sigma)
+    return smaller
 
 
 def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
