@@ -12,9 +12,10 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -190,6 +191,31 @@ def save_image(
         )
         session.add(blob)
     return blob
+
+
+class Written(NamedTuple):
+    """An image file already in the store (``ImageStore.put``), whose row is still to be added."""
+
+    sha256: str
+    media_type: str
+    size_bytes: int
+    width: int | None = None
+    height: int | None = None
+
+
+def add_image_rows(session: Session, written: Sequence[Written]) -> None:
+    """Add the rows of files already written, except those the database (or this batch) has:
+    one query for the lot, where :func:`save_image` asks once per image. The rows are flushed
+    with the caller's next flush."""
+    digests = {w.sha256 for w in written}
+    if not digests:
+        return
+    with session.no_autoflush:
+        have = set(session.scalars(select(ImageBlob.sha256).where(ImageBlob.sha256.in_(digests))))
+    for w in written:
+        if w.sha256 not in have:
+            have.add(w.sha256)
+            session.add(ImageBlob(**w._asdict()))
 
 
 def delete_unused_images(session: Session, digests: set[str]) -> set[str]:

@@ -2,7 +2,11 @@
 
 A coordinator thread (never the UI thread) submits the files, largest first, takes the answers in
 the order they finish (all those finished by then, together), saves them through
-:class:`ImportSaver` and tells the listener of each file. Workers start with the ``forkserver``
+:class:`ImportSaver` and tells the listener of each file. When every worker is analysing (more than
+one), it holds an answer up to :data:`HOLD_SECONDS` for others to save with it (at most
+:data:`BATCH_MOST`): this process's CPU then competes with the workers for the cores, and a photo
+saved in a batch of four costs about half the CPU of one saved alone (``docs/benchmarks.md``).
+With one worker the answers are saved as they come: the saving has a core the worker does not use. Workers start with the ``forkserver``
 method where the platform has it (a clean process, not a copy of this one with its Qt and database
 threads; it preloads the engine and its models for them), else ``spawn``. Cancelling drops the files not started; answers still
 arriving are not saved. A patient erased during the run stops it (nothing more is saved). At the
@@ -37,6 +41,9 @@ from ui.desktop.importing.ports import (
 
 log = logging.getLogger(__name__)
 PRELOAD_MODULE = "app.desktop.importing.preload"
+HOLD_SECONDS = 0.4
+"""Longest an answer waits for others to be saved with it (its line in the list waits as long)."""
+BATCH_MOST = 8
 
 
 def default_workers() -> int:
@@ -107,6 +114,7 @@ class ImportJob:
         self._thread = threading.Thread(target=self._run, name="skinlab-import", daemon=True)
         self._pool: ProcessPoolExecutor | None = None
         self.saved = self.failed = 0
+        self.hold = HOLD_SECONDS if self.workers > 1 else 0.0
 
     def start(self) -> ImportJob:
         self._thread.start()
@@ -140,6 +148,7 @@ class ImportJob:
             pending = set(futures)
             while pending and ending == "done":
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, pending = self._gather(finished, pending)
                 if self._cancel.is_set() or any(f.cancelled() for f in finished):
                     ending = "cancelled"
                     break
@@ -170,6 +179,24 @@ class ImportJob:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)  # no worker outlives the run
         release_free_memory()
+
+    def _gather(
+        self, finished: set[Future[Outcome]], pending: set[Future[Outcome]]
+    ) -> tuple[set[Future[Outcome]], set[Future[Outcome]]]:
+        """``finished`` and the answers that follow within :attr:`hold` seconds (at most
+        :data:`BATCH_MOST` in all), to be saved in one go; stops early on a cancel."""
+        deadline = time.monotonic() + self.hold
+        while pending and len(finished) < BATCH_MOST and not self._cancel.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            more, pending = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+            if not more:
+                break
+            finished = finished | more
+            if any(f.cancelled() for f in more):
+                break
+        return finished, pending
 
     def _settle(self, batch: list[tuple[Future[Outcome], ImportItem]]) -> list[FileOutcome]:
         """Save the analysed files of ``batch`` together; each file's line, in ``batch``'s order.

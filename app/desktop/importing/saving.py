@@ -3,9 +3,17 @@ storage.
 
 The files that finished analysing while the last save ran are saved together: their photo and
 thumbnail files are written side by side (each write waits on its own fsync, not on the others'),
-then one unit of work saves their rows, one savepoint per file, and commits once. Under load a
-commit's fsync took ~85 ms and each file's ~65 ms: saved one by one, 100 photos spent ~18 s
-waiting on the disk, longer than two cores took to analyse them.
+then one unit of work saves their rows and commits once. Under load a commit's fsync took ~85 ms
+and each file's ~65 ms: saved one by one, 100 photos spent ~18 s waiting on the disk, longer than
+two cores took to analyse them.
+
+This process's CPU is what a second core cannot share (``docs/benchmarks.md``, "Desktop
+import"), so a save does each thing once: a file's digests are computed once, its files are
+written once (never read back), and the unit of work asks the database once per batch (who is
+importing, which photos are there already, which image rows exist, the audit chain's head), then
+flushes every row in one go: 10 statements for a photo saved alone, where it took 19.
+Everything that can fail one file alone (an incomplete result, a photo imported before, a file
+that cannot be written) is decided before that flush, so no savepoint is needed.
 
 The unit of work first checks, inside the same write transaction, that the person importing still
 may write results and that the patient still exists: an erasure (local, or arriving by sync)
@@ -19,13 +27,13 @@ and two processes stamping changes with the same clock could give two changes th
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import NamedTuple
+from itertools import repeat
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,9 +44,10 @@ from app.desktop.importing.worker import Analysed
 from core.audit.actions import ANALYSIS_IMPORTED
 from core.auth import Permission, require
 from core.errors import InactiveUserError, SkinLabError
+from core.storage.images import ImageStore, Written, add_image_rows, sha256_hex
 from core.storage.models import ImageBlob, SkinAnalysisResult, User
 from core.storage.repositories import audit
-from core.storage.results import save_analysis
+from core.storage.results import analysis_row, check_result
 
 log = logging.getLogger(__name__)
 FILE_WRITERS = 4
@@ -48,6 +57,51 @@ class ToSave(NamedTuple):
     analysed: Analysed
     visit: datetime
     date_source: str
+
+
+class _File(NamedTuple):
+    """One file of a batch, prepared once: its digests, its result dated, or why it cannot be saved."""
+
+    item: ToSave
+    photo: str
+    thumb: str
+    result: dict[str, Any]
+    problem: SkinLabError | None
+
+    @classmethod
+    def of(cls, item: ToSave) -> _File:
+        analysed = item.analysed
+        result = dict(analysed.result)
+        result["created_at"] = item.visit.astimezone(UTC).isoformat(timespec="seconds")
+        try:
+            check_result(result)
+            problem = None
+        except SkinLabError as exc:
+            problem = exc
+        photo, thumb = sha256_hex(analysed.image), sha256_hex(analysed.thumbnail)
+        return cls(item, photo, thumb, result, problem)
+
+    @property
+    def digests(self) -> tuple[str, str]:
+        return self.photo, self.thumb
+
+    @property
+    def blobs(self) -> tuple[bytes, bytes]:
+        return self.item.analysed.image, self.item.analysed.thumbnail
+
+
+def _settled(outcome: str | SkinLabError | None) -> str | SkinLabError:
+    if outcome is None:  # every file is decided inside the unit of work
+        raise RuntimeError("An import save left a file undecided")
+    return outcome
+
+
+def _put(store: ImageStore, blob: bytes) -> SkinLabError | None:
+    try:
+        store.put(blob)
+    except SkinLabError as exc:
+        return exc
+    return None
 
 
 class ImportSaver:
@@ -78,88 +132,109 @@ class ImportSaver:
         to write is gone."""
         if not batch:
             return []
-        digests = [
-            {hashlib.sha256(d).hexdigest() for d in (s.analysed.image, s.analysed.thumbnail)}
-            for s in batch
-        ]
-        outcomes: list[str | SkinLabError] = []
+        files = [_File.of(item) for item in batch]
+        outcomes: list[str | SkinLabError | None] = [f.problem for f in files]
         try:
-            self._write_files(batch)
+            self._write_files(files, outcomes)
             with self.ctx.database.write() as session:
                 self._check(session)
-                for item in batch:
-                    try:
-                        with session.begin_nested():
-                            outcomes.append(self._save(session, item))
-                    except SkinLabError as exc:
-                        outcomes.append(exc)
+                self._add_rows(session, files, outcomes)
         except BaseException:
-            self._drop_unreferenced(set().union(*digests))
+            self._drop_unreferenced({d for f in files for d in f.digests})
             raise
-        failed = [d for d, o in zip(digests, outcomes, strict=True) if not isinstance(o, str)]
+        done = [_settled(o) for o in outcomes]
+        failed = {
+            d for f, o in zip(files, done, strict=True) if not isinstance(o, str) for d in f.digests
+        }
         if failed:
-            self._drop_unreferenced(set().union(*failed))
-        return outcomes
+            self._drop_unreferenced(failed)
+        return done
 
-    def _write_files(self, batch: Sequence[ToSave]) -> None:
-        """The photo files first, side by side (the rows' ``put`` then finds them written)."""
-        blobs = [b for s in batch for b in (s.analysed.image, s.analysed.thumbnail)]
-        if len(blobs) <= 2:
-            return
-        with ThreadPoolExecutor(
-            max_workers=FILE_WRITERS, thread_name_prefix="skinlab-save"
-        ) as pool:
-            for _digest in pool.map(self.ctx.images.put, blobs):
-                pass
+    def _write_files(self, files: list[_File], outcomes: list[str | SkinLabError | None]) -> None:
+        """Each file's photo and thumbnail, side by side when there are several files (each write
+        waits on its own fsync). A file whose write fails (a full disk, say) fails alone."""
+        todo = [(n, blob) for n, f in enumerate(files) if outcomes[n] is None for blob in f.blobs]
+        if len(todo) <= 2:
+            results = [_put(self.ctx.images, blob) for _n, blob in todo]
+        else:
+            with ThreadPoolExecutor(
+                max_workers=FILE_WRITERS, thread_name_prefix="skinlab-save"
+            ) as pool:
+                results = list(pool.map(_put, repeat(self.ctx.images), (b for _n, b in todo)))
+        for (n, _blob), error in zip(todo, results, strict=True):
+            if error is not None and outcomes[n] is None:
+                outcomes[n] = error
 
     def _check(self, session: Session) -> None:
-        actor = session.get(User, self.actor_id)
+        """One query for both people: the importer still active and allowed, the patient there."""
+        wanted = {self.actor_id, self.patient_id}
+        found = {
+            u.user_id: u for u in session.scalars(select(User).where(User.user_id.in_(wanted)))
+        }
+        actor = found.get(self.actor_id)
         if actor is None or not actor.is_active:
             raise InactiveUserError("Your account was deactivated during the import.")
         require(actor, Permission.WRITE_RESULTS, owner_id=self.patient_id)
-        patient = session.get(User, self.patient_id)
+        patient = found.get(self.patient_id)
         if patient is None or patient.role != "patient":
             raise self.gone()
 
-    def _save(self, session: Session, item: ToSave) -> str:
-        analysed, visit, date_source = item
-        photo_digest = hashlib.sha256(analysed.image).hexdigest()
-        earlier = session.scalar(
-            select(SkinAnalysisResult.created_at).where(
+    def _add_rows(
+        self, session: Session, files: list[_File], outcomes: list[str | SkinLabError | None]
+    ) -> None:
+        """The rows of every file still to save, flushed once: a duplicate check for the batch in
+        one query, the image rows in one, the audit chain's head read and moved once."""
+        todo = [n for n, o in enumerate(outcomes) if o is None]
+        if not todo:
+            return
+        photos = {files[n].photo for n in todo}
+        found = session.execute(
+            select(SkinAnalysisResult.image_sha256, SkinAnalysisResult.created_at).where(
                 SkinAnalysisResult.user_id == self.patient_id,
-                SkinAnalysisResult.image_sha256 == photo_digest,
+                SkinAnalysisResult.image_sha256.in_(photos),
             )
         )
-        if earlier is not None:
-            raise AlreadyImportedError(
-                f"This photo is already in {self.patient_name}'s visits "
-                f"({earlier.astimezone():%d %b %Y})."
+        earlier = {digest: when for digest, when in found if digest}
+        images: list[Written] = []
+        events: list[audit.Event] = []
+        for n in todo:
+            f = files[n]
+            when = earlier.get(f.photo)
+            if when is not None:
+                outcomes[n] = AlreadyImportedError(
+                    f"This photo is already in {self.patient_name}'s visits "
+                    f"({when.astimezone():%d %b %Y})."
+                )
+                continue
+            earlier[f.photo] = f.item.visit  # the same photo twice in one batch
+            analysed = f.item.analysed
+            images += [
+                Written(f.photo, analysed.media_type, len(analysed.image), *analysed.size),
+                Written(f.thumb, "image/jpeg", len(analysed.thumbnail)),
+            ]
+            row = analysis_row(
+                result=f.result,
+                user_id=self.patient_id,
+                image_sha256=f.photo,
+                thumbnail_sha256=f.thumb,
             )
-        result = dict(analysed.result)
-        result["created_at"] = visit.astimezone(UTC).isoformat(timespec="seconds")
-        row = save_analysis(
-            session,
-            self.ctx.images,
-            result=result,
-            user_id=self.patient_id,
-            image=analysed.image,
-            media_type=analysed.media_type,
-            thumbnail=analysed.thumbnail,
-            image_size=analysed.size,
-        )
-        audit.record(
-            session,
-            ANALYSIS_IMPORTED,
-            actor_id=self.actor_id,
-            target_type="user",
-            target_id=self.patient_id,
-            details={
-                "analysis_id": str(row.analysis_id),
-                "date_from": date_source,
-                "turned": analysed.turned,
-            },
-        )
-        return str(row.analysis_id)
+            session.add(row)
+            outcomes[n] = str(row.analysis_id)
+            events.append(
+                audit.Event(
+                    ANALYSIS_IMPORTED,
+                    actor_id=self.actor_id,
+                    target_type="user",
+                    target_id=self.patient_id,
+                    details={
+                        "analysis_id": str(row.analysis_id),
+                        "date_from": f.item.date_source,
+                        "turned": analysed.turned,
+                    },
+                )
+            )
+        add_image_rows(session, images)
+        audit.record_many(session, events)  # flushes the images, results and events together
 
     def _drop_unreferenced(self, digests: set[str]) -> None:
         """Files written by a save whose transaction did not commit (no row points at them)."""
