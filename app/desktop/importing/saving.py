@@ -243,7 +243,11 @@ class ImportSaver:
                 kept = set(
                     session.scalars(select(ImageBlob.sha256).where(ImageBlob.sha256.in_(digests)))
                 )
-            for digest in digests - kept:
-                self.ctx.images.delete(digest)
         except SkinLabError as exc:  # logged once here; the save's own error is what is shown
             log.warning("Could not tidy the photo files of a failed import save: %s", exc)
+            return
+        for digest in digests - kept:
+            try:
+                self.ctx.images.delete(digest)
+            except OSError as exc:  # what stopped its write may stop its removal: the others go
+                log.warning("Could not remove a photo file of a failed import save: %s", exc)

@@ -166,3 +166,28 @@ def test_a_row_with_an_unreadable_field_is_reported_not_raised(bad: object) -> N
         "row_hash": "0" * 64,
     }
     assert [(p.chain_seq, p.kind) for p in verify_rows([row]).problems] == [(1, "edited")]
+
+
+def test_events_recorded_as_a_batch_continue_the_chain_and_move_its_head_once(
+    db: Database,
+) -> None:
+    _write_events(db, 2)
+    with db.write() as session:
+        batch = audit.record_many(
+            session,
+            [audit.Event("analysis_imported", details={"n": n}) for n in range(3)],
+            flush=False,
+        )
+        assert all(e in session.new for e in batch)  # pending until the caller's own flush
+    _write_events(db, 1)  # one by one again after the batch
+    with db.read() as session:
+        rows = session.scalars(select(AuditEvent).order_by(AuditEvent.chain_seq)).all()
+        head = audit.recorded_head(session)
+    assert [r.chain_seq for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r.details.get("n") for r in rows[2:5]] == [0, 1, 2]  # in the order given
+    assert all(b.prev_hash == a.row_hash for a, b in itertools.pairwise(rows))
+    assert head == (db.clock.node, 6, rows[-1].row_hash)
+    report = verify_database(db)
+    assert report.ok and report.events == {db.clock.node: 6}
+    with db.write() as session:
+        assert audit.record_many(session, []) == []

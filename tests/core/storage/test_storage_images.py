@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.errors import NotFoundError, SkinLabError, StorageError, ValidationError
 from core.storage import Database, ImageStore, save_image, sha256_hex
+from core.storage.images import Written, add_image_rows
 from core.storage.models import ImageBlob, SkinAnalysisResult
 from core.storage.repositories import analyses
 
@@ -90,6 +91,32 @@ def test_save_image_records_one_row_per_content(db: Database, tmp_path: Path) ->
         assert session.scalar(select(func.count()).select_from(ImageBlob)) == 1
         stored = session.scalar(select(SkinAnalysisResult))
         assert stored is not None and stored.image_sha256 == blob.sha256
+
+
+def test_rows_of_written_files_are_added_once_each_and_kept_when_already_there(
+    db: Database, tmp_path: Path
+) -> None:
+    store = ImageStore(tmp_path / "images")
+    other = JPEG_LIKE[:-2] + b"\x00\xff\xd9"
+    with db.write() as session:
+        save_image(session, store, JPEG_LIKE, media_type="image/jpeg", width=64, height=48)
+    digests = [store.put(JPEG_LIKE), store.put(other)]
+    with db.write() as session:
+        add_image_rows(
+            session,
+            [
+                Written(digests[0], "image/png", 1),  # already has its row: left as it was
+                Written(digests[1], "image/jpeg", len(other), 32, 24),
+                Written(digests[1], "image/jpeg", len(other), 32, 24),  # twice in one call
+            ],
+        )
+        add_image_rows(session, [])
+    with db.read() as session:
+        rows = {b.sha256: b for b in session.scalars(select(ImageBlob))}
+    assert set(rows) == set(digests)
+    kept, added = rows[digests[0]], rows[digests[1]]
+    assert (kept.media_type, kept.size_bytes, kept.width) == ("image/jpeg", len(JPEG_LIKE), 64)
+    assert (added.size_bytes, added.width, added.height) == (len(other), 32, 24)
 
 
 def test_an_empty_image_is_refused(db: Database, tmp_path: Path) -> None:

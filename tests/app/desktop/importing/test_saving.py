@@ -3,7 +3,9 @@ the batch, nothing orphaned, and a patient erased before the batch gets nothing 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,9 +17,11 @@ from app.desktop.importing.errors import AlreadyImportedError, PatientGoneError
 from app.desktop.importing.saving import ImportSaver, ToSave
 from app.desktop.importing.worker import Analysed, analyse_file
 from core.config import load_settings
+from core.errors import StorageError, ValidationError
 from core.privacy.actor import Actor
 from core.privacy.erasure import erase_patient
-from core.storage.models import AuditEvent, ImageBlob, SkinAnalysisResult, User
+from core.storage.models import AuditEvent, ImageBlob, SkinAnalysisResult, SyncOutbox, User
+from core.storage.repositories.audit import verify_database
 from tests.helpers.desktop import add_accounts
 from tests.helpers.import_photos import good_faces
 
@@ -85,3 +89,88 @@ def test_a_patient_erased_before_the_batch_gets_none_of_it(
         saver.save_many([ToSave(a, VISIT, "file") for a in analysed])
     assert _count(ctx, SkinAnalysisResult) == 0
     assert ctx.images.digests() == []  # the files written first were removed
+
+
+def _imported_events(ctx: AppContext) -> list[AuditEvent]:
+    with ctx.database.read() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "analysis_imported")
+                .order_by(AuditEvent.chain_seq)
+            )
+        )
+
+
+def test_a_file_that_cannot_be_written_fails_alone_and_the_rest_of_its_batch_is_saved(
+    ctx: AppContext, analysed: list[Analysed]
+) -> None:
+    saver = _saver(ctx)
+    first, broken, third = analysed
+    # Something that is not a file where the photo must go: its write fails on the disk.
+    blocked = ctx.images.path_for(hashlib.sha256(broken.image).hexdigest())
+    (blocked / "in-the-way").mkdir(parents=True)
+    outcomes = saver.save_many([ToSave(a, VISIT, "exif") for a in (first, broken, third)])
+    assert isinstance(outcomes[0], str) and isinstance(outcomes[2], str)
+    assert isinstance(outcomes[1], StorageError)
+    assert "Could not save the image" in outcomes[1].message
+    with ctx.database.read() as session:
+        saved = {str(a) for a in session.scalars(select(SkinAnalysisResult.analysis_id))}
+        blobs = set(session.scalars(select(ImageBlob.sha256)))
+    assert saved == {outcomes[0], outcomes[2]}
+    assert [e.details["analysis_id"] for e in _imported_events(ctx)] == [outcomes[0], outcomes[2]]
+    files = set(ctx.images.digests()) - {blocked.name}  # the test's own obstacle
+    assert hashlib.sha256(broken.thumbnail).hexdigest() not in files  # written, then removed
+    assert files == blobs
+    assert verify_database(ctx.database).ok
+
+
+def test_an_incomplete_result_and_a_photo_twice_in_one_batch_fail_alone(
+    ctx: AppContext, analysed: list[Analysed]
+) -> None:
+    saver = _saver(ctx)
+    first, second, third = analysed
+    incomplete = replace(second, result={k: v for k, v in second.result.items() if k != "metrics"})
+    later = datetime(2026, 5, 6, 9, 0, tzinfo=UTC)
+    outcomes = saver.save_many(
+        [
+            ToSave(first, VISIT, "exif"),
+            ToSave(incomplete, VISIT, "exif"),
+            ToSave(third, later, "file"),
+            ToSave(first, later, "file"),
+        ]
+    )
+    assert isinstance(outcomes[0], str) and isinstance(outcomes[2], str)
+    assert isinstance(outcomes[1], ValidationError) and "incomplete" in outcomes[1].message
+    assert isinstance(outcomes[3], AlreadyImportedError)
+    assert "04 Mar 2026" in outcomes[3].message  # the date of the copy saved in this batch
+    with ctx.database.read() as session:
+        rows = {str(r.analysis_id): r for r in session.scalars(select(SkinAnalysisResult))}
+    assert set(rows) == {outcomes[0], outcomes[2]}
+    assert rows[outcomes[2]].created_at == later
+    assert rows[outcomes[0]].image_sha256 == hashlib.sha256(first.image).hexdigest()
+    assert rows[outcomes[0]].thumbnail_sha256 == hashlib.sha256(first.thumbnail).hexdigest()
+    events = _imported_events(ctx)
+    assert [e.details for e in events] == [
+        {"analysis_id": outcomes[0], "date_from": "exif", "turned": first.turned},
+        {"analysis_id": outcomes[2], "date_from": "file", "turned": third.turned},
+    ]
+    assert hashlib.sha256(second.image).hexdigest() not in set(ctx.images.digests())
+    assert verify_database(ctx.database).ok
+
+
+def test_a_batch_queues_its_photos_for_sync_like_files_saved_one_by_one(
+    ctx: AppContext, analysed: list[Analysed]
+) -> None:
+    saver = _saver(ctx)
+    outcomes = saver.save_many([ToSave(a, VISIT, "exif") for a in analysed])
+    assert all(isinstance(o, str) for o in outcomes)
+    with ctx.database.read() as session:
+        queued = session.execute(select(SyncOutbox.entity, SyncOutbox.entity_id)).all()
+        images = session.scalars(select(ImageBlob)).all()
+    digests = {hashlib.sha256(b).hexdigest() for a in analysed for b in (a.image, a.thumbnail)}
+    assert {b.sha256 for b in images} == digests and all(b.hlc for b in images)
+    assert {e for e, i in queued if e == "images"} == {"images"}
+    assert {i for e, i in queued if e == "images"} == digests
+    # the analyses were taken under no consent to sync: stamped, never queued
+    assert not {i for e, i in queued if e == "skin_analysis_results"}
