@@ -216,7 +216,7 @@ def _import(app: Any, folder: Path, count: int, *, workers: int) -> Run:
     return Run(seconds, stall, saved, baseline, cpu)
 
 
-def _cpu_rows(runs: dict[int, list[Run]]) -> list[Row]:
+def _cpu_rows(runs: dict[int, list[Run]], count: int) -> list[Row]:
     """CPU seconds per process, the mean of each worker count's runs: load changes them far less
     than it changes wall-clock times. The UI process's share is what a second core cannot share."""
     rows = []
@@ -226,6 +226,7 @@ def _cpu_rows(runs: dict[int, list[Run]]) -> list[Row]:
         pool = sum(r.cpu.workers for r in done) / len(done)
         rows += [
             Row(NAME, f"CPU seconds, UI process, {workers} worker(s) (mean)", ui, "s"),
+            Row(NAME, "  per photo", 1000 * ui / count, "ms"),
             Row(
                 NAME,
                 "  of which the UI thread (the rest: import thread, file writers)",
@@ -233,6 +234,7 @@ def _cpu_rows(runs: dict[int, list[Run]]) -> list[Row]:
                 "s",
             ),
             Row(NAME, f"CPU seconds, worker processes, {workers} worker(s) (mean)", pool, "s"),
+            Row(NAME, "  per photo", 1000 * pool / count, "ms"),
             Row(NAME, "  UI process's share of the import's CPU", 100 * ui / (ui + pool), "%"),
         ]
     return rows
@@ -273,7 +275,7 @@ def run(quick: bool = False) -> list[Row]:
     return [
         Row(NAME, "load average (1 min) before the measured runs", load_before, ""),
         Row(NAME, "load average (1 min) after the measured runs", load_after, ""),
-        *_cpu_rows(runs),
+        *_cpu_rows(runs, count),
         Row(NAME, f"import {count} photos, 1 worker process (faster run)", one, "s"),
         Row(NAME, f"import {count} photos, {cores} worker processes (faster run)", many, "s"),
         Row(NAME, "photos per second, 1 core", count / one, "photos/s"),
