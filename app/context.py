@@ -48,6 +48,7 @@ class AppContext:
         self.settings = settings
         self.notify = notify or _to_stderr
         self._process_lock: ProcessLock | None = None
+        self._opening_database = False  # the start-up sequence shares the process lock itself
         self._window_lock: WindowLock | None = None
         self._log_once_open: list[str] = []  # warnings from before the log file was opened
 
@@ -84,11 +85,27 @@ class AppContext:
             log.warning("%s", message)
         return paths
 
+    def _hold_process_lock(self) -> ProcessLock:
+        """This process's lock on the data directory: exclusive if it started alone, until shared."""
+        if self._process_lock is None:
+            self._process_lock = ProcessLock(self.paths.root)
+        return self._process_lock
+
     @cached_property
     def at_rest(self) -> tuple[DataKey, Conversion]:
-        """The data key (refusing to start without the right one) and what was encrypted now."""
+        """The data key (refusing to start without the right one) and what was encrypted now.
+
+        Older files are rewritten only under the process lock held alone; beside another SkinLab
+        process a start that needs a rewrite stops (DataDirUpgradeBusyError), changing nothing.
+        """
+        lock = self._hold_process_lock()
         store = KeyStore(self.settings.key_dir, mode=self.settings.key_store)
-        return prepare_at_rest(self.paths, store)
+        may_rewrite = lock.exclusive or not lock.enforced  # no locks (Windows): as before
+        try:
+            return prepare_at_rest(self.paths, store, may_rewrite=may_rewrite)
+        finally:
+            if not self._opening_database:
+                lock.share()
 
     @property
     def data_key(self) -> DataKey:
@@ -105,10 +122,12 @@ class AppContext:
     def database(self) -> Database:
         """The database, backed up (before a migration, and daily) and migrated before first use."""
         paths = self.paths
-        db = self._open_database()
-        existed = db.sqlite_path is not None and db.sqlite_path.exists()  # before first connect
-        lock = self._process_lock = ProcessLock(paths.root)
+        lock = self._hold_process_lock()  # before any file is rewritten (at_rest) or swept
+        self._opening_database = True
+        db: Database | None = None
         try:
+            db = self._open_database()
+            existed = db.sqlite_path is not None and db.sqlite_path.exists()  # before connecting
             if existed:
                 db.probe()  # a damaged file is reported as such, not as a failed backup
                 try:
@@ -123,13 +142,16 @@ class AppContext:
             # A restored backup may hold patients erased since: erase them again before use.
             replay_erasures(db, self.images, self.erasure_log)
             apply_retention_if_due(db, self.images, days=self.settings.retention_days)
-            if lock.alone:
+            if lock.exclusive:
                 self._sweep(db)
         except Exception:
-            db.dispose()
+            if db is not None:
+                db.dispose()
             lock.close()
+            self._process_lock = None
             raise
         finally:
+            self._opening_database = False
             lock.share()
         return db
 

@@ -80,6 +80,13 @@ class DataDirBusyError(DataDirError):
     code = "data_dir_busy"
 
 
+class DataDirUpgradeBusyError(DataDirBusyError):
+    """Files an older SkinLab left must be rewritten once (encrypted, or moved to the current
+    encryption settings), but another SkinLab process is using the data directory."""
+
+    code = "upgrade_needs_data_dir_alone"
+
+
 class AuthError(SkinLabError):
     code = "auth_error"
 

@@ -7,6 +7,11 @@ plain file is overwritten and deleted. A file encrypted in the earlier SQLCipher
 (HMAC-SHA512 pages, :mod:`core.storage.sqlcipher`) is rewritten in the current ones the same way. Backups get the same treatment, photos are sealed one by one,
 and the analysis cache is dropped (it is only a cache). A failure leaves the plain original as it
 was and stops the start with a message; nothing is half-converted.
+
+Files are rewritten only by a process alone with the data directory (holding its process lock
+exclusively, :mod:`core.storage.instance`): an older SkinLab still writing to the plain file would
+lose its writes. With another process present, a start that finds something to rewrite stops
+with :class:`DataDirUpgradeBusyError` and changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from core.errors import CorruptDatabaseError, StorageError
+from core.errors import CorruptDatabaseError, DataDirUpgradeBusyError, StorageError
 from core.paths import DataPaths
 from core.security.cipher import MAGIC, FileCipher
 from core.security.keys import DataKey, KeyStore, open_data_key
@@ -81,9 +86,26 @@ def encrypted_evidence(paths: DataPaths) -> str | None:
     return None
 
 
-def prepare_at_rest(paths: DataPaths, store: KeyStore) -> tuple[DataKey, Conversion]:
-    """The data key for ``paths``, with every older plain file encrypted and permissions tight."""
+def prepare_at_rest(
+    paths: DataPaths, store: KeyStore, *, may_rewrite: bool = True
+) -> tuple[DataKey, Conversion]:
+    """The data key for ``paths``, with every older plain file encrypted and permissions tight.
+
+    ``may_rewrite`` is False while another SkinLab process uses the directory: then anything that
+    would be rewritten stops the start with :class:`DataDirUpgradeBusyError`, untouched.
+    """
     key = open_data_key(paths.root, store, encrypted=encrypted_evidence(paths))
+    if not may_rewrite:
+        waiting = pending_rewrites(paths, key.database_key)
+        if waiting:
+            more = f" and {len(waiting) - 1} more" if len(waiting) > 1 else ""
+            raise DataDirUpgradeBusyError(
+                f"SkinLab must bring {waiting[0]}{more} under its encryption once, but another "
+                f"SkinLab process is using {paths.root}. Close every other SkinLab on this data "
+                "directory (kiosk, desktop, commands), then start again."
+            )
+        tighten_tree(paths.root)
+        return key, Conversion()
     databases = [paths.database, *sorted(paths.backups.glob("skinlab-*.db"))]
     resettled = sum(_resettle(path, key.database_key) for path in databases)
     converted = Conversion(
@@ -99,6 +121,23 @@ def prepare_at_rest(paths: DataPaths, store: KeyStore) -> tuple[DataKey, Convers
     if converted.anything:
         log.info("Brought older files under the current encryption: %s", converted)
     return key, converted
+
+
+def pending_rewrites(paths: DataPaths, database_key: bytes) -> list[Path]:
+    """What :func:`prepare_at_rest` would rewrite: plain databases and backups, ones in the earlier
+    encryption settings, plain photos it would seal, and a plain analysis cache."""
+    databases = [paths.database, *sorted(paths.backups.glob("skinlab-*.db"))]
+    found = [p for p in databases if is_plain_sqlite(p) or _in_earlier_settings(p, database_key)]
+    store = ImageStore(paths.images)
+    for digest in store.digests():
+        path = store.path_for(digest)
+        if _header(path)[: len(MAGIC)] != MAGIC and sha256_hex(path.read_bytes()) == digest:
+            found.append(path)
+    marker = paths.cache / ".encrypted"
+    cached = paths.cache.is_dir() and any(p.is_file() for p in paths.cache.rglob("*"))
+    if cached and not marker.exists():
+        found.append(paths.cache)
+    return found
 
 
 def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -130,12 +169,18 @@ def _resettle(path: Path, key: bytes) -> bool:
 
     A file that opens under neither (another key, damage) is left alone: opening it reports that.
     """
-    if not path.exists() or path.stat().st_size == 0 or is_plain_sqlite(path):
-        return False
-    if opens_with(path, key, CIPHER_SETTINGS) or not opens_with(path, key, LEGACY_CIPHER_SETTINGS):
+    if not _in_earlier_settings(path, key):
         return False
     _swap_in(_export(path, key, source_settings=LEGACY_CIPHER_SETTINGS), path)  # one rename
     return True
+
+
+def _in_earlier_settings(path: Path, key: bytes) -> bool:
+    if not path.exists() or path.stat().st_size == 0 or is_plain_sqlite(path):
+        return False
+    return not opens_with(path, key, CIPHER_SETTINGS) and opens_with(
+        path, key, LEGACY_CIPHER_SETTINGS
+    )
 
 
 def _export(path: Path, key: bytes, *, source_settings: tuple[str, ...] | None) -> Path:

@@ -1,8 +1,9 @@
 """Who else uses this data directory: advisory file locks shared by every SkinLab process.
 
 Every process that opens the database holds ``.skinlab.lock`` shared. The first one to start alone
-gets it exclusively for a moment: only then may it sweep files that another process could be
-writing (half-written or orphan photos). A window (kiosk or desktop) also holds ``.window.lock``
+gets it exclusively for a moment: only then may it rewrite files an older SkinLab left (encrypting
+them, core/storage/at_rest.py) or sweep files that another process could be writing (half-written
+or orphan photos). A window (kiosk or desktop) also holds ``.window.lock``
 exclusively, so a second window on the same data directory says so and exits instead of fighting
 the first over the camera and the database. POSIX ``flock``; on Windows the locks are skipped and
 nothing is swept.
@@ -36,17 +37,21 @@ def _try(handle: IO[str], operation: int) -> bool:
 
 
 class ProcessLock:
-    """The shared lock of one process; ``alone`` says whether it started with no other user."""
+    """The shared lock of one process; ``alone`` says whether it started with no other user, and
+    ``exclusive`` whether it still holds the lock alone (until :meth:`share`). ``enforced`` is False
+    where there are no locks (Windows): there nobody is known to be alone, or known not to be."""
 
     def __init__(self, root: Path, *, wait_seconds: float = 30.0) -> None:
         self.alone = False
+        self.exclusive = False
+        self.enforced = fcntl is not None
         self._handle: IO[str] | None = None
         if fcntl is None:
             return
         handle = open(root / PROCESS_LOCK, "a+", encoding="utf-8")  # noqa: SIM115  (held open)
         self._handle = handle
         if _try(handle, fcntl.LOCK_EX):
-            self.alone = True
+            self.alone = self.exclusive = True
             return
         deadline = time.monotonic() + wait_seconds
         while not _try(handle, fcntl.LOCK_SH):  # another process is sweeping: seconds at most
@@ -60,14 +65,16 @@ class ProcessLock:
 
     def share(self) -> None:
         """End the exclusive moment: other processes may start now."""
-        if self._handle is not None and self.alone:
+        if self._handle is not None and self.exclusive:
             assert fcntl is not None
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_SH)
+            self.exclusive = False
 
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()  # closing the file releases its lock
             self._handle = None
+        self.exclusive = False
 
 
 class WindowLock:

@@ -1,4 +1,5 @@
-"""Open a SkinLab SQLite file from a test the way the app does: plain, or with its data key."""
+"""Open a SkinLab SQLite file from a test the way the app does: plain, or with its data key; or
+rewrite one as SkinLab stored it before (the earlier SQLCipher settings)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ import sqlcipher3
 
 from core.security.keys import KEYINFO_FILE, KeyStore, open_data_key
 from core.storage.at_rest import is_plain_sqlite
-from core.storage.sqlcipher import unlock
+from core.storage.sqlcipher import (
+    CIPHER_SETTINGS,
+    LEGACY_CIPHER_SETTINGS,
+    opens_with,
+    raw_key,
+    unlock,
+)
 
 
 def data_dir_of(path: Path) -> Path:
@@ -43,3 +50,24 @@ def open_sqlite(path: Path, *, read_only: bool = False, rows: bool = False) -> A
     if rows:
         conn.row_factory = sqlcipher3.Row
     return conn
+
+
+def to_legacy(path: Path, key: bytes) -> None:
+    """Rewrite ``path`` as SkinLab stored it before: SQLCipher 4's default (HMAC-SHA512) pages."""
+    legacy = path.with_name(path.name + ".legacy")
+    conn = sqlcipher3.connect(str(path))
+    try:
+        unlock(conn, key)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("ATTACH DATABASE ? AS legacy KEY ?", (str(legacy), raw_key(key)))
+        conn.execute("SELECT sqlcipher_export('legacy')")
+        conn.execute(f"PRAGMA legacy.user_version = {version}")
+        conn.execute("DETACH DATABASE legacy")
+    finally:
+        conn.close()
+    for journal in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        journal.unlink(missing_ok=True)
+    legacy.replace(path)
+    assert opens_with(path, key, LEGACY_CIPHER_SETTINGS)
+    assert not opens_with(path, key, CIPHER_SETTINGS)

@@ -22,10 +22,9 @@ from core.storage.sqlcipher import (
     CIPHER_SETTINGS,
     LEGACY_CIPHER_SETTINGS,
     opens_with,
-    raw_key,
     unlock,
 )
-from tests.helpers.at_rest import database_key, open_sqlite
+from tests.helpers.at_rest import database_key, open_sqlite, to_legacy
 
 
 def test_a_new_database_and_its_backup_use_hmac_sha256_pages(tmp_path: Path) -> None:
@@ -73,27 +72,6 @@ def test_a_tampered_page_is_refused(tmp_path: Path) -> None:
         conn.close()
 
 
-def _to_legacy(path: Path, key: bytes) -> None:
-    """Rewrite ``path`` as SkinLab stored it before: SQLCipher 4's default (HMAC-SHA512) pages."""
-    legacy = path.with_name(path.name + ".legacy")
-    conn = sqlcipher3.connect(str(path))
-    try:
-        unlock(conn, key)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute("ATTACH DATABASE ? AS legacy KEY ?", (str(legacy), raw_key(key)))
-        conn.execute("SELECT sqlcipher_export('legacy')")
-        conn.execute(f"PRAGMA legacy.user_version = {version}")
-        conn.execute("DETACH DATABASE legacy")
-    finally:
-        conn.close()
-    for journal in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        journal.unlink(missing_ok=True)
-    legacy.replace(path)
-    assert opens_with(path, key, LEGACY_CIPHER_SETTINGS)
-    assert not opens_with(path, key, CIPHER_SETTINGS)
-
-
 def test_files_in_the_earlier_settings_are_rewritten_once(tmp_path: Path) -> None:
     root = tmp_path / "data"
     ctx = AppContext(load_settings(data_dir=root))
@@ -106,7 +84,7 @@ def test_files_in_the_earlier_settings_are_rewritten_once(tmp_path: Path) -> Non
     assert backup is not None
     key = database_key(root)
     for path in (root / "skinlab.db", backup):
-        _to_legacy(path, key)
+        to_legacy(path, key)
 
     ctx = AppContext(load_settings(data_dir=root))
     try:
