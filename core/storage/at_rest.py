@@ -11,7 +11,8 @@ was and stops the start with a message; nothing is half-converted.
 Files are rewritten only by a process alone with the data directory (holding its process lock
 exclusively, :mod:`core.storage.instance`): an older SkinLab still writing to the plain file would
 lose its writes. With another process present, a start that finds something to rewrite stops
-with :class:`DataDirUpgradeBusyError` and changes nothing.
+with :class:`DataDirUpgradeBusyError` and changes nothing. A SkinLab older than the process lock is
+seen by SQLite's own lock on the database's "-shm" file (:func:`sqlite_open_elsewhere`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from core.security.keys import DataKey, KeyStore, open_data_key
 from core.security.permissions import create_private_file, tighten_tree
 from core.security.shred import shred
 from core.storage.images import ImageStore, sha256_hex, write_atomically
+from core.storage.instance import sqlite_open_elsewhere
 from core.storage.sqlcipher import (
     CIPHER_SETTINGS,
     LEGACY_CIPHER_SETTINGS,
@@ -107,6 +109,13 @@ def prepare_at_rest(
         tighten_tree(paths.root)
         return key, Conversion()
     databases = [paths.database, *sorted(paths.backups.glob("skinlab-*.db"))]
+    for path in databases:  # the process lock cannot see a SkinLab older than it
+        if _needs_rewrite(path, key.database_key) and sqlite_open_elsewhere(path):
+            raise DataDirUpgradeBusyError(
+                f"SkinLab must bring {path} under its encryption once, but another program (an "
+                "older SkinLab?) has it open. Close every other SkinLab on this data directory "
+                "(kiosk, desktop, commands), then start again."
+            )
     resettled = sum(_resettle(path, key.database_key) for path in databases)
     converted = Conversion(
         database=_encrypt_database(paths.database, key.database_key),
@@ -127,7 +136,7 @@ def pending_rewrites(paths: DataPaths, database_key: bytes) -> list[Path]:
     """What :func:`prepare_at_rest` would rewrite: plain databases and backups, ones in the earlier
     encryption settings, plain photos it would seal, and a plain analysis cache."""
     databases = [paths.database, *sorted(paths.backups.glob("skinlab-*.db"))]
-    found = [p for p in databases if is_plain_sqlite(p) or _in_earlier_settings(p, database_key)]
+    found = [p for p in databases if _needs_rewrite(p, database_key)]
     store = ImageStore(paths.images)
     for digest in store.digests():
         path = store.path_for(digest)
@@ -173,6 +182,10 @@ def _resettle(path: Path, key: bytes) -> bool:
         return False
     _swap_in(_export(path, key, source_settings=LEGACY_CIPHER_SETTINGS), path)  # one rename
     return True
+
+
+def _needs_rewrite(path: Path, key: bytes) -> bool:
+    return is_plain_sqlite(path) or _in_earlier_settings(path, key)
 
 
 def _in_earlier_settings(path: Path, key: bytes) -> bool:

@@ -25,6 +25,9 @@ except ImportError:  # pragma: no cover  (Windows)
 
 PROCESS_LOCK = ".skinlab.lock"
 WINDOW_LOCK = ".window.lock"
+# SQLite's unix VFS: every connection to a WAL database holds a read lock on this byte of its
+# "-shm" file (the "DMS" lock) for as long as it is open, whichever program opened it.
+_SHM_DMS_BYTE = 128
 
 
 def _try(handle: IO[str], operation: int) -> bool:
@@ -34,6 +37,30 @@ def _try(handle: IO[str], operation: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def sqlite_open_elsewhere(path: Path) -> bool:
+    """Whether another process has the SQLite database ``path`` (in WAL mode) open: true for a
+    SkinLab too old to take :data:`PROCESS_LOCK`, which the process lock cannot see.
+
+    Call it only while this process has no connection to ``path``: closing the probe's descriptor
+    drops every POSIX lock this process holds on the file, SQLite's own included.
+    """
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(f"{path}-shm", os.O_RDWR)
+    except OSError:  # no "-shm": nobody has it open in WAL mode
+        return False
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+        except OSError:
+            return True
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
 
 
 class ProcessLock:

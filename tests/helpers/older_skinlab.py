@@ -2,7 +2,8 @@
 lock shared (as every SkinLab that opens the database does) and, unless ``--lock-only``, keeps the
 plain database open and writes to it when told.
 
-``python -m tests.helpers.older_skinlab DATA_DIR [--lock-only]``; prints ``ready``, then reads
+``python -m tests.helpers.older_skinlab DATA_DIR [--lock-only | --no-lock]`` (``--no-lock``: a
+SkinLab from before the process lock, with only the database open); prints ``ready``, then reads
 lines: ``add EMAIL`` copies the first user under a new id and email and commits (answers ``ok``);
 ``quit`` (or end of input) exits.
 """
@@ -20,9 +21,14 @@ from core.storage.instance import ProcessLock
 
 def main(argv: list[str]) -> int:
     root = Path(argv[0])
-    lock = ProcessLock(root)
-    lock.share()  # started: other processes may start beside it
+    lock = None if "--no-lock" in argv else ProcessLock(root)
+    if lock is not None:
+        lock.share()  # started: other processes may start beside it
     conn = None if "--lock-only" in argv else sqlcipher3.connect(str(root / "skinlab.db"))
+    if conn is not None:
+        conn.execute(
+            "SELECT count(*) FROM users"
+        ).fetchone()  # opened, as SQLAlchemy's pool keeps it
     print("ready", flush=True)
     try:
         for line in sys.stdin:
@@ -45,7 +51,8 @@ def main(argv: list[str]) -> int:
     finally:
         if conn is not None:
             conn.close()
-        lock.close()
+        if lock is not None:
+            lock.close()
     return 0
 
 

@@ -114,6 +114,25 @@ def test_a_plain_database_held_by_an_older_skinlab_is_not_encrypted_under_it(tmp
     assert (root / "skinlab.db").read_bytes()[:16] != SQLITE_HEADER
 
 
+def test_a_skinlab_from_before_the_process_lock_is_seen_by_its_open_database(tmp_path: Path):
+    """It holds no process lock, but SQLite's own lock on the "-shm" file shows it is there."""
+    root = tmp_path / "data"
+    _plain_directory(root)
+    with older_skinlab(root, "--no-lock") as older:
+        ctx = AppContext(load_settings(data_dir=root))
+        try:
+            with pytest.raises(DataDirUpgradeBusyError) as refused:
+                ctx.database  # noqa: B018
+            assert ctx._process_lock is None  # released: the next start may try again
+        finally:
+            ctx.close()
+        assert "another program (an older SkinLab?) has it open" in refused.value.message
+        assert is_plain_sqlite(root / "skinlab.db")
+        assert older.say("add anne@example.org") == "ok"
+    assert _emails(root) == {"jane@example.org", "anne@example.org"}
+    assert not is_plain_sqlite(root / "skinlab.db")
+
+
 def test_a_file_in_the_earlier_settings_is_not_rewritten_beside_another_process(tmp_path: Path):
     root = tmp_path / "data"
     assert _emails(root) == set()  # a new, encrypted data directory
