@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -53,6 +52,7 @@ from core.analysis.regions import (
 )
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
 from core.cache import DiskCache, photo_group
+from core.ids import time_ordered_id
 from core.vocabulary import instruction
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def analyze(
     key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {
         "image": _label(source),
-        "analysis_id": str(uuid.uuid4()),
+        "analysis_id": str(time_ordered_id()),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if cache is not None and key is not None and not need_visuals:

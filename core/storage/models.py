@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core.ids import time_ordered_id
 from core.storage.types import JSONType, UTCDateTime, new_id, utcnow
 
 ROLES = ("patient", "kiosk", "clinician", "admin")
@@ -199,7 +200,8 @@ class SkinAnalysisResult(Synced):
         ),
     )
 
-    analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    # Time-ordered: a new entry goes at the end of the primary key index (core.ids).
+    analysis_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=time_ordered_id)
     user_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.user_id", ondelete="CASCADE")
     )

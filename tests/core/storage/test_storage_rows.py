@@ -57,13 +57,20 @@ def _assert_utc(moment: datetime) -> None:
     assert moment.utcoffset() == timedelta(0)
 
 
-def test_new_rows_get_random_uuid_keys(db: Database) -> None:
+def test_new_rows_get_uuid_keys_time_ordered_for_analyses(db: Database) -> None:
     with db.write() as session:
         first = _user(session, "one@example.org")
         second = _user(session, "two@example.org")
         row = _analysis(session, first.user_id)
+    with db.write() as session:
+        later = _analysis(session, second.user_id)
+    assert all(isinstance(k, uuid.UUID) and k.version == 4 for k in (first.user_id, second.user_id))
+    # Analyses: version 7, so a new entry goes at the end of the primary key index (core.ids).
+    assert row.analysis_id.version == later.analysis_id.version == 7
+    assert row.analysis_id.hex < later.analysis_id.hex or (
+        row.analysis_id.int >> 80 == later.analysis_id.int >> 80
+    )
     keys = [first.user_id, second.user_id, row.analysis_id]
-    assert all(isinstance(k, uuid.UUID) and k.version == 4 for k in keys)
     assert len(set(keys)) == 3
     with db.read() as session:
         assert session.get(User, first.user_id) is not None
