@@ -59,7 +59,7 @@ def sample(cycle: int, data_dir: Path) -> Sample:
     )
 
 
-def _pump(app: Any, seconds: float, until: Any) -> None:
+def pump_until(app: Any, seconds: float, until: Any) -> None:
     """Run Qt's events until ``until()``, as the kiosk's event loop would, deletions included:
     ``processEvents`` called outside ``exec()`` never runs ``deleteLater``, so without the
     ``DeferredDelete`` pass every widget a visit deletes (the results' chips, finished tasks'
@@ -80,16 +80,16 @@ def one_visit(app: Any, win: Any, pdf: Any) -> None:
     """attract -> guest -> consent -> capture -> results -> take-away PDF -> reset."""
     win.attract.start_button.click()
     win.sign_in.guest_button.click()
-    _pump(app, 600, lambda: win.stack.currentWidget() is win.consent_screen)
+    pump_until(app, 600, lambda: win.stack.currentWidget() is win.consent_screen)
     win.consent_screen.store.setChecked(True)
     win.consent_screen.agree.click()
-    _pump(app, 600, lambda: win.feed.snapshot(prefer_passed=True) is not None)
+    pump_until(app, 600, lambda: win.feed.snapshot(prefer_passed=True) is not None)
     win.capture.capture_button.click()
-    _pump(app, 600, lambda: win.stack.currentWidget() is win.results)
+    pump_until(app, 600, lambda: win.stack.currentWidget() is win.results)
     win.results.take_away.emit()
-    _pump(app, 600, lambda: pdf() is not None)
+    pump_until(app, 600, lambda: pdf() is not None)
     win.takeaway.finish.emit()
-    _pump(app, 600, lambda: win.stack.currentWidget() is win.attract)
+    pump_until(app, 600, lambda: win.stack.currentWidget() is win.attract)
 
 
 def soak(
@@ -116,7 +116,7 @@ def soak(
     win.capture.hold_seconds = 3600.0  # capture on the button, as fast as the camera allows
     # Scripted clicks are not input events: without this, a step slowed past the idle time by a
     # busy machine would be reset by the kiosk's own idle timer (correctly, but not what we test).
-    _pump(app, 600, lambda: win.config.clinic_name != "SkinLab")
+    pump_until(app, 600, lambda: win.config.clinic_name != "SkinLab")
     win.idle.idle_seconds = 24 * 3600
     started = time.perf_counter()
     after_warm_up: Sample | None = None
@@ -159,9 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="skinlab-soak-"))
     warm, end, seconds = soak(args.cycles, min(args.warm_up, args.cycles), data_dir, args.every)
-    rss = end.rss_mb - warm.rss_mb
     print(f"soak: {args.cycles} kiosk cycles in {seconds / 60:.1f} min "
           f"({seconds / args.cycles:.2f} s each), threads now {threading.active_count()} Python")  # fmt: skip
+    return report(warm, end)
+
+
+def report(warm: Sample, end: Sample) -> int:
+    """Print the soak's verdict (memory, open files, threads, the data directory's parts) and
+    return the exit status: 0 when memory grew by <= the goal and nothing else grew."""
+    rss = end.rss_mb - warm.rss_mb
     print(f"  resident memory after warm-up {warm.rss_mb:.1f} MB, at the end {end.rss_mb:.1f} MB: "
           f"growth {rss:+.1f} MB (goal <= {RSS_GOAL_MB:.0f})")  # fmt: skip
     print(

@@ -24,17 +24,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.soak import RSS_GOAL_MB, Sample, _pump, sample
+from bench.soak import Sample, pump_until, report, sample
 
 MEASURES = ("redness", "pigmentation", "wrinkles")
 SLOW = 600.0  # seconds: a heat map or an import on a busy machine
 
 
 def _rest(app: Any, seconds: float) -> None:
-    """Let Qt run for a while, deferred deletions included (see ``bench.soak._pump``)."""
+    """Let Qt run for a while, deferred deletions included (see ``bench.soak.pump_until``)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        _pump(app, 1, lambda: True)
+        pump_until(app, 1, lambda: True)
         time.sleep(0.01)
 
 
@@ -56,11 +56,11 @@ class _Round:
         self.window.resize(1280, 800)
         self.window.show()
         self.window.start()  # an empty data directory: the first-run page, once it has looked
-        _pump(app, 60, lambda: self.window.stack.currentWidget() is self.window.first_run)
+        pump_until(app, 60, lambda: self.window.stack.currentWidget() is self.window.first_run)
         self.followed = demo.build(ctx)
         add_people(ctx, demo.PASSWORD)
         self.window.open_session(self.services.login("grace@clinic.org", demo.PASSWORD))
-        _pump(app, 60, lambda: self.window.view is not None)
+        pump_until(app, 60, lambda: self.window.view is not None)
         view = self.window.view
         assert view is not None
         self.view: Any = view
@@ -84,29 +84,31 @@ class _Round:
         patients = self.page("patients")
         patients.search.setText("mar")
         patients.reload()
-        _pump(self.app, 60, lambda: not patients.model.loading and patients.model.rowCount() > 0)
+        pump_until(
+            self.app, 60, lambda: not patients.model.loading and patients.model.rowCount() > 0
+        )
         patients.search.clear()
         patients.reload()
-        _pump(self.app, 60, lambda: not patients.model.loading)
+        pump_until(self.app, 60, lambda: not patients.model.loading)
 
         record = self.page("record")
         record.clear()
         patients.open_patient.emit(patient)
-        _pump(self.app, 60, lambda: record.painted and record.timeline.count() == len(visits))
+        pump_until(self.app, 60, lambda: record.painted and record.timeline.count() == len(visits))
 
         analysis = self.page("analysis")
         analysis.clear()
         record.open_analysis.emit(patient, visits[-1])
-        _pump(self.app, 60, analysis.view.has_photo)
+        pump_until(self.app, 60, analysis.view.has_photo)
         analysis.toolbar.choose(measure)
-        _pump(self.app, SLOW, lambda: not analysis.view.overlay.pixmap().isNull())
+        pump_until(self.app, SLOW, lambda: not analysis.view.overlay.pixmap().isNull())
 
         compare = self.page("compare")
         record.compare_wanted.emit(patient, visits[0], visits[-1])
-        _pump(self.app, 60, lambda: len(compare.images) == 2)
+        pump_until(self.app, 60, lambda: len(compare.images) == 2)
         compare.toolbar.choose(measure)
         views = compare.views.values()
-        _pump(self.app, SLOW, lambda: all(not v.overlay.pixmap().isNull() for v in views))
+        pump_until(self.app, SLOW, lambda: all(not v.overlay.pixmap().isNull() for v in views))
         compare.wipe_button.click()
         compare.side_button.click()
         if with_import:
@@ -119,14 +121,14 @@ class _Round:
         page = self.page("import")
         page.clear_button.click()
         page.add_paths([self.card])
-        _pump(self.app, 60, lambda: page.files.rowCount() == 8)
+        pump_until(self.app, 60, lambda: page.files.rowCount() == 8)
         # another patient each time; once each has them, the photos fail as already imported
         page.picker.set_patient(self.import_patients[self.imports % len(self.import_patients)])
         self.imports += 1
-        _pump(self.app, 60, page.start_button.isEnabled)
+        pump_until(self.app, 60, page.start_button.isEnabled)
         page.start_button.click()
-        _pump(self.app, 60, lambda: page.is_running)
-        _pump(self.app, SLOW, lambda: not page.is_running)
+        pump_until(self.app, 60, lambda: page.is_running)
+        pump_until(self.app, SLOW, lambda: not page.is_running)
         self.saved += page.files.count("saved")
         self.failed += page.files.count("failed")
 
@@ -196,20 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         import_every=args.import_every,
         every=args.every,
     )
-    rss = end.rss_mb - warm.rss_mb
     print(f"desktop soak: {args.cycles} rounds in {seconds / 60:.1f} min "
           f"({seconds / args.cycles:.2f} s each), an import every {args.import_every}")  # fmt: skip
-    print(f"  resident memory after warm-up {warm.rss_mb:.1f} MB, at the end {end.rss_mb:.1f} MB: "
-          f"growth {rss:+.1f} MB (goal <= {RSS_GOAL_MB:.0f})")  # fmt: skip
-    print(
-        f"  open files {warm.open_files} -> {end.open_files}; threads {warm.threads} -> {end.threads}"
-    )
-    for name in sorted(set(warm.data_mb) | set(end.data_mb)):
-        print(
-            f"  data {name}: {warm.data_mb.get(name, 0):.2f} -> {end.data_mb.get(name, 0):.2f} MB"
-        )
-    ok = rss <= RSS_GOAL_MB and end.open_files <= warm.open_files and end.threads <= warm.threads
-    return 0 if ok else 1
+    return report(warm, end)
 
 
 if __name__ == "__main__":
