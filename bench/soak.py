@@ -59,6 +59,40 @@ def sample(cycle: int, data_dir: Path) -> Sample:
     )
 
 
+class Samples:
+    """What a soak samples at rest between cycles: after the warm-up (with the most open files and
+    threads seen at the end of any warm-up cycle: threads come and go, as Qt ends a pool thread
+    idle for 30 s and the camera feed and the report run on their own), and every ``every``
+    cycles, printed as it goes."""
+
+    def __init__(self, data_dir: Path, *, warm_up: int, every: int, unit: str) -> None:
+        self.data_dir, self.warm_up, self.every, self.unit = data_dir, warm_up, every, unit
+        self.started = time.perf_counter()
+        self.most_files = self.most_threads = 0
+        self._warm: Sample | None = None
+
+    def after(self, cycle: int) -> None:
+        if cycle <= self.warm_up:
+            now = sample(cycle, self.data_dir)
+            self.most_files = max(self.most_files, now.open_files)
+            self.most_threads = max(self.most_threads, now.threads)
+            if cycle == self.warm_up:
+                self._warm = replace(now, open_files=self.most_files, threads=self.most_threads)
+        if cycle % self.every == 0:
+            now = sample(cycle, self.data_dir)
+            print(f"  {self.unit} {cycle}: rss {now.rss_mb:.1f} MB, files {now.open_files}, "
+                  f"threads {now.threads}, data {sum(now.data_mb.values()):.1f} MB "
+                  f"({self.seconds() / cycle:.2f} s/{self.unit})",
+                  file=sys.stderr, flush=True)  # fmt: skip
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def warm(self) -> Sample:
+        assert self._warm is not None, "the soak ended before its warm-up did"
+        return self._warm
+
+
 def pump_until(app: Any, seconds: float, until: Any) -> None:
     """Run Qt's events until ``until()``, as the kiosk's event loop would, deletions included:
     ``processEvents`` called outside ``exec()`` never runs ``deleteLater``, so without the
@@ -118,36 +152,20 @@ def soak(
     # busy machine would be reset by the kiosk's own idle timer (correctly, but not what we test).
     pump_until(app, 600, lambda: win.config.clinic_name != "SkinLab")
     win.idle.idle_seconds = 24 * 3600
-    started = time.perf_counter()
-    after_warm_up: Sample | None = None
-    most_files = most_threads = 0
+    samples = Samples(data_dir, warm_up=warm_up, every=every, unit="cycle")
     for cycle in range(1, cycles + 1):
         one_visit(app, win, lambda: actions.pdf)
         # at rest between visits, as a kiosk waits for its next visitor: the reset's own work
         # (purging guest captures, handing freed memory back) runs on the database thread
         pools.db.waitForDone(600_000)
-        if cycle <= warm_up:
-            # Threads come and go (Qt ends a pool thread idle for 30 s; the camera feed and the
-            # report run on their own): the warm-up's figures are the most it saw at a visit's end.
-            now = sample(cycle, data_dir)
-            most_files = max(most_files, now.open_files)
-            most_threads = max(most_threads, now.threads)
-            if cycle == warm_up:
-                after_warm_up = replace(now, open_files=most_files, threads=most_threads)
-        if cycle % every == 0:
-            now = sample(cycle, data_dir)
-            print(f"  cycle {cycle}: rss {now.rss_mb:.1f} MB, files {now.open_files}, "
-                  f"threads {now.threads}, data {sum(now.data_mb.values()):.1f} MB "
-                  f"({(time.perf_counter() - started) / cycle:.2f} s/cycle)",
-                  file=sys.stderr, flush=True)  # fmt: skip
+        samples.after(cycle)
     end = sample(cycles, data_dir)
-    seconds = time.perf_counter() - started
+    seconds = samples.seconds()
     win.shut_down()
     win.feed.wait(5.0)
     pools.wait()
     ctx.close()
-    assert after_warm_up is not None
-    return after_warm_up, end, seconds
+    return samples.warm(), end, seconds
 
 
 def main(argv: list[str] | None = None) -> int:

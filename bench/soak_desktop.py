@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.soak import Sample, pump_until, report, sample
+from bench.soak import Sample, Samples, pump_until, report, sample
 
 MEASURES = ("redness", "pigmentation", "wrinkles")
 SLOW = 600.0  # seconds: a heat map or an import on a busy machine
@@ -153,33 +151,19 @@ def soak(
     with tempfile.TemporaryDirectory(prefix="skinlab-soak-card-") as card:
         tour = _Round(app, ctx, Path(card))
         tour.window.idle.seconds = 24 * 3600  # scripted clicks are not input events
-        started = time.perf_counter()
-        after_warm_up: Sample | None = None
-        most_files = most_threads = 0
+        samples = Samples(data_dir, warm_up=warm_up, every=every, unit="round")
         try:
             for cycle in range(1, cycles + 1):
                 tour.one(with_import=import_every > 0 and cycle % import_every == 0)
                 tour.pools.db.waitForDone(600_000)
-                if cycle <= warm_up:
-                    now = sample(cycle, data_dir)
-                    most_files = max(most_files, now.open_files)
-                    most_threads = max(most_threads, now.threads)
-                    if cycle == warm_up:
-                        after_warm_up = replace(now, open_files=most_files, threads=most_threads)
-                if cycle % every == 0:
-                    now = sample(cycle, data_dir)
-                    print(f"  round {cycle}: rss {now.rss_mb:.1f} MB, files {now.open_files}, "
-                          f"threads {now.threads}, data {sum(now.data_mb.values()):.1f} MB "
-                          f"({(time.perf_counter() - started) / cycle:.2f} s/round)",
-                          file=sys.stderr, flush=True)  # fmt: skip
+                samples.after(cycle)
             end = sample(cycles, data_dir)
-            seconds = time.perf_counter() - started
+            seconds = samples.seconds()
         finally:
             tour.close()
             ctx.close()
-    assert after_warm_up is not None
     print(f"  imports: {tour.imports}, photos saved {tour.saved}, not imported {tour.failed}")
-    return after_warm_up, end, seconds
+    return samples.warm(), end, seconds
 
 
 def main(argv: list[str] | None = None) -> int:
