@@ -5,6 +5,8 @@ database opens; a new one at the "Opening SkinLab…" page, then the first admin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,25 @@ from app.desktop.gui import DeferredServices, first_theme, first_window
 from core.errors import DataDirBusyError
 from core.storage.instance import WindowLock
 from ui.background import Pools
+from ui.desktop.main_window import MainWindow
 
 PASSWORD = "correct horse battery staple"
+
+
+@contextmanager
+def _first_window(qtbot: Any, data: Path) -> Iterator[tuple[MainWindow, DeferredServices]]:
+    """The desktop's first window over ``data`` with its deferred services, closed afterwards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    pools = Pools()
+    window, services = first_window(app, data, pools)
+    qtbot.addWidget(window)
+    try:
+        yield window, services
+    finally:
+        window.close()
+        pools.wait()
+        services.close()
 
 
 def test_startup_opens_the_services_and_then_they_answer(tmp_path: Path) -> None:
@@ -74,12 +93,7 @@ def test_a_data_directory_with_a_database_opens_at_the_sign_in_form(
     finally:
         made.close()
     (data / "settings.toml").write_text('clinic_name = "Rue Cler Dermatology"\n')
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    pools = Pools()
-    window, services = first_window(app, data, pools)
-    qtbot.addWidget(window)
-    try:
+    with _first_window(qtbot, data) as (window, services):
         # Before anything has loaded: the form, its clinic, and a button that waits.
         assert window.stack.currentWidget() is window.login
         assert window.login.subtitle.text() == "Rue Cler Dermatology"
@@ -93,27 +107,14 @@ def test_a_data_directory_with_a_database_opens_at_the_sign_in_form(
         window.login.password.setText(PASSWORD)
         window.login.button.click()
         qtbot.waitUntil(lambda: window.view is not None, timeout=120_000)
-    finally:
-        window.close()
-        pools.wait()
-        services.close()
 
 
 def test_a_new_data_directory_opens_at_the_opening_page(qtbot: Any, tmp_path: Path) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    pools = Pools()
-    window, services = first_window(app, tmp_path / "new", pools)
-    qtbot.addWidget(window)
-    try:
+    with _first_window(qtbot, tmp_path / "new") as (window, services):
         assert window.stack.currentWidget() is window.status_page
         services.painted.set()
         window.start()
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run, timeout=120_000)
-    finally:
-        window.close()
-        pools.wait()
-        services.close()
 
 
 def test_the_menu_bar_is_painted_with_its_titles_and_gets_its_commands_at_start(
@@ -121,12 +122,7 @@ def test_the_menu_bar_is_painted_with_its_titles_and_gets_its_commands_at_start(
 ) -> None:
     """The first paint shows the menu bar's titles; its commands and shortcuts come with
     ``start`` (a shortcut's key builds Qt's whole ``Qt`` namespace, which the paint does without)."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    pools = Pools()
-    window, services = first_window(app, tmp_path / "new", pools)
-    qtbot.addWidget(window)
-    try:
+    with _first_window(qtbot, tmp_path / "new") as (window, services):
         titles = window.menuBar().actions()
         assert [a.text() for a in titles] == ["&File", "&Edit", "&Patient", "&View", "&Help"]
         assert all(not a.menu().actions() for a in titles)  # type: ignore[union-attr]
@@ -137,10 +133,6 @@ def test_the_menu_bar_is_painted_with_its_titles_and_gets_its_commands_at_start(
         assert window.commands.quit.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
         assert not window.commands.lock.isEnabled()  # nobody signed in yet
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run, timeout=120_000)
-    finally:
-        window.close()
-        pools.wait()
-        services.close()
 
 
 def test_fractional_screen_scales_pass_through_by_default() -> None:
