@@ -1,9 +1,9 @@
 """``skinlab --self-check``: prove an installation works, in a throw-away data directory.
 
-Checks the resources and Qt's ICU data, creates and migrates a database, analyses the bundled demo face and saves
-it, renders the PDF report, opens the kiosk window, types an email address on its on-screen
-keyboard, and closes it, all offscreen. Prints one line
-per step and exits 0, or 1 naming the step that failed. Used on the built app by ``.ci/run``.
+Checks the resources and Qt's ICU data, creates and migrates a database, analyses the bundled demo
+face and saves it, renders the PDF report, opens the kiosk window, types an email address on its
+on-screen keyboard, and closes it, all offscreen. Prints one line per step and exits 0, or 1 naming
+the step that failed. Used on the built app by ``.ci/run``.
 """
 
 from __future__ import annotations

@@ -6,12 +6,13 @@ the order they finish (all those finished by then, together), saves them through
 one), it holds an answer up to :data:`HOLD_SECONDS` for others to save with it (at most
 :data:`BATCH_MOST`): this process's CPU then competes with the workers for the cores, and a photo
 saved in a batch of four costs about half the CPU of one saved alone (``docs/benchmarks.md``).
-With one worker the answers are saved as they come: the saving has a core the worker does not use. Workers start with the ``forkserver``
-method where the platform has it (a clean process, not a copy of this one with its Qt and database
-threads; it preloads the engine and its models for them), else ``spawn``. Cancelling drops the files not started; answers still
-arriving are not saved. A patient erased during the run stops it (nothing more is saved). At the
-end of a run the memory its answers took (photos, thumbnails) goes back to the system
-(``core.memory``): a desktop stays open all day.
+With one worker the answers are saved as they come: the saving has a core the worker does not
+use. Workers start with the ``forkserver`` method where the platform has it (a clean process, not
+a copy of this one with its Qt and database threads; it preloads the engine and its models for
+them), else ``spawn``. Cancelling drops the files not started; answers still arriving are not
+saved. A patient erased during the run stops it (nothing more is saved). At the end of a run the
+memory its answers took (photos, thumbnails) goes back to the system (``core.memory``): a desktop
+stays open all day.
 """
 
 from __future__ import annotations
