@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.helpers.mounts",
     "tests.helpers.server_fixtures",
     "tests.helpers.smtp",
+    "tests.helpers.watchdog",
 ]
 
 
