@@ -1,7 +1,8 @@
 """``skinlab --self-check``: prove an installation works, in a throw-away data directory.
 
 Checks the resources and Qt's ICU data, creates and migrates a database, analyses the bundled demo
-face and saves it, renders the PDF report, opens the kiosk window, types an email address on its
+face and saves it, checks OpenCV's matrix maths and video reading (the build replaces OpenCV's
+OpenBLAS and FFmpeg: packaging/opencv_libs.py), renders the PDF report, opens the kiosk window, types an email address on its
 on-screen keyboard, and closes it, all offscreen. Prints one line per step and exits 0, or 1 naming
 the step that failed. Used on the built app by ``.ci/run``.
 """
@@ -31,6 +32,8 @@ def run_self_check(out: Any = None) -> int:
             ("Qt's text data (ICU)", _text_data),
             ("create the database", lambda: _database(state, Path(scratch))),
             ("analyse the bundled face", lambda: _analyse(state)),
+            ("OpenCV's matrix maths (BLAS, LAPACK)", _matrix_maths),
+            ("play a video file", lambda: _video_file(Path(scratch))),
             ("render the PDF report", lambda: _report(state)),
             ("open the kiosk window", lambda: _open_kiosk(state)),
             ("type on the on-screen keyboard", lambda: _keyboard(state)),
@@ -128,6 +131,61 @@ def _analyse(state: dict[str, Any]) -> str:
     if not view.saved:
         raise RuntimeError("the analysis was not saved")
     return f"score {view.result.score.shown} ({view.result.score.band})"
+
+
+def _matrix_maths() -> str:
+    """OpenCV's LU, Cholesky, QR, SVD and matrix product on matrices large enough for it to call
+    BLAS and LAPACK (in the build, numpy's OpenBLAS through a shim), compared with numpy's."""
+    import cv2  # lazy: each step imports what it checks, so a broken part fails its own step
+    import numpy as np
+
+    rng = np.random.default_rng(12)
+    a, b = rng.standard_normal((150, 150)), rng.standard_normal((150, 2))
+    spd = a @ a.T + 150 * np.eye(150)
+    tall, rhs = rng.standard_normal((140, 40)), rng.standard_normal((140, 2))
+    single = rng.standard_normal((120, 130)).astype(np.float32)
+    checks = {
+        "LU": (cv2.solve(a, b, flags=cv2.DECOMP_LU)[1], np.linalg.solve(a, b)),
+        "Cholesky": (cv2.solve(spd, b, flags=cv2.DECOMP_CHOLESKY)[1], np.linalg.solve(spd, b)),
+        "QR": (cv2.solve(tall, rhs, flags=cv2.DECOMP_QR)[1], np.linalg.lstsq(tall, rhs)[0]),
+        "SVD": (cv2.SVDecomp(tall)[0].ravel(), np.linalg.svd(tall, compute_uv=False)),
+        "product": (
+            cv2.gemm(single, single.T, 1.0, np.zeros((120, 120), np.float32), 0.0),
+            single @ single.T,
+        ),
+    }
+    for name, (got, want) in checks.items():
+        if np.abs(got - want).max() > 1e-5 * np.abs(want).max():  # float32 products: rounding
+            raise RuntimeError(f"OpenCV's {name} differs from numpy's")
+    return ", ".join(checks)
+
+
+def _video_file(scratch: Path) -> str:
+    """A Motion-JPEG AVI plays through the video-file camera (OpenCV's own reader in the build,
+    FFmpeg from source); a file it cannot play is a typed error, never a stopped process."""
+    import cv2  # lazy: each step imports what it checks, so a broken part fails its own step
+    import numpy as np
+
+    from core.capture import CameraUnavailableError, VideoFileSource
+
+    clip = scratch / "clip.avi"
+    # Errors only: OpenCV warns each time a writer backend it tries first turns the file down.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"MJPG"), 10, (64, 48))
+    for value in (20, 120, 220):
+        writer.write(np.full((48, 64, 3), value, np.uint8))
+    writer.release()
+    with VideoFileSource(clip, loop=False) as source:
+        levels = [int(source.read().rgb.mean()) for _ in range(3)]
+    if not levels[0] < levels[1] < levels[2]:
+        raise RuntimeError(f"the video's frames came back as levels {levels}")
+    other = scratch / "clip.mp4"
+    other.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    try:
+        VideoFileSource(other).open()
+    except CameraUnavailableError:
+        return f"{len(levels)} frames; a broken MP4 gives a typed error"
+    raise RuntimeError("a broken MP4 file opened as a video")
 
 
 def _report(state: dict[str, Any]) -> str:

@@ -15,6 +15,8 @@ STEPS = (
     "resources",
     "create the database",
     "analyse the bundled face",
+    "OpenCV's matrix maths (BLAS, LAPACK)",
+    "play a video file",
     "render the PDF report",
     "open the kiosk window",
     "type on the on-screen keyboard",
