@@ -47,6 +47,8 @@ def slim(*, module: Path, libs: Path, numpy_blas: Path, workdir: Path) -> Slimme
     replaced: dict[str, Path] = {}
     for name in needed(module):
         real = libs / name
+        if (FFMPEG.match(name) or is_openblas(name)) and not real.is_file():
+            raise StubUnavailable(f"{module.name} links {name}, which is not in {libs}")
         if FFMPEG.match(name):
             symbols = wanted_from(real, [module], wanted)
             replaced[name] = make_stub(real, symbols, workdir / "stubs")

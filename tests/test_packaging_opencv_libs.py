@@ -111,6 +111,12 @@ def test_a_missing_compiler_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyP
         opencv.slim(module=MODULE, libs=LIBS, numpy_blas=NUMPY_BLAS, workdir=tmp_path / "w")
 
 
+def test_a_wheel_whose_libraries_are_elsewhere_is_refused(tmp_path: Path) -> None:
+    opencv = _packaging()
+    with pytest.raises(opencv.StubUnavailable, match=r"links libav\w+-.* which is not in"):
+        opencv.slim(module=MODULE, libs=tmp_path, numpy_blas=NUMPY_BLAS, workdir=tmp_path / "w")
+
+
 def _compile(tmp: Path, name: str, code: str) -> Path:
     (tmp / f"{name}.c").write_text(code, encoding="utf-8")
     out = tmp / f"lib{name}.so"
