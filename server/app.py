@@ -17,9 +17,9 @@ from fastapi import Depends, FastAPI, Header
 from starlette.concurrency import run_in_threadpool
 
 from core.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
-from server import blobs, enrollment, health, housekeeping, pull, push
+from server import blobs, enrollment, grants, health, housekeeping, pull, push
 from server.config import ServerSettings, safe_url
-from server.db import make_engine, make_sessionmaker, migrate, server_id
+from server.db import grant_secret, make_engine, make_sessionmaker, migrate, server_id
 from server.deps import ServerState
 from server.errors import error_responses, install_error_handlers
 from server.middleware import RequestGuard
@@ -61,11 +61,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
             if settings.migrate_on_start:
                 await run_in_threadpool(migrate, engine)
             identity = await run_in_threadpool(server_id, engine)
+            secret = await run_in_threadpool(grant_secret, engine)
             settings.blob_dir.mkdir(parents=True, exist_ok=True)
             sessions = make_sessionmaker(engine)
-            app.state.skinlab = ServerState(
-                settings, engine, sessions, identity, RequestLimits(settings, limits_engine)
-            )
+            limits = RequestLimits(settings, limits_engine)
+            app.state.skinlab = ServerState(settings, engine, sessions, identity, limits, secret)
             sweeper = asyncio.create_task(housekeeping.run_forever(sessions, settings))
             log.info("sync server %s ready on %s", identity, safe_url(settings.database_url))
             yield
@@ -91,7 +91,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     install_openapi(app)
     app.add_middleware(RequestGuard, settings=settings)
     app.include_router(health.router)
-    for module in (enrollment, push, pull, blobs):
+    for module in (enrollment, push, pull, blobs, grants):
         app.include_router(
             module.router,
             dependencies=[Depends(protocol_header)],

@@ -1,9 +1,9 @@
-"""The server's own audit events: every refused change, written into the clinic's audit log.
+"""The server's own audit events: refused changes and proofs of sign-in asked for (given or not).
 
 They are ordinary ``audit_events`` records of the clinic, so they reach its workstations and admin
 devices like any other event, hash-chained per clinic under the server's own node id
 (:mod:`core.audit.chain`), so that editing or deleting one is detectable like a device's. Written
-in the push's own transaction, under the clinic's lock: a replayed push writes nothing twice.
+in the request's own transaction, under the clinic's lock: a replayed push writes nothing twice.
 """
 
 from __future__ import annotations
@@ -43,58 +43,86 @@ class AuditTrail:
         self.refused.append((change, refused))
 
     def write(self, session: Session, clinic_id: uuid.UUID) -> list[Record]:
-        if not self.refused:
-            return []
-        seq, previous = _head(session, clinic_id, self.node)
-        now_ms = time.time_ns() // 1_000_000
-        written = []
-        for counter, (change, refused) in enumerate(self.refused):
-            seq += 1
-            event = self._event(change, refused, seq=seq, previous=previous, now_ms=now_ms)
-            previous = event["row_hash"]
-            stamp = f"{now_ms:013d}-{counter:06d}-{self.node}"
-            record = Record(
-                clinic_id=clinic_id,
-                entity="audit_events",
-                entity_id=event.pop("event_id"),
-                fields=event,
-                clocks=dict.fromkeys(event, stamp),
-                hlc=stamp,
-                deleted=False,
-                created_device_id=None,
-                last_device_id=None,
+        events = [
+            ServerEvent(
+                action=SYNC_CHANGE_REFUSED,
+                actor_id=change.actor,
+                target_type=change.entity,
+                target_id=change.entity_id,
+                details={
+                    "code": refused.code,
+                    "op": change.op,
+                    "fields": sorted(change.fields)[:40],
+                    **self.device_details(),
+                },
             )
-            session.add(record)
-            written.append(record)
-        return written
+            for change, refused in self.refused
+        ]
+        return append_events(session, clinic_id, self.node, events)
 
-    def _event(
-        self, change: Change, refused: Refusal, *, seq: int, previous: str, now_ms: int
-    ) -> dict[str, Any]:
-        moment = datetime.fromtimestamp(now_ms / 1000, UTC).isoformat()
-        event: dict[str, Any] = {
-            "event_id": str(uuid.uuid4()),
+    def device_details(self) -> dict[str, str]:
+        return {
+            "by_device": str(self.device_id),
+            "device_name": self.device_name,
+            "device_role": self.device_role,
+        }
+
+
+@dataclass(frozen=True)
+class ServerEvent:
+    """One event the server itself writes into a clinic's audit log."""
+
+    action: str
+    actor_id: str | None
+    target_type: str
+    target_id: str
+    details: dict[str, Any]
+
+
+def append_events(
+    session: Session, clinic_id: uuid.UUID, node: str, events: list[ServerEvent]
+) -> list[Record]:
+    """Chain ``events`` after the server's newest in the clinic. The caller holds the clinic's
+    push lock (:func:`server.db.lock_key`), so two writers never take the same place."""
+    if not events:
+        return []
+    seq, previous = _head(session, clinic_id, node)
+    now_ms = time.time_ns() // 1_000_000
+    moment = datetime.fromtimestamp(now_ms / 1000, UTC).isoformat()
+    written = []
+    for counter, event in enumerate(events):
+        seq += 1
+        fields: dict[str, Any] = {
             "occurred_at": moment,
-            "actor_id": change.actor,
-            "action": SYNC_CHANGE_REFUSED,
-            "target_type": change.entity,
-            "target_id": change.entity_id,
-            "details": {
-                "code": refused.code,
-                "op": change.op,
-                "fields": sorted(change.fields)[:40],
-                "by_device": str(self.device_id),
-                "device_name": self.device_name,
-                "device_role": self.device_role,
-            },
+            "actor_id": event.actor_id,
+            "action": event.action,
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "details": event.details,
             "created_at": moment,
             "updated_at": moment,
-            "device_id": self.node,
+            "device_id": node,
             "chain_seq": seq,
             "prev_hash": previous,
         }
-        event["row_hash"] = compute_hash(event)
-        return event
+        event_id = str(uuid.uuid4())
+        fields["row_hash"] = compute_hash({"event_id": event_id, **fields})
+        previous = fields["row_hash"]
+        stamp = f"{now_ms:013d}-{counter:06d}-{node}"
+        record = Record(
+            clinic_id=clinic_id,
+            entity="audit_events",
+            entity_id=event_id,
+            fields=fields,
+            clocks=dict.fromkeys(fields, stamp),
+            hlc=stamp,
+            deleted=False,
+            created_device_id=None,
+            last_device_id=None,
+        )
+        session.add(record)
+        written.append(record)
+    return written
 
 
 def _head(session: Session, clinic_id: uuid.UUID, node: str) -> tuple[int, str]:

@@ -2,16 +2,18 @@
 
 Only what the change would actually alter is judged: a field whose incoming clock loses the merge
 changes nothing and is never refused. The acting user a change names is looked up in the server's
-own records, never believed from the device.
+own records, never believed from the device, and must be proven by a grant the server issued
+after checking that user's password (:mod:`server.grants`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from core.sync.protocol import Change
+from core.sync.protocol import ADMIN_PROOF_REQUIRED, Change
 from server.models import Record
 from server.rules import (
     ACTOR_NOT_ADMIN,
@@ -25,11 +27,23 @@ from server.rules import (
 )
 
 
+@dataclass(frozen=True)
+class Proof:
+    """What a push's grant (:mod:`server.grants`) proves: the user it names, or why nothing."""
+
+    user_id: str | None
+    problem: str
+
+
+NO_PROOF = Proof(None, "the push carried no proof of an online sign-in")
+
+
 class Rows(Protocol):
-    """What the checks read: the batch's view of the clinic's records."""
+    """What the checks read: the batch's view of the clinic's records and the push's proof."""
 
     device_id: uuid.UUID
     role: str
+    proof: Proof
 
     def row(self, key: tuple[str, str]) -> Record | None: ...
 
@@ -39,17 +53,24 @@ def _what(change: Change) -> str:
 
 
 def admin_authority(rows: Rows, change: Change) -> Refusal | None:
-    """None when the change carries admin authority: an admin device, or a workstation acting
-    for a user the server knows as an active admin of the clinic."""
-    if rows.role == "admin":
-        return None
-    if change.actor is None:
-        return refusal(ADMIN_ONLY, _what(change))
-    if rows.role != "workstation":
-        return refusal(ACTOR_NOT_TRUSTED, _what(change))
+    """None when the change carries admin authority: a workstation or admin device acting for
+    a user the server knows as an active admin of the clinic, proven by a grant of that user."""
+    if rows.role not in ("workstation", "admin"):
+        code = ADMIN_ONLY if change.actor is None else ACTOR_NOT_TRUSTED
+        return refusal(code, _what(change))
+    if change.actor is None:  # made with no one signed in (the command line): a person vouches
+        return refusal(ADMIN_PROOF_REQUIRED, _what(change), "the change names no signed-in user")
     if not _active_user(rows, change.actor, role="admin"):
         return refusal(ACTOR_NOT_ADMIN, _what(change))
-    return None
+    return proof_problem(rows, change)
+
+
+def proof_problem(rows: Rows, change: Change) -> Refusal | None:
+    """None when the push proves that the change's acting user signed in online on this device."""
+    if change.actor is not None and rows.proof.user_id == change.actor:
+        return None
+    why = rows.proof.problem or "the proof of sign-in is another user's"
+    return refusal(ADMIN_PROOF_REQUIRED, _what(change), why)
 
 
 def _active_user(rows: Rows, user_id: str, *, role: str | None = None) -> bool:
@@ -100,5 +121,5 @@ def check_update(
         and _active_user(rows, change.actor)
     )
     if acting_on_self and guarded <= rule.self_fields:
-        return None  # a signed-in user changing their own password
+        return proof_problem(rows, change)  # a signed-in user changing their own password
     return admin_authority(rows, change)

@@ -65,6 +65,8 @@ class ServerSettings:
     rate_burst: int = 1000
     # Enrollments, all clients together (codes are unguessable; this only caps the load).
     enroll_per_minute: int = 30
+    # Proofs of sign-in a device may ask for (each checks a password): a guessing brake.
+    grant_per_minute: int = 10
     # Images a clinic may hold, unless its own quota says otherwise (``server set-quota``).
     clinic_quota_bytes: int = 50 * 1024**3
     # An upload that receives nothing for this long is cut (its bytes so far are kept) ...
@@ -77,7 +79,11 @@ class ServerSettings:
         object.__setattr__(self, "blob_dir", Path(self.blob_dir))
         if self.blob_limit <= 0 or self.push_limit <= 0 or self.clinic_quota_bytes <= 0:
             raise ValidationError("Size limits must be positive")
-        if self.rate_per_s <= 0 or self.rate_burst < 1 or self.enroll_per_minute < 1:
+        if (
+            self.rate_per_s <= 0
+            or self.rate_burst < 1
+            or min(self.enroll_per_minute, self.grant_per_minute) < 1
+        ):
             raise ValidationError("Rate limits must be positive")
         if self.upload_idle_s <= 0 or self.upload_abandon_s <= self.upload_idle_s:
             raise ValidationError("Upload timeouts must be positive, abandonment after idleness")

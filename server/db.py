@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,3 +136,18 @@ def server_id(engine: Engine) -> str:
         )
         again = session.scalar(select(ServerIdentity.server_id).where(ServerIdentity.id == 1))
     return str(again)
+
+
+def grant_secret(engine: Engine) -> str:
+    """The key that signs the server's proofs of sign-in: made once, shared by every worker."""
+    with Session(engine) as session, session.begin():
+        session.execute(
+            text(
+                "UPDATE server_identity SET grant_secret = :s WHERE id = 1 AND grant_secret IS NULL"
+            ),
+            {"s": secrets.token_urlsafe(48)},
+        )
+        found = session.scalar(select(ServerIdentity.grant_secret).where(ServerIdentity.id == 1))
+    if not found:
+        raise StorageError("The server has no identity yet; start it once to create one")
+    return found

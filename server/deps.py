@@ -30,6 +30,7 @@ class ServerState:
     sessions: sessionmaker[Session]
     server_id: str
     limits: RequestLimits
+    grant_secret: str
 
 
 def get_state(request: Request) -> ServerState:

@@ -52,6 +52,8 @@ class ServerIdentity(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     server_id: Mapped[uuid.UUID] = mapped_column(nullable=False)
     created_at: Mapped[datetime] = _now()
+    # The HMAC key of the proofs of sign-in the server issues (server/grants.py); made at start.
+    grant_secret: Mapped[str | None] = mapped_column(String(128))
 
 
 class Clinic(Base):

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from core.sync.protocol import PushRequest
+from core.sync.protocol import GrantRequest, PushRequest
 
 ENTITY_ID = (
     r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
@@ -43,12 +43,14 @@ def _require_idempotency_key(document: dict[str, Any]) -> None:
             parameter["schema"] = {"type": "string", "pattern": UUID}
 
 
-def _add_push_request(document: dict[str, Any]) -> None:
-    """The push body is parsed after authentication, not by FastAPI: publish its schema here."""
-    schema = PushRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+def _add_bodies(document: dict[str, Any]) -> None:
+    """The push and grant bodies are parsed after authentication, not by FastAPI: publish their
+    schemas here."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    schemas.update(schema.pop("$defs", {}))
-    schemas["PushRequest"] = schema
+    for model in (PushRequest, GrantRequest):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -60,7 +62,7 @@ def install_openapi(app: FastAPI) -> None:
                 summary=app.summary,
                 routes=app.routes,
             )
-            _add_push_request(document)
+            _add_bodies(document)
             schemas = document.get("components", {}).get("schemas", {})
             for name in ("Change", "PulledChange"):
                 if name in schemas:

@@ -27,15 +27,17 @@ from starlette.concurrency import run_in_threadpool
 from core.storage.changes import LOCAL_ONLY
 from core.storage.hlc import MAX_DRIFT_MS, Timestamp
 from core.sync.codec import APPLY_ORDER
-from core.sync.protocol import PushRequest, PushResponse
+from core.sync.protocol import ADMIN_GRANT_HEADER, PushRequest, PushResponse
 from core.sync.schema import field_problems
 from server import blob_files
 from server.audit import AuditTrail, server_node
 from server.auth import AuthedDevice
+from server.authorize import NO_PROOF, Proof
 from server.blobs import forget_blobs
 from server.db import lock_key
 from server.deps import DeviceDep, ServerState, StateDep
 from server.errors import ApiError, error_responses
+from server.grants import check_grant
 from server.models import IdempotencyKey
 from server.records import Batch, apply_change
 from server.storable import json_problem
@@ -119,7 +121,13 @@ def check_changes(request: PushRequest) -> None:
 
 
 def _apply(
-    session: Session, device: AuthedDevice, request: PushRequest, *, now_ms: int, node: str
+    session: Session,
+    device: AuthedDevice,
+    request: PushRequest,
+    *,
+    now_ms: int,
+    node: str,
+    proof: Proof,
 ) -> tuple[PushResponse, list[str]]:
     """The answer, and the blob files of images this batch erased (removed after commit).
 
@@ -133,6 +141,7 @@ def _apply(
         device_id=device.device_id,
         role=device.role,
         trail=trail,
+        proof=proof,
     )
     batch.load(request.changes)
     order = sorted(
@@ -156,6 +165,7 @@ def push(
     blob_dir: Path,
     node: str,
     lock_timeout_s: float = 30.0,
+    proof: Proof = NO_PROOF,
 ) -> PushResponse:
     """Apply ``request`` once; a replay of the same key and body gets the stored answer."""
     fingerprint = request_hash(request)
@@ -184,7 +194,9 @@ def push(
             {"k": lock_key("clinic", str(device.clinic_id))},
         )
         try:
-            response, erased_files = _apply(session, device, request, now_ms=now_ms, node=node)
+            response, erased_files = _apply(
+                session, device, request, now_ms=now_ms, node=node, proof=proof
+            )
         except IntegrityError as exc:
             # Only a row created at the same moment in another clinic can collide here.
             if getattr(getattr(exc.orig, "diag", None), "constraint_name", "") != CROSS_CLINIC:
@@ -234,8 +246,16 @@ async def read_push_body(request: Request) -> PushRequest:
 
 
 def _push_in_session(
-    state: ServerState, device: AuthedDevice, *, key: str, request: PushRequest
+    state: ServerState,
+    device: AuthedDevice,
+    *,
+    key: str,
+    request: PushRequest,
+    grant: str | None,
 ) -> PushResponse:
+    proof = check_grant(
+        grant, device, secret=state.grant_secret, server_id=state.server_id, now=time.time()
+    )
     try:
         with state.sessions() as session:
             return push(
@@ -246,6 +266,7 @@ def _push_in_session(
                 blob_dir=state.settings.blob_dir,
                 node=server_node(state.server_id),
                 lock_timeout_s=state.settings.lock_timeout_s,
+                proof=proof,
             )
     except OperationalError as exc:
         if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
@@ -269,7 +290,18 @@ async def push_route(
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", description="a UUID per batch")
     ] = None,
+    grant: Annotated[
+        str | None,
+        Header(
+            alias=ADMIN_GRANT_HEADER,
+            max_length=4096,
+            description="a proof of the acting user's sign-in (POST /v1/grants), which "
+            "changes needing an administrator's authority require",
+        ),
+    ] = None,
 ) -> PushResponse:
     key = _idempotency_key(idempotency_key)
     body = await read_push_body(request)
-    return await run_in_threadpool(_push_in_session, state, device, key=key, request=body)
+    return await run_in_threadpool(
+        _push_in_session, state, device, key=key, request=body, grant=grant
+    )

@@ -154,6 +154,8 @@ class RequestLimits:
         enroll = Rate(settings.enroll_per_minute, Duration.MINUTE)
         scope = f"enroll/{settings.enroll_per_minute}/min"
         self.enroll = _PerKeyBuckets(enroll, engine, scope=scope)
+        grants = Rate(settings.grant_per_minute, Duration.MINUTE)
+        self.grants = _PerKeyBuckets(grants, engine, scope=f"grant/{settings.grant_per_minute}/min")
 
     def check_device(self, device_id: str) -> None:
         if not self.devices.try_spend(device_id):
@@ -162,6 +164,16 @@ class RequestLimits:
                 "rate_limited",
                 "This device sends too many requests; slow down and retry",
                 headers={"Retry-After": str(self.retry_after_s)},
+            )
+
+    def check_grant(self, device_id: str) -> None:
+        """Password checks for proofs of sign-in, per device: each is a guess at a password."""
+        if not self.grants.try_spend(device_id):
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many sign-in proofs asked for from this device; retry in a minute",
+                headers={"Retry-After": "60"},
             )
 
     def check_enroll(self) -> None:

@@ -26,7 +26,7 @@ from core.sync.protocol import (
 from core.sync.schema import SHA256_HEX
 from server.audit import AuditTrail
 from server.audit_chain import check_event
-from server.authorize import check_create, check_delete, check_update
+from server.authorize import NO_PROOF, Proof, check_create, check_delete, check_update
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
 from server.rules import NO_SYNC_CONSENT, RULES, Refusal, refusal
@@ -62,6 +62,7 @@ class Batch:
     device_id: uuid.UUID
     role: str = "kiosk"
     trail: AuditTrail | None = None
+    proof: Proof = NO_PROOF
     rows: dict[Key, Record | None] = field(default_factory=dict)
     erased_images: set[str] = field(default_factory=set)
 

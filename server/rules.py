@@ -1,8 +1,9 @@
 """Who may change what: the rule table every pushed change is checked against (docs/sync.md).
 
 A device has a role chosen when its enrollment code was made: ``kiosk`` (a walk-up station),
-``workstation`` (staff's desktop) or ``admin``. *Admin authority* is an admin device, or a
-workstation whose change names, as its acting user, an active admin in the server's own records.
+``workstation`` (staff's desktop) or ``admin``. *Admin authority* is a workstation or admin device
+whose change names, as its acting user, an active admin in the server's own records, and whose push
+carries that admin's proof of an online sign-in on this device (server/grants.py).
 A kiosk's acting-user claims are never trusted: a kiosk can be used by anyone who walks up to it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from core.sync.protocol import DEVICE_ROLES
+from core.sync.protocol import ADMIN_PROOF_REQUIRED, DEVICE_ROLES
 
 ALL: frozenset[str] = frozenset(DEVICE_ROLES)
 STAFF: frozenset[str] = frozenset({"workstation", "admin"})
@@ -97,6 +98,7 @@ REASONS: Mapping[str, str] = {
     ACTOR_NOT_TRUSTED: "a kiosk cannot act for a signed-in administrator",
     ACTOR_NOT_ADMIN: "the acting user is not an active administrator of this clinic",
     NO_SYNC_CONSENT: "the patient's consent does not allow this analysis to leave the device",
+    ADMIN_PROOF_REQUIRED: "it waits for the acting user to sign in online on this device",
     AUDIT_ALTERED: "the event was changed after it was written (its hash does not match)",
     AUDIT_BROKEN: "the event does not follow its device's audit chain",
     AUDIT_FORKED: "another event already holds this place in the device's audit chain",
@@ -109,5 +111,5 @@ class Refusal:
     message: str
 
 
-def refusal(code: str, what: str) -> Refusal:
-    return Refusal(code, f"{what}: {REASONS[code]}")
+def refusal(code: str, what: str, why: str = "") -> Refusal:
+    return Refusal(code, f"{what}: {REASONS[code]}" + (f" ({why})" if why else ""))

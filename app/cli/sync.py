@@ -1,4 +1,4 @@
-"""``skinlab device enroll`` and ``skinlab sync [--once] [--status]``."""
+"""``skinlab device enroll|sign-in|sign-out`` and ``skinlab sync [--once] [--status]``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import platform
 import signal
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
+from app.cli.io import read_secret
 from app.context import AppContext
 from core.sync.engine import SyncReport
 from core.sync.service import SyncStatus, run_forever
@@ -30,6 +32,15 @@ def register(subparsers: Any) -> None:
         "--force", action="store_true", help="enroll again, replacing the current server"
     )
     enroll.set_defaults(handler=_enroll)
+    sign_in = actions.add_parser(
+        "sign-in",
+        help="prove to the server that you signed in here (password from stdin), so that "
+        "administrator changes made on this device sync",
+    )
+    sign_in.add_argument("--user", required=True, help="your email (or account id)")
+    sign_in.set_defaults(handler=_sign_in)
+    sign_out = actions.add_parser("sign-out", help="forget the proof of your sign-in")
+    sign_out.set_defaults(handler=_sign_out)
 
     sync = subparsers.add_parser("sync", help="synchronise with the clinic's server")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -48,11 +59,29 @@ def _enroll(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def _sign_in(args: argparse.Namespace, ctx: AppContext) -> int:
+    proof = ctx.sync.prove_sign_in(args.user, read_secret("Password: "))
+    print(f"signed in online as {proof.user_id} until {_when(proof.expires_at)}")
+    return 0
+
+
+def _sign_out(args: argparse.Namespace, ctx: AppContext) -> int:
+    ctx.sync.forget_sign_in()
+    print("signed out: administrator changes wait for the next online sign-in")
+    return 0
+
+
+def _when(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).astimezone().isoformat(timespec="minutes")
+
+
 def _describe(report: SyncReport) -> str:
     text = (
         f"pushed {report.pushed}, pulled {report.pulled}, "
         f"images up {report.images_up}, down {report.images_down}"
     )
+    if report.waiting:
+        text += f"; {report.waiting} wait for an administrator's online sign-in"
     return text + (f"; {len(report.rejected)} refused (see --status)" if report.rejected else "")
 
 
@@ -66,6 +95,17 @@ def format_status(status: SyncStatus) -> str:
         f"pending changes: {status.pending_changes}",
         f"conflicts:       {status.conflicts}",
     ]
+    if status.waiting_for_sign_in:
+        lines.append(
+            f"waiting:         {status.waiting_for_sign_in} changes wait for an administrator's "
+            "online sign-in (skinlab device sign-in, or sign in on the desktop while online)"
+        )
+    if status.proof is not None:
+        lines.append(
+            f"signed in:       {status.proof.user_id} (online, until {_when(status.proof.expires_at)})"
+        )
+    elif status.proof_note:
+        lines.append(f"sign-in proof:   none ({status.proof_note})")
     if status.last_error:
         lines.append(f"last error:      {status.last_error}")
     lines += [f"  set aside:     {line}" for line in status.recent_conflicts]

@@ -1,15 +1,19 @@
 """The desktop's sign-in port (``ui.desktop.ports.AuthPort``) over core: start-up, first run,
-sign-in for clinicians and administrators only, unlock after the idle lock, sign-out."""
+sign-in for clinicians and administrators only, unlock after the idle lock, sign-out, and the
+sync server's proof of an online sign-in (asked for after sign-in, forgotten at sign-out)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from datetime import datetime
 
 from app.context import AppContext
 from app.desktop.access import may_use_desktop, refusal
 from core.auth import SignedIn
 from core.errors import PermissionDeniedError
 from core.storage.repositories import audit, users
+from core.sync import state as sync_state
 from ui.desktop.ports import SessionInfo, StartupState
 
 
@@ -26,6 +30,8 @@ def _session(signed: SignedIn) -> SessionInfo:
 class AuthServices:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        self._signed_in: str | None = None
+        self._signed_in_lock = threading.Lock()
 
     def startup(self) -> StartupState:
         self.ctx.database  # noqa: B018  (opens, backs up and migrates, off the UI thread)
@@ -63,12 +69,32 @@ class AuthServices:
                 refused = None
         if refused is not None:
             raise refused
+        with self._signed_in_lock:
+            self._signed_in = str(signed.user_id)
         return _session(signed)
 
     def unlock(self, session: SessionInfo, password: str) -> SessionInfo:
         return self.login(session.email, password)
 
+    def prove_online(self, session: SessionInfo, password: str) -> str:
+        """Ask the sync server for a proof of this sign-in (a network call: never on the UI
+        thread), so that the administrator changes made here sync; the status line's text, empty
+        when the device syncs with no server or is a kiosk."""
+        enrolled = sync_state.enrollment(self.ctx.database)
+        if enrolled is None or enrolled.role == "kiosk":
+            return ""
+        proof = self.ctx.sync.prove_sign_in(session.user_id, password)
+        with self._signed_in_lock:
+            if self._signed_in != session.user_id:  # signed out while the server answered
+                self.ctx.sync.forget_sign_in()
+                return ""
+        until = datetime.fromtimestamp(proof.expires_at).strftime("%H:%M")
+        return f"Signed in online: changes that need your sign-in sync until {until}."
+
     def sign_out(self, session: SessionInfo) -> None:
+        with self._signed_in_lock:
+            self._signed_in = None
+        self.ctx.sync.forget_sign_in()
         user_id = uuid.UUID(session.user_id)
         with self.ctx.database.write() as db_session:
             audit.record(

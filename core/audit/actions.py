@@ -53,3 +53,10 @@ KIOSK_UNLOCK_CODE_ACCEPTED: Final = "kiosk_unlock_code_accepted"
 """The staff unlock code opened a kiosk's settings screen (details: whether it lifted a PIN lock)."""
 KIOSK_UNLOCK_CODE_FAILED: Final = "kiosk_unlock_code_failed"
 """A wrong, too early or unset staff unlock code at a kiosk (details: reason)."""
+
+ADMIN_GRANT_ISSUED: Final = "admin_grant_issued"
+"""The server checked a staff member's password and gave a device a proof of their sign-in
+(details: by_device, grant_id, expires_at)."""
+
+ADMIN_GRANT_REFUSED: Final = "admin_grant_refused"
+"""A device asked the server for a proof of sign-in and was refused (details: by_device, reason)."""

@@ -31,6 +31,7 @@ from core.sync.codec import (
     primary_key,
     row_change,
 )
+from core.sync.grants import HELD
 from core.sync.protocol import MAX_CHANGES_PER_PUSH
 
 DEFAULT_BATCH = 200
@@ -90,10 +91,14 @@ def _leaving(session: Session, key: Key, change: dict[str, Any]) -> list[dict[st
     return [*photos, change]
 
 
-def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | None:
+def capture_batch(
+    db: Database, *, limit: int = DEFAULT_BATCH, actor: str | None = None
+) -> SyncBatch | None:
     """Move up to ``limit`` changed rows from the outbox into a new batch; None when nothing waits.
 
-    Rows that may not leave the device (consent) leave the outbox and go nowhere.
+    Rows that may not leave the device (consent) leave the outbox and go nowhere. A change made
+    with no one signed in (the command line) names ``actor``: the person whose proof of sign-in
+    the device holds vouches for it.
     """
     limit = max(1, min(limit, MAX_CHANGES_PER_PUSH))
     with db.write() as session:
@@ -103,14 +108,16 @@ def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | No
             ).all()
             if not rows:
                 return None
-            changes = _pick(session, rows, limit=limit)
+            changes = _pick(session, rows, limit=limit, actor=actor)
             if changes:
                 batch = SyncBatch(batch_key=str(uuid.uuid4()), payload={"changes": changes})
                 session.add(batch)
                 return batch
 
 
-def _pick(session: Session, rows: Sequence[SyncOutbox], *, limit: int) -> list[dict[str, Any]]:
+def _pick(
+    session: Session, rows: Sequence[SyncOutbox], *, limit: int, actor: str | None
+) -> list[dict[str, Any]]:
     """The changes of up to ``limit`` rows, their outbox rows removed (also of rows that stay)."""
     picked: dict[Key, SyncOutbox] = {}
     for row in rows:
@@ -122,8 +129,8 @@ def _pick(session: Session, rows: Sequence[SyncOutbox], *, limit: int) -> list[d
     taken_keys: set[Key] = set()
     for key, row in picked.items():
         change = _change_for(session, key[0], key[1], row.op, row.hlc)
-        if row.actor_id:
-            change["actor"] = row.actor_id
+        if row.actor_id or actor:
+            change["actor"] = row.actor_id or actor
         leaving = [c for c in _leaving(session, key, change) if _key(c) not in changes]
         if changes and len(changes) + len(leaving) > limit:
             break  # the rest waits for the next batch
@@ -155,9 +162,33 @@ def split_batch(db: Database, batch: SyncBatch) -> list[SyncBatch]:
     return halves
 
 
-def finish_batch(db: Database, batch_key: str) -> None:
+def finish_batch(
+    db: Database, batch_key: str, *, held: Sequence[dict[str, Any]] = (), proof: str = ""
+) -> None:
+    """The batch is answered; ``held`` changes (refused for want of a proof of sign-in, the
+    proof sent being ``proof``) wait in a batch of their own, in the same transaction."""
     with db.write() as session:
         session.execute(delete(SyncBatch).where(SyncBatch.batch_key == batch_key))
+        if held:
+            payload = {"changes": list(held), HELD: proof}
+            session.add(SyncBatch(batch_key=str(uuid.uuid4()), payload=payload))
+
+
+def release_held(db: Database, batch: SyncBatch, *, actor: str) -> SyncBatch:
+    """A held batch made sendable: a change naming no one names ``actor``, whose proof is here.
+    Its key was never sent, so the new body goes under it."""
+    changes = [c if c.get("actor") else {**c, "actor": actor} for c in batch.payload["changes"]]
+    with db.write() as session:
+        row = session.get_one(SyncBatch, batch.batch_key)
+        row.payload = {"changes": changes}
+    return SyncBatch(batch_key=batch.batch_key, payload={"changes": changes})
+
+
+def held_count(db: Database) -> int:
+    """Changes waiting for a person's online sign-in."""
+    with db.read() as session:
+        batches = session.scalars(select(SyncBatch)).all()
+        return sum(len(b.payload.get("changes", [])) for b in batches if HELD in b.payload)
 
 
 def queue_again(db: Database, entity: str, entity_ids: Sequence[str]) -> None:

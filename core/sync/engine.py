@@ -24,18 +24,26 @@ from core.storage.images import ImageStore
 from core.storage.models import ImageBlob, SyncBatch, SyncConflict
 from core.storage.repositories import audit
 from core.storage.sync_consent import photos_that_may_sync
-from core.sync import blobs, state
+from core.sync import blobs, grants, state
 from core.sync.apply import PARKED, apply_pulled
 from core.sync.batches import (
     capture_batch,
     finish_batch,
     pending_batches,
     queue_again,
+    release_held,
     requeue_everything,
     split_batch,
 )
 from core.sync.errors import QuotaExceededError, SyncIncompleteError, SyncRejectedError
-from core.sync.protocol import MAX_PULL_LIMIT, PulledChange, PullResponse, PushResponse
+from core.sync.protocol import (
+    ADMIN_GRANT_HEADER,
+    ADMIN_PROOF_REQUIRED,
+    MAX_PULL_LIMIT,
+    PulledChange,
+    PullResponse,
+    PushResponse,
+)
 from core.sync.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -52,6 +60,8 @@ class SyncReport:
     images_up: int = 0
     images_down: int = 0
     rejected: list[str] = field(default_factory=list)
+    waiting: int = 0
+    """Changes held until the person they act for signs in online on this device."""
     problems: list[str] = field(default_factory=list)
     """Photos that could not travel this time: the pass ends with an error that says so."""
 
@@ -76,6 +86,7 @@ class SyncEngine:
         self._given_up: set[str] | None = None
         self._waiting: set[str] = set()
         self.role = state.read_all(db).get(state.ROLE, "kiosk")
+        self.grant = grants.current(db)
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
@@ -92,8 +103,14 @@ class SyncEngine:
     def push_all(self, report: SyncReport) -> None:
         # Batches left by an interrupted run go first, with the same key and the same body.
         for leftover in pending_batches(self.db):
+            if grants.HELD in leftover.payload:
+                if self.grant is None or self.grant.fingerprint == leftover.payload[grants.HELD]:
+                    report.waiting += len(leftover.payload["changes"])
+                    continue  # no new proof since it was refused: sending it again is no use
+                leftover = release_held(self.db, leftover, actor=self.grant.user_id)
             self._push(leftover, report)
-        while (batch := capture_batch(self.db, limit=self.batch_size)) is not None:
+        actor = self.grant.user_id if self.grant else None
+        while (batch := capture_batch(self.db, limit=self.batch_size, actor=actor)) is not None:
             self._push(batch, report)
         if self._waiting:  # photos the server had no room for: queued again for the next pass
             queue_again(self.db, "images", sorted(self._waiting))
@@ -102,9 +119,12 @@ class SyncEngine:
     def _push(self, batch: SyncBatch, report: SyncReport) -> None:
         changes: list[dict[str, Any]] = batch.payload.get("changes", [])
         self._upload_images(changes, report)
+        headers = {"Idempotency-Key": batch.batch_key}
+        if self.grant is not None:
+            headers[ADMIN_GRANT_HEADER] = self.grant.token
         try:
             response = self.transport.call(
-                "POST", "/v1/push", json=batch.payload, headers={"Idempotency-Key": batch.batch_key}
+                "POST", "/v1/push", json={"changes": changes}, headers=headers
             )
         except SyncRejectedError as exc:
             if len(changes) > 1:  # find the bad change by halving; the good ones go through
@@ -120,16 +140,22 @@ class SyncEngine:
             report.rejected.append(message)
             return
         answer = PushResponse.model_validate(response.json())
+        unproven = set()
         for result in answer.results:
-            if result.status == "rejected":
+            if result.code == ADMIN_PROOF_REQUIRED:  # not lost: it waits for a sign-in
+                unproven.add((result.entity, result.entity_id))
+            elif result.status == "rejected":
                 why = result.message or result.code or "refused"
                 message = f"{result.entity} {result.entity_id} refused by the server: {why}"
                 self._record_conflict(
                     result.entity, result.entity_id, result.code or "rejected", message
                 )
                 report.rejected.append(message)
-        finish_batch(self.db, batch.batch_key)
-        report.pushed += len(changes)
+        held = [c for c in changes if (c["entity"], c["entity_id"]) in unproven]
+        proof = self.grant.fingerprint if self.grant else ""
+        finish_batch(self.db, batch.batch_key, held=held, proof=proof)
+        report.waiting += len(held)
+        report.pushed += len(changes) - len(held)
 
     def _upload_images(self, changes: list[dict[str, Any]], report: SyncReport) -> None:
         """Upload the batch's photos, a few at a time (each is a couple of small requests)."""

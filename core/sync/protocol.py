@@ -15,6 +15,13 @@ MAX_PUSH_BYTES = 8 * 1024 * 1024
 MAX_PULL_LIMIT = 1000
 DEFAULT_BLOB_LIMIT = 25 * 1024 * 1024
 TOKEN_MAX_LIFETIME_S = 300
+# A proof of a person's sign-in (POST /v1/grants): the header a push carries it in, and how long
+# the server's proof lasts (a working day: an administrator signs in online once a shift).
+ADMIN_GRANT_HEADER = "X-SkinLab-Admin-Grant"
+ADMIN_GRANT_LIFETIME_S = 10 * 3600
+ADMIN_PROOF_REQUIRED = "admin_proof_required"
+"""A change the acting user may make, refused only because the push carried no valid proof of
+that user's online sign-in: the device keeps it until that user signs in online (docs/sync.md)."""
 
 ENTITIES = (
     "users",
@@ -154,6 +161,20 @@ class EnrollResponse(BaseModel):
     clinic_name: str
     server_id: str
     role: DeviceRole = "kiosk"
+
+
+class GrantRequest(BaseModel):
+    """A staff member's credentials, checked by the server against its own copy of the account."""
+
+    model_config = ConfigDict(extra="forbid")
+    user: str = Field(min_length=1, max_length=320, description="the account's email or id")
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class GrantResponse(BaseModel):
+    grant: str = Field(description=f"send it as {ADMIN_GRANT_HEADER} with this device's pushes")
+    user_id: str
+    expires_at: int = Field(description="seconds since 1970 (UTC)")
 
 
 class ErrorDetail(BaseModel):

@@ -20,13 +20,19 @@ from core.privacy.erasure_log import ErasureLog
 from core.storage.database import Database
 from core.storage.images import ImageStore
 from core.storage.models import SyncConflict
-from core.sync import blobs, photo_cache, state
+from core.sync import blobs, grants, photo_cache, state
 from core.sync.apply import PARKED
-from core.sync.batches import pending_count, requeue_everything
+from core.sync.batches import held_count, pending_count, requeue_everything
 from core.sync.engine import SyncEngine, SyncReport, record_failure, record_success
 from core.sync.errors import NotEnrolledError, SyncRejectedError, TransientSyncError
 from core.sync.identity import load_or_create_key, public_key_b64, retire_key
-from core.sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
+from core.sync.protocol import (
+    PROTOCOL_VERSION,
+    EnrollRequest,
+    EnrollResponse,
+    GrantRequest,
+    GrantResponse,
+)
 from core.sync.transport import Transport, check_server_url
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,12 @@ class SyncStatus:
     conflicts: int
     recent_conflicts: tuple[str, ...] = ()
     """The newest few set-aside changes, in words (code: message)."""
+    waiting_for_sign_in: int = 0
+    """Changes held until the person they act for signs in online on this device."""
+    proof: grants.Grant | None = None
+    """The proof of an online sign-in this device holds, if any."""
+    proof_note: str = ""
+    """Why the last request for a proof failed, if it did."""
 
 
 class SyncService:
@@ -157,6 +169,26 @@ class SyncService:
             enrolled.server_url, key=key, device_id=enrolled.device_id, audience=enrolled.server_id
         )
 
+    def prove_sign_in(
+        self, user: str, password: str, *, transport: Transport | None = None
+    ) -> grants.Grant:
+        """Ask the server for a proof that ``user`` (an email or id) signed in here, and keep it
+        for the pushes of this device; a failure is noted for the status line and raised."""
+        link = transport or self.transport()
+        try:
+            request = GrantRequest(user=user, password=password)
+            answer = link.call("POST", "/v1/grants", json=request.model_dump())
+            return grants.store(self.db, GrantResponse.model_validate(answer.json()))
+        except SkinLabError as exc:
+            grants.note(self.db, exc.message)
+            raise
+        finally:
+            if transport is None:
+                link.close()
+
+    def forget_sign_in(self) -> None:
+        grants.forget(self.db)
+
     def sync_once(self, *, transport: Transport | None = None) -> SyncReport:
         """Push, pull and fetch images once; the outcome is recorded for the status line."""
         own = transport is None
@@ -221,6 +253,9 @@ class SyncService:
             last_error=facts.get(state.LAST_ERROR, ""),
             conflicts=conflicts,
             recent_conflicts=recent,
+            waiting_for_sign_in=held_count(self.db),
+            proof=grants.current(self.db),
+            proof_note=facts.get(state.GRANT_NOTE, ""),
         )
 
 

@@ -21,6 +21,11 @@ CURSOR = "cursor"
 LAST_SUCCESS = "last_success"
 LAST_ATTEMPT = "last_attempt"
 LAST_ERROR = "last_error"
+# The server's proof that a person signed in online here (core.sync.grants); never a password.
+GRANT = "admin_grant"
+GRANT_USER = "admin_grant_user"
+GRANT_EXPIRES = "admin_grant_expires"
+GRANT_NOTE = "admin_grant_note"
 
 
 def get(session: Session, key: str) -> str | None:

@@ -13,8 +13,11 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from core.sync.protocol import PROTOCOL_HEADER
+from core.sync.protocol import ADMIN_GRANT_HEADER, PROTOCOL_HEADER
+from server.accounts import create_admin
 from server.cli_support import create_enroll_code
 from server.config import ServerSettings
 
@@ -80,6 +83,30 @@ class ServerHandle:
     settings: ServerSettings
 
 
+ADMIN_PASSWORD = "a long admin password"
+
+
+def make_admin(
+    database_url: str, clinic: str, *, email: str | None = None, password: str = ADMIN_PASSWORD
+) -> str:
+    """An active administrator of ``clinic`` in the server's records (``server create-admin``)."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            user_id = create_admin(
+                session,
+                clinic=clinic,
+                email=email or f"admin-{uuid.uuid4().hex[:8]}@clinic.org",
+                first_name="Ada",
+                last_name="Admin",
+                password=password,
+                node="a1",
+            )
+    finally:
+        engine.dispose()
+    return str(user_id)
+
+
 class Device:
     """An enrolled test device: signs a fresh token per request unless given one."""
 
@@ -88,13 +115,34 @@ class Device:
         self.key = key
         self.device_id = enrolled["device_id"]
         self.clinic_id = enrolled["clinic_id"]
+        self.clinic_name = enrolled.get("clinic_name", "")
         self.server_id = enrolled["server_id"]
         self.http = httpx.Client(base_url=server.url, timeout=30)
+        self.grant: str | None = None
+        """A proof of a person's sign-in, sent with every push (see :meth:`sign_in`)."""
+        self.acting: str | None = None
+        """That person: the ``actor`` of pushed changes that name none."""
 
     def on(self, server: ServerHandle) -> Device:
         """The same device talking to another server process (same database)."""
         enrolled = {"device_id": self.device_id, "clinic_id": self.clinic_id}
-        return Device(server, self.key, {**enrolled, "server_id": self.server_id})
+        other = Device(server, self.key, {**enrolled, "server_id": self.server_id})
+        other.grant, other.acting = self.grant, self.acting
+        return other
+
+    def sign_in(self, user: str, password: str = ADMIN_PASSWORD) -> httpx.Response:
+        """Ask the server for a proof of ``user``'s sign-in; kept for later pushes when given."""
+        response = self.request("POST", "/v1/grants", json={"user": user, "password": password})
+        if response.status_code == 200:
+            self.grant, self.acting = response.json()["grant"], response.json()["user_id"]
+        return response
+
+    def act_as_admin(self) -> str:
+        """A new administrator of this device's clinic, signed in online here; their id."""
+        user_id = make_admin(self.server.database_url, self.clinic_name)
+        response = self.sign_in(user_id)
+        assert response.status_code == 200, response.text
+        return user_id
 
     def token(self, *, headers: dict[str, Any] | None = None, **overrides: Any) -> str:
         issued = int(time.time())
@@ -128,13 +176,12 @@ class Device:
     def push(
         self, *changes: dict[str, Any], key: str | None = None, **kwargs: Any
     ) -> httpx.Response:
-        return self.request(
-            "POST",
-            "/v1/push",
-            json={"changes": list(changes)},
-            headers={"Idempotency-Key": key or new_id()},
-            **kwargs,
-        )
+        headers = {"Idempotency-Key": key or new_id(), **kwargs.pop("headers", {})}
+        sent = list(changes)
+        if self.grant is not None:
+            headers.setdefault(ADMIN_GRANT_HEADER, self.grant)
+            sent = [{**c, "actor": self.acting} if c.get("actor") is None else c for c in sent]
+        return self.request("POST", "/v1/push", json={"changes": sent}, headers=headers, **kwargs)
 
     def push_ok(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
         response = self.push(*changes)

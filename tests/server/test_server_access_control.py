@@ -10,7 +10,8 @@ import hashlib
 import pytest
 
 from core.audit.chain import verify_rows
-from tests.helpers.server import Device, change, consented, hlc, new_id
+from core.auth.passwords import hash_password
+from tests.helpers.server import Device, change, consented, hlc, make_admin, new_id
 
 pytestmark = pytest.mark.postgres
 
@@ -29,7 +30,10 @@ def _user(email: str, role: str = "patient", **more) -> dict:
 
 @pytest.fixture
 def admin(enroll, clinic) -> Device:
-    return enroll(clinic, name="admin desk", role="admin")
+    """An admin device where an administrator has signed in online."""
+    device = enroll(clinic, name="admin desk", role="admin")
+    device.act_as_admin()
+    return device
 
 
 @pytest.fixture
@@ -162,22 +166,37 @@ def test_a_kiosk_creates_patients_and_analyses_and_edits_its_own(kiosk, admin):
     assert _refusals(admin)  # the refused note is in the clinic's log
 
 
-def test_admin_authority_on_a_workstation_comes_from_the_servers_records(admin, workstation):
-    boss, clerk, victim = _staff(admin, "admin"), _staff(admin, "clinician"), _staff(admin)
+def test_admin_authority_on_a_workstation_comes_from_the_servers_records(
+    server, clinic, admin, workstation
+):
+    boss, clerk, victim = (
+        make_admin(server.database_url, clinic),
+        _staff(admin, "clinician"),
+        _staff(admin),
+    )
     plain = change("users", victim, {"role": "admin"}, at=hlc(1000))
-    assert _one(workstation, plain)["code"] == "admin_only"
+    assert _one(workstation, plain)["code"] == "admin_proof_required"  # no one signed in
     as_clerk = {**change("users", victim, {"role": "admin"}, at=hlc(2000)), "actor": clerk}
     assert _one(workstation, as_clerk)["code"] == "actor_not_admin"
     as_unknown = {**change("users", victim, {"role": "admin"}, at=hlc(3000)), "actor": new_id()}
     assert _one(workstation, as_unknown)["code"] == "actor_not_admin"
     as_boss = {**change("users", victim, {"role": "admin"}, at=hlc(4000)), "actor": boss}
+    assert _one(workstation, as_boss)["code"] == "admin_proof_required"  # a claim, no proof
+    assert workstation.sign_in(boss).status_code == 200
     assert _one(workstation, as_boss)["status"] == "applied"
-    # Deactivated, the same admin's authority is gone.
+    # Deactivated, the same admin's authority is gone, though their proof has not expired.
     _one(admin, change("users", boss, {"is_active": False}, at=hlc(5000)))
     later = {**change("users", victim, {"role": "patient"}, at=hlc(6000)), "actor": boss}
     assert _one(workstation, later)["code"] == "actor_not_admin"
-    # A user changes their own password; not someone else's.
-    own = {**change("users", clerk, {"hashed_password": "$new"}, at=hlc(7000)), "actor": clerk}
+
+
+def test_a_user_changes_their_own_password_only_with_a_proof_of_their_own(admin, workstation):
+    clerk, victim = _staff(admin, "clinician"), _staff(admin)
+    admin_set = {"hashed_password": hash_password("clerk's password")}
+    assert _one(admin, change("users", clerk, admin_set, at=hlc(500)))["status"] == "applied"
+    own = {**change("users", clerk, {"hashed_password": "$new"}, at=hlc(1000)), "actor": clerk}
+    assert _one(workstation, own)["code"] == "admin_proof_required"
+    assert workstation.sign_in(clerk, "clerk's password").status_code == 200
     assert _one(workstation, own)["status"] == "applied"
     other = {**change("users", victim, {"hashed_password": "$x"}, at=hlc(8000)), "actor": clerk}
     assert _one(workstation, other)["code"] == "actor_not_admin"
@@ -214,8 +233,14 @@ def test_the_clinics_audit_chain_of_refusals_verifies(admin, kiosk):
     victim = _staff(admin)
     for i in range(3):
         _one(kiosk, change("users", victim, {"role": "admin"}, at=hlc(1000 + i)))
-    events = [r["fields"] | {"event_id": r["entity_id"]} for r in _refusals(admin)]
-    assert [e["chain_seq"] for e in events] == [1, 2, 3]
+    assert len(_refusals(admin)) == 3
+    events = [
+        c["fields"] | {"event_id": c["entity_id"]}
+        for c in admin.pull_all()
+        if c["entity"] == "audit_events"
+    ]  # the admin's proof of sign-in given, then the three refusals, all in the server's chain
+    assert [e["chain_seq"] for e in events] == [1, 2, 3, 4]
+    assert events[0]["action"] == "admin_grant_issued"
     report = verify_rows(events)
     assert report.ok and len(report.events) == 1
 

@@ -58,6 +58,7 @@ def test_an_older_or_equal_write_is_stale_and_columns_not_sent_are_kept(device):
 
 
 def test_deletes_win_for_ever(device, enroll, clinic):
+    device.act_as_admin()  # erasing a user needs an administrator's proof
     stale_device = enroll(clinic)
     uid = new_id()
     device.push_ok(change("users", uid, {"email": "gone@a.org", "first_name": "Gone"}))
@@ -81,6 +82,7 @@ def test_a_delete_of_an_unknown_row_still_blocks_it(device):
 
 
 def test_erasing_a_user_erases_its_dependants(device):
+    device.act_as_admin()  # erasing a user needs an administrator's proof
     uid, aid, cid, nid = new_id(), new_id(), new_id(), new_id()
     keep_uid, keep_aid = new_id(), new_id()
     device.push_ok(
@@ -99,6 +101,7 @@ def test_erasing_a_user_erases_its_dependants(device):
 
 
 def test_an_analysis_for_an_erased_user_is_stored_as_a_tombstone(device, enroll, clinic):
+    device.act_as_admin()  # erasing a user needs an administrator's proof
     offline = enroll(clinic)
     uid, aid = new_id(), new_id()
     device.push_ok(change("users", uid, {"email": "e@a.org"}))
@@ -115,6 +118,7 @@ def test_an_analysis_for_an_erased_user_is_stored_as_a_tombstone(device, enroll,
 
 
 def test_erasure_and_dependants_in_one_batch(device):
+    device.act_as_admin()  # erasing a user needs an administrator's proof
     uid, aid = new_id(), new_id()
     results = device.push_ok(
         change("users", uid, {"email": "x@a.org"}),
@@ -145,6 +149,7 @@ def test_append_only_entities_never_change(device, entity):
 
 
 def test_a_duplicate_email_is_rejected_for_that_change_only(device, enroll, clinic):
+    device.act_as_admin()  # erasing a user needs an administrator's proof
     other = enroll(clinic)
     first, second, third = new_id(), new_id(), new_id()
     device.push_ok(change("users", first, {"email": "ada@clinic.org"}))

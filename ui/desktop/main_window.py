@@ -182,9 +182,30 @@ class MainWindow(QMainWindow):
     # -- signing in and out --------------------------------------------------------------------
     def _sign_in(self, email: str, password: str) -> None:
         self.login.set_busy(True, "Signing in…")
-        BackgroundOp(lambda: self.services.login(email, password)).success(
-            self.open_session
-        ).failure(lambda exc: self.login.failed(message_for(exc))).run(self.pools.db)
+
+        def signed_in(session: SessionInfo) -> None:
+            self.open_session(session)
+            self._prove_online(session, password)
+
+        BackgroundOp(lambda: self.services.login(email, password)).success(signed_in).failure(
+            lambda exc: self.login.failed(message_for(exc))
+        ).run(self.pools.db)
+
+    def _prove_online(self, session: SessionInfo, password: str) -> None:
+        """The sync server's proof of this sign-in, asked for in the background: offline or
+        refused, only the status line says so (sign-in stays local)."""
+
+        def said(text: str) -> None:
+            if text:
+                self.statusBar().showMessage(text, 10_000)
+
+        def failed(exc: BaseException) -> None:
+            text = f"Changes that need your sign-in wait for an online sign-in: {message_for(exc)}"
+            self.statusBar().showMessage(text, 10_000)
+
+        BackgroundOp(lambda: self.services.prove_online(session, password)).success(said).failure(
+            failed
+        ).run(self.pools.work)
 
     def open_session(self, session: SessionInfo) -> None:
         """Show the workspace of a signed-in person (the sign-in page calls this on success)."""

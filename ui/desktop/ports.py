@@ -39,7 +39,14 @@ class AuthPort(Protocol):
         """The same person again, after the idle lock: their password, a fresh session."""
         ...
 
-    def sign_out(self, session: SessionInfo) -> None: ...
+    def prove_online(self, session: SessionInfo, password: str) -> str:
+        """Ask the sync server for a proof of this sign-in (network); a line for the status bar,
+        empty when there is nothing to say. Sign-in itself never waits for it."""
+        ...
+
+    def sign_out(self, session: SessionInfo) -> None:
+        """Also forgets the proof of an online sign-in."""
+        ...
 
 
 # -- patients --------------------------------------------------------------------------------------

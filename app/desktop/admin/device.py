@@ -9,6 +9,7 @@ says so. What is missing: an administrator-signed ``GET /v1/devices`` on the ser
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -21,6 +22,7 @@ from core.auth import Permission
 from core.errors import ValidationError
 from core.storage.repositories import audit
 from core.sync import state
+from core.sync.service import SyncStatus
 from ui.desktop.admin.ports import DeviceSettings, DeviceStatus
 from ui.desktop.ports import SessionInfo
 
@@ -96,7 +98,16 @@ class DeviceServices:
             conflicts=status.conflicts,
             devices_note=DEVICES_NOTE,
             recent_conflicts=status.recent_conflicts,
+            online_sign_in=_online(status),
+            waiting_for_sign_in=status.waiting_for_sign_in,
         )
+
+
+def _online(status: SyncStatus) -> str:
+    if status.proof is not None:
+        until = datetime.fromtimestamp(status.proof.expires_at).strftime("%d %b %Y %H:%M")
+        return f"Proven by the server until {until}"
+    return f"None ({status.proof_note})" if status.proof_note else "None"
 
 
 def _checked(wanted: DeviceSettings) -> DeviceSettings:

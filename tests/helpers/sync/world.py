@@ -27,10 +27,12 @@ from skimage import data as skdata
 from app.context import AppContext
 from core.storage.repositories import audit, consents, notes, users
 from core.storage.results import save_analysis
+from core.sync import state
 from server.app import create_app
 from server.cli_support import create_enroll_code
 from server.config import ServerSettings
 from tests.helpers.paths import REPO
+from tests.helpers.server import ADMIN_PASSWORD, make_admin
 
 SKINLAB = [sys.executable, "-c", "import sys, app.cli as c; sys.exit(c.main(sys.argv[1:]))"]
 DRIVER = Path(__file__).resolve().parent / "driver.py"
@@ -145,6 +147,15 @@ class DeviceDir:
 
     def sync(self) -> Any:
         return self.ctx.sync.sync_once()
+
+    def sign_in_online(self, database_url: str) -> str:
+        """A new administrator of this device's clinic, made on the server, proven signed in
+        here (so its administrator changes sync); their id."""
+        enrolled = state.enrollment(self.ctx.database)
+        assert enrolled is not None
+        user_id = make_admin(database_url, enrolled.clinic_name)
+        self.ctx.sync.prove_sign_in(user_id, ADMIN_PASSWORD)
+        return user_id
 
     def reopen(self) -> None:
         """Drop cached engines (after another process wrote the same files)."""

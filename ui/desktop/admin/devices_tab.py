@@ -19,6 +19,8 @@ FIELDS = (
     ("last", "Last successful sync"),
     ("error", "Last error"),
     ("conflicts", "Changes set aside"),
+    ("online", "Online sign-in"),
+    ("waiting", "Waiting for an administrator's online sign-in"),
 )
 
 
@@ -62,6 +64,8 @@ class DevicesTab(QWidget):
             "error": status.last_error or "None",
             "conflicts": str(status.conflicts)
             + ("".join(f"\n{c}" for c in status.recent_conflicts)),
+            "online": status.online_sign_in or "None",
+            "waiting": str(status.waiting_for_sign_in),
         }
         for key, text in texts.items():
             self.values[key].setText(text)

@@ -100,6 +100,10 @@ class DeviceStatus:
     conflicts: int
     devices_note: str
     recent_conflicts: tuple[str, ...] = field(default_factory=tuple)
+    online_sign_in: str = ""
+    """Whose proof of an online sign-in this device holds, and until when; or why none."""
+    waiting_for_sign_in: int = 0
+    """Changes held until the person they act for signs in online here."""
 
 
 class AdminPort(Protocol):

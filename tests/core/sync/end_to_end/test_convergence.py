@@ -26,6 +26,7 @@ pytestmark = pytest.mark.postgres
 @pytest.mark.parametrize("first", ["a", "b"])
 def test_offline_edits_erasure_and_photos_converge(enrolled, sync_server, first):
     a, b = enrolled("kiosk-a"), enrolled("desk-b")
+    b.sign_in_online(sync_server.database_url)  # B's erasure needs an administrator's proof
     # A shared start: both devices know three patients, one analysis each for two, a note.
     p1 = add_patient(a, "erin@clinic.test", first="Erin")
     p2 = add_patient(a, "ann@clinic.test", first="Ann")
@@ -94,6 +95,7 @@ def test_the_same_photo_saved_offline_on_two_devices_converges(enrolled, sync_se
 def test_an_offline_photo_of_an_erased_patient_is_erased_everywhere(enrolled, sync_server):
     """A photo taken on A while B erased the patient must not outlive the erasure anywhere."""
     a, b = enrolled("kiosk-a"), enrolled("desk-b")
+    b.sign_in_online(sync_server.database_url)
     patient = add_patient(a, "gone@clinic.test")
     sync_until_quiet(a, b, rounds=1)
     add_analysis(a, patient, seed=21)

@@ -36,8 +36,9 @@ def _queue_report(device: DeviceDir) -> str:
     return digest
 
 
-def test_an_erasure_received_by_sync_is_listed_and_survives_a_restore(enrolled):
+def test_an_erasure_received_by_sync_is_listed_and_survives_a_restore(enrolled, sync_server):
     kiosk, desk = enrolled("kiosk", role="kiosk"), enrolled("desk")
+    desk.sign_in_online(sync_server.database_url)  # erasing needs an administrator's proof
     patient = add_patient(kiosk, EMAIL, password="correct horse battery")
     analysis = add_analysis(kiosk, patient, seed=21)
     with kiosk.db.read() as session:

@@ -1,0 +1,175 @@
+"""``POST /v1/grants``: a proof of a person's sign-in, which admin-authority changes must carry.
+
+A device's token proves which device speaks, never which person sat at it. A staff member's
+password, checked here against the server's own copy of the account, earns the device a short-lived
+HS256 JWT (the key never leaves the server, so only the server can make or check one) naming the
+clinic, the device and the user. Pushes carry it (``ADMIN_GRANT_HEADER``); :mod:`server.authorize`
+accepts an administrator's change only with a valid one of that administrator, issued to that
+device. Every grant given or refused is audited in the clinic's log.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import jwt
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from core.audit.actions import ADMIN_GRANT_ISSUED, ADMIN_GRANT_REFUSED
+from core.auth.passwords import burn_equal_time, verify_password
+from core.sync.protocol import ADMIN_GRANT_LIFETIME_S, GrantRequest, GrantResponse
+from server.audit import ServerEvent, append_events, server_node
+from server.auth import AuthedDevice
+from server.authorize import NO_PROOF, Proof
+from server.db import lock_key
+from server.deps import DeviceDep, ServerState, StateDep
+from server.errors import ApiError, error_responses
+from server.models import Record
+from server.records import canonical_id
+
+router = APIRouter(tags=["grants"])
+KIND = "admin_grant"
+ALGORITHM = "HS256"
+REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "typ", "device", "clinic"]
+REFUSED = (
+    "Wrong user or password, or this account may not act for this clinic from this device. "
+    "Sign-in on this device is unaffected; administrator changes wait until it works."
+)
+
+
+def check_grant(
+    token: str | None, device: AuthedDevice, *, secret: str, server_id: str, now: float
+) -> Proof:
+    """The user ``token`` proves signed in on ``device``; never raises."""
+    if not token:
+        return NO_PROOF
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=server_id,
+            issuer=server_id,
+            options={"require": REQUIRED, "verify_exp": False},
+        )
+    except jwt.PyJWTError:
+        return Proof(None, "the proof of sign-in is not one this server issued")
+    if claims["typ"] != KIND or claims["clinic"] != str(device.clinic_id):
+        return Proof(None, "the proof of sign-in is not one this server issued")
+    if claims["device"] != str(device.device_id):
+        return Proof(None, "the proof of sign-in was issued to another device")
+    if not isinstance(claims["exp"], int) or claims["exp"] <= now:
+        return Proof(None, "the proof of sign-in has expired; sign in again online")
+    return Proof(canonical_id(claims["sub"]), "")
+
+
+def _account(session: Session, clinic_id: uuid.UUID, user: str) -> Record | None:
+    wanted = canonical_id(user.strip())
+    match = Record.entity_id == wanted if wanted else Record.email_key == user.strip().lower()
+    return session.scalar(
+        select(Record).where(
+            Record.clinic_id == clinic_id,
+            Record.entity == "users",
+            Record.deleted.is_(False),
+            match,
+        )
+    )
+
+
+def _audit(
+    state: ServerState, device: AuthedDevice, action: str, user_id: str | None, **details: Any
+) -> None:
+    event = ServerEvent(
+        action=action,
+        actor_id=user_id,
+        target_type="users",
+        target_id=user_id or "",
+        details={"by_device": str(device.device_id), "device_role": device.role, **details},
+    )
+    with state.sessions() as session, session.begin():
+        lock = lock_key("clinic", str(device.clinic_id))  # the chain's writers take turns
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
+        append_events(session, device.clinic_id, server_node(state.server_id), [event])
+
+
+def issue(state: ServerState, device: AuthedDevice, request: GrantRequest) -> GrantResponse:
+    """A grant for the account named, if the password is its own; one refusal for everything
+    else (unknown user, patient, deactivated, wrong password), audited either way."""
+    with state.sessions() as session:
+        account = _account(session, device.clinic_id, request.user)
+    fields = account.fields if account is not None else {}
+    if account is None:
+        burn_equal_time(request.password)
+        matches = False
+    else:
+        matches, _ = verify_password(request.password, fields.get("hashed_password"))
+    user_id = account.entity_id if account is not None else None
+    if not matches or fields.get("is_active") is False or fields.get("role") == "patient":
+        reason = "unknown_user" if account is None else "wrong_password" if not matches else ""
+        reason = reason or "not_allowed"  # a patient or a deactivated account
+        _audit(state, device, ADMIN_GRANT_REFUSED, user_id, reason=reason)
+        raise ApiError(403, "grant_refused", REFUSED)
+    assert user_id is not None
+    issued = int(time.time())
+    expires = issued + ADMIN_GRANT_LIFETIME_S
+    grant_id = uuid.uuid4().hex
+    claims: dict[str, Any] = {
+        "iss": state.server_id,
+        "aud": state.server_id,
+        "typ": KIND,
+        "sub": user_id,
+        "device": str(device.device_id),
+        "clinic": str(device.clinic_id),
+        "iat": issued,
+        "exp": expires,
+        "jti": grant_id,
+    }
+    token = jwt.encode(claims, state.grant_secret, algorithm=ALGORITHM)
+    _audit(state, device, ADMIN_GRANT_ISSUED, user_id, grant_id=grant_id, expires_at=expires)
+    return GrantResponse(grant=token, user_id=user_id, expires_at=expires)
+
+
+def _refuse_kiosk(state: ServerState, device: AuthedDevice) -> None:
+    if device.role == "kiosk":
+        _audit(state, device, ADMIN_GRANT_REFUSED, None, reason="kiosk")
+        raise ApiError(403, "role_not_allowed", "A kiosk cannot act for a signed-in staff member")
+    state.limits.check_grant(str(device.device_id))
+
+
+async def _read_body(request: Request) -> GrantRequest:
+    try:
+        return GrantRequest.model_validate(json.loads(await request.body()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        detail = exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc)}]
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": str(e.get("msg")), "type": "invalid"} for e in detail]
+        ) from exc
+
+
+@router.post(
+    "/v1/grants",
+    response_model=GrantResponse,
+    responses=error_responses(401, 403, 413, 422, 429),
+    summary="Exchange a staff member's password for a proof of their sign-in on this device",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/GrantRequest"}}
+            },
+        }
+    },
+)
+async def grant_route(request: Request, device: DeviceDep, state: StateDep) -> GrantResponse:
+    """The device's token is checked (the dependency) before the body is read."""
+    await run_in_threadpool(_refuse_kiosk, state, device)
+    body = await _read_body(request)
+    return await run_in_threadpool(issue, state, device, body)

@@ -1,0 +1,118 @@
+"""Administrator changes need a person's online sign-in, and are never lost waiting for one: through
+the real server, a device holds such a change until the person it acts for proves an online
+sign-in here, says so in ``skinlab sync --status``, and does not send it again before then."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import app.cli
+from core.errors import SkinLabError
+from core.privacy.actor import DEVICE_OWNER
+from core.privacy.erasure import erase_patient
+from core.storage.models import User
+from core.storage.repositories import users
+from core.sync import grants
+from server.config import normalize_database_url
+from tests.helpers.server import ADMIN_PASSWORD, make_admin
+from tests.helpers.sync.checks import clinic_of
+from tests.helpers.sync.world import add_patient, sync_until_quiet
+
+pytestmark = pytest.mark.postgres
+
+
+def skinlab(capsys, device, *args: str) -> tuple[int, str]:
+    code = app.cli.main(["--data-dir", str(device.data_dir), *args])
+    return code, capsys.readouterr().out
+
+
+def refusals_on_server(database_url: str, clinic_id: str, target: uuid.UUID) -> int:
+    engine = create_engine(normalize_database_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.scalar(
+                    text(
+                        "SELECT count(*) FROM records WHERE clinic_id = :c AND entity = "
+                        "'audit_events' AND fields->>'action' = 'sync_change_refused' "
+                        "AND fields->>'target_id' = :t"
+                    ),
+                    {"c": clinic_id, "t": str(target)},
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def _exists(device, user_id: uuid.UUID) -> bool:
+    with device.db.read() as session:
+        return session.get(User, user_id) is not None
+
+
+def test_an_erasure_waits_for_an_online_sign_in_then_reaches_every_device(
+    enrolled, sync_server, capsys, monkeypatch
+):
+    kiosk, desk = enrolled("kiosk", role="kiosk"), enrolled("desk")
+    patient = add_patient(kiosk, "wait@clinic.test")
+    sync_until_quiet(kiosk, desk, rounds=1)
+    erase_patient(
+        desk.db, desk.ctx.images, actor=DEVICE_OWNER, user_id=patient,
+        erasure_log=desk.ctx.erasure_log,
+    )  # fmt: skip
+    code, out = skinlab(capsys, desk, "sync", "--once")
+    assert code == 0 and "1 wait for an administrator's online sign-in" in out
+    kiosk.sync()
+    assert _exists(kiosk, patient)  # refused by the server: applied nowhere
+    desk.sync()  # no new proof: the change is not sent (and refused and audited) again
+    clinic = clinic_of(desk)
+    assert refusals_on_server(sync_server.database_url, clinic, patient) == 1
+    _, out = skinlab(capsys, desk, "sync", "--status")
+    assert "waiting:         1 changes wait for an administrator's online sign-in" in out
+    assert "conflicts:       0" in out  # held, not set aside
+
+    # A wrong password: refused, noted, nothing sent.
+    boss = make_admin(sync_server.database_url, desk.ctx.sync.status().clinic_name)
+    monkeypatch.setattr("sys.stdin", io.StringIO("not the password\n"))
+    assert skinlab(capsys, desk, "device", "sign-in", "--user", boss)[0] != 0
+    assert grants.current(desk.db) is None
+    _, out = skinlab(capsys, desk, "sync", "--status")
+    assert "sign-in proof:   none (Wrong user or password" in out
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    code, out = skinlab(capsys, desk, "device", "sign-in", "--user", boss)
+    assert code == 0 and f"signed in online as {boss}" in out
+    sync_until_quiet(desk, kiosk, rounds=1)
+    assert not _exists(kiosk, patient)
+    _, out = skinlab(capsys, desk, "sync", "--status")
+    assert "waiting:" not in out and f"signed in:       {boss}" in out
+    assert skinlab(capsys, desk, "device", "sign-out")[0] == 0
+    assert grants.current(desk.db) is None
+
+
+def test_a_held_change_goes_only_under_the_proof_of_the_admin_who_made_it(enrolled, sync_server):
+    desk, front, room = enrolled("desk"), enrolled("front", role="workstation"), enrolled("room")
+    clinic_name = desk.ctx.sync.status().clinic_name
+    boss = uuid.UUID(make_admin(sync_server.database_url, clinic_name))
+    other = make_admin(sync_server.database_url, clinic_name)
+    patient = add_patient(desk, "soon-staff@clinic.test")
+    sync_until_quiet(desk, front, room, rounds=1)
+    front.ctx.auth.set_role("soon-staff@clinic.test", "clinician", actor_id=boss)
+
+    assert front.sync().waiting == 1  # boss is named, but has not signed in online here
+    front.ctx.sync.prove_sign_in(other, ADMIN_PASSWORD)
+    assert front.sync().waiting == 1  # another admin's proof: sent once more, refused, held
+    assert front.sync().waiting == 1  # and not sent again under that same proof
+    with pytest.raises(SkinLabError):
+        front.ctx.sync.prove_sign_in(str(boss), "wrong")
+    front.ctx.sync.prove_sign_in(str(boss), ADMIN_PASSWORD)
+    assert front.sync().waiting == 0
+    room.sync()
+    with room.db.read() as session:
+        promoted = users.get(session, patient)
+        assert promoted is not None and promoted.role == "clinician"
+    clinic = clinic_of(front)
+    assert refusals_on_server(sync_server.database_url, clinic, patient) == 2
