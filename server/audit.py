@@ -75,7 +75,7 @@ class ServerEvent:
     action: str
     actor_id: str | None
     target_type: str
-    target_id: str
+    target_id: str | None
     details: dict[str, Any]
 
 

@@ -34,6 +34,7 @@ from server.deps import DeviceDep, ServerState, StateDep
 from server.errors import ApiError, error_responses
 from server.models import Record
 from server.records import canonical_id
+from server.storable import text_problem
 
 router = APIRouter(tags=["grants"])
 KIND = "admin_grant"
@@ -91,7 +92,7 @@ def _audit(
         action=action,
         actor_id=user_id,
         target_type="users",
-        target_id=user_id or "",
+        target_id=user_id,
         details={"by_device": str(device.device_id), "device_role": device.role, **details},
     )
     with state.sessions() as session, session.begin():
@@ -146,12 +147,19 @@ def _refuse_kiosk(state: ServerState, device: AuthedDevice) -> None:
 
 async def _read_body(request: Request) -> GrantRequest:
     try:
-        return GrantRequest.model_validate(json.loads(await request.body()))
+        body = GrantRequest.model_validate(json.loads(await request.body()))
     except (ValueError, UnicodeDecodeError) as exc:
         detail = exc.errors() if isinstance(exc, ValidationError) else [{"msg": str(exc)}]
         raise RequestValidationError(
             [{"loc": ("body",), "msg": str(e.get("msg")), "type": "invalid"} for e in detail]
         ) from exc
+    for name in ("user", "password"):
+        problem = text_problem(getattr(body, name))  # PostgreSQL and bcrypt refuse these
+        if problem:
+            raise RequestValidationError(
+                [{"loc": ("body", name), "msg": f"the {name} {problem}", "type": "invalid"}]
+            )
+    return body
 
 
 @router.post(

@@ -49,6 +49,12 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--enroll-per-minute", type=int, default=30, help="enrollments per minute (default 30)"
     )
+    serve.add_argument(
+        "--grant-per-minute",
+        type=int,
+        default=10,
+        help="password checks for proofs of sign-in per device per minute (default 10)",
+    )
     serve.set_defaults(handler=_serve)
 
     parser = subparsers.add_parser("server", help="administer the sync server")
@@ -62,7 +68,8 @@ def register(subparsers: Any) -> None:
         choices=DEVICE_ROLES,
         help="what the device may do: kiosk (walk-up station: creates patients and analyses, "
         "changes only its own rows, receives no staff data), workstation (staff's desktop), "
-        "admin (changes roles, passwords, deletes users)",
+        "admin (a full copy; with an administrator signed in online, changes roles, passwords, "
+        "deletes users)",
     )
     code.add_argument("--ttl-hours", type=float, default=24.0, help="validity (default 24)")
     code.set_defaults(handler=_enroll_code)
@@ -137,6 +144,7 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
         rate_per_s=args.rate,
         rate_burst=args.burst,
         enroll_per_minute=args.enroll_per_minute,
+        grant_per_minute=args.grant_per_minute,
     )
     return 0
 

@@ -242,6 +242,26 @@ def test_a_patient_account_gets_no_proof(admin, workstation):
     assert workstation.sign_in(patient, "anything at all").status_code == 403
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"user": "boss\x00@clinic.org", "password": "x"},
+        {"user": "boss@clinic.org", "password": "a\ud800b"},
+        {"user": "boss@clinic.org"},
+        {"user": "boss@clinic.org", "password": "x", "role": "admin"},
+    ],
+)
+def test_a_malformed_request_for_a_proof_is_refused_by_name(workstation, body):
+    response = workstation.request(
+        "POST",
+        "/v1/grants",
+        content=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
 def test_a_kiosk_cannot_ask_for_a_proof(server, clinic, admin, enroll):
     boss = make_admin(server.database_url, clinic)
     kiosk = enroll(clinic, name="lobby", role="kiosk")

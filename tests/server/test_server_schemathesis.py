@@ -45,6 +45,7 @@ OPERATIONS = [
     ("POST", "/v1/blobs/{sha256}"),
     ("PATCH", "/v1/blobs/{sha256}"),
     ("GET", "/v1/blobs/{sha256}"),
+    ("POST", "/v1/grants"),
 ]
 
 
@@ -67,6 +68,7 @@ def docs_server(server, tmp_path_factory) -> Iterator[ServerHandle]:
         expose_docs=True,
         rate_per_s=1e6,
         rate_burst=10**6,
+        grant_per_minute=10**6,
     )
     with running_server(settings) as url:
         yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)
