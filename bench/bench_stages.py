@@ -82,7 +82,7 @@ def profile(path: Path, repeats: int) -> dict[str, float]:
     first = _cpu_ms(lambda: detector.detect(image.rgb, levels=(512,)), repeats)
     out["face search: 512 px copy and its search"] = first
     whole_search = _cpu_ms(lambda: upright(image, detector), repeats)
-    out["face search: after the first copy (look, 1024 px search, landmarks)"] = max(
+    out["face search: after the first copy (looks, 1024 px crops, landmarks)"] = max(
         0.0, whole_search - first
     )
     image, choice, _ = upright(image, detector)

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from core.errors import MissingResourceError
 
+# OpenCV's LBP face cascade: the first look for a small face (core.analysis.face_candidates).
+FACE_CASCADE: tuple[str, ...] = ("models", "lbpcascade_frontalface.xml")
 # Every file SkinLab cannot run without, as path parts under ``resources/``.
 REQUIRED: tuple[tuple[str, ...], ...] = (
     ("styles", "desktop.qss"),
     ("styles", "desktop-dark.qss"),
     ("styles", "kiosk.qss"),
     ("rules", "recommendations.json"),
+    FACE_CASCADE,
 )
 # Points SkinLab at another resources folder (a clinic's own, or a test's).
 ENV_OVERRIDE = "SKINLAB_RESOURCES_DIR"

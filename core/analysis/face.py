@@ -21,7 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.errors import AnalysisError
-from core.analysis.look import skin_areas
+from core.analysis.face_candidates import face_candidates, load_cascade
+from core.analysis.look import Box, skin_areas
 from core.analysis.small_faces import LARGEST_SURE, small_face_detector
 
 Point = tuple[float, float]
@@ -112,6 +113,7 @@ def load_models() -> None:
     """Load dlib and its models now rather than at the first face search (~0.4 s of CPU): a
     process that forks analysing workers (a pool's fork server) pays it once for all of them."""
     _dlib_models()
+    load_cascade()
 
 
 def five_point_model_path() -> Path:
@@ -156,7 +158,7 @@ class DlibFaceDetector:
                 small = _resized(rgb, factor)
                 found = self._run(rgb, small, factor, (0, 0))
             else:
-                found = self._searched(rgb, self._skin_crops(rgb, looked, factor), factor)
+                found = self._next_copy(rgb, looked, factor)
                 if found:
                     return found
                 small = _resized(rgb, factor, rest=cv2.INTER_LINEAR)
@@ -166,23 +168,41 @@ class DlibFaceDetector:
             looked = (small, factor)
         return []
 
-    def _skin_crops(
+    def _next_copy(
         self, rgb: NDArray[np.uint8], looked: tuple[NDArray[np.uint8], float], factor: float
-    ) -> list[tuple[NDArray[np.uint8], tuple[int, int]]]:
-        """Crops of ``rgb`` at ``factor`` around the areas that may be skin of the copy already
-        searched (see :mod:`core.analysis.look`), with their offsets; empty when that does not
-        apply."""
+    ) -> list[Face]:
+        """Faces on the copy of ``rgb`` at ``factor`` around what the copy already searched shows:
+        first around the cascade's candidates in its areas that may be skin (see
+        :mod:`core.analysis.face_candidates` and :mod:`core.analysis.look`), then, unless dlib was
+        sure of every candidate, in crops around those areas; empty when neither applies."""
         small, small_factor = looked
         window = HOG_WINDOW * small_factor / factor
-        pieces = []
-        for left, top, right, bottom in skin_areas(small, window) or ():
-            x0, y0 = int(left / small_factor), int(top / small_factor)
-            x1 = min(rgb.shape[1], math.ceil(right / small_factor))
-            y1 = min(rgb.shape[0], math.ceil(bottom / small_factor))
-            crop = _resized(rgb[y0:y1, x0:x1], factor, rest=cv2.INTER_LINEAR)
-            if min(crop.shape[:2]) >= HOG_WINDOW:
-                pieces.append((crop, (x0, y0)))
-        return pieces
+        areas = skin_areas(small, window)
+        boxes = face_candidates(_grey(small), window, areas=areas)
+        hits = self._grey_hits(_crops(rgb, boxes or [], small_factor=small_factor, factor=factor))
+        if hits and self._all_sure(hits):
+            return [self._face(rgb, rect, score, factor, offset) for rect, score, offset in hits]
+        return self._searched(
+            rgb, _crops(rgb, areas or [], small_factor=small_factor, factor=factor), factor
+        )
+
+    def _grey_hits(
+        self, pieces: Sequence[tuple[NDArray[np.uint8], tuple[int, int]]]
+    ) -> list[tuple[object, float, tuple[int, int]]]:
+        """Candidates of the grey search for small faces (:mod:`core.analysis.small_faces`) in
+        ``pieces``, each with its piece's offset."""
+        small_faces = small_face_detector()
+        return [
+            (rect, score, offset)
+            for piece, offset in pieces
+            for rect, score in self._hog(_grey(piece), GREY_CANDIDATE, small_faces)
+        ]
+
+    def _all_sure(self, hits: Sequence[tuple[object, float, tuple[int, int]]]) -> bool:
+        """Whether every grey candidate is sure enough to be taken without a colour search (see
+        :data:`GREY_SURE`)."""
+        sure = max(GREY_SURE, self.min_score)
+        return all(score >= sure and _width(rect) <= LARGEST_SURE for rect, score, _ in hits)
 
     def _searched(
         self,
@@ -197,14 +217,8 @@ class DlibFaceDetector:
         :data:`GREY_SURE`)."""
         if not pieces:
             return []
-        sure = max(GREY_SURE, self.min_score)
-        small_faces = small_face_detector()
-        grey = [
-            (self._hog(_grey(piece), GREY_CANDIDATE, small_faces), offset)
-            for piece, offset in pieces
-        ]
-        hits = [(rect, score, offset) for found, offset in grey for rect, score in found]
-        if hits and all(score >= sure and _width(rect) <= LARGEST_SURE for rect, score, _ in hits):
+        hits = self._grey_hits(pieces)
+        if hits and self._all_sure(hits):
             return [self._face(rgb, rect, score, factor, offset) for rect, score, offset in hits]
         return [face for piece, offset in pieces for face in self._run(rgb, piece, factor, offset)]
 
@@ -261,6 +275,22 @@ class DlibFaceDetector:
             _mid(pts[0], pts[1]),
             pts[4],
         )
+
+
+def _crops(
+    rgb: NDArray[np.uint8], boxes: Sequence[Box], *, small_factor: float, factor: float
+) -> list[tuple[NDArray[np.uint8], tuple[int, int]]]:
+    """Crops of ``rgb`` around ``boxes`` (in the pixels of its copy at ``small_factor``), scaled
+    by ``factor``, with their offsets in ``rgb``; crops smaller than the HOG window are left out."""
+    pieces = []
+    for left, top, right, bottom in boxes:
+        x0, y0 = int(left / small_factor), int(top / small_factor)
+        x1 = min(rgb.shape[1], math.ceil(right / small_factor))
+        y1 = min(rgb.shape[0], math.ceil(bottom / small_factor))
+        crop = _resized(rgb[y0:y1, x0:x1], factor, rest=cv2.INTER_LINEAR)
+        if min(crop.shape[:2]) >= HOG_WINDOW:
+            pieces.append((crop, (x0, y0)))
+    return pieces
 
 
 def _width(rect: object) -> int:

@@ -102,14 +102,14 @@ def skin_areas(rgb: NDArray[np.uint8], window: float) -> list[Box] | None:
                 min(height, int(top + h) + pad),
             )
         )
-    crops = _merged(crops)
+    crops = merged(crops)
     covered = sum((r - x) * (b - y) for x, y, r, b in crops)
     if not crops or len(crops) > MAX_AREAS or covered > MAX_SHARE * width * height:
         return None
     return crops
 
 
-def _merged(boxes: list[Box]) -> list[Box]:
+def merged(boxes: list[Box]) -> list[Box]:
     """Overlapping crops joined into one, so no face is cut between two of them."""
     boxes = sorted(boxes)
     merged = True
