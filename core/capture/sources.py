@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from core.errors import MissingResourceError, SkinLabError
 from core.resources import require_resource
 
 RGB = NDArray[np.uint8]
+# OpenCV's own switch for its FFmpeg video reader ("0" turns it off).
+FFMPEG_PRIORITY = "OPENCV_VIDEOIO_PRIORITY_FFMPEG"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
 
@@ -128,6 +131,17 @@ class WebcamSource(_OpenCvSource):
         return self._frame(bgr)
 
 
+def _formats() -> str:
+    """What a person can do about a video that will not play, when OpenCV's FFmpeg reader is off
+    (the built app ships without FFmpeg; packaging/rth_opencv_video.py)."""
+    if os.environ.get(FFMPEG_PRIORITY) != "0":
+        return ""
+    return (
+        " This installation plays Motion-JPEG AVI files only; convert the video, e.g. with"
+        " `ffmpeg -i video.mp4 -c:v mjpeg -q:v 3 video.avi`."
+    )
+
+
 class VideoFileSource(_OpenCvSource):
     live = False
 
@@ -142,7 +156,9 @@ class VideoFileSource(_OpenCvSource):
             raise CameraUnavailableError(f"The video file {self.path} does not exist.")
         capture = cv2.VideoCapture(str(self.path))
         if not capture.isOpened():
-            raise CameraUnavailableError(f"The video file {self.path} cannot be played.")
+            raise CameraUnavailableError(
+                f"The video file {self.path} cannot be played.{_formats()}"
+            )
         self._capture = capture
 
     def read(self) -> Frame:

@@ -21,7 +21,7 @@ from core.capture import (
     open_source,
 )
 from core.capture.monitor import FrameMonitor
-from core.capture.sources import demo_face
+from core.capture.sources import FFMPEG_PRIORITY, demo_face
 from core.errors import MissingResourceError
 
 
@@ -109,3 +109,21 @@ def test_a_missing_demo_face_is_a_typed_error(tmp_path: Path, monkeypatch: pytes
     (tmp_path / "demo" / "astronaut.png").write_bytes(b"not a png")
     with pytest.raises(MissingResourceError, match="cannot read its demo face"):
         demo_face()
+
+
+@pytest.mark.parametrize(("ffmpeg_off", "says_formats"), [(None, False), ("0", True)])
+def test_a_video_that_cannot_be_played_says_what_this_installation_plays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ffmpeg_off: str | None, says_formats: bool
+) -> None:
+    """The built app turns OpenCV's FFmpeg reader off (packaging/rth_opencv_video.py): a video it
+    cannot play then names the one format it can, and how to convert to it."""
+    cv2.videoio_registry.getBackends()  # OpenCV reads the switch once: not from this test's value
+    if ffmpeg_off is None:
+        monkeypatch.delenv(FFMPEG_PRIORITY, raising=False)
+    else:
+        monkeypatch.setenv(FFMPEG_PRIORITY, ffmpeg_off)
+    broken = tmp_path / "visit.mp4"
+    broken.write_bytes(b"not a video at all")
+    with pytest.raises(CameraUnavailableError, match="cannot be played") as raised:
+        VideoFileSource(broken).open()
+    assert ("Motion-JPEG AVI" in str(raised.value)) is says_formats
