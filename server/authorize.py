@@ -1,7 +1,8 @@
 """Check one pushed change against the rule table (:mod:`server.rules`) before it is merged.
 
 Only what the change would actually alter is judged: a field whose incoming clock loses the merge
-changes nothing and is never refused. The acting user a change names is looked up in the server's
+changes nothing and is never refused; one whose clock moves forward is judged even if its value
+stays the same, since that clock then decides later merges. The acting user a change names is looked up in the server's
 own records, never believed from the device, and must be proven by a grant the server issued
 after checking that user's password (:mod:`server.grants`).
 """
@@ -33,6 +34,8 @@ class Proof:
 
     user_id: str | None
     problem: str
+    password: str = ""
+    """The tag of the password hash the grant was issued under (server.grants.password_tag)."""
 
 
 NO_PROOF = Proof(None, "the push carried no proof of an online sign-in")
@@ -106,13 +109,18 @@ def check_create(rows: Rows, change: Change, fields: dict[str, Any]) -> Refusal 
 
 
 def check_update(
-    rows: Rows, change: Change, record: Record, changed: Collection[str]
+    rows: Rows, change: Change, record: Record, advanced: Collection[str]
 ) -> Refusal | None:
+    """``advanced``: the fields whose clock the change moves forward. A guarded field is judged
+    even when its value stays: a newer clock on the same value outlives every older write, so a
+    re-sent ``role: admin`` stamped ahead would beat the demotion that follows it."""
     rule = RULES[change.entity]
     own = _own(rows, record)
     if not (own and rule.owner_may_edit) and rows.role not in rule.edit_others:
         return refusal(NOT_OWNER if not own else NOT_ALLOWED, _what(change))
-    guarded = set(changed) & rule.admin_fields
+    guarded = set(advanced) & rule.admin_fields
+    if record.fields.get("role") != "patient":
+        guarded |= set(advanced) & rule.staff_fields
     if not guarded:
         return None
     acting_on_self = (

@@ -65,8 +65,11 @@ class ServerSettings:
     rate_burst: int = 1000
     # Enrollments, all clients together (codes are unguessable; this only caps the load).
     enroll_per_minute: int = 30
-    # Proofs of sign-in a device may ask for (each checks a password): a guessing brake.
+    # Proofs of sign-in a device may ask for (each checks a password): a guessing brake ...
     grant_per_minute: int = 10
+    # ... and those asked for one account from all devices together (above one device's, so a
+    # single device cannot lock an administrator out of online sign-in).
+    grant_account_per_minute: int = 30
     # Images a clinic may hold, unless its own quota says otherwise (``server set-quota``).
     clinic_quota_bytes: int = 50 * 1024**3
     # An upload that receives nothing for this long is cut (its bytes so far are kept) ...
@@ -82,7 +85,7 @@ class ServerSettings:
         if (
             self.rate_per_s <= 0
             or self.rate_burst < 1
-            or min(self.enroll_per_minute, self.grant_per_minute) < 1
+            or min(self.enroll_per_minute, self.grant_per_minute, self.grant_account_per_minute) < 1
         ):
             raise ValidationError("Rate limits must be positive")
         if self.upload_idle_s <= 0 or self.upload_abandon_s <= self.upload_idle_s:

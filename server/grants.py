@@ -10,6 +10,7 @@ device. Every grant given or refused is audited in the clinic's log.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core.audit.actions import ADMIN_GRANT_ISSUED, ADMIN_GRANT_REFUSED
-from core.auth.passwords import burn_equal_time, verify_password
+from core.auth.passwords import burn_equal_time, hash_policy_problem, verify_password
 from core.sync.protocol import ADMIN_GRANT_LIFETIME_S, GrantRequest, GrantResponse
 from server.audit import ServerEvent, append_events, server_node
 from server.auth import AuthedDevice
@@ -39,7 +40,8 @@ from server.storable import text_problem
 router = APIRouter(tags=["grants"])
 KIND = "admin_grant"
 ALGORITHM = "HS256"
-REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "typ", "device", "clinic"]
+REQUIRED = ["exp", "iat", "iss", "aud", "sub", "jti", "typ", "device", "clinic", "pwv"]
+IAT_LEEWAY_S = 30  # servers behind one balancer whose clocks differ by a few seconds
 REFUSED = (
     "Wrong user or password, or this account may not act for this clinic from this device. "
     "Sign-in on this device is unaffected; administrator changes wait until it works."
@@ -59,6 +61,7 @@ def check_grant(
             algorithms=[ALGORITHM],
             audience=server_id,
             issuer=server_id,
+            leeway=IAT_LEEWAY_S,
             options={"require": REQUIRED, "verify_exp": False},
         )
     except jwt.PyJWTError:
@@ -69,7 +72,24 @@ def check_grant(
         return Proof(None, "the proof of sign-in was issued to another device")
     if not isinstance(claims["exp"], int) or claims["exp"] <= now:
         return Proof(None, "the proof of sign-in has expired; sign in again online")
-    return Proof(canonical_id(claims["sub"]), "")
+    return Proof(canonical_id(claims["sub"]), "", password=str(claims["pwv"]))
+
+
+def password_tag(hashed: Any) -> str:
+    """Names the password hash a grant was issued under, so a reset ends the grant; reveals
+    nothing of the hash (which the device may hold anyway)."""
+    return hashlib.sha256(str(hashed).encode("utf-8")).hexdigest()[:32]
+
+
+def still_holds(proof: Proof, account: Record | None) -> Proof:
+    """``proof``, if its user's password is still the one it was issued under (checked once per
+    push, against the server's records under the clinic's push lock)."""
+    if proof.user_id is None:
+        return proof
+    if account is None or password_tag(account.fields.get("hashed_password")) != proof.password:
+        why = "the password changed since the proof of sign-in was issued; sign in again online"
+        return Proof(None, why)
+    return proof
 
 
 def _account(session: Session, clinic_id: uuid.UUID, user: str) -> Record | None:
@@ -101,24 +121,39 @@ def _audit(
         append_events(session, device.clinic_id, server_node(state.server_id), [event])
 
 
+def _unfit(account: Record | None) -> str | None:
+    """Why no password is checked for ``account`` at all; None for a staff account to check."""
+    if account is None:
+        return "unknown_user"
+    fields = account.fields
+    if fields.get("is_active") is False or fields.get("role") == "patient":
+        return "not_allowed"
+    hashed = fields.get("hashed_password")
+    if not isinstance(hashed, str) or hash_policy_problem(hashed) is not None:
+        return "hash_not_allowed"  # never pay a cost the hash itself names (an older push)
+    return None
+
+
 def issue(state: ServerState, device: AuthedDevice, request: GrantRequest) -> GrantResponse:
-    """A grant for the account named, if the password is its own; one refusal for everything
-    else (unknown user, patient, deactivated, wrong password), audited either way."""
+    """A grant for the account named, if the password is its own; one refusal, after the same
+    time, for everything else (unknown user, patient, deactivated, wrong password), audited."""
     with state.sessions() as session:
         account = _account(session, device.clinic_id, request.user)
-    fields = account.fields if account is not None else {}
-    if account is None:
+    state.limits.check_grant_account(
+        account.entity_id if account is not None else request.user.strip().lower()
+    )
+    reason = _unfit(account)
+    if reason is not None:
         burn_equal_time(request.password)
-        matches = False
     else:
-        matches, _ = verify_password(request.password, fields.get("hashed_password"))
+        assert account is not None
+        matches, _ = verify_password(request.password, account.fields["hashed_password"])
+        reason = None if matches else "wrong_password"
     user_id = account.entity_id if account is not None else None
-    if not matches or fields.get("is_active") is False or fields.get("role") == "patient":
-        reason = "unknown_user" if account is None else "wrong_password" if not matches else ""
-        reason = reason or "not_allowed"  # a patient or a deactivated account
+    if reason is not None:
         _audit(state, device, ADMIN_GRANT_REFUSED, user_id, reason=reason)
         raise ApiError(403, "grant_refused", REFUSED)
-    assert user_id is not None
+    assert account is not None and user_id is not None
     issued = int(time.time())
     expires = issued + ADMIN_GRANT_LIFETIME_S
     grant_id = uuid.uuid4().hex
@@ -132,6 +167,7 @@ def issue(state: ServerState, device: AuthedDevice, request: GrantRequest) -> Gr
         "iat": issued,
         "exp": expires,
         "jti": grant_id,
+        "pwv": password_tag(account.fields["hashed_password"]),
     }
     token = jwt.encode(claims, state.grant_secret, algorithm=ALGORITHM)
     _audit(state, device, ADMIN_GRANT_ISSUED, user_id, grant_id=grant_id, expires_at=expires)
@@ -139,10 +175,10 @@ def issue(state: ServerState, device: AuthedDevice, request: GrantRequest) -> Gr
 
 
 def _refuse_kiosk(state: ServerState, device: AuthedDevice) -> None:
+    state.limits.check_grant(str(device.device_id))  # first: a kiosk cannot flood the audit log
     if device.role == "kiosk":
         _audit(state, device, ADMIN_GRANT_REFUSED, None, reason="kiosk")
         raise ApiError(403, "role_not_allowed", "A kiosk cannot act for a signed-in staff member")
-    state.limits.check_grant(str(device.device_id))
 
 
 async def _read_body(request: Request) -> GrantRequest:

@@ -37,7 +37,7 @@ from server.blobs import forget_blobs
 from server.db import lock_key
 from server.deps import DeviceDep, ServerState, StateDep
 from server.errors import ApiError, error_responses
-from server.grants import check_grant
+from server.grants import check_grant, still_holds
 from server.models import IdempotencyKey
 from server.records import Batch, apply_change
 from server.storable import json_problem
@@ -144,6 +144,8 @@ def _apply(
         proof=proof,
     )
     batch.load(request.changes)
+    if proof.user_id is not None:
+        batch.proof = still_holds(proof, batch.row(("users", proof.user_id)))
     order = sorted(
         range(len(request.changes)),
         key=lambda i: APPLY_ORDER.get(request.changes[i].entity, 99),

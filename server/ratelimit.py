@@ -156,6 +156,9 @@ class RequestLimits:
         self.enroll = _PerKeyBuckets(enroll, engine, scope=scope)
         grants = Rate(settings.grant_per_minute, Duration.MINUTE)
         self.grants = _PerKeyBuckets(grants, engine, scope=f"grant/{settings.grant_per_minute}/min")
+        per_account = Rate(settings.grant_account_per_minute, Duration.MINUTE)
+        scope = f"grant-account/{settings.grant_account_per_minute}/min"
+        self.grant_accounts = _PerKeyBuckets(per_account, engine, scope=scope)
 
     def check_device(self, device_id: str) -> None:
         if not self.devices.try_spend(device_id):
@@ -173,6 +176,17 @@ class RequestLimits:
                 429,
                 "rate_limited",
                 "Too many sign-in proofs asked for from this device; retry in a minute",
+                headers={"Retry-After": "60"},
+            )
+
+    def check_grant_account(self, account: str) -> None:
+        """Password checks per account, all devices together: guesses spread over several
+        compromised devices still add up to one device's rate."""
+        if not self.grant_accounts.try_spend(account):
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many sign-in proofs asked for this account; retry in a minute",
                 headers={"Retry-After": "60"},
             )
 

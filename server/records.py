@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from core.auth.passwords import hash_policy_problem
 from core.storage.changes import LOCAL_ONLY
 from core.sync.merge import merge_fields
 from core.sync.protocol import (
@@ -29,7 +30,7 @@ from server.audit_chain import check_event
 from server.authorize import NO_PROOF, Proof, check_create, check_delete, check_update
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
-from server.rules import NO_SYNC_CONSENT, RULES, Refusal, refusal
+from server.rules import HASH_NOT_ALLOWED, NO_SYNC_CONSENT, RULES, Refusal, refusal
 
 Key = tuple[str, str]
 
@@ -254,8 +255,10 @@ def apply_change(batch: Batch, change: Change) -> ChangeResult:
     refused = (
         check_create(batch, change, merged.fields)
         if record is None
-        else check_update(batch, change, record, merged.changed)
+        else check_update(batch, change, record, merged.advanced)
     )
+    if refused is None and change.entity == "users":
+        refused = _hash_problem(change, merged.fields, merged.advanced)
     if refused is None and change.entity == "skin_analysis_results":
         refused = _consent_problem(batch, change, merged.fields, record, merged.changed)
     if refused is None and change.entity == "audit_events" and record is None:
@@ -297,6 +300,20 @@ def _apply_delete(batch: Batch, change: Change, record: Record | None) -> Change
     if change.entity == "users":
         batch.erase_dependants(change.entity_id, hlc=change.hlc)
     return _result(change, "applied")
+
+
+def _hash_problem(
+    change: Change, fields: dict[str, Any], advanced: frozenset[str]
+) -> Refusal | None:
+    """A password hash's own parameters set what checking it costs (server/grants.py, every
+    device's sign-in): only hashes made under the project's policy are taken."""
+    hashed = fields.get("hashed_password")
+    if "hashed_password" not in advanced or hashed is None:
+        return None
+    problem = hash_policy_problem(hashed) if isinstance(hashed, str) else "it is not text"
+    if problem is None:
+        return None
+    return refusal(HASH_NOT_ALLOWED, f"{change.op} of {change.entity} {change.entity_id}", problem)
 
 
 def _consent_problem(

@@ -26,8 +26,9 @@ class EntityRule:
     A device may always change and delete the rows it created itself (unless ``owner_may_edit``
     or ``owner_may_delete`` says otherwise); rows created elsewhere need its role in
     ``edit_others`` / ``delete_others``. ``admin_fields`` need admin authority to change after
-    creation, except ``self_fields`` on the acting user's own row; when a row is created they
-    may take only the values in ``create_values`` without admin authority.
+    creation, and so do ``staff_fields`` on a staff account's row (a ``role`` other than
+    ``patient``), except ``self_fields`` on the acting user's own row; when a row is created
+    they may take only the values in ``create_values`` without admin authority.
     """
 
     create: frozenset[str]
@@ -37,13 +38,15 @@ class EntityRule:
     owner_may_delete: bool = True
     delete_needs_admin: bool = False
     admin_fields: frozenset[str] = frozenset()
+    staff_fields: frozenset[str] = frozenset()
     self_fields: frozenset[str] = frozenset()
     create_values: Mapping[str, frozenset[object]] = field(default_factory=dict)
 
 
 RULES: Mapping[str, EntityRule] = {
     # Patients register at the kiosk; roles, others' passwords, deactivation and deletion
-    # (erasure) are an administrator's.
+    # (erasure) are an administrator's, and so is a staff account's email (the name it signs in
+    # with, online proofs of sign-in included); its owner may change it with their own proof.
     "users": EntityRule(
         create=ALL,
         edit_others=STAFF,
@@ -51,7 +54,8 @@ RULES: Mapping[str, EntityRule] = {
         owner_may_delete=False,
         delete_needs_admin=True,
         admin_fields=frozenset({"role", "hashed_password", "is_active"}),
-        self_fields=frozenset({"hashed_password"}),
+        staff_fields=frozenset({"email"}),
+        self_fields=frozenset({"hashed_password", "email"}),
         create_values={"role": frozenset({"patient"}), "is_active": frozenset({True})},
     ),
     "skin_analysis_results": EntityRule(create=ALL, edit_others=STAFF, delete_others=STAFF),
@@ -83,6 +87,8 @@ ACTOR_NOT_ADMIN = "actor_not_admin"
 """The acting user named is not an active administrator in the server's records."""
 NO_SYNC_CONSENT = "no_sync_consent"
 """An analysis whose consent does not allow it to leave the device."""
+HASH_NOT_ALLOWED = "password_hash_not_allowed"
+"""A password hash not made under the project's policy (core/auth/passwords.py)."""
 
 AUDIT_ALTERED = "audit_event_altered"
 """An audit event whose hash does not match its content."""
@@ -94,10 +100,13 @@ AUDIT_FORKED = "audit_chain_forked"
 REASONS: Mapping[str, str] = {
     NOT_ALLOWED: "this device's role may not do this",
     NOT_OWNER: "the row was created by another device; this device may change only its own rows",
-    ADMIN_ONLY: "only an administrator may change roles, others' passwords or delete users",
+    ADMIN_ONLY: "only an administrator may change roles, others' passwords or staff emails, "
+    "or delete users",
     ACTOR_NOT_TRUSTED: "a kiosk cannot act for a signed-in administrator",
     ACTOR_NOT_ADMIN: "the acting user is not an active administrator of this clinic",
     NO_SYNC_CONSENT: "the patient's consent does not allow this analysis to leave the device",
+    HASH_NOT_ALLOWED: "the password hash was not made with SkinLab's hashing settings; "
+    "set the password again with this version",
     ADMIN_PROOF_REQUIRED: "it waits for the acting user to sign in online on this device",
     AUDIT_ALTERED: "the event was changed after it was written (its hash does not match)",
     AUDIT_BROKEN: "the event does not follow its device's audit chain",

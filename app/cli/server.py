@@ -55,6 +55,13 @@ def register(subparsers: Any) -> None:
         default=10,
         help="password checks for proofs of sign-in per device per minute (default 10)",
     )
+    serve.add_argument(
+        "--grant-per-account-per-minute",
+        type=int,
+        default=30,
+        help="password checks for proofs of sign-in per account, all devices, per minute "
+        "(default 30)",
+    )
     serve.set_defaults(handler=_serve)
 
     parser = subparsers.add_parser("server", help="administer the sync server")
@@ -145,6 +152,7 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
         rate_burst=args.burst,
         enroll_per_minute=args.enroll_per_minute,
         grant_per_minute=args.grant_per_minute,
+        grant_account_per_minute=args.grant_per_account_per_minute,
     )
     return 0
 

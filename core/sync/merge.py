@@ -15,6 +15,9 @@ class Merged:
     fields: dict[str, Any]
     clocks: dict[str, str]
     changed: frozenset[str]
+    advanced: frozenset[str] = frozenset()
+    """Columns whose clock moves forward, their value changed or not: the server judges these, as
+    a newer clock on the same value still beats every older write to come."""
 
 
 def merge_fields(
@@ -30,6 +33,7 @@ def merge_fields(
     fields = dict(stored_fields)
     clocks = dict(stored_clocks)
     changed: set[str] = set()
+    advanced: set[str] = set()
     for name, value in incoming_fields.items():
         clock = incoming_clocks.get(name)
         if clock is None:
@@ -38,6 +42,12 @@ def merge_fields(
         if current is None or clock > current:
             if fields.get(name) != value or name not in fields:
                 changed.add(name)
+            advanced.add(name)
             fields[name] = value
             clocks[name] = clock
-    return Merged(fields=fields, clocks=clocks, changed=frozenset(changed))
+    return Merged(
+        fields=fields,
+        clocks=clocks,
+        changed=frozenset(changed),
+        advanced=frozenset(advanced),
+    )

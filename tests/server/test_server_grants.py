@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from core.audit.chain import verify_rows
 from core.sync.protocol import ADMIN_GRANT_HEADER, ADMIN_GRANT_LIFETIME_S
+from server.grants import password_tag
 from tests.helpers.server import ADMIN_PASSWORD, Device, change, hlc, make_admin, new_id
 
 pytestmark = pytest.mark.postgres
@@ -78,6 +79,7 @@ def _minted(device: Device, secret: str, user: str, **overrides) -> str:
         "iat": now,
         "exp": now + 600,
         "jti": uuid.uuid4().hex,
+        "pwv": password_tag(device.state()[("users", user)]["fields"]["hashed_password"]),
         **overrides,
     }
     return jwt.encode(claims, secret, algorithm="HS256")

@@ -69,6 +69,7 @@ def docs_server(server, tmp_path_factory) -> Iterator[ServerHandle]:
         rate_per_s=1e6,
         rate_burst=10**6,
         grant_per_minute=10**6,
+        grant_account_per_minute=10**6,
     )
     with running_server(settings) as url:
         yield ServerHandle(url=url, database_url=settings.database_url, settings=settings)

@@ -10,6 +10,7 @@ from core.auth.passwords import (
     MAX_PASSWORD_CHARS,
     MIN_PASSWORD_CHARS,
     hash_password,
+    hash_policy_problem,
     verify_password,
 )
 from core.errors import ValidationError
@@ -91,3 +92,34 @@ def test_a_legacy_bcrypt_hash_of_a_long_password_verifies_and_upgrades_in_full()
 @pytest.mark.parametrize("stored", [None, "", "plaintext-password", "$unknown$abc"])
 def test_missing_or_unknown_hashes_never_match(stored: str | None) -> None:
     assert verify_password("plaintext-password", stored) == (False, None)
+
+
+def test_the_policys_own_hashes_and_cheap_legacy_bcrypt_meet_the_policy() -> None:
+    assert hash_policy_problem(hash_password(PASSWORD)) is None
+    assert hash_policy_problem(_legacy_bcrypt(PASSWORD)) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (("m=19456", "m=4194304"), "m=4194304"),
+        (("t=2", "t=99"), "t=99"),
+        (("p=1", "p=8"), "p=8"),
+        (("$argon2id$", "$argon2i$"), "argon2i,"),
+    ],
+)
+def test_an_argon2_hash_of_other_parameters_is_named(change: tuple[str, str], named: str) -> None:
+    problem = hash_policy_problem(hash_password(PASSWORD).replace(*change, 1))
+    assert problem is not None and named in problem
+
+
+@pytest.mark.parametrize(
+    "stored", ["", "plaintext", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"]
+)
+def test_what_is_not_a_hash_of_the_policy_is_named(stored: str) -> None:
+    assert hash_policy_problem(stored)
+
+
+def test_a_costly_bcrypt_hash_is_named_by_its_cost() -> None:
+    problem = hash_policy_problem(_legacy_bcrypt(PASSWORD).replace("$04$", "$31$", 1))
+    assert problem == "bcrypt cost 31 (at most 12)"

@@ -57,3 +57,14 @@ def test_equal_clocks_keep_the_stored_value_and_unclocked_values_are_ignored():
         {"x": 1}, {"x": "0000000000005-000000-a"}, {"x": 2, "y": 3}, {"x": "0000000000005-000000-a"}
     )
     assert merged.fields == {"x": 1} and not merged.changed
+
+
+def test_a_newer_clock_on_the_same_value_advances_without_changing():
+    merged = merge_fields(
+        {"role": "admin"},
+        {"role": "0000000000001-000000-a"},
+        {"role": "admin"},
+        {"role": "0000000000009-000000-b"},
+    )
+    assert not merged.changed and merged.advanced == {"role"}
+    assert merged.clocks == {"role": "0000000000009-000000-b"}
