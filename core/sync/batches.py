@@ -174,10 +174,13 @@ def finish_batch(
             session.add(SyncBatch(batch_key=str(uuid.uuid4()), payload=payload))
 
 
-def release_held(db: Database, batch: SyncBatch, *, actor: str) -> SyncBatch:
-    """A held batch made sendable: a change naming no one names ``actor``, whose proof is here.
-    Its key was never sent, so the new body goes under it."""
-    changes = [c if c.get("actor") else {**c, "actor": actor} for c in batch.payload["changes"]]
+def release_held(db: Database, batch: SyncBatch, *, actor: str | None) -> SyncBatch:
+    """A held batch made sendable: a change naming no one names ``actor`` (whose proof is here),
+    if given. Its key was never sent, so the new body goes under it."""
+    changes = [
+        c if c.get("actor") or actor is None else {**c, "actor": actor}
+        for c in batch.payload["changes"]
+    ]
     with db.write() as session:
         row = session.get_one(SyncBatch, batch.batch_key)
         row.payload = {"changes": changes}

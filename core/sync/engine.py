@@ -87,12 +87,19 @@ class SyncEngine:
         self._waiting: set[str] = set()
         self.role = state.read_all(db).get(state.ROLE, "kiosk")
         self.grant = grants.current(db)
+        self.voucher = grants.voucher(db, self.grant)
+        """Who the changes made with no one signed in name: the holder of the proof, if an
+        administrator here (anyone else's name would only get them refused for good)."""
+        self.marker = grants.marker(self.grant, self.voucher)
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
         self.push_all(report)
-        if self.pull_all(report):
-            self.push_all(report)  # the server was restored from a backup: send it what it lost
+        restored = self.pull_all(report)
+        if restored or self._voucher_changed():
+            # The server was restored from a backup: send it what it lost. Or the proof's holder
+            # just arrived here as an administrator: what waited for them can go now.
+            self.push_all(report)
         if self.role in FETCHES_ALL_PHOTOS:  # others fetch a photo when a screen shows it
             self.fetch_missing_images(report)
         if report.problems:
@@ -100,16 +107,24 @@ class SyncEngine:
         return report
 
     # -- push ---------------------------------------------------------------------------------------
+    def _voucher_changed(self) -> bool:
+        voucher = grants.voucher(self.db, self.grant)
+        if voucher == self.voucher:
+            return False
+        self.voucher, self.marker = voucher, grants.marker(self.grant, voucher)
+        return True
+
     def push_all(self, report: SyncReport) -> None:
+        report.waiting = 0  # what still waits after this pass
         # Batches left by an interrupted run go first, with the same key and the same body.
         for leftover in pending_batches(self.db):
             if grants.HELD in leftover.payload:
-                if self.grant is None or self.grant.fingerprint == leftover.payload[grants.HELD]:
+                if self.grant is None or self.marker == leftover.payload[grants.HELD]:
                     report.waiting += len(leftover.payload["changes"])
                     continue  # no new proof since it was refused: sending it again is no use
-                leftover = release_held(self.db, leftover, actor=self.grant.user_id)
+                leftover = release_held(self.db, leftover, actor=self.voucher)
             self._push(leftover, report)
-        actor = self.grant.user_id if self.grant else None
+        actor = self.voucher
         while (batch := capture_batch(self.db, limit=self.batch_size, actor=actor)) is not None:
             self._push(batch, report)
         if self._waiting:  # photos the server had no room for: queued again for the next pass
@@ -152,8 +167,7 @@ class SyncEngine:
                 )
                 report.rejected.append(message)
         held = [c for c in changes if (c["entity"], c["entity_id"]) in unproven]
-        proof = self.grant.fingerprint if self.grant else ""
-        finish_batch(self.db, batch.batch_key, held=held, proof=proof)
+        finish_batch(self.db, batch.batch_key, held=held, proof=self.marker)
         report.waiting += len(held)
         report.pushed += len(changes) - len(held)
 

@@ -116,3 +116,31 @@ def test_a_held_change_goes_only_under_the_proof_of_the_admin_who_made_it(enroll
         assert promoted is not None and promoted.role == "clinician"
     clinic = clinic_of(front)
     assert refusals_on_server(sync_server.database_url, clinic, patient) == 2
+
+
+def test_a_change_made_with_no_one_signed_in_goes_only_in_an_administrators_name(
+    enrolled, sync_server
+):
+    """The command line names no one; a clinician's proof on the device does not vouch for an
+    erasure (it would be refused for good), so the erasure waits for an administrator's."""
+    desk, kiosk = enrolled("desk"), enrolled("kiosk", role="kiosk")
+    boss = desk.sign_in_online(sync_server.database_url)
+    desk.ctx.auth.register(
+        email="doc@clinic.test", first_name="Doc", last_name="Tor", role="clinician",
+        password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    patient = add_patient(kiosk, "leaving@clinic.test")
+    sync_until_quiet(kiosk, desk, rounds=1)  # the clinician's account went in the admin's name
+    desk.ctx.sync.prove_sign_in("doc@clinic.test", ADMIN_PASSWORD)
+    erase_patient(
+        desk.db, desk.ctx.images, actor=DEVICE_OWNER, user_id=patient,
+        erasure_log=desk.ctx.erasure_log,
+    )  # fmt: skip
+    assert desk.sync().waiting == 1
+    assert desk.ctx.sync.status().conflicts == 0  # held, not set aside
+    kiosk.sync()
+    assert _exists(kiosk, patient)
+    desk.ctx.sync.prove_sign_in(boss, ADMIN_PASSWORD)
+    assert desk.sync().waiting == 0
+    kiosk.sync()
+    assert not _exists(kiosk, patient)
