@@ -1,7 +1,9 @@
 """``skinlab patient erase|export|withdraw-consent|purge-expired``: a patient's data rights.
 
 The command acts as the device's owner (:data:`core.privacy.actor.DEVICE_OWNER`): whoever can run
-it already holds the data directory and its key.
+it already holds the data directory and its key. Erasing an account (``erase``, ``withdraw-consent
+--choice erase-all``) on a device that syncs is made in the name of an administrator signed in
+online here (:mod:`app.cli.authority`), as the server accepts it only from one.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.cli.authority import add_admin_option, admin_actor
 from app.context import AppContext
 from core.privacy.actor import DEVICE_OWNER
 from core.privacy.erasure import CHOICES, erase_patient, withdraw_consent
 from core.privacy.export import export_patient
 from core.retention import apply_retention, check_retention_days
+from core.storage.changes import acting_as
 
 
 def _who(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +32,7 @@ def register(subparsers: Any) -> None:
     commands = parser.add_subparsers(title="patient commands", metavar="ACTION", required=True)
     erase = commands.add_parser("erase", help="erase a patient here and, through sync, everywhere")
     _who(erase)
+    add_admin_option(erase)
     erase.set_defaults(handler=_erase)
     export = commands.add_parser("export", help="everything about a patient (JSON + photos)")
     _who(export)
@@ -36,6 +41,7 @@ def register(subparsers: Any) -> None:
     withdraw = commands.add_parser("withdraw-consent", help="stop sync, erase as the patient chose")
     _who(withdraw)
     withdraw.add_argument("--choice", required=True, choices=CHOICES)
+    add_admin_option(withdraw)
     withdraw.set_defaults(handler=_withdraw)
     purge = commands.add_parser("purge-expired", help="apply the retention period now")
     purge.add_argument("--days", type=int, help="default: the retention_days setting")
@@ -43,15 +49,17 @@ def register(subparsers: Any) -> None:
 
 
 def _erase(args: argparse.Namespace, ctx: AppContext) -> int:
-    report = erase_patient(
-        ctx.database,
-        ctx.images,
-        actor=DEVICE_OWNER,
-        email=args.email,
-        user_id=args.user_id,
-        erasure_log=ctx.erasure_log,
-        cache=ctx.cache,
-    )
+    actor = admin_actor(ctx, admin=args.admin)
+    with acting_as(actor.user_id):
+        report = erase_patient(
+            ctx.database,
+            ctx.images,
+            actor=actor,
+            email=args.email,
+            user_id=args.user_id,
+            erasure_log=ctx.erasure_log,
+            cache=ctx.cache,
+        )
     print(
         f"erased patient {report.user_id}: {report.analyses} analyses, {report.images} images, "
         f"{report.emails} emails (other devices follow at their next sync)"
@@ -73,16 +81,19 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _withdraw(args: argparse.Namespace, ctx: AppContext) -> int:
-    withdraw_consent(
-        ctx.database,
-        ctx.images,
-        actor=DEVICE_OWNER,
-        choice=args.choice,
-        email=args.email,
-        user_id=args.user_id,
-        erasure_log=ctx.erasure_log,
-        cache=ctx.cache,
-    )
+    # Only erasing the account needs an administrator; the rest a workstation may do.
+    actor = admin_actor(ctx, admin=args.admin) if args.choice == "erase-all" else DEVICE_OWNER
+    with acting_as(actor.user_id):
+        withdraw_consent(
+            ctx.database,
+            ctx.images,
+            actor=actor,
+            choice=args.choice,
+            email=args.email,
+            user_id=args.user_id,
+            erasure_log=ctx.erasure_log,
+            cache=ctx.cache,
+        )
     print(f"consent withdrawn ({args.choice})")
     return 0
 

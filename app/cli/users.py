@@ -1,10 +1,15 @@
-"""``skinlab users add|list|unlock|set-role|deactivate``."""
+"""``skinlab users add|list|unlock|set-role|deactivate``.
+
+Creating a staff account, changing a role and deactivating need an administrator's authority
+(:mod:`app.cli.authority`); unlocking clears this device's own lock-out count, which never syncs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from app.cli.authority import add_admin_option, admin_actor
 from app.cli.io import print_table, read_secret
 from app.context import AppContext
 from core.storage.models import ROLES
@@ -22,32 +27,35 @@ def register(subparsers: Any) -> None:
     add.add_argument("--last-name", required=True)
     add.add_argument("--role", required=True, help="one of: " + ", ".join(ROLES))
     add.add_argument("--no-password", action="store_true", help="a patient record with no sign-in")
+    add_admin_option(add)
     add.set_defaults(handler=_add)
 
     listing = commands.add_parser("list", help="list accounts")
     listing.add_argument("--role", help="only this role")
     listing.set_defaults(handler=_list)
 
-    for name, handler, text in (
-        ("unlock", _unlock, "clear a lock-out"),
-        ("deactivate", _deactivate, "stop an account from signing in"),
-    ):
-        sub = commands.add_parser(name, help=text)
-        sub.add_argument("--email", required=True)
-        sub.set_defaults(handler=handler)
+    unlock = commands.add_parser("unlock", help="clear a lock-out on this device")
+    unlock.add_argument("--email", required=True)
+    unlock.set_defaults(handler=_unlock)
+    deactivate = commands.add_parser("deactivate", help="stop an account from signing in")
+    deactivate.add_argument("--email", required=True)
+    add_admin_option(deactivate)
+    deactivate.set_defaults(handler=_deactivate)
 
     set_role = commands.add_parser("set-role", help="change an account's role")
     set_role.add_argument("--email", required=True)
     set_role.add_argument("--role", required=True, help="one of: " + ", ".join(ROLES))
+    add_admin_option(set_role)
     set_role.set_defaults(handler=_set_role)
 
 
 def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     # Check every field before asking for a password, so a typo costs no typing.
     normalise_email(args.email)
-    check_role(args.role)
+    role = check_role(args.role)
     check_name(args.first_name, field="first name")
     check_name(args.last_name, field="last name")
+    actor = admin_actor(ctx, admin=args.admin) if role != "patient" else None
     password = (
         None if args.no_password else read_secret("Password for the new account: ", confirm=True)
     )
@@ -57,6 +65,7 @@ def _add(args: argparse.Namespace, ctx: AppContext) -> int:
         last_name=args.last_name,
         role=args.role,
         password=password,
+        actor_id=actor.user_id if actor else None,
     )
     print(f"created {args.email.strip().lower()} ({args.role.strip().lower()})")
     return 0
@@ -85,12 +94,17 @@ def _unlock(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _deactivate(args: argparse.Namespace, ctx: AppContext) -> int:
-    ctx.auth.deactivate(args.email)
+    normalise_email(args.email)
+    actor = admin_actor(ctx, admin=args.admin)
+    ctx.auth.deactivate(args.email, actor_id=actor.user_id)
     print(f"deactivated {args.email.strip().lower()}")
     return 0
 
 
 def _set_role(args: argparse.Namespace, ctx: AppContext) -> int:
-    ctx.auth.set_role(args.email, args.role)
+    normalise_email(args.email)
+    check_role(args.role)  # a typo costs no sign-in
+    actor = admin_actor(ctx, admin=args.admin)
+    ctx.auth.set_role(args.email, args.role, actor_id=actor.user_id)
     print(f"{args.email.strip().lower()} is now {args.role.strip().lower()}")
     return 0

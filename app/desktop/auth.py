@@ -13,6 +13,7 @@ from app.desktop.access import may_use_desktop, refusal
 from core.auth import SignedIn
 from core.errors import PermissionDeniedError
 from core.storage.repositories import audit, users
+from core.sync import grants
 from core.sync import state as sync_state
 from ui.desktop.ports import SessionInfo, StartupState
 
@@ -35,6 +36,7 @@ class AuthServices:
 
     def startup(self) -> StartupState:
         self.ctx.database  # noqa: B018  (opens, backs up and migrates, off the UI thread)
+        self.ctx.sync.forget_sign_in()  # no one is signed in yet: a proof left by a crash goes
         settings = self.ctx.settings
         return StartupState(
             needs_first_admin=self.ctx.auth.needs_first_admin(),
@@ -83,18 +85,23 @@ class AuthServices:
         enrolled = sync_state.enrollment(self.ctx.database)
         if enrolled is None or enrolled.role == "kiosk":
             return ""
-        proof = self.ctx.sync.prove_sign_in(session.user_id, password)
-        with self._signed_in_lock:
+        answer = self.ctx.sync.request_grant(session.user_id, password)
+        with self._signed_in_lock:  # kept only for the person still signed in, never over another's
             if self._signed_in != session.user_id:  # signed out while the server answered
-                self.ctx.sync.forget_sign_in()
                 return ""
+            proof = grants.store(self.ctx.database, answer)
         until = datetime.fromtimestamp(proof.expires_at).strftime("%H:%M")
         return f"Signed in online: changes that need your sign-in sync until {until}."
 
-    def sign_out(self, session: SessionInfo) -> None:
+    def forget_session(self) -> None:
+        """No one is signed in here any more: the proof of their online sign-in goes with them (at
+        sign-out, and when the window has closed, whatever the sign-out task managed)."""
         with self._signed_in_lock:
             self._signed_in = None
-        self.ctx.sync.forget_sign_in()
+            self.ctx.sync.forget_sign_in()
+
+    def sign_out(self, session: SessionInfo) -> None:
+        self.forget_session()
         user_id = uuid.UUID(session.user_id)
         with self.ctx.database.write() as db_session:
             audit.record(

@@ -8,6 +8,7 @@ behind it, off the UI thread, when the window asks for its start-up state.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.faults import install_fault_handler
 from app.first_paint import peek_saved, peek_setting, when_painted
+from core.errors import SkinLabError
 from core.locations import DATABASE_FILE, DEFAULT_CLINIC_NAME, DESKTOP_FILE, data_dir_or_default
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from ui.desktop.session_types import StartupState
 
 PAINT_WAIT_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 class DeferredServices:
@@ -74,7 +77,12 @@ class DeferredServices:
 
     def close(self) -> None:
         if self._opened is not None:
-            self._opened.ctx.close()
+            try:
+                self._opened.forget_session()  # the window is gone: no one is signed in
+            except SkinLabError as exc:  # a database that never opened holds no proof either
+                log.warning("The proof of sign-in was not forgotten at exit: %s", exc.message)
+            finally:
+                self._opened.ctx.close()
 
 
 def first_clinic_name(data_dir: Path) -> str:

@@ -174,11 +174,18 @@ class SyncService:
     ) -> grants.Grant:
         """Ask the server for a proof that ``user`` (an email or id) signed in here, and keep it
         for the pushes of this device; a failure is noted for the status line and raised."""
+        return grants.store(self.db, self.request_grant(user, password, transport=transport))
+
+    def request_grant(
+        self, user: str, password: str, *, transport: Transport | None = None
+    ) -> GrantResponse:
+        """The server's proof for ``user``, not yet kept (the caller decides whether it still
+        wants it: the desktop's person may have signed out meanwhile)."""
         link = transport or self.transport()
         try:
             request = GrantRequest(user=user, password=password)
             answer = link.call("POST", "/v1/grants", json=request.model_dump())
-            return grants.store(self.db, GrantResponse.model_validate(answer.json()))
+            return GrantResponse.model_validate(answer.json())
         except SkinLabError as exc:
             grants.note(self.db, exc.message)
             raise
