@@ -18,7 +18,6 @@ from core.privacy.actor import DEVICE_OWNER
 from core.privacy.erasure import CHOICES, erase_patient, withdraw_consent
 from core.privacy.export import export_patient
 from core.retention import apply_retention, check_retention_days
-from core.storage.changes import acting_as
 
 
 def _who(parser: argparse.ArgumentParser) -> None:
@@ -49,17 +48,15 @@ def register(subparsers: Any) -> None:
 
 
 def _erase(args: argparse.Namespace, ctx: AppContext) -> int:
-    actor = admin_actor(ctx, admin=args.admin)
-    with acting_as(actor.user_id):
-        report = erase_patient(
-            ctx.database,
-            ctx.images,
-            actor=actor,
-            email=args.email,
-            user_id=args.user_id,
-            erasure_log=ctx.erasure_log,
-            cache=ctx.cache,
-        )
+    report = erase_patient(
+        ctx.database,
+        ctx.images,
+        actor=admin_actor(ctx, admin=args.admin),
+        email=args.email,
+        user_id=args.user_id,
+        erasure_log=ctx.erasure_log,
+        cache=ctx.cache,
+    )
     print(
         f"erased patient {report.user_id}: {report.analyses} analyses, {report.images} images, "
         f"{report.emails} emails (other devices follow at their next sync)"
@@ -83,17 +80,16 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 def _withdraw(args: argparse.Namespace, ctx: AppContext) -> int:
     # Only erasing the account needs an administrator; the rest a workstation may do.
     actor = admin_actor(ctx, admin=args.admin) if args.choice == "erase-all" else DEVICE_OWNER
-    with acting_as(actor.user_id):
-        withdraw_consent(
-            ctx.database,
-            ctx.images,
-            actor=actor,
-            choice=args.choice,
-            email=args.email,
-            user_id=args.user_id,
-            erasure_log=ctx.erasure_log,
-            cache=ctx.cache,
-        )
+    withdraw_consent(
+        ctx.database,
+        ctx.images,
+        actor=actor,
+        choice=args.choice,
+        email=args.email,
+        user_id=args.user_id,
+        erasure_log=ctx.erasure_log,
+        cache=ctx.cache,
+    )
     print(f"consent withdrawn ({args.choice})")
     return 0
 

@@ -21,6 +21,7 @@ from core.cache import DiskCache, photo_group
 from core.errors import ValidationError
 from core.privacy.actor import ERASE, Actor, UnknownPatientError, require
 from core.privacy.erasure_log import ErasureLog
+from core.storage.changes import acting_as
 from core.storage.database import Database
 from core.storage.images import ImageStore, delete_unused_images
 from core.storage.models import EmailMessage, SkinAnalysisResult, User
@@ -96,8 +97,10 @@ def erase_patient(
     erasure_log: ErasureLog | None = None,
     cache: DiskCache | None = None,
 ) -> ErasureReport:
-    """Erase one patient everywhere this device can reach; raises UnknownPatientError."""
-    with db.write() as session:
+    """Erase one patient everywhere this device can reach; raises UnknownPatientError. The
+    deletions name ``actor`` (:func:`acting_as`): the server accepts them only from an
+    administrator signed in online on this device."""
+    with acting_as(actor.user_id), db.write() as session:
         user = find_patient(session, email=email, user_id=user_id)
         require(actor, ERASE, patient_id=user.user_id)
         report, unused, photos = _erase_in(session, user)
@@ -160,7 +163,7 @@ def withdraw_consent(
             db, images, actor=actor, user_id=target, erasure_log=erasure_log, cache=cache
         )
     unused: set[str] = set()
-    with db.write() as session:
+    with acting_as(actor.user_id), db.write() as session:
         user = find_patient(session, email=email, user_id=user_id)
         require(actor, ERASE, patient_id=user.user_id)
         consents.record(

@@ -91,14 +91,12 @@ def _leaving(session: Session, key: Key, change: dict[str, Any]) -> list[dict[st
     return [*photos, change]
 
 
-def capture_batch(
-    db: Database, *, limit: int = DEFAULT_BATCH, actor: str | None = None
-) -> SyncBatch | None:
+def capture_batch(db: Database, *, limit: int = DEFAULT_BATCH) -> SyncBatch | None:
     """Move up to ``limit`` changed rows from the outbox into a new batch; None when nothing waits.
 
-    Rows that may not leave the device (consent) leave the outbox and go nowhere. A change made
-    with no one signed in (the command line) names ``actor``: the person whose proof of sign-in
-    the device holds vouches for it.
+    Rows that may not leave the device (consent) leave the outbox and go nowhere. A change names
+    the person who made it (``actor``) only: one made with no one signed in names no one, and no
+    proof held later vouches for it.
     """
     limit = max(1, min(limit, MAX_CHANGES_PER_PUSH))
     with db.write() as session:
@@ -108,16 +106,14 @@ def capture_batch(
             ).all()
             if not rows:
                 return None
-            changes = _pick(session, rows, limit=limit, actor=actor)
+            changes = _pick(session, rows, limit=limit)
             if changes:
                 batch = SyncBatch(batch_key=str(uuid.uuid4()), payload={"changes": changes})
                 session.add(batch)
                 return batch
 
 
-def _pick(
-    session: Session, rows: Sequence[SyncOutbox], *, limit: int, actor: str | None
-) -> list[dict[str, Any]]:
+def _pick(session: Session, rows: Sequence[SyncOutbox], *, limit: int) -> list[dict[str, Any]]:
     """The changes of up to ``limit`` rows, their outbox rows removed (also of rows that stay)."""
     picked: dict[Key, SyncOutbox] = {}
     for row in rows:
@@ -129,8 +125,8 @@ def _pick(
     taken_keys: set[Key] = set()
     for key, row in picked.items():
         change = _change_for(session, key[0], key[1], row.op, row.hlc)
-        if row.actor_id or actor:
-            change["actor"] = row.actor_id or actor
+        if row.actor_id:
+            change["actor"] = row.actor_id
         leaving = [c for c in _leaving(session, key, change) if _key(c) not in changes]
         if changes and len(changes) + len(leaving) > limit:
             break  # the rest waits for the next batch
@@ -174,13 +170,10 @@ def finish_batch(
             session.add(SyncBatch(batch_key=str(uuid.uuid4()), payload=payload))
 
 
-def release_held(db: Database, batch: SyncBatch, *, actor: str | None) -> SyncBatch:
-    """A held batch made sendable: a change naming no one names ``actor`` (whose proof is here),
-    if given. Its key was never sent, so the new body goes under it."""
-    changes = [
-        c if c.get("actor") or actor is None else {**c, "actor": actor}
-        for c in batch.payload["changes"]
-    ]
+def release_held(db: Database, batch: SyncBatch) -> SyncBatch:
+    """A held batch made sendable again as it is (a new proof is here). Its key was never sent,
+    so the body goes under it."""
+    changes = list(batch.payload["changes"])
     with db.write() as session:
         row = session.get_one(SyncBatch, batch.batch_key)
         row.payload = {"changes": changes}

@@ -51,6 +51,10 @@ UPLOAD_WORKERS = 4
 # Device roles that keep every photo of the clinic; a workstation fetches one when it is shown,
 # a kiosk never receives another device's photos (docs/sync.md).
 FETCHES_ALL_PHOTOS = frozenset({"admin"})
+NAMES_NO_ONE = (
+    "it needs an administrator's authority but was made with no one signed in (an older "
+    "version's command line); make it again as an administrator signed in online on this device"
+)
 
 
 @dataclass
@@ -87,19 +91,13 @@ class SyncEngine:
         self._waiting: set[str] = set()
         self.role = state.read_all(db).get(state.ROLE, "kiosk")
         self.grant = grants.current(db)
-        self.voucher = grants.voucher(db, self.grant)
-        """Who the changes made with no one signed in name: the holder of the proof, if an
-        administrator here (anyone else's name would only get them refused for good)."""
-        self.marker = grants.marker(self.grant, self.voucher)
+        self.marker = grants.marker(self.grant)
 
     def run_once(self) -> SyncReport:
         report = SyncReport()
         self.push_all(report)
-        restored = self.pull_all(report)
-        if restored or self._voucher_changed():
-            # The server was restored from a backup: send it what it lost. Or the proof's holder
-            # just arrived here as an administrator: what waited for them can go now.
-            self.push_all(report)
+        if self.pull_all(report):
+            self.push_all(report)  # the server was restored from a backup: send it what it lost
         if self.role in FETCHES_ALL_PHOTOS:  # others fetch a photo when a screen shows it
             self.fetch_missing_images(report)
         if report.problems:
@@ -107,13 +105,6 @@ class SyncEngine:
         return report
 
     # -- push ---------------------------------------------------------------------------------------
-    def _voucher_changed(self) -> bool:
-        voucher = grants.voucher(self.db, self.grant)
-        if voucher == self.voucher:
-            return False
-        self.voucher, self.marker = voucher, grants.marker(self.grant, voucher)
-        return True
-
     def push_all(self, report: SyncReport) -> None:
         report.waiting = 0  # what still waits after this pass
         # Batches left by an interrupted run go first, with the same key and the same body.
@@ -122,10 +113,9 @@ class SyncEngine:
                 if self.grant is None or self.marker == leftover.payload[grants.HELD]:
                     report.waiting += len(leftover.payload["changes"])
                     continue  # no new proof since it was refused: sending it again is no use
-                leftover = release_held(self.db, leftover, actor=self.voucher)
+                leftover = release_held(self.db, leftover)
             self._push(leftover, report)
-        actor = self.voucher
-        while (batch := capture_batch(self.db, limit=self.batch_size, actor=actor)) is not None:
+        while (batch := capture_batch(self.db, limit=self.batch_size)) is not None:
             self._push(batch, report)
         if self._waiting:  # photos the server had no room for: queued again for the next pass
             queue_again(self.db, "images", sorted(self._waiting))
@@ -155,12 +145,16 @@ class SyncEngine:
             report.rejected.append(message)
             return
         answer = PushResponse.model_validate(response.json())
+        named = {(c["entity"], c["entity_id"]) for c in changes if c.get("actor")}
         unproven = set()
         for result in answer.results:
-            if result.code == ADMIN_PROOF_REQUIRED:  # not lost: it waits for a sign-in
-                unproven.add((result.entity, result.entity_id))
+            key = (result.entity, result.entity_id)
+            if result.code == ADMIN_PROOF_REQUIRED and key in named:  # it waits for a sign-in
+                unproven.add(key)
             elif result.status == "rejected":
                 why = result.message or result.code or "refused"
+                if result.code == ADMIN_PROOF_REQUIRED:  # no one's proof will ever cover it
+                    why = NAMES_NO_ONE
                 message = f"{result.entity} {result.entity_id} refused by the server: {why}"
                 self._record_conflict(
                     result.entity, result.entity_id, result.code or "rejected", message

@@ -5,18 +5,17 @@ users) and a user's change of their own password reach the server only with a pr
 person: the device token says which device speaks, never who sat at it. The proof is kept in
 ``sync_state`` (so a ``skinlab sync`` process uses it), never the password, and forgotten at
 sign-out. A change the server refused only for want of a proof is held in a batch of its own until
-a new proof is here (:mod:`core.sync.engine`).
+a new proof is here (:mod:`core.sync.engine`). A change always goes in the name of the person who
+made it (``actor``, recorded when it was made), never of whoever's proof the device holds later.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-import uuid
 from dataclasses import dataclass
 
 from core.storage.database import Database
-from core.storage.models import User
 from core.sync import state
 from core.sync.protocol import GrantResponse
 
@@ -35,6 +34,12 @@ class Grant:
         return hashlib.sha256(self.token.encode()).hexdigest()[:16]
 
 
+def marker(grant: Grant | None) -> str:
+    """What a held batch remembers of the proof it was refused under: it goes again only when
+    this changes (a new proof)."""
+    return grant.fingerprint if grant is not None else ""
+
+
 def current(db: Database, *, now: float | None = None) -> Grant | None:
     """The proof held here, unless it has expired by this device's clock."""
     facts = state.read_all(db)
@@ -46,23 +51,6 @@ def current(db: Database, *, now: float | None = None) -> Grant | None:
     if not token or not user or expires <= (time.time() if now is None else now):
         return None
     return Grant(token, user, expires)
-
-
-def voucher(db: Database, grant: Grant | None) -> str | None:
-    """The proof's holder, if this device knows them as an active administrator: the person
-    changes made with no one signed in (the command line) go out in the name of."""
-    if grant is None:
-        return None
-    with db.read() as session:
-        user = session.get(User, uuid.UUID(grant.user_id))
-        admin = user is not None and user.is_active and user.role == "admin"
-    return grant.user_id if admin else None
-
-
-def marker(grant: Grant | None, voucher: str | None) -> str:
-    """What a held batch remembers of the proof it was refused under: it goes again only when
-    this changes (a new proof, or its holder now known here as an administrator)."""
-    return f"{grant.fingerprint}:{voucher or ''}" if grant is not None else ""
 
 
 def store(db: Database, answer: GrantResponse) -> Grant:

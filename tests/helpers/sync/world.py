@@ -25,6 +25,7 @@ from PIL import Image
 from skimage import data as skdata
 
 from app.context import AppContext
+from core.storage.changes import acting_as
 from core.storage.repositories import audit, consents, notes, users
 from core.storage.results import save_analysis
 from core.sync import state
@@ -137,6 +138,8 @@ class DeviceDir:
     name: str
     data_dir: Path
     ctx: AppContext
+    admin: str | None = None
+    """The administrator :meth:`sign_in_online` made: who this device's erasures name."""
 
     @property
     def db(self) -> Any:
@@ -155,6 +158,7 @@ class DeviceDir:
         assert enrolled is not None
         user_id = make_admin(database_url, enrolled.clinic_name)
         self.ctx.sync.prove_sign_in(user_id, ADMIN_PASSWORD)
+        self.admin = user_id
         return user_id
 
     def reopen(self) -> None:
@@ -278,8 +282,9 @@ def edit_user(device: DeviceDir, user_id: uuid.UUID, **values: Any) -> None:
 
 
 def erase_user(device: DeviceDir, user_id: uuid.UUID) -> None:
-    """As the app does it: erase in one transaction, then delete the photo files it returns."""
-    with device.db.write() as session:
+    """As the app does it: erase in one transaction, in the name of the device's signed-in
+    administrator (if any), then delete the photo files it returns."""
+    with acting_as(device.admin), device.db.write() as session:
         user = users.get(session, user_id)
         assert user is not None
         photos = users.erase(session, user)

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 import app.cli
 from core.errors import SkinLabError
-from core.privacy.actor import DEVICE_OWNER
+from core.privacy.actor import DEVICE_OWNER, Actor
 from core.privacy.erasure import erase_patient
 from core.storage.models import User
 from core.storage.repositories import users
@@ -53,16 +53,20 @@ def _exists(device, user_id: uuid.UUID) -> bool:
         return session.get(User, user_id) is not None
 
 
-def test_an_erasure_waits_for_an_online_sign_in_then_reaches_every_device(
+def test_an_erasure_waits_for_its_administrators_online_sign_in_then_reaches_every_device(
     enrolled, sync_server, capsys, monkeypatch
 ):
     kiosk, desk = enrolled("kiosk", role="kiosk"), enrolled("desk")
+    boss = make_admin(sync_server.database_url, desk.ctx.sync.status().clinic_name)
     patient = add_patient(kiosk, "wait@clinic.test")
     sync_until_quiet(kiosk, desk, rounds=1)
     erase_patient(
-        desk.db, desk.ctx.images, actor=DEVICE_OWNER, user_id=patient,
+        desk.db,
+        desk.ctx.images,
+        actor=Actor("admin", uuid.UUID(boss)),
+        user_id=patient,
         erasure_log=desk.ctx.erasure_log,
-    )  # fmt: skip
+    )
     code, out = skinlab(capsys, desk, "sync", "--once")
     assert code == 0 and "1 wait for an administrator's online sign-in" in out
     kiosk.sync()
@@ -75,7 +79,6 @@ def test_an_erasure_waits_for_an_online_sign_in_then_reaches_every_device(
     assert "conflicts:       0" in out  # held, not set aside
 
     # A wrong password: refused, noted, nothing sent.
-    boss = make_admin(sync_server.database_url, desk.ctx.sync.status().clinic_name)
     monkeypatch.setattr("sys.stdin", io.StringIO("not the password\n"))
     assert skinlab(capsys, desk, "device", "sign-in", "--user", boss)[0] != 0
     assert grants.current(desk.db) is None
@@ -118,29 +121,57 @@ def test_a_held_change_goes_only_under_the_proof_of_the_admin_who_made_it(enroll
     assert refusals_on_server(sync_server.database_url, clinic, patient) == 2
 
 
-def test_a_change_made_with_no_one_signed_in_goes_only_in_an_administrators_name(
+def test_a_change_made_with_no_one_signed_in_is_never_sent_in_an_administrators_name(
     enrolled, sync_server
 ):
-    """The command line names no one; a clinician's proof on the device does not vouch for an
-    erasure (it would be refused for good), so the erasure waits for an administrator's."""
+    """The review's attack: an erasure made with no one signed in (an older command line, or
+    anyone at the device's OS account) once went out in the name of whichever administrator's
+    proof the device held next. It names no one now: the server refuses it, the device sets it
+    aside as a conflict that says what to do, and no later proof sends it."""
     desk, kiosk = enrolled("desk"), enrolled("kiosk", role="kiosk")
     boss = desk.sign_in_online(sync_server.database_url)
-    desk.ctx.auth.register(
-        email="doc@clinic.test", first_name="Doc", last_name="Tor", role="clinician",
-        password=ADMIN_PASSWORD,
-    )  # fmt: skip
     patient = add_patient(kiosk, "leaving@clinic.test")
-    sync_until_quiet(kiosk, desk, rounds=1)  # the clinician's account went in the admin's name
-    desk.ctx.sync.prove_sign_in("doc@clinic.test", ADMIN_PASSWORD)
+    sync_until_quiet(kiosk, desk, rounds=1)
     erase_patient(
         desk.db, desk.ctx.images, actor=DEVICE_OWNER, user_id=patient,
         erasure_log=desk.ctx.erasure_log,
     )  # fmt: skip
-    assert desk.sync().waiting == 1
-    assert desk.ctx.sync.status().conflicts == 0  # held, not set aside
+    report = desk.sync()
+    assert report.waiting == 0
+    (refused,) = report.rejected
+    assert "made with no one signed in" in refused
+    assert desk.ctx.sync.status().conflicts == 1
     kiosk.sync()
     assert _exists(kiosk, patient)
-    desk.ctx.sync.prove_sign_in(boss, ADMIN_PASSWORD)
-    assert desk.sync().waiting == 0
+    desk.ctx.sync.prove_sign_in(boss, ADMIN_PASSWORD)  # a new proof sends nothing again
+    assert desk.sync().pushed == 0
     kiosk.sync()
-    assert not _exists(kiosk, patient)
+    assert _exists(kiosk, patient)
+
+
+def test_a_waiting_administrator_change_survives_a_clinicians_sign_in(enrolled, sync_server):
+    """Finding 6: a clinician's proof once took over a waiting change (named the clinician, was
+    refused for good); it now stays the administrator's and waits for them."""
+    desk, room = enrolled("desk"), enrolled("room")
+    clinic_name = desk.ctx.sync.status().clinic_name
+    boss = uuid.UUID(make_admin(sync_server.database_url, clinic_name))
+    add_patient(desk, "soon-staff@clinic.test")
+    deputy = desk.sign_in_online(sync_server.database_url)  # another admin registers a clinician
+    desk.ctx.auth.register(
+        email="doc@clinic.test", first_name="Doc", last_name="Tor", role="clinician",
+        password=ADMIN_PASSWORD, actor_id=uuid.UUID(deputy),
+    )  # fmt: skip
+    sync_until_quiet(desk, room, rounds=1)
+    desk.ctx.sync.forget_sign_in()
+    desk.ctx.auth.set_role("soon-staff@clinic.test", "clinician", actor_id=boss)
+    assert desk.sync().waiting == 1
+    desk.ctx.sync.prove_sign_in("doc@clinic.test", ADMIN_PASSWORD)
+    report = desk.sync()
+    assert (report.waiting, report.rejected) == (1, [])
+    assert desk.ctx.sync.status().conflicts == 0
+    desk.ctx.sync.prove_sign_in(str(boss), ADMIN_PASSWORD)
+    assert desk.sync().waiting == 0
+    room.sync()
+    with room.db.read() as session:
+        promoted = users.get_by_email(session, "soon-staff@clinic.test")
+        assert promoted is not None and promoted.role == "clinician"

@@ -6,6 +6,7 @@ so a backup restored on the kiosk afterwards is cleaned again before use."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from core.cache import photo_group
 from core.mail import queue_email
-from core.privacy.actor import DEVICE_OWNER
+from core.privacy.actor import Actor
 from core.privacy.erasure import erase_patient
 from core.storage.migrate import backup_sqlite
 from core.storage.models import EmailMessage, SkinAnalysisResult, User
@@ -38,7 +39,7 @@ def _queue_report(device: DeviceDir) -> str:
 
 def test_an_erasure_received_by_sync_is_listed_and_survives_a_restore(enrolled, sync_server):
     kiosk, desk = enrolled("kiosk", role="kiosk"), enrolled("desk")
-    desk.sign_in_online(sync_server.database_url)  # erasing needs an administrator's proof
+    boss = desk.sign_in_online(sync_server.database_url)  # erasing needs an administrator's proof
     patient = add_patient(kiosk, EMAIL, password="correct horse battery")
     analysis = add_analysis(kiosk, patient, seed=21)
     with kiosk.db.read() as session:
@@ -54,7 +55,7 @@ def test_an_erasure_received_by_sync_is_listed_and_survives_a_restore(enrolled, 
     assert backup is not None
 
     erase_patient(
-        desk.db, desk.ctx.images, actor=DEVICE_OWNER, user_id=patient,
+        desk.db, desk.ctx.images, actor=Actor("admin", uuid.UUID(boss)), user_id=patient,
         erasure_log=desk.ctx.erasure_log,
     )  # fmt: skip
     sync_until_quiet(desk, kiosk, rounds=1)
