@@ -129,7 +129,9 @@ def _unfit(account: Record | None) -> str | None:
     if fields.get("is_active") is False or fields.get("role") == "patient":
         return "not_allowed"
     hashed = fields.get("hashed_password")
-    if not isinstance(hashed, str) or hash_policy_problem(hashed) is not None:
+    if not isinstance(hashed, str):
+        return "not_allowed"  # an account with no password
+    if hash_policy_problem(hashed) is not None:
         return "hash_not_allowed"  # never pay a cost the hash itself names (an older push)
     return None
 
