@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy.exc import SAWarning
 
 from core.errors import CorruptDatabaseError, SchemaTooNewError, StorageError
 from core.storage.database import Database
 
 log = logging.getLogger(__name__)
+SKIPPED_EXPRESSION_INDEX = "Skipped unsupported reflection of expression-based index"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
 PARTIAL_SUFFIX = ".part"
@@ -168,7 +171,12 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> str:
     if backup_dir is not None and (revision is not None or has_tables(db)):
         backup_sqlite(db, backup_dir, label=f"before-{head}")
     config = _config()
-    with db.connect(write=True) as conn:
+    with db.connect(write=True) as conn, warnings.catch_warnings():
+        # Alembic's batch mode on SQLite reflects `users`; SQLAlchemy cannot reflect the
+        # expression index on lower(email) and says so on every new database (the self-check's
+        # output, a first start). The index is kept: batch mode adds columns in place there
+        # (tests/core/storage/test_storage_migrations.py checks it is on the newest schema).
+        warnings.filterwarnings("ignore", SKIPPED_EXPRESSION_INDEX, SAWarning)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     log.info("Database upgraded from %s to %s", revision, head)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from core.storage import Database
+from core.storage import Database, sqlite_url
 from core.storage.migrate import MIGRATIONS, current_revision, head_revision, upgrade
 from core.storage.repositories import users
 
@@ -92,3 +94,32 @@ def test_upgrading_an_older_sqlite_file_backs_it_up_first(tmp_path: Path) -> Non
             _first_revision()
         )
         assert conn.execute("SELECT email FROM users").fetchall() == [("ada@example.org",)]
+
+
+def test_a_new_database_is_made_without_warnings_and_keeps_its_email_index(
+    tmp_path: Path,
+) -> None:
+    """A first start (and the built app's self-check) printed SQLAlchemy's warning that it cannot
+    reflect the index on lower(email): silenced in the migration, and the index is still there."""
+    path = tmp_path / "fresh.db"
+    db = Database(sqlite_url(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        upgrade(db)
+    with db.write() as session:
+        users.create(session, email="ann@clinic.test", first_name="Ann", last_name="Lee")
+    with sqlite3.connect(path) as conn:
+        index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'uq_users_email_lower'")
+        assert "lower(email)" in index.fetchone()[0]
+        names = [row[1] for row in conn.execute("PRAGMA table_xinfo(users)") if row[6] == 0]
+        twin = dict(
+            zip(
+                names, conn.execute(f"SELECT {', '.join(names)} FROM users").fetchone(), strict=True
+            )
+        )
+        twin.update(user_id=uuid.uuid4().hex, email="Ann@Clinic.test")
+        marks = ", ".join("?" * len(twin))
+        with pytest.raises(sqlite3.IntegrityError, match="uq_users_email_lower"):
+            conn.execute(
+                f"INSERT INTO users ({', '.join(twin)}) VALUES ({marks})", list(twin.values())
+            )
