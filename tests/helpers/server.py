@@ -20,6 +20,7 @@ from core.sync.protocol import ADMIN_GRANT_HEADER, PROTOCOL_HEADER
 from server.accounts import create_admin
 from server.cli_support import create_enroll_code
 from server.config import ServerSettings
+from server.grants import password_tag
 
 
 def now_ms() -> int:
@@ -223,3 +224,23 @@ def enroll_device(
     )
     assert response.status_code == 200, response.text
     return Device(server, key, response.json())
+
+
+def forged_grant(device: Device, secret: str, user: str, hashed: str, **overrides: Any) -> str:
+    """An admin grant signed with ``secret`` (the server's, read from its database, or another),
+    for ``user`` on ``device`` and the password hash ``hashed``; ``overrides`` replace claims."""
+    now = int(time.time())
+    claims = {
+        "iss": device.server_id,
+        "aud": device.server_id,
+        "typ": "admin_grant",
+        "sub": user,
+        "device": device.device_id,
+        "clinic": device.clinic_id,
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        "pwv": password_tag(hashed),
+        **overrides,
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")

@@ -31,14 +31,6 @@ def _user(email: str, role: str = "patient", **more) -> dict:
 
 
 @pytest.fixture
-def admin(enroll, clinic) -> Device:
-    """An admin device where an administrator has signed in online."""
-    device = enroll(clinic, name="admin desk", role="admin")
-    device.act_as_admin()
-    return device
-
-
-@pytest.fixture
 def kiosk(enroll, clinic) -> Device:
     return enroll(clinic, name="lobby kiosk", role="kiosk")
 

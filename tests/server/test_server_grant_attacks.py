@@ -4,28 +4,26 @@ one now fails, and the honest path beside it still works."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import bcrypt
-import jwt
 import pytest
 from sqlalchemy import create_engine, text
 
 from core.auth.passwords import hash_password
-from server.grants import password_tag
-from tests.helpers.server import ADMIN_PASSWORD, Device, change, hlc, make_admin, new_id
+from tests.helpers.server import (
+    ADMIN_PASSWORD,
+    Device,
+    change,
+    forged_grant,
+    hlc,
+    make_admin,
+    new_id,
+)
 
 pytestmark = pytest.mark.postgres
 
 POLICY_HASH = hash_password("a patient's password")
 CHEAP_BCRYPT = bcrypt.hashpw(b"legacy password", bcrypt.gensalt(rounds=4)).decode()
-
-
-@pytest.fixture
-def admin(enroll, clinic) -> Device:
-    device = enroll(clinic, name="admin desk", role="admin")
-    device.act_as_admin()
-    return device
 
 
 @pytest.fixture
@@ -220,24 +218,6 @@ def test_a_kiosk_cannot_flood_the_audit_log_with_requests_for_proofs(
 # Finding 8: a little leeway for servers whose clocks differ.
 
 
-def _minted(device: Device, secret: str, user: str, hashed: str, **overrides) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": device.server_id,
-        "aud": device.server_id,
-        "typ": "admin_grant",
-        "sub": user,
-        "device": device.device_id,
-        "clinic": device.clinic_id,
-        "iat": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "pwv": password_tag(hashed),
-        **overrides,
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
-
-
 @pytest.mark.parametrize(("ahead_s", "applied"), [(20, True), (300, False)])
 def test_a_proof_issued_a_few_seconds_ahead_is_accepted(
     server, clinic, admin, workstation, ahead_s, applied
@@ -250,7 +230,9 @@ def test_a_proof_issued_a_few_seconds_ahead_is_accepted(
     finally:
         engine.dispose()
     hashed = _fields(admin, boss)["hashed_password"]
-    workstation.grant = _minted(workstation, secret, boss, hashed, iat=int(time.time()) + ahead_s)
+    workstation.grant = forged_grant(
+        workstation, secret, boss, hashed, iat=int(time.time()) + ahead_s
+    )
     workstation.acting = boss
     staff = new_id()
     (result,) = workstation.push_ok(change("users", staff, {"email": "s@x.org", "role": "admin"}))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
 import httpx
 import jwt
@@ -17,17 +16,17 @@ from sqlalchemy import create_engine, text
 
 from core.audit.chain import verify_rows
 from core.sync.protocol import ADMIN_GRANT_HEADER, ADMIN_GRANT_LIFETIME_S
-from server.grants import password_tag
-from tests.helpers.server import ADMIN_PASSWORD, Device, change, hlc, make_admin, new_id
+from tests.helpers.server import (
+    ADMIN_PASSWORD,
+    Device,
+    change,
+    forged_grant,
+    hlc,
+    make_admin,
+    new_id,
+)
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def admin(enroll, clinic) -> Device:
-    device = enroll(clinic, name="admin desk", role="admin")
-    device.act_as_admin()
-    return device
 
 
 @pytest.fixture
@@ -67,22 +66,10 @@ def _secret(server) -> str:
         engine.dispose()
 
 
-def _minted(device: Device, secret: str, user: str, **overrides) -> str:
-    now = int(time.time())
-    claims = {
-        "iss": device.server_id,
-        "aud": device.server_id,
-        "typ": "admin_grant",
-        "sub": user,
-        "device": device.device_id,
-        "clinic": device.clinic_id,
-        "iat": now,
-        "exp": now + 600,
-        "jti": uuid.uuid4().hex,
-        "pwv": password_tag(device.state()[("users", user)]["fields"]["hashed_password"]),
-        **overrides,
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
+def _minted(device: Device, secret: str, user: str, **overrides: object) -> str:
+    """A grant for ``user`` as the device knows their password hash."""
+    hashed = device.state()[("users", user)]["fields"]["hashed_password"]
+    return forged_grant(device, secret, user, hashed, **overrides)
 
 
 def test_a_valid_proof_lets_the_admins_role_change_apply_and_reach_another_device(
