@@ -161,40 +161,25 @@ class RequestLimits:
         self.grant_accounts = _PerKeyBuckets(per_account, engine, scope=scope)
 
     def check_device(self, device_id: str) -> None:
-        if not self.devices.try_spend(device_id):
-            raise ApiError(
-                429,
-                "rate_limited",
-                "This device sends too many requests; slow down and retry",
-                headers={"Retry-After": str(self.retry_after_s)},
-            )
+        message = "This device sends too many requests; slow down and retry"
+        _spend(self.devices, device_id, message, retry_after_s=self.retry_after_s)
 
     def check_grant(self, device_id: str) -> None:
         """Password checks for proofs of sign-in, per device: each is a guess at a password."""
-        if not self.grants.try_spend(device_id):
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many sign-in proofs asked for from this device; retry in a minute",
-                headers={"Retry-After": "60"},
-            )
+        message = "Too many sign-in proofs asked for from this device; retry in a minute"
+        _spend(self.grants, device_id, message)
 
     def check_grant_account(self, account: str) -> None:
         """Password checks per account, all devices together: guesses spread over several
         compromised devices still add up to one device's rate."""
-        if not self.grant_accounts.try_spend(account):
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many sign-in proofs asked for this account; retry in a minute",
-                headers={"Retry-After": "60"},
-            )
+        message = "Too many sign-in proofs asked for this account; retry in a minute"
+        _spend(self.grant_accounts, account, message)
 
     def check_enroll(self) -> None:
-        if not self.enroll.try_spend(ENROLL_KEY):
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many enrollments right now; retry in a minute",
-                headers={"Retry-After": "60"},
-            )
+        _spend(self.enroll, ENROLL_KEY, "Too many enrollments right now; retry in a minute")
+
+
+def _spend(buckets: _PerKeyBuckets, key: str, message: str, *, retry_after_s: int = 60) -> None:
+    """One request of ``key`` from ``buckets``; a 429 saying ``message`` when none is left."""
+    if not buckets.try_spend(key):
+        raise ApiError(429, "rate_limited", message, headers={"Retry-After": str(retry_after_s)})
