@@ -2,9 +2,9 @@
 
 Only what the change would actually alter is judged: a field whose incoming clock loses the merge
 changes nothing and is never refused; one whose clock moves forward is judged even if its value
-stays the same, since that clock then decides later merges. The acting user a change names is looked up in the server's
-own records, never believed from the device, and must be proven by a grant the server issued
-after checking that user's password (:mod:`server.grants`).
+stays the same, since that clock then decides later merges. The acting user a change names is
+looked up in the server's own records, never believed from the device, and must be proven by a
+grant the server issued after checking that user's password (:mod:`server.grants`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class Rows(Protocol):
     def row(self, key: tuple[str, str]) -> Record | None: ...
 
 
-def _what(change: Change) -> str:
+def what(change: Change) -> str:
+    """The change, in words, for its refusal."""
     return f"{change.op} of {change.entity} {change.entity_id}"
 
 
@@ -60,11 +61,11 @@ def admin_authority(rows: Rows, change: Change) -> Refusal | None:
     a user the server knows as an active admin of the clinic, proven by a grant of that user."""
     if rows.role not in ("workstation", "admin"):
         code = ADMIN_ONLY if change.actor is None else ACTOR_NOT_TRUSTED
-        return refusal(code, _what(change))
+        return refusal(code, what(change))
     if change.actor is None:  # made with no one signed in (the command line): a person vouches
-        return refusal(ADMIN_PROOF_REQUIRED, _what(change), "the change names no signed-in user")
+        return refusal(ADMIN_PROOF_REQUIRED, what(change), "the change names no signed-in user")
     if not _active_user(rows, change.actor, role="admin"):
-        return refusal(ACTOR_NOT_ADMIN, _what(change))
+        return refusal(ACTOR_NOT_ADMIN, what(change))
     return proof_problem(rows, change)
 
 
@@ -73,7 +74,7 @@ def proof_problem(rows: Rows, change: Change) -> Refusal | None:
     if change.actor is not None and rows.proof.user_id == change.actor:
         return None
     why = rows.proof.problem or "the proof of sign-in is another user's"
-    return refusal(ADMIN_PROOF_REQUIRED, _what(change), why)
+    return refusal(ADMIN_PROOF_REQUIRED, what(change), why)
 
 
 def _active_user(rows: Rows, user_id: str, *, role: str | None = None) -> bool:
@@ -92,16 +93,16 @@ def check_delete(rows: Rows, change: Change, record: Record | None) -> Refusal |
     if rule.delete_needs_admin:
         return admin_authority(rows, change)
     if _own(rows, record):
-        return None if rule.owner_may_delete else refusal(NOT_ALLOWED, _what(change))
+        return None if rule.owner_may_delete else refusal(NOT_ALLOWED, what(change))
     if rows.role in rule.delete_others:
         return None
-    return refusal(NOT_OWNER, _what(change))
+    return refusal(NOT_OWNER, what(change))
 
 
 def check_create(rows: Rows, change: Change, fields: dict[str, Any]) -> Refusal | None:
     rule = RULES[change.entity]
     if rows.role not in rule.create:
-        return refusal(NOT_ALLOWED, _what(change))
+        return refusal(NOT_ALLOWED, what(change))
     for name, allowed in rule.create_values.items():
         if name in fields and fields[name] not in allowed:
             return admin_authority(rows, change)
@@ -117,7 +118,7 @@ def check_update(
     rule = RULES[change.entity]
     own = _own(rows, record)
     if not (own and rule.owner_may_edit) and rows.role not in rule.edit_others:
-        return refusal(NOT_OWNER if not own else NOT_ALLOWED, _what(change))
+        return refusal(NOT_OWNER if not own else NOT_ALLOWED, what(change))
     guarded = set(advanced) & rule.admin_fields
     if record.fields.get("role") != "patient":
         guarded |= set(advanced) & rule.staff_fields

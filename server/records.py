@@ -27,7 +27,7 @@ from core.sync.protocol import (
 from core.sync.schema import SHA256_HEX
 from server.audit import AuditTrail
 from server.audit_chain import check_event
-from server.authorize import NO_PROOF, Proof, check_create, check_delete, check_update
+from server.authorize import NO_PROOF, Proof, check_create, check_delete, check_update, what
 from server.errors import ApiError
 from server.models import RECORD_SEQ, Record
 from server.rules import HASH_NOT_ALLOWED, NO_SYNC_CONSENT, RULES, Refusal, refusal
@@ -313,7 +313,7 @@ def _hash_problem(
     problem = hash_policy_problem(hashed) if isinstance(hashed, str) else "it is not text"
     if problem is None:
         return None
-    return refusal(HASH_NOT_ALLOWED, f"{change.op} of {change.entity} {change.entity_id}", problem)
+    return refusal(HASH_NOT_ALLOWED, what(change), problem)
 
 
 def _consent_problem(
@@ -328,13 +328,12 @@ def _consent_problem(
     arrives and whenever its consent or its person changes)."""
     if record is not None and not changed & {CONSENT_COLUMN, "user_id"}:
         return None
-    what = f"{change.op} of {change.entity} {change.entity_id}"
     consent_id = canonical_id(fields.get(CONSENT_COLUMN))
     consent = batch.row(("consent_records", consent_id)) if consent_id else None
     if consent is None or consent.deleted:
-        return refusal(NO_SYNC_CONSENT, what)
+        return refusal(NO_SYNC_CONSENT, what(change))
     given = consent.fields
     same_person = canonical_id(given.get("user_id")) == canonical_id(fields.get("user_id"))
     if not (given.get("granted") is True and given.get("allow_sync") is True and same_person):
-        return refusal(NO_SYNC_CONSENT, what)
+        return refusal(NO_SYNC_CONSENT, what(change))
     return None
