@@ -5,9 +5,10 @@ there, and dlib looks for it on a copy twice as large, in crops around the areas
 (``look.py``). On a 16:9 landscape with the face at one side those areas are most of the picture
 (a skin-hued wall or suit, brick, gravel): 23-40 ms of CPU. The cascade looks for such faces on
 the first copy itself, within those areas (10-14 ms on the whole of a 512 x 288 copy), and says
-where; dlib's detector then searches only a small crop around each candidate on the larger copy, so
-the face, its box and its landmarks still come from dlib's HOG and the 5-point model. The cascade only proposes: when dlib is
-not sure of every candidate, or there are too many, the search goes on around skin as before.
+where; dlib's detector then searches only a small crop around each candidate on the larger copy,
+so the face, its box and its landmarks still come from dlib's HOG and the 5-point model. The
+cascade only proposes: when dlib is not sure of every candidate, or there are too many, the search
+goes on around skin as before.
 
 References
 ----------
