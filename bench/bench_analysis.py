@@ -162,7 +162,7 @@ def batch_folder() -> list[Path]:
     return paths
 
 
-def _interleaved(
+def interleaved(
     first: Callable[[], object], second: Callable[[], object], repeats: int
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Best wall-clock and best CPU time of each of two functions, run alternately so both see the
@@ -187,7 +187,7 @@ def run(quick: bool) -> list[Row]:
         repeats = 3 if quick else 11
         photo = twelve_megapixel_jpeg()
         analyze(photo)  # load the detector models once
-        (decode, decode_cpu), (end_to_end, end_to_end_cpu) = _interleaved(
+        (decode, decode_cpu), (end_to_end, end_to_end_cpu) = interleaved(
             lambda: cv2.imread(str(photo), cv2.IMREAD_COLOR), lambda: analyze(photo), repeats
         )
         shapes: list[Row] = []
@@ -199,7 +199,7 @@ def run(quick: bool) -> list[Row]:
             if path is None:
                 continue
             target = str(path)
-            (plain, plain_cpu), (full, full_cpu) = _interleaved(
+            (plain, plain_cpu), (full, full_cpu) = interleaved(
                 partial(cv2.imread, target, cv2.IMREAD_COLOR), partial(analyze, target), repeats
             )
             shapes += [

@@ -40,6 +40,14 @@ DECODE_LONG_SIDE: Final = 2000
 few percent over 1/2, while a face too small at 1/4 (eyes < 256 px apart at full size) would have
 to be decoded a second time: one decode at 1/2 serves every face with eyes >= 128 px apart."""
 _PIL_FORMATS: Final = ("JPEG", "PNG", "WEBP", "TIFF", "BMP")
+_REDUCTION: Final = {
+    1: 0,
+    2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+    4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+    8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+}
+"""OpenCV's decode flag bits for a JPEG scale denominator: its "reduced grayscale" flags are the
+reduction bits alone, to which the colour order (``IMREAD_COLOR_RGB``) is added."""
 
 
 @dataclass(frozen=True)
@@ -191,23 +199,19 @@ def _from_bytes(
 def _decode_jpeg(
     data: bytes, header: JpegHeader, *, long_side: int | None
 ) -> NDArray[np.uint8] | None:
-    """Fast path: OpenCV's reduced JPEG decode, which also applies the EXIF orientation."""
+    """Fast path: OpenCV's reduced JPEG decode, which also applies the EXIF orientation, straight
+    to RGB: libjpeg writes the channels in that order itself, the same pixels as a BGR decode and
+    a conversion, without the conversion's pass and its second 7 MB buffer (3-6 ms at 12 MP)."""
     if header.components != 3:
         return None
     factor = reduction_factor(header.width, header.height, long_side)
-    flag = {
-        1: cv2.IMREAD_COLOR,
-        2: cv2.IMREAD_REDUCED_COLOR_2,
-        4: cv2.IMREAD_REDUCED_COLOR_4,
-        8: cv2.IMREAD_REDUCED_COLOR_8,
-    }[factor]
     try:
-        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+        rgb = cv2.imdecode(np.frombuffer(data, np.uint8), _REDUCTION[factor] | cv2.IMREAD_COLOR_RGB)
     except cv2.error:
         return None
-    if bgr is None or bgr.ndim != 3:
+    if rgb is None or rgb.ndim != 3:
         return None
-    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+    return np.asarray(rgb, dtype=np.uint8)
 
 
 def _decode_with_pil(

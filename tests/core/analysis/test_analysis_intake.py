@@ -216,6 +216,19 @@ def test_large_jpeg_is_decoded_reduced(portrait: np.ndarray) -> None:
     assert load_image(encode(big, "JPEG"), decode_long_side=None).width == 4000
 
 
+@pytest.mark.parametrize("name", ["rose_leslie_img1.jpg", "dlib_bald_guys.jpg"])
+@pytest.mark.parametrize("reduction", [1, 2, 4])
+def test_jpeg_is_decoded_to_the_pixels_of_a_bgr_decode(shared_photo, name, reduction) -> None:
+    """The decode straight to RGB gives exactly OpenCV's BGR decode with its channels swapped."""
+    data = shared_photo(name).read_bytes()
+    flag = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4}
+    bgr = cv2.imdecode(np.frombuffer(data, np.uint8), flag[reduction])
+    long_side = max(Image.open(io.BytesIO(data)).size) // reduction
+    image = load_image(data, decode_long_side=long_side if reduction > 1 else None)
+    assert image.decode_scale == pytest.approx(1 / reduction, rel=0.01)
+    assert np.array_equal(image.rgb, bgr[:, :, ::-1])
+
+
 def test_landscape_with_a_face_at_one_side_is_decoded_once(portrait, monkeypatch) -> None:
     """4000x2250 with the face on the right, 168 px between the eyes: one decode at 1/2 holds the
     face at 84 px, enough for every canvas; no second, full-size decode."""
