@@ -18,6 +18,26 @@ from core.analysis.face import Face, Point
 
 IOD_MM = 63.0
 """Average adult interpupillary distance, used only to express densities per cm²."""
+SET_AT_IOD = 128.0
+"""The canvas (px between the eyes) on which the sizes first written in pixels were set: such a
+size is kept as ``pixels / SET_AT_IOD`` face units, so it means the same on any canvas."""
+
+
+def radius_px(u: float, iod: float) -> int:
+    """``u`` face units as a whole number of pixels on a canvas of ``iod`` px between the eyes, at
+    least one (a kernel of radius 0 does nothing)."""
+    return max(1, round(u * iod))
+
+
+def disc(u: float, iod: float) -> NDArray[np.uint8]:
+    """An elliptic structuring element of radius ``u`` face units (:func:`radius_px`)."""
+    r = radius_px(u, iod)
+    return np.asarray(cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+
+
+def area_px(u2: float, iod: float) -> float:
+    """An area of ``u2`` square face units in pixels of a canvas of ``iod`` px between the eyes."""
+    return u2 * iod * iod
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.frame import FaceFrame
+from core.analysis.frame import SET_AT_IOD, FaceFrame
 
 BRIDGE_DIP: Final = 0.45
 RIM_DIP: Final = 0.15
@@ -29,6 +29,8 @@ shadow or a dark circle."""
 BRIDGE: Final = ((-0.1, 0.1), (-0.12, 0.2))
 RIMS: Final = ((0.3, 0.7), (0.17, 0.5))
 """(u range, v range) of the nose bridge and of each under-eye rim search, in face units."""
+MIN_BOX_U: Final = (3 / SET_AT_IOD, 5 / SET_AT_IOD)
+"""Width and height (face units) below which a search box, cut by the canvas, has no profile."""
 
 
 def _dip(
@@ -42,7 +44,7 @@ def _dip(
     x1, y1 = (round(v) for v in frame.to_canvas(us[1], vs[1]))
     h, w = lightness.shape
     x0, x1, y0, y1 = max(0, x0), min(w, x1), max(0, y0), min(h, y1)
-    if x1 - x0 < 3 or y1 - y0 < 5:
+    if x1 - x0 < MIN_BOX_U[0] * frame.iod or y1 - y0 < MIN_BOX_U[1] * frame.iod:
         return 0.0
     profile = np.median(lightness[y0:y1, x0:x1] + 16.0, axis=1).astype(np.float32)
     size = max(3, round(WINDOW_U * frame.iod) | 1)

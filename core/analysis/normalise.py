@@ -1,8 +1,10 @@
 """Normalise: level the eyes, scale to a canonical interocular distance, white-balance, CIELAB.
 
-Every measure then works on the same canvas whatever the camera: 128 px between the eyes for the
-colour and line measures, 256 px on the cheeks and nose for pores. A resolution-equalising blur makes
-a sharp photo of a large face and one of a smaller face carry the same level of detail.
+Every measure then works on the same canvas whatever the camera: ``CANON_IOD`` px between the eyes
+for the colour and line measures, ``DETAIL_IOD`` on the cheeks and nose for pores. A
+resolution-equalising blur makes a sharp photo of a large face and one of a smaller face carry the
+same level of detail. Every size the measures use is in face units, so these two numbers are the
+canvases' one setting.
 """
 
 from __future__ import annotations
@@ -193,16 +195,28 @@ def make_canvas(
     return Canvas(frame, corrected, lab, inside)
 
 
-def normalise(rgb: NDArray[np.uint8], face: Face) -> NormalisedFace:
-    """Both canonical canvases of ``face`` in the decoded image ``rgb``."""
+def normalise(
+    rgb: NDArray[np.uint8],
+    face: Face,
+    *,
+    canon_iod: float | None = None,
+    detail_iod: float | None = None,
+) -> NormalisedFace:
+    """Both canonical canvases of ``face`` in the decoded image ``rgb``, at ``CANON_IOD`` and
+    ``DETAIL_IOD`` px between the eyes unless told otherwise (to compare canvas resolutions)."""
     gains, cast = estimate_white_balance(rgb, face)
     canon = make_canvas(
-        rgb, face, iod=CANON_IOD, box=CANON_BOX, reference_iod=REFERENCE_IOD, gains=gains
+        rgb,
+        face,
+        iod=canon_iod or CANON_IOD,
+        box=CANON_BOX,
+        reference_iod=REFERENCE_IOD,
+        gains=gains,
     )
     detail = make_canvas(
         rgb,
         face,
-        iod=DETAIL_IOD,
+        iod=detail_iod or DETAIL_IOD,
         box=DETAIL_BOX,
         reference_iod=DETAIL_REFERENCE_IOD,
         gains=gains,

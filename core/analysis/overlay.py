@@ -1,7 +1,7 @@
 """Overlays: per-metric heat maps, and the one way they are drawn on a photo everywhere (the
 kiosk's layers, the report's pictures, ``skinlab analyze --overlay``'s sheet).
 
-Masks live on the canonical canvas (eyes level, 128 px apart); :func:`overlay_mask` can also return
+Masks live on the canonical canvas (eyes level, ``CANON_IOD`` px apart); :func:`overlay_mask` can also return
 them warped back onto the original photo so a display can blend them over what the person sees.
 A mask becomes an RGBA layer (:func:`rgba_layer`: the measure's colour, ``OVERLAY_ALPHA`` at full
 strength) and a layer is laid on a photo by :func:`blend`; PNGs come from ``core.imaging``.
@@ -18,6 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.errors import AnalysisError
+from core.analysis.frame import SET_AT_IOD
+from core.analysis.normalise import CANON_BOX
 from core.analysis.result import AnalysisResult, Visuals
 from core.imaging import encode_png
 from core.vocabulary import measure
@@ -37,6 +39,8 @@ COLOURS: Final = {
 }
 REGION_COLOUR: Final = (60, 255, 60)
 OVERLAY_ALPHA: Final = 0.7
+SOFT_EDGE_U: Final = 1.5 / SET_AT_IOD
+"""Blur (face units, ~0.7 mm) that softens the edges of the combined heat map on the canvas."""
 """Opacity of a heat map where it is strongest, wherever one is drawn."""
 Colour = tuple[int, int, int]
 
@@ -66,11 +70,13 @@ def tint(base: NDArray[np.uint8], mask: NDArray[np.float32], colour: Colour) -> 
 def strongest_tint(
     base: NDArray[np.uint8], masks: Mapping[str, NDArray[np.float32]]
 ) -> NDArray[np.uint8]:
-    """Each pixel tinted with the colour of its strongest measure (soft edges: a small blur)."""
+    """Each pixel of the canonical canvas ``base`` tinted with the colour of its strongest measure
+    (soft edges: a small blur, fixed in face units)."""
     names = list(masks)
     if not names:
         return base.copy()
-    stack = np.stack([cv2.GaussianBlur(masks[n], (0, 0), 1.5) for n in names])
+    sigma = SOFT_EDGE_U * base.shape[1] / CANON_BOX[2]
+    stack = np.stack([cv2.GaussianBlur(masks[n], (0, 0), sigma) for n in names])
     palette = np.asarray([COLOURS[n] for n in names], np.uint8)
     layer = rgba_layer(np.clip(stack.max(axis=0) * 1.2, 0.0, 1.0), (0, 0, 0))
     layer[:, :, :3] = palette[stack.argmax(axis=0)]

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.frame import FaceFrame
+from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc
 from core.analysis.glasses import glasses_seen
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, T_ZONE, U_ZONE, Polygon, region_polygons
 from core.analysis.normalise import Canvas, NormalisedFace
@@ -59,6 +59,13 @@ GLASSES_REGIONS: Final = (
     "right_crows_feet",
 )
 GLASSES_REASON: Final = "hidden by glasses"
+COLOUR_SIGMA_U: Final = 0.02
+"""Smoothing (face units, ~1.3 mm) of the colour a pixel is judged skin by: small spots stay in."""
+OPEN_U: Final = 2 / SET_AT_IOD
+"""Radius (face units, ~1 mm) of the opening that drops specks and threads of skin."""
+MIN_CORE_U2: Final = 50 / SET_AT_IOD**2
+"""The least reference skin (square face units, ~12 mm²) the person's skin colour is taken from;
+with less, the whole canvas is the reference."""
 
 
 def rasterise(polygon: Polygon, frame: FaceFrame) -> NDArray[np.bool_]:
@@ -117,7 +124,7 @@ def skin_mask(
     Smoothing first keeps small spots, pores and lines inside the mask.
     """
     frame = canvas.frame
-    sigma = 0.02 * frame.iod
+    sigma = COLOUR_SIGMA_U * frame.iod
     lab = cv2.GaussianBlur(canvas.lab, (0, 0), sigma)
     lightness, a, b = cv2.split(lab)
     mean = cv2.GaussianBlur(canvas.lab[:, :, 0], (0, 0), 1.5 * sigma)
@@ -129,7 +136,7 @@ def skin_mask(
     for name in ("left_cheek", "right_cheek", "nose", "left_under_eye", "right_under_eye"):
         core |= rasterise(polygons[name], frame)
     core &= canvas.inside & ~features
-    if core.sum() < 50:
+    if core.sum() < area_px(MIN_CORE_U2, frame.iod):
         core = canvas.inside
     if not core.any():
         return np.zeros(canvas.inside.shape, bool)
@@ -153,8 +160,7 @@ def skin_mask(
     off_hue = (hue_gap > np.radians(50)) & (chroma > max(0.35 * ref_chroma, 6.0))
     not_skin = too_dark | dark_textured | light_hair | light_textured | grey | off_hue
     skin = canvas.inside & ~not_skin & ~features
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
-    opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, disc(OPEN_U, frame.iod))
     count, labels = cv2.connectedComponents(opened, connectivity=4)
     if count <= 1:
         return np.asarray(opened, dtype=bool)

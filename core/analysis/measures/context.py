@@ -8,6 +8,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
+from core.analysis.frame import SET_AT_IOD, area_px, disc
 from core.analysis.measures.base import Image, Mask
 from core.analysis.measures.lines import (
     WRINKLE_REGIONS,
@@ -26,10 +27,27 @@ REFERENCE_L = 65.0
 MEDIAN_WINDOW_U = 0.2
 """Window (face units, ~12 mm) of the median background: spots, lines and highlights narrower than
 half of it do not move it, so each finding is measured against untouched skin around it."""
+MEDIAN_SMOOTH_U = 0.015
+"""The median background's final smoothing (~1 mm), which hides its 8-bit steps."""
+INNER_U = 2 / SET_AT_IOD
+"""How far (face units, ~1 mm) :attr:`MeasureContext.skin_inner` keeps from the mask's border."""
+NEAR_NON_SKIN_U = 0.025
+"""Width (face units, ~1.6 mm) of the band along what is not skin."""
+LIGHTNESS_SIGMA_U = 0.6 / SET_AT_IOD
+"""Smoothing of L* (face units, ~0.3 mm: within the equalised detail) against pixel noise."""
+COLOUR_SIGMA_U = 1.0 / SET_AT_IOD
+"""Smoothing of a* and chroma (face units, ~0.5 mm): JPEG keeps colour at half resolution."""
+SHINE_SIGMA_U = (0.015, 0.02)
+"""Smoothing (face units) of the brightness and of the chroma a highlight is judged by."""
+MIN_PIXELS_U2 = 20 / SET_AT_IOD**2
+"""The least skin (square face units, ~5 mm²) a region's statistic is taken over."""
 
 
 def _smooth(image: Image, sigma: float) -> Image:
-    """Gaussian blur; wide ones run at a quarter of the pixels (the result is smooth anyway)."""
+    """Gaussian blur; wide ones run at a quarter of the pixels (the result is smooth anyway).
+
+    The 6 px limit is in pixels on purpose: it is where halving the image stops changing the
+    blurred result, which depends on the blur's width in pixels, not on the face."""
     if sigma < 6.0:
         return np.asarray(cv2.GaussianBlur(image, (0, 0), sigma), dtype=np.float32)
     h, w = image.shape[:2]
@@ -63,13 +81,18 @@ def median_background(
     half = cv2.resize(coded, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
     window = max(3, round(MEDIAN_WINDOW_U * iod / 2) | 1)
     median = cv2.medianBlur(half, window).astype(np.float32) / scale + offset
-    smooth = cv2.GaussianBlur(median, (0, 0), 0.015 * iod)
+    smooth = cv2.GaussianBlur(median, (0, 0), MEDIAN_SMOOTH_U * iod)
     return np.asarray(cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
 
 
-def erode(mask: Mask, radius: int) -> Mask:
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    return cv2.erode(mask.astype(np.uint8), kernel).astype(bool)
+def erode(mask: Mask, radius_u: float, iod: float) -> Mask:
+    """``mask`` shrunk by ``radius_u`` face units on a canvas of ``iod`` px between the eyes."""
+    return cv2.erode(mask.astype(np.uint8), disc(radius_u, iod)).astype(bool)
+
+
+def enough(mask: Mask, iod: float, least_u2: float = MIN_PIXELS_U2) -> bool:
+    """Whether ``mask`` covers at least ``least_u2`` square face units."""
+    return int(np.count_nonzero(mask)) >= area_px(least_u2, iod)
 
 
 @dataclass
@@ -88,20 +111,19 @@ class MeasureContext:
     @cached_property
     def skin_inner(self) -> Mask:
         """Skin away from mask borders, where filters are not disturbed by hair or eye edges."""
-        return erode(self.skin, 2)
+        return erode(self.skin, INNER_U, self.iod)
 
     @cached_property
     def near_non_skin(self) -> Mask:
         """A band along hair, brows, eyes, folds in shadow and background (outside the skin mask)."""
         outside = (~self.regions.skin).astype(np.uint8)
-        radius = max(2, round(0.025 * self.iod))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-        return cv2.dilate(outside, kernel).astype(bool)
+        return cv2.dilate(outside, disc(NEAR_NON_SKIN_U, self.iod)).astype(bool)
 
     @cached_property
     def lightness(self) -> Image:
         return np.asarray(
-            cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), 0.6), dtype=np.float32
+            cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), LIGHTNESS_SIGMA_U * self.iod),
+            dtype=np.float32,
         )
 
     @cached_property
@@ -115,15 +137,15 @@ class MeasureContext:
     @cached_property
     def a_star(self) -> Image:
         """a*, smoothed, at the reference exposure (see :attr:`exposure_scale`)."""
-        a = cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), 1.0)
+        a = cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), COLOUR_SIGMA_U * self.iod)
         return (a * np.float32(self.exposure_scale)).astype(np.float32)
 
     @cached_property
     def chroma(self) -> Image:
         lab = self.face.canon.lab
+        chroma = np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32)
         return np.asarray(
-            cv2.GaussianBlur(np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32), (0, 0), 1.0),
-            dtype=np.float32,
+            cv2.GaussianBlur(chroma, (0, 0), COLOUR_SIGMA_U * self.iod), dtype=np.float32
         )
 
     @cached_property
@@ -150,9 +172,9 @@ class MeasureContext:
     def specular(self) -> Image:
         """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated than
         this person's typical skin (a highlight takes the light's colour, not the skin's)."""
-        smooth = cv2.GaussianBlur(self.contrast, (0, 0), 0.015 * self.iod)
+        smooth = cv2.GaussianBlur(self.contrast, (0, 0), SHINE_SIGMA_U[0] * self.iod)
         bright = np.clip((smooth - 0.03) / 0.09, 0.0, 1.0)
-        chroma = cv2.GaussianBlur(self.chroma, (0, 0), 0.02 * self.iod)
+        chroma = cv2.GaussianBlur(self.chroma, (0, 0), SHINE_SIGMA_U[1] * self.iod)
         skin_chroma = float(np.median(chroma[self.skin])) if self.skin.any() else 1.0
         desaturated = np.clip((1.05 - chroma / max(skin_chroma, 1.0)) / 0.3, 0.0, 1.0)
         clipped = (channel_min(self.face.canon.rgb) >= 245).astype(np.float32)

@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
-from core.analysis.measures.context import MeasureContext
+from core.analysis.measures.context import MeasureContext, enough
 
 HALF: Final = 4.0
 """One-sided ΔE*ab that reads as level 50."""
@@ -42,7 +42,7 @@ def trimmed_mean(pixels: np.ndarray, cut: float = 0.2) -> np.ndarray:
 def _plain(ctx: MeasureContext, mask: np.ndarray) -> np.ndarray:
     """``mask`` without spots, lines and shine, unless that leaves too little skin."""
     plain = mask & ~ctx.spots & ~ctx.lines & (ctx.specular < 0.2)
-    return plain if plain.sum() >= 20 else mask
+    return plain if enough(plain, ctx.iod) else mask
 
 
 def _reference(ctx: MeasureContext, side: str) -> np.ndarray | None:
@@ -50,9 +50,9 @@ def _reference(ctx: MeasureContext, side: str) -> np.ndarray | None:
     frame = ctx.face.canon.frame
     limit = round(frame.origin[1] + UPPER_CHEEK_MAX_V * frame.iod)
     cheek[limit:] = False
-    if cheek.sum() < 20:
+    if not enough(cheek, ctx.iod):
         cheek = ctx.regions.masks[f"{side}_cheek"]
-    if cheek.sum() < 20:
+    if not enough(cheek, ctx.iod):
         return None
     return trimmed_mean(ctx.face.canon.lab[cheek])
 
@@ -65,7 +65,7 @@ def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
     for side in ("left", "right"):
         under = _plain(ctx, ctx.regions.masks[f"{side}_under_eye"])
         ref = _reference(ctx, side)
-        if ref is None or under.sum() < 20:
+        if ref is None or not enough(under, ctx.iod):
             continue
         eye = trimmed_mean(lab[under])
         delta_l, delta_a, delta_b = (ref - eye) * ctx.exposure_scale

@@ -11,6 +11,7 @@ from typing import Final
 
 import numpy as np
 
+from core.analysis.frame import radius_px
 from core.analysis.measures.base import MeasureResult, saturating_level
 from core.analysis.measures.context import MeasureContext
 
@@ -20,6 +21,8 @@ GLOW_HALF: Final = 6.0
 """Soft-sheen area (%) that reads as a radiance level of 50."""
 FOLD_HALF: Final = 8.0
 """Nasolabial fold darkening (% Weber contrast) that reads as level 50."""
+FOLD_PATCH_U: Final = 0.05
+"""Half the side (face units, ~3 mm) of the square sampled on each nasolabial fold."""
 
 
 def _glow_level(ctx: MeasureContext) -> float:
@@ -39,7 +42,7 @@ def _fold_level(ctx: MeasureContext) -> float:
     deficits = []
     for sign in (-1.0, 1.0):
         x, y = frame.to_canvas(nx + sign * 0.32, ny + 0.15)
-        r = max(2, round(0.05 * frame.iod))
+        r = radius_px(FOLD_PATCH_U, frame.iod)
         ys, xs = (
             slice(max(0, round(y) - r), round(y) + r),
             slice(max(0, round(x) - r), round(x) + r),

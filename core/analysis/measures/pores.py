@@ -20,9 +20,9 @@ from typing import Final
 import cv2
 import numpy as np
 
-from core.analysis.frame import FaceFrame
+from core.analysis.frame import FaceFrame, disc
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
-from core.analysis.measures.context import MeasureContext, erode, masked_blur
+from core.analysis.measures.context import MeasureContext, enough, erode, masked_blur
 
 HALF: Final = 0.4
 """Mean pore-scale blob strength (per mille of Weber contrast) that reads as level 50."""
@@ -31,6 +31,16 @@ SPOT_SIGMA_U: Final = 0.022
 RESPONSE_LOW: Final = 0.0002
 """Blob strength below which texture is treated as noise."""
 PORE_REGIONS: Final = ("left_cheek", "right_cheek", "nose")
+SET_AT_DETAIL_IOD: Final = 256.0
+"""The detail canvas (px between the eyes) on which the sizes below were first set in pixels."""
+BACKGROUND_SIGMA_U: Final = 0.03
+"""Width (face units, ~2 mm) of the local green background a pore's contrast is taken against."""
+WIDEN_U: Final = 0.035
+"""How far (face units, ~2 mm) lines and spots are widened before pores are looked for."""
+INNER_U: Final = 3 / SET_AT_DETAIL_IOD
+"""How far (face units, ~0.7 mm) from a region's border pores are counted."""
+MIN_AREA_U2: Final = 50 / SET_AT_DETAIL_IOD**2
+"""The least clear skin (square face units, ~3 mm²) a region's pores are averaged over."""
 
 
 def blob_strength(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -68,9 +78,7 @@ def _structures_on(ctx: MeasureContext, frame: FaceFrame) -> np.ndarray:
     )
     found = (ctx.line_like | ctx.spots).astype(np.uint8)
     moved = cv2.warpAffine(found, matrix, frame.size, flags=cv2.INTER_NEAREST)
-    radius = max(1, round(0.035 * frame.iod))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    return cv2.dilate(moved, kernel).astype(bool)
+    return cv2.dilate(moved, disc(WIDEN_U, frame.iod)).astype(bool)
 
 
 def measure_pores(ctx: MeasureContext) -> MeasureResult:
@@ -81,7 +89,7 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
     for mask in masks.values():
         where |= mask
     green = canvas.rgb[:, :, 1].astype(np.float32)
-    background = masked_blur(green, where, 0.03 * iod)
+    background = masked_blur(green, where, BACKGROUND_SIGMA_U * iod)
     contrast = green / np.maximum(background, 4.0) - 1.0
     response = blob_strength(contrast, PORE_SIGMA_U * iod)
     larger = blob_strength(contrast, SPOT_SIGMA_U * iod)
@@ -90,8 +98,8 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
     regions: dict[str, float] = {}
     total, area = 0.0, 0
     for name, mask in masks.items():
-        inside = erode(mask, 3) & clear
-        if inside.sum() < 50:
+        inside = erode(mask, INNER_U, iod) & clear
+        if not enough(inside, iod, MIN_AREA_U2):
             continue
         regions[name] = saturating_level(float(excess[inside].mean()), HALF)
         total += float(excess[inside].sum())

@@ -18,13 +18,18 @@ from typing import Final
 import cv2
 import numpy as np
 
+from core.analysis.frame import area_px, disc
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
-from core.analysis.measures.context import MeasureContext
+from core.analysis.measures.context import MIN_PIXELS_U2, MeasureContext
 from core.analysis.regions import REGION_NAMES
 
 HALF: Final = 0.6
 """RMS fine-scale Weber contrast (%) that reads as level 50."""
 BAND_U: Final = (0.008, 0.016)
+STRUCTURE_MARGIN_U: Final = 0.04
+"""How far (face units, ~2.5 mm) spots, lines and shine are widened before texture is read."""
+ENERGY_SIGMA_U: Final = 0.03
+"""Smoothing (face units, ~2 mm) of the texture energy shown on the heat map."""
 
 
 def robust_rms(values: np.ndarray) -> float:
@@ -38,9 +43,8 @@ def measure_roughness(ctx: MeasureContext) -> MeasureResult:
     contrast = ctx.contrast
     band = cv2.GaussianBlur(contrast, (0, 0), fine) - cv2.GaussianBlur(contrast, (0, 0), coarse)
     structures = ctx.spots | ctx.line_like | (ctx.specular > 0.2)
-    radius = max(1, round(0.04 * ctx.iod))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    structures = cv2.dilate(structures.astype(np.uint8), kernel).astype(bool)
+    margin = disc(STRUCTURE_MARGIN_U, ctx.iod)
+    structures = cv2.dilate(structures.astype(np.uint8), margin).astype(bool)
     where = ctx.skin_inner & ~structures
     energy = (100.0 * band) ** 2
     if not where.any():
@@ -49,9 +53,9 @@ def measure_roughness(ctx: MeasureContext) -> MeasureResult:
     regions = {}
     for name in REGION_NAMES:
         mask = ctx.regions.masks[name] & where
-        if mask.sum() > 20:
+        if mask.sum() > area_px(MIN_PIXELS_U2, ctx.iod):
             regions[name] = saturating_level(robust_rms(band[mask]), HALF)
-    local = np.sqrt(cv2.GaussianBlur(energy, (0, 0), 0.03 * ctx.iod))
+    local = np.sqrt(cv2.GaussianBlur(energy, (0, 0), ENERGY_SIGMA_U * ctx.iod))
     return MeasureResult(
         "roughness",
         saturating_level(value, HALF),

@@ -18,7 +18,8 @@ from typing import Final
 
 import numpy as np
 
-from core.analysis.measures.context import MeasureContext
+from core.analysis.frame import SET_AT_IOD
+from core.analysis.measures.context import MeasureContext, enough
 from core.analysis.normalise import to_lab
 from core.vocabulary import MONK_HEX
 
@@ -30,6 +31,8 @@ CATEGORIES: Final = (
     (-30.0, "brown"),
 )
 TONE_REGIONS: Final = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
+MIN_PLAIN_U2: Final = 50 / SET_AT_IOD**2
+"""The least plain skin (square face units, ~12 mm²) the tone is read from; less, all the skin."""
 
 
 def ita_degrees(lightness: float, b_star: float) -> float:
@@ -85,7 +88,7 @@ def skin_tone_from_lab(lab: tuple[float, float, float]) -> SkinTone:
 def measure_skin_tone(ctx: MeasureContext) -> SkinTone:
     """Median CIELAB of plain skin (no shine, spots or redness peaks) in the main regions."""
     where = ctx.regions.union(TONE_REGIONS) & ~ctx.spots & (ctx.specular < 0.1)
-    if where.sum() < 50:
+    if not enough(where, ctx.iod, MIN_PLAIN_U2):
         where = ctx.skin
     if not where.any():
         return skin_tone_from_lab((0.0, 0.0, 0.0))
