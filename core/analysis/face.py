@@ -333,13 +333,19 @@ def _mid(a: Point, b: Point) -> Point:
 def _resized(
     rgb: NDArray[np.uint8], factor: float, *, rest: int = cv2.INTER_AREA
 ) -> NDArray[np.uint8]:
-    """``rgb`` scaled by ``factor``; large reductions first by a whole factor (OpenCV's fast
-    area-averaging path, four times cheaper on a 12-megapixel photo), then by the small rest, under
-    2x, with ``rest``: the crops around skin use bilinear interpolation, which still averages about
-    2 x 2 pixels at a reduction near 2x and costs an eighth of OpenCV's area averaging by a fraction
+    """``rgb`` scaled by ``factor``; large reductions first by a whole factor, then by the small
+    rest, under 2x, with ``rest``.
+
+    The whole factor is OpenCV's area averaging; its fast integer path is taken only when both
+    sides divide by the factor (not for 2000 x 1125 by 3: 7.4 ms, against 3.8 ms for the same
+    reduction cropped to a multiple of 3). Cropping was tried in 2.7.0 and not kept: it moves the
+    copy by up to a third of a pixel, and the first look's cascade, erratic that close to its
+    window, then missed the flat bench landscape's face, or at another scale the second of two
+    people (docs/benchmarks.md, "Engine 2.7.0"). The crops
+    around skin are reduced the rest of the way bilinearly, which still averages about 2 x 2
+    pixels at a reduction near 2x and costs an eighth of OpenCV's area averaging by a fraction
     (1 ms instead of 7-9 for the crop of a 12-megapixel landscape). The whole copies keep area
-    averaging: every face found on them, and so every result of a photo with a large face, stays
-    as it was (the retake spread of shine rose from 5.6 to 6.2 points when they changed too)."""
+    averaging: with bilinear, the retake spread of shine rose from 5.6 to 6.2 points."""
     if abs(factor - 1.0) < 1e-3:
         return np.ascontiguousarray(rgb)
     size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
@@ -361,16 +367,20 @@ def face_weights(faces: Sequence[Face], width: int, height: int) -> list[float]:
     """How much each face looks like the one the photo is of: the largest near the centre, among
     confident detections.
 
-    Size is discounted by the distance from the image centre and weighted by the detector's score,
-    so a large borderline detection (a patch of texture) does not win over a clear face.
+    Size is the square of the interocular distance (the landmarks), not the detector's box: dlib
+    gives boxes in pyramid steps 1.2x apart, so two faces of the same size can get boxes 1.44x
+    apart in area, and a copy one pixel different can move a face to the next step (the bench's
+    group photo: one face's box 282 or 340 px, so the choice between its two largest faces
+    followed the copy, not the faces). Size is discounted by the distance from the image centre
+    and weighted by the detector's score, so a large borderline detection (a patch of texture)
+    does not win over a clear face.
     """
     half_diagonal = math.hypot(width, height) / 2
 
     def weight(face: Face) -> float:
-        left, top, right, bottom = face.box
         off = math.dist(face.centre, (width / 2, height / 2)) / half_diagonal
         confidence = min(1.5, max(0.1, 0.5 + face.score))
-        return (right - left) * (bottom - top) * (1.0 - 0.5 * min(1.0, off)) * confidence
+        return face.iod**2 * (1.0 - 0.5 * min(1.0, off)) * confidence
 
     return [weight(face) for face in faces]
 
