@@ -133,7 +133,9 @@ def linear_to_lab(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     pixels = np.ascontiguousarray(linear, dtype=np.float32).reshape(-1, 1, 3)
     xyz = cv2.transform(pixels, _XYZ_ROWS).reshape(linear.shape)
     eps, kappa = 216.0 / 24389.0, 24389.0 / 27.0
-    f = np.where(xyz > eps, np.cbrt(xyz), (kappa * xyz + 16.0) / 116.0).astype(np.float32)
+    f = np.cbrt(xyz)
+    low = ~(xyz > eps)
+    f[low] = (kappa * xyz[low] + 16.0) / 116.0
     lab = np.empty_like(f)
     lab[..., 0] = 116.0 * f[..., 1] - 16.0
     lab[..., 1] = 500.0 * (f[..., 0] - f[..., 1])

@@ -111,7 +111,7 @@ def feature_mask(frame: FaceFrame, nose_u: tuple[float, float]) -> NDArray[np.bo
 
 
 def skin_mask(
-    canvas: Canvas, polygons: dict[str, Polygon], nose_u: tuple[float, float]
+    canvas: Canvas, shapes: dict[str, NDArray[np.bool_]], features: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
     """Pixels whose smoothed colour is plausible skin *for this person*.
 
@@ -121,7 +121,9 @@ def skin_mask(
     skin -- a highlight is lighter but less colourful, so shine stays in); grey and not brighter
     (grey hair, white backgrounds, glasses frames; only for skin that is not itself near-neutral);
     or of a clearly different hue where hue means something (coloured backgrounds, clothes).
-    Smoothing first keeps small spots, pores and lines inside the mask.
+    Smoothing first keeps small spots, pores and lines inside the mask. ``shapes`` are the region
+    polygons rasterised on the canvas, ``features`` its :func:`feature_mask` (both computed once,
+    by :func:`build_regions`).
     """
     frame = canvas.frame
     sigma = COLOUR_SIGMA_U * frame.iod
@@ -131,18 +133,16 @@ def skin_mask(
     local_sd = np.sqrt(
         np.maximum(cv2.GaussianBlur(canvas.lab[:, :, 0] ** 2, (0, 0), 1.5 * sigma) - mean**2, 0.0)
     )
-    features = feature_mask(frame, nose_u)
     core = np.zeros(canvas.inside.shape, bool)
     for name in ("left_cheek", "right_cheek", "nose", "left_under_eye", "right_under_eye"):
-        core |= rasterise(polygons[name], frame)
+        core |= shapes[name]
     core &= canvas.inside & ~features
     if core.sum() < area_px(MIN_CORE_U2, frame.iod):
         core = canvas.inside
     if not core.any():
         return np.zeros(canvas.inside.shape, bool)
-    sample = lab[core]
-    ref_l, ref_a, ref_b = (float(v) for v in np.median(sample, axis=0))
-    spread = max(1.4826 * float(np.median(np.abs(sample[:, 0] - ref_l))), 1.0)
+    ref_l, ref_a, ref_b = (float(np.median(channel[core])) for channel in (lightness, a, b))
+    spread = max(1.4826 * float(np.median(np.abs(lightness[core] - ref_l))), 1.0)
     texture = max(float(np.median(local_sd[core])), 0.5)
     ref_chroma = max(float(np.hypot(ref_a, ref_b)), 4.0)
     chroma = cv2.magnitude(a, b)
@@ -219,9 +219,10 @@ def build_regions(face: NormalisedFace, *, eyes_hidden: bool = False) -> Regions
     out the regions behind glasses even when no frame is seen."""
     canvas = face.canon
     polygons = region_polygons(face.nose_u)
-    skin = skin_mask(canvas, polygons, face.nose_u)
     features = feature_mask(canvas.frame, face.nose_u)
-    outlines = {n: rasterise(p, canvas.frame) & ~features for n, p in polygons.items()}
+    shapes = {n: rasterise(p, canvas.frame) for n, p in polygons.items()}
+    skin = skin_mask(canvas, shapes, features)
+    outlines = {n: shape & ~features for n, shape in shapes.items()}
     masks = {n: o & skin for n, o in outlines.items()}
     visible: dict[str, float] = {}
     excluded: dict[str, str] = {}

@@ -58,5 +58,7 @@ def heat(
     values: NDArray[np.floating], scale: float, where: NDArray[np.bool_]
 ) -> NDArray[np.float32]:
     """A display heat map: ``values / scale`` clipped to [0, 1], zero outside ``where``."""
-    out = np.clip(np.asarray(values, np.float32) / np.float32(max(scale, 1e-6)), 0.0, 1.0)
-    return np.where(where, out, np.float32(0.0)).astype(np.float32)
+    out = np.asarray(values, np.float32) / np.float32(max(scale, 1e-6))
+    np.clip(out, 0.0, 1.0, out=out)
+    np.copyto(out, np.float32(0.0), where=~where)
+    return out

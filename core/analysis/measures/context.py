@@ -56,27 +56,48 @@ def _smooth(image: Image, sigma: float) -> Image:
     return np.asarray(cv2.resize(blurred, (w, h), interpolation=cv2.INTER_LINEAR), dtype=np.float32)
 
 
-def masked_blur(image: Image, mask: Mask, sigma: float) -> Image:
+def masked_blur(image: Image, mask: Mask, sigma: float, *, den: Image | None = None) -> Image:
     """Gaussian mean of ``image`` over ``mask`` only (normalised convolution), so that eyes, hair
-    and background do not leak into the local skin background."""
+    and background do not leak into the local skin background. ``den`` is the mask's own blur
+    (``_smooth`` of it as float32 at ``sigma``) when a caller already has it."""
     weight = mask.astype(np.float32)
     num = _smooth(image * weight, sigma)
-    den = _smooth(weight, sigma)
-    fallback = float(image[mask].mean()) if mask.any() else 0.0
-    return np.where(den > 1e-3, num / np.maximum(den, 1e-3), fallback).astype(np.float32)
+    if den is None:
+        den = _smooth(weight, sigma)
+    empty = ~(den > 1e-3)
+    num /= np.maximum(den, 1e-3)
+    if empty.any():
+        num[empty] = float(image[mask].mean()) if mask.any() else 0.0
+    return num
+
+
+def mask_blur(mask: Mask, sigma: float) -> Image:
+    """The ``den`` of :func:`masked_blur` for ``mask`` at ``sigma``, to share between calls."""
+    return _smooth(mask.astype(np.float32), sigma)
 
 
 def median_background(
-    image: Image, mask: Mask, iod: float, *, scale: float, offset: float
+    image: Image,
+    mask: Mask,
+    iod: float,
+    *,
+    scale: float,
+    offset: float,
+    den: Image | None = None,
 ) -> Image:
     """A local background robust to spots and highlights: the median over a ~12 mm window.
 
     Pixels outside ``mask`` are first filled with the skin's smooth surroundings, so hair, eyes
     and background never enter the median. It runs at half resolution: the result is smooth. ``scale``/``offset`` map values to 8 bits for OpenCV's
-    constant-time median filter.
+    constant-time median filter. ``den``: :func:`mask_blur` of ``mask`` at the filling's width,
+    when the caller shares it between backgrounds of the same mask.
     """
-    filled = np.where(mask, image, masked_blur(image, mask, BACKGROUND_SIGMA_U * iod))
-    coded = np.clip((filled - offset) * scale + 0.5, 0, 255).astype(np.uint8)
+    filled = masked_blur(image, mask, BACKGROUND_SIGMA_U * iod, den=den)
+    np.copyto(filled, image, where=mask)
+    filled -= offset
+    filled *= scale
+    filled += 0.5
+    coded = np.clip(filled, 0, 255, out=filled).astype(np.uint8)
     h, w = coded.shape
     half = cv2.resize(coded, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA)
     window = max(3, round(MEDIAN_WINDOW_U * iod / 2) | 1)
@@ -151,7 +172,12 @@ class MeasureContext:
     @cached_property
     def background(self) -> Image:
         return median_background(
-            self.lightness, self.regions.skin, self.iod, scale=2.55, offset=0.0
+            self.lightness,
+            self.regions.skin,
+            self.iod,
+            scale=2.55,
+            offset=0.0,
+            den=self.skin_weight_blur,
         )
 
     @cached_property
@@ -166,7 +192,19 @@ class MeasureContext:
 
     @cached_property
     def a_background(self) -> Image:
-        return median_background(self.a_star, self.regions.skin, self.iod, scale=4.0, offset=-20.0)
+        return median_background(
+            self.a_star,
+            self.regions.skin,
+            self.iod,
+            scale=4.0,
+            offset=-20.0,
+            den=self.skin_weight_blur,
+        )
+
+    @cached_property
+    def skin_weight_blur(self) -> Image:
+        """The skin mask's blur both median backgrounds fill the non-skin with (computed once)."""
+        return mask_blur(self.regions.skin, BACKGROUND_SIGMA_U * self.iod)
 
     @cached_property
     def specular(self) -> Image:
@@ -204,6 +242,11 @@ class MeasureContext:
         """Every dark valley the ridge filter traces, counted as a wrinkle or not (too short, too
         faint): texture and pore measures leave these out."""
         return line_like_mask(lines=self.lines, ridges=self.ridges, contrast=self.contrast)
+
+    @cached_property
+    def plain_skin(self) -> Mask:
+        """Neither spot, nor line, nor shine: where skin colour is read (dark circles)."""
+        return ~self.spots & ~self.lines & (self.specular < 0.2)
 
     @cached_property
     def lines(self) -> Mask:

@@ -41,7 +41,7 @@ def trimmed_mean(pixels: np.ndarray, cut: float = 0.2) -> np.ndarray:
 
 def _plain(ctx: MeasureContext, mask: np.ndarray) -> np.ndarray:
     """``mask`` without spots, lines and shine, unless that leaves too little skin."""
-    plain = mask & ~ctx.spots & ~ctx.lines & (ctx.specular < 0.2)
+    plain = mask & ctx.plain_skin
     return plain if enough(plain, ctx.iod) else mask
 
 

@@ -94,7 +94,10 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
     response = blob_strength(contrast, PORE_SIGMA_U * iod)
     larger = blob_strength(contrast, SPOT_SIGMA_U * iod)
     clear = ~_structures_on(ctx, canvas.frame)
-    excess = 1000.0 * np.clip(response - larger - RESPONSE_LOW, 0.0, None)
+    excess = np.subtract(response, larger, out=response)
+    excess -= RESPONSE_LOW
+    np.clip(excess, 0.0, None, out=excess)
+    excess *= 1000.0
     regions: dict[str, float] = {}
     total, area = 0.0, 0
     for name, mask in masks.items():
@@ -114,7 +117,7 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
         ]
     )
     shown = cv2.warpAffine(
-        np.where(clear & where, excess, 0.0).astype(np.float32),
+        np.where(clear & where, excess, np.float32(0.0)),
         matrix,
         canon.size,
         flags=cv2.INTER_AREA,

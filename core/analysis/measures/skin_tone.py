@@ -92,5 +92,6 @@ def measure_skin_tone(ctx: MeasureContext) -> SkinTone:
         where = ctx.skin
     if not where.any():
         return skin_tone_from_lab((0.0, 0.0, 0.0))
-    lab = np.median(ctx.face.canon.lab[where], axis=0)
-    return skin_tone_from_lab((float(lab[0]), float(lab[1]), float(lab[2])))
+    lab = ctx.face.canon.lab
+    l_star, a_star, b_star = (float(np.median(lab[:, :, c][where])) for c in range(3))
+    return skin_tone_from_lab((l_star, a_star, b_star))
