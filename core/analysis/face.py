@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.errors import AnalysisError
-from core.analysis.face_candidates import face_candidates, load_cascade, small_face_crops
+from core.analysis.face_candidates import face_candidates, load_cascade
 from core.analysis.look import Box, skin_areas
 from core.analysis.small_faces import LARGEST_SURE, small_face_detector
 
@@ -156,9 +156,6 @@ class DlibFaceDetector:
             factor = level / max(height, width)
             if looked is None:
                 small = _resized(rgb, factor)
-                found = self._first_look(rgb, small, factor, levels[1:2])
-                if found:
-                    return found
                 found = self._run(rgb, small, factor, (0, 0))
             else:
                 found = self._next_copy(rgb, looked, factor)
@@ -169,28 +166,6 @@ class DlibFaceDetector:
             if found:
                 return found
             looked = (small, factor)
-        return []
-
-    def _first_look(
-        self,
-        rgb: NDArray[np.uint8],
-        small: NDArray[np.uint8],
-        small_factor: float,
-        then: Sequence[int],
-    ) -> list[Face]:
-        """The faces around the cascade's candidates on ``small`` (the first copy, at
-        ``small_factor``) when every candidate is too small for its search, found on the next
-        copy (long side ``then``) as :meth:`_next_copy` finds them; empty when there is no next
-        copy, when the first look leaves the first copy to be searched
-        (:func:`core.analysis.face_candidates.small_face_crops`) or when dlib is not sure of every
-        candidate."""
-        if not then:
-            return []
-        factor = then[0] / max(rgb.shape[:2])
-        boxes = small_face_crops(_grey(small), HOG_WINDOW * small_factor / factor)
-        hits = self._grey_hits(_crops(rgb, boxes or [], small_factor=small_factor, factor=factor))
-        if hits and self._all_sure(hits):
-            return [self._face(rgb, rect, score, factor, offset) for rect, score, offset in hits]
         return []
 
     def _next_copy(

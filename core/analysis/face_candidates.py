@@ -10,13 +10,6 @@ so the face, its box and its landmarks still come from dlib's HOG and the 5-poin
 cascade only proposes: when dlib is not sure of every candidate, or there are too many, the search
 goes on around skin as before.
 
-Since engine 2.7.0 the cascade also looks first, before the first copy's own search
-(:func:`small_face_crops`): on smaller copies of it, for faces of every size. When all it sees are
-faces too small for that search (the landscape's), the search on the first copy (15-16 ms) is not
-made and dlib looks around those candidates on the next copy straight away; when it sees a large
-face, none, or a crowd, the first copy is searched as before, for ~2 ms (a large face) to ~15 ms
-(the bench's group photo: 18 faces of ~50 px) more.
-
 References
 ----------
 Liao, S., Zhu, X., Lei, Z., Zhang, L. & Li, S. Z. (2007). Learning multi-scale block local binary
@@ -52,17 +45,6 @@ boxes from 1 to 2.1 windows (``small_faces.LARGEST_SURE`` and the pyramid's five
 MARGIN_OF_BOX: Final = 0.8
 """Margin around each candidate, in its boxes: dlib's box is placed a little differently, and its
 detector needs some of the image around the face."""
-LOOK_SCALE: Final = 2 / 3
-"""The first look searches a copy of the first copy this large (341 px for 512): 7-9 ms of CPU on
-the bench's landscapes against 10-19 on the first copy itself; at half size it missed their face
-(27 px there, the cascade's window is 24)."""
-LARGE_LOOK_SCALE: Final = 1 / 3
-"""Large faces are looked for first on a copy this large (boxes from 72 px of the first copy)."""
-LOOK_NEIGHBOURS: Final = 1
-"""Overlapping hits needed in the first look: one, since on its smaller copy a face yields fewer
-(with 2, one of two astronauts side by side was missed and the photo said it had one face)."""
-LOOK_WINDOW: Final = (24, 24)
-"""The cascade's own window: the first look takes every face it can see."""
 MAX_CANDIDATES: Final = 4
 """More candidates than this (a crowd, a textured pattern the cascade fires on): no saving."""
 _LOCK: Final = threading.Lock()
@@ -85,53 +67,6 @@ def _cascade() -> cv2.CascadeClassifier:
 def load_cascade() -> None:
     """Load the cascade now rather than at the first small face (see ``face.load_models``)."""
     _cascade()
-
-
-def small_face_crops(grey: NDArray[np.uint8], window: float) -> list[Box] | None:
-    """Crops of ``grey`` (the first copy) around the faces the cascade finds on it when each of
-    them is too small for the first copy's HOG search (see :func:`face_candidates`) and there are
-    1 to :data:`MAX_CANDIDATES`; None otherwise (no face, more, or one as large as a face the
-    first copy's search finds), when the first copy is searched as before. Large faces are looked
-    for first, on a copy a third as large (~1 ms), so a photo with one pays little for the look.
-
-    ``window`` is the next copy's HOG window in ``grey``'s pixels.
-    """
-    largest = LARGEST_OF_WINDOW * window
-    if any(max(box[2:]) > largest for box in _looked(grey, LARGE_LOOK_SCALE)):
-        return None
-    boxes = [box for box in _looked(grey, LOOK_SCALE) if max(box[2:]) <= largest]
-    if not boxes or len(boxes) > MAX_CANDIDATES:
-        return None
-    height, width = grey.shape[:2]
-    return merged([_padded(box, width, height) for box in boxes])
-
-
-def _looked(grey: NDArray[np.uint8], scale: float) -> list[tuple[int, ...]]:
-    """The cascade's faces of every size on a copy of ``grey`` ``scale`` as large, as (left, top,
-    width, height) in ``grey``'s pixels."""
-    height, width = grey.shape[:2]
-    look = cv2.resize(
-        grey,
-        (max(1, round(width * scale)), max(1, round(height * scale))),
-        interpolation=cv2.INTER_AREA,
-    )
-    with _LOCK:
-        found = _cascade().detectMultiScale(
-            look, scaleFactor=SCALE_STEP, minNeighbors=LOOK_NEIGHBOURS, minSize=LOOK_WINDOW
-        )
-    return [tuple(round(int(v) / scale) for v in box) for box in found]
-
-
-def _padded(box: tuple[int, ...], width: int, height: int) -> Box:
-    """A candidate (left, top, width, height) and :data:`MARGIN_OF_BOX` of it on every side."""
-    left, top, w, h = box
-    pad = round(MARGIN_OF_BOX * max(w, h))
-    return (
-        max(0, left - pad),
-        max(0, top - pad),
-        min(width, left + w + pad),
-        min(height, top + h + pad),
-    )
 
 
 def face_candidates(
@@ -159,10 +94,16 @@ def face_candidates(
                 minSize=(smallest, smallest),
                 maxSize=(largest, largest),
             )
-        crops += [
-            _padded((x0 + int(left), y0 + int(top), int(w), int(h)), width, height)
-            for left, top, w, h in found
-        ]
+        for left, top, w, h in found:
+            pad = round(MARGIN_OF_BOX * max(int(w), int(h)))
+            crops.append(
+                (
+                    max(0, x0 + int(left) - pad),
+                    max(0, y0 + int(top) - pad),
+                    min(width, x0 + int(left + w) + pad),
+                    min(height, y0 + int(top + h) + pad),
+                )
+            )
         if len(crops) > MAX_CANDIDATES:
             return None
     return merged(crops)

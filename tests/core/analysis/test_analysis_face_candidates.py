@@ -2,8 +2,7 @@
 512 px copy proposes where the face is, and dlib's detector searches only a small crop around it
 on the 1024 px copy. It finds the face of a 16:9 landscape at its size on a smooth and on a
 textured background, proposes nothing on the texture alone, and leaves every other case to the
-search around skin. Since 2.7.0 it also looks before the first copy's search, which is left out only
-when every face it sees is too small for that search."""
+search around skin."""
 
 from __future__ import annotations
 
@@ -18,14 +17,12 @@ from skimage import data as skimage_data
 from core.analysis import face_candidates as first_look
 from core.analysis.errors import AnalysisError
 from core.analysis.face import HOG_WINDOW, DlibFaceDetector, _grey, _resized, default_detector
-from core.analysis.face_candidates import MARGIN_OF_BOX, face_candidates, small_face_crops
+from core.analysis.face_candidates import MARGIN_OF_BOX, face_candidates
 from core.analysis.look import skin_areas
 from core.resources import ENV_OVERRIDE, FACE_CASCADE, REQUIRED
 
 WIDTH, HEIGHT = 2000, 1125
 """The bench's 12 MP landscapes as the engine decodes them (at half size)."""
-NEXT_WINDOW = HOG_WINDOW * 512 / 1024
-"""The next (1024 px) copy's HOG window in the first (512 px) copy's pixels."""
 TINTS = {"grass": (0.55, 0.85, 0.45), "gravel": (0.95, 0.9, 0.85), "brick": (0.95, 0.65, 0.5)}
 
 
@@ -116,46 +113,6 @@ def test_nothing_is_proposed_on_brick_gravel_and_grass(textures: np.ndarray) -> 
     assert crops == []
     assert face_candidates(_grey(_resized(textures, 512 / WIDTH)), HOG_WINDOW / 2) == []
     assert not default_detector().detect(textures)
-
-
-@pytest.mark.parametrize("background", ["smooth", "textured"])
-def test_a_small_face_alone_is_searched_for_on_the_next_copy_only(
-    background: str, textures: np.ndarray, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The landscapes: the first copy's own search (``_run``, HOG on the whole copy) is not made."""
-    photo = _with_astronaut(_smooth() if background == "smooth" else textures)
-
-    def no_whole_search(*_: object) -> list[object]:
-        raise AssertionError("the first look was not enough")
-
-    monkeypatch.setattr(DlibFaceDetector, "_run", no_whole_search)
-    monkeypatch.setattr(DlibFaceDetector, "_searched", no_whole_search)
-    faces = default_detector().detect(photo)
-    assert len(faces) == 1 and abs(faces[0].iod - 82) < 4
-
-
-def test_a_large_face_leaves_the_first_copy_to_its_search(portrait: np.ndarray) -> None:
-    first = _resized(portrait, 512 / max(portrait.shape[:2]))
-    assert small_face_crops(_grey(first), NEXT_WINDOW) is None
-
-
-def test_a_large_face_beside_a_small_one_is_found(astronaut: np.ndarray) -> None:
-    """A small face (a photo on the wall) must not stand for the whole photo: the large one, which
-    the first look sees too, is found by the first copy's search, as without the look."""
-    photo = _with_astronaut(_smooth())
-    large = cv2.resize(astronaut, None, fx=4.0, fy=4.0, interpolation=cv2.INTER_LINEAR)
-    photo[100:1100, 20:970] = large[:1000, 413:1363]
-    first = _resized(photo, 512 / WIDTH)
-    assert small_face_crops(_grey(first), NEXT_WINDOW) is None
-    faces = default_detector().detect(photo)
-    assert max(f.iod for f in faces) > 150
-
-
-def test_a_crowd_leaves_the_first_copy_to_its_search(shared_photo) -> None:
-    bgr = cv2.imread(str(shared_photo("dlib_bald_guys.jpg")), cv2.IMREAD_COLOR)
-    first = _resized(np.ascontiguousarray(bgr[:, :, ::-1]), 512 / max(bgr.shape[:2]))
-    assert small_face_crops(_grey(first), NEXT_WINDOW) is None
-    assert len(default_detector().detect(np.ascontiguousarray(bgr[:, :, ::-1]))) >= 3
 
 
 def test_the_cascade_ships_and_an_unreadable_one_is_a_typed_error(
