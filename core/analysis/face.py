@@ -313,12 +313,12 @@ def _resized(
 
     The whole factor is OpenCV's area averaging; its fast integer path is taken only when both
     sides divide by the factor (not for 2000 x 1125 by 3: 7.4 ms, against 3.8 ms for the same
-    reduction cropped to a multiple of 3). Cropping was tried in 2.7.0 and not kept: it moves the
-    copy by up to a third of a pixel, and the first look's cascade, erratic that close to its
-    window, then missed the flat bench landscape's face, or at another scale the second of two
-    people (docs/benchmarks.md, "Engine 2.7.0"). The crops
-    around skin are reduced the rest of the way bilinearly, which still averages about 2 x 2
-    pixels at a reduction near 2x and costs an eighth of OpenCV's area averaging by a fraction
+    reduction cropped to a multiple of 3). Cropping moves the copy by up to a third of a pixel, so
+    the detector's scores, and at the limits of its window the faces it finds; it was tried only
+    with a first look since withdrawn, whose cascade then lost faces (docs/benchmarks.md, "Engine
+    2.7.0"), and is not re-measured without it. The crops around skin are reduced the rest of the
+    way bilinearly, which still averages about 2 x 2 pixels at a reduction near 2x and costs an
+    eighth of OpenCV's area averaging by a fraction
     (1 ms instead of 7-9 for the crop of a 12-megapixel landscape). The whole copies keep area
     averaging: with bilinear, the retake spread of shine rose from 5.6 to 6.2 points."""
     if abs(factor - 1.0) < 1e-3:
