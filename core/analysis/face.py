@@ -311,16 +311,18 @@ def _resized(
     """``rgb`` scaled by ``factor``; large reductions first by a whole factor, then by the small
     rest, under 2x, with ``rest``.
 
-    The whole factor is OpenCV's area averaging; its fast integer path is taken only when both
-    sides divide by the factor (not for 2000 x 1125 by 3: 7.4 ms, against 3.8 ms for the same
-    reduction cropped to a multiple of 3). Cropping moves the copy by up to a third of a pixel, so
-    the detector's scores, and at the limits of its window the faces it finds; it was tried only
-    with a first look since withdrawn, whose cascade then lost faces (docs/benchmarks.md, "Engine
-    2.7.0"), and is not re-measured without it. The crops around skin are reduced the rest of the
-    way bilinearly, which still averages about 2 x 2 pixels at a reduction near 2x and costs an
-    eighth of OpenCV's area averaging by a fraction
-    (1 ms instead of 7-9 for the crop of a 12-megapixel landscape). The whole copies keep area
-    averaging: with bilinear, the retake spread of shine rose from 5.6 to 6.2 points."""
+    The whole factor is OpenCV's area averaging; its fast integer path is taken only when both sides
+    divide by the factor (not for 2000 x 1125 by 3: 7.4 ms, against 3.8 ms for the same reduction
+    cropped to a multiple of 3). Cropping moves the copy by up to a third of a pixel, so the
+    detector's scores, and with them which faces near a score of 0 pass and which of two faces
+    weighs more: measured alone (session 9) it saved 3-4.5 ms of the face search per 12 MP shape,
+    but of 747 composites of a large and a small face it chose the other face in one and found 5
+    borderline faces fewer and 5 more (docs/benchmarks.md, "Face search restricted ... (session
+    9)"), so it is not taken. The crops around skin are reduced the rest of the way bilinearly,
+    which still averages about 2 x 2 pixels at a reduction near 2x and costs an eighth of OpenCV's
+    area averaging by a fraction (1 ms instead of 7-9 for the crop of a 12-megapixel landscape). The
+    whole copies keep area averaging: with bilinear, the retake spread of shine rose from 5.6 to 6.2
+    points."""
     if abs(factor - 1.0) < 1e-3:
         return np.ascontiguousarray(rgb)
     size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
