@@ -29,7 +29,7 @@ def colour_problem(
     """Why colour cannot be measured on this face, or None when it can."""
     if not skin.any():
         return None
-    pixels = rgb[skin]
+    pixels = np.take(rgb.reshape(-1, 3), np.flatnonzero(skin), axis=0)  # rgb[skin], ~3x faster
     spread = float((channel_max(pixels).astype(np.int16) - channel_min(pixels)).mean())
     if spread < GREY_SPREAD:
         return Declined("no_colour", "the photo has no colour (greyscale or infrared)")

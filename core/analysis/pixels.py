@@ -23,6 +23,19 @@ def channel_max(rgb: NDArray[Any]) -> NDArray[Any]:
     return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]))
 
 
+def hypot32(x: NDArray[Any], y: NDArray[Any]) -> NDArray[np.float32]:
+    """``np.hypot`` of two float32 arrays, bit for bit (glibc's ``hypotf`` rounds the square root
+    of ``x² + y²`` taken in double precision, as this does), about 1.5x faster than numpy's
+    per-element call of it."""
+    wide = x.astype(np.float64)
+    wide *= wide
+    other = y.astype(np.float64)
+    other *= other
+    wide += other
+    np.sqrt(wide, out=wide)
+    return wide.astype(np.float32)
+
+
 def to_rgb8(image: Image.Image | NDArray[np.generic]) -> NDArray[np.uint8]:
     """Any PIL image or array (grey, RGB, RGBA; 8/16-bit, float, bool) as contiguous HxWx3 uint8."""
     array = _pil_to_array(image) if isinstance(image, Image.Image) else np.asarray(image)

@@ -167,7 +167,7 @@ def skin_mask(
     touching = np.unique(labels[core & (opened > 0)])
     keep = np.zeros(count, bool)
     keep[touching[touching > 0]] = True
-    return np.asarray(keep[labels], dtype=bool)
+    return np.asarray(np.take(keep, np.asarray(labels, np.int32)), dtype=np.bool_)
 
 
 @dataclass(frozen=True)

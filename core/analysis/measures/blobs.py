@@ -27,7 +27,7 @@ class Components:
     def select(self, keep: NDArray[np.bool_]) -> Mask:
         keep = keep.copy()
         keep[0] = False
-        return np.asarray(keep[self.labels], dtype=bool)
+        return np.asarray(np.take(keep, self.labels), dtype=bool)
 
 
 def _axes(
@@ -35,9 +35,12 @@ def _axes(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Per label: total weight, and the standard deviations along the principal axes (weighted
     second moments, plus 1/12 for the pixel's own extent)."""
-    ys, xs = np.nonzero(labels)
-    ids = labels[ys, xs]
-    w = np.ones(ids.size) if weights is None else weights[ys, xs].astype(np.float64) + 1e-9
+    # the labelled pixels in row-major order, as np.nonzero(labels) gives them, but ~4x faster:
+    # numpy's flat search over a boolean is vectorised, its 2-D search over int32 is not
+    flat = np.flatnonzero(labels.astype(bool))
+    ys, xs = np.divmod(flat, labels.shape[1])
+    ids = labels.ravel()[flat]
+    w = np.ones(ids.size) if weights is None else weights.ravel()[flat].astype(np.float64) + 1e-9
     total = np.bincount(ids, w, minlength=count).astype(np.float64)
     n = np.maximum(total, 1e-9)
     x, y = xs.astype(np.float64), ys.astype(np.float64)

@@ -18,7 +18,7 @@ from core.analysis.measures.lines import (
 )
 from core.analysis.measures.spots import spot_mask
 from core.analysis.normalise import NormalisedFace
-from core.analysis.pixels import channel_min
+from core.analysis.pixels import channel_min, hypot32
 from core.analysis.regions import REGION_NAMES, Regions
 
 BACKGROUND_SIGMA_U = 0.12
@@ -164,7 +164,7 @@ class MeasureContext:
     @cached_property
     def chroma(self) -> Image:
         lab = self.face.canon.lab
-        chroma = np.hypot(lab[:, :, 1], lab[:, :, 2]).astype(np.float32)
+        chroma = hypot32(lab[:, :, 1], lab[:, :, 2])
         return np.asarray(
             cv2.GaussianBlur(chroma, (0, 0), COLOUR_SIGMA_U * self.iod), dtype=np.float32
         )

@@ -20,6 +20,7 @@ import numpy as np
 
 from core.analysis.measures.base import Image, Mask
 from core.analysis.measures.blobs import components
+from core.analysis.pixels import hypot32
 
 SCALES_U: Final = (0.016, 0.024)
 MASK_THRESHOLD: Final = 0.006
@@ -54,7 +55,7 @@ def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
         dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
         dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
         dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
-        gradient = np.hypot(
+        gradient = hypot32(
             cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3, scale=0.125),
             cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3, scale=0.125),
         )

@@ -46,7 +46,7 @@ def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
     shape = weighted_elongation(blobs, darkness)
     roundness = np.clip((MAX_ELONGATION - shape) / (MAX_ELONGATION - ROUND), 0.0, 1.0)
     roundness[0] = 0.0
-    weight = roundness[blobs.labels] * np.where(spots, darkness, 0.0)
+    weight = np.take(roundness, blobs.labels) * np.where(spots, darkness, 0.0)
     value = 100.0 * float(weight.sum()) / area
     regions = {}
     for name in REGION_NAMES:
