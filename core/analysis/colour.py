@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.needs import Declined
-from core.analysis.pixels import channel_max, channel_min
+from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
 GREY_SPREAD: Final = 3.0
@@ -29,7 +29,7 @@ def colour_problem(
     """Why colour cannot be measured on this face, or None when it can."""
     if not skin.any():
         return None
-    pixels = np.take(rgb.reshape(-1, 3), np.flatnonzero(skin), axis=0)  # rgb[skin], ~3x faster
+    pixels = pixels_at(rgb, skin)
     spread = float((channel_max(pixels).astype(np.int16) - channel_min(pixels)).mean())
     if spread < GREY_SPREAD:
         return Declined("no_colour", "the photo has no colour (greyscale or infrared)")

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from core.analysis.face import Face
 from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
-from core.analysis.pixels import channel_max, channel_min
+from core.analysis.pixels import channel_max, channel_min, pixels_at
 
 CANON_IOD: Final = 128.0
 DETAIL_IOD: Final = 256.0
@@ -75,11 +75,6 @@ def _encode(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     )
 
 
-def _rows(array: NDArray[Any], keep: NDArray[np.bool_]) -> NDArray[Any]:
-    """``array[keep]`` for a 2-D ``array`` and a 1-D ``keep``: the same rows, about 3x faster."""
-    return np.take(array, np.flatnonzero(keep), axis=0)
-
-
 def estimate_white_balance(
     rgb: NDArray[np.uint8], face: Face
 ) -> tuple[tuple[float, float, float], float]:
@@ -101,13 +96,13 @@ def estimate_white_balance(
         max(0, int(top - pad_y)) : int(bottom + pad_y),
         max(0, int(left - pad_x)) : int(right + pad_x),
     ] = False
-    pixels = _rows(small.reshape(-1, 3), keep.ravel())
-    pixels = _rows(pixels, (channel_max(pixels) < 245) & (channel_min(pixels) > 10))
+    pixels = pixels_at(small, keep)
+    pixels = pixels_at(pixels, (channel_max(pixels) < 245) & (channel_min(pixels) > 10))
     if len(pixels) < 50:
         return (1.0, 1.0, 1.0), 0.0
     linear = _LINEAR[pixels]
     luma = linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
-    bright = _rows(linear, luma >= np.percentile(luma, 90))
+    bright = pixels_at(linear, luma >= np.percentile(luma, 90))
     mean = np.maximum(bright.mean(axis=0), 1e-4)
     full = np.log(mean.mean() / mean)
     cast = float(np.abs(full).max())

@@ -23,6 +23,12 @@ def channel_max(rgb: NDArray[Any]) -> NDArray[Any]:
     return np.asarray(np.maximum(np.maximum(rgb[..., 0], rgb[..., 1]), rgb[..., 2]))
 
 
+def pixels_at(image: NDArray[Any], mask: NDArray[np.bool_]) -> NDArray[Any]:
+    """``image[mask]`` for an H x W x C image and an H x W mask (or N x C rows and N flags): the
+    same rows in the same order, about 3x faster than numpy's boolean indexing over channels."""
+    return np.take(image.reshape(-1, image.shape[-1]), np.flatnonzero(mask), axis=0)
+
+
 def hypot32(x: NDArray[Any], y: NDArray[Any]) -> NDArray[np.float32]:
     """``np.hypot`` of two float32 arrays, bit for bit (glibc's ``hypotf`` rounds the square root
     of ``x² + y²`` taken in double precision, as this does), about 1.5x faster than numpy's

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from core.analysis.face import Face
 from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
 from core.analysis.framing import assess_framing
-from core.analysis.pixels import channel_max, channel_min
+from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.vocabulary import instruction
 
 Status = Literal["pass", "warn", "fail"]
@@ -270,7 +270,7 @@ def _exposure_checks(
     """
     if not skin.any():
         return [Check("exposure", "fail", 0.0, "eye_white_level", instruction("face_light"))]
-    pixels = canvas[skin]
+    pixels = pixels_at(canvas, skin)
     clipped = 100.0 * float((channel_min(pixels) >= 250).mean())
     crushed = 100.0 * float((channel_max(pixels) <= 6).mean())
     eyes_check = _eyes_visible(gray, skin, eyes)

@@ -19,6 +19,7 @@ import numpy as np
 
 from core.analysis.measures.base import MeasureResult, heat, saturating_level
 from core.analysis.measures.context import MeasureContext, enough
+from core.analysis.pixels import pixels_at
 
 HALF: Final = 4.0
 """One-sided ΔE*ab that reads as level 50."""
@@ -54,7 +55,7 @@ def _reference(ctx: MeasureContext, side: str) -> np.ndarray | None:
         cheek = ctx.regions.masks[f"{side}_cheek"]
     if not enough(cheek, ctx.iod):
         return None
-    return trimmed_mean(ctx.face.canon.lab[cheek])
+    return trimmed_mean(pixels_at(ctx.face.canon.lab, cheek))
 
 
 def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
@@ -67,7 +68,7 @@ def measure_dark_circles(ctx: MeasureContext) -> MeasureResult:
         ref = _reference(ctx, side)
         if ref is None or not enough(under, ctx.iod):
             continue
-        eye = trimmed_mean(lab[under])
+        eye = trimmed_mean(pixels_at(lab, under))
         delta_l, delta_a, delta_b = (ref - eye) * ctx.exposure_scale
         delta_l = float(delta_l)
         redder = max(0.0, -float(delta_a))
