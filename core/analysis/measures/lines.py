@@ -60,7 +60,9 @@ def ridge_strength(contrast: Image, sigmas: tuple[float, ...]) -> Image:
             cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3, scale=0.125),
         )
         # the eigenvalues in place: the same float32 operations, a third of the memory traffic
-        root = np.square(np.subtract(dxx, dyy) / 2)
+        root = np.subtract(dxx, dyy)
+        root /= 2
+        np.square(root, out=root)
         root += np.square(dxy, out=dxy)
         np.sqrt(root, out=root)
         half_trace = np.add(dxx, dyy, out=dxx)

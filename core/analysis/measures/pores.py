@@ -53,7 +53,9 @@ def blob_strength(image: np.ndarray, sigma: float) -> np.ndarray:
     dxx = cv2.Sobel(g, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
     dyy = cv2.Sobel(g, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
     dxy = cv2.Sobel(g, cv2.CV_32F, 1, 1, ksize=3, scale=0.25)
-    root = np.square(np.subtract(dxx, dyy) / 2)
+    root = np.subtract(dxx, dyy)
+    root /= 2
+    np.square(root, out=root)
     root += np.square(dxy, out=dxy)
     np.sqrt(root, out=root)
     smaller = np.add(dxx, dyy, out=dxx)
@@ -90,7 +92,8 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
         where |= mask
     green = canvas.rgb[:, :, 1].astype(np.float32)
     background = masked_blur(green, where, BACKGROUND_SIGMA_U * iod)
-    contrast = green / np.maximum(background, 4.0) - 1.0
+    contrast = np.divide(green, np.maximum(background, 4.0, out=background), out=background)
+    contrast -= 1.0
     response = blob_strength(contrast, PORE_SIGMA_U * iod)
     larger = blob_strength(contrast, SPOT_SIGMA_U * iod)
     clear = ~_structures_on(ctx, canvas.frame)

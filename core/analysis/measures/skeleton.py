@@ -60,5 +60,11 @@ def skeletonize(mask: np.ndarray) -> np.ndarray:
     image = np.asarray(mask).astype(bool, order="C", copy=False)
     if image.ndim != 2:
         raise ValueError(f"skeletonize needs a 2-D mask, not {image.ndim}-D")
-    skeleton: np.ndarray = _fast_skeletonize()(image)
+    skeleton = np.zeros(image.shape, bool)
+    rows, cols = np.flatnonzero(image.any(axis=1)), np.flatnonzero(image.any(axis=0))
+    if rows.size:
+        # thinning looks at 3 x 3 neighbourhoods and pads with background, so the foreground's
+        # bounding box alone thins to the same pixels (a face's few lines: ~1/8 of the work)
+        box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        skeleton[box] = _fast_skeletonize()(np.ascontiguousarray(image[box]))
     return skeleton

@@ -49,6 +49,21 @@ def test_same_skeleton_as_scikit_image_on_noise_and_edge_cases() -> None:
         assert np.array_equal(got, reference(mask))
 
 
+def test_same_skeleton_for_a_few_lines_on_a_large_canvas() -> None:
+    """A face's line mask: a few strokes on a mostly empty canvas, some at its edges (only their
+    bounding box is thinned)."""
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        mask = np.zeros((448, 320), bool)
+        top, left = int(rng.integers(0, 400)), int(rng.integers(0, 280))
+        small = _strokes(rng, (int(rng.integers(8, 48)), int(rng.integers(8, 40))))
+        mask[top : top + small.shape[0], left : left + small.shape[1]] = small[
+            : 448 - top, : 320 - left
+        ]
+        mask[: int(rng.integers(0, 3)), : int(rng.integers(0, 30))] = True
+        assert np.array_equal(skeletonize(mask), reference(mask))
+
+
 def test_non_boolean_masks_count_every_non_zero_value_as_foreground() -> None:
     mask = np.zeros((40, 40), np.float32)
     mask[10:30, 18:23] = 0.25
