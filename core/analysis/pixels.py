@@ -30,9 +30,9 @@ def pixels_at(image: NDArray[Any], mask: NDArray[np.bool_]) -> NDArray[Any]:
 
 
 def hypot32(x: NDArray[Any], y: NDArray[Any]) -> NDArray[np.float32]:
-    """``np.hypot`` of two float32 arrays, bit for bit (glibc's ``hypotf`` rounds the square root
-    of ``x² + y²`` taken in double precision, as this does), about 1.5x faster than numpy's
-    per-element call of it."""
+    """``np.hypot`` of two finite float32 arrays, bit for bit (glibc's ``hypotf`` rounds the
+    square root of ``x² + y²`` taken in double precision, as this does), about 1.5x faster than
+    numpy's per-element call of it. Unlike ``hypot``, an infinity beside a NaN gives NaN."""
     wide = x.astype(np.float64)
     wide *= wide
     other = y.astype(np.float64)
