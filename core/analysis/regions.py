@@ -137,7 +137,7 @@ def skin_mask(
     for name in ("left_cheek", "right_cheek", "nose", "left_under_eye", "right_under_eye"):
         core |= shapes[name]
     core &= canvas.inside & ~features
-    if core.sum() < area_px(MIN_CORE_U2, frame.iod):
+    if np.count_nonzero(core) < area_px(MIN_CORE_U2, frame.iod):
         core = canvas.inside
     if not core.any():
         return np.zeros(canvas.inside.shape, bool)

@@ -36,7 +36,7 @@ faces-age (docs/analysis.md, "Validation")."""
 def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
     spots = ctx.spots
     skin = ctx.skin
-    area = int(skin.sum())
+    area = int(np.count_nonzero(skin))
     if area == 0:
         return MeasureResult(
             "pigmentation", 0.0, 0.0, "%_weighted_area", {}, np.zeros(skin.shape, np.float32)
@@ -52,7 +52,8 @@ def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
     for name in REGION_NAMES:
         mask = ctx.regions.masks[name]
         if mask.any():
-            regions[name] = saturating_level(100.0 * float(weight[mask].sum()) / mask.sum(), HALF)
+            share = 100.0 * float(weight[mask].sum()) / ctx.regions.pixel_counts[name]
+            regions[name] = saturating_level(share, HALF)
     count = blobs.area.size - 1
     contrast = float(-ctx.contrast[spots].mean()) if spots.any() else 0.0
     cm2 = area / ctx.face.canon.frame.px_per_cm**2
@@ -67,6 +68,6 @@ def measure_pigmentation(ctx: MeasureContext) -> MeasureResult:
             "spot_count": float(count),
             "spots_per_cm2": count / cm2,
             "mean_contrast_pct": 100 * contrast,
-            "spot_area_pct": 100.0 * float(spots.sum()) / area,
+            "spot_area_pct": 100.0 * np.count_nonzero(spots) / area,
         },
     )

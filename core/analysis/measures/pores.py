@@ -109,7 +109,7 @@ def measure_pores(ctx: MeasureContext) -> MeasureResult:
             continue
         regions[name] = saturating_level(float(excess[inside].mean()), HALF)
         total += float(excess[inside].sum())
-        area += int(inside.sum())
+        area += int(np.count_nonzero(inside))
     value = total / area if area else 0.0
     canon = ctx.face.canon.frame
     scale = canon.iod / iod

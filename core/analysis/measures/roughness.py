@@ -53,7 +53,7 @@ def measure_roughness(ctx: MeasureContext) -> MeasureResult:
     regions = {}
     for name in REGION_NAMES:
         mask = ctx.regions.masks[name] & where
-        if mask.sum() > area_px(MIN_PIXELS_U2, ctx.iod):
+        if np.count_nonzero(mask) > area_px(MIN_PIXELS_U2, ctx.iod):
             regions[name] = saturating_level(robust_rms(band[mask]), HALF)
     local = np.sqrt(cv2.GaussianBlur(energy, (0, 0), ENERGY_SIGMA_U * ctx.iod))
     return MeasureResult(

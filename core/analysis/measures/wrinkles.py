@@ -50,7 +50,7 @@ def measure_wrinkles(ctx: MeasureContext) -> MeasureResult:
         if not mask.any():
             continue
         length = float(skeleton[mask].sum()) * cm_per_px
-        area = float(mask.sum()) * cm_per_px**2
+        area = ctx.regions.pixel_counts[name] * cm_per_px**2
         regions[name] = saturating_level(length / area, HALF)
         total_len += length
         total_area += area
