@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import MissingResourceError
 
-# OpenCV's LBP face cascade: the first look for a small face (core.analysis.face_candidates).
+# OpenCV's LBP face cascade: where a small face may be, before dlib looks there (core.analysis.face_candidates).
 FACE_CASCADE: tuple[str, ...] = ("models", "lbpcascade_frontalface.xml")
 # Every file SkinLab cannot run without, as path parts under ``resources/``.
 REQUIRED: tuple[tuple[str, ...], ...] = (

@@ -1,5 +1,5 @@
 """The hue skin has under white light: one fact that the colour check, the choice between faces
-and the first look for a small face all use."""
+and the search around skin for a small face all use."""
 
 from __future__ import annotations
 

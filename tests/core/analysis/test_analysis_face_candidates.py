@@ -1,4 +1,4 @@
-"""The first look for a face too small for the detector's first copy: OpenCV's LBP cascade on that
+"""Where a face too small for the detector's first copy may be: OpenCV's LBP cascade on that
 512 px copy proposes where the face is, and dlib's detector searches only a small crop around it
 on the 1024 px copy. It finds the face of a 16:9 landscape at its size on a smooth and on a
 textured background, proposes nothing on the texture alone, and leaves every other case to the
