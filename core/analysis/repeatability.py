@@ -24,7 +24,7 @@ MEASURED_ON: Final = (
 SEM: Final[dict[str, float]] = {
     "hydration": 0.39,
     "oiliness": 2.01,
-    "elasticity": 0.59,
+    "elasticity": 0.57,
     "pores": 1.17,
     "redness": 1.39,
     "pigmentation": 0.73,
