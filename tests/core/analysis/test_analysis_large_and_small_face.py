@@ -66,9 +66,17 @@ def _paste(
     wall[ay0:ay1, ax0:ax1] = wall[ay0:ay1, ax0:ax1] * (1 - m) + part * m
 
 
-def test_a_large_face_beside_a_small_one_is_found_and_chosen(tmp_path: Path) -> None:
+def _side_lit(tile: np.ndarray, darkest: float) -> np.ndarray:
+    """``tile`` lit from its right: the light falls linearly from 1.2 x on the right edge to
+    ``darkest`` x on the left."""
+    gain = np.linspace(darkest, 1.2, tile.shape[1], dtype=np.float32)
+    return np.asarray(np.clip(tile * gain[None, :, None], 0, 255), np.float32)
+
+
+def _large_face_chosen(tmp_path: Path, large: np.ndarray, large_eyes: tuple[float, float]) -> None:
+    """``large`` pasted near the middle and a small face at the top right of a 12 MP wall: the
+    engine's search must find the large face and choose it."""
     wall = _wall()
-    large, large_eyes = _tile(shared_face("biden.jpg"), LARGE_IOD)
     small, small_eyes = _tile(shared_face("dlib_2008_001009.jpg"), 159.0)
     large_at, small_at = (2200.0, 800.0), (WIDTH - 340.0, 340.0)
     _paste(wall, large, large_eyes, large_at)
@@ -95,3 +103,16 @@ def test_a_large_face_beside_a_small_one_is_found_and_chosen(tmp_path: Path) -> 
     height, width = image.rgb.shape[:2]
     chosen = at(primary_index(faces, width, height))
     assert math.dist(chosen, large_at) < 0.6 * LARGE_IOD, "the small face was chosen"
+
+
+def test_a_large_face_beside_a_small_one_is_found_and_chosen(tmp_path: Path) -> None:
+    _large_face_chosen(tmp_path, *_tile(shared_face("biden.jpg"), LARGE_IOD))
+
+
+def test_a_strongly_side_lit_large_face_is_found_and_chosen(tmp_path: Path) -> None:
+    """Side light does not hide a large face whose outline shows: its dark side at 6 % of the light
+    (session 10: 132 of 132 such composites of the shared faces and the astronaut were found; the
+    17 large faces the session-9 harness missed were faces-age crops whose outline the pasting
+    had feathered away, docs/benchmarks.md, "Large faces the search misses (session 10)")."""
+    large, large_eyes = _tile(shared_face("biden.jpg"), LARGE_IOD)
+    _large_face_chosen(tmp_path, _side_lit(large, 0.06), large_eyes)
