@@ -5,28 +5,18 @@ than a young face without them."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 
 from core.analysis import AnalysisResult, analyze
+from tests.helpers.retakes import RETAKE_TOLERANCE, warp
 
 FOLD_AGREE = 8.0
 """Fold level points a retake may differ by (the fixed square moved 15 and 30)."""
-ELASTICITY_AGREE = 3.0
-"""The per-variant repeatability test's tolerance."""
 
 
 def _fold(result: AnalysisResult) -> float:
     return float(result.measures["elasticity"]["details"]["fold_depth"])
-
-
-def _rotate(rgb: np.ndarray, angle: float) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(
-        rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
-    )
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +28,10 @@ def bearded(shared_photo, read_rgb) -> tuple[np.ndarray, AnalysisResult]:
 @pytest.mark.parametrize("angle", [3.0, -3.0])
 def test_the_fold_stays_found_on_a_rotated_retake(bearded, angle: float) -> None:
     rgb, base = bearded
-    retake = analyze(_rotate(rgb, angle))
+    retake = analyze(warp(rgb, angle=angle))
     assert abs(_fold(retake) - _fold(base)) <= FOLD_AGREE, (_fold(base), _fold(retake))
     moved = abs(retake.metrics["elasticity"] - base.metrics["elasticity"])
-    assert moved <= ELASTICITY_AGREE, (base.metrics["elasticity"], retake.metrics["elasticity"])
+    assert moved <= RETAKE_TOLERANCE, (base.metrics["elasticity"], retake.metrics["elasticity"])
 
 
 def test_deep_folds_read_deeper_than_none(shared_photo, read_rgb) -> None:

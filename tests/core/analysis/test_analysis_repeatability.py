@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from core.analysis import AnalysisResult, analyze
+from tests.helpers.retakes import RETAKE_TOLERANCE, brighten, jpeg, rescale, warp
 
-TOLERANCE = 3.0
+TOLERANCE = RETAKE_TOLERANCE
 WIDER: dict[tuple[str, str], float] = {
     ("pores", "scale"): 5.0,
     ("pores", "rotate"): 5.0,
@@ -27,30 +28,6 @@ WIDER: dict[tuple[str, str], float] = {
 }
 MIN_IOD = 64.0
 """Below this many pixels between the eyes, detail is lost (the engine's reference resolution)."""
-
-
-def rescale(rgb: np.ndarray, factor: float) -> np.ndarray:
-    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-    return cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=method)
-
-
-def jpeg(rgb: np.ndarray, quality: int) -> bytes:
-    ok, data = cv2.imencode(".jpg", rgb[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
-    assert ok
-    return data.tobytes()
-
-
-def brighten(rgb: np.ndarray, factor: float) -> np.ndarray:
-    return np.clip(rgb.astype(np.float32) * factor + 0.5, 0, 255).astype(np.uint8)
-
-
-def warp(rgb: np.ndarray, *, angle: float = 0.0, dx: float = 0.0, dy: float = 0.0) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    matrix[:, 2] += (dx, dy)
-    return cv2.warpAffine(
-        rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
-    )
 
 
 VARIANTS = {
