@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,18 @@ from core.analysis.measures import (
     MeasureContext,
     MeasureResult,
     measure_skin_tone,
-    run_measures,
+    measure_steps,
+    with_estimates,
 )
 from core.analysis.needs import Scale
-from core.analysis.normalise import DETAIL_REFERENCE_IOD, NormalisedFace, normalise
+from core.analysis.normalise import (
+    DETAIL_REFERENCE_IOD,
+    NormalisedFace,
+    canvas_makers,
+    estimate_white_balance,
+    normalised,
+)
+from core.analysis.parallel import Step, checked_threads, run_steps
 from core.analysis.quality import Check, QualityReport, Status, assess_face, grade
 from core.analysis.recommend import Preferences, recommend
 from core.analysis.regions import (
@@ -207,11 +216,16 @@ def analyze(
     rules_path: Path | str | None = None,
     need_visuals: bool = False,
     progress: Progress | None = None,
+    threads: int | None = None,
 ) -> AnalysisResult:
     """Analyse one face photo (a path, encoded bytes, or an RGB uint8 array).
 
     ``progress`` is called with the name of each stage as it starts (for a person to read); it may
-    raise to stop the analysis between stages, which is how a caller cancels.
+    raise to stop the analysis between stages, which is how a caller cancels; it is only called
+    on the calling thread.
+
+    ``threads``: how many threads this one analysis may use (:mod:`core.analysis.parallel`; the
+    result is the same for any number); by default the machine's cores, at most two.
 
     With ``cache``, a photo already analysed by this engine version is answered from the cache
     unless ``need_visuals`` asks for masks: ``cached`` is then true, there are no visuals, and
@@ -221,8 +235,11 @@ def analyze(
     ------
     AnalysisInputError
         ``unreadable_image``, ``unsupported_format``, ``too_small``, ``too_large`` or ``no_face``.
+    ValueError
+        ``threads`` is not a whole number of at least 1.
     """
     started = time.perf_counter()
+    workers = checked_threads(threads)
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
     digest = hashlib.sha256(data).hexdigest() if data else None
@@ -253,6 +270,7 @@ def analyze(
         stamps=stamps,
         started=started,
         tell=tell,
+        threads=workers,
     )
     if cache is not None and key is not None and digest is not None:
         cache.set(
@@ -271,17 +289,31 @@ def _analyse_decoded(
     stamps: dict[str, Any],
     started: float,
     tell: Progress,
+    threads: int,
 ) -> AnalysisResult:
     tell("Finding your face")
     image, choice, turned = upright(image, detector)
     image, choice = _sharper_copy(image, choice, data, detector, turned)
     face, others = choice.face, choice.others
-    tell("Checking the photo")
-    quality: QualityReport = assess_face(
-        image.rgb, face, image_iod=face.iod / image.decode_scale, other_faces=others
-    ).with_checks(_one_face_check(choice))
-    tell("Mapping the areas of your face")
-    norm = normalise(image.rgb, face)
+    balance = estimate_white_balance(image.rgb, face)
+    canon_maker, detail_maker = canvas_makers()
+    first: tuple[Step[Any], ...] = (
+        Step(
+            partial(
+                assess_face,
+                image.rgb,
+                face,
+                image_iod=face.iod / image.decode_scale,
+                other_faces=others,
+            ),
+            "Checking the photo",
+        ),
+        Step(partial(canon_maker, image.rgb, face, balance[0]), "Mapping the areas of your face"),
+        Step(partial(detail_maker, image.rgb, face, balance[0])),
+    )
+    assessed, canon, detail = run_steps(first, threads=threads, progress=tell)
+    quality: QualityReport = assessed.with_checks(_one_face_check(choice))
+    norm = normalised(face, balance, canon, detail)
     eyes = quality.check("eyes_visible")
     regions = build_regions(norm, eyes_hidden=eyes is not None and eyes.status == "fail")
     quality = quality.with_checks(
@@ -295,12 +327,15 @@ def _analyse_decoded(
         ),
     )
     ctx = MeasureContext(norm, regions)
-    all_measures = run_measures(ctx, progress=tell)
-    tell("Reading your skin tone")
-    tone = measure_skin_tone(ctx)
+    rest: tuple[Step[Any], ...] = (
+        *measure_steps(ctx),
+        Step(partial(measure_skin_tone, ctx), "Reading your skin tone"),
+        Step(partial(colour_problem, norm.canon.rgb, norm.canon.lab, regions.skin)),
+    )
+    *measured, tone, problem = run_steps(rest, threads=threads, progress=tell)
+    all_measures = with_estimates(ctx, measured)
     yaw = quality.check("head_yaw")
     scale = Scale(face.iod / image.decode_scale, yaw.value if yaw else 0.0)
-    problem = colour_problem(norm.canon.rgb, norm.canon.lab, regions.skin)
     gated = gate(all_measures, regions, scale=scale, colour_problem=problem)
     measures = gated.reported
     if not measures:

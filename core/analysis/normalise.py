@@ -10,7 +10,9 @@ canvases' one setting.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 import cv2
@@ -175,11 +177,11 @@ def equalising_sigma(frame: FaceFrame, reference_iod: float) -> float:
 def make_canvas(
     rgb: NDArray[np.uint8],
     face: Face,
+    gains: tuple[float, float, float],
     *,
     iod: float,
     box: tuple[float, float, float, float],
     reference_iod: float,
-    gains: tuple[float, float, float],
     with_lab: bool = True,
 ) -> Canvas:
     """The face on a canvas of ``iod`` px between the eyes; ``with_lab=False`` skips CIELAB for a
@@ -206,23 +208,47 @@ def normalise(
 ) -> NormalisedFace:
     """Both canonical canvases of ``face`` in the decoded image ``rgb``, at ``CANON_IOD`` and
     ``DETAIL_IOD`` px between the eyes unless told otherwise (to compare canvas resolutions)."""
-    gains, cast = estimate_white_balance(rgb, face)
-    canon = make_canvas(
-        rgb,
-        face,
-        iod=canon_iod or CANON_IOD,
-        box=CANON_BOX,
-        reference_iod=REFERENCE_IOD,
-        gains=gains,
+    balance = estimate_white_balance(rgb, face)
+    canon, detail = (
+        make(rgb, face, balance[0])
+        for make in canvas_makers(canon_iod=canon_iod, detail_iod=detail_iod)
     )
-    detail = make_canvas(
-        rgb,
-        face,
-        iod=detail_iod or DETAIL_IOD,
-        box=DETAIL_BOX,
-        reference_iod=DETAIL_REFERENCE_IOD,
-        gains=gains,
-        with_lab=False,
+    return normalised(face, balance, canon, detail)
+
+
+CanvasMaker = Callable[[NDArray[np.uint8], Face, tuple[float, float, float]], Canvas]
+
+
+def canvas_makers(
+    *, canon_iod: float | None = None, detail_iod: float | None = None
+) -> tuple[CanvasMaker, CanvasMaker]:
+    """The makers of the canonical and the detail canvas, independent of each other once the
+    white balance is known (the engine runs them at the same time)."""
+    return (
+        partial(
+            make_canvas,
+            iod=canon_iod or CANON_IOD,
+            box=CANON_BOX,
+            reference_iod=REFERENCE_IOD,
+        ),
+        partial(
+            make_canvas,
+            iod=detail_iod or DETAIL_IOD,
+            box=DETAIL_BOX,
+            reference_iod=DETAIL_REFERENCE_IOD,
+            with_lab=False,
+        ),
     )
-    nose_u = canon.frame.to_units(face.nose)
-    return NormalisedFace(face, canon, detail, face.iod, nose_u, gains, cast)
+
+
+def normalised(
+    face: Face,
+    balance: tuple[tuple[float, float, float], float],
+    canon: Canvas,
+    detail: Canvas,
+) -> NormalisedFace:
+    """The normalised face from its two canvases and the white balance (gains, cast) they used."""
+    gains, cast = balance
+    return NormalisedFace(
+        face, canon, detail, face.iod, canon.frame.to_units(face.nose), gains, cast
+    )

@@ -8,7 +8,6 @@ so hair, brows, eyes, lips, glasses, beard and background drop out for every ski
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Final
 
 import cv2
@@ -19,6 +18,7 @@ from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc
 from core.analysis.glasses import glasses_seen
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, T_ZONE, U_ZONE, Polygon, region_polygons
 from core.analysis.normalise import Canvas, NormalisedFace
+from core.analysis.once import computed_once
 
 __all__ = [
     "CUT_REASON",
@@ -185,7 +185,7 @@ class Regions:
     visible: dict[str, float]
     """Share of each region's outline that is skin, before exclusion."""
 
-    @cached_property
+    @computed_once
     def pixel_counts(self) -> dict[str, int]:
         """Skin pixels of each region's mask (counted once: the gate asks for them per measure)."""
         return {name: int(np.count_nonzero(mask)) for name, mask in self.masks.items()}

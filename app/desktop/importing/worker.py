@@ -57,9 +57,14 @@ class Failed:
 Outcome = Analysed | Failed
 
 
+ONE_CORE = 1
+"""Each worker process uses one core (OpenCV's threads and the engine's): the pool itself spreads
+the files over the cores."""
+
+
 def set_up_worker() -> None:
-    """Each worker process uses one core: the pool itself spreads the files over the cores."""
-    cv2.setNumThreads(1)
+    """Each worker process uses one core (:data:`ONE_CORE`)."""
+    cv2.setNumThreads(ONE_CORE)
 
 
 def _strip_jpeg_metadata(data: bytes) -> bytes:
@@ -137,7 +142,7 @@ def analyse_file(path: str) -> Outcome:
     if not data:
         return Failed(path, "unreadable_image", "The file is empty (0 bytes).")
     try:
-        result = analyze(data).to_json()
+        result = analyze(data, threads=ONE_CORE).to_json()
     except AnalysisInputError as exc:
         return Failed(path, exc.code, exc.message)
     turned = int((result.get("face") or {}).get("turned_degrees") or 0) % 360

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Final
 
 from core.analysis.measures.acne import measure_acne
@@ -17,6 +18,7 @@ from core.analysis.measures.redness import measure_redness
 from core.analysis.measures.roughness import measure_roughness
 from core.analysis.measures.skin_tone import SkinTone, measure_skin_tone
 from core.analysis.measures.wrinkles import measure_wrinkles
+from core.analysis.parallel import Step, run_steps
 
 METRIC_NAMES: Final = (
     "hydration",
@@ -32,28 +34,52 @@ METRIC_NAMES: Final = (
 )
 
 
-def run_measures(
-    ctx: MeasureContext, *, progress: Callable[[str], None] | None = None
-) -> dict[str, MeasureResult]:
-    """Every metric of :data:`METRIC_NAMES`, in that order; ``progress`` hears each one start."""
-    steps: tuple[tuple[str, str, Callable[[MeasureContext], MeasureResult]], ...] = (
-        ("oiliness", "Measuring shine", measure_oiliness),
-        ("pores", "Measuring pores", measure_pores),
-        ("redness", "Measuring redness", measure_redness),
-        ("pigmentation", "Measuring dark spots", measure_pigmentation),
-        ("wrinkles", "Measuring lines", measure_wrinkles),
-        ("roughness", "Measuring texture", measure_roughness),
-        ("dark_circles", "Measuring dark circles", measure_dark_circles),
-        ("acne", "Looking for blemishes", measure_acne),
+def measure_steps(ctx: MeasureContext) -> tuple[Step[MeasureResult], ...]:
+    """The measures that read only ``ctx``, each with what a person is told as it starts; they
+    share the context's maps and may run at the same time (:mod:`core.analysis.parallel`)."""
+    steps: tuple[tuple[str, Callable[[MeasureContext], MeasureResult]], ...] = (
+        ("Measuring shine", measure_oiliness),
+        ("Measuring pores", measure_pores),
+        ("Measuring redness", measure_redness),
+        ("Measuring dark spots", measure_pigmentation),
+        ("Measuring lines", measure_wrinkles),
+        ("Measuring texture", measure_roughness),
+        ("Measuring dark circles", measure_dark_circles),
+        ("Looking for blemishes", measure_acne),
     )
-    out: dict[str, MeasureResult] = {}
-    for name, stage, measure in steps:
-        if progress is not None:
-            progress(stage)
-        out[name] = measure(ctx)
+    return tuple(Step(partial(measure, ctx), label) for label, measure in steps)
+
+
+STEP_NAMES: Final = (
+    "oiliness",
+    "pores",
+    "redness",
+    "pigmentation",
+    "wrinkles",
+    "roughness",
+    "dark_circles",
+    "acne",
+)
+"""The metric each of :func:`measure_steps` gives, in its order."""
+
+
+def with_estimates(
+    ctx: MeasureContext, measured: Sequence[MeasureResult]
+) -> dict[str, MeasureResult]:
+    """Every metric of :data:`METRIC_NAMES`, in that order: the measured ones and the two estimates
+    made from them."""
+    out = dict(zip(STEP_NAMES, measured, strict=True))
     out["hydration"] = estimate_hydration(ctx, out["roughness"])
     out["elasticity"] = estimate_elasticity(ctx, out["wrinkles"])
     return {name: out[name] for name in METRIC_NAMES}
+
+
+def run_measures(
+    ctx: MeasureContext, *, progress: Callable[[str], None] | None = None, threads: int = 1
+) -> dict[str, MeasureResult]:
+    """Every metric of :data:`METRIC_NAMES`, in that order; ``progress`` hears each one start."""
+    measured = run_steps(measure_steps(ctx), threads=threads, progress=progress)
+    return with_estimates(ctx, measured)
 
 
 __all__ = [
@@ -62,6 +88,8 @@ __all__ = [
     "MeasureResult",
     "SkinTone",
     "measure_skin_tone",
+    "measure_steps",
     "run_measures",
     "saturating_level",
+    "with_estimates",
 ]

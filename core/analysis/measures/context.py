@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import cv2
 import numpy as np
@@ -18,6 +17,7 @@ from core.analysis.measures.lines import (
 )
 from core.analysis.measures.spots import spot_mask
 from core.analysis.normalise import NormalisedFace
+from core.analysis.once import computed_once
 from core.analysis.pixels import channel_min, hypot32
 from core.analysis.regions import REGION_NAMES, Regions
 
@@ -125,29 +125,29 @@ class MeasureContext:
     def iod(self) -> float:
         return self.face.canon.frame.iod
 
-    @cached_property
+    @computed_once
     def skin(self) -> Mask:
         return self.regions.union(REGION_NAMES)
 
-    @cached_property
+    @computed_once
     def skin_inner(self) -> Mask:
         """Skin away from mask borders, where filters are not disturbed by hair or eye edges."""
         return erode(self.skin, INNER_U, self.iod)
 
-    @cached_property
+    @computed_once
     def near_non_skin(self) -> Mask:
         """A band along hair, brows, eyes, folds in shadow and background (outside the skin mask)."""
         outside = (~self.regions.skin).astype(np.uint8)
         return cv2.dilate(outside, disc(NEAR_NON_SKIN_U, self.iod)).astype(bool)
 
-    @cached_property
+    @computed_once
     def lightness(self) -> Image:
         return np.asarray(
             cv2.GaussianBlur(self.face.canon.lab[:, :, 0], (0, 0), LIGHTNESS_SIGMA_U * self.iod),
             dtype=np.float32,
         )
 
-    @cached_property
+    @computed_once
     def exposure_scale(self) -> float:
         """``(65 + 16) / (L*_face + 16)``: a* scales with the cube root of exposure, as L* + 16 does,
         so a* times this factor reads the same at any exposure (a* "at a reference L* of 65")."""
@@ -155,13 +155,13 @@ class MeasureContext:
         median = float(np.median(lightness[self.skin])) if self.skin.any() else 65.0
         return (REFERENCE_L + 16.0) / max(median + 16.0, 1.0)
 
-    @cached_property
+    @computed_once
     def a_star(self) -> Image:
         """a*, smoothed, at the reference exposure (see :attr:`exposure_scale`)."""
         a = cv2.GaussianBlur(self.face.canon.lab[:, :, 1], (0, 0), COLOUR_SIGMA_U * self.iod)
         return (a * np.float32(self.exposure_scale)).astype(np.float32)
 
-    @cached_property
+    @computed_once
     def chroma(self) -> Image:
         lab = self.face.canon.lab
         chroma = hypot32(lab[:, :, 1], lab[:, :, 2])
@@ -169,7 +169,7 @@ class MeasureContext:
             cv2.GaussianBlur(chroma, (0, 0), COLOUR_SIGMA_U * self.iod), dtype=np.float32
         )
 
-    @cached_property
+    @computed_once
     def background(self) -> Image:
         return median_background(
             self.lightness,
@@ -180,7 +180,7 @@ class MeasureContext:
             den=self.skin_weight_blur,
         )
 
-    @cached_property
+    @computed_once
     def contrast(self) -> Image:
         """Weber contrast of L* + 16 against the local skin background (fraction; dark is negative).
 
@@ -190,7 +190,7 @@ class MeasureContext:
         ratio = (self.lightness + 16.0) / np.maximum(self.background + 16.0, 1.0)
         return np.asarray(ratio - 1.0, dtype=np.float32)
 
-    @cached_property
+    @computed_once
     def a_background(self) -> Image:
         return median_background(
             self.a_star,
@@ -201,12 +201,12 @@ class MeasureContext:
             den=self.skin_weight_blur,
         )
 
-    @cached_property
+    @computed_once
     def skin_weight_blur(self) -> Image:
         """The skin mask's blur both median backgrounds fill the non-skin with (computed once)."""
         return mask_blur(self.regions.skin, BACKGROUND_SIGMA_U * self.iod)
 
-    @cached_property
+    @computed_once
     def specular(self) -> Image:
         """Soft specular weight in [0, 1]: brighter than the surroundings and less saturated than
         this person's typical skin (a highlight takes the light's colour, not the skin's)."""
@@ -219,7 +219,7 @@ class MeasureContext:
         weight = np.maximum(bright * desaturated, clipped)
         return np.where(self.skin, weight, 0.0).astype(np.float32)
 
-    @cached_property
+    @computed_once
     def spots(self) -> Mask:
         return spot_mask(
             contrast=self.contrast,
@@ -233,22 +233,22 @@ class MeasureContext:
             mm_per_px=10.0 / self.face.canon.frame.px_per_cm,
         )
 
-    @cached_property
+    @computed_once
     def ridges(self) -> Image:
         return face_ridges(self.contrast, self.iod)
 
-    @cached_property
+    @computed_once
     def line_like(self) -> Mask:
         """Every dark valley the ridge filter traces, counted as a wrinkle or not (too short, too
         faint): texture and pore measures leave these out."""
         return line_like_mask(lines=self.lines, ridges=self.ridges, contrast=self.contrast)
 
-    @cached_property
+    @computed_once
     def plain_skin(self) -> Mask:
         """Neither spot, nor line, nor shine: where skin colour is read (dark circles)."""
         return ~self.spots & ~self.lines & (self.specular < 0.2)
 
-    @cached_property
+    @computed_once
     def lines(self) -> Mask:
         return line_mask(
             ridges=self.ridges,

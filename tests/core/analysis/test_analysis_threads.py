@@ -1,0 +1,213 @@
+"""One analysis on several threads: the same result to the bit, progress and cancel on the calling
+thread only, errors raised once nothing runs any more, and maps shared between threads computed
+once (core/analysis/parallel.py, core/analysis/once.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from skimage import data
+
+from core.analysis import analyze
+from core.analysis.once import computed_once
+from core.analysis.parallel import Step, checked_threads, default_threads, run_steps
+from tests.helpers.faces import shared_face
+
+
+class Stop(Exception):
+    pass
+
+
+def _comparable(photo: object, threads: int) -> tuple[dict[str, object], dict[str, bytes]]:
+    result = analyze(photo, need_visuals=True, threads=threads)  # type: ignore[arg-type]
+    body = result.to_json()
+    for key in ("analysis_id", "created_at", "analysis_duration_seconds"):
+        body.pop(key)
+    visuals = result.visuals
+    assert visuals is not None
+    arrays = {
+        "canvas": visuals.canvas_rgb.tobytes(),
+        "skin": visuals.skin.tobytes(),
+        **{f"heat {name}": heat.tobytes() for name, heat in visuals.heatmaps.items()},
+        **{f"outline {name}": mask.tobytes() for name, mask in visuals.outlines.items()},
+    }
+    return body, arrays
+
+
+@pytest.mark.parametrize("photo", ["astronaut", "biden.jpg"])
+def test_two_threads_give_the_result_of_one_to_the_bit(photo: str) -> None:
+    source: object = data.astronaut() if photo == "astronaut" else shared_face(photo)
+    one_body, one_arrays = _comparable(source, 1)
+    two_body, two_arrays = _comparable(source, 2)
+    assert two_body == one_body
+    assert two_arrays.keys() == one_arrays.keys() and len(one_arrays) > 10
+    for name, array in one_arrays.items():
+        assert two_arrays[name] == array, name
+
+
+def test_progress_is_heard_on_the_calling_thread_in_the_same_order() -> None:
+    heard: dict[int, list[str]] = {}
+
+    def listen(threads: int) -> None:
+        stages: list[str] = []
+
+        def note(stage: str) -> None:
+            assert threading.get_ident() == caller
+            stages.append(stage)
+
+        analyze(data.astronaut(), progress=note, threads=threads)
+        heard[threads] = stages
+
+    caller = threading.get_ident()
+    listen(1)
+    listen(2)
+    assert heard[2] == heard[1] and "Measuring pores" in heard[1]
+
+
+def test_a_cancel_on_two_threads_stops_the_analysis_and_leaves_no_thread_behind() -> None:
+    before = threading.active_count()
+    seen: list[str] = []
+
+    def cancel_at_texture(stage: str) -> None:
+        seen.append(stage)
+        if stage == "Measuring texture":
+            raise Stop
+
+    with pytest.raises(Stop):
+        analyze(data.astronaut(), progress=cancel_at_texture, threads=2)
+    assert seen[-1] == "Measuring texture" and "Preparing your advice" not in seen
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3, 8])
+def test_steps_give_their_results_in_order_whatever_finishes_first(threads: int) -> None:
+    release = threading.Event()
+    ran: list[int] = []
+
+    def step(i: int) -> int:
+        if i == 0 and threads > 1:
+            # the first step waits until a helper has finished the last one: they overlap
+            assert release.wait(timeout=10), "no helper thread ran a step"
+        ran.append(i)
+        if i == 5:
+            release.set()
+        return i * i
+
+    steps = [Step(lambda i=i: step(i), f"step {i}") for i in range(6)]
+    heard: list[str] = []
+    assert run_steps(steps, threads=threads, progress=heard.append) == [i * i for i in range(6)]
+    assert heard == [f"step {i}" for i in range(6)]
+    assert sorted(ran) == list(range(6))
+
+
+def test_a_failing_step_raises_its_error_once_no_step_runs_any_more() -> None:
+    running = threading.Event()
+    finished: list[str] = []
+
+    def slow() -> str:
+        running.set()
+        threading.Event().wait(0.2)
+        finished.append("slow")
+        return "slow"
+
+    def failing() -> str:
+        assert running.wait(timeout=10)
+        raise ZeroDivisionError("no skin to divide by")
+
+    with pytest.raises(ZeroDivisionError, match="no skin"):
+        run_steps([Step(failing), Step(slow)], threads=2)
+    assert finished == ["slow"]
+
+
+def test_a_cancel_stops_helpers_from_taking_more_steps() -> None:
+    started: list[int] = []
+    gate = threading.Event()
+
+    def step(i: int) -> int:
+        started.append(i)
+        if i == 9:
+            gate.wait(timeout=10)  # a helper is busy here while the caller cancels
+        return i
+
+    def cancel(stage: str) -> None:
+        if stage == "step 1":
+            gate.set()
+            raise Stop
+
+    steps = [Step(lambda i=i: step(i), f"step {i}") for i in range(10)]
+    with pytest.raises(Stop):
+        run_steps(steps, threads=2, progress=cancel)
+    # the caller ran step 0, a helper the last one or two; nothing was started after the cancel
+    assert 0 in started and 1 not in started and len(started) <= 3
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_a_bad_number_of_threads_is_refused_before_any_work(bad: object) -> None:
+    with pytest.raises(ValueError, match="threads must be a whole number of at least 1"):
+        checked_threads(bad)  # type: ignore[arg-type]
+    heard: list[str] = []
+    with pytest.raises(ValueError, match="threads"):
+        analyze(data.astronaut(), threads=bad, progress=heard.append)  # type: ignore[arg-type]
+    assert heard == []
+
+
+def test_the_default_uses_the_cores_up_to_two() -> None:
+    assert checked_threads(None) == default_threads()
+    assert 1 <= default_threads() <= 2
+
+
+class _Maps:
+    def __init__(self, wait_for: threading.Event) -> None:
+        self.calls = 0
+        self.wait_for = wait_for
+        self.started = threading.Event()
+        self.waited = False
+
+    @computed_once
+    def slow_map(self) -> np.ndarray:
+        self.calls += 1
+        self.started.set()
+        self.waited = self.wait_for.wait(timeout=10)
+        return np.full(3, self.calls)
+
+
+def test_a_shared_map_is_computed_once_when_many_threads_ask_at_once() -> None:
+    ready = threading.Event()
+    maps = _Maps(ready)
+    seen: list[np.ndarray] = []
+    askers = [threading.Thread(target=lambda: seen.append(maps.slow_map)) for _ in range(8)]
+    for asker in askers:
+        asker.start()
+    assert maps.started.wait(timeout=10)
+    ready.set()
+    for asker in askers:
+        asker.join()
+    assert maps.calls == 1 and len(seen) == 8 and all(s is seen[0] for s in seen)
+    assert maps.waited
+
+
+def test_two_objects_compute_the_same_map_at_the_same_time() -> None:
+    """A lock per object, not per class: one analysis's map never waits for another's."""
+    first_done = threading.Event()
+    finished = threading.Event()
+    finished.set()
+    first = _Maps(first_done)
+    second = _Maps(finished)
+    blocked = threading.Thread(target=lambda: first.slow_map)
+    blocked.start()
+    assert first.started.wait(timeout=10)  # first's map is being computed, and waits ...
+    assert second.slow_map[0] == 1  # ... until second's is done
+    first_done.set()
+    blocked.join(timeout=10)
+    assert first.waited and first.calls == 1 and second.calls == 1
+
+
+def test_the_photo_path_is_analysed_the_same_on_any_number_of_threads(tmp_path: Path) -> None:
+    import cv2
+
+    path = tmp_path / "astronaut.jpg"
+    cv2.imwrite(str(path), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    assert _comparable(str(path), 3)[0] == _comparable(str(path), 1)[0]
