@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from core.analysis.interpret import (
 )
 from core.analysis.measures import (
     METRIC_NAMES,
+    STEP_NAMES,
     MeasureContext,
     MeasureResult,
     measure_skin_tone,
@@ -67,6 +68,23 @@ from core.vocabulary import instruction
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
 MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
+LAST_STEPS: Final = (*STEP_NAMES, "skin_tone", "colour_check")
+"""The steps after the regions, in the order the calling thread takes them and says them."""
+HELPER_FIRST: Final = (
+    "acne",
+    "redness",
+    "colour_check",
+    "wrinkles",
+    "pigmentation",
+    "dark_circles",
+    "skin_tone",
+    "roughness",
+    "oiliness",
+    "pores",
+)
+"""The order a helper thread takes them in: first what waits for nothing the calling thread starts
+with (acne and redness: a* and its background; the colour check), then the lines' and spots'
+measures while the calling thread measures pores on the detail canvas."""
 _REGION_ADVICE = {
     "forehead": "hair_off_forehead",
     "left_under_eye": "remove_glasses",
@@ -100,8 +118,8 @@ def _raw_bytes(source: Source) -> bytes | None:
     return None
 
 
-def find_face(image: DecodedImage, detector: FaceDetector) -> Choice:
-    faces = detector.detect(image.rgb)
+def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice:
+    faces = detector.detect(image.rgb, threads=threads)
     if not faces:
         raise AnalysisInputError(
             "No face was found in the photo. The whole face must be in the frame, looking at the "
@@ -111,15 +129,17 @@ def find_face(image: DecodedImage, detector: FaceDetector) -> Choice:
     return choose_face(image.rgb, faces)
 
 
-def upright(image: DecodedImage, detector: FaceDetector) -> tuple[DecodedImage, Choice, int]:
+def upright(
+    image: DecodedImage, detector: FaceDetector, threads: int = 1
+) -> tuple[DecodedImage, Choice, int]:
     """The face, turning the photo a quarter at a time when it was saved on its side without an
     EXIF orientation (a phone held sideways): the detector only finds upright faces."""
     try:
-        return image, find_face(image, detector), 0
+        return image, find_face(image, detector, threads), 0
     except AnalysisInputError:
         for quarters in (1, 3, 2):
             turned = rotated(image, quarters)
-            if faces := detector.detect(turned.rgb):
+            if faces := detector.detect(turned.rgb, threads=threads):
                 return turned, choose_face(turned.rgb, faces), 90 * quarters
         raise
 
@@ -133,7 +153,12 @@ def rotated(image: DecodedImage, quarters: int) -> DecodedImage:
 
 
 def _sharper_copy(
-    image: DecodedImage, choice: Choice, data: bytes | None, detector: FaceDetector, turned: int
+    image: DecodedImage,
+    choice: Choice,
+    data: bytes | None,
+    detector: FaceDetector,
+    turned: int,
+    threads: int,
 ) -> tuple[DecodedImage, Choice]:
     """Decode again at full size when the reduced decode left the face below the reference
     resolution, and find the face again there (landmarks are more precise at full size)."""
@@ -141,7 +166,7 @@ def _sharper_copy(
         return image, choice
     full = rotated(load_image(data, decode_long_side=None, sha256=image.sha256), turned // 90)
     try:
-        return full, find_face(full, detector)
+        return full, find_face(full, detector, threads)
     except AnalysisInputError:
         factor = full.width / image.width
         rival = choice.rival.mapped(factor) if choice.rival else None
@@ -292,8 +317,8 @@ def _analyse_decoded(
     threads: int,
 ) -> AnalysisResult:
     tell("Finding your face")
-    image, choice, turned = upright(image, detector)
-    image, choice = _sharper_copy(image, choice, data, detector, turned)
+    image, choice, turned = upright(image, detector, threads)
+    image, choice = _sharper_copy(image, choice, data, detector, turned, threads)
     face, others = choice.face, choice.others
     balance = estimate_white_balance(image.rgb, face)
     canon_maker, detail_maker = canvas_makers()
@@ -332,7 +357,12 @@ def _analyse_decoded(
         Step(partial(measure_skin_tone, ctx), "Reading your skin tone"),
         Step(partial(colour_problem, norm.canon.rgb, norm.canon.lab, regions.skin)),
     )
-    *measured, tone, problem = run_steps(rest, threads=threads, progress=tell)
+    *measured, tone, problem = run_steps(
+        rest,
+        threads=threads,
+        progress=tell,
+        helper_order=[LAST_STEPS.index(name) for name in HELPER_FIRST],
+    )
     all_measures = with_estimates(ctx, measured)
     yaw = quality.check("head_yaw")
     scale = Scale(face.iod / image.decode_scale, yaw.value if yaw else 0.0)

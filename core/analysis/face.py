@@ -13,6 +13,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 from core.analysis.errors import AnalysisError
 from core.analysis.face_candidates import face_candidates, load_cascade
 from core.analysis.look import Box, skin_areas
+from core.analysis.parallel import Speculation
 from core.analysis.small_faces import LARGEST_SURE, small_face_detector
 
 Point = tuple[float, float]
@@ -96,9 +98,10 @@ class FaceDetector(Protocol):
     """Anything that finds faces with eye centres and a nose point in an RGB image."""
 
     def detect(
-        self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS
+        self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS, threads: int = 1
     ) -> list[Face]:
-        """Faces in ``rgb`` (coordinates in its pixels), searching copies of the given long sides."""
+        """Faces in ``rgb`` (coordinates in its pixels), searching copies of the given long sides;
+        ``threads`` may overlap parts of the search (the faces found are the same)."""
         ...
 
 
@@ -145,20 +148,33 @@ class DlibFaceDetector:
 
     def __init__(self, *, min_score: float = 0.0) -> None:
         self.min_score = min_score
-        self._lock = threading.Lock()
 
     def detect(
-        self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS
+        self, rgb: NDArray[np.uint8], *, levels: Sequence[int] = DEFAULT_LEVELS, threads: int = 1
     ) -> list[Face]:
+        """Faces in ``rgb``. With ``threads`` > 1 the second copy's first search (:meth:`_ahead`:
+        the look at the first copy and the grey search around its candidates) runs while HOG
+        searches the first copy, and is thrown away if HOG finds a face there: the faces are the
+        same, only sooner (dlib lets go of Python's lock while it searches)."""
         height, width = rgb.shape[:2]
+        sides = list(levels or (max(height, width),))
         looked: tuple[NDArray[np.uint8], float] | None = None
-        for level in levels or (max(height, width),):
+        ahead: Speculation[tuple[_Plan, list[_Hit]]] | None = None
+        for index, level in enumerate(sides):
             factor = level / max(height, width)
             if looked is None:
                 small = _resized(rgb, factor)
+                overlap = index + 1 < len(sides) and threads > 1
+                if overlap:
+                    following = sides[index + 1] / max(height, width)
+                    ahead = Speculation(partial(self._ahead, rgb, (small, factor), following))
                 found = self._run(rgb, small, factor, (0, 0))
+                if found and ahead is not None:
+                    ahead.cancel()
             else:
-                found = self._next_copy(rgb, looked, factor)
+                plan, hits = ahead.result() if ahead else self._ahead(rgb, looked, factor)
+                ahead = None
+                found = self._next_copy(rgb, plan, hits, factor)
                 if found:
                     return found
                 small = _resized(rgb, factor, rest=cv2.INTER_LINEAR)
@@ -168,37 +184,51 @@ class DlibFaceDetector:
             looked = (small, factor)
         return []
 
+    def _ahead(
+        self,
+        rgb: NDArray[np.uint8],
+        looked: tuple[NDArray[np.uint8], float],
+        factor: float,
+        stop: threading.Event | None = None,
+    ) -> tuple[_Plan, list[_Hit]]:
+        """The :class:`_Plan` for the copy at ``factor`` and the grey search's candidates around
+        the cascade's (no landmarks: they are placed once the search is decided); given up,
+        unfinished, between its parts once ``stop`` is set (nobody reads it then)."""
+        plan = _plan(rgb, looked, factor, stop)
+        return plan, self._grey_hits(plan.candidates, stop)
+
     def _next_copy(
-        self, rgb: NDArray[np.uint8], looked: tuple[NDArray[np.uint8], float], factor: float
+        self, rgb: NDArray[np.uint8], plan: _Plan, hits: list[_Hit], factor: float
     ) -> list[Face]:
-        """Faces on the copy of ``rgb`` at ``factor`` around what the copy already searched shows:
-        first around the cascade's candidates in its areas that may be skin (see
-        :mod:`core.analysis.face_candidates` and :mod:`core.analysis.look`), then, unless dlib was
-        sure of every candidate, in crops around those areas; empty when neither applies."""
-        small, small_factor = looked
-        window = HOG_WINDOW * small_factor / factor
-        areas = skin_areas(small, window)
-        boxes = face_candidates(_grey(small), window, areas=areas)
-        hits = self._grey_hits(_crops(rgb, boxes or [], small_factor=small_factor, factor=factor))
+        """Faces on the copy of ``rgb`` at ``factor`` around what the copy already searched shows
+        (``plan``): first around the cascade's candidates in its areas that may be skin (``hits``),
+        then, unless dlib was sure of every candidate, in crops around those areas; empty when
+        neither applies."""
         if hits and self._all_sure(hits):
             return [self._face(rgb, rect, score, factor, offset) for rect, score, offset in hits]
         return self._searched(
-            rgb, _crops(rgb, areas or [], small_factor=small_factor, factor=factor), factor
+            rgb, _crops(rgb, plan.areas, small_factor=plan.small_factor, factor=factor), factor
         )
 
     def _grey_hits(
-        self, pieces: Sequence[tuple[NDArray[np.uint8], tuple[int, int]]]
-    ) -> list[tuple[object, float, tuple[int, int]]]:
+        self,
+        pieces: Sequence[tuple[NDArray[np.uint8], tuple[int, int]]],
+        stop: threading.Event | None = None,
+    ) -> list[_Hit]:
         """Candidates of the grey search for small faces (:mod:`core.analysis.small_faces`) in
-        ``pieces``, each with its piece's offset."""
+        ``pieces``, each with its piece's offset (unfinished once ``stop`` is set)."""
         small_faces = small_face_detector()
-        return [
-            (rect, score, offset)
-            for piece, offset in pieces
-            for rect, score in self._hog(_grey(piece), GREY_CANDIDATE, small_faces)
-        ]
+        hits: list[_Hit] = []
+        for piece, offset in pieces:
+            if stop is not None and stop.is_set():
+                break
+            hits += [
+                (rect, score, offset)
+                for rect, score in self._hog(_grey(piece), GREY_CANDIDATE, small_faces)
+            ]
+        return hits
 
-    def _all_sure(self, hits: Sequence[tuple[object, float, tuple[int, int]]]) -> bool:
+    def _all_sure(self, hits: Sequence[_Hit]) -> bool:
         """Whether every grey candidate is sure enough to be taken without a colour search (see
         :data:`GREY_SURE`)."""
         sure = max(GREY_SURE, self.min_score)
@@ -228,7 +258,7 @@ class DlibFaceDetector:
         """HOG detections in ``image`` (RGB or grey) scoring at least ``threshold``, by dlib's
         frontal detector or ``detector``."""
         detector = detector or _dlib_models()[0]
-        with self._lock:
+        with _lock_of(detector):
             rects, scores, _ = detector.run(image, 0, threshold)  # type: ignore[attr-defined]
         return [(rect, float(score)) for rect, score in zip(rects, scores, strict=True)]
 
@@ -275,6 +305,48 @@ class DlibFaceDetector:
             _mid(pts[0], pts[1]),
             pts[4],
         )
+
+
+_Hit = tuple[object, float, tuple[int, int]]
+"""A HOG detection (dlib's rectangle), its score, and the offset of the piece it was found in."""
+_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_of(detector: object) -> threading.Lock:
+    """The lock of one dlib detector object: it keeps the image it scans in itself, so one search
+    at a time; two different detectors may search at the same time."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(id(detector), threading.Lock())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the copy already searched shows for the search of the next one: the areas that may be
+    skin (see :mod:`core.analysis.look`) and crops of the image around the cascade's candidates
+    in them (see :mod:`core.analysis.face_candidates`), at the next copy's scale."""
+
+    areas: list[Box]
+    candidates: list[tuple[NDArray[np.uint8], tuple[int, int]]]
+    small_factor: float
+
+
+def _plan(
+    rgb: NDArray[np.uint8],
+    looked: tuple[NDArray[np.uint8], float],
+    factor: float,
+    stop: threading.Event | None = None,
+) -> _Plan:
+    """The :class:`_Plan` for searching ``rgb`` at ``factor`` after its copy ``looked``
+    (no dlib: it can run beside a HOG search); without candidates once ``stop`` is set."""
+    small, small_factor = looked
+    window = HOG_WINDOW * small_factor / factor
+    areas = skin_areas(small, window)
+    if stop is not None and stop.is_set():
+        return _Plan(list(areas or []), [], small_factor)
+    boxes = face_candidates(_grey(small), window, areas=areas)
+    pieces = _crops(rgb, boxes or [], small_factor=small_factor, factor=factor)
+    return _Plan(list(areas or []), pieces, small_factor)
 
 
 def _crops(

@@ -2,8 +2,8 @@
 
 The results are the same whatever the number of threads (each step is a pure function of data the
 steps share read-only, and maps they share are computed once: :mod:`core.analysis.once`), so only
-the time a person waits changes. The calling thread takes the steps from the front, in order, and
-says each one to ``progress`` before it runs or is collected; helpers take them from the back.
+the time a person waits changes. The calling thread takes the steps in order and says each one to
+``progress`` before it runs or is collected; helpers take them in an order of their own.
 ``progress`` is only ever called on the calling thread, and raising from it (a cancel) stops the
 helpers from taking more: the steps already running finish, then the error is raised.
 
@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -50,11 +50,11 @@ class Step(Generic[T]):
 class _Shared(Generic[T]):
     """The steps' state: which are taken, their results or errors, and who waits for whom."""
 
-    def __init__(self, steps: Sequence[Step[T]]) -> None:
+    def __init__(self, steps: Sequence[Step[T]], helper_order: Sequence[int]) -> None:
         self.steps = steps
+        self.helper_order = helper_order
         self.lock = threading.Lock()
-        self.front = 0
-        self.back = len(steps) - 1
+        self.taken = [False] * len(steps)
         self.stopped = False
         self.results: list[T | None] = [None] * len(steps)
         self.errors: list[BaseException | None] = [None] * len(steps)
@@ -68,29 +68,29 @@ class _Shared(Generic[T]):
         finally:
             self.finished[index].set()
 
-    def take_back(self) -> int | None:
+    def take(self, index: int) -> bool:
+        """Whether step ``index`` was free (it is now taken by the asking thread)."""
         with self.lock:
-            if self.stopped or self.back < self.front:
-                return None
-            self.back -= 1
-            return self.back + 1
+            if self.taken[index] or self.stopped:
+                return False
+            self.taken[index] = True
+            return True
 
-    def take_front(self, index: int) -> bool:
-        """Whether the calling thread may run step ``index`` itself (no helper has taken it)."""
+    def next_for_helper(self) -> int | None:
         with self.lock:
-            if index <= self.back:
-                self.front = index + 1
-                return True
-            return False
+            for index in self.helper_order:
+                if not self.taken[index] and not self.stopped:
+                    self.taken[index] = True
+                    return index
+            return None
 
     def stop(self) -> None:
         with self.lock:
             self.stopped = True
-            self.back = self.front - 1
 
 
 def _help(shared: _Shared[T]) -> None:
-    while (index := shared.take_back()) is not None:
+    while (index := shared.next_for_helper()) is not None:
         shared.run(index)
 
 
@@ -99,12 +99,18 @@ def run_steps(
     *,
     threads: int,
     progress: Callable[[str], None] | None = None,
+    helper_order: Sequence[int] | None = None,
 ) -> list[T]:
     """The results of ``steps`` in their order, computed on up to ``threads`` threads.
 
-    Raises the error of the first step (in order) that failed, or whatever ``progress`` raised,
-    once no step is running any more."""
-    shared = _Shared(steps)
+    The calling thread takes the steps in their order; helpers take them in ``helper_order``
+    (indices; by default from the last step back), so that a helper starts on work that does not
+    wait for what the calling thread computes first. Raises the error of the first step (in
+    order) that failed, or whatever ``progress`` raised, once no step is running any more."""
+    order = list(range(len(steps) - 1, -1, -1)) if helper_order is None else list(helper_order)
+    if sorted(order) != list(range(len(steps))):
+        raise ValueError(f"helper_order must name each of the {len(steps)} steps once: {order}")
+    shared = _Shared(steps, order)
     helpers = [
         threading.Thread(target=_help, args=(shared,), name="skinlab-analysis", daemon=True)
         for _ in range(min(threads, len(steps)) - 1)
@@ -115,7 +121,7 @@ def run_steps(
         for index, step in enumerate(steps):
             if step.label is not None and progress is not None:
                 progress(step.label)
-            if shared.take_front(index):
+            if shared.take(index):
                 shared.run(index)
             shared.finished[index].wait()
             error = shared.errors[index]
@@ -125,4 +131,36 @@ def run_steps(
         shared.stop()
         for helper in helpers:
             helper.join()
-    return [result for result in shared.results]  # type: ignore[misc]
+    return cast(list[T], shared.results)
+
+
+class Speculation(Generic[T]):
+    """Work started on a helper thread before it is known to be needed: :meth:`result` waits for
+    it; :meth:`cancel` asks it to stop at its next check of ``stop`` and does not wait, so a
+    caller that no longer needs it goes on at once (the work is pure: nothing it does is kept)."""
+
+    def __init__(self, work: Callable[[threading.Event], T]) -> None:
+        self._stop = threading.Event()
+        self._done = threading.Event()
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(
+            target=self._run, args=(work,), name="skinlab-speculation", daemon=True
+        ).start()
+
+    def _run(self, work: Callable[[threading.Event], T]) -> None:
+        try:
+            self._result = work(self._stop)
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._error = error
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return cast(T, self._result)
+
+    def cancel(self) -> None:
+        self._stop.set()

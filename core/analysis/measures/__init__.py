@@ -84,6 +84,7 @@ def run_measures(
 
 __all__ = [
     "METRIC_NAMES",
+    "STEP_NAMES",
     "MeasureContext",
     "MeasureResult",
     "SkinTone",

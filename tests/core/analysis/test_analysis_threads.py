@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from skimage import data
@@ -79,6 +80,12 @@ def test_a_cancel_on_two_threads_stops_the_analysis_and_leaves_no_thread_behind(
     with pytest.raises(Stop):
         analyze(data.astronaut(), progress=cancel_at_texture, threads=2)
     assert seen[-1] == "Measuring texture" and "Preparing your advice" not in seen
+    # the helpers are joined; a face search's look ahead, no longer needed once the first copy
+    # showed the face, stops at its next check
+    for _ in range(500):
+        if threading.active_count() == before:
+            break
+        threading.Event().wait(0.01)
     assert threading.active_count() == before
 
 
@@ -144,6 +151,30 @@ def test_a_cancel_stops_helpers_from_taking_more_steps() -> None:
     assert 0 in started and 1 not in started and len(started) <= 3
 
 
+def test_helpers_take_steps_in_their_own_order() -> None:
+    ran: list[int] = []
+    three_done = threading.Event()
+
+    def step(i: int) -> int:
+        if i == 0:
+            assert three_done.wait(timeout=10), "the helper did not run three steps"
+        ran.append(i)
+        if len(ran) == 3:
+            three_done.set()
+        return i
+
+    steps = [Step(lambda i=i: step(i)) for i in range(5)]
+    assert run_steps(steps, threads=2, helper_order=[2, 4, 1, 3, 0]) == list(range(5))
+    assert ran[:3] == [2, 4, 1]
+
+
+@pytest.mark.parametrize("order", [[0, 1], [0, 1, 1], [0, 1, 3], []])
+def test_a_helper_order_that_misses_or_repeats_a_step_is_refused(order: list[int]) -> None:
+    steps = [Step(lambda: 1), Step(lambda: 2), Step(lambda: 3)]
+    with pytest.raises(ValueError, match="helper_order must name each of the 3 steps once"):
+        run_steps(steps, threads=2, helper_order=order)
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_a_bad_number_of_threads_is_refused_before_any_work(bad: object) -> None:
     with pytest.raises(ValueError, match="threads must be a whole number of at least 1"):
@@ -206,8 +237,40 @@ def test_two_objects_compute_the_same_map_at_the_same_time() -> None:
 
 
 def test_the_photo_path_is_analysed_the_same_on_any_number_of_threads(tmp_path: Path) -> None:
-    import cv2
-
     path = tmp_path / "astronaut.jpg"
     cv2.imwrite(str(path), cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
     assert _comparable(str(path), 3)[0] == _comparable(str(path), 1)[0]
+
+
+def _small_face_at_one_side() -> np.ndarray:
+    """A 2000 x 1125 photo (a 12 MP landscape's reduced decode) of a beige wall with the astronaut
+    at the right, about 80 px between her eyes: too small for the 512 px copy's search, so the
+    second copy is searched from the look that two threads make beside it."""
+    from core.analysis.face import default_detector
+
+    photo = data.astronaut()
+    found = max(default_detector().detect(photo), key=lambda f: f.iod)
+    left, top, right, bottom = (round(v) for v in found.box)
+    pad = (right - left) // 2
+    face = photo[max(0, top - pad) : bottom + pad, max(0, left - pad) : right + pad]
+    scale = 80.0 / found.iod
+    tile = cv2.resize(face, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    wall = np.empty((1125, 2000, 3), np.uint8)
+    wall[:] = (200, 186, 168)
+    th, tw = tile.shape[:2]
+    wall[300 : 300 + th, 1500 : 1500 + tw] = tile
+    return wall
+
+
+def test_a_small_face_is_found_the_same_with_the_look_made_beside_the_first_search() -> None:
+    from core.analysis.face import default_detector
+
+    rgb = _small_face_at_one_side()
+    detector = default_detector()
+    assert detector.detect(rgb, levels=(512,)) == []  # only the second copy finds it
+    one = detector.detect(rgb, threads=1)
+    assert len(one) == 1 and 70 < one[0].iod < 90
+    assert detector.detect(rgb, threads=2) == one
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    assert ok
+    assert _comparable(jpeg.tobytes(), 2) == _comparable(jpeg.tobytes(), 1)
