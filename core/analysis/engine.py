@@ -322,6 +322,8 @@ def _analyse_decoded(
     face, others = choice.face, choice.others
     balance = estimate_white_balance(image.rgb, face)
     canon_maker, detail_maker = canvas_makers()
+    # the caller checks the photo and makes the detail canvas while a helper makes the canonical
+    # canvas, the longest of the three
     first: tuple[Step[Any], ...] = (
         Step(
             partial(
@@ -333,10 +335,10 @@ def _analyse_decoded(
             ),
             "Checking the photo",
         ),
-        Step(partial(canon_maker, image.rgb, face, balance[0]), "Mapping the areas of your face"),
-        Step(partial(detail_maker, image.rgb, face, balance[0])),
+        Step(partial(detail_maker, image.rgb, face, balance[0]), "Mapping the areas of your face"),
+        Step(partial(canon_maker, image.rgb, face, balance[0])),
     )
-    assessed, canon, detail = run_steps(first, threads=threads, progress=tell)
+    assessed, detail, canon = run_steps(first, threads=threads, progress=tell)
     quality: QualityReport = assessed.with_checks(_one_face_check(choice))
     norm = normalised(face, balance, canon, detail)
     eyes = quality.check("eyes_visible")
