@@ -26,6 +26,7 @@ from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
 from core.analysis import LiveQuality
+from core.analysis.face import load_models
 from core.auth.service import RoleNotAllowedError
 from core.capture import Frame, open_source
 from core.capture.monitor import FrameMonitor
@@ -192,6 +193,9 @@ class KioskAppServices(TakeAwayServices):
             )
 
     # -- analysis ------------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        load_models()
+
     def analyse(
         self,
         photo: RGB,

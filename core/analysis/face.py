@@ -113,9 +113,13 @@ def _dlib_models() -> tuple[object, object]:
 
 
 def load_models() -> None:
-    """Load dlib and its models now rather than at the first face search (~0.4 s of CPU): a
-    process that forks analysing workers (a pool's fork server) pays it once for all of them."""
+    """Load dlib, its models, the small-face detector and the cascade now rather than at the first
+    face search (~0.4 s of CPU, most of it holding Python's lock): a process that forks analysing
+    workers (a pool's fork server) pays it once for all of them, and a kiosk pays it at start, not
+    while a patient's results are on their way (a two-thread search may reach the small-face
+    detector on any photo)."""
     _dlib_models()
+    small_face_detector()
     load_cascade()
 
 
@@ -217,14 +221,13 @@ class DlibFaceDetector:
     ) -> list[_Hit]:
         """Candidates of the grey search for small faces (:mod:`core.analysis.small_faces`) in
         ``pieces``, each with its piece's offset (unfinished once ``stop`` is set)."""
-        small_faces = small_face_detector()
         hits: list[_Hit] = []
         for piece, offset in pieces:
             if stop is not None and stop.is_set():
                 break
             hits += [
                 (rect, score, offset)
-                for rect, score in self._hog(_grey(piece), GREY_CANDIDATE, small_faces)
+                for rect, score in self._hog(_grey(piece), GREY_CANDIDATE, small_face_detector())
             ]
         return hits
 

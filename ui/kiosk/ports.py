@@ -268,6 +268,10 @@ class KioskServices(Protocol):
         """A photo from :meth:`drive_photos`; a path that is not on a USB stick is refused."""
         ...
 
+    def warm_up(self) -> None:
+        """Load what the first analysis would (run off the UI thread, at start)."""
+        ...
+
     def analyse(
         self,
         photo: RGB,

@@ -176,6 +176,7 @@ class KioskWindow(QMainWindow):
         self.reset()
         self._warm_up()
         self.run(self.op(self.services.config).success(self.apply_config), db=True)
+        self.run(self.op(self.services.warm_up))
 
     def _warm_up(self) -> None:
         """Lay out and paint every screen once, hidden, so that the first patient's screens are

@@ -136,3 +136,13 @@ def test_cancel_while_analysing_goes_back_to_capture_and_stores_nothing(
     win.capture.hold_seconds = 0.3
     wait_for_results(qtbot, win)  # the capture restarted and auto-captures again
     qtbot.waitUntil(lambda: stored_counts(ctx)["analyses"] == 1, timeout=TIMEOUT)
+
+
+def test_the_kiosk_loads_the_face_models_at_start_not_at_the_first_analysis(qtbot, make_window):
+    """Loading dlib's small-face detector holds Python's lock for ~0.3-0.5 s; a two-thread face
+    search may reach it on any photo, so the kiosk loads it at start, off the UI thread."""
+    from core.analysis.small_faces import small_face_detector
+
+    small_face_detector.cache_clear()
+    make_window("demo")
+    qtbot.waitUntil(lambda: small_face_detector.cache_info().currsize == 1, timeout=TIMEOUT)
