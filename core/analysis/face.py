@@ -25,7 +25,11 @@ from core.analysis.errors import AnalysisError
 from core.analysis.face_candidates import face_candidates, load_cascade
 from core.analysis.look import Box, skin_areas
 from core.analysis.parallel import Speculation
-from core.analysis.small_faces import LARGEST_SURE, small_face_detector
+from core.analysis.small_faces import (
+    LARGEST_SURE,
+    small_face_detector,
+    small_face_detector_loaded,
+)
 
 Point = tuple[float, float]
 DEFAULT_LEVELS: Final = (512, 1024)
@@ -163,7 +167,7 @@ class DlibFaceDetector:
         height, width = rgb.shape[:2]
         sides = list(levels or (max(height, width),))
         looked: tuple[NDArray[np.uint8], float] | None = None
-        ahead: Speculation[tuple[_Plan, list[_Hit]]] | None = None
+        ahead: Speculation[tuple[_Plan, list[_Hit] | None]] | None = None
         for index, level in enumerate(sides):
             factor = level / max(height, width)
             if looked is None:
@@ -178,6 +182,8 @@ class DlibFaceDetector:
             else:
                 plan, hits = ahead.result() if ahead else self._ahead(rgb, looked, factor)
                 ahead = None
+                if hits is None:
+                    hits = self._grey_hits(plan.candidates)
                 found = self._next_copy(rgb, plan, hits, factor)
                 if found:
                     return found
@@ -194,11 +200,16 @@ class DlibFaceDetector:
         looked: tuple[NDArray[np.uint8], float],
         factor: float,
         stop: threading.Event | None = None,
-    ) -> tuple[_Plan, list[_Hit]]:
+    ) -> tuple[_Plan, list[_Hit] | None]:
         """The :class:`_Plan` for the copy at ``factor`` and the grey search's candidates around
         the cascade's (no landmarks: they are placed once the search is decided); given up,
-        unfinished, between its parts once ``stop`` is set (nobody reads it then)."""
+        unfinished, between its parts once ``stop`` is set (nobody reads it then). Made ahead
+        (with ``stop``), the grey search is left to the caller (None) while the small-face
+        detector is not loaded: loading it holds Python's lock, so only a search that needs it
+        loads it, as with one thread."""
         plan = _plan(rgb, looked, factor, stop)
+        if stop is not None and plan.candidates and not small_face_detector_loaded():
+            return plan, None
         return plan, self._grey_hits(plan.candidates, stop)
 
     def _next_copy(

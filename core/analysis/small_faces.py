@@ -47,3 +47,9 @@ def small_face_detector() -> object:
             return dlib.fhog_object_detector(str(path))
     except (OSError, RuntimeError):
         return full
+
+
+def small_face_detector_loaded() -> bool:
+    """Whether :func:`small_face_detector` has been made in this process (making it holds Python's
+    lock for 0.3-0.5 s, so a search made ahead on a helper thread leaves that to the caller)."""
+    return small_face_detector.cache_info().currsize > 0

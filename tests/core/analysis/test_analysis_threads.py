@@ -274,3 +274,19 @@ def test_a_small_face_is_found_the_same_with_the_look_made_beside_the_first_sear
     ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     assert ok
     assert _comparable(jpeg.tobytes(), 2) == _comparable(jpeg.tobytes(), 1)
+
+
+def test_a_search_made_ahead_leaves_loading_the_small_face_detector_to_the_caller() -> None:
+    """Loading it holds Python's lock for 0.3-0.5 s (a frozen kiosk or desktop screen), so only a
+    search that needs it loads it, as with one thread; the faces found are the same."""
+    from core.analysis.face import _resized, default_detector
+    from core.analysis.small_faces import small_face_detector, small_face_detector_loaded
+
+    rgb = _small_face_at_one_side()
+    detector = default_detector()
+    one = detector.detect(rgb, threads=1)
+    small_face_detector.cache_clear()
+    small = _resized(rgb, 512 / 2000)
+    plan, hits = detector._ahead(rgb, (small, 512 / 2000), 1024 / 2000, threading.Event())
+    assert plan.candidates and hits is None and not small_face_detector_loaded()
+    assert detector.detect(rgb, threads=2) == one and small_face_detector_loaded()
