@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from core.analysis.copies import resized as _resized
 from core.analysis.errors import AnalysisError
 from core.analysis.face_candidates import face_candidates, load_cascade
 from core.analysis.look import Box, skin_areas
@@ -171,7 +172,7 @@ class DlibFaceDetector:
         for index, level in enumerate(sides):
             factor = level / max(height, width)
             if looked is None:
-                small = _resized(rgb, factor)
+                small = _resized(rgb, factor, threads=threads)
                 overlap = index + 1 < len(sides) and threads > 1
                 if overlap:
                     following = sides[index + 1] / max(height, width)
@@ -389,41 +390,6 @@ def _grey(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
 
 def _mid(a: Point, b: Point) -> Point:
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-
-
-def _resized(
-    rgb: NDArray[np.uint8], factor: float, *, rest: int = cv2.INTER_AREA
-) -> NDArray[np.uint8]:
-    """``rgb`` scaled by ``factor``; large reductions first by a whole factor, then by the small
-    rest, under 2x, with ``rest``.
-
-    The whole factor is OpenCV's area averaging; its fast integer path is taken only when both sides
-    divide by the factor (not for 2000 x 1125 by 3: 7.4 ms, against 3.8 ms for the same reduction
-    cropped to a multiple of 3). Cropping moves the copy by up to a third of a pixel, so the
-    detector's scores, and with them which faces near a score of 0 pass and which of two faces
-    weighs more: measured alone (session 9) it saved 3-4.5 ms of the face search per 12 MP shape,
-    but of 747 composites of a large and a small face it chose the other face in one and found 5
-    borderline faces fewer and 5 more (docs/benchmarks.md, "Face search restricted ... (session
-    9)"), so it is not taken. The crops around skin are reduced the rest of the way bilinearly,
-    which still averages about 2 x 2 pixels at a reduction near 2x and costs an eighth of OpenCV's
-    area averaging by a fraction (1 ms instead of 7-9 for the crop of a 12-megapixel landscape). The
-    whole copies keep area averaging: with bilinear, the retake spread of shine rose from 5.6 to 6.2
-    points."""
-    if abs(factor - 1.0) < 1e-3:
-        return np.ascontiguousarray(rgb)
-    size = (max(1, round(rgb.shape[1] * factor)), max(1, round(rgb.shape[0] * factor)))
-    whole = int(1.0 / factor) if factor < 0.5 else 1
-    if whole >= 2:
-        rgb = np.asarray(
-            cv2.resize(
-                rgb,
-                (rgb.shape[1] // whole, rgb.shape[0] // whole),
-                interpolation=cv2.INTER_AREA,
-            ),
-            dtype=np.uint8,
-        )
-    method = rest if size[0] < rgb.shape[1] else cv2.INTER_LINEAR
-    return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=method))
 
 
 def face_weights(faces: Sequence[Face], width: int, height: int) -> list[float]:

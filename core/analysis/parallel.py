@@ -144,9 +144,9 @@ class Speculation(Generic[T]):
         self._done = threading.Event()
         self._result: T | None = None
         self._error: BaseException | None = None
-        threading.Thread(
-            target=self._run, args=(work,), name="skinlab-speculation", daemon=True
-        ).start()
+        # not a daemon: a process that ends right after an analysis (the CLI) waits the few ms
+        # this takes to stop, instead of tearing down OpenCV or dlib under it (an abort)
+        threading.Thread(target=self._run, args=(work,), name="skinlab-speculation").start()
 
     def _run(self, work: Callable[[threading.Event], T]) -> None:
         try:

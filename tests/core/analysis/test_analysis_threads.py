@@ -290,3 +290,53 @@ def test_a_search_made_ahead_leaves_loading_the_small_face_detector_to_the_calle
     plan, hits = detector._ahead(rgb, (small, 512 / 2000), 1024 / 2000, threading.Event())
     assert plan.candidates and hits is None and not small_face_detector_loaded()
     assert detector.detect(rgb, threads=2) == one and small_face_detector_loaded()
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        (1125, 2000),  # rows divide by 3, columns do not: split by rows
+        (2000, 1500),  # columns divide by 3 (a portrait): split by columns
+        (1500, 2001),  # both divide: OpenCV's integer path, split by rows
+        (1126, 2001),  # neither: one call
+        (1134, 2016),
+    ],
+)
+def test_the_first_copy_made_in_two_halves_has_the_same_pixels(shape: tuple[int, int]) -> None:
+    from core.analysis.copies import resized
+
+    astronaut = data.astronaut()
+    rgb = cv2.resize(astronaut, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
+    noise = np.random.default_rng(11).integers(0, 9, rgb.shape, dtype=np.uint8)
+    rgb = cv2.add(rgb, noise)
+    for side in (512, 1024):
+        factor = side / max(shape)
+        one = resized(rgb, factor)
+        assert one.shape[:2] == (round(shape[0] * factor), round(shape[1] * factor))
+        assert np.array_equal(resized(rgb, factor, threads=2), one)
+
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+_SEARCH_THEN_EXIT = """
+import cv2
+from core.analysis.face import default_detector
+bgr = cv2.imread({path!r})
+rgb = cv2.resize(bgr[:, :, ::-1], (2000, 1500), interpolation=cv2.INTER_LINEAR)
+assert default_detector().detect(rgb, threads=2)
+"""
+
+
+def test_a_process_that_ends_right_after_a_two_thread_face_search_exits_cleanly() -> None:
+    """On a group photo dlib finds the faces on the first copy while the look ahead is still in
+    OpenCV's cascade; a process ending right then must wait for it, not abort (it did, 6 runs of 8,
+    while the look ahead ran on a daemon thread)."""
+    import subprocess
+    import sys
+
+    path = shared_face("dlib_bald_guys.jpg")
+    script = _SEARCH_THEN_EXIT.format(path=str(path))
+    for _ in range(5):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, timeout=120, cwd=REPOSITORY
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-500:]
