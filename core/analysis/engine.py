@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -24,7 +24,7 @@ from core.analysis.colour import colour_problem
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face import FaceDetector, default_detector
 from core.analysis.gate import gate
-from core.analysis.intake import DecodedImage, Source, load_image
+from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
 from core.analysis.interpret import (
     SCORE_WEIGHTS,
     SKIN_TYPE_INPUTS,
@@ -116,6 +116,25 @@ def _raw_bytes(source: Source) -> bytes | None:
         except (OSError, ValueError):
             return None
     return None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _decoded(data: bytes | None, source: Source, digest: str | None, threads: int) -> DecodedImage:
+    """The photo decoded, with the SHA-256 of its bytes: ``digest`` when the caller hashed them,
+    else hashed on a second thread while libjpeg decodes (both let go of Python's lock)."""
+    if data is None:
+        return load_image(source)
+    if digest is not None or threads == 1:
+        return load_image(data, sha256=digest)
+    steps: tuple[Step[Any], ...] = (
+        Step(partial(load_image, data, sha256=NOT_HASHED)),
+        Step(partial(_sha256, data)),
+    )
+    image, hashed = run_steps(steps, threads=2)
+    return replace(cast(DecodedImage, image), sha256=cast(str, hashed))
 
 
 def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice:
@@ -267,7 +286,8 @@ def analyze(
     workers = checked_threads(threads)
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
-    digest = hashlib.sha256(data).hexdigest() if data else None
+    # with a cache the photo is hashed first, to ask it; without one, while it is decoded
+    digest = _sha256(data) if data and cache is not None else None
     key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {
         "image": _label(source),
@@ -285,7 +305,7 @@ def analyze(
                 log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
     tell = progress or _silent
     tell("Reading the photo")
-    image = load_image(data if data is not None else source, sha256=digest)
+    image = _decoded(data, source, digest, workers)
     result = _analyse_decoded(
         image,
         data,

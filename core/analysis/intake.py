@@ -95,6 +95,10 @@ def reduction_factor(width: int, height: int, long_side: int | None) -> int:
     return 1
 
 
+NOT_HASHED: Final = "not hashed"
+"""The ``sha256`` to give :func:`load_image` when the caller hashes the bytes itself, elsewhere."""
+
+
 def load_image(
     source: Source,
     *,
@@ -106,7 +110,8 @@ def load_image(
     """Decode ``source`` (a path, encoded bytes, or an RGB/grey/RGBA array) into 8-bit RGB.
 
     ``sha256`` is the digest of encoded bytes the caller has already hashed (the engine, for its
-    cache key): a 12-megapixel file is not hashed twice.
+    cache key): a 12-megapixel file is not hashed twice; :data:`NOT_HASHED` when the caller hashes
+    them at the same time on another thread.
 
     Raises
     ------

@@ -340,3 +340,20 @@ def test_a_process_that_ends_right_after_a_two_thread_face_search_exits_cleanly(
             [sys.executable, "-c", script], capture_output=True, timeout=120, cwd=REPOSITORY
         )
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-500:]
+
+
+def test_the_photo_hashed_while_it_is_decoded_keeps_its_true_digest(tmp_path: Path) -> None:
+    import hashlib
+
+    from core.cache import DiskCache
+
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    assert ok
+    photo = encoded.tobytes()
+    truth = hashlib.sha256(photo).hexdigest()
+    assert analyze(photo, threads=2).image_sha256 == truth
+    assert analyze(photo, threads=1).image_sha256 == truth
+    cache = DiskCache(tmp_path / "cache")
+    first = analyze(photo, threads=2, cache=cache)
+    again = analyze(photo, threads=2, cache=cache)
+    assert first.image_sha256 == again.image_sha256 == truth and again.cached
