@@ -4,7 +4,7 @@ OpenCV's area averaging by a factor that is not whole in both directions (2000 x
 3.003 across, exactly 3 down) weighs each output row by a table made from the two sizes; where one
 direction's factor is exactly whole, every output row (or column) reads its own whole group of
 input rows and the same table, so the copy can be made in two halves split at a multiple of the
-factor, one per thread, with the same pixels (checked on 1,065 photos of 21 sizes,
+factor, one per thread, with the same pixels (5,340 copies of 1,069 photos of 21 sizes compared,
 docs/benchmarks.md, "One analysis on two threads").
 """
 
