@@ -34,33 +34,26 @@ METRIC_NAMES: Final = (
 )
 
 
+_STEPS: Final[tuple[tuple[str, str, Callable[[MeasureContext], MeasureResult]], ...]] = (
+    ("oiliness", "Measuring shine", measure_oiliness),
+    ("pores", "Measuring pores", measure_pores),
+    ("redness", "Measuring redness", measure_redness),
+    ("pigmentation", "Measuring dark spots", measure_pigmentation),
+    ("wrinkles", "Measuring lines", measure_wrinkles),
+    ("roughness", "Measuring texture", measure_roughness),
+    ("dark_circles", "Measuring dark circles", measure_dark_circles),
+    ("acne", "Looking for blemishes", measure_acne),
+)
+"""The measures that read only the context: the metric each gives, what a person is told as it
+starts, and the measure."""
+STEP_NAMES: Final = tuple(name for name, _, _ in _STEPS)
+"""The metric each of :func:`measure_steps` gives, in its order."""
+
+
 def measure_steps(ctx: MeasureContext) -> tuple[Step[MeasureResult], ...]:
     """The measures that read only ``ctx``, each with what a person is told as it starts; they
     share the context's maps and may run at the same time (:mod:`core.analysis.parallel`)."""
-    steps: tuple[tuple[str, Callable[[MeasureContext], MeasureResult]], ...] = (
-        ("Measuring shine", measure_oiliness),
-        ("Measuring pores", measure_pores),
-        ("Measuring redness", measure_redness),
-        ("Measuring dark spots", measure_pigmentation),
-        ("Measuring lines", measure_wrinkles),
-        ("Measuring texture", measure_roughness),
-        ("Measuring dark circles", measure_dark_circles),
-        ("Looking for blemishes", measure_acne),
-    )
-    return tuple(Step(partial(measure, ctx), label) for label, measure in steps)
-
-
-STEP_NAMES: Final = (
-    "oiliness",
-    "pores",
-    "redness",
-    "pigmentation",
-    "wrinkles",
-    "roughness",
-    "dark_circles",
-    "acne",
-)
-"""The metric each of :func:`measure_steps` gives, in its order."""
+    return tuple(Step(partial(measure, ctx), label) for _, label, measure in _STEPS)
 
 
 def with_estimates(
