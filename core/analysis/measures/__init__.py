@@ -68,10 +68,11 @@ def with_estimates(
 
 
 def run_measures(
-    ctx: MeasureContext, *, progress: Callable[[str], None] | None = None, threads: int = 1
+    ctx: MeasureContext, *, progress: Callable[[str], None] | None = None
 ) -> dict[str, MeasureResult]:
-    """Every metric of :data:`METRIC_NAMES`, in that order; ``progress`` hears each one start."""
-    measured = run_steps(measure_steps(ctx), threads=threads, progress=progress)
+    """Every metric of :data:`METRIC_NAMES`, in that order, on the calling thread (the stage bench
+    times each measure alone); ``progress`` hears each one start."""
+    measured = run_steps(measure_steps(ctx), threads=1, progress=progress)
     return with_estimates(ctx, measured)
 
 
