@@ -67,8 +67,8 @@ def _cpu_ms(fn: Callable[[], object], repeats: int) -> float:
 def profile(path: Path, repeats: int) -> dict[str, float]:
     """CPU ms of each stage of ``analyze(path)``, in the engine's order."""
     from core.analysis import analyze
-    from core.analysis.engine import upright
     from core.analysis.face import default_detector
+    from core.analysis.finding import upright
     from core.analysis.intake import load_image
     from core.analysis.measures import MeasureContext, run_measures
     from core.analysis.normalise import normalise

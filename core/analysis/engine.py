@@ -11,20 +11,18 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final
 
-import numpy as np
-
-from core.analysis.choice import Choice, choose_face
 from core.analysis.colour import colour_problem
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face import FaceDetector, default_detector
+from core.analysis.face_checks import coverage_check, one_face_check
+from core.analysis.finding import decoded, sha256, sharper_copy, upright
 from core.analysis.gate import gate
-from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
+from core.analysis.intake import DecodedImage, Source
 from core.analysis.interpret import (
     SCORE_WEIGHTS,
     SKIN_TYPE_INPUTS,
@@ -44,18 +42,15 @@ from core.analysis.measures import (
 )
 from core.analysis.needs import Scale
 from core.analysis.normalise import (
-    DETAIL_REFERENCE_IOD,
     NormalisedFace,
     canvas_makers,
     estimate_white_balance,
     normalised,
 )
 from core.analysis.parallel import Step, checked_threads, run_steps
-from core.analysis.quality import Check, QualityReport, Status, assess_face, grade
+from core.analysis.quality import Check, QualityReport, assess_face, grade
 from core.analysis.recommend import Preferences, recommend
 from core.analysis.regions import (
-    CUT_REASON,
-    GLASSES_REASON,
     REGION_NAMES,
     Regions,
     build_regions,
@@ -67,7 +62,6 @@ from core.vocabulary import instruction
 
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
-MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
 LAST_STEPS: Final = (*STEP_NAMES, "skin_tone", "colour_check")
 """The steps after the regions, in the order the calling thread takes them and says them."""
 HELPER_FIRST: Final = (
@@ -85,14 +79,6 @@ HELPER_FIRST: Final = (
 """The order a helper thread takes them in: first what waits for nothing the calling thread starts
 with (acne and redness: a* and its background; the colour check), then the lines' and spots'
 measures while the calling thread measures pores on the detail canvas."""
-_REGION_ADVICE = {
-    "forehead": "hair_off_forehead",
-    "left_under_eye": "remove_glasses",
-    "right_under_eye": "remove_glasses",
-    "left_crows_feet": "hair_behind_ears",
-    "right_crows_feet": "hair_behind_ears",
-}
-"""What usually covers each region, as the key of its instruction (``core.vocabulary``)."""
 
 
 def _label(source: Source) -> str:
@@ -116,106 +102,6 @@ def _raw_bytes(source: Source) -> bytes | None:
         except (OSError, ValueError):
             return None
     return None
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _decoded(data: bytes | None, source: Source, digest: str | None, threads: int) -> DecodedImage:
-    """The photo decoded, with the SHA-256 of its bytes: ``digest`` when the caller hashed them,
-    else hashed on a second thread while libjpeg decodes (both let go of Python's lock)."""
-    if data is None:
-        return load_image(source)
-    if digest is not None or threads == 1:
-        return load_image(data, sha256=digest)
-    steps: tuple[Step[Any], ...] = (
-        Step(partial(load_image, data, sha256=NOT_HASHED)),
-        Step(partial(_sha256, data)),
-    )
-    image, hashed = run_steps(steps, threads=2)
-    return replace(cast(DecodedImage, image), sha256=cast(str, hashed))
-
-
-def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice:
-    faces = detector.detect(image.rgb, threads=threads)
-    if not faces:
-        raise AnalysisInputError(
-            "No face was found in the photo. The whole face must be in the frame, looking at the "
-            "camera.",
-            code="no_face",
-        )
-    return choose_face(image.rgb, faces)
-
-
-def upright(
-    image: DecodedImage, detector: FaceDetector, threads: int = 1
-) -> tuple[DecodedImage, Choice, int]:
-    """The face, turning the photo a quarter at a time when it was saved on its side without an
-    EXIF orientation (a phone held sideways): the detector only finds upright faces."""
-    try:
-        return image, find_face(image, detector, threads), 0
-    except AnalysisInputError:
-        for quarters in (1, 3, 2):
-            turned = rotated(image, quarters)
-            if faces := detector.detect(turned.rgb, threads=threads):
-                return turned, choose_face(turned.rgb, faces), 90 * quarters
-        raise
-
-
-def rotated(image: DecodedImage, quarters: int) -> DecodedImage:
-    """``image`` turned by ``quarters`` x 90 degrees anticlockwise."""
-    rgb = np.ascontiguousarray(np.rot90(image.rgb, quarters))
-    width, height = image.original_size
-    size = (height, width) if quarters % 2 else (width, height)
-    return replace(image, rgb=rgb, original_size=size)
-
-
-def _sharper_copy(
-    image: DecodedImage,
-    choice: Choice,
-    data: bytes | None,
-    detector: FaceDetector,
-    turned: int,
-    threads: int,
-) -> tuple[DecodedImage, Choice]:
-    """Decode again at full size when the reduced decode left the face below the reference
-    resolution, and find the face again there (landmarks are more precise at full size)."""
-    if image.decode_scale >= 1.0 or data is None or choice.face.iod >= DETAIL_REFERENCE_IOD:
-        return image, choice
-    full = rotated(load_image(data, decode_long_side=None, sha256=image.sha256), turned // 90)
-    try:
-        return full, find_face(full, detector, threads)
-    except AnalysisInputError:
-        factor = full.width / image.width
-        rival = choice.rival.mapped(factor) if choice.rival else None
-        return full, Choice(choice.face.mapped(factor), choice.others, rival)
-
-
-def _one_face_check(choice: Choice) -> Check:
-    status: Status = "warn" if choice.rival is not None else "pass"
-    message = instruction("one_person")
-    return Check(
-        "one_face", status, float(choice.others + 1), "faces", message if choice.rival else ""
-    )
-
-
-def _coverage_check(regions: Regions) -> Check:
-    """How much of the face shows skin; the instruction names what covers the worst region."""
-    fractions = dict(regions.visible)
-    main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
-    hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
-    worst = min(hidden or fractions, key=lambda n: fractions[n])
-    status = (
-        "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
-    )
-    if regions.excluded.get(worst) == GLASSES_REASON:
-        advice = instruction("remove_glasses")
-    else:
-        advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))
-    return Check(
-        "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
-    )
 
 
 def _region_table(
@@ -287,7 +173,7 @@ def analyze(
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
     # with a cache the photo is hashed first, to ask it; without one, while it is decoded
-    digest = _sha256(data) if data and cache is not None else None
+    digest = sha256(data) if data and cache is not None else None
     key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {
         "image": _label(source),
@@ -305,7 +191,7 @@ def analyze(
                 log.warning("Ignoring an unusable cache entry for %s", stamps["image"])
     tell = progress or _silent
     tell("Reading the photo")
-    image = _decoded(data, source, digest, workers)
+    image = decoded(data, source, digest, workers)
     result = _analyse_decoded(
         image,
         data,
@@ -338,7 +224,7 @@ def _analyse_decoded(
 ) -> AnalysisResult:
     tell("Finding your face")
     image, choice, turned = upright(image, detector, threads)
-    image, choice = _sharper_copy(image, choice, data, detector, turned, threads)
+    image, choice = sharper_copy(image, choice, data, detector, turned, threads)
     face, others = choice.face, choice.others
     balance = estimate_white_balance(image.rgb, face)
     canon_maker, detail_maker = canvas_makers()
@@ -359,12 +245,12 @@ def _analyse_decoded(
         Step(partial(canon_maker, image.rgb, face, balance[0])),
     )
     assessed, detail, canon = run_steps(first, threads=threads, progress=tell)
-    quality: QualityReport = assessed.with_checks(_one_face_check(choice))
+    quality: QualityReport = assessed.with_checks(one_face_check(choice))
     norm = normalised(face, balance, canon, detail)
     eyes = quality.check("eyes_visible")
     regions = build_regions(norm, eyes_hidden=eyes is not None and eyes.status == "fail")
     quality = quality.with_checks(
-        _coverage_check(regions),
+        coverage_check(regions),
         Check(
             "colour_cast",
             grade(norm.cast, warn=0.12, fail=1e9, higher_is_better=False),

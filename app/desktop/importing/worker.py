@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from core.analysis import AnalysisInputError, analyze
-from core.analysis.engine import rotated
+from core.analysis.finding import rotated
 from core.analysis.intake import MAX_FILE_BYTES, load_image
 from core.imaging import encode_jpeg, media_type_of, thumbnail_jpeg
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from PIL import Image
 
-from core.analysis import AnalysisInputError, analyze, engine
+from core.analysis import AnalysisInputError, analyze, finding
 from core.analysis.intake import DecodedImage, load_image
 
 
@@ -236,8 +236,8 @@ def test_landscape_with_a_face_at_one_side_is_decoded_once(portrait, monkeypatch
     face = cv2.resize(portrait, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_LINEAR)
     frame[:2048, 1900 : 1900 + 2048] = face
     decodes = []
-    real = engine.load_image
-    monkeypatch.setattr(engine, "load_image", lambda *a, **k: decodes.append(k) or real(*a, **k))
+    real = finding.load_image
+    monkeypatch.setattr(finding, "load_image", lambda *a, **k: decodes.append(k) or real(*a, **k))
     result = analyze(encode(frame, "JPEG", quality=90))
     assert len(decodes) == 1 and result.face["interocular_px"] >= 150
 

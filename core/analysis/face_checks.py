@@ -1,0 +1,47 @@
+"""The quality checks that need the chosen face and its regions: one person in the photo, and how
+much of the face shows skin (the instruction names what usually covers the worst region)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.analysis.choice import Choice
+from core.analysis.quality import Check, Status, grade
+from core.analysis.regions import CUT_REASON, GLASSES_REASON, Regions
+from core.vocabulary import instruction
+
+MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
+_REGION_ADVICE = {
+    "forehead": "hair_off_forehead",
+    "left_under_eye": "remove_glasses",
+    "right_under_eye": "remove_glasses",
+    "left_crows_feet": "hair_behind_ears",
+    "right_crows_feet": "hair_behind_ears",
+}
+"""What usually covers each region, as the key of its instruction (``core.vocabulary``)."""
+
+
+def one_face_check(choice: Choice) -> Check:
+    status: Status = "warn" if choice.rival is not None else "pass"
+    message = instruction("one_person")
+    return Check(
+        "one_face", status, float(choice.others + 1), "faces", message if choice.rival else ""
+    )
+
+
+def coverage_check(regions: Regions) -> Check:
+    """How much of the face shows skin; the instruction names what covers the worst region."""
+    fractions = dict(regions.visible)
+    main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
+    hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
+    worst = min(hidden or fractions, key=lambda n: fractions[n])
+    status = (
+        "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
+    )
+    if regions.excluded.get(worst) == GLASSES_REASON:
+        advice = instruction("remove_glasses")
+    else:
+        advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))
+    return Check(
+        "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
+    )

@@ -1,0 +1,92 @@
+"""The photo decoded and its face found: hashed while it decodes, turned upright when it was saved
+on its side, and decoded again at full size when the reduced decode left the face too small."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from functools import partial
+from typing import Any, cast
+
+import numpy as np
+
+from core.analysis.choice import Choice, choose_face
+from core.analysis.errors import AnalysisInputError
+from core.analysis.face import FaceDetector
+from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
+from core.analysis.normalise import DETAIL_REFERENCE_IOD
+from core.analysis.parallel import Step, run_steps
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decoded(data: bytes | None, source: Source, digest: str | None, threads: int) -> DecodedImage:
+    """The photo decoded, with the SHA-256 of its bytes: ``digest`` when the caller hashed them,
+    else hashed on a second thread while libjpeg decodes (both let go of Python's lock)."""
+    if data is None:
+        return load_image(source)
+    if digest is not None or threads == 1:
+        return load_image(data, sha256=digest)
+    steps: tuple[Step[Any], ...] = (
+        Step(partial(load_image, data, sha256=NOT_HASHED)),
+        Step(partial(sha256, data)),
+    )
+    image, hashed = run_steps(steps, threads=2)
+    return replace(cast(DecodedImage, image), sha256=cast(str, hashed))
+
+
+def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice:
+    faces = detector.detect(image.rgb, threads=threads)
+    if not faces:
+        raise AnalysisInputError(
+            "No face was found in the photo. The whole face must be in the frame, looking at the "
+            "camera.",
+            code="no_face",
+        )
+    return choose_face(image.rgb, faces)
+
+
+def upright(
+    image: DecodedImage, detector: FaceDetector, threads: int = 1
+) -> tuple[DecodedImage, Choice, int]:
+    """The face, turning the photo a quarter at a time when it was saved on its side without an
+    EXIF orientation (a phone held sideways): the detector only finds upright faces."""
+    try:
+        return image, find_face(image, detector, threads), 0
+    except AnalysisInputError:
+        for quarters in (1, 3, 2):
+            turned = rotated(image, quarters)
+            if faces := detector.detect(turned.rgb, threads=threads):
+                return turned, choose_face(turned.rgb, faces), 90 * quarters
+        raise
+
+
+def rotated(image: DecodedImage, quarters: int) -> DecodedImage:
+    """``image`` turned by ``quarters`` x 90 degrees anticlockwise."""
+    rgb = np.ascontiguousarray(np.rot90(image.rgb, quarters))
+    width, height = image.original_size
+    size = (height, width) if quarters % 2 else (width, height)
+    return replace(image, rgb=rgb, original_size=size)
+
+
+def sharper_copy(
+    image: DecodedImage,
+    choice: Choice,
+    data: bytes | None,
+    detector: FaceDetector,
+    turned: int,
+    threads: int,
+) -> tuple[DecodedImage, Choice]:
+    """Decode again at full size when the reduced decode left the face below the reference
+    resolution, and find the face again there (landmarks are more precise at full size)."""
+    if image.decode_scale >= 1.0 or data is None or choice.face.iod >= DETAIL_REFERENCE_IOD:
+        return image, choice
+    full = rotated(load_image(data, decode_long_side=None, sha256=image.sha256), turned // 90)
+    try:
+        return full, find_face(full, detector, threads)
+    except AnalysisInputError:
+        factor = full.width / image.width
+        rival = choice.rival.mapped(factor) if choice.rival else None
+        return full, Choice(choice.face.mapped(factor), choice.others, rival)
