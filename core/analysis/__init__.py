@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from core.analysis.engine import analyze, analyze_many
 from core.analysis.errors import INPUT_ERROR_CODES, AnalysisError, AnalysisInputError, RulesError
-from core.analysis.face import DlibFaceDetector, Face, FaceDetector
+from core.analysis.face import DlibFaceDetector
+from core.analysis.face_model import Face, FaceDetector
 from core.analysis.live import LiveQuality, assess_frame
 from core.analysis.measures import METRIC_NAMES
 from core.analysis.overlay import overlay_mask, region_outlines, render_overlay, write_overlay

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.face import Face, face_weights
+from core.analysis.face_model import Face, face_weights
 from core.analysis.normalise import linear_to_lab
 from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 

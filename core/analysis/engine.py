@@ -18,8 +18,9 @@ from typing import Any, Final
 
 from core.analysis.colour import colour_problem
 from core.analysis.errors import AnalysisInputError
-from core.analysis.face import FaceDetector, default_detector
+from core.analysis.face import default_detector
 from core.analysis.face_checks import coverage_check, one_face_check
+from core.analysis.face_model import FaceDetector
 from core.analysis.finding import decoded, sha256, sharper_copy, upright
 from core.analysis.gate import gate
 from core.analysis.intake import DecodedImage, Source

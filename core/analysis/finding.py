@@ -12,7 +12,7 @@ import numpy as np
 
 from core.analysis.choice import Choice, choose_face
 from core.analysis.errors import AnalysisInputError
-from core.analysis.face import FaceDetector
+from core.analysis.face_model import FaceDetector
 from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
 from core.analysis.normalise import DETAIL_REFERENCE_IOD
 from core.analysis.parallel import Step, run_steps

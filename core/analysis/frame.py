@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.face import Face, Point
+from core.analysis.face_model import Face, Point
 
 IOD_MM = 63.0
 """Average adult interpupillary distance, used only to express densities per cm²."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from core.analysis.face import Face, Point
+from core.analysis.face_model import Face, Point
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, region_polygons
 from core.vocabulary import instruction
 

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.face import DlibFaceDetector, Face, FaceDetector, default_detector, primary_index
+from core.analysis.face import DlibFaceDetector, default_detector
+from core.analysis.face_model import Face, FaceDetector, primary_index
 from core.analysis.quality import Check, QualityReport, assess_face
 from core.vocabulary import instruction
 

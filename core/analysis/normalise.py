@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.face import Face
+from core.analysis.face_model import Face
 from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 

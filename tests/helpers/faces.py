@@ -13,7 +13,8 @@ import pytest
 import skimage.data
 
 from core.analysis import AnalysisResult, analyze
-from core.analysis.face import default_detector, primary_index
+from core.analysis.face import default_detector
+from core.analysis.face_model import primary_index
 from core.analysis.regions import region_polygons
 from tests.helpers.paths import SHARED_FACES
 

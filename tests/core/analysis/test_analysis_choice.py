@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 
 from core.analysis.choice import choose_face
-from core.analysis.face import Face, default_detector, face_weights
+from core.analysis.face import default_detector
+from core.analysis.face_model import Face, face_weights
 from core.analysis.finding import find_face
 from core.analysis.intake import load_image
 

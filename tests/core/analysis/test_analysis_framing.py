@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.analysis import analyze
-from core.analysis.face import Face
+from core.analysis.face_model import Face
 from core.analysis.framing import assess_framing
 from core.analysis.regions import CUT_REASON
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from core.analysis.face import default_detector, primary_index
+from core.analysis.face import default_detector
+from core.analysis.face_model import primary_index
 from core.analysis.intake import load_image
 from tests.helpers.faces import load_rgb, shared_face
 

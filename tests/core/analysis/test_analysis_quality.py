@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from core.analysis import LiveQuality, analyze, assess_frame
-from core.analysis.face import default_detector, primary_index
+from core.analysis.face import default_detector
+from core.analysis.face_model import primary_index
 from core.analysis.quality import NOSE_DEPTH_U, assess_face, head_yaw_degrees
 
 
