@@ -1,6 +1,11 @@
 """Is there colour to measure? Greyscale and infrared photos have none; a strongly tinted light
 leaves too little of the skin's own colour to judge redness, blemishes or tone.
 
+A warm light (a tungsten or candle-coloured lamp the camera did not correct) moves skin along its own
+hue, so the skin cannot show it: the light around the face and the whites of the eyes can. Both must
+agree, because either alone is often warm in a correct photo (a wooden wall; eye whites seen
+through lashes and lid skin).
+
 The test is on the skin itself, not on thresholds of lightness or chroma, which would single out
 the very lightest and darkest skin (both are low in chroma): a greyscale or infrared photo has equal
 red, green and blue on the skin, whatever its tone, while the darkest Monk swatch still differs by
@@ -15,7 +20,9 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
+from core.analysis.frame import ellipse
 from core.analysis.needs import Declined
+from core.analysis.normalise import Canvas, linear_light
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
@@ -23,12 +30,48 @@ GREY_SPREAD: Final = 3.0
 """Mean (max - min) of R, G, B on the skin, in 8-bit levels, below which a photo has no colour."""
 
 
+WARM_LIGHT: Final = 0.8
+"""log(red / blue) of the light around the face, in linear light, from which the light may be
+warm. Correct photos of the shared faces read -0.3 to 1.0 (1.0: a warm-coloured wall); the same
+photos under a simulated uncorrected tungsten lamp (8-bit red x1.0, green x0.9, blue x0.62)
+read 0.8 to 2.0."""
+WARM_EYES: Final = 1.2
+"""log(red / blue) of the eye whites (the least red quarter of the brightest pixels of the eyes,
+linear light) from which the light is warm when the light around the face is too. Correct photos:
+the shared faces 0.1 to 1.0; faces-age 0.7 in the median and 1.2 at the 95th percentile (its
+uncontrolled light included; 2 to 5 faces of 78 per group at 1.2 or more, the four groups alike);
+under the simulated tungsten lamp: 1.0 to 1.8 on the shared faces, 1.22 at faces-age's 5th
+percentile."""
+
+
+def eye_white_warmth(canvas: Canvas) -> float | None:
+    """log(red / blue) of the eye whites on ``canvas`` in linear light, or None when the eyes are
+    not on it: the least red quarter of the brightest 30 % of each eye's area, so that lid skin
+    and lashes in the area weigh little."""
+    frame = canvas.frame
+    eyes = ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | ellipse(frame, (0.5, 0.0), (0.22, 0.1))
+    eyes &= canvas.inside
+    if eyes.sum() < 10:
+        return None
+    pixels = pixels_at(canvas.rgb, eyes)
+    luma = pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    bright = pixels[(luma >= np.percentile(luma, 70))]
+    bright = bright[(channel_max(bright) < 250) & (channel_min(bright) > 5)]
+    if len(bright) < 5:
+        return None
+    linear = linear_light(bright)
+    red_blue = np.log(np.maximum(linear[:, 0], 1e-4) / np.maximum(linear[:, 2], 1e-4))
+    return float(np.percentile(red_blue, 25))
+
+
 def colour_problem(
-    rgb: NDArray[np.uint8], lab: NDArray[np.float32], skin: NDArray[np.bool_]
+    canvas: Canvas, skin: NDArray[np.bool_], light_warmth: float | None = None
 ) -> Declined | None:
-    """Why colour cannot be measured on this face, or None when it can."""
+    """Why colour cannot be measured on this face, or None when it can. ``light_warmth`` is the
+    light's warmth around the face (:class:`core.analysis.normalise.Light`), None when unknown."""
     if not skin.any():
         return None
+    rgb, lab = canvas.rgb, canvas.lab
     pixels = pixels_at(rgb, skin)
     spread = float((channel_max(pixels).astype(np.int16) - channel_min(pixels)).mean())
     if spread < GREY_SPREAD:
@@ -39,4 +82,10 @@ def colour_problem(
         return Declined(
             "tinted_light", "the light is too strongly coloured: use neutral white light"
         )
+    if light_warmth is not None and light_warmth >= WARM_LIGHT:
+        eyes = eye_white_warmth(canvas)
+        if eyes is not None and eyes >= WARM_EYES:
+            return Declined(
+                "tinted_light", "the light is too warm (orange): use neutral white light"
+            )
     return None

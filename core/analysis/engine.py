@@ -242,8 +242,10 @@ def _analyse_decoded(
             ),
             "Checking the photo",
         ),
-        Step(partial(detail_maker, image.rgb, face, balance[0]), "Mapping the areas of your face"),
-        Step(partial(canon_maker, image.rgb, face, balance[0])),
+        Step(
+            partial(detail_maker, image.rgb, face, balance.gains), "Mapping the areas of your face"
+        ),
+        Step(partial(canon_maker, image.rgb, face, balance.gains)),
     )
     assessed, detail, canon = run_steps(first, threads=threads, progress=tell)
     quality: QualityReport = assessed.with_checks(one_face_check(choice))
@@ -264,7 +266,7 @@ def _analyse_decoded(
     rest: tuple[Step[Any], ...] = (
         *measure_steps(ctx),
         Step(partial(measure_skin_tone, ctx), "Reading your skin tone"),
-        Step(partial(colour_problem, norm.canon.rgb, norm.canon.lab, regions.skin)),
+        Step(partial(colour_problem, norm.canon, regions.skin, norm.warmth)),
     )
     *measured, tone, problem = run_steps(
         rest,

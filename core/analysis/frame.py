@@ -137,3 +137,15 @@ def warp_to_frame(
     ones = np.full(source.shape[:2], 255, np.uint8)
     inside = cv2.warpAffine(ones, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
     return np.asarray(canvas, dtype=np.uint8), np.asarray(inside > 0, dtype=bool)
+
+
+def ellipse(
+    frame: FaceFrame, centre: tuple[float, float], axes: tuple[float, float]
+) -> NDArray[np.bool_]:
+    """A filled ellipse on ``frame``'s canvas, its centre and half-axes in face units (at least
+    one pixel each)."""
+    mask = np.zeros((frame.size[1], frame.size[0]), np.uint8)
+    cx, cy = frame.to_canvas(*centre)
+    half_axes = (max(1, round(axes[0] * frame.iod)), max(1, round(axes[1] * frame.iod)))
+    cv2.ellipse(mask, (round(cx), round(cy)), half_axes, 0, 0, 360, 1, -1)
+    return mask.astype(bool)

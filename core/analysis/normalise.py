@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import cv2
 import numpy as np
@@ -59,6 +59,21 @@ class NormalisedFace:
     wb_gains: tuple[float, float, float]
     cast: float
     """Strength of the estimated colour cast before correction (max abs log gain)."""
+    warmth: float | None
+    """How much redder than blue the light around the face is (log ratio in linear light; None
+    when too little of the photo lies around the face to tell). See :class:`Light`."""
+
+
+class Light(NamedTuple):
+    """The light as the brightest unclipped pixels around the face show it."""
+
+    gains: tuple[float, float, float]
+    """The gentle per-channel correction the canvases apply (see ``WB_STRENGTH``)."""
+    cast: float
+    """Strength of the cast before correction: max abs log gain."""
+    warmth: float | None
+    """log(red / blue) of the light beyond neutral, in linear light: about 1.1 for a tungsten
+    lamp the camera did not correct; None when too little of the photo lies around the face."""
 
 
 def _srgb_to_linear_lut() -> NDArray[np.float32]:
@@ -70,6 +85,11 @@ def _srgb_to_linear_lut() -> NDArray[np.float32]:
 _LINEAR: Final = _srgb_to_linear_lut()
 
 
+def linear_light(pixels: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """8-bit sRGB values in linear light (0-1)."""
+    return np.asarray(_LINEAR[pixels], dtype=np.float32)
+
+
 def _encode(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     lin = np.clip(linear, 0.0, 1.0)
     return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * np.power(lin, 1 / 2.4) - 0.055).astype(
@@ -77,10 +97,9 @@ def _encode(linear: NDArray[np.float32]) -> NDArray[np.float32]:
     )
 
 
-def estimate_white_balance(
-    rgb: NDArray[np.uint8], face: Face
-) -> tuple[tuple[float, float, float], float]:
-    """Channel gains from the brightest unclipped pixels around (not on) the face, and the cast.
+def estimate_white_balance(rgb: NDArray[np.uint8], face: Face) -> Light:
+    """Channel gains from the brightest unclipped pixels around (not on) the face, the cast and
+    its warmth.
 
     The camera has already white-balanced most photos, and the background may be coloured, so
     only ``WB_STRENGTH`` of the estimated correction is applied, capped at ``WB_MAX_GAIN``.
@@ -101,7 +120,7 @@ def estimate_white_balance(
     pixels = pixels_at(small, keep)
     pixels = pixels_at(pixels, (channel_max(pixels) < 245) & (channel_min(pixels) > 10))
     if len(pixels) < 50:
-        return (1.0, 1.0, 1.0), 0.0
+        return Light((1.0, 1.0, 1.0), 0.0, None)
     linear = _LINEAR[pixels]
     luma = linear @ np.array([0.2126, 0.7152, 0.0722], np.float32)
     bright = pixels_at(linear, luma >= np.percentile(luma, 90))
@@ -110,7 +129,8 @@ def estimate_white_balance(
     cast = float(np.abs(full).max())
     applied = np.clip(full * WB_STRENGTH, -WB_MAX_GAIN, WB_MAX_GAIN)
     gains = np.exp(applied - applied.mean())
-    return (float(gains[0]), float(gains[1]), float(gains[2])), cast
+    warmth = float(full[2] - full[0])
+    return Light((float(gains[0]), float(gains[1]), float(gains[2])), cast, warmth)
 
 
 _SRGB_TO_XYZ: Final = np.array(
@@ -210,7 +230,7 @@ def normalise(
     ``DETAIL_IOD`` px between the eyes unless told otherwise (to compare canvas resolutions)."""
     balance = estimate_white_balance(rgb, face)
     canon, detail = (
-        make(rgb, face, balance[0])
+        make(rgb, face, balance.gains)
         for make in canvas_makers(canon_iod=canon_iod, detail_iod=detail_iod)
     )
     return normalised(face, balance, canon, detail)
@@ -241,14 +261,9 @@ def canvas_makers(
     )
 
 
-def normalised(
-    face: Face,
-    balance: tuple[tuple[float, float, float], float],
-    canon: Canvas,
-    detail: Canvas,
-) -> NormalisedFace:
-    """The normalised face from its two canvases and the white balance (gains, cast) they used."""
-    gains, cast = balance
+def normalised(face: Face, light: Light, canon: Canvas, detail: Canvas) -> NormalisedFace:
+    """The normalised face from its two canvases and the light whose gains they used."""
+    nose_u = canon.frame.to_units(face.nose)
     return NormalisedFace(
-        face, canon, detail, face.iod, canon.frame.to_units(face.nose), gains, cast
+        face, canon, detail, face.iod, nose_u, light.gains, light.cast, light.warmth
     )

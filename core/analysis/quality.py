@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.face_model import Face
-from core.analysis.frame import FaceFrame, face_frame, warp_to_frame
+from core.analysis.frame import FaceFrame, ellipse, face_frame, warp_to_frame
 from core.analysis.framing import assess_framing
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.vocabulary import instruction
@@ -150,24 +150,6 @@ def sharpness(gray: NDArray[np.float32], where: NDArray[np.bool_], iod: float) -
     return removed / total if total > 0 else 0.0
 
 
-def _ellipse(
-    frame: FaceFrame, centre: tuple[float, float], axes: tuple[float, float]
-) -> NDArray[np.bool_]:
-    mask = np.zeros((frame.size[1], frame.size[0]), np.uint8)
-    cx, cy = frame.to_canvas(*centre)
-    cv2.ellipse(
-        mask,
-        (round(cx), round(cy)),
-        (max(1, round(axes[0] * frame.iod)), max(1, round(axes[1] * frame.iod))),
-        0,
-        0,
-        360,
-        1,
-        -1,
-    )
-    return mask.astype(bool)
-
-
 def assess_face(
     rgb: NDArray[np.uint8], face: Face, *, image_iod: float | None = None, other_faces: int = 0
 ) -> QualityReport:
@@ -179,10 +161,10 @@ def assess_face(
     canvas, inside = warp_to_frame(rgb, frame)
     gray = (canvas.astype(np.float32) @ _LUMA).astype(np.float32)
     nose_u = frame.to_units(face.nose)
-    eyes = _ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | _ellipse(frame, (0.5, 0.0), (0.22, 0.1))
-    face_zone = _ellipse(frame, (nose_u[0], 0.45), (0.85, 0.85)) & inside & ~eyes
-    band = _ellipse(frame, (0.0, 0.15), (0.95, 0.55)) & inside
-    cheeks = [_ellipse(frame, (s * 0.6, 0.65), (0.22, 0.22)) & inside for s in (-1.0, 1.0)]
+    eyes = ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | ellipse(frame, (0.5, 0.0), (0.22, 0.1))
+    face_zone = ellipse(frame, (nose_u[0], 0.45), (0.85, 0.85)) & inside & ~eyes
+    band = ellipse(frame, (0.0, 0.15), (0.95, 0.55)) & inside
+    cheeks = [ellipse(frame, (s * 0.6, 0.65), (0.22, 0.22)) & inside for s in (-1.0, 1.0)]
 
     checks: list[Check] = []
     iod = image_iod if image_iod is not None else face.iod

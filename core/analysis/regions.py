@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc
+from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc, ellipse
 from core.analysis.glasses import glasses_seen
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, T_ZONE, U_ZONE, Polygon, region_polygons
 from core.analysis.normalise import Canvas, NormalisedFace
@@ -79,34 +79,15 @@ def rasterise(polygon: Polygon, frame: FaceFrame) -> NDArray[np.bool_]:
     return mask.astype(bool)
 
 
-def _ellipse(
-    frame: FaceFrame, centre: tuple[float, float], axes: tuple[float, float]
-) -> NDArray[np.bool_]:
-    w, h = frame.size
-    mask = np.zeros((h, w), np.uint8)
-    cx, cy = frame.to_canvas(*centre)
-    cv2.ellipse(
-        mask,
-        (round(cx), round(cy)),
-        (round(axes[0] * frame.iod), round(axes[1] * frame.iod)),
-        0,
-        0,
-        360,
-        1,
-        -1,
-    )
-    return mask.astype(bool)
-
-
 def feature_mask(frame: FaceFrame, nose_u: tuple[float, float]) -> NDArray[np.bool_]:
     """Eyes, mouth and nostrils: never skin, whatever their colour."""
     nx, ny = nose_u
     d = float(np.clip(ny, 0.55, 1.05))
     k = d / 0.75
-    mask = _ellipse(frame, (-0.5, 0.0), (0.25, 0.13)) | _ellipse(frame, (0.5, 0.0), (0.25, 0.13))
-    mask |= _ellipse(frame, (nx, d + 0.36 * k), (0.36, 0.2 * k))
-    mask |= _ellipse(frame, (nx - 0.1, d - 0.04), (0.07, 0.05))
-    mask |= _ellipse(frame, (nx + 0.1, d - 0.04), (0.07, 0.05))
+    mask = ellipse(frame, (-0.5, 0.0), (0.25, 0.13)) | ellipse(frame, (0.5, 0.0), (0.25, 0.13))
+    mask |= ellipse(frame, (nx, d + 0.36 * k), (0.36, 0.2 * k))
+    mask |= ellipse(frame, (nx - 0.1, d - 0.04), (0.07, 0.05))
+    mask |= ellipse(frame, (nx + 0.1, d - 0.04), (0.07, 0.05))
     return mask
 
 

@@ -114,3 +114,69 @@ def test_heavily_tinted_frame_declines_the_colour_measures(portrait) -> None:
     assert result.measures["redness"]["reason_code"] == "tinted_light"
     assert "neutral white light" in declined["redness"]
     assert result.quality["checks"]["colour_cast"]["status"] == "warn"
+
+
+TUNGSTEN = (1.0, 0.9, 0.62)
+"""8-bit red, green and blue under a warm lamp the camera did not correct (about 3000 K)."""
+WARM_PHOTOS = ("biden_biden2.jpg", "dlib_Tom_Cruise_avp_2014_4.jpg", "lin-manuel-miranda.png")
+
+
+def _tinted(rgb: np.ndarray, gains: tuple[float, float, float], where=None) -> np.ndarray:
+    tinted = np.clip(rgb.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+    return tinted if where is None else np.where(where[:, :, None], tinted, rgb)
+
+
+def _around_face(result, shape: tuple[int, ...]) -> np.ndarray:
+    """True outside the face box grown by half its size on every side."""
+    left, top, right, bottom = result.face["box"]
+    pad_x, pad_y = (right - left) / 2, (bottom - top) / 2
+    outside = np.ones(shape[:2], bool)
+    outside[
+        max(0, int(top - pad_y)) : int(bottom + pad_y),
+        max(0, int(left - pad_x)) : int(right + pad_x),
+    ] = False
+    return outside
+
+
+@pytest.mark.parametrize("name", WARM_PHOTOS)
+def test_warm_light_declines_the_colour_measures(shared_photo, read_rgb, name) -> None:
+    """Under an uncorrected tungsten lamp the skin keeps a skin hue, so the hue test cannot see the
+    light; the light around the face and the eye whites can. Redness read 83-91 'severe' on such
+    photos, with a visit to a dermatologist advised."""
+    rgb = read_rgb(shared_photo(name))
+    assert _reported(analyze(rgb)) >= COLOUR_MEASURES
+    result = analyze(_tinted(rgb, TUNGSTEN))
+    declined = not_measured(result.to_json())
+    assert set(declined) >= COLOUR_MEASURES
+    assert result.measures["redness"]["reason_code"] == "tinted_light"
+    assert "too warm" in declined["redness"] and "neutral white light" in declined["redness"]
+    assert not tone_measured(result.to_json())
+    assert {"wrinkles", "pigmentation"} <= _reported(result)
+
+
+@pytest.mark.parametrize("name", WARM_PHOTOS)
+def test_a_warm_wall_or_warm_eyes_alone_decline_nothing(shared_photo, read_rgb, name) -> None:
+    """Either cue alone is often warm in a correct photo (a wooden wall behind the person; eye
+    whites seen through lashes and lid skin), so colour is declined only when both are warm."""
+    rgb = read_rgb(shared_photo(name))
+    around = _around_face(analyze(rgb), rgb.shape)
+    warm_wall = analyze(_tinted(rgb, TUNGSTEN, around))
+    assert _reported(warm_wall) >= COLOUR_MEASURES
+    warm_face = analyze(_tinted(rgb, TUNGSTEN, ~around))
+    assert _reported(warm_face) >= COLOUR_MEASURES
+
+
+def test_eye_whites_read_warmer_under_a_warm_lamp(portrait) -> None:
+    from core.analysis.colour import WARM_EYES, eye_white_warmth
+    from core.analysis.face import default_detector
+    from core.analysis.normalise import normalise
+
+    def warmth(rgb: np.ndarray) -> float:
+        face = default_detector().detect(rgb)[0]
+        value = eye_white_warmth(normalise(rgb, face).canon)
+        assert value is not None
+        return value
+
+    neutral, warm = warmth(portrait), warmth(_tinted(portrait, TUNGSTEN))
+    assert neutral < WARM_EYES <= warm
+    assert warm - neutral > 0.6
