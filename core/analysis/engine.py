@@ -22,6 +22,7 @@ from core.analysis.face import default_detector
 from core.analysis.face_checks import coverage_check, one_face_check
 from core.analysis.face_model import FaceDetector
 from core.analysis.finding import decoded, sha256, sharper_copy, upright
+from core.analysis.framing import assess_framing
 from core.analysis.gate import gate
 from core.analysis.intake import DecodedImage, Source
 from core.analysis.interpret import (
@@ -253,7 +254,7 @@ def _analyse_decoded(
     eyes = quality.check("eyes_visible")
     regions = build_regions(norm, eyes_hidden=eyes is not None and eyes.status == "fail")
     quality = quality.with_checks(
-        coverage_check(regions),
+        coverage_check(regions, assess_framing(face, (image.width, image.height))),
         Check(
             "colour_cast",
             grade(norm.cast, warn=0.12, fail=1e9, higher_is_better=False),

@@ -1,11 +1,13 @@
 """The quality checks that need the chosen face and its regions: one person in the photo, and how
-much of the face shows skin (the instruction names what usually covers the worst region)."""
+much of the face shows skin (the instruction names what usually covers the worst region, or asks
+the person to move when the edge of the photo cuts it)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from core.analysis.choice import Choice
+from core.analysis.framing import Framing
 from core.analysis.quality import Check, Status, grade
 from core.analysis.regions import CUT_REASON, GLASSES_REASON, Regions
 from core.vocabulary import instruction
@@ -29,8 +31,9 @@ def one_face_check(choice: Choice) -> Check:
     )
 
 
-def coverage_check(regions: Regions) -> Check:
-    """How much of the face shows skin; the instruction names what covers the worst region."""
+def coverage_check(regions: Regions, framing: Framing) -> Check:
+    """How much of the face shows skin; the instruction names what covers the worst region, or
+    gives ``framing``'s instruction when the edge of the photo cuts it: nothing covers it there."""
     fractions = dict(regions.visible)
     main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
     hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
@@ -38,7 +41,10 @@ def coverage_check(regions: Regions) -> Check:
     status = (
         "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
     )
-    if regions.excluded.get(worst) == GLASSES_REASON:
+    why = regions.excluded.get(worst)
+    if why == CUT_REASON:
+        advice = framing.instruction
+    elif why == GLASSES_REASON:
         advice = instruction("remove_glasses")
     else:
         advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))

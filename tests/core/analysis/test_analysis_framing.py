@@ -114,6 +114,36 @@ def test_hair_over_the_forehead_excludes_it_and_says_what_to_do(real_face) -> No
     assert check["message"] == "Move your hair off your forehead"
 
 
+FOREHEAD_CUTS = {
+    # crop (rows, cols in interocular distances from the eye midpoint), what the person must do
+    "top edge": ((-0.6, None), (None, None), "Move into the middle of the frame"),
+    "face fills the photo": (
+        (-0.53, 1.71),
+        (-1.07, 1.16),
+        "Move back from the camera: your whole face must fit in the frame",
+    ),
+}
+
+
+@pytest.mark.parametrize("cut", list(FOREHEAD_CUTS))
+def test_forehead_cut_by_the_edge_asks_to_move_not_to_move_hair(real_face, cut) -> None:
+    """The edge of the photo cuts the forehead (as the acceptance test's b2_top60 and
+    b2_tight_fullface): the skin check gives the framing instruction, not hair that is not there."""
+    rgb, geometry = real_face
+    rows, cols, expected = FOREHEAD_CUTS[cut]
+
+    def span(ends: tuple[float | None, float | None], centre: float) -> slice:
+        return slice(*(None if e is None else int(centre + e * geometry.iod) for e in ends))
+
+    crop = rgb[span(rows, geometry.mid[1]), span(cols, geometry.mid[0])]
+    result = analyze(np.ascontiguousarray(crop))
+    assert result.excluded_regions.get("forehead") == CUT_REASON, result.excluded_regions
+    check = result.quality["checks"]["skin_visible"]
+    assert check["status"] in {"warn", "fail"}
+    assert check["message"] == result.quality["checks"]["centring"]["message"] == expected
+    assert "Move your hair off your forehead" not in result.quality["messages"]
+
+
 def test_glasses_exclude_the_under_eyes(real_face) -> None:
     rgb, geometry = real_face
     result = analyze(_glasses(rgb, geometry))
