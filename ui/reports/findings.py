@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont
 
+from core.analysis.repeatability import change_verdict
 from core.vocabulary import concern, condition_label, measure, region, severity
 from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.model import measured_levels
@@ -31,7 +32,9 @@ def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str
 def highlight_lines(
     metrics: Mapping[str, float], previous: Mapping[str, float] | None
 ) -> list[tuple[str, str]]:
-    """Strengths, what to watch and, with a previous visit, what improved most."""
+    """Strengths, what to watch and, with a previous visit, what improved most: only changes
+    beyond retest noise (the rule each change on page one is labelled by), so none is a retake's
+    wobble."""
     ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
     lines = [("Your strengths", ", ".join(measure(m).label for m in ranked[:3]))]
     watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 25][:3]
@@ -44,10 +47,14 @@ def highlight_lines(
             for m in metrics
             if previous.get(m) is not None
         }
-        best = [m for m in sorted(gains, key=lambda m: -gains[m]) if gains[m] >= 1][:3]
-        lines.append(
-            ("Most improved", ", ".join(measure(m).label for m in best) or "About the same")
-        )
+        real = [
+            m
+            for m in sorted(gains, key=lambda m: -gains[m])
+            if gains[m] > 0
+            and change_verdict(m, float(previous[m]), float(metrics[m])) == "real_change"
+        ]
+        named = ", ".join(measure(m).label for m in real[:3])
+        lines.append(("Most improved", named or "No real improvement since your last visit"))
     return lines
 
 

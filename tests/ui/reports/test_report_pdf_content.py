@@ -106,6 +106,27 @@ def test_a_change_is_marked_real_or_within_retest_noise(
     assert moved and real.count("real change") == len(metrics)
 
 
+def test_most_improved_lists_only_changes_beyond_retest_noise(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """Every measure a little better than last visit, within its MDC95: none is named as improved,
+    and the report says so; one measure better by more than its MDC95 is the only one named."""
+    metrics = make_data().result["metrics"]
+
+    def before(metric: str, gain: float) -> float:
+        """The previous level from which today's is better by ``gain`` points."""
+        level = metrics[metric]
+        return level - gain if measure(metric).higher_is_better else level + gain
+
+    noise = {m: before(m, 0.9 * mdc_of(m)) for m in metrics}
+    assert any(abs(noise[m] - metrics[m]) >= 1 for m in metrics)  # each shows as a point or more
+    text = " ".join(read_pdf(render_report(make_data(previous=noise), tmp_path / "noise.pdf")))
+    assert "MOST IMPROVED No real improvement since your last visit" in text
+    real = {**noise, "redness": before("redness", mdc_of("redness") + 3)}
+    text = " ".join(read_pdf(render_report(make_data(previous=real), tmp_path / "real.pdf")))
+    assert "MOST IMPROVED Redness " in text
+
+
 def test_what_was_not_measured_is_said_with_its_reason(
     qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
 ) -> None:
