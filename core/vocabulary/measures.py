@@ -93,7 +93,7 @@ MEASURES: Final[Mapping[str, Measure]] = MappingProxyType(
                 "pores",
                 "Pores",
                 "Pores",
-                "Visible pores per square centimetre on the cheeks and nose.",
+                "How much pores stand out on the cheeks and nose, not their number.",
                 ("enlarged_pores", "Enlarged pores"),
             ),
             _m(

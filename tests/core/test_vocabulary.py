@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pytest
 
 from core import vocabulary as vocab
-from core.analysis import METRIC_NAMES, REGION_NAMES, AnalysisResult, result_schema
+from core.analysis import METRIC_NAMES, REGION_NAMES, AnalysisResult, analyze, result_schema
 from core.analysis.interpret import CONDITION_NAMES, SEVERITY_BANDS
 from core.analysis.measures.skin_tone import CATEGORIES
 
@@ -49,6 +49,18 @@ def test_every_key_of_a_real_result_has_words(portrait_result: AnalysisResult) -
     assert vocab.tone_category(result.skin_tone["category"]).label
     for region in result.regions:
         assert vocab.region(region).label
+
+
+def test_a_meaning_promises_a_density_only_where_the_engine_measures_one(
+    shared_photo, read_rgb
+) -> None:
+    """The words say what is measured: "per square centimetre" only for a unit per cm². Pores are
+    the strength of pore-sized dots (docs/analysis.md), not a count of pores per area."""
+    result = analyze(read_rgb(shared_photo("biden_biden2.jpg")))
+    assert set(result.metrics) == set(METRIC_NAMES)  # a face large enough for every measure
+    for key, data in result.measures.items():
+        if "per square centimetre" in vocab.measure(key).meaning:
+            assert str(data["unit"]).endswith("/cm2"), (key, data["unit"])
 
 
 def test_every_name_the_engine_can_write_has_a_label() -> None:
