@@ -2,7 +2,8 @@
 
 One result per input; an input that cannot be analysed is reported with its error code and the
 others still run; the exit status is 2 when any input failed. With ``--json`` each input gives one
-JSON object on its own line on stdout (the engine's ``AnalysisResult.to_json()``).
+JSON object on its own line on stdout (the engine's ``AnalysisResult.to_json()``); without it, one
+summary line, then an indented line per measure not measured, with its reason.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -78,6 +80,33 @@ def overlay_path(directory: Path, source: Path, index: int) -> Path:
     return directory / f"{index:03d}-{source.stem}.overlay.png"
 
 
+def _score(result: AnalysisResult) -> str:
+    """The score and its band, and how many measures it rests on when it is not all of them."""
+    band = vocab.score_band(result.skin_score).label
+    text = f"skin score {vocab.shown_score(result.skin_score)} ({band})"
+    uses = result.skin_score_uses
+    if uses and len(uses) < len(result.measures):
+        return f"{text} from {len(uses)} of {len(result.measures)} measures"
+    return text
+
+
+def _skin_type(key: str) -> str:
+    kind = vocab.skin_type(key)
+    if key == "unknown":  # the vocabulary says what it needed
+        return f"skin type {kind.label.lower()} ({kind.meaning.rstrip('.').lower()})"
+    return f"{kind.label.lower()} skin"
+
+
+def _origin(result: AnalysisResult) -> str:
+    """Where the numbers came from when not from this run: the cache, and when they were made."""
+    if not result.cached:
+        return ""
+    if result.cached_from is None:
+        return "; from the cache"
+    made = datetime.fromisoformat(result.cached_from).astimezone()
+    return f"; from the cache, analysed {made.isoformat(timespec='minutes')}"
+
+
 def summary_line(result: AnalysisResult) -> str:
     """One line in the clinician's words (``core.vocabulary``): score and band, type, tone, levels."""
     metrics = ", ".join(
@@ -88,24 +117,26 @@ def summary_line(result: AnalysisResult) -> str:
     )
     quality = "ok" if result.quality["ok"] else "poor: " + "; ".join(result.quality["messages"])
     tone = result.skin_tone
-    band = vocab.score_band(result.skin_score)
     shade = (
         f"tone {vocab.tone_category(tone['category']).label.lower()} "
         f"(ITA {tone['ita_deg']:.0f}°, Monk {tone['monk']})"
         if "category" in tone
         else "tone not measured"
     )
-    declined = not_measured(result.to_json())
-    missing = (
-        "; not measured: " + ", ".join(vocab.measure(k).clinical_label for k in declined)
-        if declined
-        else ""
-    )
     return (
-        f"{result.image}: skin score {vocab.shown_score(result.skin_score)} ({band.label}), "
-        f"{vocab.skin_type(result.skin_type).label.lower()} skin, "
-        f"{shade}; {metrics}{missing}; photo quality {quality}"
+        f"{result.image}: {_score(result)}, {_skin_type(result.skin_type)}, "
+        f"{shade}; {metrics}; photo quality {quality}{_origin(result)}"
     )
+
+
+def declined_lines(result: AnalysisResult) -> list[str]:
+    """Under the summary, the measures the photo did not allow, one a line with the reason."""
+    head = "  not measured: "
+    declined = not_measured(result.to_json())
+    return [
+        f"{head if i == 0 else ' ' * len(head)}{vocab.measure(k).clinical_label} \u2014 {why}"
+        for i, (k, why) in enumerate(declined.items())
+    ]
 
 
 def analyse_one(
@@ -160,6 +191,7 @@ def handle(args: argparse.Namespace, ctx: Any) -> int:
         elif "error" in obj:
             print(f"{path}: {obj['error']['code']}: {obj['error']['message']}", file=sys.stderr)
         else:
-            print(summary_line(AnalysisResult.from_json(obj)))
+            result = AnalysisResult.from_json(obj)
+            print("\n".join([summary_line(result), *declined_lines(result)]))
         progress.update(index)
     return 2 if failed else 0

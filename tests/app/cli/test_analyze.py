@@ -7,6 +7,7 @@ import copy
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import cv2
@@ -14,7 +15,10 @@ import numpy as np
 import pytest
 
 import app.cli.analyze as cli
+from app.context import AppContext
 from core import vocabulary as vocab
+from core.analysis.result import not_measured
+from core.config import load_settings
 from tests.helpers.paths import REPO
 
 
@@ -122,3 +126,59 @@ def test_a_measure_not_measured_reads_so_in_the_summary(portrait_result) -> None
     data["metrics"]["pores"] = None
     line = cli.summary_line(cli.AnalysisResult.from_json(data))
     assert "Pores not measured" in line and "Redness " in line
+
+
+@pytest.fixture(scope="module")
+def small_photo(tmp_path_factory, astronaut) -> Path:
+    """astronaut() as it is: 43 px between the eyes, so most measures are declined."""
+    path = tmp_path_factory.mktemp("cli") / "small.png"
+    cv2.imwrite(str(path), astronaut[:, :, ::-1])
+    return path
+
+
+def test_plain_output_gives_each_measure_not_measured_with_its_reason(small_photo, capsys) -> None:
+    result = cli.analyse_one(small_photo, 1, args(small_photo), None, None, cli.Preferences())
+    declined = not_measured(result)
+    assert len(declined) >= 2 and result["skin_type"] == "unknown"
+    assert cli.handle(args(small_photo, json=False), None) == 0
+    out = capsys.readouterr().out
+    for key, reason in declined.items():
+        assert f"{vocab.measure(key).clinical_label} \u2014 {reason}\n" in out, key
+    assert out.count("not measured: ") == 1
+    uses = len(result["skin_score_uses"])
+    every = len(result["measures"])
+    assert (
+        f"({vocab.score_band(result['skin_score']).label}) from {uses} of {every} measures," in out
+    )
+    kind = vocab.skin_type("unknown")
+    assert f"skin type {kind.label.lower()} ({kind.meaning.rstrip('.').lower()})" in out
+    assert "not determined skin" not in out
+
+
+def test_plain_output_of_a_face_with_every_measure_names_no_partial_score(
+    shared_photo, capsys
+) -> None:
+    photo = shared_photo("biden_biden2.jpg")
+    result = cli.analyse_one(photo, 1, args(photo), None, None, cli.Preferences())
+    assert len(result["skin_score_uses"]) == len(result["measures"])
+    assert cli.handle(args(photo, json=False), None) == 0
+    out = capsys.readouterr().out
+    assert " measures" not in out and "not measured" not in out and "from the cache" not in out
+
+
+def test_plain_output_says_when_the_result_came_from_the_cache(
+    tmp_path, small_photo, capsys
+) -> None:
+    ctx = AppContext(load_settings(data_dir=tmp_path))
+    try:
+        assert cli.handle(args(small_photo, no_cache=False), ctx) == 0
+        first = json.loads(capsys.readouterr().out)
+        assert cli.handle(args(small_photo, json=False, no_cache=False), ctx) == 0
+        cached = capsys.readouterr().out
+        assert cli.handle(args(small_photo, json=False, no_cache=True), ctx) == 0
+        fresh = capsys.readouterr().out
+    finally:
+        ctx.close()
+    analysed = datetime.fromisoformat(first["created_at"]).astimezone()
+    assert f"from the cache, analysed {analysed.isoformat(timespec='minutes')}" in cached
+    assert "from the cache" not in fresh
