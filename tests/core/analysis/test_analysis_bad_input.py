@@ -51,3 +51,17 @@ def test_face_larger_than_the_frame_asks_to_move_back(portrait, portrait_geometr
     assert not result.quality["ok"]
     assert result.quality["checks"]["centring"]["message"].startswith("Move back from the camera")
     assert {"forehead", "chin"} <= set(result.excluded_regions)
+
+
+def test_photo_upside_down_is_turned_even_when_a_doubtful_face_shows(
+    shared_photo, read_rgb
+) -> None:
+    """rose_leslie_img2 upside down: the upright detector half-matches it (score 0.01) and the
+    photo was analysed as it was, the forehead region on the mouth, scoring 'Excellent'."""
+    rgb = read_rgb(shared_photo("rose_leslie_img2.jpg"))
+    upright = analyze(rgb)
+    result = analyze(np.ascontiguousarray(np.rot90(rgb, 2)))
+    assert result.face["turned_degrees"] == 180
+    assert result.face["interocular_px"] == pytest.approx(upright.face["interocular_px"], rel=0.05)
+    for name, level in upright.metrics.items():
+        assert abs(result.metrics[name] - level) <= 6.0, name
