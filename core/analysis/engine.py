@@ -23,7 +23,7 @@ from core.analysis.face_checks import coverage_check, one_face_check
 from core.analysis.face_model import FaceDetector
 from core.analysis.finding import decoded, sha256, sharper_copy, upright
 from core.analysis.framing import assess_framing
-from core.analysis.gate import gate
+from core.analysis.gate import gate, nothing_measured
 from core.analysis.intake import DecodedImage, Source
 from core.analysis.interpret import (
     SCORE_WEIGHTS,
@@ -281,11 +281,7 @@ def _analyse_decoded(
     gated = gate(all_measures, regions, scale=scale, colour_problem=problem)
     measures = gated.reported
     if not measures:
-        raise AnalysisInputError(
-            "The face is too small or too hidden to measure anything: move closer to the camera "
-            "and keep hair, hands and glasses away from your face.",
-            code="too_small",
-        )
+        raise AnalysisInputError(nothing_measured(gated.declined, scale, problem), code="too_small")
     overall = confidence(quality)
     found = conditions(measures, overall_confidence=overall, native_iod=face.iod)
     levels = {name: m.level for name, m in measures.items()}

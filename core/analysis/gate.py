@@ -39,6 +39,28 @@ class Gated:
         return out
 
 
+def nothing_measured(
+    declined: dict[str, Declined], scale: Scale, colour_problem: Declined | None
+) -> str:
+    """Why no measure could be reported, each distinct cause once, for the person to act on."""
+    codes = {why.code for why in declined.values()}
+    causes: list[str] = []
+    if "too_small" in codes:
+        causes.append(
+            f"the face is too small in the photo ({scale.interocular_px:.0f} px between the "
+            "eyes): move closer to the camera or use a higher resolution"
+        )
+    if colour_problem is not None and colour_problem.code in codes:
+        causes.append(colour_problem.reason)
+    if "too_little_skin" in codes:
+        causes.append(
+            "too much of the face is hidden: keep hair, hands and glasses away from your face"
+        )
+    if not causes:  # every measure waits on another: say what the first one needs
+        causes.append(next(iter(declined.values())).reason)
+    return "Nothing could be measured on this photo: " + "; and ".join(causes) + "."
+
+
 def skin_area_cm2(regions: Regions, needs: Needs) -> float:
     pixels = sum(regions.pixel_counts[name] for name in needs.regions)
     return pixels / regions.frame.px_per_cm**2

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core.analysis import METRIC_NAMES, analyze
+from core.analysis import METRIC_NAMES, AnalysisInputError, analyze
 from core.analysis.interpret import SCORE_WEIGHTS
 from core.analysis.needs import NEEDS
 from core.analysis.result import not_measured, tone_measured
@@ -56,6 +56,17 @@ def test_eyes_30_px_apart_are_analysed_with_most_measures_declined(portrait) -> 
     assert tone_measured(result.to_json())
     assert result.skin_score_uses == sorted(_reported(result), key=list(METRIC_NAMES).index)
     assert result.quality["checks"]["face_size"]["status"] == "fail"
+
+
+def test_a_photo_with_nothing_measurable_says_every_reason(portrait) -> None:
+    """Small and greyscale: the refusal names both causes, not 'too small or too hidden'."""
+    grey = cv2.cvtColor(cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+    message = str(refused.value)
+    assert refused.value.code == "too_small"
+    assert "too small" in message and "px between the eyes" in message
+    assert "no colour" in message and "hidden" not in message
 
 
 def test_score_and_skin_type_use_only_what_was_measured(portrait_result) -> None:
