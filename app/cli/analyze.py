@@ -115,7 +115,9 @@ def summary_line(result: AnalysisResult) -> str:
         + (" (estimate)" if vocab.measure(k).estimate else "")
         for k, v in result.metrics.items()
     )
-    quality = "ok" if result.quality["ok"] else "poor: " + "; ".join(result.quality["messages"])
+    advice = "; ".join(result.quality["messages"])
+    passed = f"ok ({advice})" if advice else "ok"
+    quality = passed if result.quality["ok"] else f"poor: {advice}"
     tone = result.skin_tone
     shade = (
         f"tone {vocab.tone_category(tone['category']).label.lower()} "

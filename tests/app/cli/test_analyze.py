@@ -182,3 +182,13 @@ def test_plain_output_says_when_the_result_came_from_the_cache(
     analysed = datetime.fromisoformat(first["created_at"]).astimezone()
     assert f"from the cache, analysed {analysed.isoformat(timespec='minutes')}" in cached
     assert "from the cache" not in fresh
+
+
+def test_plain_output_keeps_the_warnings_of_a_photo_that_passed(small_photo, capsys) -> None:
+    """The small astronaut passes the quality check with warnings ('Move closer to the camera');
+    the text said only 'photo quality ok' and hid them."""
+    result = cli.analyse_one(small_photo, 1, args(small_photo), None, None, cli.Preferences())
+    assert result["quality"]["ok"] and result["quality"]["messages"]
+    assert cli.handle(args(small_photo, json=False), None) == 0
+    out = capsys.readouterr().out
+    assert f"photo quality ok ({'; '.join(result['quality']['messages'])})" in out
