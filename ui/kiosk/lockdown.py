@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QGuiApplication
 from PySide6.QtPrintSupport import QPageSetupDialog, QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QFileDialog, QToolTip, QWidget
 
@@ -66,13 +66,14 @@ class Lockdown(QObject):
         self._app = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in _CAUGHT and isinstance(watched, REFUSED_DIALOGS):
+        # Every event of the application passes here: class tests first, which cost less than
+        # turning the event's type into a Python enum (see ui.kiosk.idle).
+        if isinstance(watched, REFUSED_DIALOGS) and event.type() in _CAUGHT:
             self._refuse(watched)
             return False
-        if kind == QEvent.Type.ContextMenu:
+        if isinstance(event, QContextMenuEvent):
             return True  # swallowed: no cut/copy/paste/select-all menus on a kiosk
-        if kind == QEvent.Type.Close and watched is self.window and not self._may_close:
+        if isinstance(event, QCloseEvent) and watched is self.window and not self._may_close:
             event.ignore()  # Alt+F4 and friends; staff leave through the PIN screen
             log.warning("Kiosk mode: closing the window was refused")
             return True

@@ -68,33 +68,46 @@ class OverlayPhoto(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)  # touching the chosen measure again shows the bare photo
         self._layers: dict[str, QImage] = {}
+        self._chips: dict[str, QPushButton] = {}
+        self._shown: list[QPushButton] = []
+        """The chips of the analysis on screen, in its order; the others are hidden."""
         self.current = ""
 
     def show_view(self, view: AnalysisView, *, initial: str = "") -> None:
         self.clear()
         self.canvas.photo = rgb_image(view.photo)
         self._layers = {name: rgba_image(layer) for name, layer in view.overlays.items()}
-        for item in view.result.measures:
-            if item.key not in self._layers:
-                continue
-            name = item.key
-            chip = QPushButton(item.label)
-            chip.setObjectName("chip")
-            chip.setCheckable(True)
-            chip.setMinimumHeight(52)
-            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            chip.setProperty("metric", name)
-            chip.clicked.connect(
-                lambda _=False, n=name: self.select("" if n == self.current else n)
-            )
-            self.group.addButton(chip)
+        self._shown = [
+            self._chip(item.key, item.label)
+            for item in view.result.measures
+            if item.key in self._layers
+        ]
         self._arrange()
+        for chip in self._shown:
+            chip.setVisible(True)
         self.select(initial if initial in self._layers else "")
+
+    def _chip(self, name: str, text: str) -> QPushButton:
+        """The chip of measure ``name``, made once and kept: a new styled button for every
+        analysis cost the results screen a few ms of polishing on the UI thread."""
+        if (kept := self._chips.get(name)) is not None:
+            kept.setText(text)
+            return kept
+        chip = QPushButton(text)
+        chip.setObjectName("chip")
+        chip.setCheckable(True)
+        chip.setMinimumHeight(52)
+        chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        chip.setProperty("metric", name)
+        chip.clicked.connect(lambda _=False, n=name: self.select("" if n == self.current else n))
+        self.group.addButton(chip)
+        self._chips[name] = chip
+        return chip
 
     def _arrange(self) -> None:
         """As many chip columns as fit: four on a wide screen, three on a 1280 px one."""
         columns = max(3, min(5, self.width() // 128))
-        for index, chip in enumerate(self.group.buttons()):
+        for index, chip in enumerate(self._shown):
             self.chips.addWidget(chip, index // columns, index % columns)
 
     def resizeEvent(self, event: object) -> None:
@@ -110,9 +123,9 @@ class OverlayPhoto(QWidget):
 
     def clear(self) -> None:
         for chip in self.group.buttons():
-            self.group.removeButton(chip)
-            chip.setParent(None)
-            chip.deleteLater()
+            chip.setVisible(False)
+            chip.setChecked(False)
+        self._shown = []
         self._layers = {}
         self.canvas.photo = None
         self.canvas.layer = None

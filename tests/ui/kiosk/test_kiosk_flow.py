@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -146,3 +147,26 @@ def test_the_kiosk_loads_the_face_models_at_start_not_at_the_first_analysis(qtbo
     small_face_detector.cache_clear()
     make_window("demo")
     qtbot.waitUntil(lambda: small_face_detector.cache_info().currsize == 1, timeout=TIMEOUT)
+
+
+def test_heat_map_chips_are_kept_between_analyses(qtbot, make_window):
+    """The chips under the photo are made once per measure and shown again for the next
+    analysis (new styled buttons for every visit cost the results screen UI-thread time); a
+    measure without a heat map in the next analysis has its chip hidden, and a reset hides all."""
+    win = make_window("demo")
+    win.attract.start_button.click()
+    win.sign_in.guest_button.click()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.consent_screen, timeout=TIMEOUT)
+    win.consent_screen.agree.click()
+    wait_for_results(qtbot, win)
+    photo = win.results.photo
+    first = {c.property("metric"): c for c in photo.group.buttons() if c.isVisible()}
+    assert set(first) == set(win.view.overlays)
+    dropped = sorted(first)[0]
+    fewer = {k: v for k, v in win.view.overlays.items() if k != dropped}
+    photo.show_view(replace(win.view, overlays=fewer))
+    again = {c.property("metric"): c for c in photo.group.buttons()}
+    assert all(again[k] is first[k] for k in first)
+    assert {k for k, c in again.items() if c.isVisible()} == set(fewer)
+    win.results.finish_button.click()
+    assert not any(c.isVisible() for c in photo.group.buttons())
