@@ -4,6 +4,7 @@ on its side, and decoded again at full size when the reduced decode left the fac
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import replace
 from functools import partial
 from typing import Any, Final, cast
@@ -68,21 +69,20 @@ def upright(
     down without an EXIF orientation (a phone held sideways): the detector only finds upright
     faces, so a photo with none, or with only a doubtful one, is searched at its other turns."""
     try:
-        choice = find_face(image, detector, threads)
-    except AnalysisInputError:
-        for quarters in TURNS:
-            turned = rotated(image, quarters)
-            if faces := detector.detect(turned.rgb, threads=threads):
-                return turned, choose_face(turned.rgb, faces), 90 * quarters
-        raise
-    if choice.face.score >= DOUBTFUL_SCORE:
+        choice: Choice | None = find_face(image, detector, threads)
+    except AnalysisInputError as missing:
+        choice, none_upright = None, missing
+    if choice is not None and choice.face.score >= DOUBTFUL_SCORE:
         return image, choice, 0
+    # With no face upright any face wins; a doubtful one gives way only to a sure one.
+    needed = -math.inf if choice is None else max(TURNED_SURE, choice.face.score + TURN_MARGIN)
     for quarters in TURNS:
         turned = rotated(image, quarters)
         faces = detector.detect(turned.rgb, threads=threads)
-        best = max((face.score for face in faces), default=-1.0)
-        if best >= max(TURNED_SURE, choice.face.score + TURN_MARGIN):
+        if faces and max(face.score for face in faces) >= needed:
             return turned, choose_face(turned.rgb, faces), 90 * quarters
+    if choice is None:
+        raise none_upright
     return image, choice, 0
 
 
