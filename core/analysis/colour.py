@@ -20,7 +20,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from core.analysis.frame import ellipse
+from core.analysis.frame import LUMA, eye_areas
 from core.analysis.needs import Declined
 from core.analysis.normalise import Canvas, linear_light
 from core.analysis.pixels import channel_max, channel_min, pixels_at
@@ -49,12 +49,11 @@ def eye_white_warmth(canvas: Canvas) -> float | None:
     not on it: the least red quarter of the brightest 30 % of each eye's area, so that lid skin
     and lashes in the area weigh little."""
     frame = canvas.frame
-    eyes = ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | ellipse(frame, (0.5, 0.0), (0.22, 0.1))
-    eyes &= canvas.inside
+    eyes = eye_areas(frame) & canvas.inside
     if eyes.sum() < 10:
         return None
     pixels = pixels_at(canvas.rgb, eyes)
-    luma = pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    luma = pixels.astype(np.float32) @ LUMA
     bright = pixels[(luma >= np.percentile(luma, 70))]
     bright = bright[(channel_max(bright) < 250) & (channel_min(bright) > 5)]
     if len(bright) < 5:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import cv2
 import numpy as np
@@ -149,3 +150,12 @@ def ellipse(
     half_axes = (max(1, round(axes[0] * frame.iod)), max(1, round(axes[1] * frame.iod)))
     cv2.ellipse(mask, (round(cx), round(cy)), half_axes, 0, 0, 360, 1, -1)
     return mask.astype(bool)
+
+
+LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
+"""Rec. 601 weights of 8-bit R, G, B for a grey level."""
+
+
+def eye_areas(frame: FaceFrame) -> NDArray[np.bool_]:
+    """Both eyes' areas on ``frame``'s canvas: the eye whites, the iris and some lid."""
+    return ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | ellipse(frame, (0.5, 0.0), (0.22, 0.1))

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.face_model import Face
-from core.analysis.frame import FaceFrame, ellipse, face_frame, warp_to_frame
+from core.analysis.frame import LUMA, FaceFrame, ellipse, eye_areas, face_frame, warp_to_frame
 from core.analysis.framing import assess_framing
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.vocabulary import instruction
@@ -27,7 +27,6 @@ QUALITY_IOD: Final = 96.0
 """Interocular distance of the small canvas the checks run on (never upsampled beyond native)."""
 _BOX: Final = (-1.25, -1.2, 2.5, 3.5)
 _PENALTY: Final = {"pass": 0.0, "warn": 12.0, "fail": 35.0}
-_LUMA: Final = np.array([0.299, 0.587, 0.114], np.float32)
 NOSE_DEPTH_U: Final = 0.45
 """How far the nose base lies in front of the eye centres, in interocular distances (about 28 of
 63 mm in an adult): the lever arm that turns a head turn into a sideways nose offset."""
@@ -159,9 +158,9 @@ def assess_face(
     """
     frame = quality_frame(face)
     canvas, inside = warp_to_frame(rgb, frame)
-    gray = (canvas.astype(np.float32) @ _LUMA).astype(np.float32)
+    gray = (canvas.astype(np.float32) @ LUMA).astype(np.float32)
     nose_u = frame.to_units(face.nose)
-    eyes = ellipse(frame, (-0.5, 0.0), (0.22, 0.1)) | ellipse(frame, (0.5, 0.0), (0.22, 0.1))
+    eyes = eye_areas(frame)
     face_zone = ellipse(frame, (nose_u[0], 0.45), (0.85, 0.85)) & inside & ~eyes
     band = ellipse(frame, (0.0, 0.15), (0.95, 0.55)) & inside
     cheeks = [ellipse(frame, (s * 0.6, 0.65), (0.22, 0.22)) & inside for s in (-1.0, 1.0)]
