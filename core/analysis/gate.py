@@ -46,9 +46,11 @@ def nothing_measured(
     codes = {why.code for why in declined.values()}
     causes: list[str] = []
     if "too_small" in codes:
+        least = min(needs.min_interocular_px for needs in NEEDS.values())
         causes.append(
-            f"the face is too small in the photo ({scale.interocular_px:.0f} px between the "
-            "eyes): move closer to the camera or use a higher resolution"
+            f"the face is too small in the photo ({scale.interocular_px:.1f} px between the "
+            f"eyes, the least any measure needs is {least:.0f}): move closer to the camera or use "
+            "a higher resolution"
         )
     if colour_problem is not None and colour_problem.code in codes:
         causes.append(colour_problem.reason)

@@ -66,6 +66,8 @@ def test_a_photo_with_nothing_measurable_says_every_reason(portrait) -> None:
     message = str(refused.value)
     assert refused.value.code == "too_small"
     assert "too small" in message and "px between the eyes" in message
+    least = min(needs.min_interocular_px for needs in NEEDS.values())
+    assert f"the least any measure needs is {least:.0f}" in message
     assert "no colour" in message and "hidden" not in message
 
 
