@@ -15,7 +15,6 @@ from core.analysis.repeatability import mdc_of
 from core.errors import SkinLabError
 from ui.desktop.ports import MeasureReading, QualityNote
 
-NOT_MEASURED = "Not measured"
 NOT_IN_RESULT = (
     "This analysis has no value for it (an older engine, or the photo did not allow it)."
 )
@@ -57,7 +56,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
             key=key,
             label=measure.clinical_label,
             level=None,
-            word=NOT_MEASURED,
+            word=vocabulary.NOT_MEASURED,
             tone="fair",
             estimate=measure.estimate,
             direction=measure.direction,

@@ -15,8 +15,6 @@ from ui.kiosk.ports import (
     SkinView,
 )
 
-NOT_MEASURED = "Not measured"
-
 
 def _change(
     key: str, now: float | None, previous: Mapping[str, float] | None, mdc: float | None = None
@@ -48,7 +46,7 @@ def measure_view(
             direction=words.direction,
             estimate=words.estimate,
             level=None,
-            word=NOT_MEASURED,
+            word=vocab.NOT_MEASURED,
             tone="fair",
             goodness=0.0,
             not_measured=reason or "This photo did not allow it.",
@@ -87,7 +85,7 @@ def skin_view(skin_type: str, tone: Mapping[str, Any]) -> SkinView:
         return SkinView(
             type_label=kind.label,
             type_meaning=kind.meaning,
-            tone_label=f"{NOT_MEASURED.lower()}: {tone.get('reason', '')}",
+            tone_label=f"{vocab.NOT_MEASURED.lower()}: {tone.get('reason', '')}",
             monk=0,
             monk_colour="transparent",
             ita_deg=float("nan"),

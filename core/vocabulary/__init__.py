@@ -31,6 +31,7 @@ from core.vocabulary.levels import (
 from core.vocabulary.measures import (
     ESTIMATES,
     MEASURES,
+    NOT_MEASURED,
     SKIN_SCORE,
     SKIN_SCORE_LABEL,
     Measure,
@@ -60,6 +61,7 @@ __all__ = [
     "INSTRUCTIONS",
     "MEASURES",
     "MONK_HEX",
+    "NOT_MEASURED",
     "REGIONS",
     "SCORE_BANDS",
     "SEVERITIES",

@@ -15,6 +15,8 @@ Tone = Literal["good", "fair", "concern", "severe"]
 SKIN_SCORE: Final = "skin_score"
 """The overall score's key where it sits among measures (changes since a visit)."""
 SKIN_SCORE_LABEL: Final = "Overall skin score"
+NOT_MEASURED: Final = "Not measured"
+"""What every screen and the report say in place of a level the photo could not support."""
 """The overall score's name on the clinician's screens and the reports."""
 
 

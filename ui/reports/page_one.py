@@ -99,6 +99,21 @@ def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
     lab = tone.get("lab")
     if isinstance(lab, list | tuple) and len(lab) >= 3:
         swatch(sheet, QPointF(x + 9, rect.y() + 35), 9, lab_colour(lab))
+    if tone.get("measured") is False:  # a greyscale photo, a tinted light: say why, not a tone
+        sheet.text(
+            QRectF(x, rect.y() + 26, width, 16),
+            vocab.NOT_MEASURED,
+            size=11.5,
+            weight=QFont.Weight.Bold,
+            wrap=False,
+        )
+        sheet.text(
+            QRectF(x, rect.y() + 44, width, 40),
+            str(tone.get("reason", "")).capitalize(),
+            size=7.2,
+            colour=Ink.MUTED,
+        )
+        return
     category = vocab.tone_category(str(tone.get("category"))).label
     sheet.text(
         QRectF(x + 24, rect.y() + 24, width - 24, 16),
@@ -170,7 +185,7 @@ def _verdict(sheet: Sheet, rect: QRectF, metric: str, level: float | None, reaso
     """The bar and its verdict, or, for a measure this photo did not allow, why not."""
     words = vocab.measure(metric)
     if level is None:
-        sheet.text(rect, "Not measured", size=8, colour=Ink.FAINT, wrap=False)
+        sheet.text(rect, vocab.NOT_MEASURED, size=8, colour=Ink.FAINT, wrap=False)
         sheet.text(
             QRectF(rect.x(), rect.y() + 11, rect.width(), 10),
             reason,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.desktop.readings import NOT_MEASURED, quality_notes, readings, summary
+from app.desktop.readings import quality_notes, readings, summary
 from core.analysis.repeatability import mdc_of
-from core.vocabulary import MEASURES
+from core.vocabulary import MEASURES, NOT_MEASURED
 
 
 def test_an_old_result_with_only_metrics_reads_every_measure() -> None:

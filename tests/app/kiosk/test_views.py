@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from app.kiosk.views import NOT_MEASURED, result_view
+from app.kiosk.views import result_view
 from core import vocabulary as vocab
 from core.analysis import AnalysisResult
+from core.vocabulary import NOT_MEASURED
 
 
 @pytest.fixture

@@ -7,12 +7,16 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QColor, QImage
 
+from app.reports import build_overlays
+from core.analysis import analyze
 from core.analysis.repeatability import mdc_of
-from core.vocabulary import change, measure, score_band, signed
+from core.vocabulary import NOT_MEASURED, change, measure, score_band, signed
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
 from ui.reports.pdf import render_report
@@ -234,3 +238,21 @@ def test_a_measure_the_photo_did_not_allow_is_named_with_its_reason(
     )
     page = read_pdf(out)[0]
     assert "Pores" in page and "Not measured" in page and "The face is too small." in page
+
+
+def test_a_photo_without_a_skin_tone_says_why_on_the_report(
+    qapp, tmp_path: Path, portrait_jpeg: bytes, make_data: Maker, read_pdf: Reader
+) -> None:
+    """A greyscale photo (or one under a tinted or warm light) has no skin tone: the report
+    rendered its tone card from the missing category and failed with UnknownTermError."""
+    grey = cv2.imdecode(np.frombuffer(portrait_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
+    assert ok
+    photo = bytes(encoded.tobytes())
+    result = analyze(photo, need_visuals=True)
+    tone = result.to_json()["skin_tone"]
+    assert tone["measured"] is False
+    data = make_data(result=result.to_json(), photo_jpeg=photo, overlays=build_overlays(result))
+    pages = read_pdf(render_report(data, tmp_path / "grey.pdf"))
+    assert "Skin tone".upper() in pages[0] and NOT_MEASURED in pages[0]
+    assert " ".join(tone["reason"].capitalize().split()[:6]) in pages[0]

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from core.analysis.repeatability import change_verdict, mdc_of
-from core.vocabulary import SKIN_SCORE, change, concern, shown_score, signed
+from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.trend_chart import colour, colour_property
 
@@ -94,7 +94,7 @@ class ChangesTable(QTableWidget):
                 "—" if was is None or was.level is None else f"{was.level:.0f}",
                 "—" if now.level is None else f"{now.level:.0f}",
                 "",
-                f"Not measured {missing}",
+                f"{NOT_MEASURED} {missing}",
                 None,
                 reason,
             )

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.vocabulary import NOT_MEASURED
 from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.basics import label
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
-NOT_MEASURED = "Not measured"
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
@@ -118,7 +118,7 @@ class ReadingsPanel(QWidget):
         self.why.setVisible(not reading.measured)
         self.regions.setVisible(reading.measured)
         if not reading.measured:
-            self.regions_title.setText(f"{reading.label}: not measured")
+            self.regions_title.setText(f"{reading.label}: {NOT_MEASURED.lower()}")
             self.why.setText(reading.reason)
             self.regions.setRowCount(0)
             return
