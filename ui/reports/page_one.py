@@ -77,19 +77,24 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
         )
 
 
-def type_card(sheet: Sheet, rect: QRectF, skin_type: str) -> None:
-    kind = vocab.skin_type(skin_type)
-    sheet.card(rect)
+def _headline(sheet: Sheet, rect: QRectF, title: str, note: str) -> None:
+    """A card's answer in large type and what it means under it."""
     x, width = rect.x() + 12, rect.width() - 24
-    _label(sheet, x, rect.y() + 12, width, "Skin type")
     sheet.text(
         QRectF(x, rect.y() + 25, width, 20),
-        kind.label,
+        title,
         size=14,
         weight=QFont.Weight.Bold,
         wrap=False,
     )
-    sheet.text(QRectF(x, rect.y() + 50, width, 36), kind.meaning, size=8, colour=Ink.MUTED)
+    sheet.text(QRectF(x, rect.y() + 50, width, 36), note, size=8, colour=Ink.MUTED)
+
+
+def type_card(sheet: Sheet, rect: QRectF, skin_type: str) -> None:
+    kind = vocab.skin_type(skin_type)
+    sheet.card(rect)
+    _label(sheet, rect.x() + 12, rect.y() + 12, rect.width() - 24, "Skin type")
+    _headline(sheet, rect, kind.label, kind.meaning)
 
 
 def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
@@ -100,19 +105,7 @@ def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
     if isinstance(lab, list | tuple) and len(lab) >= 3:
         swatch(sheet, QPointF(x + 9, rect.y() + 35), 9, lab_colour(lab))
     if tone.get("measured") is False:  # a greyscale photo, a tinted light: say why, not a tone
-        sheet.text(
-            QRectF(x, rect.y() + 26, width, 16),
-            vocab.NOT_MEASURED,
-            size=11.5,
-            weight=QFont.Weight.Bold,
-            wrap=False,
-        )
-        sheet.text(
-            QRectF(x, rect.y() + 44, width, 40),
-            str(tone.get("reason", "")).capitalize(),
-            size=7.2,
-            colour=Ink.MUTED,
-        )
+        _headline(sheet, rect, vocab.NOT_MEASURED, str(tone.get("reason", "")).capitalize())
         return
     category = vocab.tone_category(str(tone.get("category"))).label
     sheet.text(
