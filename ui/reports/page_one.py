@@ -133,8 +133,9 @@ def tone_card(sheet: Sheet, rect: QRectF, tone: dict[str, Any]) -> None:
     )
 
 
-def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
-    """The dermatologist referral when flagged, otherwise what the photo's quality allows."""
+def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> float:
+    """The dermatologist referral when flagged, otherwise what the photo's quality allows and
+    the tip for next time (the card grows down for a long tip); returns the card's bottom."""
     x, width = rect.x() + 12, rect.width() - 24
     if result.get("see_dermatologist"):
         sheet.card(rect, fill=Ink.ALERT_BG, border=Ink.ALERT_LINE)
@@ -153,9 +154,17 @@ def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
             colour=Ink.TEXT,
             wrap=False,
         )
-        return
+        return rect.bottom()
     quality = result.get("quality", {})
-    sheet.card(rect, fill=Ink.PAPER, border=None)
+    tips = [m for m in quality.get("messages", []) if m]
+    tip = (
+        f"Next time: {tips[0].rstrip('.')}."
+        if tips
+        else "Good light and framing: results are reliable."
+    )
+    tall = 19 + sheet.measure(width, tip, size=7.8).height() + 5
+    card = QRectF(rect.x(), rect.y(), rect.width(), max(rect.height(), tall))
+    sheet.card(card, fill=Ink.PAPER, border=None)
     confidence = float(result.get("confidence", 0.0))
     sheet.text(
         QRectF(x, rect.y() + 6, width, 12),
@@ -165,28 +174,20 @@ def note_card(sheet: Sheet, rect: QRectF, result: dict[str, Any]) -> None:
         weight=QFont.Weight.DemiBold,
         wrap=False,
     )
-    tips = [m for m in quality.get("messages", []) if m]
-    tip = (
-        f"Next time: {tips[0].rstrip('.')}."
-        if tips
-        else "Good light and framing: results are reliable."
-    )
-    sheet.text(QRectF(x, rect.y() + 19, width, 12), tip, size=7.8, colour=Ink.MUTED, wrap=False)
+    sheet.text(QRectF(x, rect.y() + 19, width, 100), tip, size=7.8, colour=Ink.MUTED)
+    return card.bottom()
 
 
-def _verdict(sheet: Sheet, rect: QRectF, metric: str, level: float | None, reason: str) -> None:
-    """The bar and its verdict, or, for a measure this photo did not allow, why not."""
+def _verdict(sheet: Sheet, rect: QRectF, metric: str, level: float | None, reason: str) -> float:
+    """The bar and its verdict, or, for a measure this photo did not allow, why not (wrapped);
+    returns how far the reason ran below ``rect``, which the row then grows by."""
     words = vocab.measure(metric)
     if level is None:
         sheet.text(rect, vocab.NOT_MEASURED, size=8, colour=Ink.FAINT, wrap=False)
-        sheet.text(
-            QRectF(rect.x(), rect.y() + 11, rect.width(), 10),
-            reason,
-            size=7,
-            colour=Ink.FAINT,
-            wrap=False,
+        used = sheet.text(
+            QRectF(rect.x(), rect.y() + 11, rect.width(), 100), reason, size=7, colour=Ink.FAINT
         )
-        return
+        return max(0.0, 11 + used - rect.height())
     colour = tone_ink(vocab.tone(metric, level))
     level_bar(sheet, QRectF(rect.x(), rect.y() + 4, rect.width(), 7), level, colour)
     sheet.text(
@@ -197,6 +198,7 @@ def _verdict(sheet: Sheet, rect: QRectF, metric: str, level: float | None, reaso
         weight=QFont.Weight.DemiBold,
         wrap=False,
     )
+    return 0.0
 
 
 def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
@@ -224,7 +226,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             wrap=False,
         )
         reason = str(details.get(metric, {}).get("not_measured", ""))
-        _verdict(sheet, QRectF(bar_x, y, bar_w, 26), metric, level, reason)
+        extra = _verdict(sheet, QRectF(bar_x, y, bar_w, 26), metric, level, reason)
         number_right = right - 40 if previous else right
         sheet.text(
             QRectF(number_right - 40, y - 1, 40, 20),
@@ -259,8 +261,8 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             )
         if index < len(metrics) - 1:
             sheet.painter.setPen(Ink.LINE)
-            sheet.painter.drawLine(QPointF(left, y + 31), QPointF(right, y + 31))
-        y += 36
+            sheet.painter.drawLine(QPointF(left, y + 31 + extra), QPointF(right, y + 31 + extra))
+        y += 36 + extra
     return not_measured_note(sheet, y, data.result)
 
 
@@ -270,27 +272,18 @@ def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
     declined = not_measured(result)
     if not declined:
         return y
-    left, width = sheet.margin, sheet.width - 2 * sheet.margin
     for key, why in declined.items():
-        sheet.text(
-            QRectF(left, y, width, 11),
-            f"{vocab.measure(key).label}: not measured — {why}",
-            size=7.2,
-            colour=Ink.MUTED,
-            wrap=False,
-        )
-        y += 11
+        y = _footnote(sheet, y, f"{vocab.measure(key).label}: not measured — {why}")
     used = ", ".join(vocab.measure(k).label for k in result.get("skin_score_uses", []))
     if used:
-        sheet.text(
-            QRectF(left, y, width, 11),
-            f"The skin score uses only what was measured: {used}.",
-            size=7.2,
-            colour=Ink.MUTED,
-            wrap=False,
-        )
-        y += 11
+        y = _footnote(sheet, y, f"The skin score uses only what was measured: {used}.")
     return y + 4
+
+
+def _footnote(sheet: Sheet, y: float, text: str) -> float:
+    """One footnote across the page, wrapped when long; returns the y below it."""
+    rect = QRectF(sheet.margin, y, sheet.content_width, 100)
+    return y + sheet.text(rect, text, size=7.2, colour=Ink.MUTED) + 3
 
 
 def draw_page_one(
@@ -330,8 +323,8 @@ def draw_page_one(
     half = (width - 10) / 2
     type_card(sheet, QRectF(x, top + 132, half, 92), str(data.result.get("skin_type", "")))
     tone_card(sheet, QRectF(x + half + 10, top + 132, half, 92), data.result.get("skin_tone", {}))
-    note_card(sheet, QRectF(x, top + 234, width, 32), data.result)
+    below = note_card(sheet, QRectF(x, top + 234, width, 32), data.result)
     hint = "0-100  \u00b7  change since your last visit on the right" if data.previous else "0-100"
-    y = section_title(sheet, photo.bottom() + 26, "Your measures", hint)
+    y = section_title(sheet, max(photo.bottom(), below - 6) + 26, "Your measures", hint)
     measure_rows(sheet, y + 2, data)
     footer(sheet, 1, str(data.result.get("disclaimer", "")))

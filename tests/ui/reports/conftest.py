@@ -12,9 +12,11 @@ import cv2
 import pytest
 import skimage.data
 from pypdf import PdfReader
+from PySide6.QtCore import QRectF, Qt
 
 from app.reports import build_overlays
 from core.analysis import AnalysisResult, analyze
+from ui.reports.layout import Sheet
 from ui.reports.model import ReportData
 
 
@@ -81,3 +83,24 @@ def pdf_pages(path: Path) -> list[str]:
 @pytest.fixture
 def read_pdf() -> Callable[[Path], list[str]]:
     return pdf_pages
+
+
+@pytest.fixture
+def overflowing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text every ``Sheet.text`` call drew into a box too small for it (each is clipped on
+    the page, though pypdf still extracts it whole); filled while the test renders."""
+    clipped: list[str] = []
+    draw = Sheet.text
+
+    def text(sheet: Sheet, rect: QRectF, text: str, **style: Any) -> float:
+        used = draw(sheet, rect, text, **style)
+        align = style.get("align", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        wrap = int(Qt.TextFlag.TextWordWrap) if style.get("wrap", True) else 0
+        room = QRectF(rect.x(), rect.y(), rect.width(), 100_000)
+        need = sheet.painter.boundingRect(room, int(align) | wrap, text)
+        if need.width() > rect.width() + 0.5 or need.height() > rect.height() + 0.5:
+            clipped.append(text)
+        return used
+
+    monkeypatch.setattr(Sheet, "text", text)
+    return clipped

@@ -1,0 +1,55 @@
+"""Variable text on the report (region lists, the engine's reasons, photo tips, names) fits its
+column: it wraps and pushes what is below it down, or is shortened in words, never cut off.
+
+pypdf extracts text the page clips, so the PDF's words alone cannot show a cut: the
+``overflowing`` fixture records every line drawn into a box too small for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from core.vocabulary import instruction
+from ui.reports.model import ReportData
+from ui.reports.pdf import render_report
+
+Reader = Callable[[Path], list[str]]
+Maker = Callable[..., ReportData]
+
+LONG_REASON = (
+    "the photo is too small to see pores: move closer or use a higher resolution "
+    "(needs 126 px between the eyes, this photo has 119)"
+)
+
+
+def test_a_long_reason_for_a_measure_not_measured_wraps_whole(
+    qapp: QApplication, tmp_path: Path, make_data: Maker, read_pdf: Reader, overflowing: list[str]
+) -> None:
+    data = make_data()
+    measures = {
+        name: {**entry, "measured": False, "reason": LONG_REASON}
+        if name in ("pores", "redness", "acne")
+        else entry
+        for name, entry in data.result["measures"].items()
+    }
+    metrics = {k: v for k, v in data.result["metrics"].items() if k not in ("redness", "acne")}
+    out = render_report(
+        make_data(result={"measures": measures, "metrics": metrics}), tmp_path / "reason.pdf"
+    )
+    pages = read_pdf(out)
+    assert overflowing == []
+    assert len(pages) == 2
+    assert pages[0].count("this photo has 119)") == 3
+    assert "The skin score uses only what was measured" in pages[0]
+
+
+def test_a_long_photo_tip_wraps_in_its_card(
+    qapp: QApplication, tmp_path: Path, make_data: Maker, read_pdf: Reader, overflowing: list[str]
+) -> None:
+    quality = {**make_data().result["quality"], "messages": [instruction("one_person")]}
+    pages = read_pdf(render_report(make_data(result={"quality": quality}), tmp_path / "tip.pdf"))
+    assert overflowing == []
+    assert len(pages) == 2
+    assert f"Next time: {instruction('one_person')}." in pages[0]
