@@ -10,11 +10,12 @@ from PySide6.QtGui import QFont
 
 from core.analysis.repeatability import change_verdict
 from core.vocabulary import concern, condition_label, measure, region, severity
-from ui.reports.layout import Ink, Sheet, tone_ink
+from ui.reports.layout import Ink, Sheet, fitting_list, tone_ink
 from ui.reports.model import measured_levels
 
 
 def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
+    """Severity, name, then on one line where (as many regions as fit) and how sure."""
     level = severity(str(item.get("severity", "mild")))
     chip = sheet.chip(x, y + 1, level.label.upper(), colour=tone_ink(level.tone), filled=True)
     sheet.text(
@@ -24,8 +25,12 @@ def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str
         weight=QFont.Weight.DemiBold,
         wrap=False,
     )
-    regions = ", ".join(region(r).label for r in item.get("regions", [])[:4]) or "across the face"
-    detail = f"{regions}  \u00b7  confidence {float(item.get('confidence', 0.0)):.0%}"
+    labels = [region(r).label for r in item.get("regions", [])] or ["across the face"]
+    detail = fitting_list(
+        labels,
+        lambda text: sheet.fits(width, text, size=7.8),
+        tail=f"  \u00b7  confidence {float(item.get('confidence', 0.0)):.0%}",
+    )
     sheet.text(QRectF(x, y + 15, width, 12), detail, size=7.8, colour=Ink.MUTED, wrap=False)
 
 

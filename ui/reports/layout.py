@@ -6,6 +6,7 @@ writer's resolution; text is laid out at that high resolution, so spacing stays 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -38,6 +39,17 @@ class Ink:
 def tone_ink(tone: Tone) -> QColor:
     """The colour of a vocabulary tone (``core.vocabulary.Tone``) on paper."""
     return {"good": Ink.GOOD, "fair": Ink.FAIR, "concern": Ink.CONCERN, "severe": Ink.SEVERE}[tone]
+
+
+def fitting_list(labels: Sequence[str], fits: Callable[[str], bool], *, tail: str = "") -> str:
+    """As many of ``labels`` as ``fits`` allows, then "and N more" for the rest, then ``tail``
+    (kept whole: it is what the line is for); the first label is named even when nothing fits."""
+    for shown in range(len(labels), 0, -1):
+        rest = len(labels) - shown
+        text = ", ".join(labels[:shown]) + (f" and {rest} more" if rest else "") + tail
+        if shown == 1 or fits(text):
+            return text
+    return tail
 
 
 class Sheet:
@@ -101,6 +113,17 @@ class Sheet:
         self.painter.setFont(self.font(size, weight=weight))
         flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
         return self.painter.boundingRect(QRectF(0, 0, width, 10_000), flags, text)
+
+    def fits(
+        self,
+        width: float,
+        text: str,
+        *,
+        size: float = 9.0,
+        weight: QFont.Weight = QFont.Weight.Normal,
+    ) -> bool:
+        """True when ``text`` fits ``width`` on one line."""
+        return self.measure(100_000, text, size=size, weight=weight).width() <= width
 
     def card(
         self,
