@@ -42,7 +42,8 @@ def header_band(
     right: tuple[str, str],
     right_width: float,
 ) -> float:
-    """A first page's band: logo, clinic, title and, on the right, two lines (when, for whom).
+    """A first page's band: logo, clinic, title and, on the right, two lines (when, for whom;
+    the second may reach left up to the title, and a name longer still ends in "…").
     Returns the band's bottom. Shared by the visit report and the progress report."""
     height = 86.0
     sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
@@ -54,7 +55,7 @@ def header_band(
     width = sheet.width - sheet.margin - x - right_width + 10
     sheet.text(
         QRectF(x, 22, width, 16),
-        clinic.upper(),
+        sheet.elide(width, clinic.upper(), size=10, weight=QFont.Weight.Bold, spacing=1.2),
         size=10,
         colour=Ink.ACCENT,
         weight=QFont.Weight.Bold,
@@ -65,9 +66,13 @@ def header_band(
         QRectF(x, 38, width + 100, 28), title, size=20, weight=QFont.Weight.DemiBold, wrap=False
     )
     box = QRectF(sheet.width - sheet.margin - right_width, 24, right_width, 14)
-    sheet.text(box, right[0], size=9.5, align=RIGHT, wrap=False)
-    box.translate(0, 16)
-    sheet.text(box, right[1], size=9.5, weight=QFont.Weight.DemiBold, align=RIGHT, wrap=False)
+    when = sheet.elide(right_width, right[0], size=9.5)
+    sheet.text(box, when, size=9.5, align=RIGHT, wrap=False)
+    title_end = x + sheet.measure(sheet.width, title, size=20, weight=QFont.Weight.DemiBold).width()
+    room = max(right_width, sheet.width - sheet.margin - title_end - 16)
+    box = QRectF(sheet.width - sheet.margin - room, 40, room, 14)
+    who = sheet.elide(room, right[1], size=9.5, weight=QFont.Weight.DemiBold)
+    sheet.text(box, who, size=9.5, weight=QFont.Weight.DemiBold, align=RIGHT, wrap=False)
     return height
 
 
@@ -89,9 +94,13 @@ def compact_header(sheet: Sheet, data: ReportData) -> float:
     sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
     sheet.painter.fillRect(QRectF(0, height - 1.5, sheet.width, 1.5), Ink.ACCENT)
     line = QRectF(sheet.margin, 16, sheet.content_width, 14)
+    who = sheet.elide(
+        sheet.content_width * 0.6, f"{who_text(data)}  \u00b7  {when_text(data)}", size=8.5
+    )
+    room = sheet.content_width - sheet.measure(sheet.content_width, who, size=8.5).width() - 16
     sheet.text(
         line,
-        data.clinic_name.upper(),
+        sheet.elide(room, data.clinic_name.upper(), size=8.5, weight=QFont.Weight.Bold, spacing=1),
         size=8.5,
         colour=Ink.ACCENT,
         weight=QFont.Weight.Bold,
@@ -100,7 +109,7 @@ def compact_header(sheet: Sheet, data: ReportData) -> float:
     )
     sheet.text(
         line,
-        f"{who_text(data)}  \u00b7  {when_text(data)}",
+        who,
         size=8.5,
         colour=Ink.MUTED,
         align=RIGHT,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from core.vocabulary import Tone
 
@@ -66,12 +66,19 @@ class Sheet:
     def content_width(self) -> float:
         return self.width - 2 * self.margin
 
-    def font(self, size: float, *, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
-        """A font whose ``size`` is in points on the scaled page (Qt would scale point sizes twice)."""
+    def font(
+        self, size: float, *, weight: QFont.Weight = QFont.Weight.Normal, spacing: float = 0.0
+    ) -> QFont:
+        """A font whose ``size`` (and letter ``spacing``) is in points on the scaled page (Qt
+        would scale point sizes twice)."""
         font = QFont()
         font.setFamilies(FONT_FAMILIES)
         font.setPointSizeF(size * 72.0 / self.resolution)
         font.setWeight(weight)
+        if spacing:
+            font.setLetterSpacing(
+                QFont.SpacingType.AbsoluteSpacing, spacing * 72.0 / self.resolution
+            )
         for tag in ("liga", "clig"):  # "fi" as one glyph would copy and search as "ﬁ"
             font.setFeature(QFont.Tag(tag), 0)
         return font
@@ -89,11 +96,7 @@ class Sheet:
         spacing: float = 0.0,
     ) -> float:
         """Draw ``text`` in ``rect``; return the height it took (so callers can stack blocks)."""
-        font = self.font(size, weight=weight)
-        if spacing:
-            font.setLetterSpacing(
-                QFont.SpacingType.AbsoluteSpacing, spacing * 72.0 / self.resolution
-            )
+        font = self.font(size, weight=weight, spacing=spacing)
         flags = int(align) | (int(Qt.TextFlag.TextWordWrap) if wrap else 0)
         self.painter.setFont(font)
         self.painter.setPen(colour)
@@ -124,6 +127,21 @@ class Sheet:
     ) -> bool:
         """True when ``text`` fits ``width`` on one line."""
         return self.measure(100_000, text, size=size, weight=weight).width() <= width
+
+    def elide(
+        self,
+        width: float,
+        text: str,
+        *,
+        size: float = 9.0,
+        weight: QFont.Weight = QFont.Weight.Normal,
+        spacing: float = 0.0,
+    ) -> str:
+        """``text`` ending in "…" where it would pass ``width``: for a name, which has no
+        shorter wording and no room for a second line."""
+        font = self.font(size, weight=weight, spacing=spacing)
+        metrics = QFontMetricsF(font, self.painter.device())
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
     def card(
         self,

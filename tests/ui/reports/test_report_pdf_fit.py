@@ -75,6 +75,21 @@ def test_a_long_photo_tip_wraps_in_its_card(
     assert f"Next time: {instruction('one_person')}." in pages[0]
 
 
+def test_long_clinic_and_patient_names_end_in_an_ellipsis_in_the_headers(
+    qapp: QApplication, tmp_path: Path, make_data: Maker, read_pdf: Reader, overflowing: list[str]
+) -> None:
+    data = make_data(
+        clinic_name="The Riverside Dermatology and Aesthetic Skin Care Clinic of Greater Manchester",
+        patient_name="Maria Magdalena Alexandra von Hohenzollern-Sigmaringen",
+    )
+    pages = read_pdf(render_report(data, tmp_path / "names.pdf"))
+    assert overflowing == []
+    assert len(pages) == 2
+    for page in pages:
+        assert "THE RIVERSIDE DERMATOLOGY" in page and "Prepared for Maria Magdalena" in page
+    assert "\u2026" in pages[0] and "\u2026" in pages[1]
+
+
 def test_a_list_shows_what_fits_then_how_many_more_and_always_its_tail() -> None:
     def fits(text: str) -> bool:
         return len(text) <= 32
