@@ -273,17 +273,17 @@ def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
     if not declined:
         return y
     for key, why in declined.items():
-        y = _footnote(sheet, y, f"{vocab.measure(key).label}: not measured — {why}")
+        y = _footnote(sheet, f"{vocab.measure(key).label}: not measured — {why}", top=y)
     used = ", ".join(vocab.measure(k).label for k in result.get("skin_score_uses", []))
     if used:
-        y = _footnote(sheet, y, f"The skin score uses only what was measured: {used}.")
+        y = _footnote(sheet, f"The skin score uses only what was measured: {used}.", top=y)
     return y + 4
 
 
-def _footnote(sheet: Sheet, y: float, text: str) -> float:
+def _footnote(sheet: Sheet, text: str, *, top: float) -> float:
     """One footnote across the page, wrapped when long; returns the y below it."""
-    rect = QRectF(sheet.margin, y, sheet.content_width, 100)
-    return y + sheet.text(rect, text, size=7.2, colour=Ink.MUTED) + 3
+    rect = QRectF(sheet.margin, top, sheet.content_width, 100)
+    return top + sheet.text(rect, text, size=7.2, colour=Ink.MUTED) + 3
 
 
 def draw_page_one(
