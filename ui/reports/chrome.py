@@ -89,18 +89,21 @@ def full_header(sheet: Sheet, data: ReportData, logo: QImage | None) -> float:
 
 
 def compact_header(sheet: Sheet, data: ReportData) -> float:
-    """Later pages: one line that still says whose report this is."""
+    """Later pages: one line that still says whose report this is (and when: a long name is
+    shortened, not the date)."""
     height = 44.0
     sheet.painter.fillRect(QRectF(0, 0, sheet.width, height), Ink.PAPER)
     sheet.painter.fillRect(QRectF(0, height - 1.5, sheet.width, 1.5), Ink.ACCENT)
     line = QRectF(sheet.margin, 16, sheet.content_width, 14)
-    who = sheet.elide(
-        sheet.content_width * 0.6, f"{who_text(data)}  \u00b7  {when_text(data)}", size=8.5
-    )
-    room = sheet.content_width - sheet.measure(sheet.content_width, who, size=8.5).width() - 16
+    when = f"  \u00b7  {when_text(data)}"
+    name_room = sheet.content_width * 0.6 - sheet.measure(1_000, when, size=8.5).width()
+    who = sheet.elide(name_room, who_text(data), size=8.5) + when
+    clinic_room = sheet.content_width - sheet.measure(1_000, who, size=8.5).width() - 16
     sheet.text(
         line,
-        sheet.elide(room, data.clinic_name.upper(), size=8.5, weight=QFont.Weight.Bold, spacing=1),
+        sheet.elide(
+            clinic_room, data.clinic_name.upper(), size=8.5, weight=QFont.Weight.Bold, spacing=1
+        ),
         size=8.5,
         colour=Ink.ACCENT,
         weight=QFont.Weight.Bold,

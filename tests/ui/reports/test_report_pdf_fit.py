@@ -87,6 +87,7 @@ def test_long_clinic_and_patient_names_end_in_an_ellipsis_in_the_headers(
     assert len(pages) == 2
     for page in pages:
         assert "THE RIVERSIDE DERMATOLOGY" in page and "Prepared for Maria Magdalena" in page
+        assert "14 March 2026, 09:30" in page
     assert "\u2026" in pages[0] and "\u2026" in pages[1]
 
 
