@@ -12,6 +12,7 @@ from typing import Any
 
 from core import vocabulary
 from core.analysis.repeatability import mdc_of
+from core.analysis.result import region_levels
 from core.errors import SkinLabError
 from ui.desktop.ports import MeasureReading, QualityNote
 
@@ -20,28 +21,8 @@ NOT_IN_RESULT = (
 )
 
 
-def _region_label(key: str) -> str:
-    try:
-        return vocabulary.region(key).label
-    except SkinLabError:  # a region a newer engine added: its name, never a blank
-        return key.replace("_", " ")
-
-
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _regions(
-    result: Mapping[str, Any], key: str, entry: Mapping[str, Any]
-) -> tuple[tuple[str, float], ...]:
-    source = entry.get("regions")
-    if not isinstance(source, Mapping):  # schema 1 also keeps them region by region
-        regions = result.get("regions", {})
-        source = {
-            r: levels.get(key) for r, levels in regions.items() if isinstance(levels, Mapping)
-        }
-    pairs = [(_region_label(r), _number(v)) for r, v in source.items()]
-    return tuple((label, value) for label, value in pairs if value is not None)
 
 
 def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> MeasureReading:
@@ -74,7 +55,9 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
         estimate=measure.estimate,
         direction=measure.direction,
         value=f"{value:.3g} {unit}".strip() if value is not None else "",
-        regions=_regions(result, key, entry),
+        regions=tuple(
+            (vocabulary.region_label(r), v) for r, v in region_levels(result, key).items()
+        ),
         spread=mdc_of(key),
     )
 
@@ -137,7 +120,7 @@ def summary(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         lines.append(
             (
                 "Left out",
-                "; ".join(f"{_region_label(r)}: {why}" for r, why in excluded.items()),
+                "; ".join(f"{vocabulary.region_label(r)}: {why}" for r, why in excluded.items()),
             )
         )
     confidence = _number(result.get("confidence"))

@@ -8,6 +8,7 @@ present with the same meaning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
@@ -114,6 +115,36 @@ def not_measured(result: dict[str, Any]) -> dict[str, str]:
         if isinstance(entry, dict) and entry.get("measured") is False:
             out[name] = str(entry.get("reason", "not measured"))
     return out
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def level(result: Mapping[str, Any], name: str) -> float | None:
+    """A measure's whole-face level, None when the analysis did not measure it."""
+    entry = (result.get("measures") or {}).get(name)
+    if isinstance(entry, Mapping) and entry.get("measured") is False:
+        return None
+    found = _number((result.get("metrics") or {}).get(name))
+    if found is None and isinstance(entry, Mapping):
+        found = _number(entry.get("level"))
+    return found
+
+
+def region_levels(result: Mapping[str, Any], name: str) -> dict[str, float]:
+    """Region -> the measure's level there, for a result of any schema version (schema 1 kept
+    them region by region under ``regions``)."""
+    entry = (result.get("measures") or {}).get(name)
+    source = entry.get("regions") if isinstance(entry, Mapping) else None
+    if not isinstance(source, Mapping):
+        source = {
+            region: levels.get(name)
+            for region, levels in (result.get("regions") or {}).items()
+            if isinstance(levels, Mapping)
+        }
+    pairs = ((str(region), _number(value)) for region, value in source.items())
+    return {region: value for region, value in pairs if value is not None}
 
 
 def tone_measured(result: dict[str, Any]) -> bool:

@@ -50,6 +50,7 @@ from core.vocabulary.terms import (
     condition_label,
     monk_colour,
     region,
+    region_label,
     skin_type,
     tone_category,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "measure",
     "monk_colour",
     "region",
+    "region_label",
     "score_band",
     "severity",
     "shown_score",

@@ -86,6 +86,11 @@ def region(key: str) -> Term:
     return _term(REGIONS, key, "face region")
 
 
+def region_label(key: str) -> str:
+    """A region's words; a region a newer engine added reads as its name, never a blank."""
+    return REGIONS[key].label if key in REGIONS else key.replace("_", " ")
+
+
 def condition_label(name: str) -> str:
     """The label of a condition the engine named (``hyperpigmentation`` -> "Dark spots")."""
     for item in MEASURES.values():

@@ -99,6 +99,19 @@ def portrait_geometry(portrait: np.ndarray) -> FaceGeometry:
 
 
 @pytest.fixture(scope="session")
+def chin_cut_portrait(portrait: np.ndarray, portrait_geometry: FaceGeometry) -> np.ndarray:
+    """The portrait with the bottom of the frame through the chin: the same face, one region less
+    (the chin is left out as cut off by the edge of the photo)."""
+    bottom = int(portrait_geometry.mid[1] + 1.45 * portrait_geometry.iod)
+    return np.ascontiguousarray(portrait[:bottom])
+
+
+@pytest.fixture(scope="session")
+def chin_cut_result(chin_cut_portrait: np.ndarray) -> AnalysisResult:
+    return analyze(chin_cut_portrait)
+
+
+@pytest.fixture(scope="session")
 def geometry_of() -> Callable[[np.ndarray], FaceGeometry]:
     return FaceGeometry
 

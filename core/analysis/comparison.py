@@ -1,0 +1,123 @@
+"""Two analyses of one face, measure by measure: a change is read only between levels measured on
+the same skin.
+
+A whole-face level is the area-weighted mean of the regions the photo showed, so two visits that saw
+different regions (the forehead hidden by hair at one, or cut off by the frame) measured different
+skin. On retakes of 71 real faces (session 13, docs/analysis.md "Comparing two visits"), a measure
+whose regions differed between the two photos moved by more than its MDC95 in 50-76 % of the pairs,
+against 7-34 % when the regions matched. Such a change is called neither real nor within retest
+noise: it is *not comparable*, and the regions seen at only one visit are named.
+
+Every screen and report that compares two visits asks here (the kiosk, the desktop's comparison and
+progress report, the PDF report), so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from core.analysis.repeatability import change_verdict, mdc_of
+from core.analysis.result import level, region_levels
+from core.vocabulary import SKIN_SCORE, region_label
+
+Verdict = Literal["real_change", "within_noise", "different_skin"]
+
+SCORE_NOT_COMPARABLE: Final = "the two scores rest on different measures"
+
+
+@dataclass(frozen=True)
+class MeasureChange:
+    """One measure's change from ``before`` to ``after`` and what it means."""
+
+    key: str
+    before: float
+    after: float
+    verdict: Verdict
+    reason: str = ""
+    """For ``different_skin``: which regions only one visit measured, in words."""
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    @property
+    def spread(self) -> float:
+        """The retest spread (MDC95, level points) a change must exceed to be real."""
+        return mdc_of(self.key)
+
+
+def _listed(names: Sequence[str]) -> str:
+    labels = [region_label(n) for n in names]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _why(result: Mapping[str, Any], names: Sequence[str]) -> str:
+    excluded = result.get("excluded_regions") or {}
+    reasons = sorted({str(excluded[n]) for n in names if n in excluded})
+    return f" ({'; '.join(reasons)})" if reasons else ""
+
+
+def skin_difference(before: Mapping[str, Any], after: Mapping[str, Any], key: str) -> str:
+    """Empty when both analyses measured ``key`` on the same regions (or an analysis does not say
+    which); otherwise which regions only one of them measured, and why the other left them out."""
+    seen_before, seen_after = set(region_levels(before, key)), set(region_levels(after, key))
+    if not seen_before or not seen_after or seen_before == seen_after:
+        return ""
+    parts = []
+    only_before = sorted(seen_before - seen_after)
+    only_after = sorted(seen_after - seen_before)
+    if only_before:
+        parts.append(
+            f"{_listed(only_before)} measured only at the earlier visit{_why(after, only_before)}"
+        )
+    if only_after:
+        parts.append(
+            f"{_listed(only_after)} measured only at the later visit{_why(before, only_after)}"
+        )
+    return "; ".join(parts)
+
+
+def compare(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> MeasureChange | None:
+    """The change of one measure between two analyses; None when either did not measure it."""
+    was, now = level(before, key), level(after, key)
+    if was is None or now is None:
+        return None
+    different = skin_difference(before, after, key)
+    if different:
+        return MeasureChange(key, was, now, "different_skin", different)
+    return MeasureChange(key, was, now, change_verdict(key, was, now))
+
+
+def score_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """Empty when the two skin scores can be compared: built from the same measures, each measured
+    on the same skin; otherwise why not."""
+    uses_before, uses_after = before.get("skin_score_uses"), after.get("skin_score_uses")
+    if uses_before and uses_after and set(uses_before) != set(uses_after):
+        return SCORE_NOT_COMPARABLE
+    for key in uses_after or ():
+        different = skin_difference(before, after, str(key))
+        if different:
+            return different
+    return ""
+
+
+def differences(
+    keys: Iterable[str], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, str]:
+    """Of ``keys`` (measures, and :data:`~core.vocabulary.SKIN_SCORE` for the score), those whose
+    change from ``before`` to ``after`` cannot be read, each with why: a measure measured on
+    different regions, a score built differently. A result that does not say which regions it
+    measured (an older engine) leaves every measure comparable. Screens that draw a change arrow
+    from a previous visit leave these out, so no arrow compares different skin."""
+    out = {}
+    for key in keys:
+        why = (
+            score_difference(before, after)
+            if key == SKIN_SCORE
+            else skin_difference(before, after, key)
+        )
+        if why:
+            out[key] = why
+    return out

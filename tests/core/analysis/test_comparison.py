@@ -1,0 +1,117 @@
+"""Two visits compared measure by measure: real analyses of one face, once whole and once with the
+chin cut off by the bottom of the frame. A measure the two photos measured on different regions
+is not comparable (whatever the size of its change), and the region and why it was left out are
+named; the same regions compare as real change or retest noise, as before."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from core.analysis import AnalysisResult
+from core.analysis.comparison import (
+    SCORE_NOT_COMPARABLE,
+    compare,
+    differences,
+    score_difference,
+    skin_difference,
+)
+from core.analysis.regions import CUT_REASON
+from core.analysis.repeatability import change_verdict
+from core.vocabulary import SKIN_SCORE
+
+
+@pytest.fixture(scope="module")
+def whole(portrait_result: AnalysisResult) -> dict[str, Any]:
+    return portrait_result.to_json()
+
+
+@pytest.fixture(scope="module")
+def chin_cut(chin_cut_result: AnalysisResult) -> dict[str, Any]:
+    result = chin_cut_result.to_json()
+    assert result["excluded_regions"].get("chin") == CUT_REASON
+    return result
+
+
+def _with_chin(result: dict[str, Any]) -> list[str]:
+    return [k for k, m in result["measures"].items() if "chin" in m.get("regions", {})]
+
+
+def test_the_same_skin_compares_as_before(whole: dict[str, Any]) -> None:
+    later = copy.deepcopy(whole)
+    later["metrics"]["redness"] = whole["metrics"]["redness"] + 10.0
+    assert differences([*whole["metrics"], SKIN_SCORE], whole, later) == {}
+    moved = compare("redness", whole, later)
+    assert moved is not None and moved.verdict == "real_change" and moved.delta == pytest.approx(10)
+    same = compare("oiliness", whole, later)
+    assert same is not None and same.verdict == change_verdict("oiliness", same.before, same.after)
+    assert same.verdict == "within_noise"
+
+
+def test_a_chin_seen_at_one_visit_only_is_not_comparable(
+    whole: dict[str, Any], chin_cut: dict[str, Any]
+) -> None:
+    affected = _with_chin(whole)
+    assert len(affected) >= 5, affected  # most measures read the chin
+    for key in affected:
+        if compare(key, whole, chin_cut) is None:
+            continue  # declined on the cropped photo: nothing to compare anyway
+        change = compare(key, whole, chin_cut)
+        assert change is not None and change.verdict == "different_skin", key
+        assert change.reason == f"chin measured only at the earlier visit ({CUT_REASON})"
+    back = skin_difference(chin_cut, whole, affected[0])
+    assert back == f"chin measured only at the later visit ({CUT_REASON})"
+    assert score_difference(whole, chin_cut)
+    left_out = differences([*whole["metrics"], SKIN_SCORE], whole, chin_cut)
+    assert SKIN_SCORE in left_out and set(affected) & set(left_out)
+    # a measure that never reads the chin (dark circles: under the eyes) still compares
+    assert "dark_circles" not in affected and "dark_circles" not in left_out
+
+
+def test_a_change_beyond_its_spread_is_still_not_called_real_on_different_skin(
+    whole: dict[str, Any], chin_cut: dict[str, Any]
+) -> None:
+    """The guard is about what was measured, not the size of the change: even a change far
+    beyond the retest spread is not called real when the regions differ."""
+    later = copy.deepcopy(chin_cut)
+    key = next(k for k in _with_chin(whole) if compare(k, whole, chin_cut) is not None)
+    later["metrics"][key] = min(100.0, whole["metrics"][key] + 40.0)
+    change = compare(key, whole, later)
+    assert change is not None and change.verdict == "different_skin"
+
+
+def test_results_that_do_not_say_their_regions_compare_by_level_alone(
+    whole: dict[str, Any], chin_cut: dict[str, Any]
+) -> None:
+    """An older result (no per-measure regions, no region table) cannot show a difference."""
+    old = copy.deepcopy(whole)
+    for entry in old["measures"].values():
+        entry.pop("regions", None)
+    old.pop("regions", None)
+    assert differences(list(whole["metrics"]), old, chin_cut) == {}
+
+
+def test_scores_built_from_different_measures_are_not_comparable(whole: dict[str, Any]) -> None:
+    later = copy.deepcopy(whole)
+    later["skin_score_uses"] = [k for k in whole["skin_score_uses"] if k != "wrinkles"]
+    assert score_difference(whole, later) == SCORE_NOT_COMPARABLE
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {},
+        {"metrics": None, "measures": None},
+        {"metrics": {"redness": "high"}, "measures": {"redness": "x"}},
+        {"metrics": {"redness": True}, "measures": {"redness": {"regions": ["forehead"]}}},
+        {"metrics": {}, "measures": {"redness": {"measured": False, "reason": "too small"}}},
+    ],
+)
+def test_damaged_or_partial_results_give_no_change_rather_than_an_error(
+    whole: dict[str, Any], broken: dict[str, Any]
+) -> None:
+    assert compare("redness", whole, broken) is None
+    assert compare("redness", broken, whole) is None
+    assert skin_difference(whole, broken, "redness") == ""
