@@ -6,18 +6,18 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import cv2
 import numpy as np
 
 from app.context import AppContext
+from app.previous_visit import previous_visit
 from core.analysis import AnalysisResult, analyze, overlay_mask
 from core.analysis.overlay import COLOURS, strongest_tint, tint
 from core.errors import NotFoundError, SkinLabError
 from core.imaging import encode_png
-from core.storage.models import SkinAnalysisResult
-from core.storage.repositories import analyses, patients_record
+from core.storage.repositories import analyses
 from core.vocabulary import ESTIMATES
 from ui.reports.model import ReportData
 
@@ -64,19 +64,6 @@ def _photo(ctx: AppContext, sha256: str | None) -> bytes | None:
         return None
 
 
-def _previous(session: Any, row: SkinAnalysisResult) -> dict[str, float] | None:
-    """The same patient's visit just before this one: its metrics and, as ``skin_score``, its score."""
-    if row.user_id is None:
-        return None
-    # One row from the covering history index, not the patient's full result documents.
-    earlier = patients_record.latest_visits(session, row.user_id, limit=1, before=row.created_at)
-    if not earlier:
-        return None
-    values = {k: float(v) for k, v in (earlier[0].metrics or {}).items()}
-    values["skin_score"] = float(earlier[0].skin_score)
-    return values
-
-
 def _logo(ctx: AppContext) -> Path | None:
     value = getattr(ctx.settings, "clinic_logo", None)
     if not value:
@@ -93,7 +80,11 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
             raise NotFoundError(f"There is no analysis {analysis_id} on this device")
         result = dict(row.result or {})
         patient = f"{row.user.first_name} {row.user.last_name}".strip() if row.user else None
-        previous = _previous(session, row)
+        earlier = (
+            previous_visit(session, row.user_id, result, before=row.created_at)
+            if row.user_id is not None
+            else None
+        )
         sha256, created = row.image_sha256, row.created_at
     photo = _photo(ctx, sha256)
     return ReportData(
@@ -104,5 +95,6 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         logo_path=_logo(ctx),
         patient_name=patient or None,
         analysed_at=created,
-        previous=previous,
+        previous=earlier.levels if earlier else None,
+        not_compared=earlier.not_compared if earlier else {},
     )

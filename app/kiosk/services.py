@@ -25,6 +25,7 @@ from app.kiosk.takeaway import TakeAwayServices
 from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
+from app.previous_visit import previous_visit
 from core.analysis import LiveQuality
 from core.analysis.face import load_models
 from core.auth.service import RoleNotAllowedError
@@ -33,9 +34,8 @@ from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
 from core.memory import release_free_memory
 from core.retention import purge_guest_captures
-from core.storage.repositories import consents, patients_record
+from core.storage.repositories import consents
 from core.storage.results import save_analysis
-from core.vocabulary import SKIN_SCORE
 from ui.kiosk.ports import (
     IDLE_WARNING_SECONDS,
     RGB,
@@ -221,11 +221,10 @@ class KioskAppServices(TakeAwayServices):
         if patient is not None:
             step("Comparing with your last visit")
             with self.ctx.database.read() as session:
-                rows = patients_record.latest_visits(session, uuid.UUID(patient.user_id), limit=1)
-                if rows:
-                    previous = {k: float(v) for k, v in (rows[0].metrics or {}).items()}
-                    previous[SKIN_SCORE] = float(rows[0].skin_score)
-                    previous_date = rows[0].taken_at.strftime("%d %b %Y")
+                earlier = previous_visit(session, uuid.UUID(patient.user_id), measured.result)
+            if earlier is not None:  # only what was measured on the same skin as today
+                previous = earlier.levels
+                previous_date = earlier.taken_at.strftime("%d %b %Y")
         saved = False
         if patient is not None and consent.granted and consent.allow_storage:
             step("Saving your results")

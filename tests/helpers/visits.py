@@ -27,9 +27,10 @@ def add_visits(
     photo: np.ndarray,
     levels: Sequence[Mapping[str, float]],
     every: timedelta = timedelta(days=30),
+    first: datetime = FIRST_VISIT,
 ) -> list[str]:
     """One visit per entry of ``levels`` (measure -> level, laid over the base result), a month
-    apart from :data:`FIRST_VISIT`; returns the analysis ids, oldest first."""
+    apart from ``first``; returns the analysis ids, oldest first."""
     jpeg = encode_jpeg(np.ascontiguousarray(photo))
     thumb = thumbnail_jpeg(np.ascontiguousarray(photo))
     ids = []
@@ -38,7 +39,7 @@ def add_visits(
         for i, changed in enumerate(levels):
             result: dict[str, Any] = base.to_json()
             result["analysis_id"] = str(uuid.uuid4())
-            result["created_at"] = (FIRST_VISIT + i * every).isoformat()
+            result["created_at"] = (first + i * every).isoformat()
             levels = {k: v for k, v in changed.items() if k != "skin_score"}
             result["metrics"] = {**result["metrics"], **levels}
             result["skin_score"] = float(changed.get("skin_score", result["skin_score"]))

@@ -24,7 +24,10 @@ class ReportData:
     analysed_at: datetime | None = None
     previous: dict[str, float] | None = None
     """The patient's previous visit's metrics, for the change since then (signed-in patients);
-    ``previous["skin_score"]`` gives the change of the overall score."""
+    ``previous["skin_score"]`` gives the change of the overall score. Only what can be compared:
+    a measure the two photos measured on different skin is left out (``not_compared``)."""
+    not_compared: dict[str, str] = field(default_factory=dict)
+    """Measure (or ``skin_score``) -> why its change since the previous visit is not shown."""
 
 
 def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QImage
 from core import vocabulary as vocab
 from core.analysis.repeatability import change_verdict
 from core.analysis.result import not_measured
+from ui.reports import not_compared
 from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
 from ui.reports.chrome import footer, full_header, section_title
 from ui.reports.layout import Ink, Sheet, tone_ink
@@ -227,7 +228,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
         )
         reason = str(details.get(metric, {}).get("not_measured", ""))
         extra = _verdict(sheet, QRectF(bar_x, y, bar_w, 26), metric, level, reason)
-        number_right = right - 40 if previous else right
+        number_right = right - 40 if previous or data.not_compared else right
         sheet.text(
             QRectF(number_right - 40, y - 1, 40, 20),
             "\u2013" if level is None else f"{level:.0f}",
@@ -259,11 +260,25 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
                 align=RIGHT,
                 wrap=False,
             )
+        elif level is not None and metric in data.not_compared:
+            sheet.text(
+                QRectF(right - 44, y + 3, 44, 20),
+                "not\ncompared",
+                size=5.6,
+                colour=Ink.FAINT,
+                align=RIGHT,
+                wrap=False,
+            )
         if index < len(metrics) - 1:
             sheet.painter.setPen(Ink.LINE)
             sheet.painter.drawLine(QPointF(left, y + 31 + extra), QPointF(right, y + 31 + extra))
         y += 36 + extra
-    return not_measured_note(sheet, y, data.result)
+    y = not_measured_note(sheet, y, data.result)
+    labels = (
+        (vocab.SKIN_SCORE_LABEL if key == vocab.SKIN_SCORE else vocab.measure(key).label, why)
+        for key, why in data.not_compared.items()
+    )
+    return not_compared.draw(sheet, y, labels)
 
 
 def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QImage, QPdfWriter
 
 from core import vocabulary as vocab
 from ui.charts.trend import TrendPoint, TrendStyle, paint_trend
+from ui.reports import not_compared
 from ui.reports.charts import score_ring
 from ui.reports.chrome import RIGHT, footer, header_band, section_title
 from ui.reports.errors import ReportError
@@ -35,6 +36,8 @@ def period_text(data: ProgressData) -> str:
 
 
 def verdict(change: MeasureProgress) -> str:
+    if change.not_comparable:
+        return "not compared: different skin"
     if change.better is None:
         return "within retest noise"
     return "better: real change" if change.better else "worse: real change"
@@ -142,7 +145,8 @@ def _changes(sheet: Sheet, y: float, changes: tuple[MeasureProgress, ...]) -> fl
             )
             column += width
         y += 17
-    return y
+    missing = ((c.label, c.not_comparable) for c in changes if c.not_comparable)
+    return not_compared.draw(sheet, y + 4, missing, size=7.8)
 
 
 def _page_one(sheet: Sheet, data: ProgressData, logo: QImage | None) -> None:

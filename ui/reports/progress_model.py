@@ -35,7 +35,10 @@ class MeasureProgress:
     spread: float
     """How far a retake of the same face can move this measure (its retest spread)."""
     better: bool | None
-    """Better or worse in the measure's own direction; None: within retest noise."""
+    """Better or worse in the measure's own direction; None: within retest noise, or not
+    comparable."""
+    not_comparable: str = ""
+    """Why the two levels cannot be compared (the photos measured different regions), or empty."""
 
     @property
     def real(self) -> bool:

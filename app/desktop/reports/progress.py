@@ -1,9 +1,9 @@
 """Build a progress report's data from a patient's stored visits in a period.
 
 A measure's change between the first and the last visit that measured it is a *real change* when
-it is larger than the measure's retest spread (how far a retake of the same face moves it), decided
-where every screen decides it: ``core.analysis.repeatability.change_verdict``; otherwise it is
-*within retest noise*.
+it is larger than the measure's retest spread (how far a retake of the same face moves it), and
+*within retest noise* otherwise; when the two photos measured it on different regions it is *not
+comparable*. Every screen decides it in one place: ``core.analysis.comparison``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
+from core.analysis.comparison import skin_difference
 from core.analysis.repeatability import change_verdict, mdc_of
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
@@ -45,7 +46,8 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
             continue
         first, last = measured[0], measured[-1]
         before, after = float(first.metrics[key]), float(last.metrics[key])
-        real = change_verdict(key, before, after) == "real_change"
+        different = skin_difference(first.result or {}, last.result or {}, key)
+        real = not different and change_verdict(key, before, after) == "real_change"
         out.append(
             MeasureProgress(
                 key=key,
@@ -55,6 +57,7 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
                 delta=after - before,
                 spread=mdc_of(key),
                 better=vocab.change(key, after, before).better if real else None,
+                not_comparable=different,
             )
         )
     return tuple(out)

@@ -4,6 +4,7 @@ measure's change marked as a real change or within retest noise."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import cv2
@@ -12,12 +13,14 @@ import pytest
 import skimage.data
 from PySide6.QtCore import QPointF
 
+from app.desktop.readings import readings
 from app.kiosk.worker import Measured, measure
+from core import vocabulary
 from core.analysis.repeatability import mdc_of
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
 from ui.desktop.analysis.changes_table import ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
-from ui.desktop.ports import MeasureReading
+from ui.desktop.ports import AnalysisDetail, MeasureReading
 
 SCALE = 0.75  # the before photo is the same face, smaller
 
@@ -152,3 +155,37 @@ def test_rows_for_tiny_changes_and_measures_never_measured(qtbot) -> None:
     assert tiny[3] == "= \u00b10" and tiny[4].startswith("Within retest noise")
     never = table._row(_reading("pores", None, "old"), _reading("pores", None, "Too small."))
     assert never[4] == "Not measured at either visit" and never[6] == "Too small."
+
+
+def _detail(result: dict[str, Any]) -> AnalysisDetail:
+    return AnalysisDetail(
+        analysis_id=str(result["analysis_id"]),
+        patient_id="p",
+        patient_name="Zoé Martin",
+        taken_at=datetime.fromisoformat(str(result["created_at"])),
+        skin_score=float(result["skin_score"]),
+        score_band="",
+        engine_version=str(result["engine_version"]),
+        measures=readings(result, result["metrics"]),
+        quality=(),
+        summary=(),
+        photo=None,
+        result=result,
+    )
+
+
+def test_a_measure_read_on_different_skin_is_not_comparable(
+    qtbot, portrait_result, chin_cut_result
+) -> None:
+    """The earlier photo had the chin cut off by the frame: every measure that reads the chin,
+    and the score, says so instead of calling its change real or noise; the others still do."""
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.show_changes(_detail(chin_cut_result.to_json()), _detail(portrait_result.to_json()))
+    why = "chin measured only at the later visit (cut off by the edge of the photo)"
+    for key in ("redness", "oiliness", "acne"):
+        assert key in chin_cut_result.metrics and "chin" in portrait_result.measures[key]["regions"]
+        assert table.verdict(vocabulary.measure(key).clinical_label) == f"Not comparable: {why}"
+    assert table.item(0, 4).text() == f"Not comparable: {why}"  # the skin score
+    label = vocabulary.measure("dark_circles").clinical_label
+    assert not table.verdict(label).startswith("Not comparable")  # under the eyes: same skin

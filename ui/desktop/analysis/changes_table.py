@@ -1,7 +1,9 @@
 """Each measure's change between two analyses: before, after, the signed change, and whether it is
 better or worse, and larger than a retake of the same face would give (a real change) or within
 retest noise (``core.analysis.repeatability.change_verdict``, the one place
-that decides it, as the PDF report does). Colours come from the style sheet."""
+that decides it, as the PDF report does). A measure the two photos measured on different regions
+(the forehead hidden at one visit) is not comparable, and the regions are named
+(``core.analysis.comparison``). Colours come from the style sheet."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from core.analysis.comparison import score_difference, skin_difference
 from core.analysis.repeatability import change_verdict, mdc_of
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, MeasureReading
@@ -18,6 +21,13 @@ from ui.widgets.trend_chart import colour, colour_property
 COLUMNS = ("Measure", "Before", "After", "Change", "Verdict")
 REAL = "Real change"
 NOISE = "Within retest noise"
+NOT_COMPARABLE = "Not comparable"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 VERDICT_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -47,24 +57,25 @@ class ChangesTable(QTableWidget):
     def show_changes(self, before: AnalysisDetail, after: AnalysisDetail) -> None:
         rows: list[tuple[str, ...] | tuple[Any, ...]] = []
         score = change(SKIN_SCORE, after.skin_score, before.skin_score)
+        apart = score_difference(before.result, after.result)
+        moved = None if apart else score.better
+        words = {True: "Better", False: "Worse", None: "About the same"}[moved]
         rows.append(
             (
                 "Skin score",
                 str(shown_score(before.skin_score)),
                 str(shown_score(after.skin_score)),
                 f"{score.arrow} {signed(score.delta)}",
-                "Better"
-                if score.better
-                else "Worse"
-                if score.better is False
-                else "About the same",
-                score.better,
-                "The overall score has no published retest spread: judge it by its measures.",
+                f"{NOT_COMPARABLE}: {apart}" if apart else words,
+                moved,
+                _sentence(apart)
+                or "The overall score has no published retest spread: judge it by its measures.",
             )
         )
         befores = {r.key: r for r in before.measures}
         for reading in after.measures:
-            rows.append(self._row(befores.get(reading.key), reading))
+            different = skin_difference(before.result, after.result, reading.key)
+            rows.append(self._row(befores.get(reading.key), reading, different))
         self.setRowCount(len(rows))
         for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
             for column, text in enumerate((name, was, now, delta, verdict)):
@@ -81,6 +92,7 @@ class ChangesTable(QTableWidget):
         self,
         was: MeasureReading | None,
         now: MeasureReading,
+        different: str = "",
     ) -> tuple[Any, ...]:
         name = now.label + (" (estimate)" if now.estimate else "")
         if was is None or was.level is None or now.level is None:
@@ -99,11 +111,14 @@ class ChangesTable(QTableWidget):
                 reason,
             )
         delta = now.level - was.level
+        # the arrow follows the change as shown: less than half a point reads "= ±0"
+        arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
+        if different:
+            shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", f"{arrow} {signed(delta)}")
+            return (*shown, f"{NOT_COMPARABLE}: {different}", None, _sentence(different))
         real = change_verdict(now.key, was.level, now.level) == "real_change"
         better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
         spread = mdc_of(now.key)
-        # the arrow follows the change as shown: less than half a point reads "= ±0"
-        arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
         return (
             name,
             f"{was.level:.0f}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -120,6 +120,36 @@ def test_a_progress_report_marks_real_change_and_retest_noise(
         )
     with pytest.raises(ValidationError, match="ends before"):
         services.progress_data(clinician, pid, since=UNTIL, until=SINCE)
+
+
+def test_a_progress_report_does_not_compare_different_skin(
+    services: DesktopServices,
+    ctx: AppContext,
+    emails,
+    portrait,
+    portrait_result,
+    chin_cut_result,
+    tmp_path: Path,
+) -> None:
+    """The first photo of the period had the chin cut off by the frame: the measures that read
+    the chin are marked not compared, with the region and why, never real change or noise."""
+    email = emails["patient"]
+    add_visits(ctx, email=email, base=chin_cut_result, photo=portrait, levels=[{}])
+    later = FIRST_VISIT + timedelta(days=30)
+    add_visits(ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later)
+    clinician = _as(services, "clinician", emails)
+    pid = _patient_id(ctx, email)
+    data = services.progress_data(clinician, pid, since=SINCE, until=UNTIL)
+    moved = {c.key: c for c in data.changes}
+    why = "chin measured only at the later visit (cut off by the edge of the photo)"
+    for key in ("redness", "oiliness", "acne"):
+        assert moved[key].not_comparable == why and not moved[key].real, key
+    assert moved["dark_circles"].not_comparable == ""  # under the eyes: the same skin
+    target = services.save_progress_report(
+        clinician, pid, since=SINCE, until=UNTIL, target=tmp_path / "p.pdf"
+    )
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(target)).pages).split())
+    assert "not compared: different skin" in text and f"): {why}." in text
 
 
 def test_the_patient_s_data_as_json_and_csv(
