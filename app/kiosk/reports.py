@@ -40,6 +40,7 @@ def report_data(
         patient_name=patient_name,
         analysed_at=analysed_at,
         previous=dict(view.previous) if view.previous else None,
+        not_compared=dict(view.not_compared),
     )
 
 

@@ -218,12 +218,13 @@ class KioskAppServices(TakeAwayServices):
         )  # the engine's own stages; cancel stops it between them
         previous: dict[str, float] | None = None
         previous_date = ""
+        not_compared: dict[str, str] = {}
         if patient is not None:
             step("Comparing with your last visit")
             with self.ctx.database.read() as session:
                 earlier = previous_visit(session, uuid.UUID(patient.user_id), measured.result)
             if earlier is not None:  # only what was measured on the same skin as today
-                previous = earlier.levels
+                previous, not_compared = earlier.levels, earlier.not_compared
                 previous_date = earlier.taken_at.strftime("%d %b %Y")
         saved = False
         if patient is not None and consent.granted and consent.allow_storage:
@@ -238,6 +239,7 @@ class KioskAppServices(TakeAwayServices):
             record=measured.result,
             previous=previous,
             previous_date=previous_date,
+            not_compared=not_compared,
         )
 
     def _save(self, measured: Measured, *, photo: RGB, patient: Patient) -> None:

@@ -146,7 +146,8 @@ class AnalysisView:
     """A finished analysis, with everything the results and take-away screens show.
 
     Screens read ``result``; ``record`` (the engine's JSON) and ``previous`` (the last visit's
-    metrics and ``skin_score``) only travel back to the app for the PDF report."""
+    metrics and ``skin_score``, only those comparable with today's) travel back to the app for the
+    PDF report."""
 
     result: ResultView
     photo: RGB
@@ -155,6 +156,9 @@ class AnalysisView:
     record: Mapping[str, object] = field(default_factory=dict)
     previous: Mapping[str, float] | None = None
     previous_date: str = ""
+    not_compared: Mapping[str, str] = field(default_factory=dict)
+    """Measure (or the skin score) -> why its change since the last visit is not shown: the two
+    photos measured different skin (``core.analysis.comparison``)."""
 
 
 @dataclass(frozen=True)

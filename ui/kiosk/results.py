@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vocabulary import Change, Tone
+from core.vocabulary import SKIN_SCORE, Change, Tone
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView, MeasureView
@@ -25,6 +25,12 @@ from ui.kiosk.widgets import Header, button, card, label
 
 def coloured(widget: QLabel, tone: Tone) -> None:
     widget.setStyleSheet(f"color: {tone_colour(tone).name()};")
+
+
+NOT_COMPARED = (
+    "Not compared with your visit on {date}: the photos show different parts of your face"
+)
+"""When the score is not compared with the last visit's (``core.analysis.comparison``)."""
 
 
 def change_text(change: Change, since: str) -> str:
@@ -231,12 +237,16 @@ class ResultsScreen(QWidget):
             else f"Skin tone {skin.tone_label}"
         )
         self.since.setText("")
+        self.since.setToolTip("")
         if score.change is not None and view.previous_date:
             sign = "+" if score.change.delta >= 0 else "\u2212"
             self.since.setText(
                 f"{sign}{abs(score.change.delta):.0f} points since your visit on "
                 f"{view.previous_date}"
             )
+        elif view.previous_date and SKIN_SCORE in view.not_compared:
+            self.since.setText(NOT_COMPARED.format(date=view.previous_date))
+            self.since.setToolTip(view.not_compared[SKIN_SCORE])
         self.derm.setText("Some findings are marked. Please show this report to a dermatologist.")
         self.derm.setVisible(result.see_dermatologist)
         measured = [m for m in result.measures if m.level is not None]

@@ -9,8 +9,10 @@ import pytest
 
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
+from core.analysis.comparison import differences
+from core.vocabulary import SKIN_SCORE
 from ui.kiosk.ports import AnalysisView
-from ui.kiosk.results import ResultsScreen
+from ui.kiosk.results import NOT_COMPARED, ResultsScreen
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,36 @@ def test_a_measure_that_was_not_measured(qtbot: Any, measured: Measured) -> None
     assert callable(screen.scroll) and screen.results_scroll.widget() is not None
     screen.clear()
     assert screen.band.text() == "" and all(r.gauge.level is None for r in screen.measures)
+
+
+def test_a_last_visit_on_different_skin_is_not_compared(
+    qtbot: Any, portrait: Any, portrait_result: Any, chin_cut_result: Any, tmp_path: Any
+) -> None:
+    """The last visit's photo had the chin cut off: no measure that reads the chin gets an arrow,
+    the score says why it is not compared, and a measure on the same skin keeps its change."""
+    record, before = portrait_result.to_json(), chin_cut_result.to_json()
+    levels = {**before["metrics"], SKIN_SCORE: before["skin_score"]}
+    why = differences(levels, before, record)
+    previous = {k: v for k, v in levels.items() if k not in why}
+    assert SKIN_SCORE in why and "redness" in why and "dark_circles" in previous
+    screen = ResultsScreen()
+    qtbot.addWidget(screen)
+    screen.resize(1280, 800)
+    screen.show()
+    view = AnalysisView(
+        result=result_view(record, previous=previous),
+        photo=portrait,
+        overlays={},
+        saved=True,
+        record=record,
+        previous=previous,
+        previous_date="03 Nov 2026",
+        not_compared=why,
+    )
+    screen.show_view(view)
+    assert screen.since.text() == NOT_COMPARED.format(date="03 Nov 2026")
+    assert screen.since.toolTip() == why[SKIN_SCORE]
+    rows = {r.name.text(): r for r in screen.measures}
+    assert rows["Redness"].change.text() == ""
+    assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")
+    screen.grab().save(str(tmp_path / "results.png"))
