@@ -147,3 +147,9 @@ def section_title(sheet: Sheet, y: float, title: str, hint: str = "") -> float:
             rect.adjusted(0, 3, 0, 0), hint, size=7.5, colour=Ink.MUTED, align=RIGHT, wrap=False
         )
     return y + 22
+
+
+def footnote(sheet: Sheet, text: str, *, top: float, size: float = 7.2) -> float:
+    """One footnote across the page, wrapped when long; returns the y below it."""
+    rect = QRectF(sheet.margin, top, sheet.content_width, 100)
+    return top + sheet.text(rect, text, size=size, colour=Ink.MUTED) + 3

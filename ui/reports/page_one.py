@@ -12,7 +12,7 @@ from core.analysis.repeatability import change_verdict
 from core.analysis.result import not_measured
 from ui.reports import not_compared
 from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
-from ui.reports.chrome import footer, full_header, section_title
+from ui.reports.chrome import footer, footnote, full_header, section_title
 from ui.reports.layout import Ink, Sheet, tone_ink
 from ui.reports.model import ReportData
 
@@ -288,17 +288,11 @@ def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
     if not declined:
         return y
     for key, why in declined.items():
-        y = _footnote(sheet, f"{vocab.measure(key).label}: not measured — {why}", top=y)
+        y = footnote(sheet, f"{vocab.measure(key).label}: not measured — {why}", top=y)
     used = ", ".join(vocab.measure(k).label for k in result.get("skin_score_uses", []))
     if used:
-        y = _footnote(sheet, f"The skin score uses only what was measured: {used}.", top=y)
+        y = footnote(sheet, f"The skin score uses only what was measured: {used}.", top=y)
     return y + 4
-
-
-def _footnote(sheet: Sheet, text: str, *, top: float) -> float:
-    """One footnote across the page, wrapped when long; returns the y below it."""
-    rect = QRectF(sheet.margin, top, sheet.content_width, 100)
-    return top + sheet.text(rect, text, size=7.2, colour=Ink.MUTED) + 3
 
 
 def draw_page_one(

@@ -3,6 +3,7 @@ vocabulary's words are tested in tests/core/test_vocabulary.py)."""
 
 from __future__ import annotations
 
+from ui.reports import not_compared
 from ui.reports.charts import previous_shape
 from ui.reports.findings import highlight_lines
 from ui.reports.page_two import split_step
@@ -28,3 +29,16 @@ def test_the_radar_s_last_visit_keeps_a_zero_and_fills_gaps_with_today() -> None
     shape = previous_shape(metrics, {"acne": 0.0, "hydration": 80.0, "pores": None})
     assert shape == [100.0, 80.0, 80.0]  # acne 0 is "how good" 100, not today's 70
     assert previous_shape(metrics, None) is None
+
+
+def test_reasons_for_not_comparing_name_the_measures_only_when_they_differ() -> None:
+    one = not_compared.lines([("Oiliness", "chin cut"), ("Redness", "chin cut")])
+    assert one == ["Not compared: chin cut."]
+    two = not_compared.lines(
+        [("Oiliness", "chin cut"), ("Dark circles", "glasses"), ("Acne", "chin cut")]
+    )
+    assert two == [
+        "Not compared (Oiliness, Acne): chin cut.",
+        "Not compared (Dark circles): glasses.",
+    ]
+    assert not_compared.lines([]) == []
