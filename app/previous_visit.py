@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.analysis.comparison import differences
+from core.analysis.comparison import differences, spread
 from core.storage.repositories import analyses, patients_record
 from core.vocabulary import SKIN_SCORE
 
@@ -28,6 +28,9 @@ class PreviousVisit:
     """Measure -> level, and the skin score under ``SKIN_SCORE``: only what can be compared."""
     not_compared: dict[str, str] = field(default_factory=dict)
     """Measure (or ``SKIN_SCORE``) -> why its change is not shown (different skin measured)."""
+    spreads: dict[str, float] = field(default_factory=dict)
+    """Measure -> the retest spread its change must exceed to be real: the larger of the two
+    photos' own (a smaller face's is larger)."""
 
 
 def previous_visit(
@@ -49,4 +52,5 @@ def previous_visit(
     earlier: Mapping[str, Any] = (stored.result or {}) if stored is not None else {}
     why = differences(levels, earlier, now)
     kept = {key: value for key, value in levels.items() if key not in why}
-    return PreviousVisit(taken_at=row.taken_at, levels=kept, not_compared=why)
+    noise = {key: spread(key, earlier, now) for key in kept if key != SKIN_SCORE}
+    return PreviousVisit(taken_at=row.taken_at, levels=kept, not_compared=why, spreads=noise)

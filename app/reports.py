@@ -97,4 +97,5 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         analysed_at=created,
         previous=earlier.levels if earlier else None,
         not_compared=earlier.not_compared if earlier else {},
+        spreads=earlier.spreads if earlier else {},
     )

@@ -3,7 +3,8 @@
 The protocol is :mod:`core.analysis.retest` (pose within 3 degrees, position, exposure within 5 %,
 white balance, noise, JPEG quality, the other decoder); the faces are
 :data:`core.analysis.repeatability.MEASURED_ON`. ``python -m bench.bench_repeatability`` prints
-the table for docs/analysis.md and the constants to paste into ``core/analysis/repeatability.py``;
+the table for docs/analysis.md and the constants to paste into ``core/analysis/repeatability.py``
+(the table at the portraits' own sizes, and one per smaller eye distance);
 ``tests/core/analysis/test_analysis_mdc.py`` recomputes it and compares with what ships.
 """
 
@@ -49,6 +50,22 @@ def table() -> dict[str, tuple[float, int]]:
     return retest_table(photos(), levels, METRIC_NAMES)
 
 
+def eye_distance(rgb: np.ndarray) -> float:
+    from core.analysis import analyze
+
+    return float(analyze(rgb).scale["interocular_px"])
+
+
+def size_table(target_px: int) -> dict[str, tuple[float, int]]:
+    """The same retakes with every portrait scaled down to ``target_px`` between the eyes (those
+    smaller already are left out): how the spread grows as the face gets smaller."""
+    from core.analysis import METRIC_NAMES
+    from core.analysis.retest import retest_table, scaled_to
+
+    small = [scaled_to(rgb, eye_distance(rgb), target_px) for rgb in photos()]
+    return retest_table([s for s in small if s is not None], levels, METRIC_NAMES)
+
+
 def report(rows: dict[str, tuple[float, int]]) -> str:
     from core.analysis.retest import mdc95
 
@@ -66,13 +83,34 @@ def run(quick: bool) -> list[Row]:
 
     if not SHARED_FACES.is_dir():
         return []
-    rows = table()
-    return [
+    from core.analysis.repeatability import BY_EYES_AT
+
+    out = [
         Row(NAME, f"MDC95 {name} ({n} faces)", mdc95(sem), "points", "<= 6")
-        for name, (sem, n) in rows.items()
+        for name, (sem, n) in table().items()
     ]
+    for eyes in () if quick else BY_EYES_AT:
+        out += [
+            Row(NAME, f"MDC95 {name} at {eyes} px ({n} faces)", mdc95(sem), "points", "<= 6")
+            for name, (sem, n) in size_table(eyes).items()
+            if n
+        ]
+    return out
+
+
+def size_report() -> str:
+    """The per-size tables as the constant to paste into ``core/analysis/repeatability.py``."""
+    from core.analysis.repeatability import BY_EYES_AT
+    from core.analysis.retest import mdc95
+
+    tables = {}
+    for target in BY_EYES_AT:
+        rows = size_table(target)
+        tables[target] = {n: round(mdc95(s), 1) for n, (s, count) in rows.items() if count}
+    return "MDC95_BY_EYES = " + repr(tables)
 
 
 if __name__ == "__main__":
     os.nice(10)
     print(report(table()))
+    print(size_report())

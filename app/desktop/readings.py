@@ -32,6 +32,8 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
     entry = entry if isinstance(entry, Mapping) else {}
     level = _number(metrics.get(key, entry.get("level")))
     declined = entry.get("measured") is False
+    own = _number(entry.get("mdc"))  # this photo's spread: larger for a smaller face
+    spread = mdc_of(key) if own is None else own
     if declined or level is None:
         return MeasureReading(
             key=key,
@@ -42,7 +44,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
             estimate=measure.estimate,
             direction=measure.direction,
             reason=str(entry.get("reason") or NOT_IN_RESULT),
-            spread=mdc_of(key),
+            spread=spread,
         )
     value = _number(entry.get("value"))
     unit = str(entry.get("unit", "")).replace("_", " ")
@@ -58,7 +60,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
         regions=tuple(
             (vocabulary.region_label(r), v) for r, v in region_levels(result, key).items()
         ),
-        spread=mdc_of(key),
+        spread=spread,
     )
 
 

@@ -41,6 +41,7 @@ def report_data(
         analysed_at=analysed_at,
         previous=dict(view.previous) if view.previous else None,
         not_compared=dict(view.not_compared),
+        spreads=dict(view.spreads),
     )
 
 

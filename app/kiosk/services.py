@@ -219,12 +219,14 @@ class KioskAppServices(TakeAwayServices):
         previous: dict[str, float] | None = None
         previous_date = ""
         not_compared: dict[str, str] = {}
+        spreads: dict[str, float] = {}
         if patient is not None:
             step("Comparing with your last visit")
             with self.ctx.database.read() as session:
                 earlier = previous_visit(session, uuid.UUID(patient.user_id), measured.result)
             if earlier is not None:  # only what was measured on the same skin as today
                 previous, not_compared = earlier.levels, earlier.not_compared
+                spreads = earlier.spreads
                 previous_date = earlier.taken_at.strftime("%d %b %Y")
         saved = False
         if patient is not None and consent.granted and consent.allow_storage:
@@ -232,7 +234,7 @@ class KioskAppServices(TakeAwayServices):
             self._save(measured, photo=photo, patient=patient)
             saved = True
         return AnalysisView(
-            result=result_view(measured.result, previous=previous),
+            result=result_view(measured.result, previous=previous, spreads=spreads),
             photo=measured.display,
             overlays=measured.layers,
             saved=saved,
@@ -240,6 +242,7 @@ class KioskAppServices(TakeAwayServices):
             previous=previous,
             previous_date=previous_date,
             not_compared=not_compared,
+            spreads=spreads,
         )
 
     def _save(self, measured: Measured, *, photo: RGB, patient: Patient) -> None:

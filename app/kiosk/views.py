@@ -111,9 +111,15 @@ def condition_view(item: Mapping[str, Any]) -> ConditionView:
     )
 
 
-def result_view(record: Mapping[str, Any], *, previous: Mapping[str, float] | None) -> ResultView:
+def result_view(
+    record: Mapping[str, Any],
+    *,
+    previous: Mapping[str, float] | None,
+    spreads: Mapping[str, float] | None = None,
+) -> ResultView:
     """``record`` is ``AnalysisResult.to_json()``; ``previous`` the last visit's metrics and, as
-    ``skin_score``, its score. Raises ``UnknownTermError`` for a key with no words."""
+    ``skin_score``, its score; ``spreads`` the retest spread of each change since then (else the
+    photo's own ``mdc``). Raises ``UnknownTermError`` for a key with no words."""
     metrics: Mapping[str, Any] = record.get("metrics", {})
     details: Mapping[str, Any] = record.get("measures", {})
     keys = list(details) + [k for k in metrics if k not in details]
@@ -122,7 +128,7 @@ def result_view(record: Mapping[str, Any], *, previous: Mapping[str, float] | No
             key,
             None if metrics.get(key) is None else float(metrics[key]),
             reason=str(details.get(key, {}).get("reason", "")),
-            mdc=_number(details.get(key, {}).get("mdc")),
+            mdc=(spreads or {}).get(key, _number(details.get(key, {}).get("mdc"))),
             previous=previous,
         )
         for key in keys

@@ -35,17 +35,14 @@ class MeasureChange:
     before: float
     after: float
     verdict: Verdict
+    spread: float
+    """The retest spread (MDC95, level points) a change must exceed to be real (:func:`spread`)."""
     reason: str = ""
     """For ``different_skin``: which regions only one visit measured, in words."""
 
     @property
     def delta(self) -> float:
         return self.after - self.before
-
-    @property
-    def spread(self) -> float:
-        """The retest spread (MDC95, level points) a change must exceed to be real."""
-        return mdc_of(self.key)
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -79,15 +76,29 @@ def skin_difference(before: Mapping[str, Any], after: Mapping[str, Any], key: st
     return "; ".join(parts)
 
 
+def spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    """The retest spread a change between the two analyses must exceed: the larger of the two
+    photos' own (``measures.<key>.mdc``, larger for a smaller face), else the table's."""
+    carried = [
+        float(mdc)
+        for result in (before, after)
+        if isinstance(entry := (result.get("measures") or {}).get(key), Mapping)
+        and isinstance(mdc := entry.get("mdc"), (int, float))
+        and not isinstance(mdc, bool)
+    ]
+    return max(carried) if carried else mdc_of(key)
+
+
 def compare(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> MeasureChange | None:
     """The change of one measure between two analyses; None when either did not measure it."""
     was, now = level(before, key), level(after, key)
     if was is None or now is None:
         return None
+    noise = spread(key, before, after)
     different = skin_difference(before, after, key)
     if different:
-        return MeasureChange(key, was, now, "different_skin", different)
-    return MeasureChange(key, was, now, change_verdict(key, was, now))
+        return MeasureChange(key, was, now, "different_skin", noise, different)
+    return MeasureChange(key, was, now, change_verdict(key, was, now, mdc=noise), noise)
 
 
 def score_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:

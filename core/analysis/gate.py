@@ -3,8 +3,8 @@
 Each measure's needs (:mod:`core.analysis.needs`) are checked against the photo's scale, the skin
 left in the measure's regions once hidden and cut regions are taken out, and whether the photo has
 colour. A declined measure keeps its name in the result, with ``measured: false`` and the reason;
-every measure, reported or not, carries its retest spread (``mdc``) so that a change between two
-visits can be judged against it.
+every measure, reported or not, carries its retest spread (``mdc``) for a face of this size, so
+that a change between two visits can be judged against it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class Gated:
     declined: dict[str, Declined]
     areas_cm2: dict[str, float]
     tone_declined: Declined | None
+    interocular_px: float
+    """The photo's eye distance: a smaller face's levels move more between retakes (its MDC)."""
 
     def measures_json(self) -> dict[str, dict[str, object]]:
         out: dict[str, dict[str, object]] = {}
@@ -34,7 +36,7 @@ class Gated:
                 entry["area_cm2"] = round(self.areas_cm2[name], 1)
             else:
                 entry = dict(self.declined[name].to_json())
-            entry["mdc"] = mdc_of(name)
+            entry["mdc"] = mdc_of(name, self.interocular_px)
             out[name] = entry
         return out
 
@@ -96,4 +98,4 @@ def gate(
         colour_problem=colour_problem,
         declined=set(),
     )
-    return Gated(reported, declined, areas, tone)
+    return Gated(reported, declined, areas, tone, scale.interocular_px)

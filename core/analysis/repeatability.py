@@ -47,6 +47,40 @@ MDC95: Final[dict[str, float]] = {
     "acne": 0.2,
 }
 """Minimal detectable change (level points) per measure: 1.96 x sqrt(2) x SEM."""
+BY_EYES_AT: Final = (45, 72, 100)
+"""Eye distances (px) at which the retakes were measured again with the portraits scaled down."""
+SMALL_FROM: Final = 115.0
+"""Faces with their eyes at least this far apart use the table at the portraits' own sizes alone
+(five of the six are 116-187 px); smaller faces use the larger of it and the per-size table."""
+MDC95_BY_EYES: Final[dict[int, dict[str, float]]] = {
+    45: {"redness": 4.9, "dark_circles": 3.7},
+    72: {
+        "hydration": 2.2,
+        "oiliness": 3.6,
+        "elasticity": 2.9,
+        "redness": 4.5,
+        "pigmentation": 3.2,
+        "wrinkles": 3.8,
+        "roughness": 3.4,
+        "dark_circles": 2.9,
+        "acne": 0.7,
+    },
+    100: {
+        "hydration": 1.1,
+        "oiliness": 3.7,
+        "elasticity": 2.1,
+        "redness": 4.0,
+        "pigmentation": 2.5,
+        "wrinkles": 2.4,
+        "roughness": 1.4,
+        "dark_circles": 3.7,
+        "acne": 0.6,
+    },
+}
+"""MDC95 per measure with the same portraits scaled down to each eye distance of
+:data:`BY_EYES_AT` (``python -m bench.bench_repeatability``): a smaller face shows fewer pixels of
+the same skin, so a retake moves its levels more. A measure absent at a size is not measured
+there (its floor is higher)."""
 FALLBACK_MDC: Final = 6.0
 """For a measure not in the table: the goal every measure is held to."""
 
@@ -58,10 +92,21 @@ MDC_FLOOR: Final = 1.0
 whole numbers, and a measure that read 0 on every retake (acne on clear skin) has a tiny spread."""
 
 
-def mdc_of(name: str) -> float:
-    return max(MDC95.get(name, FALLBACK_MDC), MDC_FLOOR)
+def mdc_of(name: str, interocular_px: float | None = None) -> float:
+    """The measure's MDC95; with the photo's eye distance, for a face of that size: the largest of
+    the table at full size and the per-size tables from the largest size not above it (the
+    smallest, below all of them) upwards. So a smaller face never gets a smaller spread than a
+    larger one, although five faces per size give a noisy estimate of each."""
+    full = max(MDC95.get(name, FALLBACK_MDC), MDC_FLOOR)
+    if interocular_px is None or interocular_px >= SMALL_FROM:
+        return full
+    first = max([i for i, at in enumerate(BY_EYES_AT) if at <= interocular_px], default=0)
+    sizes = [MDC95_BY_EYES.get(at, {}) for at in BY_EYES_AT[first:]]
+    return max([full, *(table[name] for table in sizes if name in table)])
 
 
-def change_verdict(name: str, before: float, after: float) -> Verdict:
-    """``real_change`` when two levels of one measure differ by more than its MDC95."""
-    return "real_change" if abs(after - before) > mdc_of(name) else "within_noise"
+def change_verdict(name: str, before: float, after: float, *, mdc: float | None = None) -> Verdict:
+    """``real_change`` when two levels of one measure differ by more than its MDC95 (``mdc``: the
+    one the two photos carry, else the table's at full size)."""
+    spread = mdc_of(name) if mdc is None else mdc
+    return "real_change" if abs(after - before) > spread else "within_noise"

@@ -118,3 +118,16 @@ def retest_table(
             if all(v is not None for v in values):
                 groups[name].append([float(v) for v in values if v is not None])
     return {name: (sem(g), len(g)) for name, g in groups.items()}
+
+
+def scaled_to(rgb: NDArray[np.uint8], eyes_px: float, target_px: float) -> NDArray[np.uint8] | None:
+    """``rgb`` scaled down so that its face's eyes, ``eyes_px`` apart, are ``target_px`` apart: the
+    same face as a smaller photo gives it. None when the face is smaller than that already (a
+    face is never scaled up: that would invent detail no camera gave)."""
+    if target_px > eyes_px:
+        return None
+    factor = target_px / eyes_px
+    if factor == 1.0:
+        return rgb
+    small = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(small, dtype=np.uint8)

@@ -95,4 +95,6 @@ def test_the_same_skin_keeps_every_change_and_another_patient_is_never_read(
     assert mine is not None and mine.not_compared == {}
     assert mine.taken_at.date() == FIRST_VISIT.date()
     assert mine.levels == {**portrait_result.metrics, SKIN_SCORE: portrait_result.skin_score}
+    # each change's spread is the photos' own (84 px between the eyes: a small face's)
+    assert mine.spreads == {k: portrait_result.measures[k]["mdc"] for k in portrait_result.metrics}
     assert theirs_first is None  # nothing before their first visit, whoever else came earlier

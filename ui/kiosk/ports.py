@@ -157,6 +157,8 @@ class AnalysisView:
     previous: Mapping[str, float] | None = None
     previous_date: str = ""
     not_compared: Mapping[str, str] = field(default_factory=dict)
+    spreads: Mapping[str, float] = field(default_factory=dict)
+    """Measure -> the retest spread its change since the last visit must exceed to be real."""
     """Measure (or the skin score) -> why its change since the last visit is not shown: the two
     photos measured different skin (``core.analysis.comparison``)."""
 

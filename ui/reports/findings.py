@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QRectF
@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 from core.analysis.repeatability import change_verdict
 from core.vocabulary import concern, condition_label, measure, region, severity
 from ui.reports.layout import Ink, Sheet, fitting_list, tone_ink
-from ui.reports.model import measured_levels
+from ui.reports.model import ReportData, measured_levels
 
 
 def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
@@ -35,11 +35,13 @@ def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str
 
 
 def highlight_lines(
-    metrics: Mapping[str, float], previous: Mapping[str, float] | None
+    metrics: Mapping[str, float],
+    previous: Mapping[str, float] | None,
+    spread: Callable[[str], float | None] = lambda _: None,
 ) -> list[tuple[str, str]]:
     """Strengths, what to watch and, with a previous visit, what improved most: only changes
-    beyond retest noise (the rule each change on page one is labelled by), so none is a retake's
-    wobble."""
+    beyond retest noise (the rule each change on page one is labelled by, with the same
+    ``spread`` per measure), so none is a retake's wobble."""
     ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
     lines = [("Your strengths", ", ".join(measure(m).label for m in ranked[:3]))]
     watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 25][:3]
@@ -56,18 +58,18 @@ def highlight_lines(
             m
             for m in sorted(gains, key=lambda m: -gains[m])
             if gains[m] > 0
-            and change_verdict(m, float(previous[m]), float(metrics[m])) == "real_change"
+            and change_verdict(m, float(previous[m]), float(metrics[m]), mdc=spread(m))
+            == "real_change"
         ]
         named = ", ".join(measure(m).label for m in real[:3])
         lines.append(("Most improved", named or "No real improvement since your last visit"))
     return lines
 
 
-def conditions(
-    sheet: Sheet, rect: QRectF, result: dict[str, Any], previous: Mapping[str, float] | None
-) -> None:
+def conditions(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     """Named conditions with severity, where and how sure; then highlights if there is room;
     the dermatologist referral at the bottom when the engine asks for it."""
+    result = data.result
     x, width = rect.x(), rect.width()
     sheet.text(
         QRectF(x, rect.y(), width, 16),
@@ -120,7 +122,7 @@ def conditions(
             wrap=False,
         )
         y += 20
-    lines = highlight_lines(measured_levels(result), previous)
+    lines = highlight_lines(measured_levels(result), data.previous, data.spread)
     height = 14 + 27 * len(lines)
     if bottom - y - 4 >= height:
         box = QRectF(x, y + 4, width, height)

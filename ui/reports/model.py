@@ -28,6 +28,17 @@ class ReportData:
     a measure the two photos measured on different skin is left out (``not_compared``)."""
     not_compared: dict[str, str] = field(default_factory=dict)
     """Measure (or ``skin_score``) -> why its change since the previous visit is not shown."""
+    spreads: dict[str, float] = field(default_factory=dict)
+    """Measure -> the retest spread a change since the previous visit must exceed to be real (the
+    larger of the two photos'); a measure without one uses this photo's ``mdc``."""
+
+    def spread(self, metric: str) -> float | None:
+        """The spread that decides real change against retest noise for ``metric``."""
+        if metric in self.spreads:
+            return self.spreads[metric]
+        entry = self.result.get("measures", {}).get(metric, {})
+        mdc = entry.get("mdc") if isinstance(entry, Mapping) else None
+        return float(mdc) if isinstance(mdc, (int, float)) else None
 
 
 def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:

@@ -36,15 +36,17 @@ def delta_text(
 ) -> tuple[str, QColor]:
     moved = vocab.change(metric, now, before, mdc=mdc)
     colour = Ink.FAINT if moved.better is None else (Ink.GOOD if moved.better else Ink.CONCERN)
-    if metric != vocab.SKIN_SCORE and change_verdict(metric, before, now) == "within_noise":
+    noise = metric != vocab.SKIN_SCORE and verdict_text(metric, now, before, mdc=mdc)
+    if noise == "retest noise":
         colour = Ink.FAINT
     return f"{moved.arrow} {vocab.signed(moved.delta)}", colour
 
 
-def verdict_text(metric: str, now: float, before: float) -> str:
-    """'real change' when two visits differ by more than the measure's retest spread (MDC95),
-    else 'retest noise': a retake of the same face could have moved it as much."""
-    real = change_verdict(metric, before, now) == "real_change"
+def verdict_text(metric: str, now: float, before: float, *, mdc: float | None = None) -> str:
+    """'real change' when two visits differ by more than the retest spread (``mdc``: the pair's,
+    else the measure's MDC95 at full size), else 'retest noise': a retake of the same face could
+    have moved it as much."""
+    real = change_verdict(metric, before, now, mdc=mdc) == "real_change"
     return "real change" if real else "retest noise"
 
 
@@ -239,10 +241,8 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             wrap=False,
         )
         if level is not None and previous.get(metric) is not None:
-            mdc = details.get(metric, {}).get("mdc")
-            text, tone = delta_text(
-                metric, level, float(previous[metric]), mdc=None if mdc is None else float(mdc)
-            )
+            mdc = data.spread(metric)
+            text, tone = delta_text(metric, level, float(previous[metric]), mdc=mdc)
             sheet.text(
                 QRectF(right - 36, y + 1, 36, 12),
                 text,
@@ -254,7 +254,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             )
             sheet.text(
                 QRectF(right - 44, y + 13, 44, 9),
-                verdict_text(metric, level, float(previous[metric])),
+                verdict_text(metric, level, float(previous[metric]), mdc=mdc),
                 size=5.2,
                 colour=tone,
                 align=RIGHT,

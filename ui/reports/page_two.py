@@ -17,7 +17,7 @@ from ui.reports.charts import radar
 from ui.reports.chrome import section_title
 from ui.reports.findings import conditions
 from ui.reports.layout import Ink, Sheet, tone_ink
-from ui.reports.model import measured_levels
+from ui.reports.model import ReportData, measured_levels
 
 
 class Flow:
@@ -70,8 +70,8 @@ def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage
     flow.y += height + 42
 
 
-def overview(flow: Flow, result: dict[str, Any], previous: Mapping[str, float] | None) -> None:
-    sheet = flow.sheet
+def overview(flow: Flow, data: ReportData) -> None:
+    sheet, result, previous = flow.sheet, data.result, data.previous
     size = 250.0
     flow.need(size + 20)
     card = QRectF(sheet.margin, flow.y, size, size)
@@ -87,7 +87,7 @@ def overview(flow: Flow, result: dict[str, Any], previous: Mapping[str, float] |
     sheet.text(card.adjusted(14, 24, -14, 0), legend, size=7, colour=Ink.MUTED, wrap=False)
     radar(sheet, card.adjusted(8, 34, -8, -4), measured_levels(result), previous=previous)
     right = QRectF(card.right() + 20, flow.y, sheet.width - sheet.margin - card.right() - 20, size)
-    conditions(sheet, right, result, previous)
+    conditions(sheet, right, data)
     flow.y += size + 22
 
 
@@ -206,15 +206,10 @@ def about(flow: Flow, result: dict[str, Any]) -> None:
     flow.y += height + 10
 
 
-def draw_page_two(
-    flow: Flow,
-    result: dict[str, Any],
-    *,
-    overlays: Mapping[str, QImage],
-    previous: Mapping[str, float] | None,
-) -> None:
+def draw_page_two(flow: Flow, data: ReportData, *, overlays: Mapping[str, QImage]) -> None:
+    result = data.result
     thumbnails(flow, result, overlays)
-    overview(flow, result, previous)
+    overview(flow, data)
     disclaimer = str(result.get("disclaimer", "")).strip()
     advice = [r for r in result.get("recommendations", []) if str(r).strip() != disclaimer]
     bullet_list(flow, "Recommendations", [str(r) for r in advice])

@@ -146,7 +146,7 @@ def render_pdf_bytes(data: ReportData) -> bytes:
             return compact_header(sheet, data) + 20
 
         flow = Flow(sheet, new_page(), new_page)
-        draw_page_two(flow, data.result, overlays=overlays, previous=data.previous)
+        draw_page_two(flow, data, overlays=overlays)
 
     return paint_a4(f"Skin analysis report - {data.clinic_name}", draw)
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
-from core.analysis.comparison import skin_difference
-from core.analysis.repeatability import change_verdict, mdc_of
+from core.analysis.comparison import skin_difference, spread
+from core.analysis.repeatability import change_verdict
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
 from core.storage.images import ImageStore
@@ -46,8 +46,10 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
             continue
         first, last = measured[0], measured[-1]
         before, after = float(first.metrics[key]), float(last.metrics[key])
-        different = skin_difference(first.result or {}, last.result or {}, key)
-        real = not different and change_verdict(key, before, after) == "real_change"
+        earlier, later = first.result or {}, last.result or {}
+        different = skin_difference(earlier, later, key)
+        noise = spread(key, earlier, later)
+        real = not different and change_verdict(key, before, after, mdc=noise) == "real_change"
         out.append(
             MeasureProgress(
                 key=key,
@@ -55,7 +57,7 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
                 first=before,
                 last=after,
                 delta=after - before,
-                spread=mdc_of(key),
+                spread=noise,
                 better=vocab.change(key, after, before).better if real else None,
                 not_comparable=different,
             )

@@ -1,14 +1,25 @@
 """Repeatability as a published number: the MDC95 table that ships is recomputed here from retakes
-of the shared faces (the same protocol and faces as bench/bench_repeatability.py), every measure
-meets the goal of 6 points, and a result carries each measure's MDC."""
+of the shared faces (the same protocol and faces as bench/bench_repeatability.py), at the faces'
+own sizes and scaled down to each smaller eye distance; every measure meets the goal of 6 points
+at every size, and a result carries the MDC for its face's size."""
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 
 from core.analysis import METRIC_NAMES, analyze
-from core.analysis.repeatability import MDC95, MEASURED_ON, change_verdict, mdc_of
-from core.analysis.retest import mdc95, retest_table
+from core.analysis.repeatability import (
+    BY_EYES_AT,
+    MDC95,
+    MDC95_BY_EYES,
+    MEASURED_ON,
+    SMALL_FROM,
+    change_verdict,
+    mdc_of,
+)
+from core.analysis.retest import mdc95, retest_table, scaled_to
 
 GOAL = 6.0
 
@@ -37,7 +48,8 @@ def test_every_measure_meets_the_retest_goal(recomputed) -> None:
 
 def test_every_result_carries_the_mdc(portrait_result) -> None:
     for name, entry in portrait_result.measures.items():
-        assert entry["mdc"] == mdc_of(name) >= 1.0
+        eyes = portrait_result.scale["interocular_px"]
+        assert entry["mdc"] == mdc_of(name, eyes) >= mdc_of(name) >= 1.0
 
 
 def test_a_change_is_real_only_beyond_the_mdc() -> None:
@@ -45,3 +57,45 @@ def test_a_change_is_real_only_beyond_the_mdc() -> None:
     assert change_verdict("redness", 40.0, 40.0 + spread + 0.1) == "real_change"
     assert change_verdict("redness", 40.0, 40.0 - spread + 0.1) == "within_noise"
     assert change_verdict("acne", 0.0, 0.5) == "within_noise"
+
+
+@pytest.fixture(scope="module")
+def portraits(shared_photo, read_rgb) -> list[tuple[np.ndarray, float]]:
+    """Each shared portrait with its eye distance in pixels."""
+    photos = [read_rgb(shared_photo(name)) for name in MEASURED_ON]
+    return [(rgb, float(analyze(rgb).scale["interocular_px"])) for rgb in photos]
+
+
+@pytest.mark.parametrize("eyes", BY_EYES_AT)
+def test_the_shipped_per_size_table_is_what_smaller_retakes_give(portraits, eyes: int) -> None:
+    small = [scaled_to(rgb, native, eyes) for rgb, native in portraits]
+    kept = [s for s in small if s is not None]
+    assert len(kept) >= 5  # the portraits at least this large
+    recomputed = retest_table(kept, _levels, METRIC_NAMES)
+    measured = {name: sem for name, (sem, faces) in recomputed.items() if faces}
+    assert set(measured) == set(MDC95_BY_EYES[eyes])  # the measures whose floor allows the size
+    for name, sem in measured.items():
+        assert mdc95(sem) == pytest.approx(MDC95_BY_EYES[eyes][name], abs=0.3), name
+        assert mdc95(sem) <= GOAL, name
+
+
+def test_a_smaller_face_never_gets_a_smaller_spread() -> None:
+    sizes = [30.0, *map(float, BY_EYES_AT), 90.0, SMALL_FROM - 1, SMALL_FROM, 400.0]
+    for name in METRIC_NAMES:
+        spreads = [mdc_of(name, eyes) for eyes in sorted(sizes)]
+        assert spreads == sorted(spreads, reverse=True), name
+        assert min(spreads) == mdc_of(name) == mdc_of(name, 400.0)
+    assert mdc_of("wrinkles", 72.0) == MDC95_BY_EYES[72]["wrinkles"] > mdc_of("wrinkles")
+
+
+def test_a_result_carries_the_spread_of_its_face_size(portrait, portrait_geometry) -> None:
+    """The portrait (84 px between the eyes) and the same face at 160 px: the smaller one carries
+    the larger spread of a small face, the larger one the table at full size."""
+    large = cv2.resize(
+        portrait, None, fx=160 / portrait_geometry.iod, fy=160 / portrait_geometry.iod
+    )
+    small, big = analyze(portrait), analyze(np.ascontiguousarray(large))
+    assert small.scale["interocular_px"] < SMALL_FROM <= big.scale["interocular_px"]
+    for name in ("wrinkles", "pigmentation", "elasticity"):
+        assert small.measures[name]["mdc"] == mdc_of(name, small.scale["interocular_px"])
+        assert small.measures[name]["mdc"] > big.measures[name]["mdc"] == mdc_of(name)

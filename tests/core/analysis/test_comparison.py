@@ -17,9 +17,10 @@ from core.analysis.comparison import (
     differences,
     score_difference,
     skin_difference,
+    spread,
 )
 from core.analysis.regions import CUT_REASON
-from core.analysis.repeatability import change_verdict
+from core.analysis.repeatability import change_verdict, mdc_of
 from core.vocabulary import SKIN_SCORE
 
 
@@ -115,3 +116,23 @@ def test_damaged_or_partial_results_give_no_change_rather_than_an_error(
     assert compare("redness", whole, broken) is None
     assert compare("redness", broken, whole) is None
     assert skin_difference(whole, broken, "redness") == ""
+
+
+def test_a_change_must_exceed_the_spread_of_the_smaller_face(whole: dict[str, Any]) -> None:
+    """The portrait (84 px between the eyes) carries a small face's spread for lines; the same
+    change between two photos that both carry the full-size spread is real."""
+    key = "wrinkles"
+    small_face = whole["measures"][key]["mdc"]
+    assert small_face == mdc_of(key, whole["scale"]["interocular_px"]) > mdc_of(key)
+    delta = (small_face + mdc_of(key)) / 2  # beyond the full-size spread, within the small one's
+    later = copy.deepcopy(whole)
+    later["metrics"][key] = whole["metrics"][key] + delta
+    large = copy.deepcopy(later)
+    large["measures"][key]["mdc"] = mdc_of(key)
+    mixed = compare(key, whole, large)
+    assert mixed is not None and mixed.spread == small_face and mixed.verdict == "within_noise"
+    both_large = copy.deepcopy(whole)
+    both_large["measures"][key]["mdc"] = mdc_of(key)
+    sure = compare(key, both_large, large)
+    assert sure is not None and sure.spread == mdc_of(key) and sure.verdict == "real_change"
+    assert spread(key, {}, {}) == mdc_of(key)  # results that carry none: the table's

@@ -4,6 +4,7 @@ measure's change marked as a real change or within retest noise."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -189,3 +190,24 @@ def test_a_measure_read_on_different_skin_is_not_comparable(
     assert table.item(0, 4).text() == f"Not comparable: {why}"  # the skin score
     label = vocabulary.measure("dark_circles").clinical_label
     assert not table.verdict(label).startswith("Not comparable")  # under the eyes: same skin
+
+
+def test_the_spread_that_decides_is_the_smaller_face_s(qtbot, portrait_result) -> None:
+    """The same change of lines, beyond the full-size spread: real between two photos that carry
+    it, within retest noise when one photo is a small face (84 px) carrying a larger spread."""
+    key = "wrinkles"
+    small = portrait_result.to_json()
+    noise = small["measures"][key]["mdc"]
+    assert noise > mdc_of(key)
+    later = copy.deepcopy(small)
+    later["metrics"][key] += (noise + mdc_of(key)) / 2
+    later["measures"][key]["mdc"] = mdc_of(key)
+    label = vocabulary.measure(key).clinical_label
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.show_changes(_detail(small), _detail(later))
+    assert table.verdict(label) == f"Within retest noise (\u00b1{noise:.1f})"
+    both = copy.deepcopy(small)
+    both["measures"][key]["mdc"] = mdc_of(key)
+    table.show_changes(_detail(both), _detail(later))
+    assert table.verdict(label).startswith("Real change")

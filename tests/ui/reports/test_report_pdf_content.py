@@ -110,6 +110,40 @@ def test_a_change_is_marked_real_or_within_retest_noise(
     assert moved and real.count("real change") == len(metrics)
 
 
+def test_the_pair_s_spread_decides_and_the_most_improved_agrees(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """Today's photo at full size, the earlier one a small face (84 px between the eyes, whose
+    lines carry a larger spread): a change of lines beyond the full-size spread but within the
+    small face's is retest noise on page one and not "most improved" on page two; with both
+    photos at full size it is real on both pages."""
+    result = make_data().result
+    key, level = "wrinkles", result["metrics"]["wrinkles"]
+    small_face = result["measures"][key]["mdc"]
+    assert small_face > mdc_of(key)
+    previous = {**result["metrics"], key: level + (small_face + mdc_of(key)) / 2}
+    full = {**result, "measures": {**result["measures"], key: {**result["measures"][key]}}}
+    full["measures"][key]["mdc"] = mdc_of(key)
+    text = " ".join(
+        read_pdf(
+            render_report(
+                make_data(result=full, previous=previous, spreads={key: small_face}),
+                tmp_path / "a.pdf",
+            )
+        )
+    )
+    assert "real change" not in text and "MOST IMPROVED No real improvement" in text
+    text = " ".join(
+        read_pdf(
+            render_report(
+                make_data(result=full, previous=previous, spreads={key: mdc_of(key)}),
+                tmp_path / "b.pdf",
+            )
+        )
+    )
+    assert text.count("real change") == 1 and "MOST IMPROVED Lines" in text
+
+
 def test_most_improved_lists_only_changes_beyond_retest_noise(
     qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
 ) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from core.analysis.comparison import score_difference, skin_difference
+from core.analysis.comparison import score_difference, skin_difference, spread
 from core.analysis.repeatability import change_verdict, mdc_of
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, MeasureReading
@@ -74,8 +74,10 @@ class ChangesTable(QTableWidget):
         )
         befores = {r.key: r for r in before.measures}
         for reading in after.measures:
-            different = skin_difference(before.result, after.result, reading.key)
-            rows.append(self._row(befores.get(reading.key), reading, different))
+            key = reading.key
+            different = skin_difference(before.result, after.result, key)
+            noise = spread(key, before.result, after.result)
+            rows.append(self._row(befores.get(key), reading, different, noise))
         self.setRowCount(len(rows))
         for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
             for column, text in enumerate((name, was, now, delta, verdict)):
@@ -93,7 +95,10 @@ class ChangesTable(QTableWidget):
         was: MeasureReading | None,
         now: MeasureReading,
         different: str = "",
+        noise: float | None = None,
     ) -> tuple[Any, ...]:
+        """One row; ``noise`` is the pair's retest spread (``core.analysis.comparison.spread``),
+        the table's at full size when not given."""
         name = now.label + (" (estimate)" if now.estimate else "")
         if was is None or was.level is None or now.level is None:
             gone_before = was is None or was.level is None
@@ -116,9 +121,9 @@ class ChangesTable(QTableWidget):
         if different:
             shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", f"{arrow} {signed(delta)}")
             return (*shown, f"{NOT_COMPARABLE}: {different}", None, _sentence(different))
-        real = change_verdict(now.key, was.level, now.level) == "real_change"
+        spread = mdc_of(now.key) if noise is None else noise
+        real = change_verdict(now.key, was.level, now.level, mdc=spread) == "real_change"
         better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
-        spread = mdc_of(now.key)
         return (
             name,
             f"{was.level:.0f}",
