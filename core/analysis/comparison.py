@@ -89,9 +89,17 @@ def spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> flo
     return max(carried) if carried else mdc_of(key)
 
 
-def compare(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> MeasureChange | None:
-    """The change of one measure between two analyses; None when either did not measure it."""
-    was, now = level(before, key), level(after, key)
+def compare(
+    key: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    levels: tuple[float, float] | None = None,
+) -> MeasureChange | None:
+    """The change of one measure between two analyses; None when either did not measure it.
+    ``levels`` gives the two levels when the caller holds them apart from the results (a stored
+    visit's metrics); the results then only say where and how precisely they were measured."""
+    was, now = levels if levels is not None else (level(before, key), level(after, key))
     if was is None or now is None:
         return None
     noise = spread(key, before, after)

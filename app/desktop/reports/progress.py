@@ -17,8 +17,7 @@ import numpy as np
 
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
-from core.analysis.comparison import skin_difference, spread
-from core.analysis.repeatability import change_verdict
+from core.analysis.comparison import compare
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
 from core.storage.images import ImageStore
@@ -46,20 +45,19 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
             continue
         first, last = measured[0], measured[-1]
         before, after = float(first.metrics[key]), float(last.metrics[key])
-        earlier, later = first.result or {}, last.result or {}
-        different = skin_difference(earlier, later, key)
-        noise = spread(key, earlier, later)
-        real = not different and change_verdict(key, before, after, mdc=noise) == "real_change"
+        moved = compare(key, first.result or {}, last.result or {}, levels=(before, after))
+        assert moved is not None  # both levels are given
+        real = moved.verdict == "real_change"
         out.append(
             MeasureProgress(
                 key=key,
                 label=vocab.measure(key).clinical_label,
                 first=before,
                 last=after,
-                delta=after - before,
-                spread=noise,
+                delta=moved.delta,
+                spread=moved.spread,
                 better=vocab.change(key, after, before).better if real else None,
-                not_comparable=different,
+                not_comparable=moved.reason,
             )
         )
     return tuple(out)

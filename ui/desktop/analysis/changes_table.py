@@ -12,8 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from core.analysis.comparison import score_difference, skin_difference, spread
-from core.analysis.repeatability import change_verdict, mdc_of
+from core.analysis.comparison import MeasureChange, compare, score_difference
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.trend_chart import colour, colour_property
@@ -74,10 +73,12 @@ class ChangesTable(QTableWidget):
         )
         befores = {r.key: r for r in before.measures}
         for reading in after.measures:
-            key = reading.key
-            different = skin_difference(before.result, after.result, key)
-            noise = spread(key, before.result, after.result)
-            rows.append(self._row(befores.get(key), reading, different, noise))
+            earlier = befores.get(reading.key)
+            step = None
+            if earlier is not None and earlier.level is not None and reading.level is not None:
+                levels = (earlier.level, reading.level)
+                step = compare(reading.key, before.result, after.result, levels=levels)
+            rows.append(self._row(earlier, reading, step))
         self.setRowCount(len(rows))
         for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
             for column, text in enumerate((name, was, now, delta, verdict)):
@@ -94,11 +95,10 @@ class ChangesTable(QTableWidget):
         self,
         was: MeasureReading | None,
         now: MeasureReading,
-        different: str = "",
-        noise: float | None = None,
+        moved: MeasureChange | None = None,
     ) -> tuple[Any, ...]:
-        """One row; ``noise`` is the pair's retest spread (``core.analysis.comparison.spread``),
-        the table's at full size when not given."""
+        """One row; ``moved`` is the change as ``core.analysis.comparison`` reads it from the two
+        results (without them: the levels alone, against the table's spread at full size)."""
         name = now.label + (" (estimate)" if now.estimate else "")
         if was is None or was.level is None or now.level is None:
             gone_before = was is None or was.level is None
@@ -115,14 +115,15 @@ class ChangesTable(QTableWidget):
                 None,
                 reason,
             )
-        delta = now.level - was.level
+        moved = moved or compare(now.key, {}, {}, levels=(was.level, now.level))
+        assert moved is not None  # both levels are given
+        delta, spread = moved.delta, moved.spread
         # the arrow follows the change as shown: less than half a point reads "= ±0"
         arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
-        if different:
+        if moved.verdict == "different_skin":
             shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", f"{arrow} {signed(delta)}")
-            return (*shown, f"{NOT_COMPARABLE}: {different}", None, _sentence(different))
-        spread = mdc_of(now.key) if noise is None else noise
-        real = change_verdict(now.key, was.level, now.level, mdc=spread) == "real_change"
+            return (*shown, f"{NOT_COMPARABLE}: {moved.reason}", None, _sentence(moved.reason))
+        real = moved.verdict == "real_change"
         better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
         return (
             name,
