@@ -9,7 +9,7 @@ import numpy as np
 from core.analysis.choice import Choice
 from core.analysis.framing import Framing
 from core.analysis.quality import Check, Status, grade
-from core.analysis.regions import CUT_REASON, GLASSES_REASON, Regions
+from core.analysis.regions import CUT_REASON, GLASSES_REASON, MASK_REASON, Regions
 from core.vocabulary import instruction
 
 MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
@@ -33,19 +33,27 @@ def one_face_check(choice: Choice) -> Check:
 
 def coverage_check(regions: Regions, framing: Framing) -> Check:
     """How much of the face shows skin; the instruction names what covers the worst region, or
-    gives ``framing``'s instruction when the edge of the photo cuts it: nothing covers it there."""
+    gives ``framing``'s instruction when the edge of the photo cuts it: nothing covers it there.
+    A mask hides most of the face: it fails the check, and its instruction comes first."""
     fractions = dict(regions.visible)
     main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
     hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
-    worst = min(hidden or fractions, key=lambda n: fractions[n])
+    masked = [n for n in hidden if regions.excluded[n] == MASK_REASON]
+    worst = masked[0] if masked else min(hidden or fractions, key=lambda n: fractions[n])
     status = (
-        "fail" if main < 0.3 else "warn" if hidden else grade(fractions[worst], warn=0.5, fail=-1.0)
+        "fail"
+        if main < 0.3 or masked
+        else "warn"
+        if hidden
+        else grade(fractions[worst], warn=0.5, fail=-1.0)
     )
     why = regions.excluded.get(worst)
     if why == CUT_REASON:
         advice = framing.instruction
     elif why == GLASSES_REASON:
         advice = instruction("remove_glasses")
+    elif why == MASK_REASON:
+        advice = instruction("remove_mask")
     else:
         advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))
     return Check(

@@ -47,11 +47,13 @@ def nothing_measured(
     """Why no measure could be reported, each distinct cause once, for the person to act on."""
     codes = {why.code for why in declined.values()}
     causes: list[str] = []
-    if "too_small" in codes:
-        least = min(needs.min_interocular_px for needs in NEEDS.values())
+    small = [name for name, why in declined.items() if why.code == "too_small"]
+    if small:  # the floor of those it was too small for: the others wait on something else
+        least = min(NEEDS[name].min_interocular_px for name in small)
+        which = "1 measure (it needs" if len(small) == 1 else f"{len(small)} measures (they need"
         causes.append(
-            f"the face is too small in the photo ({scale.interocular_px:.1f} px between the "
-            f"eyes, the least any measure needs is {least:.0f}): move closer to the camera or use "
+            f"the face is too small in the photo for {which} at least {least:.0f} px between the "
+            f"eyes, this photo has {scale.interocular_px:.1f}): move closer to the camera or use "
             "a higher resolution"
         )
     if colour_problem is not None and colour_problem.code in codes:

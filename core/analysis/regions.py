@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc, ellipse
 from core.analysis.glasses import glasses_seen
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, T_ZONE, U_ZONE, Polygon, region_polygons
+from core.analysis.mask_cover import MASK_REASON, MASK_REGIONS, mouth_covered, mouth_ellipse
 from core.analysis.normalise import Canvas, NormalisedFace
 from core.analysis.once import computed_once
 
@@ -24,6 +25,7 @@ __all__ = [
     "CUT_REASON",
     "GLASSES_REASON",
     "INSIDE_MIN",
+    "MASK_REASON",
     "REGION_NAMES",
     "T_ZONE",
     "U_ZONE",
@@ -83,16 +85,19 @@ def feature_mask(frame: FaceFrame, nose_u: tuple[float, float]) -> NDArray[np.bo
     """Eyes, mouth and nostrils: never skin, whatever their colour."""
     nx, ny = nose_u
     d = float(np.clip(ny, 0.55, 1.05))
-    k = d / 0.75
     mask = ellipse(frame, (-0.5, 0.0), (0.25, 0.13)) | ellipse(frame, (0.5, 0.0), (0.25, 0.13))
-    mask |= ellipse(frame, (nx, d + 0.36 * k), (0.36, 0.2 * k))
+    mask |= mouth_ellipse(frame, nose_u)
     mask |= ellipse(frame, (nx - 0.1, d - 0.04), (0.07, 0.05))
     mask |= ellipse(frame, (nx + 0.1, d - 0.04), (0.07, 0.05))
     return mask
 
 
 def skin_mask(
-    canvas: Canvas, shapes: dict[str, NDArray[np.bool_]], features: NDArray[np.bool_]
+    canvas: Canvas,
+    shapes: dict[str, NDArray[np.bool_]],
+    features: NDArray[np.bool_],
+    *,
+    covered: tuple[str, ...] = (),
 ) -> NDArray[np.bool_]:
     """Pixels whose smoothed colour is plausible skin *for this person*.
 
@@ -104,7 +109,7 @@ def skin_mask(
     or of a clearly different hue where hue means something (coloured backgrounds, clothes).
     Smoothing first keeps small spots, pores and lines inside the mask. ``shapes`` are the region
     polygons rasterised on the canvas, ``features`` its :func:`feature_mask` (both computed once,
-    by :func:`build_regions`).
+    by :func:`build_regions`). ``covered`` regions (under a mask) are left out of the reference.
     """
     frame = canvas.frame
     sigma = COLOUR_SIGMA_U * frame.iod
@@ -116,7 +121,8 @@ def skin_mask(
     )
     core = np.zeros(canvas.inside.shape, bool)
     for name in ("left_cheek", "right_cheek", "nose", "left_under_eye", "right_under_eye"):
-        core |= shapes[name]
+        if name not in covered:
+            core |= shapes[name]
     core &= canvas.inside & ~features
     if np.count_nonzero(core) < area_px(MIN_CORE_U2, frame.iod):
         core = canvas.inside
@@ -202,7 +208,9 @@ def build_regions(face: NormalisedFace, *, eyes_hidden: bool = False) -> Regions
     polygons = region_polygons(face.nose_u)
     features = feature_mask(canvas.frame, face.nose_u)
     shapes = {n: rasterise(p, canvas.frame) for n, p in polygons.items()}
-    skin = skin_mask(canvas, shapes, features)
+    masked = mouth_covered(canvas.lightness, canvas.inside, canvas.frame, face.nose_u)
+    under_mask = MASK_REGIONS if masked else ()
+    skin = skin_mask(canvas, shapes, features, covered=under_mask)
     outlines = {n: shape & ~features for n, shape in shapes.items()}
     masks = {n: o & skin for n, o in outlines.items()}
     visible: dict[str, float] = {}
@@ -216,6 +224,8 @@ def build_regions(face: NormalisedFace, *, eyes_hidden: bool = False) -> Regions
             excluded[name] = CUT_REASON
         elif name in behind_glasses:
             excluded[name] = GLASSES_REASON
+        elif name in under_mask:
+            excluded[name] = MASK_REASON
         elif visible[name] < VISIBLE_MIN:
             excluded[name] = HIDDEN_REASON[name]
     kept = np.zeros_like(skin)

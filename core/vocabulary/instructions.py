@@ -27,6 +27,7 @@ INSTRUCTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "too_dark": "Too dark: add light in front of you",
         "remove_sunglasses": "Take off your sunglasses: the camera must see your eyes",
         "remove_glasses": "Take off your glasses",
+        "remove_mask": "Take off your mask: the camera must see your whole face",
         "hair_off_forehead": "Move your hair off your forehead",
         "hair_behind_ears": "Move your hair behind your ears",
         "uncover_face": "Move your hair, hands or glasses away from your face",

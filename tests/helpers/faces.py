@@ -135,6 +135,19 @@ LENS = (18, 16, 20)
 """Opaque dark lenses: 7 % of white, as category 3-4 sunglasses look from outside."""
 
 
+MASK_OUTLINE = ((-0.95, 0.5), (-0.35, 0.42), (0.35, 0.42), (0.95, 0.5), (0.9, 1.5), (0.45, 1.85),
+                (-0.45, 1.85), (-0.9, 1.5))  # fmt: skip
+"""A face mask's outline in face units: from just under the eyes over the nose, cheeks and chin."""
+
+
+def face_mask(rgb: np.ndarray, geometry: FaceGeometry, colour: tuple[int, int, int]) -> np.ndarray:
+    """A flat mask of ``colour`` drawn over the lower face."""
+    out = rgb.copy()
+    points = np.array([geometry.point(u, v) for u, v in MASK_OUTLINE], np.int32)
+    cv2.fillPoly(out, [points], colour, lineType=cv2.LINE_AA)
+    return np.ascontiguousarray(out)
+
+
 def sunglasses(rgb: np.ndarray, geometry: FaceGeometry) -> np.ndarray:
     """Two filled dark lenses over the eyes and a bridge between them."""
     out = rgb.copy()
