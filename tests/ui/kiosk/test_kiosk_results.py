@@ -20,14 +20,19 @@ def measured(astronaut: Any) -> Measured:
     return measure(astronaut)
 
 
-def test_a_measure_that_was_not_measured(qtbot: Any, measured: Measured) -> None:
+@pytest.fixture
+def screen(qtbot: Any) -> ResultsScreen:
+    shown = ResultsScreen()
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    return shown
+
+
+def test_a_measure_that_was_not_measured(screen: ResultsScreen, measured: Measured) -> None:
     record = dict(measured.result)
     assert "pores" not in record["metrics"]  # the engine declines pores at this face size
     reason = record["measures"]["pores"]["reason"]
-    screen = ResultsScreen()
-    qtbot.addWidget(screen)
-    screen.resize(1280, 800)
-    screen.show()
     view = AnalysisView(
         result=result_view(record, previous=None),
         photo=measured.display,
@@ -46,7 +51,7 @@ def test_a_measure_that_was_not_measured(qtbot: Any, measured: Measured) -> None
 
 
 def test_a_last_visit_on_different_skin_is_not_compared(
-    qtbot: Any, portrait: Any, portrait_result: Any, chin_cut_result: Any, tmp_path: Any
+    screen: ResultsScreen, portrait: Any, portrait_result: Any, chin_cut_result: Any
 ) -> None:
     """The last visit's photo had the chin cut off: no measure that reads the chin gets an arrow,
     the score says why it is not compared, and a measure on the same skin keeps its change."""
@@ -55,10 +60,6 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     why = differences(levels, before, record)
     previous = {k: v for k, v in levels.items() if k not in why}
     assert SKIN_SCORE in why and "redness" in why and "dark_circles" in previous
-    screen = ResultsScreen()
-    qtbot.addWidget(screen)
-    screen.resize(1280, 800)
-    screen.show()
     view = AnalysisView(
         result=result_view(record, previous=previous),
         photo=portrait,
@@ -75,4 +76,3 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     rows = {r.name.text(): r for r in screen.measures}
     assert rows["Redness"].change.text() == ""
     assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")
-    screen.grab().save(str(tmp_path / "results.png"))
