@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.analysis.measures import METRIC_NAMES, MeasureResult
-from core.analysis.needs import NEEDS, SKIN_TONE_NEEDS, Declined, Needs, Scale, decide
-from core.analysis.regions import Regions
+from core.analysis.needs import NEEDS, SKIN_TONE_NEEDS, UNCOVER, Declined, Needs, Scale, decide
+from core.analysis.regions import MASK_REASON, Regions
 from core.analysis.repeatability import mdc_of
+from core.vocabulary import instruction
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def nothing_measured(
         causes.append(colour_problem.reason)
     if "too_little_skin" in codes:
         causes.append(
-            "too much of the face is hidden: keep hair, hands and glasses away from your face"
+            "too much of the face is hidden: keep hair, hands, glasses and masks away from your face"
         )
     if not causes:  # every measure waits on another: say what the first one needs
         causes.append(next(iter(declined.values())).reason)
@@ -82,6 +83,9 @@ def gate(
     declined: dict[str, Declined] = {}
     areas = {name: skin_area_cm2(regions, NEEDS[name]) for name in measures}
     ordered = sorted(measures, key=lambda n: bool(NEEDS[n].uses))
+    masked = MASK_REASON in regions.excluded.values()
+    take_off = instruction("remove_mask")
+    uncover = take_off[0].lower() + take_off[1:] if masked else UNCOVER
     for name in ordered:
         why = decide(
             NEEDS[name],
@@ -89,6 +93,7 @@ def gate(
             area_cm2=areas[name],
             colour_problem=colour_problem,
             declined=set(declined),
+            uncover=uncover,
         )
         if why is not None:
             declined[name] = why

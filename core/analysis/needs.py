@@ -106,6 +106,10 @@ class Declined:
         return {"measured": False, "reason_code": self.code, "reason": self.reason}
 
 
+UNCOVER: Final = "move hair, glasses or hands away and face the camera"
+"""What to do when too little skin shows and nothing in particular is known to cover it."""
+
+
 def decide(
     needs: Needs,
     *,
@@ -113,8 +117,10 @@ def decide(
     area_cm2: float,
     colour_problem: Declined | None,
     declined: set[str],
+    uncover: str = UNCOVER,
 ) -> Declined | None:
-    """None when the photo can support the measure, else why not (first reason only)."""
+    """None when the photo can support the measure, else why not (first reason only); ``uncover``
+    is what to do when too little skin shows (:data:`UNCOVER`, or what covers it when known)."""
     missing = [u for u in needs.uses if u in declined]
     if missing:
         return Declined(
@@ -133,6 +139,6 @@ def decide(
         return Declined(
             "too_little_skin",
             f"too little skin is visible to judge {needs.what} ({area_cm2:.1f} of "
-            f"{needs.area_cm2:.0f} cm²): move hair, glasses or hands away and face the camera",
+            f"{needs.area_cm2:.0f} cm²): {uncover}",
         )
     return None

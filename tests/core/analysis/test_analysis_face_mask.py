@@ -41,6 +41,20 @@ def test_a_mask_is_left_out_and_asked_to_come_off(real_face, colour: str) -> Non
     assert check["message"] == instruction("remove_mask")
     for name, measure in result.measures.items():
         assert not set(MASK_REGIONS) & set(measure.get("regions", {})), name
+        if measure.get("reason_code") == "too_little_skin":  # what to do: the mask, not hair
+            assert measure["reason"].endswith(
+                ": take off your mask: the camera must see your whole face"
+            )
+
+
+def test_a_measure_left_without_skin_asks_for_the_mask_off(shared_photo, read_rgb, geometry_of):
+    """biden_biden2 is large enough for pores, which read the cheeks and nose: under a mask the
+    reason says what to do about the mask, not about hair or glasses."""
+    rgb = read_rgb(shared_photo("biden_biden2.jpg"))
+    result = analyze(face_mask(rgb, geometry_of(rgb), COLOURS["skin-coloured"]))
+    pores = result.measures["pores"]
+    assert pores["reason_code"] == "too_little_skin"
+    assert pores["reason"].endswith(": take off your mask: the camera must see your whole face")
 
 
 def test_a_bare_face_is_not_taken_for_a_masked_one(real_face) -> None:
