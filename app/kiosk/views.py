@@ -145,4 +145,14 @@ def result_view(
         disclaimer=str(record.get("disclaimer", "")),
         see_dermatologist=bool(record.get("see_dermatologist")),
         created_at=str(record.get("created_at", "")),
+        photo_problem=photo_problem(record.get("quality", {})),
     )
+
+
+def photo_problem(quality: Mapping[str, Any]) -> str:
+    """The first instruction of a photo whose quality checks failed; empty when they passed (the
+    live guidance catches most problems before the capture, not a mask or glasses)."""
+    if quality.get("ok", True):
+        return ""
+    messages = [str(m) for m in quality.get("messages", []) if str(m).strip()]
+    return messages[0] if messages else ""

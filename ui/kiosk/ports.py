@@ -139,6 +139,9 @@ class ResultView:
     disclaimer: str
     see_dermatologist: bool
     created_at: str
+    photo_problem: str = ""
+    """When the engine's quality checks failed (a mask, a face cut off...), their first
+    instruction: the numbers rest on part of the face, and a retake would do better."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ def coloured(widget: QLabel, tone: Tone) -> None:
     widget.setStyleSheet(f"color: {tone_colour(tone).name()};")
 
 
+RETAKE_HINT = "For a full analysis, press Retake. {problem}."
+"""When the photo's quality checks failed: what to change, in the engine's words."""
 NOT_COMPARED = (
     "Not compared with your visit on {date}: the photos show different parts of your face"
 )
@@ -157,6 +159,9 @@ class ResultsScreen(QWidget):
         row.addLayout(facts, 1)
         layout.addLayout(row)
         self.column.addWidget(frame)
+        self.retake_hint = label("", "warning")
+        self.retake_hint.setVisible(False)
+        self.column.addWidget(self.retake_hint)
         self.derm = label("", "warning")
         self.derm.setVisible(False)
         self.column.addWidget(self.derm)
@@ -247,6 +252,8 @@ class ResultsScreen(QWidget):
         elif view.previous_date and SKIN_SCORE in view.not_compared:
             self.since.setText(NOT_COMPARED.format(date=view.previous_date))
             self.since.setToolTip(view.not_compared[SKIN_SCORE])
+        self.retake_hint.setText(RETAKE_HINT.format(problem=result.photo_problem))
+        self.retake_hint.setVisible(bool(result.photo_problem))
         self.derm.setText("Some findings are marked. Please show this report to a dermatologist.")
         self.derm.setVisible(result.see_dermatologist)
         measured = [m for m in result.measures if m.level is not None]
@@ -296,8 +303,10 @@ class ResultsScreen(QWidget):
             self.evening,
             self.note,
             self.derm,
+            self.retake_hint,
         ):
             widget.setText("")
+        self.retake_hint.setVisible(False)
         self.swatch.setStyleSheet("")
         for row in self.measures:
             row.clear()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.kiosk.views import result_view
+from app.kiosk.views import photo_problem, result_view
 from core import vocabulary as vocab
 from core.analysis import AnalysisResult
 from core.vocabulary import NOT_MEASURED
@@ -112,3 +112,12 @@ def test_a_key_without_words_is_a_typed_error(record: dict[str, Any], damage: An
     damage(record)
     with pytest.raises(vocab.UnknownTermError):
         result_view(record, previous=None)
+
+
+def test_a_photo_problem_is_the_first_instruction_of_failed_checks_only() -> None:
+    assert photo_problem({}) == ""  # an older result without quality
+    assert photo_problem({"ok": True, "messages": ["Face the light"]}) == ""  # warnings only
+    assert photo_problem({"ok": False, "messages": [" ", "Take off your mask"]}) == (
+        "Take off your mask"
+    )
+    assert photo_problem({"ok": False, "messages": []}) == ""

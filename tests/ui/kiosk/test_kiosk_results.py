@@ -9,10 +9,12 @@ import pytest
 
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
+from core.analysis import analyze
 from core.analysis.comparison import differences
-from core.vocabulary import SKIN_SCORE
+from core.vocabulary import SKIN_SCORE, instruction
+from tests.helpers.faces import face_mask
 from ui.kiosk.ports import AnalysisView
-from ui.kiosk.results import NOT_COMPARED, ResultsScreen
+from ui.kiosk.results import NOT_COMPARED, RETAKE_HINT, ResultsScreen
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +78,29 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     rows = {r.name.text(): r for r in screen.measures}
     assert rows["Redness"].change.text() == ""
     assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")
+
+
+def test_a_photo_whose_checks_failed_asks_for_a_retake(
+    screen: ResultsScreen, shared_photo: Any, read_rgb: Any, geometry_of: Any
+) -> None:
+    """A mask is not seen by the live guidance, only by the analysis: the results say what to
+    change and to retake; the same face bare shows no such line."""
+    rgb = read_rgb(shared_photo("rose_leslie_img2.jpg"))
+    masked = analyze(face_mask(rgb, geometry_of(rgb), (160, 200, 230))).to_json()
+    assert not masked["quality"]["ok"]
+    view = AnalysisView(
+        result=result_view(masked, previous=None), photo=rgb, overlays={}, saved=False
+    )
+    screen.show_view(view)
+    assert screen.retake_hint.isVisible()
+    expected = RETAKE_HINT.format(problem=instruction("remove_mask"))
+    assert screen.retake_hint.text() == expected
+    bare = analyze(rgb).to_json()
+    assert bare["quality"]["ok"]
+    screen.show_view(
+        AnalysisView(result=result_view(bare, previous=None), photo=rgb, overlays={}, saved=False)
+    )
+    assert not screen.retake_hint.isVisible()
+    screen.show_view(view)
+    screen.clear()
+    assert not screen.retake_hint.isVisible() and screen.retake_hint.text() == ""
