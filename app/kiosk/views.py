@@ -151,7 +151,7 @@ def result_view(
 
 def photo_problem(quality: Mapping[str, Any]) -> str:
     """The first instruction of a photo whose quality checks failed; empty when they passed (the
-    live guidance catches most problems before the capture, not a mask or glasses)."""
+    live guidance catches most problems before the capture, not glasses or hair over the face)."""
     if quality.get("ok", True):
         return ""
     messages = [str(m) for m in quality.get("messages", []) if str(m).strip()]

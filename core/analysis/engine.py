@@ -251,8 +251,12 @@ def _analyse_decoded(
     assessed, detail, canon = run_steps(first, threads=threads, progress=tell)
     quality: QualityReport = assessed.with_checks(one_face_check(choice))
     norm = normalised(face, balance, canon, detail)
-    eyes = quality.check("eyes_visible")
-    regions = build_regions(norm, eyes_hidden=eyes is not None and eyes.status == "fail")
+    eyes, mouth = quality.check("eyes_visible"), quality.check("mouth_visible")
+    regions = build_regions(
+        norm,
+        eyes_hidden=eyes is not None and eyes.status == "fail",
+        mouth_hidden=mouth is not None and mouth.status == "fail",
+    )
     quality = quality.with_checks(
         coverage_check(regions, assess_framing(face, (image.width, image.height))),
         Check(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from core.analysis.face_model import Face
 from core.analysis.frame import LUMA, FaceFrame, ellipse, eye_areas, face_frame, warp_to_frame
 from core.analysis.framing import assess_framing
+from core.analysis.mask_cover import FLAT_MOUTH, mouth_spread
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.vocabulary import instruction
 
@@ -231,7 +232,10 @@ def assess_face(
             instruction("hold_still"),
         )
     )
-    checks.extend(_exposure_checks(canvas, gray, face_zone, eyes & inside))
+    exposure = _exposure_checks(canvas, gray, face_zone, eyes & inside)
+    checks.extend(exposure)
+    lit = all(c.status != "fail" for c in exposure if c.name != "eyes_visible")
+    checks.append(_mouth_visible(mouth_spread(gray, inside, frame, nose_u) if lit else None))
     checks.append(_evenness(gray, cheeks))
     return QualityReport(tuple(checks), face, other_faces)
 
@@ -277,6 +281,15 @@ def _eyes_visible(
     ratio = float(np.percentile(gray[eyes], 95)) / max(float(np.median(gray[skin])), 1.0)
     status: Status = "fail" if ratio < EYES_HIDDEN_RATIO else "pass"
     return _check("eyes_visible", ratio, "eye_over_skin", status, instruction("remove_sunglasses"))
+
+
+def _mouth_visible(spread: float | None) -> Check:
+    """Whether the mouth shows (``mask_cover``): a flat mouth is a mask. Not judged (pass) when the
+    mouth is outside the photo, or the light fails (clipped or crushed): those checks speak."""
+    if spread is None:
+        return Check("mouth_visible", "pass", 0.0, "grey_cv")
+    status: Status = "fail" if spread < FLAT_MOUTH else "pass"
+    return _check("mouth_visible", spread, "grey_cv", status, instruction("remove_mask"))
 
 
 def _evenness(gray: NDArray[np.float32], cheeks: list[NDArray[np.bool_]]) -> Check:

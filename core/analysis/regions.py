@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from core.analysis.frame import SET_AT_IOD, FaceFrame, area_px, disc, ellipse
 from core.analysis.glasses import glasses_seen
 from core.analysis.layout import INSIDE_MIN, REGION_NAMES, T_ZONE, U_ZONE, Polygon, region_polygons
-from core.analysis.mask_cover import MASK_REASON, MASK_REGIONS, mouth_covered, mouth_ellipse
+from core.analysis.mask_cover import MASK_REASON, MASK_REGIONS, mouth_ellipse
 from core.analysis.normalise import Canvas, NormalisedFace
 from core.analysis.once import computed_once
 
@@ -201,15 +201,17 @@ class Regions:
         return {n: rasterise(self.polygons[n], dst) & (skin > 0) & canvas.inside for n in names}
 
 
-def build_regions(face: NormalisedFace, *, eyes_hidden: bool = False) -> Regions:
+def build_regions(
+    face: NormalisedFace, *, eyes_hidden: bool = False, mouth_hidden: bool = False
+) -> Regions:
     """The regions of ``face``; ``eyes_hidden`` (dark lenses seen by the quality check) leaves
-    out the regions behind glasses even when no frame is seen."""
+    out the regions behind glasses even when no frame is seen; ``mouth_hidden`` (a mask, seen by
+    the quality check) the regions under the mask, and takes the skin colour from above it."""
     canvas = face.canon
     polygons = region_polygons(face.nose_u)
     features = feature_mask(canvas.frame, face.nose_u)
     shapes = {n: rasterise(p, canvas.frame) for n, p in polygons.items()}
-    masked = mouth_covered(canvas.lightness, canvas.inside, canvas.frame, face.nose_u)
-    under_mask = MASK_REGIONS if masked else ()
+    under_mask = MASK_REGIONS if mouth_hidden else ()
     skin = skin_mask(canvas, shapes, features, covered=under_mask)
     outlines = {n: shape & ~features for n, shape in shapes.items()}
     masks = {n: o & skin for n, o in outlines.items()}

@@ -25,7 +25,7 @@ CHECKLIST = (
     ("In the middle", ("centring",)),
     ("Facing the camera, head level", ("head_roll", "head_yaw", "head_pitch")),
     ("Sharp picture", ("sharpness",)),
-    ("Eyes visible: no sunglasses", ("eyes_visible",)),
+    ("Face uncovered: no sunglasses or mask", ("eyes_visible", "mouth_visible")),
     ("Even, bright light", ("exposure", "highlights_clipped", "shadows_clipped", "light_evenness")),
 )
 """The engine's check names grouped into what a person can picture."""

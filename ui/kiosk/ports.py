@@ -140,7 +140,7 @@ class ResultView:
     see_dermatologist: bool
     created_at: str
     photo_problem: str = ""
-    """When the engine's quality checks failed (a mask, a face cut off...), their first
+    """When the engine's quality checks failed (glasses, hair over the face...), their first
     instruction: the numbers rest on part of the face, and a retake would do better."""
 
 
