@@ -12,7 +12,7 @@ from typing import Any
 
 from core import vocabulary
 from core.analysis.repeatability import mdc_of
-from core.analysis.result import region_levels
+from core.analysis.result import carried_mdc, number, region_levels
 from core.errors import SkinLabError
 from ui.desktop.ports import MeasureReading, QualityNote
 
@@ -21,18 +21,14 @@ NOT_IN_RESULT = (
 )
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> MeasureReading:
     measure = vocabulary.measure(key)
     raw = result.get("measures", {})
     entry = raw.get(key) if isinstance(raw, Mapping) else None
     entry = entry if isinstance(entry, Mapping) else {}
-    level = _number(metrics.get(key, entry.get("level")))
+    level = number(metrics.get(key, entry.get("level")))
     declined = entry.get("measured") is False
-    own = _number(entry.get("mdc"))  # this photo's spread: larger for a smaller face
+    own = carried_mdc(result, key)  # this photo's spread: larger for a smaller face
     spread = mdc_of(key) if own is None else own
     if declined or level is None:
         return MeasureReading(
@@ -46,7 +42,7 @@ def reading(result: Mapping[str, Any], metrics: Mapping[str, Any], key: str) -> 
             reason=str(entry.get("reason") or NOT_IN_RESULT),
             spread=spread,
         )
-    value = _number(entry.get("value"))
+    value = number(entry.get("value"))
     unit = str(entry.get("unit", "")).replace("_", " ")
     return MeasureReading(
         key=key,
@@ -97,7 +93,7 @@ def summary(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             name = vocabulary.tone_category(str(tone["category"])).label
         except SkinLabError:
             name = str(tone["category"]).replace("_", " ")
-        ita, monk = _number(tone.get("ita_deg")), tone.get("monk")
+        ita, monk = number(tone.get("ita_deg")), tone.get("monk")
         extra = ", ".join(
             part
             for part in (
@@ -125,7 +121,7 @@ def summary(result: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
                 "; ".join(f"{vocabulary.region_label(r)}: {why}" for r, why in excluded.items()),
             )
         )
-    confidence = _number(result.get("confidence"))
+    confidence = number(result.get("confidence"))
     if confidence is not None:
         lines.append(("Confidence", f"{confidence:.0%}"))
     return tuple(lines)

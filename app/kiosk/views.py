@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import vocabulary as vocab
+from core.analysis.result import carried_mdc
 from ui.kiosk.ports import (
     ConditionView,
     MeasureView,
@@ -22,10 +23,6 @@ def _change(
     if now is None or not previous or previous.get(key) is None:
         return None
     return vocab.change(key, now, float(previous[key]), mdc=mdc)
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def measure_view(
@@ -128,7 +125,7 @@ def result_view(
             key,
             None if metrics.get(key) is None else float(metrics[key]),
             reason=str(details.get(key, {}).get("reason", "")),
-            mdc=(spreads or {}).get(key, _number(details.get(key, {}).get("mdc"))),
+            mdc=(spreads or {}).get(key, carried_mdc(record, key)),
             previous=previous,
         )
         for key in keys

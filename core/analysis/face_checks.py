@@ -21,6 +21,8 @@ _REGION_ADVICE = {
     "right_crows_feet": "hair_behind_ears",
 }
 """What usually covers each region, as the key of its instruction (``core.vocabulary``)."""
+_COVER_ADVICE = {GLASSES_REASON: "remove_glasses", MASK_REASON: "remove_mask"}
+"""The instruction for a region left out because something known covers it."""
 
 
 def one_face_check(choice: Choice) -> Check:
@@ -50,12 +52,10 @@ def coverage_check(regions: Regions, framing: Framing) -> Check:
     why = regions.excluded.get(worst)
     if why == CUT_REASON:
         advice = framing.instruction
-    elif why == GLASSES_REASON:
-        advice = instruction("remove_glasses")
-    elif why == MASK_REASON:
-        advice = instruction("remove_mask")
     else:
-        advice = instruction(_REGION_ADVICE.get(worst, "uncover_face"))
+        advice = instruction(
+            _COVER_ADVICE.get(why or "", _REGION_ADVICE.get(worst, "uncover_face"))
+        )
     return Check(
         "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
     )

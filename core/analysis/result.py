@@ -117,8 +117,16 @@ def not_measured(result: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A stored JSON value as a number, None when it is not one (a bool is not a number)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def carried_mdc(result: Mapping[str, Any], name: str) -> float | None:
+    """The retest spread the analysis carries for the measure (``measures.<name>.mdc``, for its
+    face's size); None when it carries none (an older engine)."""
+    entry = (result.get("measures") or {}).get(name)
+    return number(entry.get("mdc")) if isinstance(entry, Mapping) else None
 
 
 def level(result: Mapping[str, Any], name: str) -> float | None:
@@ -126,9 +134,9 @@ def level(result: Mapping[str, Any], name: str) -> float | None:
     entry = (result.get("measures") or {}).get(name)
     if isinstance(entry, Mapping) and entry.get("measured") is False:
         return None
-    found = _number((result.get("metrics") or {}).get(name))
+    found = number((result.get("metrics") or {}).get(name))
     if found is None and isinstance(entry, Mapping):
-        found = _number(entry.get("level"))
+        found = number(entry.get("level"))
     return found
 
 
@@ -143,7 +151,7 @@ def region_levels(result: Mapping[str, Any], name: str) -> dict[str, float]:
             for region, levels in (result.get("regions") or {}).items()
             if isinstance(levels, Mapping)
         }
-    pairs = ((str(region), _number(value)) for region, value in source.items())
+    pairs = ((str(region), number(value)) for region, value in source.items())
     return {region: value for region, value in pairs if value is not None}
 
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.analysis.result import carried_mdc
+
 
 @dataclass(frozen=True)
 class ReportData:
@@ -36,9 +38,7 @@ class ReportData:
         """The spread that decides real change against retest noise for ``metric``."""
         if metric in self.spreads:
             return self.spreads[metric]
-        entry = self.result.get("measures", {}).get(metric, {})
-        mdc = entry.get("mdc") if isinstance(entry, Mapping) else None
-        return float(mdc) if isinstance(mdc, (int, float)) else None
+        return carried_mdc(self.result, metric)
 
 
 def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:
