@@ -75,7 +75,8 @@ class LiveInspector:
         report = self.quality.assess(rgb)
         failing = tuple(c.name for c in report.checks if c.status == "fail")
         instruction = report.messages[0] if report.messages and not report.ok else HOLD_STILL
-        return FrameCheck(ok=report.ok, instruction=instruction, failing=failing)
+        judged = tuple(c.name for c in report.checks)
+        return FrameCheck(report.ok, instruction, failing=failing, judged=judged)
 
 
 class KioskAppServices(TakeAwayServices):

@@ -42,8 +42,8 @@ def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> 
     faces = detector.detect(image.rgb, threads=threads)
     if not faces:
         raise AnalysisInputError(
-            "No face was found in the photo. The whole face must be in the frame, looking at the "
-            "camera.",
+            "No face was found in the photo. The whole face must be in the frame, uncovered (no "
+            "mask or hand over it), looking at the camera.",
             code="no_face",
         )
     return choose_face(image.rgb, faces)

@@ -185,7 +185,7 @@ class CaptureScreen(QWidget):
             return
         if self._problem:
             self._set_problem("")
-        self._show_checklist(check.failing)
+        self._show_checklist(check)
         if check.ok:
             if self._hold_since is None:
                 self._hold_since = time.monotonic()
@@ -194,9 +194,14 @@ class CaptureScreen(QWidget):
             self.preview.set_guidance("adjust", check.instruction)
             self.status.setText("Almost there")
 
-    def _show_checklist(self, failing: tuple[str, ...] | None) -> None:
+    def _show_checklist(self, check: FrameCheck | None) -> None:
+        """A row is ticked only when its checks were judged and none failed; a row nobody could
+        judge yet (no face in view, nothing to look at) waits."""
         for item, (text, names) in zip(self.checklist, CHECKLIST, strict=True):
-            state = "wait" if failing is None else "bad" if set(names) & set(failing) else "ok"
+            if check is None or not set(names) & set(check.judged):
+                state = "wait"
+            else:
+                state = "bad" if set(names) & set(check.failing) else "ok"
             mark = {"wait": "○", "bad": "●", "ok": "✓"}[state]
             item.setText(f"{mark}  {text}")
             item.setProperty("state", state)

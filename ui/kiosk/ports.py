@@ -68,6 +68,9 @@ class FrameCheck:
     instruction: str
     camera_problem: str = ""
     failing: tuple[str, ...] = ()
+    judged: tuple[str, ...] = ()
+    """Every check the frame was judged on, passed or failed: with no face found only
+    ``face_found``, so the checklist cannot tick what nobody looked at."""
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def test_live_frame_without_a_face(webcam_frame) -> None:
     tracker.assess(webcam_frame)
     blank = np.full_like(webcam_frame, 90)
     report = tracker.assess(blank)
-    assert not report.ok and report.messages == ["Look at the camera"]
+    assert not report.ok and report.messages == ["Look at the camera, with your face uncovered"]
 
 
 def test_every_instruction_is_the_vocabulary_s(portrait, portrait_result) -> None:

@@ -25,6 +25,25 @@ from tests.helpers.kiosk import (
 from ui.kiosk.capture import CHECKLIST
 
 
+def test_nothing_is_ticked_while_no_face_is_in_view(qtbot, make_window, services):
+    """With no face found, only "face found" was judged: the other rows wait instead of showing
+    ticks for checks nobody could make; once the face is in view they are judged."""
+    source = EditedSource(blurred)
+    services.cameras["cam"] = source
+    win = make_window("test:cam")
+    go_to_capture(qtbot, win)
+    looking = instruction("look_at_camera")
+    qtbot.waitUntil(lambda: win.capture.instruction() == looking, timeout=TIMEOUT)
+    states = [item.property("state") for item in win.capture.checklist]
+    assert states == ["bad"] + ["wait"] * (len(CHECKLIST) - 1)
+    assert all(item.text().startswith("○") for item in win.capture.checklist[1:])
+    source.edit = None
+    qtbot.waitUntil(
+        lambda: all(i.property("state") != "wait" for i in win.capture.checklist), timeout=TIMEOUT
+    )
+    assert win.capture.checklist[0].property("state") == "ok"
+
+
 def test_auto_capture_waits_for_quality_then_fires(qtbot, make_window, services):
     source = EditedSource(blurred)
     services.cameras["cam"] = source
@@ -35,7 +54,8 @@ def test_auto_capture_waits_for_quality_then_fires(qtbot, make_window, services)
     qtbot.waitUntil(lambda: win.capture.instruction() not in ("", "Hold still"), timeout=TIMEOUT)
     pump(qtbot, 2.0)
     assert taken == [] and win.stack.currentWidget() is win.capture
-    assert win.capture.instruction() == "Look at the camera"  # the engine's own words
+    words = "Look at the camera, with your face uncovered"  # the engine's own words
+    assert win.capture.instruction() == words
     source.edit = darkened
     qtbot.waitUntil(lambda: "light" in win.capture.instruction().lower(), timeout=TIMEOUT)
     pump(qtbot, 1.5)
