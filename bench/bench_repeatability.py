@@ -11,6 +11,7 @@ the table for docs/analysis.md and the constants to paste into ``core/analysis/r
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -33,10 +34,10 @@ def photos() -> list[np.ndarray]:
     return out
 
 
-def levels(source: bytes | np.ndarray) -> dict[str, float | None]:
+def levels(source: bytes | np.ndarray, leave_out: tuple[str, ...] = ()) -> dict[str, float | None]:
     from core.analysis import analyze
 
-    result = analyze(source)
+    result = analyze(source, leave_out=dict.fromkeys(leave_out, "left out"))
     return {
         name: float(entry["level"]) if entry["measured"] else None
         for name, entry in result.measures.items()
@@ -66,6 +67,29 @@ def size_table(target_px: int) -> dict[str, tuple[float, int]]:
     return retest_table([s for s in small if s is not None], levels, METRIC_NAMES)
 
 
+def part_table(left_out: tuple[str, ...]) -> dict[str, tuple[float, int]]:
+    """The same retakes read with ``left_out`` regions left out of every measure, as a
+    like-for-like comparison of two visits reads them: the spread of a level taken from part of
+    the face."""
+    from core.analysis import METRIC_NAMES
+    from core.analysis.retest import retest_table
+
+    return retest_table(photos(), partial(levels, leave_out=left_out), METRIC_NAMES)
+
+
+def part_report() -> str:
+    """The tables with each of :data:`~core.analysis.repeatability.PARTS` left out, as the
+    constant to paste into ``core/analysis/repeatability.py``."""
+    from core.analysis.repeatability import PARTS
+    from core.analysis.retest import mdc95
+
+    tables = {}
+    for part in PARTS:
+        rows = part_table(part)
+        tables[part] = {n: round(mdc95(s), 1) for n, (s, count) in rows.items() if count}
+    return "MDC95_BY_PART = " + repr(tables)
+
+
 def report(rows: dict[str, tuple[float, int]]) -> str:
     from core.analysis.retest import mdc95
 
@@ -83,7 +107,7 @@ def run(quick: bool) -> list[Row]:
 
     if not SHARED_FACES.is_dir():
         return []
-    from core.analysis.repeatability import BY_EYES_AT
+    from core.analysis.repeatability import BY_EYES_AT, PARTS
 
     out = [
         Row(NAME, f"MDC95 {name} ({n} faces)", mdc95(sem), "points", "<= 6")
@@ -93,6 +117,13 @@ def run(quick: bool) -> list[Row]:
         out += [
             Row(NAME, f"MDC95 {name} at {eyes} px ({n} faces)", mdc95(sem), "points", "<= 6")
             for name, (sem, n) in size_table(eyes).items()
+            if n
+        ]
+    for part in () if quick else PARTS:
+        without = " and ".join(part)
+        out += [
+            Row(NAME, f"MDC95 {name} without {without} ({n} faces)", mdc95(sem), "points", "")
+            for name, (sem, n) in part_table(part).items()
             if n
         ]
     return out
@@ -114,3 +145,4 @@ if __name__ == "__main__":
     os.nice(10)
     print(report(table()))
     print(size_report())
+    print(part_report())

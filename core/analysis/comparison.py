@@ -18,8 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from core.analysis.repeatability import change_verdict, mdc_of
-from core.analysis.result import carried_mdc, level, region_levels
+from core.analysis.repeatability import (
+    FALLBACK_MDC,
+    MDC95,
+    MDC95_PART,
+    MDC_FLOOR,
+    change_verdict,
+    mdc_of,
+)
+from core.analysis.result import carried_mdc, level, number, region_levels
 from core.vocabulary import SKIN_SCORE, region_label
 
 Verdict = Literal["real_change", "within_noise", "different_skin"]
@@ -101,6 +108,76 @@ def compare(
     if different:
         return MeasureChange(key, was, now, "different_skin", noise, different)
     return MeasureChange(key, was, now, change_verdict(key, was, now, mdc=noise), noise)
+
+
+LEFT_OUT_REASON: Final = "left out to compare like for like: not measured at the other visit"
+
+
+def left_out(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The regions to leave out of each of the two photos so that both read the same skin: of
+    every measure both analyses measured, the regions only that photo measured. Both empty when
+    the two already read the same skin (or an analysis does not say which regions it read)."""
+    only_before: set[str] = set()
+    only_after: set[str] = set()
+    for key in set(before.get("measures") or {}) & set(after.get("measures") or {}):
+        seen_before, seen_after = set(region_levels(before, key)), set(region_levels(after, key))
+        if seen_before and seen_after:
+            only_before |= seen_before - seen_after
+            only_after |= seen_after - seen_before
+    return (
+        dict.fromkeys(sorted(only_before), LEFT_OUT_REASON),
+        dict.fromkeys(sorted(only_after), LEFT_OUT_REASON),
+    )
+
+
+def part_spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    """The retest spread of a level read from part of the face: the two photos' own spread
+    (:func:`spread`, for their face sizes), grown by how much more the measure moved between
+    retakes with a part of the face left out (:data:`~core.analysis.repeatability.MDC95_PART`)
+    than whole."""
+    whole = max(MDC95.get(key, FALLBACK_MDC), MDC_FLOOR)
+    return spread(key, before, after) * max(1.0, MDC95_PART.get(key, FALLBACK_MDC) / whole)
+
+
+def like_for_like(
+    key: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    shared: tuple[Mapping[str, Any], Mapping[str, Any]],
+) -> MeasureChange | None:
+    """The change of a measure between two analyses that read different skin, read again on the
+    skin both showed: ``shared`` are the two photos analysed again, each with :func:`left_out`'s
+    regions left out. Real only beyond :func:`part_spread`; the reason names what was left out.
+    None when either reading did not measure it."""
+    was, now = level(shared[0], key), level(shared[1], key)
+    if was is None or now is None:
+        return None
+    still = skin_difference(shared[0], shared[1], key)
+    noise = part_spread(key, before, after)
+    if still:
+        return MeasureChange(key, was, now, "different_skin", noise, still)
+    seen = set(region_levels(before, key)) | set(region_levels(after, key))
+    where = without(seen - set(region_levels(shared[0], key)))
+    return MeasureChange(key, was, now, change_verdict(key, was, now, mdc=noise), noise, where)
+
+
+def without(names: Iterable[str]) -> str:
+    """What a like-for-like reading left out, in words: "without the chin"."""
+    gone = sorted(names)
+    return f"without the {_listed(gone)}" if gone else "on the same regions"
+
+
+def shared_scores(
+    shared: tuple[Mapping[str, Any], Mapping[str, Any]],
+) -> tuple[float, float] | None:
+    """The two skin scores of a like-for-like reading, when they can be compared (the same
+    measures, each on the same skin: :func:`score_difference`)."""
+    scores = [number(result.get("skin_score")) for result in shared]
+    if scores[0] is None or scores[1] is None or score_difference(*shared):
+        return None
+    return scores[0], scores[1]
 
 
 def score_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -149,6 +149,7 @@ def analyze(
     need_visuals: bool = False,
     progress: Progress | None = None,
     threads: int | None = None,
+    leave_out: Mapping[str, str] | None = None,
 ) -> AnalysisResult:
     """Analyse one face photo (a path, encoded bytes, or an RGB uint8 array).
 
@@ -158,6 +159,10 @@ def analyze(
 
     ``threads``: how many threads this one analysis may use (:mod:`core.analysis.parallel`; the
     result is the same for any number); by default the machine's cores, at most two.
+
+    ``leave_out`` (region -> reason) leaves those face regions out of every measure as well as
+    those the photo itself hid (the quality checks still judge the whole photo): a like-for-like
+    reading of two visits (:mod:`core.analysis.comparison`). Such a result is never cached.
 
     With ``cache``, a photo already analysed by this engine version is answered from the cache
     unless ``need_visuals`` asks for masks: ``cached`` is then true, there are no visuals, and
@@ -175,6 +180,8 @@ def analyze(
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
     # with a cache the photo is hashed first, to ask it; without one, while it is decoded
+    if leave_out:
+        cache = None  # the cache keeps whole-face readings only
     digest = sha256(data) if data and cache is not None else None
     key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {
@@ -204,6 +211,7 @@ def analyze(
         started=started,
         tell=tell,
         threads=workers,
+        leave_out=leave_out or {},
     )
     if cache is not None and key is not None and digest is not None:
         cache.set(
@@ -223,6 +231,7 @@ def _analyse_decoded(
     started: float,
     tell: Progress,
     threads: int,
+    leave_out: Mapping[str, str],
 ) -> AnalysisResult:
     tell("Finding your face")
     image, choice, turned = upright(image, detector, threads)
@@ -267,6 +276,8 @@ def _analyse_decoded(
             instruction("neutral_light") if norm.cast > 0.12 else "",
         ),
     )
+    if leave_out:
+        regions = regions.without(leave_out)
     ctx = MeasureContext(norm, regions)
     rest: tuple[Step[Any], ...] = (
         *measure_steps(ctx),

@@ -7,7 +7,8 @@ so hair, brows, eyes, lips, glasses, beard and background drop out for every ski
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Final
 
 import cv2
@@ -187,6 +188,18 @@ class Regions:
             out |= self.masks[name]
         return out
 
+    def without(self, left_out: Mapping[str, str]) -> Regions:
+        """These regions with ``left_out`` (region -> reason) excluded as well: a like-for-like
+        reading of two photos leaves out of each the regions the other did not measure. Regions
+        already excluded keep their own reason."""
+        excluded = {**self.excluded}
+        for name, reason in left_out.items():
+            if name not in self.outlines:
+                raise ValueError(f"There is no face region called {name!r}.")
+            excluded.setdefault(name, reason)
+        masks, skin = _excluding(self.outlines, self.masks, self.skin, excluded)
+        return replace(self, masks=masks, skin=skin, excluded=excluded)
+
     def on_canvas(self, canvas: Canvas, names: tuple[str, ...]) -> dict[str, NDArray[np.bool_]]:
         """The region masks moved onto another canvas of the same face (e.g. the detail one)."""
         dst = canvas.frame
@@ -230,11 +243,25 @@ def build_regions(
             excluded[name] = MASK_REASON
         elif visible[name] < VISIBLE_MIN:
             excluded[name] = HIDDEN_REASON[name]
+    masks, skin = _excluding(outlines, masks, skin, excluded)
+    return Regions(canvas.frame, polygons, outlines, masks, skin, face.nose_u, excluded, visible)
+
+
+def _excluding(
+    outlines: Mapping[str, NDArray[np.bool_]],
+    masks: Mapping[str, NDArray[np.bool_]],
+    skin: NDArray[np.bool_],
+    excluded: Mapping[str, str],
+) -> tuple[dict[str, NDArray[np.bool_]], NDArray[np.bool_]]:
+    """The region masks and the skin with the ``excluded`` regions taken out (where an excluded
+    region overlaps a kept one, the overlap stays skin)."""
     kept = np.zeros_like(skin)
     for name, outline in outlines.items():
         if name not in excluded:
             kept |= outline
+    out = dict(masks)
+    skin = skin.copy()
     for name in excluded:
-        masks[name] = np.zeros_like(masks[name])
+        out[name] = np.zeros_like(masks[name])
         skin &= ~(outlines[name] & ~kept)
-    return Regions(canvas.frame, polygons, outlines, masks, skin, face.nose_u, excluded, visible)
+    return out, skin

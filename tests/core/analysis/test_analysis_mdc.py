@@ -14,7 +14,10 @@ from core.analysis.repeatability import (
     BY_EYES_AT,
     MDC95,
     MDC95_BY_EYES,
+    MDC95_BY_PART,
+    MDC95_PART,
     MEASURED_ON,
+    PARTS,
     SMALL_FROM,
     change_verdict,
     mdc_of,
@@ -77,6 +80,26 @@ def test_the_shipped_per_size_table_is_what_smaller_retakes_give(portraits, eyes
     for name, sem in measured.items():
         assert mdc95(sem) == pytest.approx(MDC95_BY_EYES[eyes][name], abs=0.3), name
         assert mdc95(sem) <= GOAL, name
+
+
+def _levels_without(part: tuple[str, ...]):
+    def read(source) -> dict[str, float | None]:
+        result = analyze(source, leave_out=dict.fromkeys(part, "left out"))
+        return {n: (e["level"] if e["measured"] else None) for n, e in result.measures.items()}
+
+    return read
+
+
+@pytest.mark.parametrize("part", PARTS, ids="+".join)
+def test_the_shipped_part_table_is_what_the_retakes_give_without_it(portraits, part) -> None:
+    """The spread of a like-for-like reading: the same retakes with a part of the face left out
+    of every measure (``core.analysis.comparison.like_for_like``)."""
+    recomputed = retest_table([rgb for rgb, _ in portraits], _levels_without(part), METRIC_NAMES)
+    measured = {name: sem for name, (sem, faces) in recomputed.items() if faces}
+    assert set(measured) == set(MDC95_BY_PART[part])
+    for name, sem in measured.items():
+        assert mdc95(sem) == pytest.approx(MDC95_BY_PART[part][name], abs=0.3), name
+        assert MDC95_PART[name] >= MDC95_BY_PART[part][name]
 
 
 def test_a_smaller_face_never_gets_a_smaller_spread() -> None:
