@@ -3,7 +3,7 @@ photo at full resolution, and the engine's heat maps drawn again from that photo
 
 Who may: ``read_results`` on the analysis's patient (clinicians and administrators). An analysis
 that belongs to no patient (a guest's, on a kiosk) is not reachable here. Each opening leaves an
-audit event.
+audit event, and so does each like-for-like comparison of two of a patient's photos.
 
 The heat maps are not stored (only the numbers are), so the engine analyses the stored photo again
 with its masks; the last few are kept in memory for the compare screen's two photos. The engine is
@@ -21,12 +21,13 @@ from app.context import AppContext
 from app.desktop.access import actor
 from app.desktop.readings import quality_notes, readings, summary
 from core import vocabulary
+from core.audit.actions import ANALYSES_COMPARED
 from core.auth import Permission
 from core.errors import NotFoundError, StorageError, ValidationError
 from core.memory import release_free_memory
 from core.storage.models import SkinAnalysisResult, User
 from core.storage.repositories import audit
-from ui.desktop.ports import AnalysisDetail, OverlayLayer, SessionInfo
+from ui.desktop.ports import AnalysisDetail, LikeForLike, OverlayLayer, SessionInfo
 
 if TYPE_CHECKING:
     from core.analysis import AnalysisResult
@@ -103,6 +104,55 @@ class AnalysisServices:
             raise NotFoundError(problem)
         analysed = self._analysed_again(analysis_id, photo)
         return _layer(analysed, row, measure)
+
+    def like_for_like(self, session: SessionInfo, before_id: str, after_id: str) -> LikeForLike:
+        # Imported here, like the engine (see _analysed_again).
+        from core.analysis import METRIC_NAMES, analyze
+        from core.analysis.comparison import (
+            differences,
+            left_out,
+            like_for_like,
+            shared_scores,
+            without,
+        )
+
+        before, patient = self._stored(session, before_id)
+        after, other = self._stored(session, after_id)
+        if patient.user_id != other.user_id:
+            raise ValidationError("These two analyses belong to different patients.")
+        results = dict(before.result or {}), dict(after.result or {})
+        apart = differences(METRIC_NAMES, *results)
+        drop = left_out(*results)
+        if not apart or not any(drop):
+            return LikeForLike({})
+        photos = []
+        for row in (before, after):
+            photo, problem = self._photo(row)
+            if photo is None:
+                raise NotFoundError(f"{problem} It cannot be compared like for like.")
+            photos.append(photo)
+        shared = tuple(
+            analyze(photo, leave_out=without).to_json()
+            for photo, without in zip(photos, drop, strict=True)
+        )
+        with self.ctx.database.write() as db:
+            audit.record(
+                db,
+                ANALYSES_COMPARED,
+                actor_id=uuid.UUID(session.user_id),
+                target_type="analysis",
+                target_id=after.analysis_id,
+                details={"patient_id": str(patient.user_id), "before": str(before.analysis_id)},
+            )
+        changes = {
+            key: change
+            for key in apart
+            if (change := like_for_like(key, *results, (shared[0], shared[1]))) is not None
+        }
+        versions = {before.engine_version, after.engine_version} - {shared[0]["engine_version"]}
+        note = f"Read again by engine {shared[0]['engine_version']}." if versions else ""
+        where = without({*drop[0], *drop[1]})
+        return LikeForLike(changes, shared_scores((shared[0], shared[1])), where, note)
 
     def analysis_closed(self) -> None:
         """The engine's arrays for the heat maps are freed as each is drawn, but malloc keeps the

@@ -19,6 +19,7 @@ from ui.desktop.session_types import StartupState as StartupState
 
 if TYPE_CHECKING:  # annotations only: importing core.storage loads SQLAlchemy, and the window
     # imports these ports before its first paint (app.first_paint)
+    from core.analysis.comparison import MeasureChange
     from core.storage.repositories.patients_terms import PageCursor, PatientQuery
 
 
@@ -251,6 +252,21 @@ class OverlayLayer:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class LikeForLike:
+    """Two visits' measures read again on the skin both photos showed (only the measures the
+    stored analyses read from different regions)."""
+
+    changes: Mapping[str, MeasureChange]
+    """Measure -> its change on the shared skin."""
+    score: tuple[float, float] | None = None
+    """The two skin scores read on the shared skin, when those compare."""
+    where: str = ""
+    """What both readings left out, in words ("without the chin")."""
+    note: str = ""
+    """Said beside the readings, e.g. that the current engine read them again."""
+
+
 class AnalysisPort(Protocol):
     """Reading an analysis and its overlays needs ``read_results`` on its patient."""
 
@@ -258,6 +274,12 @@ class AnalysisPort(Protocol):
 
     def overlay_layer(self, session: SessionInfo, analysis_id: str, measure: str) -> OverlayLayer:
         """Draws the engine's heat map again from the stored photo (seconds: run it off the UI)."""
+        ...
+
+    def like_for_like(self, session: SessionInfo, before_id: str, after_id: str) -> LikeForLike:
+        """Both stored photos analysed again, each without the regions only it showed
+        (``core.analysis.comparison``), for the measures not comparable as stored: ``read_results``
+        on their one patient (seconds: run it off the UI)."""
         ...
 
     def analysis_closed(self) -> None:

@@ -211,3 +211,42 @@ def test_the_spread_that_decides_is_the_smaller_face_s(qtbot, portrait_result) -
     both["measures"][key]["mdc"] = mdc_of(key)
     table.show_changes(_detail(both), _detail(later))
     assert table.verdict(label).startswith("Real change")
+
+
+@pytest.fixture(scope="module")
+def cut_then_whole(portrait, chin_cut_portrait) -> tuple[Measured, Measured]:
+    return measure(chin_cut_portrait), measure(portrait)
+
+
+def test_different_skin_is_read_again_like_for_like(
+    qtbot, make_window, ctx, emails, cut_then_whole
+) -> None:
+    """Through the real services: the earlier photo had the chin cut off. The rows that read the
+    chin first say why they are not comparable, then, once both photos are read again without
+    the chin (off the UI thread), the change on the skin both showed and its verdict."""
+    (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
+    save_measured(ctx, zoe, cut_then_whole[0], days_ago=60)
+    save_measured(ctx, zoe, cut_then_whole[1], days_ago=1)
+    win = make_window(size=(1280, 800))
+    sign_in(qtbot, win, emails["clinician"])
+    record = win.view.workspace.page("record")
+    record.show_patient(str(zoe))
+    qtbot.waitUntil(lambda: record.painted, timeout=TIMEOUT)
+    record.timeline.selectAll()
+    record.compare_button.click()
+    page = win.view.workspace.page("compare")
+    redness = vocabulary.measure("redness").clinical_label
+    qtbot.waitUntil(lambda: page.changes.rowCount() > 0, timeout=TIMEOUT)
+    assert "redness" in page.changes.apart and page.like_status.isVisibleTo(page)
+    qtbot.waitUntil(
+        lambda: page.changes.verdict(redness).startswith("Like for like"), timeout=TIMEOUT
+    )
+    for key in page.changes.apart:
+        verdict = page.changes.verdict(vocabulary.measure(key).clinical_label)
+        assert verdict.startswith("Like for like, without the chin: "), verdict
+        assert "within retest noise" in verdict  # the same face, on the same skin
+    dark = page.changes.verdict(vocabulary.measure("dark_circles").clinical_label)
+    assert not dark.startswith(("Like for like", "Not comparable"))  # same skin all along
+    assert page.like_status.text().startswith("Like for like: both photos read again")
+    score = page.changes.item(0, 4).text()  # the skin score, from the same measures on both
+    assert score.startswith("Like for like, without the chin: "), score

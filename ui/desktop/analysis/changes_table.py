@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from core.analysis.comparison import MeasureChange, compare, score_difference
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
-from ui.desktop.ports import AnalysisDetail, MeasureReading
+from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.widgets.trend_chart import colour, colour_property
 
 COLUMNS = ("Measure", "Before", "After", "Change", "Verdict")
 REAL = "Real change"
 NOISE = "Within retest noise"
 NOT_COMPARABLE = "Not comparable"
+LIKE_FOR_LIKE = "Like for like"
 
 
 def _sentence(text: str) -> str:
@@ -34,6 +35,34 @@ def verdict_text(real: bool, better: bool | None, spread: float) -> str:
     if not real:
         return f"{NOISE} (±{spread:.1f})"
     return f"{REAL}: {'better' if better else 'worse'}"
+
+
+def like_for_like_words(moved: MeasureChange) -> tuple[str, bool | None, str]:
+    """(verdict, better or worse when real, tooltip) of a change read on the shared skin."""
+    shown = f"{moved.before:.0f} \u2192 {moved.after:.0f}"
+    if moved.verdict == "different_skin":
+        return f"{NOT_COMPARABLE}: {moved.reason}", None, ""
+    real = moved.verdict == "real_change"
+    better = concern(moved.key, moved.after) < concern(moved.key, moved.before) if real else None
+    tip = (
+        f"Both photos were read again {moved.reason}; a retake moves a reading from that much of "
+        f"the face by up to {moved.spread:.1f} points."
+    )
+    verdict = verdict_text(real, better, moved.spread)
+    return (
+        f"{LIKE_FOR_LIKE}, {moved.reason}: {shown}, {verdict[:1].lower()}{verdict[1:]}",
+        better,
+        tip,
+    )
+
+
+def score_words(score: tuple[float, float], where: str) -> tuple[str, bool | None, str]:
+    """(verdict, better or worse, tooltip) of the skin score read on the shared skin."""
+    was, now = score
+    moved = change(SKIN_SCORE, now, was)
+    words = {True: "better", False: "worse", None: "about the same"}[moved.better]
+    tip = f"Both photos were read again {where}."
+    return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {words}", moved.better, tip
 
 
 class ChangesTable(QTableWidget):
@@ -52,8 +81,14 @@ class ChangesTable(QTableWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.keys: list[str] = []
+        """The measure (or the skin score) of each row."""
+        self.apart: set[str] = set()
+        """The measures the two stored analyses read from different skin."""
 
     def show_changes(self, before: AnalysisDetail, after: AnalysisDetail) -> None:
+        self.keys = [SKIN_SCORE, *(r.key for r in after.measures)]
+        self.apart = set()
         rows: list[tuple[str, ...] | tuple[Any, ...]] = []
         score = change(SKIN_SCORE, after.skin_score, before.skin_score)
         apart = score_difference(before.result, after.result)
@@ -78,6 +113,8 @@ class ChangesTable(QTableWidget):
             if earlier is not None and earlier.level is not None and reading.level is not None:
                 levels = (earlier.level, reading.level)
                 step = compare(reading.key, before.result, after.result, levels=levels)
+                if step is not None and step.verdict == "different_skin":
+                    self.apart.add(reading.key)
             rows.append(self._row(earlier, reading, step))
         self.setRowCount(len(rows))
         for row, (name, was, now, delta, verdict, better, tip) in enumerate(rows):
@@ -134,6 +171,28 @@ class ChangesTable(QTableWidget):
             better,
             f"{now.direction}; a retake of the same face moves it by up to {spread:.1f} points",
         )
+
+    def show_like_for_like(self, found: LikeForLike) -> None:
+        """The measures not comparable as stored, read again on the skin both photos showed."""
+        for row, key in enumerate(self.keys):
+            moved = found.changes.get(key)
+            verdict = self.item(row, 4)
+            if verdict is None:
+                continue
+            if key == SKIN_SCORE and found.score is not None:
+                text, better, tip = score_words(found.score, found.where)
+            elif moved is not None:
+                text, better, tip = like_for_like_words(moved)
+            else:
+                continue
+            verdict.setText(text)
+            for column in range(self.columnCount()):
+                item = self.item(row, column)
+                if item is None:
+                    continue
+                item.setToolTip(f"{item.toolTip()} {tip} {found.note}".strip())
+                if column in (3, 4) and better is not None:
+                    item.setForeground(colour(self, "better" if better else "worse"))
 
     def verdict(self, label: str) -> str:
         """The verdict shown for a measure (by its label), for tests and screen readers."""

@@ -32,7 +32,7 @@ from ui.desktop.analysis.changes_table import ChangesTable
 from ui.desktop.analysis.images import layer_image, photo_image
 from ui.desktop.analysis.toolbar import PhotoToolbar
 from ui.desktop.context import PageContext
-from ui.desktop.ports import AnalysisDetail, OverlayLayer, VisitSummary
+from ui.desktop.ports import AnalysisDetail, LikeForLike, OverlayLayer, VisitSummary
 from ui.desktop.shell.runner import message_for
 from ui.desktop.text import short_date
 from ui.widgets.basics import label, named
@@ -79,6 +79,8 @@ class ComparePage(QWidget):
         self.slider.setValue(500)
         self.wipe_caption = label("", "muted", wrap=True)
         self.changes = ChangesTable()
+        self.like_status = label("", "muted", wrap=True)
+        self.like_status.setVisible(False)
         self.error = label("", "error", wrap=True)
         self.error.setVisible(False)
         self._layout()
@@ -118,7 +120,12 @@ class ComparePage(QWidget):
         top_layout.addWidget(self.photos, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
-        split.addWidget(named(self.changes, "changes"))
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.like_status)
+        below_layout.addWidget(named(self.changes, "changes"), 1)
+        split.addWidget(below)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -192,6 +199,7 @@ class ComparePage(QWidget):
         serial, session = self.serial, self.ctx.session
         self.details, self.images, self.frames = {}, {}, {}
         self.error.setVisible(False)
+        self.like_status.setVisible(False)
         self.changes.setRowCount(0)
         for view in (*self.views.values(), self.wipe):
             view.set_photo(None)
@@ -222,6 +230,8 @@ class ComparePage(QWidget):
         )
         if len(self.details) == 2:
             self.changes.show_changes(self.details["before"], self.details["after"])
+            if self.changes.apart:
+                self._like_for_like()
             measured = [r for r in self.details["after"].measures if r.measured]
             chosen = self.toolbar.chosen()
             self.toolbar.set_measures(measured)
@@ -241,6 +251,33 @@ class ComparePage(QWidget):
                 self._photo(name, detail, image)
 
         self.ctx.runner.work(lambda: photo_image(photo), shown)
+
+    def _like_for_like(self) -> None:
+        """The measures the stored analyses read from different skin, read again from both photos
+        on the skin both showed (seconds, off the UI thread; a newer pair drops the answer)."""
+        serial, session = self.serial, self.ctx.session
+        before, after = self.details["before"].analysis_id, self.details["after"].analysis_id
+        self.like_status.setText(
+            "Some measures were read from different parts of the face: reading both photos "
+            "again on the skin both show…"
+        )
+        self.like_status.setVisible(True)
+
+        def done(found: LikeForLike) -> None:
+            if serial == self.serial:
+                self.changes.show_like_for_like(found)
+                self.like_status.setText(
+                    "Like for like: both photos read again without the parts of the face only "
+                    f"one of them showed. {found.note}".strip()
+                )
+
+        def failed(exc: BaseException) -> None:
+            if serial == self.serial:
+                self.like_status.setText(f"Not read like for like: {message_for(exc)}")
+
+        self.ctx.runner.work(
+            lambda: self.ctx.services.like_for_like(session, before, after), done, failed
+        )
 
     def _photo(self, name: str, detail: AnalysisDetail, image: QImage) -> None:
         self.images[name] = image
@@ -343,6 +380,7 @@ class ComparePage(QWidget):
         self.serial += 1
         self.overlay_serial += 1
         self.patient_id = None
+        self.like_status.setVisible(False)
         self.details, self.images, self.frames = {}, {}, {}
         for view in (*self.views.values(), self.wipe):
             view.set_photo(None)
