@@ -83,14 +83,17 @@ def _flushed(face: NDArray[np.uint8], box: list[float]) -> NDArray[np.uint8]:
 
 
 def _photos() -> tuple[Measured, Measured]:
-    """Two real analyses of the demo face: a first visit with flushed cheeks, and a later one,
-    calmer and closer to the camera."""
+    """Two real analyses of the demo face: a first visit with flushed cheeks, taken with the chin
+    cut off by the bottom of the frame (so the compare screen reads the two like for like), and a
+    later one, calmer and closer to the camera."""
     face = face_photo()
     calm = measure(face)
     box = list(calm.result["face"]["box"])  # type: ignore[index]
+    top, bottom = box[1], box[3]
+    first = np.ascontiguousarray(_flushed(face, box)[: int(bottom - 0.12 * (bottom - top))])
     bigger = cv2.resize(face, None, fx=1.25, fy=1.25, interpolation=cv2.INTER_CUBIC)
     later: NDArray[np.uint8] = np.ascontiguousarray(np.asarray(bigger, np.uint8))
-    return measure(_flushed(face, box)), measure(later)
+    return measure(first), measure(later)
 
 
 def _save(

@@ -152,6 +152,7 @@ class _Tour:
         self.wait(
             lambda: all(not v.overlay.pixmap().isNull() for v in compare.views.values()), SLOW
         )
+        self.wait(lambda: compare.like_status.text().startswith("Like for like:"), SLOW)
         before = compare.views["before"]
         face = compare.frames["before"]
         before.set_view(0.9 * before.photo_size()[0] / (2.2 * face.width), face.centre)
