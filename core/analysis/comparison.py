@@ -116,20 +116,19 @@ LEFT_OUT_REASON: Final = "left out to compare like for like: not measured at the
 def left_out(
     before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The regions to leave out of each of the two photos so that both read the same skin: of
-    every measure both analyses measured, the regions only that photo measured. Both empty when
-    the two already read the same skin (or an analysis does not say which regions it read)."""
-    only_before: set[str] = set()
-    only_after: set[str] = set()
+    """The regions to leave out of each of the two photos so that both read the same skin: every
+    region that one of them measured and the other did not, for any measure both measured. Each
+    photo leaves all of them out, also those it did not measure itself: a region one photo showed
+    only for some measures (an under-eye too small for lines but kept for redness) would otherwise
+    still differ for others. Both empty when the two already read the same skin (or an analysis
+    does not say which regions it read)."""
+    differing: set[str] = set()
     for key in set(before.get("measures") or {}) & set(after.get("measures") or {}):
         seen_before, seen_after = set(region_levels(before, key)), set(region_levels(after, key))
         if seen_before and seen_after:
-            only_before |= seen_before - seen_after
-            only_after |= seen_after - seen_before
-    return (
-        dict.fromkeys(sorted(only_before), LEFT_OUT_REASON),
-        dict.fromkeys(sorted(only_after), LEFT_OUT_REASON),
-    )
+            differing |= seen_before ^ seen_after
+    drop = dict.fromkeys(sorted(differing), LEFT_OUT_REASON)
+    return drop, dict(drop)
 
 
 def part_spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:

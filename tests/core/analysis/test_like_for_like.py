@@ -40,12 +40,30 @@ def shared(portrait, chin_cut_portrait, stored) -> tuple[dict[str, Any], dict[st
     )
 
 
-def test_each_photo_leaves_out_what_only_it_showed(stored) -> None:
+def test_both_photos_leave_out_what_only_one_showed(stored) -> None:
     whole, cut = stored
-    assert left_out(whole, cut) == ({"chin": LEFT_OUT_REASON}, {})
-    assert left_out(cut, whole) == ({}, {"chin": LEFT_OUT_REASON})
+    chin = {"chin": LEFT_OUT_REASON}
+    assert left_out(whole, cut) == left_out(cut, whole) == (chin, chin)
     assert left_out(whole, whole) == ({}, {})
     assert left_out({}, cut) == ({}, {})  # a result that does not say its regions
+
+
+def test_a_region_seen_by_both_for_one_measure_only_is_left_out_of_both(stored) -> None:
+    """An under-eye one photo measured for redness only and the other for redness and lines:
+    leaving it out of the second alone would leave redness reading different skin."""
+    whole, _ = stored
+    key = next(k for k, m in whole["measures"].items() if "left_under_eye" in m.get("regions", {}))
+    other = next(
+        k
+        for k, m in whole["measures"].items()
+        if k != key and "left_under_eye" in m.get("regions", {})
+    )
+    fewer = {**whole, "measures": {**whole["measures"]}}
+    entry = dict(whole["measures"][other])
+    entry["regions"] = {r: v for r, v in entry["regions"].items() if r != "left_under_eye"}
+    fewer["measures"][other] = entry
+    drop = left_out(whole, fewer)
+    assert drop[0] == drop[1] == {"left_under_eye": LEFT_OUT_REASON}
 
 
 def test_the_same_face_reads_alike_on_the_same_skin(stored, shared) -> None:
