@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.context import AppContext
 from app.desktop.access import actor
+from app.desktop.read_again import read_again
 from app.desktop.readings import quality_notes, readings, summary
 from core import vocabulary
 from core.audit.actions import ANALYSES_COMPARED
@@ -107,7 +108,7 @@ class AnalysisServices:
 
     def like_for_like(self, session: SessionInfo, before_id: str, after_id: str) -> LikeForLike:
         # Imported here, like the engine (see _analysed_again).
-        from core.analysis import METRIC_NAMES, analyze
+        from core.analysis import METRIC_NAMES
         from core.analysis.comparison import (
             differences,
             left_out,
@@ -123,18 +124,12 @@ class AnalysisServices:
         results = dict(before.result or {}), dict(after.result or {})
         apart = differences(METRIC_NAMES, *results)
         drop = left_out(*results)
-        if not apart or not any(drop):
+        if not apart or not drop[0]:
             return LikeForLike({})
-        photos = []
-        for row in (before, after):
-            photo, problem = self._photo(row)
-            if photo is None:
-                raise NotFoundError(f"{problem} It cannot be compared like for like.")
-            photos.append(photo)
-        shared = tuple(
-            analyze(photo, leave_out=without).to_json()
-            for photo, without in zip(photos, drop, strict=True)
-        )
+        try:
+            shared = read_again(self.ctx.images, before, after)
+        except NotFoundError as exc:
+            raise NotFoundError(f"{exc.message} It cannot be compared like for like.") from exc
         with self.ctx.database.write() as db:
             audit.record(
                 db,
@@ -147,12 +142,11 @@ class AnalysisServices:
         changes = {
             key: change
             for key in apart
-            if (change := like_for_like(key, *results, (shared[0], shared[1]))) is not None
+            if (change := like_for_like(key, *results, shared)) is not None
         }
         versions = {before.engine_version, after.engine_version} - {shared[0]["engine_version"]}
         note = f"Read again by engine {shared[0]['engine_version']}." if versions else ""
-        where = without({*drop[0], *drop[1]})
-        return LikeForLike(changes, shared_scores((shared[0], shared[1])), where, note)
+        return LikeForLike(changes, shared_scores(shared), without(drop[0]), note)
 
     def analysis_closed(self) -> None:
         """The engine's arrays for the heat maps are freed as each is drawn, but malloc keeps the

@@ -39,8 +39,10 @@ def verdict(change: MeasureProgress) -> str:
     if change.not_comparable:
         return "not compared: different skin"
     if change.better is None:
-        return "within retest noise"
-    return "better: real change" if change.better else "worse: real change"
+        words = "within retest noise"
+    else:
+        words = "better: real change" if change.better else "worse: real change"
+    return f"{words} {not_compared.READ_AGAIN_MARK}" if change.like_for_like else words
 
 
 def _header(sheet: Sheet, data: ProgressData, logo: QImage | None) -> float:
@@ -146,7 +148,8 @@ def _changes(sheet: Sheet, y: float, changes: tuple[MeasureProgress, ...]) -> fl
             column += width
         y += 17
     missing = ((c.label, c.not_comparable) for c in changes if c.not_comparable)
-    return not_compared.draw(sheet, y + 4, missing, size=7.8)
+    read = ((c.label, c.like_for_like) for c in changes if c.like_for_like)
+    return not_compared.draw(sheet, y + 4, missing, size=7.8, read_again=read)
 
 
 def _page_one(sheet: Sheet, data: ProgressData, logo: QImage | None) -> None:

@@ -39,6 +39,9 @@ class MeasureProgress:
     comparable."""
     not_comparable: str = ""
     """Why the two levels cannot be compared (the photos measured different regions), or empty."""
+    like_for_like: str = ""
+    """When the two photos were read again on the skin both showed: what they left out ("without
+    the chin"); the levels and the spread are then that reading's."""
 
     @property
     def real(self) -> bool:

@@ -2,22 +2,25 @@
 
 A measure's change between the first and the last visit that measured it is a *real change* when
 it is larger than the measure's retest spread (how far a retake of the same face moves it), and
-*within retest noise* otherwise; when the two photos measured it on different regions it is *not
-comparable*. Every screen decides it in one place: ``core.analysis.comparison``.
+*within retest noise* otherwise; when the two photos measured it on different regions, both photos
+are read again on the skin both showed (like for like), and it is *not comparable* only when that
+cannot be done (a photo not on this device). Every screen decides it in one place:
+``core.analysis.comparison``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 import cv2
 import numpy as np
 
+from app.desktop.read_again import Shared
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
-from core.analysis.comparison import compare
+from core.analysis.comparison import compare, like_for_like
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
 from core.storage.images import ImageStore
@@ -36,9 +39,19 @@ def visit(row: SkinAnalysisResult) -> ProgressVisit:
     )
 
 
-def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
-    """First and last measured level per measure, in the vocabulary's order."""
+ReadAgain = Callable[[SkinAnalysisResult, SkinAnalysisResult], Shared | None]
+"""Two visits' photos analysed again like for like (``app.desktop.read_again``); None when a
+photo is not on this device."""
+
+
+def changes(
+    rows: Sequence[SkinAnalysisResult], read_again: ReadAgain | None = None
+) -> tuple[MeasureProgress, ...]:
+    """First and last measured level per measure, in the vocabulary's order. A measure the two
+    visits read from different skin is read again like for like with ``read_again`` (once per
+    pair of visits) and shown as that reading, or as not compared when it cannot be."""
     out = []
+    again: dict[tuple[object, object], Shared | None] = {}
     for key in METRIC_NAMES:
         measured = [r for r in rows if (r.metrics or {}).get(key) is not None]
         if len(measured) < 2:
@@ -47,17 +60,29 @@ def changes(rows: Sequence[SkinAnalysisResult]) -> tuple[MeasureProgress, ...]:
         before, after = float(first.metrics[key]), float(last.metrics[key])
         moved = compare(key, first.result or {}, last.result or {}, levels=(before, after))
         assert moved is not None  # both levels are given
+        read = ""
+        if moved.verdict == "different_skin" and read_again is not None:
+            pair = (first.analysis_id, last.analysis_id)
+            if pair not in again:
+                again[pair] = read_again(first, last)
+            shared = again[pair]
+            fairer = None
+            if shared is not None:
+                fairer = like_for_like(key, first.result or {}, last.result or {}, shared)
+            if fairer is not None and fairer.verdict != "different_skin":
+                moved, read = fairer, fairer.reason
         real = moved.verdict == "real_change"
         out.append(
             MeasureProgress(
                 key=key,
                 label=vocab.measure(key).clinical_label,
-                first=before,
-                last=after,
+                first=moved.before,
+                last=moved.after,
                 delta=moved.delta,
                 spread=moved.spread,
-                better=vocab.change(key, after, before).better if real else None,
-                not_comparable=moved.reason,
+                better=vocab.change(key, moved.after, moved.before).better if real else None,
+                not_comparable="" if read else moved.reason,
+                like_for_like=read,
             )
         )
     return tuple(out)

@@ -22,6 +22,7 @@ from app.context import AppContext
 from app.desktop.access import actor
 from app.desktop.exports.atomic import write_file, write_folder
 from app.desktop.importing.service import choice
+from app.desktop.read_again import Shared, read_again
 from app.desktop.reports import progress
 from app.reports import build_report_data
 from core.analysis import METRIC_NAMES
@@ -159,11 +160,19 @@ class ReportServices:
                 visits=tuple(progress.visit(r) for r in rows),
                 before=before,
                 after=after,
-                changes=progress.changes(rows),
+                changes=progress.changes(rows, self._read_again),
                 labels=progress.labels(),
                 logo_path=self.ctx.settings.clinic_logo,
             )
         return data
+
+    def _read_again(self, first: SkinAnalysisResult, last: SkinAnalysisResult) -> Shared | None:
+        """Two visits' photos read again like for like; None when one is not on this device (the
+        report then says the measure was not compared)."""
+        try:
+            return read_again(self.ctx.images, first, last)
+        except NotFoundError:
+            return None
 
     def save_progress_report(
         self,

@@ -122,21 +122,71 @@ def test_a_progress_report_marks_real_change_and_retest_noise(
         services.progress_data(clinician, pid, since=UNTIL, until=SINCE)
 
 
-def test_a_progress_report_does_not_compare_different_skin(
+def _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait):
+    """The first photo of the period had the chin cut off by the frame; the last is whole."""
+    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
+    later = FIRST_VISIT + timedelta(days=30)
+    add_visits(ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later)
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
+
+
+def test_a_progress_report_reads_different_skin_like_for_like(
     services: DesktopServices,
     ctx: AppContext,
     emails,
     portrait,
     portrait_result,
+    chin_cut_portrait,
     chin_cut_result,
     tmp_path: Path,
 ) -> None:
-    """The first photo of the period had the chin cut off by the frame: the measures that read
-    the chin are marked not compared, with the region and why, never real change or noise."""
+    """The measures that read the chin are read again from both photos without it: the same face,
+    so within retest noise, and the report says they were read like for like."""
     email = emails["patient"]
-    add_visits(ctx, email=email, base=chin_cut_result, photo=portrait, levels=[{}])
-    later = FIRST_VISIT + timedelta(days=30)
-    add_visits(ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later)
+    _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait)
+    clinician = _as(services, "clinician", emails)
+    pid = _patient_id(ctx, email)
+    data = services.progress_data(clinician, pid, since=SINCE, until=UNTIL)
+    moved = {c.key: c for c in data.changes}
+    for key in ("redness", "oiliness", "acne"):
+        change = moved[key]
+        assert change.like_for_like == "without the chin" and change.not_comparable == "", key
+        assert not change.real and abs(change.delta) <= change.spread, key
+    assert moved["dark_circles"].like_for_like == ""  # under the eyes: the same skin as stored
+    target = services.save_progress_report(
+        clinician, pid, since=SINCE, until=UNTIL, target=tmp_path / "p.pdf"
+    )
+    text = _pdf_text(target)
+    assert "within retest noise *" in text
+    assert (
+        "* Like for like: both photos read again without the chin, which only one of them showed."
+        in text
+    )
+    assert "not compared" not in text.lower()
+
+
+def test_a_progress_report_without_a_photo_does_not_compare_different_skin(
+    services: DesktopServices,
+    ctx: AppContext,
+    emails,
+    portrait,
+    portrait_result,
+    chin_cut_portrait,
+    chin_cut_result,
+    tmp_path: Path,
+) -> None:
+    """The first photo is not on this device: the measures that read the chin are marked not
+    compared, with the region and why, never real change or noise."""
+    email = emails["patient"]
+    _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait)
+    with ctx.database.read() as db:
+        first = db.scalars(select(SkinAnalysisResult).order_by(SkinAnalysisResult.created_at))
+        digest = next(iter(first)).image_sha256
+    assert digest is not None
+    ctx.images.delete(digest)
     clinician = _as(services, "clinician", emails)
     pid = _patient_id(ctx, email)
     data = services.progress_data(clinician, pid, since=SINCE, until=UNTIL)
@@ -144,11 +194,12 @@ def test_a_progress_report_does_not_compare_different_skin(
     why = "chin measured only at the later visit (cut off by the edge of the photo)"
     for key in ("redness", "oiliness", "acne"):
         assert moved[key].not_comparable == why and not moved[key].real, key
+        assert moved[key].like_for_like == ""
     assert moved["dark_circles"].not_comparable == ""  # under the eyes: the same skin
     target = services.save_progress_report(
         clinician, pid, since=SINCE, until=UNTIL, target=tmp_path / "p.pdf"
     )
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(target)).pages).split())
+    text = _pdf_text(target)
     assert "not compared: different skin" in text and f"Not compared: {why}." in text
 
 
