@@ -124,7 +124,7 @@ class AnalysisServices:
         results = dict(before.result or {}), dict(after.result or {})
         apart = differences(METRIC_NAMES, *results)
         drop = left_out(*results)
-        if not apart or not drop[0]:
+        if not apart or not drop:
             return LikeForLike({})
         try:
             shared = read_again(self.ctx.images, before, after)
@@ -146,7 +146,7 @@ class AnalysisServices:
         }
         versions = {before.engine_version, after.engine_version} - {shared[0]["engine_version"]}
         note = f"Read again by engine {shared[0]['engine_version']}." if versions else ""
-        return LikeForLike(changes, shared_scores(shared), without(drop[0]), note)
+        return LikeForLike(changes, shared_scores(shared), without(drop), note)
 
     def analysis_closed(self) -> None:
         """The engine's arrays for the heat maps are freed as each is drawn, but malloc keeps the

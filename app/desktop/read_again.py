@@ -35,9 +35,5 @@ def read_again(images: ImageStore, before: SkinAnalysisResult, after: SkinAnalys
     from core.analysis.comparison import left_out
 
     drop = left_out(before.result or {}, after.result or {})
-    photos = [stored_photo(images, row) for row in (before, after)]
-    first, last = (
-        analyze(photo, leave_out=without).to_json()
-        for photo, without in zip(photos, drop, strict=True)
-    )
-    return first, last
+    first, last = (stored_photo(images, row) for row in (before, after))
+    return analyze(first, leave_out=drop).to_json(), analyze(last, leave_out=drop).to_json()

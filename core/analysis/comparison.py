@@ -5,11 +5,17 @@ A whole-face level is the area-weighted mean of the regions the photo showed, so
 different regions (the forehead hidden by hair at one, or cut off by the frame) measured different
 skin. On retakes of 71 real faces (session 13, docs/analysis.md "Comparing two visits"), a measure
 whose regions differed between the two photos moved by more than its MDC95 in 62 % of the pairs,
-against 30 % when the regions matched (12 % on the shared full photos). Such a change is called neither real nor within retest
-noise: it is *not comparable*, and the regions seen at only one visit are named.
+against 30 % when the regions matched (12 % on the shared full photos). Such a change is called
+neither real nor within retest noise: it is *not comparable*, and the regions seen at only one visit
+are named.
 
 Every screen and report that compares two visits asks here (the kiosk, the desktop's comparison and
 progress report, the PDF report), so they cannot disagree.
+
+A change that is not comparable can be read again *like for like* (:func:`like_for_like`): both
+photos analysed anew without the regions only one of them measured (:func:`left_out`), the change
+judged against the wider spread of a reading from part of the face (:func:`part_spread`). The
+desktop's comparison and progress report do so; the kiosk and the visit report do not.
 """
 
 from __future__ import annotations
@@ -113,22 +119,19 @@ def compare(
 LEFT_OUT_REASON: Final = "left out to compare like for like: not measured at the other visit"
 
 
-def left_out(
-    before: Mapping[str, Any], after: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The regions to leave out of each of the two photos so that both read the same skin: every
-    region that one of them measured and the other did not, for any measure both measured. Each
-    photo leaves all of them out, also those it did not measure itself: a region one photo showed
-    only for some measures (an under-eye too small for lines but kept for redness) would otherwise
-    still differ for others. Both empty when the two already read the same skin (or an analysis
-    does not say which regions it read)."""
+def left_out(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, str]:
+    """The regions both photos must leave out to read the same skin: every region that one of
+    them measured and the other did not, for any measure both measured. Each photo leaves all of
+    them out, also those it did not measure itself: a region one photo showed only for some
+    measures (an under-eye too small for lines but kept for redness) would otherwise still differ
+    for others. Empty when the two already read the same skin (or an analysis does not say which
+    regions it read)."""
     differing: set[str] = set()
     for key in set(before.get("measures") or {}) & set(after.get("measures") or {}):
         seen_before, seen_after = set(region_levels(before, key)), set(region_levels(after, key))
         if seen_before and seen_after:
             differing |= seen_before ^ seen_after
-    drop = dict.fromkeys(sorted(differing), LEFT_OUT_REASON)
-    return drop, dict(drop)
+    return dict.fromkeys(sorted(differing), LEFT_OUT_REASON)
 
 
 def part_spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
@@ -147,7 +150,7 @@ def like_for_like(
     shared: tuple[Mapping[str, Any], Mapping[str, Any]],
 ) -> MeasureChange | None:
     """The change of a measure between two analyses that read different skin, read again on the
-    skin both showed: ``shared`` are the two photos analysed again, each with :func:`left_out`'s
+    skin both showed: ``shared`` are the two photos analysed again with :func:`left_out`'s
     regions left out. Real only beyond :func:`part_spread`; the reason names what was left out.
     None when either reading did not measure it."""
     was, now = level(shared[0], key), level(shared[1], key)
