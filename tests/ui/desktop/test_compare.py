@@ -67,17 +67,22 @@ def page(
         days_ago=2,
         result_changes=_edited(astronaut_measured, redness=30.0, pores=43.0, acne=5.0),
     )
+    compare = _open_compare(qtbot, make_window, emails, zoe)
+    qtbot.waitUntil(lambda: len(compare.images) == 2, timeout=TIMEOUT)
+    assert compare.ctx.workspace.current_key == "compare"
+    return compare
+
+
+def _open_compare(qtbot: Any, make_window, emails, patient: Any) -> ComparePage:
+    """A clinician signs in and compares the patient's two visits from the record."""
     win = make_window(size=(1280, 800))
     sign_in(qtbot, win, emails["clinician"])
     record = win.view.workspace.page("record")
-    record.show_patient(str(zoe))
+    record.show_patient(str(patient))
     qtbot.waitUntil(lambda: record.painted, timeout=TIMEOUT)
     record.timeline.selectAll()
     record.compare_button.click()
-    compare = win.view.workspace.page("compare")
-    qtbot.waitUntil(lambda: len(compare.images) == 2, timeout=TIMEOUT)
-    assert win.view.workspace.current_key == "compare"
-    return compare
+    return win.view.workspace.page("compare")
 
 
 def test_changes_are_marked_real_or_within_retest_noise(page: ComparePage) -> None:
@@ -227,14 +232,7 @@ def test_different_skin_is_read_again_like_for_like(
     (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
     save_measured(ctx, zoe, cut_then_whole[0], days_ago=60)
     save_measured(ctx, zoe, cut_then_whole[1], days_ago=1)
-    win = make_window(size=(1280, 800))
-    sign_in(qtbot, win, emails["clinician"])
-    record = win.view.workspace.page("record")
-    record.show_patient(str(zoe))
-    qtbot.waitUntil(lambda: record.painted, timeout=TIMEOUT)
-    record.timeline.selectAll()
-    record.compare_button.click()
-    page = win.view.workspace.page("compare")
+    page = _open_compare(qtbot, make_window, emails, zoe)
     redness = vocabulary.measure("redness").clinical_label
     qtbot.waitUntil(lambda: page.changes.rowCount() > 0, timeout=TIMEOUT)
     assert "redness" in page.changes.apart and page.like_status.isVisibleTo(page)

@@ -122,11 +122,23 @@ def test_a_progress_report_marks_real_change_and_retest_noise(
         services.progress_data(clinician, pid, since=UNTIL, until=SINCE)
 
 
-def _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait):
-    """The first photo of the period had the chin cut off by the frame; the last is whole."""
+@pytest.fixture
+def cut_then_whole(
+    services: DesktopServices,
+    ctx: AppContext,
+    emails,
+    chin_cut_result,
+    chin_cut_portrait,
+    portrait_result,
+    portrait,
+) -> tuple[SessionInfo, str]:
+    """A patient whose first photo of the period had the chin cut off by the frame, the last
+    whole; a clinician's session and the patient's id."""
+    email = emails["patient"]
     add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
     later = FIRST_VISIT + timedelta(days=30)
     add_visits(ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later)
+    return _as(services, "clinician", emails), _patient_id(ctx, email)
 
 
 def _pdf_text(path: Path) -> str:
@@ -134,21 +146,11 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_a_progress_report_reads_different_skin_like_for_like(
-    services: DesktopServices,
-    ctx: AppContext,
-    emails,
-    portrait,
-    portrait_result,
-    chin_cut_portrait,
-    chin_cut_result,
-    tmp_path: Path,
+    services: DesktopServices, cut_then_whole, tmp_path: Path
 ) -> None:
     """The measures that read the chin are read again from both photos without it: the same face,
     so within retest noise, and the report says they were read like for like."""
-    email = emails["patient"]
-    _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait)
-    clinician = _as(services, "clinician", emails)
-    pid = _patient_id(ctx, email)
+    clinician, pid = cut_then_whole
     data = services.progress_data(clinician, pid, since=SINCE, until=UNTIL)
     moved = {c.key: c for c in data.changes}
     for key in ("redness", "oiliness", "acne"):
@@ -169,26 +171,16 @@ def test_a_progress_report_reads_different_skin_like_for_like(
 
 
 def test_a_progress_report_without_a_photo_does_not_compare_different_skin(
-    services: DesktopServices,
-    ctx: AppContext,
-    emails,
-    portrait,
-    portrait_result,
-    chin_cut_portrait,
-    chin_cut_result,
-    tmp_path: Path,
+    services: DesktopServices, ctx: AppContext, cut_then_whole, tmp_path: Path
 ) -> None:
     """The first photo is not on this device: the measures that read the chin are marked not
     compared, with the region and why, never real change or noise."""
-    email = emails["patient"]
-    _cut_then_whole(ctx, email, chin_cut_result, chin_cut_portrait, portrait_result, portrait)
+    clinician, pid = cut_then_whole
     with ctx.database.read() as db:
         first = db.scalars(select(SkinAnalysisResult).order_by(SkinAnalysisResult.created_at))
         digest = next(iter(first)).image_sha256
     assert digest is not None
     ctx.images.delete(digest)
-    clinician = _as(services, "clinician", emails)
-    pid = _patient_id(ctx, email)
     data = services.progress_data(clinician, pid, since=SINCE, until=UNTIL)
     moved = {c.key: c for c in data.changes}
     why = "chin measured only at the later visit (cut off by the edge of the photo)"
