@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import NotFoundError, StorageError
+from core.errors import NotFoundError, StorageError, ValidationError
 from core.storage.images import ImageStore
 from core.storage.models import SkinAnalysisResult
 
@@ -30,10 +30,17 @@ def stored_photo(images: ImageStore, row: SkinAnalysisResult) -> bytes:
 
 def read_again(images: ImageStore, before: SkinAnalysisResult, after: SkinAnalysisResult) -> Shared:
     """Both photos analysed again on the skin both showed. Raises NotFoundError when a photo is
-    not on this device."""
+    not on this device, ValidationError when the engine cannot read one of them that way (too
+    little left to measure once the regions are left out)."""
     from core.analysis import analyze
     from core.analysis.comparison import left_out
+    from core.analysis.errors import AnalysisInputError
 
     drop = left_out(before.result or {}, after.result or {})
     first, last = (stored_photo(images, row) for row in (before, after))
-    return analyze(first, leave_out=drop).to_json(), analyze(last, leave_out=drop).to_json()
+    try:
+        return analyze(first, leave_out=drop).to_json(), analyze(last, leave_out=drop).to_json()
+    except AnalysisInputError as exc:
+        raise ValidationError(
+            f"The two photos cannot be read again on the skin both showed: {exc.message}"
+        ) from exc

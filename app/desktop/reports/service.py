@@ -167,11 +167,12 @@ class ReportServices:
         return data
 
     def _read_again(self, first: SkinAnalysisResult, last: SkinAnalysisResult) -> Shared | None:
-        """Two visits' photos read again like for like; None when one is not on this device (the
-        report then says the measure was not compared)."""
+        """Two visits' photos read again like for like; None when one is not on this device or
+        the engine cannot read them that way (the report then says the measure was not
+        compared)."""
         try:
             return read_again(self.ctx.images, first, last)
-        except NotFoundError:
+        except (NotFoundError, ValidationError):
             return None
 
     def save_progress_report(

@@ -4,6 +4,7 @@ not at all, erasure only by an administrator who typed the name; each leaves its
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import uuid
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from app.context import AppContext
 from app.desktop.exports.atomic import ExportError
 from app.desktop.services import DesktopServices
+from core.analysis import AnalysisResult
 from core.errors import PermissionDeniedError, SkinLabError, ValidationError
 from core.storage.models import AuditEvent, SkinAnalysisResult, User
 from tests.helpers.desktop import PASSWORD
@@ -193,6 +195,35 @@ def test_a_progress_report_without_a_photo_does_not_compare_different_skin(
     )
     text = _pdf_text(target)
     assert "not compared: different skin" in text and f"Not compared: {why}." in text
+
+
+def test_photos_that_cannot_be_read_again_are_not_compared(
+    services: DesktopServices, ctx: AppContext, emails, portrait, portrait_result
+) -> None:
+    """A first visit stored as having measured the forehead alone, a last one everything but the
+    forehead: like for like would leave every region out, the engine then measures nothing, and
+    the progress report says "not compared" while the compare screen says why it cannot read them
+    again."""
+    email = emails["patient"]
+    stored = copy.deepcopy(portrait_result.to_json())  # the fixture is shared: never edit it
+    for entry in stored["measures"].values():
+        if entry.get("measured", True) and entry.get("regions"):
+            entry["regions"] = {"forehead": 0.0}
+    first = add_visits(
+        ctx, email=email, base=AnalysisResult.from_json(stored), photo=portrait, levels=[{}]
+    )
+    later = FIRST_VISIT + timedelta(days=30)
+    last = add_visits(
+        ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later
+    )
+    clinician, pid = _as(services, "clinician", emails), _patient_id(ctx, email)
+    moved = {
+        c.key: c for c in services.progress_data(clinician, pid, since=SINCE, until=UNTIL).changes
+    }
+    assert moved["redness"].not_comparable.startswith("forehead measured only at the earlier")
+    assert moved["redness"].like_for_like == "" and not moved["redness"].real
+    with pytest.raises(ValidationError, match="cannot be read again on the skin both showed"):
+        services.like_for_like(clinician, first[0], last[0])
 
 
 def test_the_patient_s_data_as_json_and_csv(
