@@ -31,6 +31,8 @@ class PreviousVisit:
     spreads: dict[str, float] = field(default_factory=dict)
     """Measure -> the retest spread its change must exceed to be real: the larger of the two
     photos' own (a smaller face's is larger)."""
+    analysis_id: uuid.UUID | None = None
+    """The previous visit's stored analysis, to read its photo again (like for like)."""
 
 
 def previous_visit(
@@ -53,4 +55,4 @@ def previous_visit(
     why = differences(levels, earlier, now)
     kept = {key: value for key, value in levels.items() if key not in why}
     noise = {key: spread(key, earlier, now) for key in kept if key != SKIN_SCORE}
-    return PreviousVisit(taken_at=row.taken_at, levels=kept, not_compared=why, spreads=noise)
+    return PreviousVisit(row.taken_at, kept, why, noise, row.analysis_id)

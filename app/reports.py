@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -12,13 +13,15 @@ import cv2
 import numpy as np
 
 from app.context import AppContext
-from app.previous_visit import previous_visit
+from app.previous_visit import PreviousVisit, previous_visit
+from app.read_again import Reading, read_like_for_like
 from core.analysis import AnalysisResult, analyze, overlay_mask
 from core.analysis.overlay import COLOURS, strongest_tint, tint
-from core.errors import NotFoundError, SkinLabError
+from core.errors import NotFoundError, SkinLabError, ValidationError
 from core.imaging import encode_png
+from core.storage.models import SkinAnalysisResult
 from core.storage.repositories import analyses
-from core.vocabulary import ESTIMATES
+from core.vocabulary import ESTIMATES, SKIN_SCORE
 from ui.reports.model import ReportData
 
 log = logging.getLogger(__name__)
@@ -85,7 +88,15 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
             if row.user_id is not None
             else None
         )
+        prior = (
+            analyses.get(session, earlier.analysis_id)
+            if earlier is not None and earlier.not_compared and earlier.analysis_id
+            else None
+        )
         sha256, created = row.image_sha256, row.created_at
+        # read while the rows are attached (a reading takes two analyses, about 0.2 s)
+        reading = _read_again(ctx, prior, row, earlier.not_compared) if earlier and prior else None
+    not_compared, spreads, pairs = _like_for_like(earlier, reading)
     photo = _photo(ctx, sha256)
     return ReportData(
         result=result,
@@ -96,6 +107,40 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         patient_name=patient or None,
         analysed_at=created,
         previous=earlier.levels if earlier else None,
-        not_compared=earlier.not_compared if earlier else {},
-        spreads=earlier.spreads if earlier else {},
+        not_compared=not_compared,
+        spreads=spreads,
+        like_for_like=pairs,
+        read_again=reading.where if reading else "",
     )
+
+
+def _read_again(
+    ctx: AppContext, prior: SkinAnalysisResult, row: SkinAnalysisResult, keys: Iterable[str]
+) -> Reading | None:
+    """The previous visit and this one read again like for like, for the measures they read from
+    different skin; None when a photo is not on this device or cannot be read that way."""
+    try:
+        return read_like_for_like(ctx.images, prior, row, keys)
+    except (NotFoundError, ValidationError):
+        return None
+
+
+def _like_for_like(
+    earlier: PreviousVisit | None, reading: Reading | None
+) -> tuple[dict[str, str], dict[str, float], dict[str, tuple[float, float]]]:
+    """(still not compared, spreads, like-for-like pairs): what the reading could read moves
+    from "not compared" to a pair of levels on the shared skin, with its wider spread."""
+    if earlier is None:
+        return {}, {}, {}
+    not_compared, spreads = dict(earlier.not_compared), dict(earlier.spreads)
+    pairs: dict[str, tuple[float, float]] = {}
+    if reading is None:
+        return not_compared, spreads, pairs
+    for key, change in reading.changes.items():
+        pairs[key] = (change.before, change.after)
+        spreads[key] = change.spread
+        not_compared.pop(key, None)
+    if reading.score is not None and SKIN_SCORE in not_compared:
+        pairs[SKIN_SCORE] = reading.score
+        not_compared.pop(SKIN_SCORE)
+    return not_compared, spreads, pairs

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.context import AppContext
 from app.desktop.access import actor
-from app.desktop.read_again import read_again
 from app.desktop.readings import quality_notes, readings, summary
+from app.read_again import read_like_for_like
 from core import vocabulary
 from core.audit.actions import ANALYSES_COMPARED
 from core.auth import Permission
@@ -109,25 +109,17 @@ class AnalysisServices:
     def like_for_like(self, session: SessionInfo, before_id: str, after_id: str) -> LikeForLike:
         # Imported here, like the engine (see _analysed_again).
         from core.analysis import METRIC_NAMES
-        from core.analysis.comparison import (
-            differences,
-            left_out,
-            like_for_like,
-            shared_scores,
-            without,
-        )
+        from core.analysis.comparison import differences
 
         before, patient = self._stored(session, before_id)
         after, other = self._stored(session, after_id)
         if patient.user_id != other.user_id:
             raise ValidationError("These two analyses belong to different patients.")
-        results = dict(before.result or {}), dict(after.result or {})
-        apart = differences(METRIC_NAMES, *results)
-        drop = left_out(*results)
-        if not apart or not drop:
+        apart = differences(METRIC_NAMES, before.result or {}, after.result or {})
+        if not apart:
             return LikeForLike({})
         try:
-            shared = read_again(self.ctx.images, before, after)
+            reading = read_like_for_like(self.ctx.images, before, after, apart)
         except NotFoundError as exc:
             raise NotFoundError(f"{exc.message} It cannot be compared like for like.") from exc
         with self.ctx.database.write() as db:
@@ -139,14 +131,9 @@ class AnalysisServices:
                 target_id=after.analysis_id,
                 details={"patient_id": str(patient.user_id), "before": str(before.analysis_id)},
             )
-        changes = {
-            key: change
-            for key in apart
-            if (change := like_for_like(key, *results, shared)) is not None
-        }
-        versions = {before.engine_version, after.engine_version} - {shared[0]["engine_version"]}
-        note = f"Read again by engine {shared[0]['engine_version']}." if versions else ""
-        return LikeForLike(changes, shared_scores(shared), without(drop), note)
+        versions = {before.engine_version, after.engine_version} - {reading.engine_version}
+        note = f"Read again by engine {reading.engine_version}." if versions else ""
+        return LikeForLike(reading.changes, reading.score, reading.where, note)
 
     def analysis_closed(self) -> None:
         """The engine's arrays for the heat maps are freed as each is drawn, but malloc keeps the

@@ -1,7 +1,8 @@
 """The previous visit as the kiosk and the PDF report read it, over a real data directory: a
 patient whose earlier photo had the chin cut off by the frame. Measures that read the chin (and
-the score) are left out of the change since then, with why; a measure on the same skin is kept;
-another patient's visit is never taken as this patient's previous one."""
+the score) are left out of the change since then, with why, and the report reads them again like
+for like when both photos are on the device; a measure on the same skin is kept; another
+patient's visit is never taken as this patient's previous one."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from app.previous_visit import previous_visit
 from app.reports import build_report_data
 from core.analysis import AnalysisResult
 from core.analysis.regions import CUT_REASON
-from core.storage.models import User
+from core.storage.models import SkinAnalysisResult, User
 from core.vocabulary import SKIN_SCORE
 from tests.helpers.visits import FIRST_VISIT, add_visits
 from ui.reports.pdf import render_report
@@ -38,11 +39,20 @@ def _chin_measures(result: AnalysisResult) -> set[str]:
 
 
 def _two_visits(
-    ctx: AppContext, email: str, earlier: AnalysisResult, later: AnalysisResult, photo: np.ndarray
+    ctx: AppContext,
+    email: str,
+    earlier: AnalysisResult,
+    later: AnalysisResult,
+    photos: tuple[np.ndarray, np.ndarray],
 ) -> list[str]:
-    first = add_visits(ctx, email=email, base=earlier, photo=photo, levels=[{}])
-    second = add_visits(ctx, email=email, base=later, photo=photo, levels=[{}], first=LATER)
+    first = add_visits(ctx, email=email, base=earlier, photo=photos[0], levels=[{}])
+    second = add_visits(ctx, email=email, base=later, photo=photos[1], levels=[{}], first=LATER)
     return first + second
+
+
+def _pdf_text(data: Any, path: Path) -> str:
+    reader = PdfReader(io.BytesIO(render_report(data, path).read_bytes()))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
 
 
 def test_measures_read_on_different_skin_have_no_change_and_say_why(
@@ -50,11 +60,15 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
     emails: dict[str, str],
     portrait: np.ndarray,
     portrait_result: AnalysisResult,
+    chin_cut_portrait: np.ndarray,
     chin_cut_result: AnalysisResult,
     tmp_path: Path,
     qapp: Any,
 ) -> None:
-    ids = _two_visits(ctx, emails["patient"], chin_cut_result, portrait_result, portrait)
+    """The kiosk's view of the previous visit leaves those measures out; the visit report reads
+    them again like for like from both photos, and says "not compared" only when it cannot."""
+    photos = (chin_cut_portrait, portrait)
+    ids = _two_visits(ctx, emails["patient"], chin_cut_result, portrait_result, photos)
     today = portrait_result.to_json()
     chin = _chin_measures(portrait_result) & set(chin_cut_result.metrics)
     assert len(chin) >= 5
@@ -66,10 +80,25 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
     why = f"chin measured only at the later visit ({CUT_REASON})"
     assert {k: earlier.not_compared[k] for k in chin} == dict.fromkeys(chin, why)
 
-    data = build_report_data(ctx, uuid.UUID(ids[1]))
-    assert data.previous == earlier.levels and data.not_compared == earlier.not_compared
-    reader = PdfReader(io.BytesIO(render_report(data, tmp_path / "r.pdf").read_bytes()))
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    data = build_report_data(ctx, uuid.UUID(ids[1]))  # both photos are here: like for like
+    assert data.previous == earlier.levels and data.read_again == "without the chin"
+    assert chin | {SKIN_SCORE} <= set(data.like_for_like) and not chin & set(data.not_compared)
+    for key in chin:  # the same face on the same skin: within its (wider) spread
+        was, now = data.like_for_like[key]
+        assert abs(now - was) <= data.spreads[key]
+        assert data.spreads[key] >= portrait_result.measures[key]["mdc"]
+    text = _pdf_text(data, tmp_path / "r.pdf")
+    assert "* Like for like: both photos read again without the chin, which only one" in text
+    assert re.search(r"[\u25b2\u25bc=] \S+ since your last visit \*", text)
+    assert "Not compared" not in text
+
+    with ctx.database.read() as session:
+        digests = {row.image_sha256 for row in session.query(SkinAnalysisResult)}
+    for digest in digests:
+        ctx.images.delete(digest)
+    data = build_report_data(ctx, uuid.UUID(ids[1]))  # no photo on this device: not compared
+    assert data.not_compared == earlier.not_compared and data.like_for_like == {}
+    text = _pdf_text(data, tmp_path / "s.pdf")
     assert f"Not compared: {why}." in text
     assert "change since your last visit" in text  # dark circles still compare
     # the score's change ("▲ +7 since your last visit") is not drawn: it is not comparable

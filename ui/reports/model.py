@@ -33,6 +33,11 @@ class ReportData:
     spreads: dict[str, float] = field(default_factory=dict)
     """Measure -> the retest spread a change since the previous visit must exceed to be real (the
     larger of the two photos'); a measure without one uses this photo's ``mdc``."""
+    like_for_like: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Measure (or ``skin_score``) -> (previous, this visit) read again on the skin both photos
+    showed, for what they had measured on different skin; its spread is in ``spreads``."""
+    read_again: str = ""
+    """What both photos left out for ``like_for_like``, in words ("without the chin")."""
 
     def spread(self, metric: str) -> float | None:
         """The spread that decides real change against retest noise for ``metric``."""

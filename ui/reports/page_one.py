@@ -68,11 +68,14 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     )
     sheet.text(QRectF(x, rect.y() + 60, width, 26), band.meaning, size=8.3, colour=Ink.MUTED)
     previous = (data.previous or {}).get("skin_score")
-    if previous is not None:
-        text, tone = delta_text(vocab.SKIN_SCORE, score, float(previous))
+    pair = data.like_for_like.get(vocab.SKIN_SCORE)
+    if previous is not None or pair is not None:
+        was, now = pair or (float(previous or 0.0), score)
+        text, tone = delta_text(vocab.SKIN_SCORE, now, was)
+        mark = f" {not_compared.READ_AGAIN_MARK}" if pair else ""
         sheet.text(
             QRectF(x, rect.y() + 92, width, 12),
-            f"{text} since your last visit",
+            f"{text} since your last visit{mark}",
             size=8.5,
             colour=tone,
             weight=QFont.Weight.DemiBold,
@@ -230,7 +233,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
         )
         reason = str(details.get(metric, {}).get("not_measured", ""))
         extra = _verdict(sheet, QRectF(bar_x, y, bar_w, 26), metric, level, reason)
-        number_right = right - 40 if previous or data.not_compared else right
+        number_right = right - 40 if previous or data.not_compared or data.like_for_like else right
         sheet.text(
             QRectF(number_right - 40, y - 1, 40, 20),
             "\u2013" if level is None else f"{level:.0f}",
@@ -240,9 +243,14 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             align=RIGHT,
             wrap=False,
         )
-        if level is not None and previous.get(metric) is not None:
+        pair = data.like_for_like.get(metric)
+        if level is not None and pair is None and previous.get(metric) is not None:
+            pair = float(previous[metric]), level
+        if level is not None and pair is not None:
             mdc = data.spread(metric)
-            text, tone = delta_text(metric, level, float(previous[metric]), mdc=mdc)
+            was, now = pair
+            text, tone = delta_text(metric, now, was, mdc=mdc)
+            mark = f" {not_compared.READ_AGAIN_MARK}" if metric in data.like_for_like else ""
             sheet.text(
                 QRectF(right - 36, y + 1, 36, 12),
                 text,
@@ -254,7 +262,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             )
             sheet.text(
                 QRectF(right - 44, y + 13, 44, 9),
-                verdict_text(metric, level, float(previous[metric]), mdc=mdc),
+                verdict_text(metric, now, was, mdc=mdc) + mark,
                 size=5.2,
                 colour=tone,
                 align=RIGHT,
@@ -274,11 +282,13 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             sheet.painter.drawLine(QPointF(left, y + 31 + extra), QPointF(right, y + 31 + extra))
         y += 36 + extra
     y = not_measured_note(sheet, y, data.result)
-    labels = (
-        (vocab.SKIN_SCORE_LABEL if key == vocab.SKIN_SCORE else vocab.measure(key).label, why)
-        for key, why in data.not_compared.items()
-    )
-    return not_compared.draw(sheet, y, labels)
+
+    def label(key: str) -> str:
+        return vocab.SKIN_SCORE_LABEL if key == vocab.SKIN_SCORE else vocab.measure(key).label
+
+    labels = ((label(key), why) for key, why in data.not_compared.items())
+    read = ((label(key), data.read_again) for key in data.like_for_like)
+    return not_compared.draw(sheet, y, labels, read_again=read)
 
 
 def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:

@@ -17,10 +17,10 @@ from typing import Any, Final
 import cv2
 import numpy as np
 
-from app.desktop.read_again import Shared
+from app.read_again import Reading
 from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES
-from core.analysis.comparison import compare, like_for_like
+from core.analysis.comparison import compare
 from core.errors import SkinLabError
 from core.imaging import encode_jpeg
 from core.storage.images import ImageStore
@@ -39,9 +39,9 @@ def visit(row: SkinAnalysisResult) -> ProgressVisit:
     )
 
 
-ReadAgain = Callable[[SkinAnalysisResult, SkinAnalysisResult], Shared | None]
-"""Two visits' photos analysed again like for like (``app.desktop.read_again``); None when a
-photo is not on this device."""
+ReadAgain = Callable[[SkinAnalysisResult, SkinAnalysisResult], Reading | None]
+"""Two visits read again like for like (``app.read_again.read_like_for_like``); None when that
+cannot be done (a photo not on this device)."""
 
 
 def changes(
@@ -51,7 +51,7 @@ def changes(
     visits read from different skin is read again like for like with ``read_again`` (once per
     pair of visits) and shown as that reading, or as not compared when it cannot be."""
     out = []
-    again: dict[tuple[object, object], Shared | None] = {}
+    again: dict[tuple[object, object], Reading | None] = {}
     for key in METRIC_NAMES:
         measured = [r for r in rows if (r.metrics or {}).get(key) is not None]
         if len(measured) < 2:
@@ -65,11 +65,9 @@ def changes(
             pair = (first.analysis_id, last.analysis_id)
             if pair not in again:
                 again[pair] = read_again(first, last)
-            shared = again[pair]
-            fairer = None
-            if shared is not None:
-                fairer = like_for_like(key, first.result or {}, last.result or {}, shared)
-            if fairer is not None and fairer.verdict != "different_skin":
+            reading = again[pair]
+            fairer = reading.changes.get(key) if reading is not None else None
+            if fairer is not None:
                 moved, read = fairer, fairer.reason
         real = moved.verdict == "real_change"
         out.append(

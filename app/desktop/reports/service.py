@@ -22,8 +22,8 @@ from app.context import AppContext
 from app.desktop.access import actor
 from app.desktop.exports.atomic import write_file, write_folder
 from app.desktop.importing.service import choice
-from app.desktop.read_again import Shared, read_again
 from app.desktop.reports import progress
+from app.read_again import Reading, read_like_for_like
 from app.reports import build_report_data
 from core.analysis import METRIC_NAMES
 from core.audit.actions import PATIENT_VIEWED, REPORT_EXPORTED
@@ -166,12 +166,11 @@ class ReportServices:
             )
         return data
 
-    def _read_again(self, first: SkinAnalysisResult, last: SkinAnalysisResult) -> Shared | None:
-        """Two visits' photos read again like for like; None when one is not on this device or
-        the engine cannot read them that way (the report then says the measure was not
-        compared)."""
+    def _read_again(self, first: SkinAnalysisResult, last: SkinAnalysisResult) -> Reading | None:
+        """Two visits read again like for like; None when a photo is not on this device or the
+        engine cannot read them that way (the report then says the measure was not compared)."""
         try:
-            return read_again(self.ctx.images, first, last)
+            return read_like_for_like(self.ctx.images, first, last, METRIC_NAMES)
         except (NotFoundError, ValidationError):
             return None
 

@@ -1,19 +1,39 @@
-"""Two stored visits read again like for like: both photos analysed anew, each without every
-region only one of them measured (``core.analysis.comparison.left_out``). The compare screen and
-the progress report use it for the measures the stored analyses read from different skin.
+"""Two stored visits read again like for like: both photos analysed anew, without every region
+only one of them measured (``core.analysis.comparison.left_out``). The desktop's compare screen,
+the progress report and the visit report use it for the measures the stored analyses read from
+different skin.
 
 The caller has checked that the session may read the patient's results; the engine is imported on
 first use, as for the heat maps (sign-in must not wait for OpenCV and dlib)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from core.errors import NotFoundError, StorageError, ValidationError
 from core.storage.images import ImageStore
 from core.storage.models import SkinAnalysisResult
 
+if TYPE_CHECKING:  # the engine loads on first use
+    from core.analysis.comparison import MeasureChange
+
 Shared = tuple[dict[str, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Two visits read again like for like."""
+
+    changes: dict[str, MeasureChange]
+    """Measure -> its change on the skin both photos showed (only those that could be read)."""
+    score: tuple[float, float] | None
+    """The two skin scores on that skin, when both use the same measures."""
+    where: str
+    """What both photos left out, in words ("without the chin")."""
+    engine_version: str
+    """The engine that read them again."""
 
 
 def stored_photo(images: ImageStore, row: SkinAnalysisResult) -> bytes:
@@ -44,3 +64,25 @@ def read_again(images: ImageStore, before: SkinAnalysisResult, after: SkinAnalys
         raise ValidationError(
             f"The two photos cannot be read again on the skin both showed: {exc.message}"
         ) from exc
+
+
+def read_like_for_like(
+    images: ImageStore,
+    before: SkinAnalysisResult,
+    after: SkinAnalysisResult,
+    keys: Iterable[str],
+) -> Reading:
+    """The changes of ``keys`` between two visits, read again on the skin both showed (those that
+    still read different skin are left out). Raises as :func:`read_again`."""
+    from core.analysis.comparison import left_out, like_for_like, shared_scores, without
+
+    results = before.result or {}, after.result or {}
+    shared = read_again(images, before, after)
+    changes = {
+        key: change
+        for key in keys
+        if (change := like_for_like(key, *results, shared)) is not None
+        and change.verdict != "different_skin"
+    }
+    where = without(left_out(*results))
+    return Reading(changes, shared_scores(shared), where, str(shared[0].get("engine_version")))
