@@ -15,7 +15,8 @@ progress report, the PDF report), so they cannot disagree.
 A change that is not comparable can be read again *like for like* (:func:`like_for_like`): both
 photos analysed anew without the regions only one of them measured (:func:`left_out`), the change
 judged against the wider spread of a reading from part of the face (:func:`part_spread`). The
-desktop's comparison and progress report do so; the kiosk and the visit report do not.
+desktop's comparison, progress report and visit report do so (``app.read_again``); the kiosk does
+not.
 """
 
 from __future__ import annotations
