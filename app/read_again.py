@@ -52,6 +52,7 @@ def read_again(images: ImageStore, before: SkinAnalysisResult, after: SkinAnalys
     """Both photos analysed again on the skin both showed. Raises NotFoundError when a photo is
     not on this device, ValidationError when the engine cannot read one of them that way (too
     little left to measure once the regions are left out)."""
+    # lazy: the engine loads on first use (sign-in must not wait for OpenCV and dlib)
     from core.analysis import analyze
     from core.analysis.comparison import left_out
     from core.analysis.errors import AnalysisInputError
@@ -74,6 +75,7 @@ def read_like_for_like(
 ) -> Reading:
     """The changes of ``keys`` between two visits, read again on the skin both showed (those that
     still read different skin are left out). Raises as :func:`read_again`."""
+    # lazy: as in read_again
     from core.analysis.comparison import left_out, like_for_like, shared_scores, without
 
     results = before.result or {}, after.result or {}
