@@ -67,6 +67,49 @@ def size_table(target_px: int) -> dict[str, tuple[float, int]]:
     return retest_table([s for s in small if s is not None], levels, METRIC_NAMES)
 
 
+FACES_AGE = SHARED_FACES.parent / "faces-age"
+
+
+def crops() -> list[np.ndarray]:
+    """Every :data:`~core.analysis.repeatability.CROPS_STEP`-th faces-age crop (validation data:
+    read from the shared folder, never copied or shipped)."""
+    from core.analysis.repeatability import CROPS_STEP
+
+    out = []
+    for path in sorted(FACES_AGE.glob("*.jpg"))[::CROPS_STEP]:
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if bgr is not None:
+            out.append(np.ascontiguousarray(bgr[:, :, ::-1]))
+    return out
+
+
+def readings(source: bytes | np.ndarray) -> dict[str, tuple[float, frozenset[str]] | None]:
+    """Each measure's level and the regions it was read from (empty when no face is found)."""
+    from core.analysis import analyze
+    from core.analysis.errors import AnalysisInputError
+
+    try:
+        result = analyze(source)
+    except AnalysisInputError:
+        return {}
+    return {
+        name: (float(entry["level"]), frozenset(entry.get("regions", {})))
+        if entry["measured"]
+        else None
+        for name, entry in result.measures.items()
+    }
+
+
+def crops_table() -> dict[str, tuple[float, int]]:
+    """The retakes of small, compressed real faces (faces-age crops, 62-89 px between the eyes),
+    counting only the retakes that read each measure from the same regions, as a comparison
+    does: the spread of a small photo as cameras and files really give it."""
+    from core.analysis import METRIC_NAMES
+    from core.analysis.retest import same_skin_table
+
+    return same_skin_table(crops(), readings, METRIC_NAMES)
+
+
 def part_table(left_out: tuple[str, ...]) -> dict[str, tuple[float, int]]:
     """The same retakes read with ``left_out`` regions left out of every measure, as a
     like-for-like comparison of two visits reads them: the spread of a level taken from part of
@@ -119,6 +162,12 @@ def run(quick: bool) -> list[Row]:
             for name, (sem, n) in size_table(eyes).items()
             if n
         ]
+    if not quick and FACES_AGE.is_dir():
+        out += [
+            Row(NAME, f"MDC95 {name} on faces-age crops ({n} faces)", mdc95(sem), "points", "")
+            for name, (sem, n) in crops_table().items()
+            if n
+        ]
     for part in () if quick else PARTS:
         without = " and ".join(part)
         out += [
@@ -142,7 +191,11 @@ def size_report() -> str:
 
 
 if __name__ == "__main__":
+    from core.analysis.retest import mdc95
+
     os.nice(10)
     print(report(table()))
     print(size_report())
     print(part_report())
+    crop_rows = crops_table()
+    print("MDC95_CROPS = " + repr({n: round(mdc95(s), 1) for n, (s, c) in crop_rows.items() if c}))

@@ -120,6 +120,38 @@ def retest_table(
     return {name: (sem(g), len(g)) for name, g in groups.items()}
 
 
+Reading = tuple[float, frozenset[str]]
+"""One measure as an analysis read it: its level and the regions it was read from."""
+
+
+def same_skin_table(
+    photos: Sequence[NDArray[np.uint8]],
+    analyse: Callable[[bytes | NDArray[np.uint8]], dict[str, Reading | None]],
+    names: Sequence[str],
+    count: int = RETAKES,
+) -> dict[str, tuple[float, int]]:
+    """Per measure: SEM over the retakes that read it from the same regions as the original, and
+    how many faces it was measured on. A comparison judges only such pairs against the spread
+    (:mod:`core.analysis.comparison`); a retake that saw other regions would be "not comparable"
+    there, so it does not count here either. A face counts with its original and at least one
+    such retake."""
+    groups: dict[str, list[list[float]]] = {name: [] for name in names}
+    for seed, rgb in enumerate(photos):
+        runs = [analyse(rgb)] + [analyse(r) for r in retakes(rgb, seed, count)]
+        for name in names:
+            first = runs[0].get(name)
+            if first is None:
+                continue
+            alike = [
+                reading[0]
+                for run in runs[1:]
+                if (reading := run.get(name)) is not None and reading[1] == first[1]
+            ]
+            if alike:
+                groups[name].append([first[0], *alike])
+    return {name: (sem(g), len(g)) for name, g in groups.items()}
+
+
 def scaled_to(rgb: NDArray[np.uint8], eyes_px: float, target_px: float) -> NDArray[np.uint8] | None:
     """``rgb`` scaled down so that its face's eyes, ``eyes_px`` apart, are ``target_px`` apart: the
     same face as a smaller photo gives it. None when the face is smaller than that already (a

@@ -12,9 +12,11 @@ import pytest
 from core.analysis import METRIC_NAMES, analyze
 from core.analysis.repeatability import (
     BY_EYES_AT,
+    CROPS_BELOW,
     MDC95,
     MDC95_BY_EYES,
     MDC95_BY_PART,
+    MDC95_CROPS,
     MDC95_PART,
     MEASURED_ON,
     PARTS,
@@ -102,13 +104,35 @@ def test_the_shipped_part_table_is_what_the_retakes_give_without_it(portraits, p
         assert MDC95_PART[name] >= MDC95_BY_PART[part][name]
 
 
+OVER_THE_GOAL_ON_CROPS = {"oiliness", "pigmentation", "wrinkles", "dark_circles"}
+"""The measures whose spread on small real photos is over the goal of 6 points (docs/analysis.md,
+"Known limits"): tracked here so that a change either way is seen."""
+
+
+def test_the_shipped_crops_table_is_what_their_same_skin_retakes_give() -> None:
+    """Small real photos (faces-age crops, 62-89 px between the eyes, JPEG-compressed), retaken
+    and read as a comparison reads them: only the retakes that saw the same regions count."""
+    from bench.bench_repeatability import crops_table
+
+    recomputed = {name: (sem, n) for name, (sem, n) in crops_table().items() if n}
+    assert set(recomputed) == set(MDC95_CROPS)
+    for name, (sem, faces) in recomputed.items():
+        assert faces >= 60, name  # of the 76 crops retaken
+        assert mdc95(sem) == pytest.approx(MDC95_CROPS[name], abs=0.3), name
+    over = {name for name, value in MDC95_CROPS.items() if value > GOAL}
+    assert over == OVER_THE_GOAL_ON_CROPS
+
+
 def test_a_smaller_face_never_gets_a_smaller_spread() -> None:
-    sizes = [30.0, *map(float, BY_EYES_AT), 90.0, SMALL_FROM - 1, SMALL_FROM, 400.0]
+    sizes = [30.0, *map(float, BY_EYES_AT), 90.0, CROPS_BELOW, SMALL_FROM - 1, SMALL_FROM, 400.0]
     for name in METRIC_NAMES:
         spreads = [mdc_of(name, eyes) for eyes in sorted(sizes)]
         assert spreads == sorted(spreads, reverse=True), name
         assert min(spreads) == mdc_of(name) == mdc_of(name, 400.0)
-    assert mdc_of("wrinkles", 72.0) == MDC95_BY_EYES[72]["wrinkles"] > mdc_of("wrinkles")
+    tables = (MDC95_BY_EYES[72], MDC95_BY_EYES[100], MDC95_CROPS, MDC95)
+    assert mdc_of("wrinkles", 72.0) == max(t["wrinkles"] for t in tables) > mdc_of("wrinkles")
+    assert mdc_of("pigmentation", 80.0) == MDC95_CROPS["pigmentation"]  # small real photos'
+    assert mdc_of("pigmentation", CROPS_BELOW) < MDC95_CROPS["pigmentation"]
 
 
 def test_a_result_carries_the_spread_of_its_face_size(portrait, portrait_geometry) -> None:
