@@ -99,10 +99,12 @@ def test_the_change_since_the_previous_visit_is_shown_per_measure(
 def test_a_change_is_marked_real_or_within_retest_noise(
     qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
 ) -> None:
-    """Beyond the measure's MDC95 a change is real; within it a retake could have moved it as much."""
-    metrics = make_data().result["metrics"]
-    small = {m: v + (0.5 * mdc_of(m) if v < 50 else -0.5 * mdc_of(m)) for m, v in metrics.items()}
-    large = {m: v + (mdc_of(m) + 3 if v < 50 else -(mdc_of(m) + 3)) for m, v in metrics.items()}
+    """Beyond the measure's MDC95 (the one the photo carries for its face's size) a change is real;
+    within it a retake could have moved it as much."""
+    data = make_data()
+    metrics, spread = data.result["metrics"], data.spread
+    small = {m: v + (0.5 * spread(m) if v < 50 else -0.5 * spread(m)) for m, v in metrics.items()}
+    large = {m: v + (spread(m) + 3 if v < 50 else -(spread(m) + 3)) for m, v in metrics.items()}
     noise = read_pdf(render_report(make_data(previous=small), tmp_path / "small.pdf"))[0]
     real = read_pdf(render_report(make_data(previous=large), tmp_path / "large.pdf"))[0]
     moved = [m for m in metrics if abs(round(metrics[m] - small[m], 1)) >= 1.0]
