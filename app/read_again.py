@@ -71,6 +71,7 @@ def read_like_for_like(
     images: ImageStore,
     before: SkinAnalysisResult,
     after: SkinAnalysisResult,
+    *,
     keys: Iterable[str],
 ) -> Reading:
     """The changes of ``keys`` between two visits, read again on the skin both showed (those that
@@ -83,7 +84,7 @@ def read_like_for_like(
     changes = {
         key: change
         for key in keys
-        if (change := like_for_like(key, *results, shared)) is not None
+        if (change := like_for_like(key, *results, shared=shared)) is not None
         and change.verdict != "different_skin"
     }
     where = without(left_out(*results))

@@ -95,7 +95,9 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         )
         sha256, created = row.image_sha256, row.created_at
         # read while the rows are attached (a reading takes two analyses, about 0.2 s)
-        reading = _read_again(ctx, prior, row, earlier.not_compared) if earlier and prior else None
+        reading = (
+            _read_again(ctx, prior, row, keys=earlier.not_compared) if earlier and prior else None
+        )
     not_compared, spreads, pairs = _like_for_like(earlier, reading)
     photo = _photo(ctx, sha256)
     return ReportData(
@@ -115,12 +117,12 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
 
 
 def _read_again(
-    ctx: AppContext, prior: SkinAnalysisResult, row: SkinAnalysisResult, keys: Iterable[str]
+    ctx: AppContext, prior: SkinAnalysisResult, row: SkinAnalysisResult, *, keys: Iterable[str]
 ) -> Reading | None:
     """The previous visit and this one read again like for like, for the measures they read from
     different skin; None when a photo is not on this device or cannot be read that way."""
     try:
-        return read_like_for_like(ctx.images, prior, row, keys)
+        return read_like_for_like(ctx.images, prior, row, keys=keys)
     except (NotFoundError, ValidationError):
         return None
 

@@ -119,7 +119,7 @@ class AnalysisServices:
         if not apart:
             return LikeForLike({})
         try:
-            reading = read_like_for_like(self.ctx.images, before, after, apart)
+            reading = read_like_for_like(self.ctx.images, before, after, keys=apart)
         except NotFoundError as exc:
             raise NotFoundError(f"{exc.message} It cannot be compared like for like.") from exc
         with self.ctx.database.write() as db:

@@ -148,6 +148,7 @@ def like_for_like(
     key: str,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
+    *,
     shared: tuple[Mapping[str, Any], Mapping[str, Any]],
 ) -> MeasureChange | None:
     """The change of a measure between two analyses that read different skin, read again on the

@@ -170,7 +170,7 @@ class ReportServices:
         """Two visits read again like for like; None when a photo is not on this device or the
         engine cannot read them that way (the report then says the measure was not compared)."""
         try:
-            return read_like_for_like(self.ctx.images, first, last, METRIC_NAMES)
+            return read_like_for_like(self.ctx.images, first, last, keys=METRIC_NAMES)
         except (NotFoundError, ValidationError):
             return None
 

@@ -74,7 +74,7 @@ def test_the_same_face_reads_alike_on_the_same_skin(stored, shared) -> None:
         as_stored = compare(key, whole, cut)
         if as_stored is None or as_stored.verdict != "different_skin":
             continue
-        change = like_for_like(key, whole, cut, shared)
+        change = like_for_like(key, whole, cut, shared=shared)
         assert change is not None, key
         assert change.verdict == "within_noise", (key, change)
         assert change.reason == "without the chin"
@@ -92,7 +92,7 @@ def test_a_real_change_on_the_shared_skin_is_called_real(stored, shared) -> None
     )
     later = {**shared[1], "metrics": {**shared[1]["metrics"]}}
     later["metrics"][key] = min(100.0, shared[0]["metrics"][key] + 3 * part_spread(key, whole, cut))
-    change = like_for_like(key, whole, cut, (shared[0], later))
+    change = like_for_like(key, whole, cut, shared=(shared[0], later))
     assert change is not None and change.verdict == "real_change"
 
 
