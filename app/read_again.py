@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.errors import NotFoundError, StorageError, ValidationError
 from core.storage.images import ImageStore
@@ -18,8 +18,6 @@ from core.storage.models import SkinAnalysisResult
 
 if TYPE_CHECKING:  # the engine loads on first use
     from core.analysis.comparison import MeasureChange
-
-Shared = tuple[dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -48,25 +46,6 @@ def stored_photo(images: ImageStore, row: SkinAnalysisResult) -> bytes:
         ) from exc
 
 
-def read_again(images: ImageStore, before: SkinAnalysisResult, after: SkinAnalysisResult) -> Shared:
-    """Both photos analysed again on the skin both showed. Raises NotFoundError when a photo is
-    not on this device, ValidationError when the engine cannot read one of them that way (too
-    little left to measure once the regions are left out)."""
-    # lazy: the engine loads on first use (sign-in must not wait for OpenCV and dlib)
-    from core.analysis import analyze
-    from core.analysis.comparison import left_out
-    from core.analysis.errors import AnalysisInputError
-
-    drop = left_out(before.result or {}, after.result or {})
-    first, last = (stored_photo(images, row) for row in (before, after))
-    try:
-        return analyze(first, leave_out=drop).to_json(), analyze(last, leave_out=drop).to_json()
-    except AnalysisInputError as exc:
-        raise ValidationError(
-            f"The two photos cannot be read again on the skin both showed: {exc.message}"
-        ) from exc
-
-
 def read_like_for_like(
     images: ImageStore,
     before: SkinAnalysisResult,
@@ -75,17 +54,43 @@ def read_like_for_like(
     keys: Iterable[str],
 ) -> Reading:
     """The changes of ``keys`` between two visits, read again on the skin both showed (those that
-    still read different skin are left out). Raises as :func:`read_again`."""
-    # lazy: as in read_again
+    still read different skin are left out). Raises NotFoundError when a photo is not on this
+    device, ValidationError when the engine cannot read one of them that way (too little left to
+    measure once the regions are left out)."""
+    # lazy: the engine loads on first use (sign-in must not wait for OpenCV and dlib)
+    from core.analysis import analyze
     from core.analysis.comparison import left_out, like_for_like, shared_scores, without
+    from core.analysis.errors import AnalysisInputError
 
     results = before.result or {}, after.result or {}
-    shared = read_again(images, before, after)
+    drop = left_out(*results)
+    first, last = (stored_photo(images, row) for row in (before, after))
+    try:
+        shared = analyze(first, leave_out=drop).to_json(), analyze(last, leave_out=drop).to_json()
+    except AnalysisInputError as exc:
+        raise ValidationError(
+            f"The two photos cannot be read again on the skin both showed: {exc.message}"
+        ) from exc
     changes = {
         key: change
         for key in keys
         if (change := like_for_like(key, *results, shared=shared)) is not None
         and change.verdict != "different_skin"
     }
-    where = without(left_out(*results))
-    return Reading(changes, shared_scores(shared), where, str(shared[0].get("engine_version")))
+    engine = str(shared[0].get("engine_version"))
+    return Reading(changes, shared_scores(shared), without(drop), engine)
+
+
+def read_if_possible(
+    images: ImageStore,
+    before: SkinAnalysisResult,
+    after: SkinAnalysisResult,
+    *,
+    keys: Iterable[str],
+) -> Reading | None:
+    """:func:`read_like_for_like`, or None when it cannot be done (a photo not on this device, or
+    too little left to measure): a report then says the change was not compared."""
+    try:
+        return read_like_for_like(images, before, after, keys=keys)
+    except (NotFoundError, ValidationError):
+        return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -14,12 +13,11 @@ import numpy as np
 
 from app.context import AppContext
 from app.previous_visit import PreviousVisit, previous_visit
-from app.read_again import Reading, read_like_for_like
+from app.read_again import Reading, read_if_possible
 from core.analysis import AnalysisResult, analyze, overlay_mask
 from core.analysis.overlay import COLOURS, strongest_tint, tint
-from core.errors import NotFoundError, SkinLabError, ValidationError
+from core.errors import NotFoundError, SkinLabError
 from core.imaging import encode_png
-from core.storage.models import SkinAnalysisResult
 from core.storage.repositories import analyses
 from core.vocabulary import ESTIMATES, SKIN_SCORE
 from ui.reports.model import ReportData
@@ -96,7 +94,9 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         sha256, created = row.image_sha256, row.created_at
         # read while the rows are attached (a reading takes two analyses, about 0.2 s)
         reading = (
-            _read_again(ctx, prior, row, keys=earlier.not_compared) if earlier and prior else None
+            read_if_possible(ctx.images, prior, row, keys=earlier.not_compared)
+            if earlier and prior
+            else None
         )
     not_compared, spreads, pairs = _like_for_like(earlier, reading)
     photo = _photo(ctx, sha256)
@@ -114,17 +114,6 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         like_for_like=pairs,
         read_again=reading.where if reading else "",
     )
-
-
-def _read_again(
-    ctx: AppContext, prior: SkinAnalysisResult, row: SkinAnalysisResult, *, keys: Iterable[str]
-) -> Reading | None:
-    """The previous visit and this one read again like for like, for the measures they read from
-    different skin; None when a photo is not on this device or cannot be read that way."""
-    try:
-        return read_like_for_like(ctx.images, prior, row, keys=keys)
-    except (NotFoundError, ValidationError):
-        return None
 
 
 def _like_for_like(

@@ -179,9 +179,9 @@ def analyze(
     workers = checked_threads(threads)
     prefs = preferences or Preferences()
     data = _raw_bytes(source)
-    # with a cache the photo is hashed first, to ask it; without one, while it is decoded
     if leave_out:
         cache = None  # the cache keeps whole-face readings only
+    # with a cache the photo is hashed first, to ask it; without one, while it is decoded
     digest = sha256(data) if data and cache is not None else None
     key = _cache_key(digest, prefs, rules_path) if digest else None
     stamps: dict[str, Any] = {

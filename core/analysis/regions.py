@@ -190,7 +190,7 @@ class Regions:
 
     def without(self, left_out: Mapping[str, str]) -> Regions:
         """These regions with ``left_out`` (region -> reason) excluded as well: a like-for-like
-        reading of two photos leaves out of each the regions the other did not measure. Regions
+        reading of two photos leaves out of both every region only one of them measured. Regions
         already excluded keep their own reason."""
         excluded = {**self.excluded}
         for name, reason in left_out.items():

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
-from typing import Final
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final, TypeVar
 
 import cv2
 import numpy as np
@@ -97,6 +97,17 @@ def mdc95(sem_value: float) -> float:
 
 Levels = dict[str, float | None]
 """One analysis's level per measure (None: not measured)."""
+T = TypeVar("T")
+
+
+def _takes(
+    photos: Sequence[NDArray[np.uint8]],
+    analyse: Callable[[bytes | NDArray[np.uint8]], T],
+    count: int,
+) -> Iterator[list[T]]:
+    """Per face: ``analyse`` of the original, then of each of its ``count`` retakes."""
+    for seed, rgb in enumerate(photos):
+        yield [analyse(rgb)] + [analyse(r) for r in retakes(rgb, seed, count)]
 
 
 def retest_table(
@@ -111,8 +122,7 @@ def retest_table(
     retake (a face at a measure's floor, reported on some retakes only, says nothing about spread).
     """
     groups: dict[str, list[list[float]]] = {name: [] for name in names}
-    for seed, rgb in enumerate(photos):
-        runs = [analyse(rgb)] + [analyse(r) for r in retakes(rgb, seed, count)]
+    for runs in _takes(photos, analyse, count):
         for name in names:
             values = [run.get(name) for run in runs]
             if all(v is not None for v in values):
@@ -120,13 +130,13 @@ def retest_table(
     return {name: (sem(g), len(g)) for name, g in groups.items()}
 
 
-Reading = tuple[float, frozenset[str]]
+SeenLevel = tuple[float, frozenset[str]]
 """One measure as an analysis read it: its level and the regions it was read from."""
 
 
 def same_skin_table(
     photos: Sequence[NDArray[np.uint8]],
-    analyse: Callable[[bytes | NDArray[np.uint8]], dict[str, Reading | None]],
+    analyse: Callable[[bytes | NDArray[np.uint8]], dict[str, SeenLevel | None]],
     names: Sequence[str],
     count: int = RETAKES,
 ) -> dict[str, tuple[float, int]]:
@@ -136,8 +146,7 @@ def same_skin_table(
     there, so it does not count here either. A face counts with its original and at least one
     such retake."""
     groups: dict[str, list[list[float]]] = {name: [] for name in names}
-    for seed, rgb in enumerate(photos):
-        runs = [analyse(rgb)] + [analyse(r) for r in retakes(rgb, seed, count)]
+    for runs in _takes(photos, analyse, count):
         for name in names:
             first = runs[0].get(name)
             if first is None:

@@ -14,6 +14,7 @@ import csv
 import io
 import uuid
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from app.desktop.access import actor
 from app.desktop.exports.atomic import write_file, write_folder
 from app.desktop.importing.service import choice
 from app.desktop.reports import progress
-from app.read_again import Reading, read_like_for_like
+from app.read_again import read_if_possible
 from app.reports import build_report_data
 from core.analysis import METRIC_NAMES
 from core.audit.actions import PATIENT_VIEWED, REPORT_EXPORTED
@@ -160,19 +161,13 @@ class ReportServices:
                 visits=tuple(progress.visit(r) for r in rows),
                 before=before,
                 after=after,
-                changes=progress.changes(rows, self._read_again),
+                changes=progress.changes(
+                    rows, partial(read_if_possible, self.ctx.images, keys=METRIC_NAMES)
+                ),
                 labels=progress.labels(),
                 logo_path=self.ctx.settings.clinic_logo,
             )
         return data
-
-    def _read_again(self, first: SkinAnalysisResult, last: SkinAnalysisResult) -> Reading | None:
-        """Two visits read again like for like; None when a photo is not on this device or the
-        engine cannot read them that way (the report then says the measure was not compared)."""
-        try:
-            return read_like_for_like(self.ctx.images, first, last, keys=METRIC_NAMES)
-        except (NotFoundError, ValidationError):
-            return None
 
     def save_progress_report(
         self,
