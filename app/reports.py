@@ -12,14 +12,14 @@ import cv2
 import numpy as np
 
 from app.context import AppContext
-from app.previous_visit import PreviousVisit, previous_visit
-from app.read_again import Reading, read_if_possible
+from app.previous_visit import previous_visit
+from app.read_again import SinceThen, read_if_possible, since_then
 from core.analysis import AnalysisResult, analyze, overlay_mask
 from core.analysis.overlay import COLOURS, strongest_tint, tint
 from core.errors import NotFoundError, SkinLabError
 from core.imaging import encode_png
 from core.storage.repositories import analyses
-from core.vocabulary import ESTIMATES, SKIN_SCORE
+from core.vocabulary import ESTIMATES
 from ui.reports.model import ReportData
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
             if earlier and prior
             else None
         )
-    not_compared, spreads, pairs = _like_for_like(earlier, reading)
+    since = since_then(earlier.not_compared, earlier.spreads, reading) if earlier else SinceThen()
     photo = _photo(ctx, sha256)
     return ReportData(
         result=result,
@@ -109,29 +109,8 @@ def build_report_data(ctx: AppContext, analysis_id: uuid.UUID) -> ReportData:
         patient_name=patient or None,
         analysed_at=created,
         previous=earlier.levels if earlier else None,
-        not_compared=not_compared,
-        spreads=spreads,
-        like_for_like=pairs,
-        read_again=reading.where if reading else "",
+        not_compared=since.not_compared,
+        spreads=since.spreads,
+        like_for_like=since.pairs,
+        read_again=since.where,
     )
-
-
-def _like_for_like(
-    earlier: PreviousVisit | None, reading: Reading | None
-) -> tuple[dict[str, str], dict[str, float], dict[str, tuple[float, float]]]:
-    """(still not compared, spreads, like-for-like pairs): what the reading could read moves
-    from "not compared" to a pair of levels on the shared skin, with its wider spread."""
-    if earlier is None:
-        return {}, {}, {}
-    not_compared, spreads = dict(earlier.not_compared), dict(earlier.spreads)
-    pairs: dict[str, tuple[float, float]] = {}
-    if reading is None:
-        return not_compared, spreads, pairs
-    for key, change in reading.changes.items():
-        pairs[key] = (change.before, change.after)
-        spreads[key] = change.spread
-        not_compared.pop(key, None)
-    if reading.score is not None and SKIN_SCORE in not_compared:
-        pairs[SKIN_SCORE] = reading.score
-        not_compared.pop(SKIN_SCORE)
-    return not_compared, spreads, pairs

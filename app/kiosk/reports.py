@@ -42,6 +42,8 @@ def report_data(
         previous=dict(view.previous) if view.previous else None,
         not_compared=dict(view.not_compared),
         spreads=dict(view.spreads),
+        like_for_like=dict(view.like_for_like),
+        read_again=view.read_again,
     )
 
 

@@ -25,7 +25,8 @@ from app.kiosk.takeaway import TakeAwayServices
 from app.kiosk.text import CONSENT_VERSION, GUEST_NOTE, consent_paragraphs
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
-from app.previous_visit import previous_visit
+from app.previous_visit import PreviousVisit, previous_visit
+from app.read_again import SinceThen, read_since_if_possible, since_then
 from core.analysis import LiveQuality
 from core.analysis.face import load_models
 from core.auth.service import RoleNotAllowedError
@@ -34,7 +35,7 @@ from core.capture.monitor import FrameMonitor
 from core.errors import ValidationError
 from core.memory import release_free_memory
 from core.retention import purge_guest_captures
-from core.storage.repositories import consents
+from core.storage.repositories import analyses, consents
 from core.storage.results import save_analysis
 from ui.kiosk.ports import (
     IDLE_WARNING_SECONDS,
@@ -219,15 +220,12 @@ class KioskAppServices(TakeAwayServices):
         )  # the engine's own stages; cancel stops it between them
         previous: dict[str, float] | None = None
         previous_date = ""
-        not_compared: dict[str, str] = {}
-        spreads: dict[str, float] = {}
+        since = SinceThen()
         if patient is not None:
             step("Comparing with your last visit")
-            with self.ctx.database.read() as session:
-                earlier = previous_visit(session, uuid.UUID(patient.user_id), measured.result)
-            if earlier is not None:  # only what was measured on the same skin as today
-                previous, not_compared = earlier.levels, earlier.not_compared
-                spreads = earlier.spreads
+            earlier, since = self._since_last_visit(patient, measured, step)
+            if earlier is not None:
+                previous = earlier.levels
                 previous_date = earlier.taken_at.strftime("%d %b %Y")
         saved = False
         if patient is not None and consent.granted and consent.allow_storage:
@@ -235,16 +233,47 @@ class KioskAppServices(TakeAwayServices):
             self._save(measured, photo=photo, patient=patient)
             saved = True
         return AnalysisView(
-            result=result_view(measured.result, previous=previous, spreads=spreads),
+            result=result_view(
+                measured.result, previous=previous, spreads=since.spreads, again=since.pairs
+            ),
             photo=measured.display,
             overlays=measured.layers,
             saved=saved,
             record=measured.result,
             previous=previous,
             previous_date=previous_date,
-            not_compared=not_compared,
-            spreads=spreads,
+            not_compared=since.not_compared,
+            spreads=since.spreads,
+            like_for_like=since.pairs,
+            read_again=since.where,
         )
+
+    def _since_last_visit(
+        self, patient: Patient, measured: Measured, step: Progress
+    ) -> tuple[PreviousVisit | None, SinceThen]:
+        """The patient's own last visit, only what was measured on the same skin as today; what
+        was measured on different skin is read again like for like from both photos (two more
+        analyses, only then), and stays "not compared" when the earlier photo is not here."""
+        with self.ctx.database.read() as session:
+            earlier = previous_visit(session, uuid.UUID(patient.user_id), measured.result)
+            if earlier is None:
+                return None, SinceThen()
+            prior = (
+                analyses.get(session, earlier.analysis_id)
+                if earlier.not_compared and earlier.analysis_id
+                else None
+            )
+            reading = None
+            if prior is not None:
+                step("Comparing on the skin both photos show")
+                reading = read_since_if_possible(
+                    self.ctx.images,
+                    prior,
+                    measured.jpeg,
+                    measured.result,
+                    keys=earlier.not_compared,
+                )
+        return earlier, since_then(earlier.not_compared, earlier.spreads, reading)
 
     def _save(self, measured: Measured, *, photo: RGB, patient: Patient) -> None:
         height, width = photo.shape[:2]

@@ -32,7 +32,10 @@ def measure_view(
     reason: str = "",
     mdc: float | None = None,
     previous: Mapping[str, float] | None,
+    again: tuple[float, float] | None = None,
 ) -> MeasureView:
+    """``again``: (last visit, today) read like for like, for a change the stored levels could
+    not give (the two photos measured different skin); ``mdc`` is then that reading's spread."""
     words = vocab.measure(key)
     before = (previous or {}).get(key)
     if level is None:
@@ -58,13 +61,23 @@ def measure_view(
         word=vocab.level_word(key, level),
         tone=vocab.tone(key, level),
         goodness=vocab.goodness(key, level),
-        change=_change(key, level, previous, mdc),
+        change=_change(key, level, previous, mdc) if again is None else _again(key, again, mdc),
         mdc=mdc,
         previous_goodness=None if before is None else vocab.goodness(key, float(before)),
+        read_again=again is not None,
     )
 
 
-def score_view(score: float, previous: Mapping[str, float] | None) -> ScoreView:
+def _again(key: str, pair: tuple[float, float], mdc: float | None = None) -> vocab.Change:
+    return vocab.change(key, pair[1], pair[0], mdc=mdc)
+
+
+def score_view(
+    score: float,
+    previous: Mapping[str, float] | None,
+    again: tuple[float, float] | None = None,
+) -> ScoreView:
+    """``again`` as for :func:`measure_view`."""
     band = vocab.score_band(score)
     return ScoreView(
         value=score,
@@ -72,7 +85,10 @@ def score_view(score: float, previous: Mapping[str, float] | None) -> ScoreView:
         band=band.label,
         band_meaning=band.meaning,
         tone=band.tone,
-        change=_change(vocab.SKIN_SCORE, score, previous),
+        change=_change(vocab.SKIN_SCORE, score, previous)
+        if again is None
+        else _again(vocab.SKIN_SCORE, again),
+        read_again=again is not None,
     )
 
 
@@ -113,10 +129,13 @@ def result_view(
     *,
     previous: Mapping[str, float] | None,
     spreads: Mapping[str, float] | None = None,
+    again: Mapping[str, tuple[float, float]] | None = None,
 ) -> ResultView:
     """``record`` is ``AnalysisResult.to_json()``; ``previous`` the last visit's metrics and, as
     ``skin_score``, its score; ``spreads`` the retest spread of each change since then (else the
-    photo's own ``mdc``). Raises ``UnknownTermError`` for a key with no words."""
+    photo's own ``mdc``); ``again`` the changes read like for like (measure or ``skin_score`` ->
+    (last visit, today)). Raises ``UnknownTermError`` for a key with no words."""
+    again = again or {}
     metrics: Mapping[str, Any] = record.get("metrics", {})
     details: Mapping[str, Any] = record.get("measures", {})
     keys = list(details) + [k for k in metrics if k not in details]
@@ -127,12 +146,15 @@ def result_view(
             reason=str(details.get(key, {}).get("reason", "")),
             mdc=(spreads or {}).get(key, carried_mdc(record, key)),
             previous=previous,
+            again=again.get(key),
         )
         for key in keys
     )
     routine: Mapping[str, Any] = record.get("routine", {})
     return ResultView(
-        score=score_view(float(record.get("skin_score", 0.0)), previous),
+        score=score_view(
+            float(record.get("skin_score", 0.0)), previous, again.get(vocab.SKIN_SCORE)
+        ),
         skin=skin_view(str(record.get("skin_type", "")), record.get("skin_tone", {})),
         measures=measures,
         conditions=tuple(condition_view(c) for c in record.get("conditions", [])),

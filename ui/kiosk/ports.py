@@ -85,6 +85,8 @@ class ScoreView:
     tone: Tone
     change: Change | None = None
     """Since the previous visit, for a signed-in patient."""
+    read_again: bool = False
+    """The change was read like for like (:attr:`AnalysisView.read_again` says how)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class MeasureView:
     mdc: float | None = None
     """The measure's minimal detectable change, when the engine gives one: a smaller change
     reads "about the same"."""
+    read_again: bool = False
+    """Its change was read like for like (:attr:`AnalysisView.read_again` says how)."""
 
 
 @dataclass(frozen=True)
@@ -163,10 +167,15 @@ class AnalysisView:
     previous: Mapping[str, float] | None = None
     previous_date: str = ""
     not_compared: Mapping[str, str] = field(default_factory=dict)
+    """Measure (or the skin score) -> why its change since the last visit is not shown: the two
+    photos measured different skin (``core.analysis.comparison``) and could not be read again."""
     spreads: Mapping[str, float] = field(default_factory=dict)
     """Measure -> the retest spread its change since the last visit must exceed to be real."""
-    """Measure (or the skin score) -> why its change since the last visit is not shown: the two
-    photos measured different skin (``core.analysis.comparison``)."""
+    like_for_like: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """Measure (or the skin score) -> (last visit, today) read again on the skin both photos
+    showed, for what the two analyses had measured on different skin."""
+    read_again: str = ""
+    """What both photos left out for ``like_for_like``, in words ("without the chin")."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView, MeasureView
 from ui.kiosk.widgets import Header, button, card, label
+from ui.reports.not_compared import READ_AGAIN_MARK, like_for_like_lines
 
 
 def coloured(widget: QLabel, tone: Tone) -> None:
@@ -35,8 +36,10 @@ NOT_COMPARED = (
 """When the score is not compared with the last visit's (``core.analysis.comparison``)."""
 
 
-def change_text(change: Change, since: str) -> str:
-    return f"{change.arrow} {abs(change.delta):.0f} since {since}"
+def change_text(change: Change, since: str, *, read_again: bool = False) -> str:
+    """ "▲ 5 since 03 Nov 2026", marked when it was read like for like (see the note below)."""
+    mark = f" {READ_AGAIN_MARK}" if read_again else ""
+    return f"{change.arrow} {abs(change.delta):.0f} since {since}{mark}"
 
 
 class MeasureRow(QFrame):
@@ -71,7 +74,7 @@ class MeasureRow(QFrame):
             self.meaning.setText(item.meaning)
         self.change.setText("")
         if item.change is not None and since:
-            self.change.setText(change_text(item.change, since))
+            self.change.setText(change_text(item.change, since, read_again=item.read_again))
             self.change.setProperty("better", "no" if item.change.better is False else "yes")
             self.change.style().polish(self.change)
         self.setVisible(True)
@@ -196,6 +199,9 @@ class ResultsScreen(QWidget):
         self._columns = 0
         self._arrange_measures(2)
         layout.addLayout(self.measure_grid)
+        self.read_again = label("", "fine")
+        self.read_again.setVisible(False)
+        layout.addWidget(self.read_again)
         self.column.addWidget(frame)
 
     def _arrange_measures(self, columns: int) -> None:
@@ -245,9 +251,10 @@ class ResultsScreen(QWidget):
         self.since.setToolTip("")
         if score.change is not None and view.previous_date:
             sign = "+" if score.change.delta >= 0 else "\u2212"
+            mark = f" {READ_AGAIN_MARK}" if score.read_again else ""
             self.since.setText(
                 f"{sign}{abs(score.change.delta):.0f} points since your visit on "
-                f"{view.previous_date}"
+                f"{view.previous_date}{mark}"
             )
         elif view.previous_date and SKIN_SCORE in view.not_compared:
             self.since.setText(NOT_COMPARED.format(date=view.previous_date))
@@ -275,6 +282,12 @@ class ResultsScreen(QWidget):
             row.show_measure(item, since=view.previous_date)
         for row in self.measures[len(result.measures) :]:
             row.setVisible(False)
+        again = [m.label for m in result.measures if m.read_again and m.change is not None]
+        if score.read_again:
+            again.append(self.score_title.text())
+        note = like_for_like_lines((name, view.read_again) for name in again)
+        self.read_again.setText(" ".join(note))
+        self.read_again.setVisible(bool(note))
         self.recommendations.setText("\n".join(f"\u2022 {r}" for r in result.recommendations))
         self.morning.setText(
             "Morning\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(result.morning, 1))
@@ -304,9 +317,11 @@ class ResultsScreen(QWidget):
             self.note,
             self.derm,
             self.retake_hint,
+            self.read_again,
         ):
             widget.setText("")
         self.retake_hint.setVisible(False)
+        self.read_again.setVisible(False)
         self.swatch.setStyleSheet("")
         for row in self.measures:
             row.clear()

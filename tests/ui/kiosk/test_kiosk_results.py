@@ -9,12 +9,15 @@ import pytest
 
 from app.kiosk.views import result_view
 from app.kiosk.worker import Measured, measure
+from core import vocabulary
 from core.analysis import analyze
 from core.analysis.comparison import differences
 from core.vocabulary import SKIN_SCORE, instruction
 from tests.helpers.faces import face_mask
 from ui.kiosk.ports import AnalysisView
 from ui.kiosk.results import NOT_COMPARED, RETAKE_HINT, ResultsScreen
+
+UP = "\u25b2"
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,57 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     rows = {r.name.text(): r for r in screen.measures}
     assert rows["Redness"].change.text() == ""
     assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")
+
+
+def test_a_change_read_like_for_like_is_marked_and_explained(
+    screen: ResultsScreen, portrait: Any, portrait_result: Any, chin_cut_result: Any
+) -> None:
+    """What the two photos measured on different skin, read again without the chin: the change
+    shows, marked *, with the note saying how it was read; the next visit's results clear it."""
+    record, before = portrait_result.to_json(), chin_cut_result.to_json()
+    levels = {**before["metrics"], SKIN_SCORE: before["skin_score"]}
+    why = differences(levels, before, record)
+    previous = {k: v for k, v in levels.items() if k not in why}
+    level = record["metrics"]["redness"]
+    again = {"redness": (level - 20.0, level), SKIN_SCORE: (60.0, 52.0)}
+    spreads = {"redness": 9.0}
+    view = AnalysisView(
+        result=result_view(record, previous=previous, spreads=spreads, again=again),
+        photo=portrait,
+        overlays={},
+        saved=True,
+        record=record,
+        previous=previous,
+        previous_date="03 Nov 2026",
+        not_compared={k: v for k, v in why.items() if k not in again},
+        spreads=spreads,
+        like_for_like=again,
+        read_again="without the chin",
+    )
+    screen.show_view(view)
+    rows = {r.name.text(): r for r in screen.measures}
+    assert rows["Redness"].change.text() == f"{UP} 20 since 03 Nov 2026 *"
+    assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")  # stored levels
+    still = next(
+        k for k in why if k not in {*again, SKIN_SCORE} and not vocabulary.measure(k).estimate
+    )
+    assert (
+        rows[vocabulary.measure(still).label].change.text() == ""
+    )  # still not compared: no change
+    assert screen.since.text() == "\u22128 points since your visit on 03 Nov 2026 *"
+    assert screen.read_again.isVisible()
+    assert screen.read_again.text() == (
+        "* Like for like: both photos read again without the chin, which only one of them showed."
+    )
+    small = result_view(record, previous=previous, spreads={"redness": 25.0}, again=again)
+    assert next(m for m in small.measures if m.key == "redness").change.arrow == "="  # noise
+
+    screen.show_view(
+        AnalysisView(
+            result=result_view(record, previous=None), photo=portrait, overlays={}, saved=False
+        )
+    )
+    assert not screen.read_again.isVisible() and screen.since.text() == ""
 
 
 def test_a_photo_whose_checks_failed_asks_for_a_retake(
