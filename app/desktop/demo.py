@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -82,6 +83,13 @@ def _flushed(face: NDArray[np.uint8], box: list[float]) -> NDArray[np.uint8]:
     return np.ascontiguousarray(red)
 
 
+def without_chin(face: NDArray[np.uint8], box: Sequence[float]) -> NDArray[np.uint8]:
+    """``face`` with the bottom of the frame through the chin (``box``: the face box, from the
+    engine's result), as a capture framed too low gives it: the engine then leaves the chin out."""
+    top, bottom = box[1], box[3]
+    return np.ascontiguousarray(face[: int(bottom - 0.12 * (bottom - top))])
+
+
 def _photos() -> tuple[Measured, Measured]:
     """Two real analyses of the demo face: a first visit with flushed cheeks, taken with the chin
     cut off by the bottom of the frame (so the compare screen reads the two like for like), and a
@@ -89,8 +97,7 @@ def _photos() -> tuple[Measured, Measured]:
     face = face_photo()
     calm = measure(face)
     box = list(calm.result["face"]["box"])  # type: ignore[index]
-    top, bottom = box[1], box[3]
-    first = np.ascontiguousarray(_flushed(face, box)[: int(bottom - 0.12 * (bottom - top))])
+    first = without_chin(_flushed(face, box), box)
     bigger = cv2.resize(face, None, fx=1.25, fy=1.25, interpolation=cv2.INTER_CUBIC)
     later: NDArray[np.uint8] = np.ascontiguousarray(np.asarray(bigger, np.uint8))
     return measure(first), measure(later)

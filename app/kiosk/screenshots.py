@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from app.context import AppContext
 from app.kiosk.services import KioskAppServices
 from core.capture import DemoSource, Frame
 from core.config import load_settings
-from ui.kiosk.ports import ConsentChoice
+from ui.kiosk.ports import ConsentChoice, Patient
 
 CLINIC = "Rue Cler Dermatology"
 DEMO_PIN = "246810"
@@ -59,6 +61,29 @@ def _stick(folder: Path, photo: Any) -> Path:
         small = cv2.resize(photo, None, fx=scale, fy=scale)
         cv2.imwrite(str(target), cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
     return folder
+
+
+def _last_visit_without_chin(ctx: AppContext, patient: Patient, photo: Any) -> None:
+    """A stored visit of ``patient`` a month ago, its photo cut by the frame through the chin."""
+    # lazy: the engine loads only when screens are rendered
+    from app.desktop.demo import without_chin
+    from app.kiosk.worker import measure
+    from core.imaging import thumbnail_jpeg
+    from core.storage.results import save_analysis
+
+    cut = without_chin(photo, measure(photo).result["face"]["box"])  # type: ignore[index]
+    earlier = measure(cut)
+    taken = datetime.now(UTC) - timedelta(days=30)
+    with ctx.database.write() as session:
+        save_analysis(
+            session,
+            ctx.images,
+            result={**earlier.result, "created_at": taken.isoformat()},
+            user_id=uuid.UUID(patient.user_id),
+            image=earlier.jpeg,
+            thumbnail=thumbnail_jpeg(cut),
+            image_size=(cut.shape[1], cut.shape[0]),
+        )
 
 
 def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080)) -> list[Path]:
@@ -158,6 +183,14 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.takeaway.print_report.emit()
             win._idle_warning(7)
             shot("idle-warning")
+            win.reset()
+            _last_visit_without_chin(ctx, maya, photo)
+            win.patient = maya  # back a month later; that visit's photo cut through the chin
+            win.consent = ConsentChoice(granted=True, allow_storage=False)
+            win.analyse_photo(photo)
+            pump(app, 30, lambda: win.stack.currentWidget() is win.results)
+            win.results.results_scroll.ensureWidgetVisible(win.results.read_again, 0, 40)
+            shot("results-returning")
             win.reset()
             win.camera_override = "webcam:7"
             win.begin_visit()
