@@ -21,7 +21,7 @@ NAME = "kiosk"
 
 def run(quick: bool = False) -> list[Row]:
     from app.context import AppContext
-    from app.desktop.demo import without_chin
+    from app.framing import without_chin
     from app.kiosk.services import KioskAppServices
     from app.kiosk.worker import measure
     from core.capture import DemoSource

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
+from app.framing import without_chin
 from app.kiosk.worker import Measured, measure
 from core.capture.sources import demo_face
 from core.storage.models import User
@@ -81,13 +81,6 @@ def _flushed(face: NDArray[np.uint8], box: list[float]) -> NDArray[np.uint8]:
     shift = np.asarray([28.0, -14.0, -8.0], np.float32)
     red = np.clip(face.astype(np.float32) + soft * shift, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(red)
-
-
-def without_chin(face: NDArray[np.uint8], box: Sequence[float]) -> NDArray[np.uint8]:
-    """``face`` with the bottom of the frame through the chin (``box``: the face box, from the
-    engine's result), as a capture framed too low gives it: the engine then leaves the chin out."""
-    top, bottom = box[1], box[3]
-    return np.ascontiguousarray(face[: int(bottom - 0.12 * (bottom - top))])
 
 
 def _photos() -> tuple[Measured, Measured]:

@@ -66,7 +66,7 @@ def _stick(folder: Path, photo: Any) -> Path:
 def _last_visit_without_chin(ctx: AppContext, patient: Patient, photo: Any) -> None:
     """A stored visit of ``patient`` a month ago, its photo cut by the frame through the chin."""
     # lazy: the engine loads only when screens are rendered
-    from app.desktop.demo import without_chin
+    from app.framing import without_chin
     from app.kiosk.worker import measure
     from core.imaging import thumbnail_jpeg
     from core.storage.results import save_analysis
