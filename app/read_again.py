@@ -103,9 +103,10 @@ def read_if_possible(
     """:func:`read_like_for_like`, or None when it cannot be done (a photo not on this device, or
     too little left to measure): a report then says the change was not compared."""
     try:
-        return read_like_for_like(images, before, after, keys=keys)
-    except (NotFoundError, ValidationError):
+        photo = stored_photo(images, after)
+    except NotFoundError:
         return None
+    return read_since_if_possible(images, before, photo, after.result or {}, keys=keys)
 
 
 def read_since_if_possible(

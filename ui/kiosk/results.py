@@ -37,7 +37,8 @@ NOT_COMPARED = (
 
 
 def change_text(change: Change, since: str, *, read_again: bool = False) -> str:
-    """ "▲ 5 since 03 Nov 2026", marked when it was read like for like (see the note below)."""
+    """The change as the row shows it ("▲ 5 since 03 Nov 2026"), marked when it was read like for
+    like (the note under the measures says what that means)."""
     mark = f" {READ_AGAIN_MARK}" if read_again else ""
     return f"{change.arrow} {abs(change.delta):.0f} since {since}{mark}"
 
