@@ -23,7 +23,7 @@ from core.analysis import AnalysisResult
 from core.analysis.regions import CUT_REASON
 from core.storage.models import SkinAnalysisResult, User
 from core.vocabulary import SKIN_SCORE
-from tests.helpers.visits import FIRST_VISIT, add_visits
+from tests.helpers.visits import FIRST_VISIT, add_visits, chin_measures
 from ui.reports.pdf import render_report
 
 LATER = FIRST_VISIT + timedelta(days=30)
@@ -32,10 +32,6 @@ LATER = FIRST_VISIT + timedelta(days=30)
 def _user(ctx: AppContext, email: str) -> uuid.UUID:
     with ctx.database.read() as session:
         return session.query(User).filter(User.email == email).one().user_id  # type: ignore[no-any-return]
-
-
-def _chin_measures(result: AnalysisResult) -> set[str]:
-    return {k for k, m in result.measures.items() if "chin" in m.get("regions", {})}
 
 
 def _two_visits(
@@ -70,7 +66,7 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
     photos = (chin_cut_portrait, portrait)
     ids = _two_visits(ctx, emails["patient"], chin_cut_result, portrait_result, photos)
     today = portrait_result.to_json()
-    chin = _chin_measures(portrait_result) & set(chin_cut_result.metrics)
+    chin = chin_measures(portrait_result) & set(chin_cut_result.metrics)
     assert len(chin) >= 5
     with ctx.database.read() as session:
         earlier = previous_visit(session, _user(ctx, emails["patient"]), today, before=LATER)

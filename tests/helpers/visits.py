@@ -54,3 +54,9 @@ def add_visits(
             )
             ids.append(str(row.analysis_id))
     return ids
+
+
+def chin_measures(result: AnalysisResult) -> set[str]:
+    """The measures ``result`` read from the chin (among others): the ones a photo cut through
+    the chin cannot compare with it as stored."""
+    return {k for k, m in result.measures.items() if "chin" in m.get("regions", {})}

@@ -22,7 +22,7 @@ from app.kiosk.services import KioskAppServices
 from core.analysis import AnalysisResult
 from core.storage.models import SkinAnalysisResult, User
 from core.vocabulary import SKIN_SCORE
-from tests.helpers.visits import FIRST_VISIT, add_visits
+from tests.helpers.visits import FIRST_VISIT, add_visits, chin_measures
 from ui.kiosk.ports import AnalysisView, CancelledError, ConsentChoice, Patient
 
 COMPARING = "Comparing on the skin both photos show"
@@ -50,24 +50,30 @@ def _analyse(
     return view, heard
 
 
-def _chin_measures(result: AnalysisResult) -> set[str]:
-    return {k for k, m in result.measures.items() if "chin" in m.get("regions", {})}
+@pytest.fixture
+def returning(
+    ctx: AppContext,
+    emails: dict[str, str],
+    chin_cut_portrait: np.ndarray,
+    chin_cut_result: AnalysisResult,
+) -> Patient:
+    """The patient, whose one stored visit was photographed with the chin cut off."""
+    email = emails["patient"]
+    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
+    return _patient(ctx, email)
 
 
 def test_a_last_visit_on_different_skin_is_read_again_like_for_like(
     ctx: AppContext,
-    emails: dict[str, str],
+    returning: Patient,
     portrait: np.ndarray,
     portrait_result: AnalysisResult,
-    chin_cut_portrait: np.ndarray,
     chin_cut_result: AnalysisResult,
     qapp: Any,
 ) -> None:
-    email = emails["patient"]
-    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
-    chin = _chin_measures(portrait_result) & set(chin_cut_result.metrics)
+    chin = chin_measures(portrait_result) & set(chin_cut_result.metrics)
     assert len(chin) >= 5
-    view, heard = _analyse(ctx, portrait, _patient(ctx, email))
+    view, heard = _analyse(ctx, portrait, returning)
 
     assert COMPARING in heard
     assert view.read_again == "without the chin"
@@ -96,19 +102,13 @@ def test_a_last_visit_on_different_skin_is_read_again_like_for_like(
 
 
 def test_without_the_earlier_photo_the_change_stays_not_compared(
-    ctx: AppContext,
-    emails: dict[str, str],
-    portrait: np.ndarray,
-    chin_cut_portrait: np.ndarray,
-    chin_cut_result: AnalysisResult,
+    ctx: AppContext, returning: Patient, portrait: np.ndarray
 ) -> None:
-    email = emails["patient"]
-    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
     with ctx.database.read() as session:
         digests = {row.image_sha256 for row in session.query(SkinAnalysisResult)}
     for digest in digests:
         ctx.images.delete(digest)
-    view, heard = _analyse(ctx, portrait, _patient(ctx, email))
+    view, heard = _analyse(ctx, portrait, returning)
     assert COMPARING in heard  # it tried, and could not
     assert view.like_for_like == {} and view.read_again == ""
     assert SKIN_SCORE in view.not_compared and "redness" in view.not_compared
@@ -133,14 +133,8 @@ def test_only_the_signed_in_patients_own_visit_is_read(
 
 
 def test_cancel_while_reading_again_stores_nothing(
-    ctx: AppContext,
-    emails: dict[str, str],
-    portrait: np.ndarray,
-    chin_cut_portrait: np.ndarray,
-    chin_cut_result: AnalysisResult,
+    ctx: AppContext, returning: Patient, portrait: np.ndarray
 ) -> None:
-    email = emails["patient"]
-    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
     cancel = threading.Event()
 
     def progress(step: str) -> None:
@@ -152,7 +146,7 @@ def test_cancel_while_reading_again_stores_nothing(
     with pytest.raises(CancelledError, match="cancelled"):
         KioskAppServices(ctx).analyse(
             portrait,
-            patient=_patient(ctx, email),
+            patient=returning,
             consent=consent,
             progress=progress,
             cancel=cancel,
@@ -167,18 +161,16 @@ def _count(ctx: AppContext) -> int:
 
 def test_the_visit_read_is_the_patients_latest(
     ctx: AppContext,
-    emails: dict[str, str],
+    returning: Patient,
     portrait: np.ndarray,
     portrait_result: AnalysisResult,
-    chin_cut_portrait: np.ndarray,
-    chin_cut_result: AnalysisResult,
 ) -> None:
     """A chin-cut visit followed by a whole-face one: today compares with the whole-face visit on
     the same skin, and nothing is read again."""
-    email = emails["patient"]
-    add_visits(ctx, email=email, base=chin_cut_result, photo=chin_cut_portrait, levels=[{}])
     later = FIRST_VISIT + timedelta(days=30)
-    add_visits(ctx, email=email, base=portrait_result, photo=portrait, levels=[{}], first=later)
-    view, heard = _analyse(ctx, portrait, _patient(ctx, email))
+    add_visits(
+        ctx, email=returning.email, base=portrait_result, photo=portrait, levels=[{}], first=later
+    )
+    view, heard = _analyse(ctx, portrait, returning)
     assert COMPARING not in heard and view.like_for_like == {} and view.not_compared == {}
     assert view.previous is not None and SKIN_SCORE in view.previous

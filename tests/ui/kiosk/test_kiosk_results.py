@@ -55,15 +55,23 @@ def test_a_measure_that_was_not_measured(screen: ResultsScreen, measured: Measur
     assert screen.band.text() == "" and all(r.gauge.level is None for r in screen.measures)
 
 
+def _after_a_visit_without_chin(
+    today: Any, earlier: Any
+) -> tuple[dict[str, Any], dict[str, str], dict[str, float]]:
+    """Today's record, and what the last visit (photographed with the chin cut off) compares as
+    stored: why each other measure does not, and the levels that do."""
+    record, before = today.to_json(), earlier.to_json()
+    levels = {**before["metrics"], SKIN_SCORE: before["skin_score"]}
+    why = differences(levels, before, record)
+    return record, why, {k: v for k, v in levels.items() if k not in why}
+
+
 def test_a_last_visit_on_different_skin_is_not_compared(
     screen: ResultsScreen, portrait: Any, portrait_result: Any, chin_cut_result: Any
 ) -> None:
     """The last visit's photo had the chin cut off: no measure that reads the chin gets an arrow,
     the score says why it is not compared, and a measure on the same skin keeps its change."""
-    record, before = portrait_result.to_json(), chin_cut_result.to_json()
-    levels = {**before["metrics"], SKIN_SCORE: before["skin_score"]}
-    why = differences(levels, before, record)
-    previous = {k: v for k, v in levels.items() if k not in why}
+    record, why, previous = _after_a_visit_without_chin(portrait_result, chin_cut_result)
     assert SKIN_SCORE in why and "redness" in why and "dark_circles" in previous
     view = AnalysisView(
         result=result_view(record, previous=previous),
@@ -88,10 +96,7 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
 ) -> None:
     """What the two photos measured on different skin, read again without the chin: the change
     shows, marked *, with the note saying how it was read; the next visit's results clear it."""
-    record, before = portrait_result.to_json(), chin_cut_result.to_json()
-    levels = {**before["metrics"], SKIN_SCORE: before["skin_score"]}
-    why = differences(levels, before, record)
-    previous = {k: v for k, v in levels.items() if k not in why}
+    record, why, previous = _after_a_visit_without_chin(portrait_result, chin_cut_result)
     level = record["metrics"]["redness"]
     again = {"redness": (level - 20.0, level), SKIN_SCORE: (60.0, 52.0)}
     spreads = {"redness": 9.0}
