@@ -63,8 +63,10 @@ def _stick(folder: Path, photo: Any) -> Path:
     return folder
 
 
-def _last_visit_without_chin(ctx: AppContext, patient: Patient, photo: Any) -> None:
-    """A stored visit of ``patient`` a month ago, its photo cut by the frame through the chin."""
+def last_visit_without_chin(ctx: AppContext, patient: Patient, photo: Any) -> None:
+    """A stored visit of ``patient`` a month ago, its photo (``photo`` as a capture framed too low
+    gives it) cut by the frame through the chin: the screenshots' and the tests' returning
+    patient."""
     # lazy: the engine loads only when screens are rendered
     from app.framing import without_chin
     from app.kiosk.worker import measure
@@ -184,11 +186,12 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win._idle_warning(7)
             shot("idle-warning")
             win.reset()
-            _last_visit_without_chin(ctx, maya, photo)
+            last_visit_without_chin(ctx, maya, photo)
             win.patient = maya  # back a month later; that visit's photo cut through the chin
             win.consent = ConsentChoice(granted=True, allow_storage=False)
             win.analyse_photo(photo)
             pump(app, 30, lambda: win.stack.currentWidget() is win.results)
+            pump(app, 0.3)  # laid out, so that the note under the measures can be scrolled to
             win.results.results_scroll.ensureWidgetVisible(win.results.read_again, 0, 40)
             shot("results-returning")
             win.reset()

@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from app.kiosk.screenshots import last_visit_without_chin
+from core.capture import DemoSource
 from core.storage.models import ConsentRecord, SkinAnalysisResult
 from core.storage.results import save_analysis
 from tests.helpers.kiosk import (
@@ -19,7 +21,7 @@ from tests.helpers.kiosk import (
     wait_for_results,
 )
 from tests.helpers.sync.world import analysis_result
-from ui.kiosk.ports import ConsentChoice
+from ui.kiosk.ports import ConsentChoice, Patient
 
 
 def test_a_guest_sees_results_and_nothing_is_stored(qtbot, make_window, ctx, tmp_path):
@@ -94,6 +96,33 @@ def test_signed_in_patient_sees_change_since_previous_visit(qtbot, make_window, 
     win.results.finish_button.click()
     pump(qtbot, 0.5)
     assert stored_counts(ctx)["analyses"] == 2  # a patient's visits are kept
+
+
+def test_a_returning_patient_sees_a_change_on_different_skin_like_for_like(qtbot, make_window, ctx):
+    """The last visit's photo was cut through the chin: through the real window, today's results
+    show those changes read again without the chin, marked *, with the note saying so."""
+    user_id = ctx.auth.register(
+        email="maya@example.com", first_name="Maya", last_name="Ortiz", role="patient",
+        password=PASSWORD,
+    )  # fmt: skip
+    maya = Patient(str(user_id), "maya@example.com", "Maya Ortiz")
+    source = DemoSource()
+    source.open()
+    face = source.read().rgb
+    source.close()
+    last_visit_without_chin(ctx, maya, face)
+    win = make_window("demo")
+    go_to_capture(qtbot, win, email="maya@example.com")
+    wait_for_results(qtbot, win)
+    assert win.view.read_again == "without the chin" and win.view.like_for_like
+    marked = [r.change.text() for r in win.results.measures if r.change.text().endswith(" *")]
+    assert len(marked) == len(set(win.view.like_for_like) - {"skin_score"}) >= 3
+    assert win.results.read_again.isVisible()
+    assert "without the chin, which only one of them showed" in win.results.read_again.text()
+    assert win.results.since.text().endswith("*")
+    win.results.finish_button.click()
+    pump(qtbot, 0.5)
+    assert win.results.read_again.text() == "" and not win.results.read_again.isVisible()
 
 
 def test_refused_consent_shows_results_but_stores_nothing(qtbot, make_window, ctx, tmp_path):
