@@ -283,10 +283,10 @@ class ResultsScreen(QWidget):
             row.show_measure(item, since=view.previous_date)
         for row in self.measures[len(result.measures) :]:
             row.setVisible(False)
-        again = [m.label for m in result.measures if m.read_again and m.change is not None]
-        if score.read_again:
-            again.append(self.score_title.text())
-        note = like_for_like_lines((name, view.read_again) for name in again)
+        shown = [m for m in result.measures if m.change is not None]
+        marked = score.read_again or any(m.read_again for m in shown)
+        # one reading, so one reason: the note names no measure (the marks say which)
+        note = like_for_like_lines([("", view.read_again)]) if marked else []
         self.read_again.setText(" ".join(note))
         self.read_again.setVisible(bool(note))
         self.recommendations.setText("\n".join(f"\u2022 {r}" for r in result.recommendations))

@@ -66,6 +66,21 @@ def _after_a_visit_without_chin(
     return record, why, {k: v for k, v in levels.items() if k not in why}
 
 
+def _since_last_visit(
+    photo: Any, record: dict[str, Any], previous: dict[str, float], **fields: Any
+) -> AnalysisView:
+    """A signed-in patient's stored results, with the last visit of 03 Nov 2026."""
+    return AnalysisView(
+        photo=photo,
+        overlays={},
+        saved=True,
+        record=record,
+        previous=previous,
+        previous_date="03 Nov 2026",
+        **fields,
+    )
+
+
 def test_a_last_visit_on_different_skin_is_not_compared(
     screen: ResultsScreen, portrait: Any, portrait_result: Any, chin_cut_result: Any
 ) -> None:
@@ -73,15 +88,8 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     the score says why it is not compared, and a measure on the same skin keeps its change."""
     record, why, previous = _after_a_visit_without_chin(portrait_result, chin_cut_result)
     assert SKIN_SCORE in why and "redness" in why and "dark_circles" in previous
-    view = AnalysisView(
-        result=result_view(record, previous=previous),
-        photo=portrait,
-        overlays={},
-        saved=True,
-        record=record,
-        previous=previous,
-        previous_date="03 Nov 2026",
-        not_compared=why,
+    view = _since_last_visit(
+        portrait, record, previous, result=result_view(record, previous=previous), not_compared=why
     )
     screen.show_view(view)
     assert screen.since.text() == NOT_COMPARED.format(date="03 Nov 2026")
@@ -100,14 +108,11 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
     level = record["metrics"]["redness"]
     again = {"redness": (level - 20.0, level), SKIN_SCORE: (60.0, 52.0)}
     spreads = {"redness": 9.0}
-    view = AnalysisView(
+    view = _since_last_visit(
+        portrait,
+        record,
+        previous,
         result=result_view(record, previous=previous, spreads=spreads, again=again),
-        photo=portrait,
-        overlays={},
-        saved=True,
-        record=record,
-        previous=previous,
-        previous_date="03 Nov 2026",
         not_compared={k: v for k, v in why.items() if k not in again},
         spreads=spreads,
         like_for_like=again,
