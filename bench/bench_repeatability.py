@@ -11,6 +11,7 @@ the table for docs/analysis.md and the constants to paste into ``core/analysis/r
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -57,14 +58,28 @@ def eye_distance(rgb: np.ndarray) -> float:
     return float(analyze(rgb).scale["interocular_px"])
 
 
-def size_table(target_px: int) -> dict[str, tuple[float, int]]:
+def size_table(target_px: int, names: Sequence[str] = ()) -> dict[str, tuple[float, int]]:
     """The same retakes with every portrait scaled down to ``target_px`` between the eyes (those
-    smaller already are left out): how the spread grows as the face gets smaller."""
+    smaller already are left out): how the spread grows as the face gets smaller. ``names``: only
+    those measures (default: all)."""
     from core.analysis import METRIC_NAMES
     from core.analysis.retest import retest_table, scaled_to
 
     small = [scaled_to(rgb, eye_distance(rgb), target_px) for rgb in photos()]
-    return retest_table([s for s in small if s is not None], levels, METRIC_NAMES)
+    kept = [s for s in small if s is not None]
+    return retest_table(kept, levels, tuple(names) or METRIC_NAMES)
+
+
+def near_floor_report() -> str:
+    """:data:`~core.analysis.repeatability.MDC95_NEAR_FLOOR` recomputed, as the constant to paste."""
+    from core.analysis.repeatability import MDC95_NEAR_FLOOR
+    from core.analysis.retest import mdc95
+
+    tables = {
+        name: {at: round(mdc95(size_table(at, (name,))[name][0]), 1) for at in sizes}
+        for name, sizes in MDC95_NEAR_FLOOR.items()
+    }
+    return "MDC95_NEAR_FLOOR = " + repr(tables)
 
 
 FACES_AGE = SHARED_FACES.parent / "faces-age"
@@ -150,7 +165,7 @@ def run(quick: bool) -> list[Row]:
 
     if not SHARED_FACES.is_dir():
         return []
-    from core.analysis.repeatability import BY_EYES_AT, PARTS
+    from core.analysis.repeatability import BY_EYES_AT, MDC95_NEAR_FLOOR, PARTS
 
     out = [
         Row(NAME, f"MDC95 {name} ({n} faces)", mdc95(sem), "points", "<= 6")
@@ -162,6 +177,12 @@ def run(quick: bool) -> list[Row]:
             for name, (sem, n) in size_table(eyes).items()
             if n
         ]
+    for name, sizes in {} if quick else MDC95_NEAR_FLOOR.items():
+        for eyes in sizes:
+            sem, n = size_table(eyes, (name,))[name]
+            out.append(
+                Row(NAME, f"MDC95 {name} at {eyes} px ({n} faces)", mdc95(sem), "points", "<= 6")
+            )
     if not quick and FACES_AGE.is_dir():
         out += [
             Row(NAME, f"MDC95 {name} on faces-age crops ({n} faces)", mdc95(sem), "points", "")
@@ -196,6 +217,7 @@ if __name__ == "__main__":
     os.nice(10)
     print(report(table()))
     print(size_report())
+    print(near_floor_report())
     print(part_report())
     crop_rows = crops_table()
     print("MDC95_CROPS = " + repr({n: round(mdc95(s), 1) for n, (s, c) in crop_rows.items() if c}))

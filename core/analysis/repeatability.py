@@ -25,7 +25,7 @@ SEM: Final[dict[str, float]] = {
     "hydration": 0.39,
     "oiliness": 2.01,
     "elasticity": 0.57,
-    "pores": 1.17,
+    "pores": 1.40,
     "redness": 1.39,
     "pigmentation": 0.73,
     "wrinkles": 0.78,
@@ -38,7 +38,7 @@ MDC95: Final[dict[str, float]] = {
     "hydration": 1.1,
     "oiliness": 5.6,
     "elasticity": 1.6,
-    "pores": 3.2,
+    "pores": 3.9,
     "redness": 3.9,
     "pigmentation": 2.0,
     "wrinkles": 2.2,
@@ -52,6 +52,9 @@ BY_EYES_AT: Final = (45, 72, 100)
 SMALL_FROM: Final = 115.0
 """Faces with their eyes at least this far apart use the table at the portraits' own sizes alone
 (five of the six are 116-187 px); smaller faces use the larger of it and the per-size table."""
+SMALL_FROM_FOR: Final[dict[str, float]] = {"pores": 178.0}
+""":data:`SMALL_FROM` of a measure read on fewer of the portraits: pores on the two of 178 and
+187 px between the eyes (the others are under its 126 px floor)."""
 MDC95_BY_EYES: Final[dict[int, dict[str, float]]] = {
     45: {"redness": 4.9, "dark_circles": 3.7},
     72: {
@@ -81,12 +84,16 @@ MDC95_BY_EYES: Final[dict[int, dict[str, float]]] = {
 :data:`BY_EYES_AT` (``python -m bench.bench_repeatability``): a smaller face shows fewer pixels of
 the same skin, so a retake moves its levels more. A measure absent at a size is not measured
 there (its floor is higher)."""
+MDC95_NEAR_FLOOR: Final[dict[str, dict[int, float]]] = {"pores": {140: 4.9, 160: 4.4}}
+"""MDC95 of a measure whose floor lies above :data:`SMALL_FROM`, between its floor and
+:data:`SMALL_FROM_FOR`: the portraits it is read on scaled down to each eye distance (140 px is the
+smallest at which every retake, scaled by as little as 0.92, stays above pores' 126 px floor)."""
 MDC95_BY_PART: Final[dict[tuple[str, ...], dict[str, float]]] = {
     ("forehead",): {
         "hydration": 1.2,
         "oiliness": 6.1,
         "elasticity": 2.5,
-        "pores": 3.2,
+        "pores": 3.7,
         "redness": 3.4,
         "pigmentation": 2.2,
         "wrinkles": 3.3,
@@ -98,7 +105,7 @@ MDC95_BY_PART: Final[dict[tuple[str, ...], dict[str, float]]] = {
         "hydration": 1.1,
         "oiliness": 5.2,
         "elasticity": 1.6,
-        "pores": 3.2,
+        "pores": 3.9,
         "redness": 4.4,
         "pigmentation": 1.3,
         "wrinkles": 2.2,
@@ -110,7 +117,7 @@ MDC95_BY_PART: Final[dict[tuple[str, ...], dict[str, float]]] = {
         "hydration": 1.1,
         "oiliness": 5.6,
         "elasticity": 2.5,
-        "pores": 3.2,
+        "pores": 3.7,
         "redness": 4.0,
         "pigmentation": 1.2,
         "wrinkles": 3.3,
@@ -122,7 +129,7 @@ MDC95_BY_PART: Final[dict[tuple[str, ...], dict[str, float]]] = {
         "hydration": 1.3,
         "oiliness": 5.3,
         "elasticity": 1.7,
-        "pores": 3.9,
+        "pores": 4.9,
         "redness": 4.3,
         "pigmentation": 2.2,
         "wrinkles": 1.9,
@@ -134,7 +141,7 @@ MDC95_BY_PART: Final[dict[tuple[str, ...], dict[str, float]]] = {
         "hydration": 1.1,
         "oiliness": 6.9,
         "elasticity": 1.9,
-        "pores": 4.2,
+        "pores": 5.0,
         "redness": 4.2,
         "pigmentation": 2.6,
         "wrinkles": 2.8,
@@ -189,20 +196,27 @@ MDC_FLOOR: Final = 1.0
 whole numbers, and a measure that read 0 on every retake (acne on clear skin) has a tiny spread."""
 
 
+def _by_size(name: str) -> list[tuple[int, float]]:
+    """The measure's MDC95 at every smaller eye distance it was measured at, smallest first."""
+    sized = [(at, table[name]) for at, table in MDC95_BY_EYES.items() if name in table]
+    return sorted([*sized, *MDC95_NEAR_FLOOR.get(name, {}).items()])
+
+
 def mdc_of(name: str, interocular_px: float | None = None) -> float:
     """The measure's MDC95; with the photo's eye distance, for a face of that size: the largest of
-    the table at full size and the per-size tables from the largest size not above it (the
+    the table at full size and the per-size values from the largest size not above it (the
     smallest, below all of them) upwards, and below :data:`CROPS_BELOW` the small real photos'
     table. So a smaller face never gets a smaller spread than a larger one, although five faces
     per size give a noisy estimate of each."""
     full = max(MDC95.get(name, FALLBACK_MDC), MDC_FLOOR)
-    if interocular_px is None or interocular_px >= SMALL_FROM:
+    if interocular_px is None or interocular_px >= SMALL_FROM_FOR.get(name, SMALL_FROM):
         return full
-    first = max([i for i, at in enumerate(BY_EYES_AT) if at <= interocular_px], default=0)
-    sizes = [MDC95_BY_EYES.get(at, {}) for at in BY_EYES_AT[first:]]
-    if interocular_px < CROPS_BELOW:
-        sizes.append(MDC95_CROPS)
-    return max([full, *(table[name] for table in sizes if name in table)])
+    sized = _by_size(name)
+    first = max([i for i, (at, _) in enumerate(sized) if at <= interocular_px], default=0)
+    spreads = [value for _, value in sized[first:]]
+    if interocular_px < CROPS_BELOW and name in MDC95_CROPS:
+        spreads.append(MDC95_CROPS[name])
+    return max([full, *spreads])
 
 
 def change_verdict(name: str, before: float, after: float, *, mdc: float | None = None) -> Verdict:

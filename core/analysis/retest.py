@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Final, TypeVar
 
 import cv2
@@ -28,6 +28,11 @@ from numpy.typing import NDArray
 from PIL import Image
 
 RETAKES: Final = 6
+RETAKES_FOR: Final[dict[str, int]] = {"pores": 15}
+"""Measures retaken more often than :data:`RETAKES`: pores reach their floor (126 px between the
+eyes) on only two of the shared portraits, so each is retaken 15 times, for as many degrees of
+freedom (two faces x 15) as the other measures have (five or six faces x 6). Six retakes of two
+faces were too few to tell a spread of 3 points from one of 6 (docs/analysis.md)."""
 MDC_FACTOR: Final = 1.96 * math.sqrt(2.0)
 
 
@@ -95,36 +100,44 @@ def mdc95(sem_value: float) -> float:
     return MDC_FACTOR * sem_value
 
 
+T = TypeVar("T")
 Levels = dict[str, float | None]
 """One analysis's level per measure (None: not measured)."""
-T = TypeVar("T")
 
 
 def _takes(
     photos: Sequence[NDArray[np.uint8]],
-    analyse: Callable[[bytes | NDArray[np.uint8]], T],
-    count: int,
-) -> Iterator[list[T]]:
-    """Per face: ``analyse`` of the original, then of each of its ``count`` retakes."""
+    analyse: Callable[[bytes | NDArray[np.uint8]], dict[str, T | None]],
+    counts: Mapping[str, int],
+) -> Iterator[list[dict[str, T | None]]]:
+    """Per face: ``analyse`` of the original, then of as many retakes as the measures it reads need
+    (``counts``: retakes per measure; a measure with fewer uses the first of them). A face whose
+    original reads none of the measures is not retaken: it cannot count for any of them."""
     for seed, rgb in enumerate(photos):
-        yield [analyse(rgb)] + [analyse(r) for r in retakes(rgb, seed, count)]
+        first = analyse(rgb)
+        needed = max((n for name, n in counts.items() if first.get(name) is not None), default=0)
+        if needed:
+            yield [first] + [analyse(r) for r in retakes(rgb, seed, needed)]
 
 
 def retest_table(
     photos: Sequence[NDArray[np.uint8]],
     analyse: Callable[[bytes | NDArray[np.uint8]], Levels],
     names: Sequence[str],
-    count: int = RETAKES,
+    count: int | None = None,
 ) -> dict[str, tuple[float, int]]:
-    """Per measure: SEM over the photos and their retakes, and how many faces it was measured on.
+    """Per measure: SEM over the photos and their retakes, and how many faces it was measured on;
+    each measure retaken ``count`` times, or by default its own number of times
+    (:data:`RETAKES_FOR`, else :data:`RETAKES`).
 
     A face counts for a measure only when the measure was reported on the original and on every
     retake (a face at a measure's floor, reported on some retakes only, says nothing about spread).
     """
+    counts = {name: count or RETAKES_FOR.get(name, RETAKES) for name in names}
     groups: dict[str, list[list[float]]] = {name: [] for name in names}
-    for runs in _takes(photos, analyse, count):
+    for runs in _takes(photos, analyse, counts):
         for name in names:
-            values = [run.get(name) for run in runs]
+            values = [run.get(name) for run in runs[: counts[name] + 1]]
             if all(v is not None for v in values):
                 groups[name].append([float(v) for v in values if v is not None])
     return {name: (sem(g), len(g)) for name, g in groups.items()}
@@ -146,7 +159,7 @@ def same_skin_table(
     there, so it does not count here either. A face counts with its original and at least one
     such retake."""
     groups: dict[str, list[list[float]]] = {name: [] for name in names}
-    for runs in _takes(photos, analyse, count):
+    for runs in _takes(photos, analyse, dict.fromkeys(names, count)):
         for name in names:
             first = runs[0].get(name)
             if first is None:

@@ -17,10 +17,12 @@ from core.analysis.repeatability import (
     MDC95_BY_EYES,
     MDC95_BY_PART,
     MDC95_CROPS,
+    MDC95_NEAR_FLOOR,
     MDC95_PART,
     MEASURED_ON,
     PARTS,
     SMALL_FROM,
+    SMALL_FROM_FOR,
     change_verdict,
     mdc_of,
 )
@@ -84,6 +86,33 @@ def test_the_shipped_per_size_table_is_what_smaller_retakes_give(portraits, eyes
         assert mdc95(sem) <= GOAL, name
 
 
+NEAR_FLOOR = [(name, at) for name, sizes in MDC95_NEAR_FLOOR.items() for at in sizes]
+
+
+@pytest.mark.parametrize(("name", "eyes"), NEAR_FLOOR)
+def test_the_shipped_spread_near_a_high_floor_is_what_retakes_at_that_size_give(
+    portraits, name: str, eyes: int
+) -> None:
+    """Pores are read from 126 px between the eyes, on two of the portraits: their spread between
+    the floor and those portraits' own sizes, from the same two scaled down."""
+    small = [scaled_to(rgb, native, eyes) for rgb, native in portraits]
+    kept = [s for s in small if s is not None]
+    sem, faces = retest_table(kept, _levels, [name])[name]
+    assert faces == len(kept) >= 2  # every retake of every face kept stays above the floor
+    assert mdc95(sem) == pytest.approx(MDC95_NEAR_FLOOR[name][eyes], abs=0.3)
+    assert mdc95(sem) <= GOAL
+
+
+def test_a_measure_read_on_few_portraits_has_its_own_sizes_from_the_smallest_of_them(
+    portraits,
+) -> None:
+    for name, own_from in SMALL_FROM_FOR.items():
+        read = [native for rgb, native in portraits if analyze(rgb).measures[name]["measured"]]
+        assert len(read) < len(portraits)
+        assert min(read) == pytest.approx(own_from, abs=1.0)
+        assert max(MDC95_NEAR_FLOOR[name]) < own_from
+
+
 def _levels_without(part: tuple[str, ...]):
     def read(source) -> dict[str, float | None]:
         result = analyze(source, leave_out=dict.fromkeys(part, "left out"))
@@ -124,7 +153,9 @@ def test_the_shipped_crops_table_is_what_their_same_skin_retakes_give() -> None:
 
 
 def test_a_smaller_face_never_gets_a_smaller_spread() -> None:
+    near_floor = [float(at) for sizes in MDC95_NEAR_FLOOR.values() for at in sizes]
     sizes = [30.0, *map(float, BY_EYES_AT), 90.0, CROPS_BELOW, SMALL_FROM - 1, SMALL_FROM, 400.0]
+    sizes += [*near_floor, 130.0, 150.0, 170.0, *SMALL_FROM_FOR.values()]
     for name in METRIC_NAMES:
         spreads = [mdc_of(name, eyes) for eyes in sorted(sizes)]
         assert spreads == sorted(spreads, reverse=True), name
@@ -133,6 +164,10 @@ def test_a_smaller_face_never_gets_a_smaller_spread() -> None:
     assert mdc_of("wrinkles", 72.0) == max(t["wrinkles"] for t in tables) > mdc_of("wrinkles")
     assert mdc_of("pigmentation", 80.0) == MDC95_CROPS["pigmentation"]  # small real photos'
     assert mdc_of("pigmentation", CROPS_BELOW) < MDC95_CROPS["pigmentation"]
+    pores = MDC95_NEAR_FLOOR["pores"]
+    assert mdc_of("pores", 130.0) == mdc_of("pores", 150.0) == max(pores[140], pores[160])
+    assert mdc_of("pores", 170.0) == max(pores[160], MDC95["pores"])
+    assert mdc_of("pores", SMALL_FROM_FOR["pores"]) == MDC95["pores"]
 
 
 def test_a_result_carries_the_spread_of_its_face_size(portrait, portrait_geometry) -> None:
