@@ -33,6 +33,8 @@ from core.analysis.small_faces import (
     small_face_detector_loaded,
 )
 
+FIRST_IMAGE: Final = 8
+"""Side (px) of the blank image dlib is handed when its models load (:func:`_dlib_models`)."""
 HOG_WINDOW: Final = 80
 """dlib's frontal detector's window: the smallest face box it finds, in the searched copy's px."""
 GREY_CANDIDATE: Final = 0.0
@@ -49,9 +51,17 @@ face is not counted (2 of those 302 faces would be)."""
 
 @functools.lru_cache(maxsize=1)
 def _dlib_models() -> tuple[object, object]:
+    """dlib's detector and landmark model, loaded once, and handed a first image at once.
+
+    dlib's bindings set up their link to numpy at the first array they are given. Set up on a
+    worker thread while another thread ran Python, that crashed the process (SIGSEGV: a kiosk
+    without a camera analysing its first photo, from a USB stick, while its window ran); set up
+    here, by whoever loads the models, it happens before any search can run beside it."""
     import dlib  # lazy: dlib and its models load only when a face is first looked for
 
-    return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(five_point_model_path()))
+    detector = dlib.get_frontal_face_detector()
+    detector(np.zeros((FIRST_IMAGE, FIRST_IMAGE), dtype=np.uint8), 0)
+    return detector, dlib.shape_predictor(str(five_point_model_path()))
 
 
 def load_models() -> None:
@@ -102,6 +112,7 @@ class DlibFaceDetector:
         the look at the first copy and the grey search around its candidates) runs while HOG
         searches the first copy, and is thrown away if HOG finds a face there: the faces are the
         same, only sooner (dlib lets go of Python's lock while it searches)."""
+        _dlib_models()  # loaded here, before a second thread may search beside this one
         height, width = rgb.shape[:2]
         sides = list(levels or (max(height, width),))
         looked: tuple[NDArray[np.uint8], float] | None = None
