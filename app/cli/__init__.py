@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +17,8 @@ from core.errors import SkinLabError
 from core.resources import check_resources
 
 log = logging.getLogger(__name__)
+SIGPIPE_EXIT = 128 + signal.SIGPIPE
+"""The exit status of a command whose reader went away, as shells report one killed by SIGPIPE."""
 
 # Every command: the module that registers it, and its line in ``skinlab --help``. Only the module
 # of the command being run is imported, so ``--version`` and ``--help`` load no heavy library.
@@ -144,6 +148,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("skinlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The program reading our output stopped (``skinlab analyze ... | head -1``): stop quietly, as
+    a shell command does, with no traceback when Python flushes standard output at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return SIGPIPE_EXIT
 
 
 def _run_window(args: argparse.Namespace) -> int:

@@ -132,12 +132,21 @@ def summary_line(result: AnalysisResult) -> str:
 
 
 def declined_lines(result: AnalysisResult) -> list[str]:
-    """Under the summary, the measures the photo did not allow, one a line with the reason."""
-    head = "  not measured: "
-    declined = not_measured(result.to_json())
+    """Under the summary: which face was analysed when the photo showed several, the regions left
+    out of every measure and the measures the photo did not allow, one a line with the reason."""
+    chosen = [f"  face analysed: {result.face['chosen']}"] if result.other_faces else []
+    left_out = {vocab.region_label(k): why for k, why in result.excluded_regions.items()}
+    declined = {
+        vocab.measure(k).clinical_label: why for k, why in not_measured(result.to_json()).items()
+    }
+    return [*chosen, *_listed("left out: ", left_out), *_listed("not measured: ", declined)]
+
+
+def _listed(head: str, reasons: dict[str, str]) -> list[str]:
+    """``reasons`` one a line, ``name \u2014 why``, under ``head`` written once."""
     return [
-        f"{head if i == 0 else ' ' * len(head)}{vocab.measure(k).clinical_label} \u2014 {why}"
-        for i, (k, why) in enumerate(declined.items())
+        f"  {head if i == 0 else ' ' * len(head)}{name} \u2014 {why}"
+        for i, (name, why) in enumerate(reasons.items())
     ]
 
 

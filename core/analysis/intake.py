@@ -146,7 +146,19 @@ def _read_file(path: Path) -> bytes:
     except AnalysisInputError:
         raise
     except (OSError, ValueError) as exc:
-        raise AnalysisInputError(f"Cannot read {path}: {exc}", code="unreadable_image") from exc
+        raise AnalysisInputError(_unreadable(path, exc), code="unreadable_image") from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """Why ``path`` could not be read, in a person's words (not the system's "[Errno 2] ...")."""
+    if isinstance(exc, FileNotFoundError):
+        return f"There is no file {path}: check the name and the folder."
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} is a folder, not a photo: name the photo files in it."
+    if isinstance(exc, PermissionError):
+        return f"SkinLab is not allowed to read {path}: ask for read access to the file."
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"Cannot read {path}: {reason}."
 
 
 def _check_size(width: int, height: int, *, max_pixels: int, min_side: int) -> None:

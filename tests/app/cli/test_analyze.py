@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
+import app.cli as cli_main
 import app.cli.analyze as cli
 from app.context import AppContext
 from core import vocabulary as vocab
@@ -192,3 +193,48 @@ def test_plain_output_keeps_the_warnings_of_a_photo_that_passed(small_photo, cap
     assert cli.handle(args(small_photo, json=False), None) == 0
     out = capsys.readouterr().out
     assert f"photo quality ok ({'; '.join(result['quality']['messages'])})" in out
+
+
+def test_a_missing_file_and_a_folder_are_named_in_a_persons_words(tmp_path, capsys) -> None:
+    missing, folder = tmp_path / "nope.jpg", tmp_path / "photos"
+    folder.mkdir()
+    assert cli.handle(args(missing, folder), None) == 2
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()]
+    assert [e["code"] for e in errors] == ["unreadable_image", "unreadable_image"]
+    assert errors[0]["message"] == f"There is no file {missing}: check the name and the folder."
+    assert errors[1]["message"] == f"{folder} is a folder, not a photo: name the photo files in it."
+    assert not any("Errno" in e["message"] for e in errors)
+
+
+def test_plain_output_names_the_face_chosen_and_the_regions_left_out(
+    tmp_path, portrait, chin_cut_portrait, capsys
+) -> None:
+    pair, cut = tmp_path / "pair.png", tmp_path / "cut.png"
+    cv2.imwrite(str(pair), np.hstack([portrait, portrait[:, ::-1]])[:, :, ::-1])
+    cv2.imwrite(str(cut), chin_cut_portrait[:, :, ::-1])
+    assert cli.handle(args(pair, cut, json=False), None) == 0
+    out = capsys.readouterr().out
+    two, one = out.split(f"{cut}: ")
+    assert "  face analysed: the face on the" in two and "of two about the same size" in two
+    chin = vocab.region_label("chin")
+    assert one.count("  left out: ") == 1
+    assert f" {chin} \u2014 cut off by the edge of the photo\n" in one
+    assert "face analysed" not in one
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path, photo) -> None:
+    """``skinlab analyze a b c --json | head -1``: the reader goes after one line."""
+    command = [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"), "analyze"]
+    proc = subprocess.Popen(
+        [*command, str(photo), str(photo), str(photo), "--json", "--no-cache"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()  # the reader is gone
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == cli_main.SIGPIPE_EXIT
+    assert first["image"] == str(photo)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
