@@ -8,8 +8,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+import skimage.data
 
 from core.analysis import analyze
+from core.analysis.errors import AnalysisInputError
 
 
 def test_two_faces_of_the_same_size_say_which_one_was_analysed(portrait) -> None:
@@ -65,3 +67,31 @@ def test_photo_upside_down_is_turned_even_when_a_doubtful_face_shows(
     assert result.face["interocular_px"] == pytest.approx(upright.face["interocular_px"], rel=0.05)
     for name, level in upright.metrics.items():
         assert abs(result.metrics[name] - level) <= 6.0, name
+
+
+@pytest.mark.parametrize(
+    ("eyes", "frame"),
+    [(42, (1080, 1920)), (70, (2600, 4624))],
+    ids=["tiny face in a 1080p frame", "small face in a 12 MP photo"],
+)
+def test_a_small_face_far_from_the_camera_is_found_and_analysed(
+    astronaut, eyes: int, frame: tuple[int, int]
+) -> None:
+    """A face under 2 % of the frame's width is smaller than the detector's window on the usual
+    copies; the last look, on a larger copy, finds it (both were "no face" before)."""
+    small = cv2.resize(astronaut, None, fx=eyes / 42, fy=eyes / 42, interpolation=cv2.INTER_AREA)
+    canvas = np.full((*frame, 3), 128, np.uint8)
+    canvas[200 : 200 + small.shape[0], 300 : 300 + small.shape[1]] = small
+    ok, data = cv2.imencode(".jpg", canvas[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    result = analyze(data.tobytes())
+    assert result.scale["interocular_px"] == pytest.approx(eyes, rel=0.1)
+    assert 300 < result.face["box"][0] < 300 + small.shape[1]  # the face pasted there
+    assert result.skin_score_uses  # analysed with what its size allows, not refused
+
+
+def test_a_photo_without_a_face_is_still_refused_after_the_last_look() -> None:
+    coffee = cv2.resize(skimage.data.coffee(), (1920, 1440), interpolation=cv2.INTER_CUBIC)
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(np.ascontiguousarray(coffee))
+    assert refused.value.code == "no_face"
