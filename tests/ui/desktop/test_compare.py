@@ -18,6 +18,7 @@ from app.desktop.readings import readings
 from app.kiosk.worker import Measured, measure
 from app.read_again import read_photos
 from core import vocabulary
+from core.analysis import AnalysisResult
 from core.analysis.repeatability import mdc_of
 from core.imaging import encode_jpeg
 from core.vocabulary import signed
@@ -259,7 +260,11 @@ def test_different_skin_is_read_again_like_for_like(
 
 
 def test_a_row_read_like_for_like_shows_that_reading_s_change(
-    qtbot, portrait, portrait_result, chin_cut_portrait, chin_cut_result
+    qtbot: Any,
+    portrait: np.ndarray,
+    portrait_result: AnalysisResult,
+    chin_cut_portrait: np.ndarray,
+    chin_cut_result: AnalysisResult,
 ) -> None:
     """The earlier photo had the chin cut off: once both photos are read again without the chin,
     each such row's Change is that reading's change, marked * as on the kiosk and the reports and
@@ -279,8 +284,11 @@ def test_a_row_read_like_for_like_shows_that_reading_s_change(
         assert shown in table.verdict(label)
         assert table.shown_change(label).endswith(f" {signed(moved.delta)} {READ_AGAIN_MARK}")
     was, now = reading.score
-    assert f"{was:.0f} \u2192 {now:.0f}" in table.item(0, 4).text()  # the skin score
-    assert table.item(0, 3).text().endswith(f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}")
+    assert f"{was:.0f} \u2192 {now:.0f}" in table.verdict("Skin score")
+    assert table.shown_change("Skin score").endswith(
+        f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}"
+    )
     for row in range(table.rowCount()):
         change, verdict = table.item(row, 3), table.item(row, 4)
-        assert change.foreground() == verdict.foreground(), table.item(row, 0).text()
+        assert change is not None and verdict is not None
+        assert change.foreground() == verdict.foreground(), verdict.text()

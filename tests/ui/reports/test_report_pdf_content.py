@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -307,7 +308,12 @@ def _highlights(text: str) -> dict[str, set[str]]:
 
 
 def test_no_measure_is_both_a_strength_and_worth_watching(
-    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader, shared_photo, read_rgb
+    qapp: Any,
+    tmp_path: Path,
+    make_data: Maker,
+    read_pdf: Reader,
+    shared_photo: Callable[[str], Path],
+    read_rgb: Callable[[Path], np.ndarray],
 ) -> None:
     """A real photo small enough (480 px long side) that only redness, at a mild level, and dark
     circles are measured: redness is worth watching and not also a strength."""
@@ -325,7 +331,7 @@ def test_no_measure_is_both_a_strength_and_worth_watching(
 
 
 def test_most_improved_agrees_with_a_change_read_like_for_like(
-    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+    qapp: Any, tmp_path: Path, make_data: Maker, read_pdf: Reader
 ) -> None:
     """Redness was measured on different skin at the last visit (so it is not among the stored
     previous levels) and read again like for like 34 points higher: page one marks its change
