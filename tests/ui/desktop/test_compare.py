@@ -23,7 +23,7 @@ from core.analysis.repeatability import mdc_of
 from core.imaging import encode_jpeg
 from core.vocabulary import signed
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
-from ui.desktop.analysis.changes_table import ChangesTable
+from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
@@ -288,6 +288,8 @@ def test_a_row_read_like_for_like_shows_that_reading_s_change(
     assert table.shown_change("Skin score").endswith(
         f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}"
     )
+    score = table.item(0, 4)  # better or worse, never real or noise: the tooltip says why
+    assert score is not None and SCORE_NO_SPREAD in score.toolTip()
     for row in range(table.rowCount()):
         change, verdict = table.item(row, 3), table.item(row, 4)
         assert change is not None and verdict is not None

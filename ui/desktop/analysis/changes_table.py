@@ -3,7 +3,9 @@ better or worse, and larger than a retake of the same face would give (a real ch
 retest noise (``core.analysis.repeatability.change_verdict``, the one place
 that decides it, as the PDF report does). A measure the two photos measured on different regions
 (the forehead hidden at one visit) is not comparable, and the regions are named
-(``core.analysis.comparison``). Colours come from the style sheet."""
+(``core.analysis.comparison``), until both photos are read again on the skin both showed: the row's
+change and verdict are then that reading's, the change marked * as on the kiosk and the reports.
+Colours come from the style sheet."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ REAL = "Real change"
 NOISE = "Within retest noise"
 NOT_COMPARABLE = "Not comparable"
 LIKE_FOR_LIKE = "Like for like"
+SCORE_NO_SPREAD = "The overall score has no published retest spread: judge it by its measures."
+"""Why the score's change is better or worse but never real or noise (nor on the kiosk and PDF)."""
 
 
 def _sentence(text: str) -> str:
@@ -74,7 +78,7 @@ def score_words(score: tuple[float, float], where: str) -> tuple[str, bool | Non
     was, now = score
     moved = change(SKIN_SCORE, now, was)
     words = {True: "better", False: "worse", None: "about the same"}[moved.better]
-    tip = f"Both photos were read again {where}."
+    tip = f"Both photos were read again {where}. {SCORE_NO_SPREAD}"
     return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {words}", moved.better, tip
 
 
@@ -115,8 +119,7 @@ class ChangesTable(QTableWidget):
                 score_change_text(before.skin_score, after.skin_score),
                 f"{NOT_COMPARABLE}: {apart}" if apart else words,
                 moved,
-                _sentence(apart)
-                or "The overall score has no published retest spread: judge it by its measures.",
+                _sentence(apart) or SCORE_NO_SPREAD,
             )
         )
         befores = {r.key: r for r in before.measures}
