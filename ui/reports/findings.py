@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 from core.analysis.repeatability import change_verdict
 from core.vocabulary import concern, condition_label, measure, region, severity
 from ui.reports.layout import Ink, Sheet, fitting_list, tone_ink
-from ui.reports.model import ReportData, measured_levels
+from ui.reports.model import ReportData, measured_levels, since_last
 
 
 def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str, Any]) -> None:
@@ -34,32 +34,38 @@ def _condition(sheet: Sheet, x: float, y: float, width: float, item: Mapping[str
     sheet.text(QRectF(x, y + 15, width, 12), detail, size=7.8, colour=Ink.MUTED, wrap=False)
 
 
+WATCH_FROM = 25.0
+"""The concern (0-100, higher is worse) from which a measure is worth watching; a strength is a
+measure below it, so no measure is both, and one flagged mild or worse is never a strength."""
+
+
 def highlight_lines(
     metrics: Mapping[str, float],
     previous: Mapping[str, float] | None,
     spread: Callable[[str], float | None] = lambda _: None,
+    *,
+    again: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[tuple[str, str]]:
-    """Strengths, what to watch and, with a previous visit, what improved most: only changes
-    beyond retest noise (the rule each change on page one is labelled by, with the same
-    ``spread`` per measure), so none is a retake's wobble."""
+    """Strengths, what to watch and, with a previous visit, what improved most: the change page
+    one shows for each measure (read like for like, ``again``, where the two photos measured
+    different skin: :func:`~ui.reports.model.since_last`), named only beyond retest noise (the
+    rule each change on page one is labelled by, with the same ``spread`` per measure), so none
+    is a retake's wobble."""
     ranked = sorted(metrics, key=lambda m: concern(m, float(metrics[m])))
-    lines = [("Your strengths", ", ".join(measure(m).label for m in ranked[:3]))]
-    watch = [m for m in reversed(ranked) if concern(m, float(metrics[m])) >= 25][:3]
-    lines.append(
-        ("Worth watching", ", ".join(measure(m).label for m in watch) or "Nothing stands out")
-    )
-    if previous:
-        gains = {
-            m: concern(m, float(previous[m])) - concern(m, float(metrics[m]))
-            for m in metrics
-            if previous.get(m) is not None
-        }
+    watched = {m for m in ranked if concern(m, float(metrics[m])) >= WATCH_FROM}
+    strengths = [m for m in ranked if m not in watched][:3]
+    watch = [m for m in reversed(ranked) if m in watched][:3]
+    lines = [
+        ("Your strengths", ", ".join(measure(m).label for m in strengths) or "None this time"),
+        ("Worth watching", ", ".join(measure(m).label for m in watch) or "Nothing stands out"),
+    ]
+    if previous or again:
+        pairs = since_last(metrics, previous, again or {})
+        gains = {m: concern(m, was) - concern(m, now) for m, (was, now) in pairs.items()}
         real = [
             m
             for m in sorted(gains, key=lambda m: -gains[m])
-            if gains[m] > 0
-            and change_verdict(m, float(previous[m]), float(metrics[m]), mdc=spread(m))
-            == "real_change"
+            if gains[m] > 0 and change_verdict(m, *pairs[m], mdc=spread(m)) == "real_change"
         ]
         named = ", ".join(measure(m).label for m in real[:3])
         lines.append(("Most improved", named or "No real improvement since your last visit"))
@@ -122,7 +128,9 @@ def conditions(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
             wrap=False,
         )
         y += 20
-    lines = highlight_lines(measured_levels(result), data.previous, data.spread)
+    lines = highlight_lines(
+        measured_levels(result), data.previous, data.spread, again=data.like_for_like
+    )
     height = 14 + 27 * len(lines)
     if bottom - y - 4 >= height:
         box = QRectF(x, y + 4, width, height)

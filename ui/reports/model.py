@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.analysis.result import carried_mdc
+from core.vocabulary import SKIN_SCORE
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,33 @@ class ReportData:
             return self.spreads[metric]
         return carried_mdc(self.result, metric)
 
+    def since_last(self) -> dict[str, tuple[float, float]]:
+        """Measure (and ``skin_score``) -> the change since the previous visit the report shows
+        (:func:`since_last`), for every part of the report that names a change."""
+        levels = {
+            **measured_levels(self.result),
+            SKIN_SCORE: float(self.result.get(SKIN_SCORE, 0.0)),
+        }
+        return since_last(levels, self.previous, self.like_for_like)
+
 
 def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:
     """The measures this photo allowed, by level (a measure not measured is ``None`` or absent)."""
     return {k: float(v) for k, v in result.get("metrics", {}).items() if v is not None}
+
+
+def since_last(
+    levels: Mapping[str, float],
+    previous: Mapping[str, float] | None,
+    again: Mapping[str, tuple[float, float]],
+) -> dict[str, tuple[float, float]]:
+    """Key -> (previous visit, this visit) of each change since the previous visit: the reading
+    like for like (``again``) where the two photos measured different skin, else the stored levels;
+    none for a key this visit did not measure."""
+    pairs = {
+        key: (float(previous[key]), now)
+        for key, now in levels.items()
+        if previous and previous.get(key) is not None
+    }
+    pairs.update({key: pair for key, pair in again.items() if key in levels})
+    return pairs

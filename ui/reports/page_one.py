@@ -67,12 +67,11 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
         wrap=False,
     )
     sheet.text(QRectF(x, rect.y() + 60, width, 26), band.meaning, size=8.3, colour=Ink.MUTED)
-    previous = (data.previous or {}).get("skin_score")
-    pair = data.like_for_like.get(vocab.SKIN_SCORE)
-    if previous is not None or pair is not None:
-        was, now = pair or (float(previous or 0.0), score)
+    pair = data.since_last().get(vocab.SKIN_SCORE)
+    if pair is not None:
+        was, now = pair
         text, tone = delta_text(vocab.SKIN_SCORE, now, was)
-        mark = f" {not_compared.READ_AGAIN_MARK}" if pair else ""
+        mark = f" {not_compared.READ_AGAIN_MARK}" if vocab.SKIN_SCORE in data.like_for_like else ""
         sheet.text(
             QRectF(x, rect.y() + 92, width, 12),
             f"{text} since your last visit{mark}",
@@ -212,6 +211,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
     metrics: dict[str, float | None] = data.result.get("metrics", {})
     details: dict[str, Any] = data.result.get("measures", {})
     previous = data.previous or {}
+    since = data.since_last()
     left, right = sheet.margin, sheet.width - sheet.margin
     bar_x, bar_w = left + 306, 140.0
     for index, (metric, raw) in enumerate(metrics.items()):
@@ -243,9 +243,7 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
             align=RIGHT,
             wrap=False,
         )
-        pair = data.like_for_like.get(metric)
-        if level is not None and pair is None and previous.get(metric) is not None:
-            pair = float(previous[metric]), level
+        pair = since.get(metric)
         if level is not None and pair is not None:
             mdc = data.spread(metric)
             was, now = pair

@@ -16,12 +16,17 @@ from PySide6.QtCore import QPointF
 
 from app.desktop.readings import readings
 from app.kiosk.worker import Measured, measure
+from app.read_again import read_photos
 from core import vocabulary
+from core.analysis import AnalysisResult
 from core.analysis.repeatability import mdc_of
+from core.imaging import encode_jpeg
+from core.vocabulary import signed
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
-from ui.desktop.analysis.changes_table import ChangesTable
+from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
-from ui.desktop.ports import AnalysisDetail, MeasureReading
+from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
+from ui.reports.not_compared import READ_AGAIN_MARK
 
 SCALE = 0.75  # the before photo is the same face, smaller
 
@@ -249,5 +254,46 @@ def test_different_skin_is_read_again_like_for_like(
     dark = page.changes.verdict(vocabulary.measure("dark_circles").clinical_label)
     assert not dark.startswith(("Like for like", "Not comparable"))  # same skin all along
     assert page.like_status.text().startswith("Like for like: both photos read again")
+    assert f"(the changes marked {READ_AGAIN_MARK})" in page.like_status.text()
+    for key in page.changes.apart:  # each change is the like-for-like reading's, marked
+        label = vocabulary.measure(key).clinical_label
+        assert page.changes.shown_change(label).endswith(f" {READ_AGAIN_MARK}"), key
     score = page.changes.item(0, 4).text()  # the skin score, from the same measures on both
     assert score.startswith("Like for like, without the chin: "), score
+
+
+def test_a_row_read_like_for_like_shows_that_reading_s_change(
+    qtbot: Any,
+    portrait: np.ndarray,
+    portrait_result: AnalysisResult,
+    chin_cut_portrait: np.ndarray,
+    chin_cut_result: AnalysisResult,
+) -> None:
+    """The earlier photo had the chin cut off: once both photos are read again without the chin,
+    each such row's Change is that reading's change, marked * as on the kiosk and the reports and
+    coloured as its verdict, never the stored difference beside a verdict on other numbers (the
+    acceptance test saw a fall of 1 beside "11 → 15")."""
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    before, after = chin_cut_result.to_json(), portrait_result.to_json()
+    table.show_changes(_detail(before), _detail(after))
+    photos = (encode_jpeg(chin_cut_portrait), encode_jpeg(portrait))
+    reading = read_photos(*photos, (before, after), keys=table.apart)
+    assert reading.changes and reading.score is not None
+    table.show_like_for_like(LikeForLike(reading.changes, reading.score, reading.where))
+    for key, moved in reading.changes.items():
+        label = vocabulary.measure(key).clinical_label
+        shown = f"{moved.before:.0f} \u2192 {moved.after:.0f}"
+        assert shown in table.verdict(label)
+        assert table.shown_change(label).endswith(f" {signed(moved.delta)} {READ_AGAIN_MARK}")
+    was, now = reading.score
+    assert f"{was:.0f} \u2192 {now:.0f}" in table.verdict("Skin score")
+    assert table.shown_change("Skin score").endswith(
+        f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}"
+    )
+    score = table.item(0, 4)  # better or worse, never real or noise: the tooltip says why
+    assert score is not None and SCORE_NO_SPREAD in score.toolTip()
+    for row in range(table.rowCount()):
+        change, verdict = table.item(row, 3), table.item(row, 4)
+        assert change is not None and verdict is not None
+        assert change.foreground() == verdict.foreground(), verdict.text()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -16,7 +18,7 @@ from PySide6.QtGui import QColor, QImage
 from app.reports import build_overlays
 from core.analysis import analyze
 from core.analysis.repeatability import mdc_of
-from core.vocabulary import NOT_MEASURED, change, measure, score_band, signed
+from core.vocabulary import MEASURES, NOT_MEASURED, change, measure, score_band, signed
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
 from ui.reports.pdf import render_report
@@ -292,3 +294,57 @@ def test_a_photo_without_a_skin_tone_says_why_on_the_report(
     pages = read_pdf(render_report(data, tmp_path / "grey.pdf"))
     assert "Skin tone".upper() in pages[0] and NOT_MEASURED in pages[0]
     assert " ".join(tone["reason"].capitalize().split()[:6]) in pages[0]
+
+
+def _highlights(text: str) -> dict[str, set[str]]:
+    """The highlight lines of page two: title -> the measures it names (none for a sentence)."""
+    one = "|".join(re.escape(m.label) for m in MEASURES.values())
+    named = {}
+    for title in ("YOUR STRENGTHS", "WORTH WATCHING", "MOST IMPROVED"):
+        found = re.search(rf"{title} ((?:{one})(?:, (?:{one}))*)?", text)
+        if found:
+            named[title] = set((found.group(1) or "").split(", ")) - {""}
+    return named
+
+
+def test_no_measure_is_both_a_strength_and_worth_watching(
+    qapp: Any,
+    tmp_path: Path,
+    make_data: Maker,
+    read_pdf: Reader,
+    shared_photo: Callable[[str], Path],
+    read_rgb: Callable[[Path], np.ndarray],
+) -> None:
+    """A real photo small enough (480 px long side) that only redness, at a mild level, and dark
+    circles are measured: redness is worth watching and not also a strength."""
+    rgb = read_rgb(shared_photo("rose_leslie_img1.jpg"))
+    scale = 480 / max(rgb.shape[:2])
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR))
+    assert ok
+    result = analyze(bytes(encoded.tobytes()), need_visuals=True)
+    assert set(result.metrics) == {"redness", "dark_circles"}
+    data = make_data(result=result.to_json(), photo_jpeg=bytes(encoded.tobytes()), overlays={})
+    lines = _highlights(" ".join(read_pdf(render_report(data, tmp_path / "rose.pdf"))))
+    assert lines["WORTH WATCHING"] == {measure("redness").label}
+    assert lines["YOUR STRENGTHS"] == {measure("dark_circles").label}
+
+
+def test_most_improved_agrees_with_a_change_read_like_for_like(
+    qapp: Any, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """Redness was measured on different skin at the last visit (so it is not among the stored
+    previous levels) and read again like for like 34 points higher: page one marks its change
+    "real change *", and "Most improved" names it."""
+    result = make_data().result
+    level = result["metrics"]["redness"]
+    previous = {k: v for k, v in result["metrics"].items() if k != "redness"}
+    data = make_data(
+        previous=previous,
+        like_for_like={"redness": (level + 34, level)},
+        spreads={"redness": 4.4},
+        read_again="without the chin",
+    )
+    pages = read_pdf(render_report(data, tmp_path / "again.pdf"))
+    assert "\u25bc \u221234 real change *" in pages[0]
+    assert measure("redness").label in _highlights(" ".join(pages))["MOST IMPROVED"]

@@ -42,3 +42,29 @@ def test_reasons_for_not_comparing_name_the_measures_only_when_they_differ() -> 
         "Not compared (Dark circles): glasses.",
     ]
     assert not_compared.lines([]) == []
+
+
+def test_a_measure_is_a_strength_or_worth_watching_never_both() -> None:
+    """A photo where only redness (mild) and dark circles were measured: redness was both the
+    second strength and the one thing worth watching."""
+    lines = dict(highlight_lines({"redness": 60.0, "dark_circles": 14.0}, None))
+    assert lines["Your strengths"] == "Dark circles"
+    assert lines["Worth watching"] == "Redness"
+    everything = dict(highlight_lines({"redness": 60.0, "acne": 50.0}, None))
+    assert everything["Your strengths"] == "None this time"
+    assert everything["Worth watching"] == "Redness, Blemishes"
+
+
+def test_most_improved_names_a_change_read_like_for_like() -> None:
+    """Redness was measured on different skin, so it is not in the stored previous levels; read
+    again like for like it fell by more than its spread: page one calls it a real change, and so
+    must "Most improved"."""
+    metrics = {"redness": 40.0, "dark_circles": 14.0}
+    lines = dict(
+        highlight_lines(
+            metrics, {"dark_circles": 15.0}, lambda _: 4.4, again={"redness": (74.0, 40.0)}
+        )
+    )
+    assert lines["Most improved"] == "Redness"
+    within = dict(highlight_lines(metrics, {}, lambda _: 4.4, again={"redness": (43.0, 40.0)}))
+    assert within["Most improved"] == "No real improvement since your last visit"

@@ -3,7 +3,9 @@ better or worse, and larger than a retake of the same face would give (a real ch
 retest noise (``core.analysis.repeatability.change_verdict``, the one place
 that decides it, as the PDF report does). A measure the two photos measured on different regions
 (the forehead hidden at one visit) is not comparable, and the regions are named
-(``core.analysis.comparison``). Colours come from the style sheet."""
+(``core.analysis.comparison``), until both photos are read again on the skin both showed: the row's
+change and verdict are then that reading's, the change marked * as on the kiosk and the reports.
+Colours come from the style sheet."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from core.analysis.comparison import MeasureChange, compare, score_difference
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
+from ui.reports.not_compared import READ_AGAIN_MARK
 from ui.widgets.trend_chart import colour, colour_property
 
 COLUMNS = ("Measure", "Before", "After", "Change", "Verdict")
@@ -22,6 +25,8 @@ REAL = "Real change"
 NOISE = "Within retest noise"
 NOT_COMPARABLE = "Not comparable"
 LIKE_FOR_LIKE = "Like for like"
+SCORE_NO_SPREAD = "The overall score has no published retest spread: judge it by its measures."
+"""Why the score's change is better or worse but never real or noise (nor on the kiosk and PDF)."""
 
 
 def _sentence(text: str) -> str:
@@ -29,6 +34,18 @@ def _sentence(text: str) -> str:
 
 
 VERDICT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def change_text(delta: float) -> str:
+    """A measure's change as the Change column shows it: less than half a point reads "= ±0"."""
+    arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
+    return f"{arrow} {signed(delta)}"
+
+
+def score_change_text(was: float, now: float) -> str:
+    """The skin score's change as the Change column shows it (the kiosk's and the PDF's arrow)."""
+    moved = change(SKIN_SCORE, now, was)
+    return f"{moved.arrow} {signed(moved.delta)}"
 
 
 def verdict_text(real: bool, better: bool | None, spread: float) -> str:
@@ -61,7 +78,7 @@ def score_words(score: tuple[float, float], where: str) -> tuple[str, bool | Non
     was, now = score
     moved = change(SKIN_SCORE, now, was)
     words = {True: "better", False: "worse", None: "about the same"}[moved.better]
-    tip = f"Both photos were read again {where}."
+    tip = f"Both photos were read again {where}. {SCORE_NO_SPREAD}"
     return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {words}", moved.better, tip
 
 
@@ -99,11 +116,10 @@ class ChangesTable(QTableWidget):
                 "Skin score",
                 str(shown_score(before.skin_score)),
                 str(shown_score(after.skin_score)),
-                f"{score.arrow} {signed(score.delta)}",
+                score_change_text(before.skin_score, after.skin_score),
                 f"{NOT_COMPARABLE}: {apart}" if apart else words,
                 moved,
-                _sentence(apart)
-                or "The overall score has no published retest spread: judge it by its measures.",
+                _sentence(apart) or SCORE_NO_SPREAD,
             )
         )
         befores = {r.key: r for r in before.measures}
@@ -154,11 +170,9 @@ class ChangesTable(QTableWidget):
             )
         moved = moved or compare(now.key, {}, {}, levels=(was.level, now.level))
         assert moved is not None  # both levels are given
-        delta, spread = moved.delta, moved.spread
-        # the arrow follows the change as shown: less than half a point reads "= ±0"
-        arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
+        spread = moved.spread
         if moved.verdict == "different_skin":
-            shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", f"{arrow} {signed(delta)}")
+            shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", change_text(moved.delta))
             return (*shown, f"{NOT_COMPARABLE}: {moved.reason}", None, _sentence(moved.reason))
         real = moved.verdict == "real_change"
         better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
@@ -166,38 +180,54 @@ class ChangesTable(QTableWidget):
             name,
             f"{was.level:.0f}",
             f"{now.level:.0f}",
-            f"{arrow} {signed(delta)}",
+            change_text(moved.delta),
             verdict_text(real, better, spread),
             better,
             f"{now.direction}; a retake of the same face moves it by up to {spread:.1f} points",
         )
 
     def show_like_for_like(self, found: LikeForLike) -> None:
-        """The measures not comparable as stored, read again on the skin both photos showed."""
+        """The measures not comparable as stored, read again on the skin both photos showed: the
+        verdict and the change both become that reading's, the change marked
+        :data:`~ui.reports.not_compared.READ_AGAIN_MARK` as on the kiosk and the reports, and
+        both coloured by its verdict, so a row never shows two changes."""
         for row, key in enumerate(self.keys):
             moved = found.changes.get(key)
-            verdict = self.item(row, 4)
-            if verdict is None:
+            verdict, delta = self.item(row, 4), self.item(row, 3)
+            if verdict is None or delta is None:
                 continue
             if key == SKIN_SCORE and found.score is not None:
                 text, better, tip = score_words(found.score, found.where)
+                shown = score_change_text(*found.score)
             elif moved is not None:
                 text, better, tip = like_for_like_words(moved)
+                shown = change_text(moved.delta)
             else:
                 continue
             verdict.setText(text)
+            delta.setText(f"{shown} {READ_AGAIN_MARK}")
             for column in range(self.columnCount()):
                 item = self.item(row, column)
                 if item is None:
                     continue
                 item.setToolTip(f"{item.toolTip()} {tip} {found.note}".strip())
+                item.setData(VERDICT_ROLE, text)
                 if column in (3, 4) and better is not None:
                     item.setForeground(colour(self, "better" if better else "worse"))
+                elif column in (3, 4):  # within retest noise: the text's own colour
+                    item.setData(Qt.ItemDataRole.ForegroundRole, None)
+
+    def shown_change(self, label: str) -> str:
+        """The change shown for a measure (by its label), for tests and screen readers."""
+        return self._cell(label, 3)
 
     def verdict(self, label: str) -> str:
         """The verdict shown for a measure (by its label), for tests and screen readers."""
+        return self._cell(label, 4)
+
+    def _cell(self, label: str, column: int) -> str:
         for row in range(self.rowCount()):
-            name, verdict = self.item(row, 0), self.item(row, 4)
-            if name is not None and verdict is not None and name.text().split(" (")[0] == label:
-                return verdict.text()
+            name, cell = self.item(row, 0), self.item(row, column)
+            if name is not None and cell is not None and name.text().split(" (")[0] == label:
+                return cell.text()
         raise KeyError(label)

@@ -35,6 +35,7 @@ from ui.desktop.context import PageContext
 from ui.desktop.ports import AnalysisDetail, LikeForLike, OverlayLayer, VisitSummary
 from ui.desktop.shell.runner import message_for
 from ui.desktop.text import short_date
+from ui.reports.not_compared import READ_AGAIN_MARK
 from ui.widgets.basics import label, named
 from ui.widgets.photo_view import WHEEL_STEP, PhotoView
 from ui.widgets.wipe_view import WipeView
@@ -268,7 +269,7 @@ class ComparePage(QWidget):
                 self.changes.show_like_for_like(found)
                 self.like_status.setText(
                     "Like for like: both photos read again without the parts of the face only "
-                    f"one of them showed. {found.note}".strip()
+                    f"one of them showed (the changes marked {READ_AGAIN_MARK}). {found.note}".strip()
                 )
 
         def failed(exc: BaseException) -> None:
