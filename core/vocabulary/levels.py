@@ -111,6 +111,12 @@ class Change:
     better: bool | None
     """Whether it is an improvement in the measure's own direction (None: about the same)."""
 
+    @property
+    def shown(self) -> str:
+        """The change as every screen writes it, sign kept even when it is about the same
+        ("\u25b2 +5", "= \u22124")."""
+        return f"{self.arrow} {signed(self.delta)}"
+
 
 def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:
     """``key`` is a measure or :data:`SKIN_SCORE`. Less than one point, or less than the measure's

@@ -134,6 +134,14 @@ def test_a_change_is_an_improvement_in_the_measure_s_own_direction() -> None:
     assert vocab.signed(0.2) == "\u00b10"
 
 
+def test_a_change_keeps_its_sign_even_when_it_is_about_the_same() -> None:
+    """Within retest noise the arrow is "=", but the points keep their sign, on every screen."""
+    assert vocab.change("redness", 36, 40, mdc=5.0).shown == "= \u22124"
+    assert vocab.change("redness", 41, 40, mdc=5.0).shown == "= +1"
+    assert vocab.change(vocab.SKIN_SCORE, 85, 80).shown == "\u25b2 +5"
+    assert vocab.change("pores", 40.2, 40).shown == "= \u00b10"
+
+
 @pytest.mark.parametrize(
     "look_up",
     [

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vocabulary import SKIN_SCORE, Change, Tone
+from core.vocabulary import SKIN_SCORE, Change, Tone, signed
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView, MeasureView
@@ -37,10 +37,11 @@ NOT_COMPARED = (
 
 
 def change_text(change: Change, since: str, *, read_again: bool = False) -> str:
-    """The change as the row shows it ("▲ 5 since 03 Nov 2026"), marked when it was read like for
-    like (the note under the measures says what that means)."""
+    """The change as the row shows it ("▲ +5 since 03 Nov 2026", "= \u22124 since ..." within retest
+    noise, as the report writes it), marked when it was read like for like (the note under the
+    measures says what that means)."""
     mark = f" {READ_AGAIN_MARK}" if read_again else ""
-    return f"{change.arrow} {abs(change.delta):.0f} since {since}{mark}"
+    return f"{change.shown} since {since}{mark}"
 
 
 class MeasureRow(QFrame):
@@ -251,10 +252,9 @@ class ResultsScreen(QWidget):
         self.since.setText("")
         self.since.setToolTip("")
         if score.change is not None and view.previous_date:
-            sign = "+" if score.change.delta >= 0 else "\u2212"
             mark = f" {READ_AGAIN_MARK}" if score.read_again else ""
             self.since.setText(
-                f"{sign}{abs(score.change.delta):.0f} points since your visit on "
+                f"{signed(score.change.delta)} points since your visit on "
                 f"{view.previous_date}{mark}"
             )
         elif view.previous_date and SKIN_SCORE in view.not_compared:
