@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -99,6 +100,18 @@ def score_band(score: float) -> Band:
         if whole >= band.floor:
             return band
     return SCORE_BANDS[-1]
+
+
+SCORE_FROM_SOME: Final = "From {used} of {every} measures: the photo could not support the others."
+"""Under the score when the photo supported only some measures: the score uses only those."""
+
+
+def score_from(uses: Sequence[str], every: int) -> str:
+    """What the score rests on when it is not every one of ``every`` measures; empty when it is,
+    or when the result does not say (``skin_score_uses`` is new in schema 2)."""
+    if not uses or len(uses) >= every:
+        return ""
+    return SCORE_FROM_SOME.format(used=len(uses), every=every)
 
 
 # -- changes since a previous visit -------------------------------------------------------------

@@ -146,7 +146,11 @@ class ResultsScreen(QWidget):
         self.score_title = label("Skin score", "cardTitle")
         self.band = label("", "cardTitleLarge", wrap=False)
         self.band_meaning = label("", "fine")
+        self.score_uses = label("", "fine")
         self.skin_type = label("", "fact")
+        self.type_reason = label("", "fine")
+        self.score_uses.setVisible(False)
+        self.type_reason.setVisible(False)
         tone_row = QHBoxLayout()
         self.swatch = QFrame()
         self.swatch.setObjectName("swatch")
@@ -156,7 +160,14 @@ class ResultsScreen(QWidget):
         tone_row.addWidget(self.tone, 1)
         self.since = label("", "change")
         facts.addStretch(1)
-        for widget in (self.score_title, self.band, self.band_meaning, self.skin_type):
+        for widget in (
+            self.score_title,
+            self.band,
+            self.band_meaning,
+            self.score_uses,
+            self.skin_type,
+            self.type_reason,
+        ):
             facts.addWidget(widget)
         facts.addLayout(tone_row)
         facts.addWidget(self.since)
@@ -240,9 +251,13 @@ class ResultsScreen(QWidget):
         self.band.setText(score.band)
         coloured(self.band, score.tone)
         self.band_meaning.setText(score.band_meaning)
+        self.score_uses.setText(score.uses)
+        self.score_uses.setVisible(bool(score.uses))
         skin = result.skin
         self.skin_type.setText(f"Skin type: {skin.type_label}")
         self.skin_type.setToolTip(skin.type_meaning)
+        self.type_reason.setText(skin.type_reason)
+        self.type_reason.setVisible(bool(skin.type_reason))
         self.swatch.setStyleSheet(f"background: {skin.monk_colour}; border-radius: 17px;")
         self.tone.setText(
             f"Skin tone: {skin.tone_label} (Monk {skin.monk}, ITA {skin.ita_deg:.0f}\u00b0)"
@@ -308,7 +323,9 @@ class ResultsScreen(QWidget):
         for widget in (
             self.band,
             self.band_meaning,
+            self.score_uses,
             self.skin_type,
+            self.type_reason,
             self.tone,
             self.since,
             self.condition_list,
@@ -321,8 +338,10 @@ class ResultsScreen(QWidget):
             self.read_again,
         ):
             widget.setText("")
-        self.retake_hint.setVisible(False)
-        self.read_again.setVisible(False)
+        for widget in (self.score_uses, self.type_reason, self.retake_hint, self.read_again):
+            widget.setVisible(False)
+        self.skin_type.setToolTip("")
+        self.since.setToolTip("")
         self.swatch.setStyleSheet("")
         for row in self.measures:
             row.clear()

@@ -160,6 +160,35 @@ def test_a_change_within_retest_noise_keeps_its_sign(
     assert rows["Dark circles"].change.text() == "= +1 since 03 Nov 2026"
 
 
+def test_a_score_from_some_measures_says_so_and_why_the_type_is_not_determined(
+    screen: ResultsScreen, astronaut: Any, small_result: Any, portrait: Any, portrait_result: Any
+) -> None:
+    """A small photo supports 2 of the 10 measures: the score says it rests on those, the skin
+    type why it is not determined; a photo that supports every measure adds no line."""
+    small = small_result.to_json()
+    screen.show_view(
+        AnalysisView(
+            result=result_view(small, previous=None), photo=astronaut, overlays={}, saved=False
+        )
+    )
+    assert screen.score_uses.isVisible()
+    assert screen.score_uses.text() == vocabulary.score_from(small["skin_score_uses"], 10)
+    assert screen.score_uses.text().startswith("From 2 of 10 measures")
+    assert screen.skin_type.text() == "Skin type: Not determined"
+    assert screen.type_reason.isVisible()
+    assert screen.type_reason.text() == vocabulary.skin_type("unknown").meaning
+    every = portrait_result.to_json()
+    every["skin_score_uses"] = list(every["measures"])
+    every["skin_type"] = "normal"
+    screen.show_view(
+        AnalysisView(
+            result=result_view(every, previous=None), photo=portrait, overlays={}, saved=False
+        )
+    )
+    assert not screen.score_uses.isVisible() and not screen.type_reason.isVisible()
+    assert screen.score_uses.text() == "" and screen.type_reason.text() == ""
+
+
 def test_a_photo_whose_checks_failed_asks_for_a_retake(
     screen: ResultsScreen, shared_photo: Any, read_rgb: Any, geometry_of: Any
 ) -> None:
