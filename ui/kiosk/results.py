@@ -315,6 +315,7 @@ class ResultsScreen(QWidget):
         self.note.setText(f"{result.disclaimer} {saved}")
         worst = min(measured, key=lambda m: m.goodness, default=None)
         self.photo.show_view(view, initial=worst.key if worst else "")
+        self.results_scroll.verticalScrollBar().setValue(0)  # each result opens at its score
 
     def clear(self) -> None:
         self.photo.clear()
@@ -345,3 +346,4 @@ class ResultsScreen(QWidget):
         self.swatch.setStyleSheet("")
         for row in self.measures:
             row.clear()
+        self.results_scroll.verticalScrollBar().setValue(0)

@@ -36,6 +36,7 @@ def _assert_forgotten(win, *, name: str, email: str, score: float) -> None:
     assert vocab.skin_type_reason(vocab.UNDETERMINED) not in texts
     assert win.results.score_uses.isHidden() and win.results.type_reason.isHidden()
     assert all(not w.toolTip() for w in win.results.findChildren(QLabel))
+    assert win.results.results_scroll.verticalScrollBar().value() == 0  # not where they read
     for canvas in win.findChildren(PhotoCanvas):
         assert canvas.photo is None and canvas.layer is None
     for preview in win.findChildren(PreviewWidget):
@@ -111,6 +112,9 @@ def test_finish_forgets_what_a_small_photo_s_score_rests_on(
     )
     assert shown.type_reason.text() == vocab.skin_type("unknown").meaning
     score = win.view.result.score.value
+    bar = shown.results_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())  # read down to the measures
+    assert bar.value() > 0
     shown.finish_button.click()
     assert win.stack.currentWidget() is win.attract
     _assert_forgotten(win, name="Maya Ortiz", email="maya.ortiz@example.com", score=score)
