@@ -204,6 +204,10 @@ def render_kiosk_screens(out_dir: Path, *, size: tuple[int, int] = (1920, 1080))
             win.open_photo_picker()
             pump(app, 15, lambda: bool(win.photos.tiles))
             shot("photo-picker")
+            selfie = next(t for t in win.photos.tiles if t.accessibleName() == "selfie.png")
+            selfie.click()  # half size: 47 px between the eyes, too small for most measures
+            pump(app, 30, lambda: win.stack.currentWidget() is win.results)
+            shot("results-small-photo")
             win.reset()
             ctx.auth.register(
                 email="dr.lee@example.com", first_name="Ana", last_name="Lee", role="clinician",

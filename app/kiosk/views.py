@@ -76,8 +76,11 @@ def score_view(
     score: float,
     previous: Mapping[str, float] | None,
     again: tuple[float, float] | None = None,
+    *,
+    uses: str = "",
 ) -> ScoreView:
-    """``again`` as for :func:`measure_view`."""
+    """``again`` as for :func:`measure_view`; ``uses`` what the score rests on when it is not
+    every measure (:func:`core.vocabulary.score_from`)."""
     band = vocab.score_band(score)
     return ScoreView(
         value=score,
@@ -89,15 +92,18 @@ def score_view(
         if again is None
         else _again(vocab.SKIN_SCORE, again),
         read_again=again is not None,
+        uses=uses,
     )
 
 
 def skin_view(skin_type: str, tone: Mapping[str, Any]) -> SkinView:
     kind = vocab.skin_type(skin_type)
+    reason = vocab.skin_type_reason(skin_type)
     if tone.get("measured") is False:
         return SkinView(
             type_label=kind.label,
             type_meaning=kind.meaning,
+            type_reason=reason,
             tone_label=f"{vocab.NOT_MEASURED.lower()}: {tone.get('reason', '')}",
             monk=0,
             monk_colour="transparent",
@@ -111,6 +117,7 @@ def skin_view(skin_type: str, tone: Mapping[str, Any]) -> SkinView:
         monk=monk,
         monk_colour=vocab.monk_colour(monk),
         ita_deg=float(tone.get("ita_deg", 0.0)),
+        type_reason=reason,
     )
 
 
@@ -153,7 +160,10 @@ def result_view(
     routine: Mapping[str, Any] = record.get("routine", {})
     return ResultView(
         score=score_view(
-            float(record.get("skin_score", 0.0)), previous, again.get(vocab.SKIN_SCORE)
+            float(record.get("skin_score", 0.0)),
+            previous,
+            again.get(vocab.SKIN_SCORE),
+            uses=vocab.score_from(record.get("skin_score_uses", []), len(details)),
         ),
         skin=skin_view(str(record.get("skin_type", "")), record.get("skin_tone", {})),
         measures=measures,

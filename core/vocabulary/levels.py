@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -101,6 +102,18 @@ def score_band(score: float) -> Band:
     return SCORE_BANDS[-1]
 
 
+SCORE_FROM_SOME: Final = "From {used} of {every} measures: the photo could not support the others."
+"""Under the score when the photo supported only some measures: the score uses only those."""
+
+
+def score_from(uses: Sequence[str], every: int) -> str:
+    """What the score rests on when it is not every one of ``every`` measures; empty when it is,
+    or when the result does not say (``skin_score_uses`` is new in schema 2)."""
+    if not uses or len(uses) >= every:
+        return ""
+    return SCORE_FROM_SOME.format(used=len(uses), every=every)
+
+
 # -- changes since a previous visit -------------------------------------------------------------
 
 
@@ -110,6 +123,12 @@ class Change:
     delta: float
     better: bool | None
     """Whether it is an improvement in the measure's own direction (None: about the same)."""
+
+    @property
+    def shown(self) -> str:
+        """The change as every screen writes it, sign kept even when it is about the same
+        ("\u25b2 +5", "= \u22124")."""
+        return f"{self.arrow} {signed(self.delta)}"
 
 
 def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:

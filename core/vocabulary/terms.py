@@ -23,13 +23,15 @@ def _terms(*items: Term) -> Mapping[str, Term]:
     return MappingProxyType({t.key: t for t in items})
 
 
+UNDETERMINED: Final = "unknown"
+"""The skin type the engine gives when the photo could not show what it needs."""
 SKIN_TYPES: Final = _terms(
     Term("normal", "Normal", "Balanced: neither noticeably oily nor dry."),
     Term("dry", "Dry", "Little shine and a dull look; may feel tight."),
     Term("oily", "Oily", "Shine across the forehead, nose and cheeks."),
     Term("combination", "Combination", "Oilier forehead, nose and chin; drier cheeks."),
     Term("sensitive", "Sensitive", "Prone to redness: choose gentle products."),
-    Term("unknown", "Not determined", "The photo could not show shine, which skin type needs."),
+    Term(UNDETERMINED, "Not determined", "The photo could not show shine, which skin type needs."),
 )
 TONE_CATEGORIES: Final = _terms(
     Term("very_light", "Very light"),
@@ -76,6 +78,12 @@ def _term(table: Mapping[str, Term], key: str, what: str) -> Term:
 
 def skin_type(key: str) -> Term:
     return _term(SKIN_TYPES, key, "skin type")
+
+
+def skin_type_reason(key: str) -> str:
+    """Why the skin type is not determined, in its own words (what the photo could not show);
+    empty for a type that is."""
+    return skin_type(key).meaning if key == UNDETERMINED else ""
 
 
 def tone_category(key: str) -> Term:

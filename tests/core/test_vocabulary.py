@@ -134,6 +134,28 @@ def test_a_change_is_an_improvement_in_the_measure_s_own_direction() -> None:
     assert vocab.signed(0.2) == "\u00b10"
 
 
+def test_a_change_keeps_its_sign_even_when_it_is_about_the_same() -> None:
+    """Within retest noise the arrow is "=", but the points keep their sign, on every screen."""
+    assert vocab.change("redness", 36, 40, mdc=5.0).shown == "= \u22124"
+    assert vocab.change("redness", 41, 40, mdc=5.0).shown == "= +1"
+    assert vocab.change(vocab.SKIN_SCORE, 85, 80).shown == "\u25b2 +5"
+    assert vocab.change("pores", 40.2, 40).shown == "= \u00b10"
+
+
+def test_a_score_from_some_measures_says_how_many_and_why() -> None:
+    assert vocab.score_from(["redness", "dark_circles"], 10) == (
+        "From 2 of 10 measures: the photo could not support the others."
+    )
+    assert vocab.score_from(list(vocab.MEASURES), len(vocab.MEASURES)) == ""  # every one
+    assert vocab.score_from([], 10) == ""  # a result from before schema 2 does not say
+
+
+def test_only_a_skin_type_not_determined_gives_a_reason() -> None:
+    assert vocab.skin_type_reason(vocab.UNDETERMINED) == vocab.skin_type("unknown").meaning
+    assert "shine" in vocab.skin_type_reason("unknown")
+    assert all(vocab.skin_type_reason(k) == "" for k in vocab.SKIN_TYPES if k != "unknown")
+
+
 @pytest.mark.parametrize(
     "look_up",
     [

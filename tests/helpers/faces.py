@@ -81,6 +81,13 @@ def astronaut() -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
+def small_result(astronaut: np.ndarray) -> AnalysisResult:
+    """astronaut() as it is, 43 px between the eyes: the photo supports only redness and dark
+    circles, so the score rests on 2 of 10 measures and the skin type is not determined."""
+    return analyze(astronaut)
+
+
+@pytest.fixture(scope="session")
 def portrait(astronaut: np.ndarray) -> np.ndarray:
     """astronaut() at twice the size (84 px between the eyes): the always-available base photo."""
     return np.ascontiguousarray(

@@ -87,6 +87,9 @@ class ScoreView:
     """Since the previous visit, for a signed-in patient."""
     read_again: bool = False
     """The change was read like for like (:attr:`AnalysisView.read_again` says how)."""
+    uses: str = ""
+    """What the score rests on when the photo could not support every measure ("From 2 of 10
+    measures: ..."); empty when it rests on all of them."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ class SkinView:
     monk: int
     monk_colour: str
     ita_deg: float
+    type_reason: str = ""
+    """Why the skin type is not determined (what the photo could not show); empty when it is."""
 
 
 @dataclass(frozen=True)

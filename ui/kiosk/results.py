@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vocabulary import SKIN_SCORE, Change, Tone
+from core.vocabulary import SKIN_SCORE, Change, Tone, signed
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView, MeasureView
@@ -37,10 +37,11 @@ NOT_COMPARED = (
 
 
 def change_text(change: Change, since: str, *, read_again: bool = False) -> str:
-    """The change as the row shows it ("▲ 5 since 03 Nov 2026"), marked when it was read like for
-    like (the note under the measures says what that means)."""
+    """The change as the row shows it ("▲ +5 since 03 Nov 2026", "= \u22124 since ..." within retest
+    noise, as the report writes it), marked when it was read like for like (the note under the
+    measures says what that means)."""
     mark = f" {READ_AGAIN_MARK}" if read_again else ""
-    return f"{change.arrow} {abs(change.delta):.0f} since {since}{mark}"
+    return f"{change.shown} since {since}{mark}"
 
 
 class MeasureRow(QFrame):
@@ -145,7 +146,11 @@ class ResultsScreen(QWidget):
         self.score_title = label("Skin score", "cardTitle")
         self.band = label("", "cardTitleLarge", wrap=False)
         self.band_meaning = label("", "fine")
+        self.score_uses = label("", "fine")
         self.skin_type = label("", "fact")
+        self.type_reason = label("", "fine")
+        self.score_uses.setVisible(False)
+        self.type_reason.setVisible(False)
         tone_row = QHBoxLayout()
         self.swatch = QFrame()
         self.swatch.setObjectName("swatch")
@@ -155,7 +160,14 @@ class ResultsScreen(QWidget):
         tone_row.addWidget(self.tone, 1)
         self.since = label("", "change")
         facts.addStretch(1)
-        for widget in (self.score_title, self.band, self.band_meaning, self.skin_type):
+        for widget in (
+            self.score_title,
+            self.band,
+            self.band_meaning,
+            self.score_uses,
+            self.skin_type,
+            self.type_reason,
+        ):
             facts.addWidget(widget)
         facts.addLayout(tone_row)
         facts.addWidget(self.since)
@@ -239,9 +251,13 @@ class ResultsScreen(QWidget):
         self.band.setText(score.band)
         coloured(self.band, score.tone)
         self.band_meaning.setText(score.band_meaning)
+        self.score_uses.setText(score.uses)
+        self.score_uses.setVisible(bool(score.uses))
         skin = result.skin
         self.skin_type.setText(f"Skin type: {skin.type_label}")
         self.skin_type.setToolTip(skin.type_meaning)
+        self.type_reason.setText(skin.type_reason)
+        self.type_reason.setVisible(bool(skin.type_reason))
         self.swatch.setStyleSheet(f"background: {skin.monk_colour}; border-radius: 17px;")
         self.tone.setText(
             f"Skin tone: {skin.tone_label} (Monk {skin.monk}, ITA {skin.ita_deg:.0f}\u00b0)"
@@ -251,10 +267,9 @@ class ResultsScreen(QWidget):
         self.since.setText("")
         self.since.setToolTip("")
         if score.change is not None and view.previous_date:
-            sign = "+" if score.change.delta >= 0 else "\u2212"
             mark = f" {READ_AGAIN_MARK}" if score.read_again else ""
             self.since.setText(
-                f"{sign}{abs(score.change.delta):.0f} points since your visit on "
+                f"{signed(score.change.delta)} points since your visit on "
                 f"{view.previous_date}{mark}"
             )
         elif view.previous_date and SKIN_SCORE in view.not_compared:
@@ -300,6 +315,7 @@ class ResultsScreen(QWidget):
         self.note.setText(f"{result.disclaimer} {saved}")
         worst = min(measured, key=lambda m: m.goodness, default=None)
         self.photo.show_view(view, initial=worst.key if worst else "")
+        self.results_scroll.verticalScrollBar().setValue(0)  # each result opens at its score
 
     def clear(self) -> None:
         self.photo.clear()
@@ -308,7 +324,9 @@ class ResultsScreen(QWidget):
         for widget in (
             self.band,
             self.band_meaning,
+            self.score_uses,
             self.skin_type,
+            self.type_reason,
             self.tone,
             self.since,
             self.condition_list,
@@ -321,8 +339,11 @@ class ResultsScreen(QWidget):
             self.read_again,
         ):
             widget.setText("")
-        self.retake_hint.setVisible(False)
-        self.read_again.setVisible(False)
+        for widget in (self.score_uses, self.type_reason, self.retake_hint, self.read_again):
+            widget.setVisible(False)
+        self.skin_type.setToolTip("")
+        self.since.setToolTip("")
         self.swatch.setStyleSheet("")
         for row in self.measures:
             row.clear()
+        self.results_scroll.verticalScrollBar().setValue(0)

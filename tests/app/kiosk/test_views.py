@@ -77,6 +77,25 @@ def test_a_measure_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> N
     assert item.not_measured.startswith("the photo is too small to see pores")
 
 
+def test_a_score_from_some_measures_and_a_type_not_determined_say_so(
+    small_result: AnalysisResult, record: dict[str, Any]
+) -> None:
+    """A small photo: the score rests on what was measured, the view says how much of it, and
+    why the skin type is not determined, in the vocabulary's words."""
+    small = small_result.to_json()
+    assert small["skin_score_uses"] == ["redness", "dark_circles"] and len(small["measures"]) == 10
+    view = result_view(small, previous=None)
+    assert view.score.uses == "From 2 of 10 measures: the photo could not support the others."
+    assert view.skin.type_label == "Not determined"
+    assert view.skin.type_reason == vocab.skin_type("unknown").meaning
+    record["skin_score_uses"] = list(record["measures"])  # every measure: nothing to add
+    record["skin_type"] = "normal"
+    every = result_view(record, previous=None)
+    assert every.score.uses == "" and every.skin.type_reason == ""
+    del record["skin_score_uses"]  # a result from before schema 2 does not say
+    assert result_view(record, previous=None).score.uses == ""
+
+
 def test_a_skin_tone_the_photo_did_not_allow_says_why(record: dict[str, Any]) -> None:
     record["skin_tone"] = {"measured": False, "reason": "the photo has no colour"}
     view = result_view(record, previous=None)

@@ -120,7 +120,7 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
     )
     screen.show_view(view)
     rows = {r.name.text(): r for r in screen.measures}
-    assert rows["Redness"].change.text() == f"{UP} 20 since 03 Nov 2026 *"
+    assert rows["Redness"].change.text() == f"{UP} +20 since 03 Nov 2026 *"
     assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")  # stored levels
     still = next(
         k for k in why if k not in {*again, SKIN_SCORE} and not vocabulary.measure(k).estimate
@@ -142,6 +142,51 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
         )
     )
     assert not screen.read_again.isVisible() and screen.since.text() == ""
+
+
+def test_a_change_within_retest_noise_keeps_its_sign(
+    screen: ResultsScreen, portrait: Any, portrait_result: Any
+) -> None:
+    """4 points down within a 9-point retest spread reads "about the same" ("="), and still says
+    which way it moved, as the report prints it ("= \u22124")."""
+    record = portrait_result.to_json()
+    level = record["metrics"]["redness"]
+    previous = {"redness": level + 4.0, "dark_circles": record["metrics"]["dark_circles"] - 1.0}
+    spreads = {"redness": 9.0, "dark_circles": 9.0}
+    result = result_view(record, previous=previous, spreads=spreads)
+    screen.show_view(_since_last_visit(portrait, record, previous, result=result))
+    rows = {r.name.text(): r for r in screen.measures}
+    assert rows["Redness"].change.text() == "= \u22124 since 03 Nov 2026"
+    assert rows["Dark circles"].change.text() == "= +1 since 03 Nov 2026"
+
+
+def test_a_score_from_some_measures_says_so_and_why_the_type_is_not_determined(
+    screen: ResultsScreen, astronaut: Any, small_result: Any, portrait: Any, portrait_result: Any
+) -> None:
+    """A small photo supports 2 of the 10 measures: the score says it rests on those, the skin
+    type why it is not determined; a photo that supports every measure adds no line."""
+    small = small_result.to_json()
+    screen.show_view(
+        AnalysisView(
+            result=result_view(small, previous=None), photo=astronaut, overlays={}, saved=False
+        )
+    )
+    assert screen.score_uses.isVisible()
+    assert screen.score_uses.text() == vocabulary.score_from(small["skin_score_uses"], 10)
+    assert screen.score_uses.text().startswith("From 2 of 10 measures")
+    assert screen.skin_type.text() == "Skin type: Not determined"
+    assert screen.type_reason.isVisible()
+    assert screen.type_reason.text() == vocabulary.skin_type("unknown").meaning
+    every = portrait_result.to_json()
+    every["skin_score_uses"] = list(every["measures"])
+    every["skin_type"] = "normal"
+    screen.show_view(
+        AnalysisView(
+            result=result_view(every, previous=None), photo=portrait, overlays={}, saved=False
+        )
+    )
+    assert not screen.score_uses.isVisible() and not screen.type_reason.isVisible()
+    assert screen.score_uses.text() == "" and screen.type_reason.text() == ""
 
 
 def test_a_photo_whose_checks_failed_asks_for_a_retake(
