@@ -51,7 +51,7 @@ def nothing_measured(
     small = [name for name, why in declined.items() if why.code == "too_small"]
     if small:  # the floor of those it was too small for: the others wait on something else
         least = min(NEEDS[name].min_interocular_px for name in small)
-        which = "1 measure (it needs" if len(small) == 1 else f"{len(small)} measures (they need"
+        which = _how_many(small, declined)
         causes.append(
             f"the face is too small in the photo for {which} at least {least:.0f} px between the "
             f"eyes, this photo has {scale.interocular_px:.1f}): move closer to the camera or use "
@@ -66,6 +66,17 @@ def nothing_measured(
     if not causes:  # every measure waits on another: say what the first one needs
         causes.append(next(iter(declined.values())).reason)
     return "Nothing could be measured on this photo: " + "; and ".join(causes) + "."
+
+
+def _how_many(small: list[str], declined: dict[str, Declined]) -> str:
+    """The measures the face is too small for, counted as a reader counts them: with the
+    estimates made from them (declined as waiting on another), "every measure" when that is all."""
+    estimates = [name for name in declined if set(NEEDS[name].uses) & set(small)]
+    if len(small) + len(estimates) == len(METRIC_NAMES):
+        return "every measure (they need"
+    if len(small) == 1:
+        return "1 measure (it needs"
+    return f"{len(small)} of the {len(METRIC_NAMES)} measures (they need"
 
 
 def skin_area_cm2(regions: Regions, needs: Needs) -> float:

@@ -201,3 +201,14 @@ def test_eye_whites_read_warmer_under_a_warm_lamp(portrait) -> None:
     neutral, warm = warmth(portrait), warmth(_tinted(portrait, TUNGSTEN))
     assert neutral < WARM_EYES <= warm
     assert warm - neutral > 0.6
+
+
+def test_a_face_too_small_for_everything_says_every_measure(astronaut) -> None:
+    """Below every floor the refusal counts the estimates too: "every measure", not "8 measures"
+    of the 10 (the two estimates are declined as waiting on the measures they come from)."""
+    tiny = cv2.resize(astronaut, None, fx=0.62, fy=0.62, interpolation=cv2.INTER_AREA)
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(np.ascontiguousarray(tiny))
+    message = str(refused.value)
+    assert refused.value.code == "too_small"
+    assert "too small in the photo for every measure (they need at least 30 px" in message
