@@ -33,6 +33,15 @@ def one_face_check(choice: Choice) -> Check:
     )
 
 
+def _worst(hidden: list[str], fractions: dict[str, float]) -> str:
+    """The region the instruction is about: of those hidden, a main region first (hair over the
+    forehead and beside one eye is "off your forehead", the larger and more measured skin), then
+    the least visible; with none hidden, the least visible region."""
+    if hidden:
+        return min(hidden, key=lambda n: (n not in MAIN_REGIONS, fractions[n]))
+    return min(fractions, key=lambda n: fractions[n])
+
+
 def coverage_check(regions: Regions, framing: Framing) -> Check:
     """How much of the face shows skin; the instruction names what covers the worst region, or
     gives ``framing``'s instruction when the edge of the photo cuts it: nothing covers it there.
@@ -41,7 +50,7 @@ def coverage_check(regions: Regions, framing: Framing) -> Check:
     main = float(np.mean([fractions[n] for n in MAIN_REGIONS]))
     hidden = [n for n, why in regions.excluded.items() if why != CUT_REASON]
     masked = [n for n in hidden if regions.excluded[n] == MASK_REASON]
-    worst = masked[0] if masked else min(hidden or fractions, key=lambda n: fractions[n])
+    worst = masked[0] if masked else _worst(hidden, fractions)
     status = (
         "fail"
         if main < 0.3 or masked

@@ -138,3 +138,16 @@ def test_head_yaw_reads_the_turn_of_a_projected_head(turn: float) -> None:
     seen_iod = eyes_x[1] - eyes_x[0]
     offset = (nose_x - sum(eyes_x) / 2) / seen_iod
     assert head_yaw_degrees(offset) == pytest.approx(turn, abs=0.01)
+
+
+def test_hair_over_the_forehead_and_beside_an_eye_is_asked_off_the_forehead(
+    portrait, portrait_geometry
+) -> None:
+    """The portrait's forehead is under hair; dark hair over one crow's feet too leaves that
+    region less visible, but the instruction stays with the forehead, the main region."""
+    temple = portrait_geometry.region_mask("right_crows_feet", feather=0.0)[..., None]
+    haired = (portrait * (1 - temple) + np.array([18, 14, 12]) * temple).astype(np.uint8)
+    result = analyze(haired)
+    assert result.excluded_regions["forehead"] == "hidden by hair or a hat"
+    assert "right_crows_feet" in result.excluded_regions
+    assert result.quality["checks"]["skin_visible"]["message"] == "Move your hair off your forehead"
