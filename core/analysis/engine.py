@@ -42,7 +42,7 @@ from core.analysis.measures import (
     measure_steps,
     with_estimates,
 )
-from core.analysis.needs import Scale
+from core.analysis.needs import NEEDS, Scale
 from core.analysis.normalise import (
     NormalisedFace,
     canvas_makers,
@@ -64,6 +64,10 @@ from core.vocabulary import instruction
 
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
+CAST_WARN: Final = 0.12
+"""The light's estimated cast (largest |log gain| of the white-balance estimate) from which the
+photo is told to use neutral white light; a severe finding resting only on colour measures is then
+not referred to a dermatologist before a retake (the cast alone moved redness by 20 points)."""
 LAST_STEPS: Final = (*STEP_NAMES, "skin_tone", "colour_check")
 """The steps after the regions, in the order the calling thread takes them and says them."""
 HELPER_FIRST: Final = (
@@ -270,10 +274,10 @@ def _analyse_decoded(
         coverage_check(regions, assess_framing(face, (image.width, image.height))),
         Check(
             "colour_cast",
-            grade(norm.cast, warn=0.12, fail=1e9, higher_is_better=False),
+            grade(norm.cast, warn=CAST_WARN, fail=1e9, higher_is_better=False),
             norm.cast,
             "max_abs_log_gain",
-            instruction("neutral_light") if norm.cast > 0.12 else "",
+            instruction("neutral_light") if norm.cast > CAST_WARN else "",
         ),
     )
     if leave_out:
@@ -302,10 +306,12 @@ def _analyse_decoded(
     levels = {name: m.level for name, m in measures.items()}
     kind = skin_type(measures)
     tell("Preparing your advice")
+    severe = [c.metric for c in found if c.severity == "severe"]
     advice = recommend(
         levels,
         skin_type=kind,
-        severe=any(c.severity == "severe" for c in found),
+        severe=bool(severe),
+        light_in_doubt=norm.cast > CAST_WARN and all(NEEDS[name].colour for name in severe),
         preferences=prefs,
         rules_path=rules_path,
     )

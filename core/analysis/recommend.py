@@ -108,10 +108,13 @@ def recommend(
     *,
     skin_type: str,
     severe: bool,
+    light_in_doubt: bool = False,
     preferences: Preferences | None = None,
     rules_path: Path | str | None = None,
 ) -> Advice:
-    """Advice for these metric levels, skin type and preferences."""
+    """Advice for these metric levels, skin type and preferences. A severe finding is referred to
+    a dermatologist, unless ``light_in_doubt`` (the light's colour alone could have made it
+    severe): the advice is then to retake the photo in neutral light first."""
     prefs = preferences or Preferences()
     rules = load_rules(rules_path)
     excluded_by: dict[str, list[str]] = rules["tags_excluded_by"]
@@ -133,9 +136,11 @@ def recommend(
                 item = _allowed(raw, excluded)
                 if item is not None:
                     steps[period][str(item.get("replaces") or item["step"])] = item
-    if severe:
+    refer = severe and not light_in_doubt
+    if refer:
         texts.append(str(rules["referral"]))
-    texts.append(str(rules["disclaimer"]))
+    elif severe:
+        texts.append(str(rules.get("referral_after_retake", rules["referral"])))
     routine = {
         period: [
             f"{item['step']}: {item['product']}"
@@ -143,4 +148,5 @@ def recommend(
         ]
         for period in PERIODS
     }
-    return Advice(texts, routine, str(rules["disclaimer"]), severe, fired)
+    texts.append(str(rules["disclaimer"]))
+    return Advice(texts, routine, str(rules["disclaimer"]), refer, fired)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from core.analysis import RulesError
+from core.analysis import RulesError, analyze
 from core.analysis.interpret import SCORE_WEIGHTS, severity, skin_score, skin_type
 from core.analysis.measures import METRIC_NAMES, MeasureResult
 from core.analysis.recommend import Preferences, load_rules, recommend
@@ -102,3 +102,30 @@ def test_rule_file_override_and_validation(tmp_path) -> None:
         load_rules(path)
     with pytest.raises(RulesError):
         load_rules(tmp_path / "missing.json")
+
+
+def test_a_severe_finding_the_light_may_have_made_asks_for_a_retake_first() -> None:
+    rules = load_rules()
+    doubt = recommend(LOW | {"redness": 90.0}, skin_type="normal", severe=True, light_in_doubt=True)
+    assert not doubt.see_dermatologist
+    assert rules["referral_after_retake"] in doubt.recommendations
+    assert rules["referral"] not in doubt.recommendations
+    assert doubt.recommendations[-1] == doubt.disclaimer
+    calm = recommend(LOW, skin_type="normal", severe=False, light_in_doubt=True)
+    assert rules["referral_after_retake"] not in calm.recommendations
+
+
+def test_warm_light_that_makes_redness_severe_is_not_sent_to_a_dermatologist(
+    shared_photo, read_rgb
+) -> None:
+    """A lamp about 12 % warm (red up, blue down twice as much) moved this face's redness from
+    64 to 85, "severe"; the photo is asked to be taken again in neutral light instead. The same
+    severe level under neutral light is still referred (test above)."""
+    rgb = read_rgb(shared_photo("rose_leslie_img1.jpg")).astype(np.float32)
+    warm = np.clip(rgb * [1.12, 1.0, 0.76], 0, 255).astype(np.uint8)
+    result = analyze(np.ascontiguousarray(warm))
+    severe = [c["metric"] for c in result.conditions if c["severity"] == "severe"]
+    assert "redness" in severe
+    assert result.quality["checks"]["colour_cast"]["status"] == "warn"
+    assert not result.see_dermatologist
+    assert load_rules()["referral_after_retake"] in result.recommendations
