@@ -62,7 +62,7 @@ NEEDS: Final[dict[str, Needs]] = {
     "pigmentation": Needs("dark spots", 1.95, 15.0, REGION_NAMES),
     "wrinkles": Needs("lines and wrinkles", 1.95, 10.0, WRINKLE_AREAS),
     "roughness": Needs("skin texture", 1.95, 10.0, REGION_NAMES),
-    "pores": Needs("pores", 1.0, 8.0, PORE_AREAS),
+    "pores": Needs("pores", 1.0, 8.0, PORE_AREAS, colour=True),
     "oiliness": Needs("shine", 2.6, 10.0, T_ZONE + U_ZONE, colour=True),
     "dark_circles": Needs("dark circles", 3.15, 1.5, UNDER_EYES, colour=True),
     "acne": Needs("blemishes", 2.6, 15.0, REGION_NAMES, colour=True),
