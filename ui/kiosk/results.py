@@ -29,6 +29,8 @@ def coloured(widget: QLabel, tone: Tone) -> None:
 
 
 RETAKE_HINT = "For a full analysis, press Retake. {problem}."
+RADAR_FROM = 3
+"""The skin profile (a radar) is shown from this many measures: two axes draw a line, not a shape."""
 """When the photo's quality checks failed: what to change, in the engine's words."""
 NOT_COMPARED = (
     "Not compared with your visit on {date}: the photos show different parts of your face"
@@ -186,6 +188,7 @@ class ResultsScreen(QWidget):
         row = QVBoxLayout()
         row.setSpacing(20)
         frame, layout = card()
+        self.profile = frame
         layout.addWidget(label("Your skin profile", "cardTitle"))
         layout.addWidget(label("Further out is better on every axis.", "fine"))
         self.radar = RadarChart()
@@ -281,6 +284,7 @@ class ResultsScreen(QWidget):
         self.derm.setVisible(result.see_dermatologist)
         measured = [m for m in result.measures if m.level is not None]
         before = [m.previous_goodness for m in measured]
+        self.profile.setVisible(len(measured) >= RADAR_FROM)
         self.radar.set_data(
             [m.label for m in measured],
             [m.goodness for m in measured],

@@ -177,6 +177,7 @@ def test_a_score_from_some_measures_says_so_and_why_the_type_is_not_determined(
     assert screen.skin_type.text() == "Skin type: Not determined"
     assert screen.type_reason.isVisible()
     assert screen.type_reason.text() == vocabulary.skin_type("unknown").meaning
+    assert not screen.profile.isVisible()  # a radar of two axes is a line: no profile
     every = portrait_result.to_json()
     every["skin_score_uses"] = list(every["measures"])
     every["skin_type"] = "normal"
@@ -186,6 +187,7 @@ def test_a_score_from_some_measures_says_so_and_why_the_type_is_not_determined(
         )
     )
     assert not screen.score_uses.isVisible() and not screen.type_reason.isVisible()
+    assert screen.profile.isVisible() and len(screen.radar.axes) >= 3
     assert screen.score_uses.text() == "" and screen.type_reason.text() == ""
 
 
