@@ -229,3 +229,19 @@ def test_greyscale_declines_pores_which_are_read_on_the_green_channel(
     result = analyze(_greyscale_jpeg(colour))
     assert result.measures["pores"]["reason_code"] == "no_colour"
     assert "pores needs colour" in result.measures["pores"]["reason"]
+
+
+@pytest.mark.parametrize("green_low", [0.03, 0.05, 0.07])
+def test_an_infrared_frame_with_a_faint_purple_cast_has_no_colour(portrait, green_low) -> None:
+    """An infrared webcam's grey frame, brightened as such cameras do, with green a few percent
+    low: too colourful for the grey test, too faint for the tint test, and its hue is no skin's.
+    Its skin read as Monk 1-2 and redness 0-2, 'reliable'; the colour measures are declined."""
+    grey = cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    bright = 255.0 * (grey / 255.0) ** 0.6
+    frame = np.dstack([bright, bright * (1 - green_low), bright])
+    result = analyze(np.clip(frame, 0, 255).astype(np.uint8))
+    declined = not_measured(result.to_json())
+    assert set(declined) >= COLOUR_MEASURES
+    assert result.measures["redness"]["reason_code"] == "no_colour"
+    assert not tone_measured(result.to_json())
+    assert {"wrinkles", "pigmentation"} <= _reported(result)
