@@ -39,7 +39,7 @@ def delta_text(
     noise = metric != vocab.SKIN_SCORE and verdict_text(metric, now, before, mdc=mdc)
     if noise == "retest noise":
         colour = Ink.FAINT
-    return moved.shown(), colour
+    return moved.shown, colour
 
 
 def verdict_text(metric: str, now: float, before: float, *, mdc: float | None = None) -> str:

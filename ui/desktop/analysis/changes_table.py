@@ -44,7 +44,7 @@ def change_text(delta: float) -> str:
 
 def score_change_text(was: float, now: float) -> str:
     """The skin score's change as the Change column shows it (the kiosk's and the PDF's arrow)."""
-    return change(SKIN_SCORE, now, was).shown()
+    return change(SKIN_SCORE, now, was).shown
 
 
 def verdict_text(real: bool, better: bool | None, spread: float) -> str:
