@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.analysis.frame import LUMA, eye_areas
-from core.analysis.needs import Declined
+from core.analysis.needs import TINTED_LIGHT, Declined
 from core.analysis.normalise import Canvas, linear_light
 from core.analysis.pixels import channel_max, channel_min, pixels_at
 from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
@@ -86,13 +86,9 @@ def colour_problem(
     if chroma >= FAINT_CHROMA and not SKIN_HUE[0] <= hue <= SKIN_HUE[1]:
         if chroma < HUE_CHROMA_MIN:
             return Declined("no_colour", "the photo has no colour (greyscale or infrared)")
-        return Declined(
-            "tinted_light", "the light is too strongly coloured: use neutral white light"
-        )
+        return Declined(TINTED_LIGHT, "the light is too strongly coloured: use neutral white light")
     if light_warmth is not None and light_warmth >= WARM_LIGHT:
         eyes = eye_white_warmth(canvas)
         if eyes is not None and eyes >= WARM_EYES:
-            return Declined(
-                "tinted_light", "the light is too warm (orange): use neutral white light"
-            )
+            return Declined(TINTED_LIGHT, "the light is too warm (orange): use neutral white light")
     return None

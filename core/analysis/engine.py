@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from core.analysis.colour import colour_problem
-from core.analysis.errors import AnalysisInputError
+from core.analysis.errors import AnalysisInputError, InputErrorCode
 from core.analysis.face import default_detector
 from core.analysis.face_checks import coverage_check, one_face_check
 from core.analysis.face_model import FaceDetector
 from core.analysis.finding import decoded, sha256, sharper_copy, upright
 from core.analysis.framing import assess_framing
-from core.analysis.gate import gate, nothing_measured
+from core.analysis.gate import gate, nothing_measured, refused_for_light
 from core.analysis.intake import DecodedImage, Source
 from core.analysis.interpret import (
     SCORE_WEIGHTS,
@@ -175,7 +175,8 @@ def analyze(
     Raises
     ------
     AnalysisInputError
-        ``unreadable_image``, ``unsupported_format``, ``too_small``, ``too_large`` or ``no_face``.
+        ``unreadable_image``, ``unsupported_format``, ``too_small``, ``too_large``, ``no_face`` or
+        ``poor_light``.
     ValueError
         ``threads`` is not a whole number of at least 1.
     """
@@ -300,7 +301,8 @@ def _analyse_decoded(
     gated = gate(all_measures, regions, scale=scale, colour_problem=problem)
     measures = gated.reported
     if not measures:
-        raise AnalysisInputError(nothing_measured(gated.declined, scale, problem), code="too_small")
+        code: InputErrorCode = "poor_light" if refused_for_light(gated.declined) else "too_small"
+        raise AnalysisInputError(nothing_measured(gated.declined, scale, problem), code=code)
     overall = confidence(quality)
     found = conditions(measures, overall_confidence=overall, native_iod=face.iod)
     levels = {name: m.level for name, m in measures.items()}

@@ -11,7 +11,7 @@ from typing import Final, Literal
 from core.errors import SkinLabError
 
 InputErrorCode = Literal[
-    "unreadable_image", "unsupported_format", "too_small", "too_large", "no_face"
+    "unreadable_image", "unsupported_format", "too_small", "too_large", "no_face", "poor_light"
 ]
 
 INPUT_ERROR_CODES: Final[tuple[InputErrorCode, ...]] = (
@@ -20,6 +20,7 @@ INPUT_ERROR_CODES: Final[tuple[InputErrorCode, ...]] = (
     "too_small",
     "too_large",
     "no_face",
+    "poor_light",
 )
 
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.analysis.measures import METRIC_NAMES, MeasureResult
-from core.analysis.needs import NEEDS, SKIN_TONE_NEEDS, UNCOVER, Declined, Needs, Scale, decide
+from core.analysis.needs import (
+    NEEDS,
+    SKIN_TONE_NEEDS,
+    TINTED_LIGHT,
+    UNCOVER,
+    Declined,
+    Needs,
+    Scale,
+    decide,
+)
 from core.analysis.regions import MASK_REASON, Regions
 from core.analysis.repeatability import mdc_of
 from core.vocabulary import instruction
@@ -58,7 +67,10 @@ def nothing_measured(
             "a higher resolution"
         )
     if colour_problem is not None and colour_problem.code in codes:
-        causes.append(colour_problem.reason)
+        # the light first when it, not the size, left nothing to measure
+        causes.insert(
+            0 if colour_problem.code == TINTED_LIGHT else len(causes), colour_problem.reason
+        )
     if "too_little_skin" in codes:
         causes.append(
             "too much of the face is hidden: keep hair, hands, glasses and masks away from your face"
@@ -66,6 +78,12 @@ def nothing_measured(
     if not causes:  # every measure waits on another: say what the first one needs
         causes.append(next(iter(declined.values())).reason)
     return "Nothing could be measured on this photo: " + "; and ".join(causes) + "."
+
+
+def refused_for_light(declined: dict[str, Declined]) -> bool:
+    """Whether the light's colour is why nothing was measured: some measure the face was large
+    enough for was declined for the light (the size is checked first)."""
+    return any(why.code == TINTED_LIGHT for why in declined.values())
 
 
 def _how_many(small: list[str], declined: dict[str, Declined]) -> str:

@@ -106,6 +106,11 @@ class Declined:
         return {"measured": False, "reason_code": self.code, "reason": self.reason}
 
 
+TINTED_LIGHT: Final = "tinted_light"
+"""The code of a light too strongly coloured: every measure is declined under it, not only those
+that need colour. On six shared portraits under a tungsten lamp, a red and a blue-green light, the
+contrast measures moved far beyond their retest spreads: spots by up to 35 points, lines by 12,
+texture by 9, firmness by 10 (docs/analysis.md)."""
 UNCOVER: Final = "move hair, glasses or hands away and face the camera"
 """What to do when too little skin shows and nothing in particular is known to cover it."""
 
@@ -133,8 +138,11 @@ def decide(
             f"(needs {needs.min_interocular_px:.0f} px between the eyes, "
             f"this photo has {scale.interocular_px:.0f})",
         )
-    if needs.colour and colour_problem is not None:
-        return Declined(colour_problem.code, f"{colour_problem.reason}: {needs.what} needs colour")
+    if colour_problem is not None and (needs.colour or colour_problem.code == TINTED_LIGHT):
+        wanted = "colour" if needs.colour else "white light"
+        return Declined(
+            colour_problem.code, f"{colour_problem.reason}: {needs.what} needs {wanted}"
+        )
     if area_cm2 < needs.area_cm2:
         return Declined(
             "too_little_skin",
