@@ -290,11 +290,15 @@ def measure_rows(sheet: Sheet, y: float, data: ReportData) -> float:
 
 
 def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
-    """The measures this photo could not support, each with the engine's reason, and what the
-    score was computed from: never a blank where a number would be expected."""
+    """The parts of the face left out of every measure and the measures this photo could not
+    support, each with the engine's reason, and what the score was computed from: never a blank
+    where a number would be expected, nor a level whose skin is not said."""
+    left_out = result.get("excluded_regions") or {}
+    for key, why in left_out.items():
+        y = footnote(sheet, f"{vocab.region_label(key).capitalize()}: left out — {why}", top=y)
     declined = not_measured(result)
     if not declined:
-        return y
+        return y + 4 if left_out else y
     for key, why in declined.items():
         y = footnote(sheet, f"{vocab.measure(key).label}: not measured — {why}", top=y)
     used = ", ".join(vocab.measure(k).label for k in result.get("skin_score_uses", []))

@@ -18,7 +18,15 @@ from PySide6.QtGui import QColor, QImage
 from app.reports import build_overlays
 from core.analysis import analyze
 from core.analysis.repeatability import mdc_of
-from core.vocabulary import MEASURES, NOT_MEASURED, change, measure, score_band, signed
+from core.vocabulary import (
+    MEASURES,
+    NOT_MEASURED,
+    change,
+    measure,
+    region_label,
+    score_band,
+    signed,
+)
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
 from ui.reports.pdf import render_report
@@ -348,3 +356,16 @@ def test_most_improved_agrees_with_a_change_read_like_for_like(
     pages = read_pdf(render_report(data, tmp_path / "again.pdf"))
     assert "\u25bc \u221234 real change *" in pages[0]
     assert measure("redness").label in _highlights(" ".join(pages))["MOST IMPROVED"]
+
+
+def test_the_parts_of_the_face_left_out_are_named_with_their_reason(
+    qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
+) -> None:
+    """The portrait's forehead is under hair: its levels are of the rest of the face, and the
+    report says so (it said nothing; only the JSON and the desktop did)."""
+    data = make_data()
+    left_out = data.result["excluded_regions"]
+    assert left_out  # the forehead, hidden by hair
+    page = " ".join(read_pdf(render_report(data, tmp_path / "left-out.pdf"))[0].split())
+    for key, why in left_out.items():
+        assert f"{region_label(key).capitalize()}: left out — {why}" in page
