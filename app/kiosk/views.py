@@ -175,6 +175,10 @@ def result_view(
         see_dermatologist=bool(record.get("see_dermatologist")),
         created_at=str(record.get("created_at", "")),
         photo_problem=photo_problem(record.get("quality", {})),
+        left_out=tuple(
+            vocab.left_out(key, str(why))
+            for key, why in (record.get("excluded_regions") or {}).items()
+        ),
     )
 
 

@@ -99,6 +99,12 @@ def region_label(key: str) -> str:
     return REGIONS[key].label if key in REGIONS else key.replace("_", " ")
 
 
+def left_out(key: str, why: str) -> str:
+    """A part of the face left out of every measure, as every screen and report says it
+    ("Forehead: left out \u2014 hidden by hair or a hat")."""
+    return f"{region_label(key).capitalize()}: left out \u2014 {why}"
+
+
 def condition_label(name: str) -> str:
     """The label of a condition the engine named (``hyperpigmentation`` -> "Dark spots")."""
     for item in MEASURES.values():

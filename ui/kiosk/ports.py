@@ -154,6 +154,9 @@ class ResultView:
     photo_problem: str = ""
     """When the engine's quality checks failed (glasses, hair over the face...), their first
     instruction: the numbers rest on part of the face, and a retake would do better."""
+    left_out: tuple[str, ...] = ()
+    """The parts of the face left out of every measure, each with its reason ("Forehead: left out
+    \u2014 hidden by hair or a hat"): the levels are of the rest of the face."""
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,9 @@ class ResultsScreen(QWidget):
         self.read_again = label("", "fine")
         self.read_again.setVisible(False)
         layout.addWidget(self.read_again)
+        self.left_out = label("", "fine")
+        self.left_out.setVisible(False)
+        layout.addWidget(self.left_out)
         self.column.addWidget(frame)
 
     def _arrange_measures(self, columns: int) -> None:
@@ -308,6 +311,8 @@ class ResultsScreen(QWidget):
         note = like_for_like_lines([("", view.read_again)]) if marked else []
         self.read_again.setText(" ".join(note))
         self.read_again.setVisible(bool(note))
+        self.left_out.setText("\n".join(result.left_out))
+        self.left_out.setVisible(bool(result.left_out))
         self.recommendations.setText("\n".join(f"\u2022 {r}" for r in result.recommendations))
         self.morning.setText(
             "Morning\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(result.morning, 1))
@@ -341,9 +346,16 @@ class ResultsScreen(QWidget):
             self.derm,
             self.retake_hint,
             self.read_again,
+            self.left_out,
         ):
             widget.setText("")
-        for widget in (self.score_uses, self.type_reason, self.retake_hint, self.read_again):
+        for widget in (
+            self.score_uses,
+            self.type_reason,
+            self.retake_hint,
+            self.read_again,
+            self.left_out,
+        ):
             widget.setVisible(False)
         self.skin_type.setToolTip("")
         self.since.setToolTip("")

@@ -295,7 +295,7 @@ def not_measured_note(sheet: Sheet, y: float, result: dict[str, Any]) -> float:
     where a number would be expected, nor a level whose skin is not said."""
     left_out = result.get("excluded_regions") or {}
     for key, why in left_out.items():
-        y = footnote(sheet, f"{vocab.region_label(key).capitalize()}: left out — {why}", top=y)
+        y = footnote(sheet, vocab.left_out(key, why), top=y)
     declined = not_measured(result)
     if not declined:
         return y + 4 if left_out else y

@@ -35,6 +35,7 @@ def _assert_forgotten(win, *, name: str, email: str, score: float) -> None:
     assert not any(rests_on in t for t in texts)
     assert vocab.skin_type_reason(vocab.UNDETERMINED) not in texts
     assert win.results.score_uses.isHidden() and win.results.type_reason.isHidden()
+    assert win.results.left_out.isHidden() and not any(": left out \u2014 " in t for t in texts)
     assert all(not w.toolTip() for w in win.results.findChildren(QLabel))
     assert win.results.results_scroll.verticalScrollBar().value() == 0  # not where they read
     for canvas in win.findChildren(PhotoCanvas):

@@ -215,3 +215,27 @@ def test_a_photo_whose_checks_failed_asks_for_a_retake(
     screen.show_view(view)
     screen.clear()
     assert not screen.retake_hint.isVisible() and screen.retake_hint.text() == ""
+
+
+def test_the_parts_of_the_face_left_out_are_named_under_the_measures(
+    screen: ResultsScreen, portrait: Any, portrait_result: Any
+) -> None:
+    """The portrait's forehead is under hair: its levels are of the rest of the face, and the
+    screen says so, as the report does; a photo that left nothing out adds no line."""
+    record = portrait_result.to_json()
+    assert record["excluded_regions"]  # the forehead
+    view = AnalysisView(
+        result=result_view(record, previous=None), photo=portrait, overlays={}, saved=False
+    )
+    screen.show_view(view)
+    assert screen.left_out.isVisible()
+    assert screen.left_out.text() == "\n".join(
+        vocabulary.left_out(key, why) for key, why in record["excluded_regions"].items()
+    )
+    whole = {**record, "excluded_regions": {}}
+    screen.show_view(
+        AnalysisView(
+            result=result_view(whole, previous=None), photo=portrait, overlays={}, saved=False
+        )
+    )
+    assert not screen.left_out.isVisible()
