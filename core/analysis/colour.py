@@ -28,6 +28,8 @@ from core.analysis.skin_hue import HUE_CHROMA_MIN, SKIN_HUE
 
 GREY_SPREAD: Final = 3.0
 """Mean (max - min) of R, G, B on the skin, in 8-bit levels, below which a photo has no colour."""
+NO_COLOUR: Final = Declined("no_colour", "the photo has no colour (greyscale or infrared)")
+"""A grey photo, or a grey frame with a faint cast (:data:`FAINT_CHROMA`)."""
 FAINT_CHROMA: Final = 1.5
 """From this chroma up to :data:`~core.analysis.skin_hue.HUE_CHROMA_MIN`, a skin whose hue is not
 a skin hue is a grey frame with a cast, as an infrared webcam gives (green 3-7 % low: chroma
@@ -80,12 +82,12 @@ def colour_problem(
     pixels = pixels_at(rgb, skin)
     spread = float((channel_max(pixels).astype(np.int16) - channel_min(pixels)).mean())
     if spread < GREY_SPREAD:
-        return Declined("no_colour", "the photo has no colour (greyscale or infrared)")
+        return NO_COLOUR
     a, b = (float(np.median(lab[:, :, c][skin])) for c in (1, 2))
     hue, chroma = math.degrees(math.atan2(b, a)), math.hypot(a, b)
     if chroma >= FAINT_CHROMA and not SKIN_HUE[0] <= hue <= SKIN_HUE[1]:
         if chroma < HUE_CHROMA_MIN:
-            return Declined("no_colour", "the photo has no colour (greyscale or infrared)")
+            return NO_COLOUR
         return Declined(TINTED_LIGHT, "the light is too strongly coloured: use neutral white light")
     if light_warmth is not None and light_warmth >= WARM_LIGHT:
         eyes = eye_white_warmth(canvas)

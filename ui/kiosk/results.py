@@ -29,9 +29,9 @@ def coloured(widget: QLabel, tone: Tone) -> None:
 
 
 RETAKE_HINT = "For a full analysis, press Retake. {problem}."
+"""When the photo's quality checks failed: what to change, in the engine's words."""
 RADAR_FROM = 3
 """The skin profile (a radar) is shown from this many measures: two axes draw a line, not a shape."""
-"""When the photo's quality checks failed: what to change, in the engine's words."""
 NOT_COMPARED = (
     "Not compared with your visit on {date}: the photos show different parts of your face"
 )
