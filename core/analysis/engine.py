@@ -239,7 +239,7 @@ def _analyse_decoded(
     leave_out: Mapping[str, str],
 ) -> AnalysisResult:
     tell("Finding your face")
-    image, choice, turned = upright(image, detector, threads)
+    image, choice, turned = upright(image, detector, threads, data)
     image, choice = sharper_copy(image, choice, data, detector, turned, threads)
     face, others = choice.face, choice.others
     balance = estimate_white_balance(image.rgb, face)

@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 from core.analysis.copies import resized as _resized
 from core.analysis.errors import AnalysisError
 from core.analysis.face_candidates import face_candidates, load_cascade
-from core.analysis.face_model import DEFAULT_LEVELS, Face, Point
+from core.analysis.face_model import DEFAULT_LEVELS, HOG_WINDOW, Face, Point
+from core.analysis.far_faces import far_candidates
 from core.analysis.look import Box, skin_areas
 from core.analysis.parallel import Speculation
 from core.analysis.small_faces import (
@@ -35,8 +36,6 @@ from core.analysis.small_faces import (
 
 FIRST_IMAGE: Final = 8
 """Side (px) of the blank image dlib is handed when its models load (:func:`_dlib_models`)."""
-HOG_WINDOW: Final = 80
-"""dlib's frontal detector's window: the smallest face box it finds, in the searched copy's px."""
 GREY_CANDIDATE: Final = 0.0
 """Grey HOG detections from this score on are candidates (colour's threshold too)."""
 GREY_SURE: Final = 0.3
@@ -142,6 +141,15 @@ class DlibFaceDetector:
                 return found
             looked = (small, factor)
         return []
+
+    def detect_far(self, rgb: NDArray[np.uint8], *, searched: int) -> list[Face]:
+        """Faces too small for the whole copy of ``rgb`` with the long side ``searched``, in
+        enlarged crops around the places the cascade proposes (:mod:`core.analysis.far_faces`)."""
+        plan = far_candidates(rgb, searched / max(rgb.shape[:2]))
+        if plan is None:
+            return []
+        crops = _crops(rgb, plan.boxes, small_factor=plan.cascade_factor, factor=plan.hog_factor)
+        return self._searched(rgb, crops, plan.hog_factor)
 
     def _ahead(
         self,

@@ -70,18 +70,22 @@ def load_cascade() -> None:
 
 
 def face_candidates(
-    grey: NDArray[np.uint8], window: float, *, areas: Sequence[Box] | None = None
+    grey: NDArray[np.uint8],
+    window: float,
+    *,
+    areas: Sequence[Box] | None = None,
+    largest_of_window: float = LARGEST_OF_WINDOW,
 ) -> list[Box] | None:
     """Crops of ``grey`` (left, top, right, bottom) around each face the cascade finds in
     ``areas`` (the whole of ``grey`` when None) with a box of :data:`SMALLEST_OF_WINDOW` to
-    :data:`LARGEST_OF_WINDOW` windows, overlapping ones joined; None when it finds more than
-    :data:`MAX_CANDIDATES`.
+    ``largest_of_window`` (:data:`LARGEST_OF_WINDOW`) windows, overlapping ones joined; None when
+    it finds more than :data:`MAX_CANDIDATES`.
 
     ``window`` is the next copy's HOG window in ``grey``'s pixels.
     """
     height, width = grey.shape[:2]
     smallest = max(1, round(SMALLEST_OF_WINDOW * window))
-    largest = max(smallest, round(LARGEST_OF_WINDOW * window))
+    largest = max(smallest, round(largest_of_window * window))
     crops: list[Box] = []
     for x0, y0, x1, y1 in areas if areas is not None else [(0, 0, width, height)]:
         if min(x1 - x0, y1 - y0) < smallest:

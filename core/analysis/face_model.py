@@ -12,6 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 Point = tuple[float, float]
+HOG_WINDOW: Final = 80
+"""dlib's frontal detector's window: the smallest face box it finds, in the searched copy's px."""
 DEFAULT_LEVELS: Final = (512, 1024)
 """Long sides of the copies searched in turn (HOG finds faces of 80 px and more at each); a copy
 after the first is searched only around the areas of the one before that may be skin when it can."""
@@ -74,6 +76,11 @@ class FaceDetector(Protocol):
     ) -> list[Face]:
         """Faces in ``rgb`` (coordinates in its pixels), searching copies of the given long sides;
         ``threads`` may overlap parts of the search (the faces found are the same)."""
+        ...
+
+    def detect_far(self, rgb: NDArray[np.uint8], *, searched: int) -> list[Face]:
+        """Faces in ``rgb`` too small for its whole copy with the long side ``searched`` (already
+        searched without a face): a face far from the camera."""
         ...
 
 

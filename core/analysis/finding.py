@@ -63,26 +63,36 @@ TURNS: Final = (1, 3, 2)
 
 
 def upright(
-    image: DecodedImage, detector: FaceDetector, threads: int = 1
+    image: DecodedImage, detector: FaceDetector, threads: int = 1, data: bytes | None = None
 ) -> tuple[DecodedImage, Choice, int]:
     """The face, turning the photo a quarter at a time when it was saved on its side or upside
     down without an EXIF orientation (a phone held sideways): the detector only finds upright
-    faces, so a photo with none, or with only a doubtful one, is searched at its other turns."""
+    faces, so a photo with none, or with only a doubtful one, is searched at its other turns.
+    ``data``, the photo's bytes when ``image`` was decoded reduced, lets the last look search the
+    photo at full size (the image returned is then that one)."""
     try:
         choice: Choice | None = find_face(image, detector, threads)
     except AnalysisInputError as missing:
         choice, none_upright = None, missing
     if choice is not None and choice.face.score >= DOUBTFUL_SCORE:
         return image, choice, 0
-    # With no face upright any face wins; a doubtful one gives way only to a sure one.
-    needed = -math.inf if choice is None else max(TURNED_SURE, choice.face.score + TURN_MARGIN)
+    # With no face upright any sure face wins; a doubtful one gives way only to a sure one.
+    needed = DOUBTFUL_SCORE if choice is None else max(TURNED_SURE, choice.face.score + TURN_MARGIN)
+    weak: tuple[DecodedImage, Choice, int] | None = None
     for quarters in TURNS:
         turned = rotated(image, quarters)
         faces = detector.detect(turned.rgb, threads=threads)
-        if faces and max(face.score for face in faces) >= needed:
+        best = max((face.score for face in faces), default=-math.inf)
+        if best >= needed:
             return turned, choose_face(turned.rgb, faces), 90 * quarters
+        if faces and choice is None and weak is None:
+            weak = turned, choose_face(turned.rgb, faces), 90 * quarters
     if choice is None:
-        choice = last_look(image, detector, threads)
+        # A doubtful face at a turn may be an upright face's features half-matched upside
+        # down, while the face itself is too small for the usual copies: upright, larger, first.
+        image, choice = last_look(image, detector, threads, data)
+    if choice is None and weak is not None:
+        return weak
     if choice is None:
         raise none_upright
     return image, choice, 0
@@ -92,16 +102,26 @@ LAST_LOOK_SIDE: Final = 2048
 """Long side (px) of the copy searched whole when no face was found at any turn."""
 
 
-def last_look(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice | None:
+def last_look(
+    image: DecodedImage, detector: FaceDetector, threads: int = 1, data: bytes | None = None
+) -> tuple[DecodedImage, Choice | None]:
     """The face in a photo where none was found, searched once more, upright, on a larger copy
     (:data:`LAST_LOOK_SIDE`, or the photo's own size): a face under about 2 % of the photo's
     width (40 px between the eyes in a 1080p frame, 90 px in a 12 MP photo) is smaller than the
-    detector's window on the last of the usual copies. Only photos without a face pay for it."""
+    detector's window on the last of the usual copies; a face smaller still, down to 24 px
+    between the eyes, is looked for where the cascade proposes one
+    (:mod:`core.analysis.far_faces`). A photo decoded reduced is decoded again at full size
+    first (with ``data``, its bytes): a far face must keep every pixel it has. Only photos
+    without a face pay for it; the image searched is returned with the face."""
+    if image.decode_scale < 1.0 and data is not None:
+        image = load_image(data, decode_long_side=None, sha256=image.sha256)
     side = min(LAST_LOOK_SIDE, max(image.rgb.shape[:2]))
-    if side <= DEFAULT_LEVELS[-1]:
-        return None  # searched at this size already
-    faces = detector.detect(image.rgb, levels=(side,), threads=threads)
-    return choose_face(image.rgb, faces) if faces else None
+    faces = []
+    if side > DEFAULT_LEVELS[-1]:  # else searched whole at this size already
+        faces = detector.detect(image.rgb, levels=(side,), threads=threads)
+    searched = max(side, DEFAULT_LEVELS[-1])
+    faces = faces or detector.detect_far(image.rgb, searched=searched)
+    return image, (choose_face(image.rgb, faces) if faces else None)
 
 
 def rotated(image: DecodedImage, quarters: int) -> DecodedImage:

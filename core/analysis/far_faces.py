@@ -1,0 +1,76 @@
+"""Where a face too small for every whole copy searched may be: the cascade on a reduced copy.
+
+A face far from the camera, 24-60 px between the eyes in a 4K frame or a 12-megapixel photo, has a
+box under dlib's 80 px HOG window even on the last look's 2048 px copy, and a whole copy large
+enough to hold it (the photo at 1.9 times its size) would cost seconds. OpenCV's LBP cascade finds
+such a face on a copy at 0.6 times the photo's size, where its box is still over the cascade's
+24 px window; dlib's detector then searches only crops around each candidate, enlarged so that the
+smallest face looked for fills its window. The face, its box and its landmarks still come from
+dlib (the cascade only proposes, as on the first copy: ``face_candidates.py``), and only a photo in
+which no face was found pays for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from core.analysis.copies import resized
+from core.analysis.face_candidates import face_candidates
+from core.analysis.face_model import HOG_WINDOW
+from core.analysis.look import Box
+from core.analysis.needs import NEEDS
+
+SMALLEST_IOD: Final = 0.8 * min(needs.min_interocular_px for needs in NEEDS.values())
+"""The smallest face looked for (px between the eyes): 0.8 of the lowest floor of any measure
+(redness's 30 px), so a face just under it is told it is too small to measure ("come closer")
+rather than that there is no face."""
+BOX_PER_IOD: Final = 1.75
+"""dlib's face box is 1.77-2.87 times the distance between the eyes (median 2.25; 70 shared and
+faces-age faces): the smallest ratio, so the smallest face fills the window whatever its box."""
+CASCADE_BOX_PER_HOG: Final = 1.25
+"""The cascade's box is about 1.25 times dlib's (``face_candidates.LARGEST_OF_WINDOW``)."""
+CASCADE_FACTOR: Final = 0.6
+"""The cascade's copy, as a share of the photo's size: the smallest face's cascade box (about 1.25
+x 1.75 x 24 = 52 px) is 31 px there, over the cascade's 24 px window. Five faces (the astronaut
+and four shared portraits) pasted at 26-50 px between the eyes in 4K and 12 MP frames: at 0.6 the
+cascade proposed all 40 from 30 px and 9 of 10 at 26 px; at 0.5 and 0.55 it missed one at 30 px
+(the smallest scales are where it is least sure, and which it misses follows the pixel grid). On
+11 photos without a face (12 MP) it cost 1.04 s of CPU at 0.6, 0.67 s at 0.5
+(``/work/runs/s17/cascade_grid.py``, outside the repository)."""
+PYRAMID_STEP: Final = 1.2
+"""The margin, one step of dlib's image pyramid, by which the largest candidate looked for
+overlaps the faces the whole copy before could find."""
+
+
+@dataclass(frozen=True)
+class FarPlan:
+    """Candidates for far faces (boxes in the cascade copy's pixels) and the two copies' scales."""
+
+    boxes: list[Box]
+    cascade_factor: float
+    hog_factor: float
+
+
+def hog_factor() -> float:
+    """The scale (of the photo) at which the smallest face looked for fills dlib's window."""
+    return HOG_WINDOW / (BOX_PER_IOD * SMALLEST_IOD)
+
+
+def far_candidates(rgb: NDArray[np.uint8], searched_factor: float) -> FarPlan | None:
+    """Where in ``rgb`` a face may be that is too small for its whole copy at ``searched_factor``,
+    already searched; None when that copy was large enough for the smallest face looked for, or
+    the cascade proposes nothing (or too many places: ``face_candidates.MAX_CANDIDATES``)."""
+    hog = hog_factor()
+    if hog <= searched_factor:
+        return None
+    cascade = CASCADE_FACTOR
+    window = HOG_WINDOW * cascade / hog  # the enlarged crops' window, in the cascade copy's px
+    grey = cv2.cvtColor(resized(rgb, cascade), cv2.COLOR_RGB2GRAY)
+    largest = CASCADE_BOX_PER_HOG * PYRAMID_STEP * hog / searched_factor
+    boxes = face_candidates(np.asarray(grey, dtype=np.uint8), window, largest_of_window=largest)
+    return FarPlan(boxes, cascade, hog) if boxes else None
