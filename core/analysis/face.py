@@ -142,10 +142,13 @@ class DlibFaceDetector:
             looked = (small, factor)
         return []
 
-    def detect_far(self, rgb: NDArray[np.uint8], *, searched: int) -> list[Face]:
-        """Faces too small for the whole copy of ``rgb`` with the long side ``searched``, in
-        enlarged crops around the places the cascade proposes (:mod:`core.analysis.far_faces`)."""
-        plan = far_candidates(rgb, searched / max(rgb.shape[:2]))
+    def detect_far(
+        self, rgb: NDArray[np.uint8], *, searched: int, smallest_iod: float
+    ) -> list[Face]:
+        """Faces too small for the whole copy of ``rgb`` with the long side ``searched``, from
+        ``smallest_iod`` px between the eyes, in enlarged crops around the places the cascade
+        proposes (:mod:`core.analysis.far_faces`)."""
+        plan = far_candidates(rgb, searched / max(rgb.shape[:2]), smallest_iod)
         if plan is None:
             return []
         crops = _crops(rgb, plan.boxes, small_factor=plan.cascade_factor, factor=plan.hog_factor)

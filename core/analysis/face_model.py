@@ -78,9 +78,12 @@ class FaceDetector(Protocol):
         ``threads`` may overlap parts of the search (the faces found are the same)."""
         ...
 
-    def detect_far(self, rgb: NDArray[np.uint8], *, searched: int) -> list[Face]:
+    def detect_far(
+        self, rgb: NDArray[np.uint8], *, searched: int, smallest_iod: float
+    ) -> list[Face]:
         """Faces in ``rgb`` too small for its whole copy with the long side ``searched`` (already
-        searched without a face): a face far from the camera."""
+        searched without a face), from ``smallest_iod`` px between the eyes: a face far from the
+        camera."""
         ...
 
 

@@ -23,12 +23,7 @@ from core.analysis.copies import resized
 from core.analysis.face_candidates import face_candidates
 from core.analysis.face_model import HOG_WINDOW
 from core.analysis.look import Box
-from core.analysis.needs import NEEDS
 
-SMALLEST_IOD: Final = 0.8 * min(needs.min_interocular_px for needs in NEEDS.values())
-"""The smallest face looked for (px between the eyes): 0.8 of the lowest floor of any measure
-(redness's 30 px), so a face just under it is told it is too small to measure ("come closer")
-rather than that there is no face."""
 BOX_PER_IOD: Final = 1.75
 """dlib's face box is 1.77-2.87 times the distance between the eyes (median 2.25; 70 shared and
 faces-age faces): the smallest ratio, so the smallest face fills the window whatever its box."""
@@ -36,7 +31,7 @@ CASCADE_BOX_PER_HOG: Final = 1.25
 """The cascade's box is about 1.25 times dlib's (``face_candidates.LARGEST_OF_WINDOW``)."""
 CASCADE_FACTOR: Final = 0.6
 """The cascade's copy, as a share of the photo's size: the smallest face's cascade box (about 1.25
-x 1.75 x 24 = 52 px) is 31 px there, over the cascade's 24 px window. Five faces (the astronaut
+x 1.75 x 24 = 52 px for the engine's 24 px) is 31 px there, over the cascade's 24 px window. Five faces (the astronaut
 and four shared portraits) pasted at 26-50 px between the eyes in 4K and 12 MP frames: at 0.6 the
 cascade proposed all 40 from 30 px and 9 of 10 at 26 px; at 0.5 and 0.55 it missed one at 30 px
 (the smallest scales are where it is least sure, and which it misses follows the pixel grid). On
@@ -56,16 +51,20 @@ class FarPlan:
     hog_factor: float
 
 
-def hog_factor() -> float:
-    """The scale (of the photo) at which the smallest face looked for fills dlib's window."""
-    return HOG_WINDOW / (BOX_PER_IOD * SMALLEST_IOD)
+def hog_factor(smallest_iod: float) -> float:
+    """The scale (of the photo) at which a face ``smallest_iod`` px between the eyes fills dlib's
+    window."""
+    return HOG_WINDOW / (BOX_PER_IOD * smallest_iod)
 
 
-def far_candidates(rgb: NDArray[np.uint8], searched_factor: float) -> FarPlan | None:
-    """Where in ``rgb`` a face may be that is too small for its whole copy at ``searched_factor``,
-    already searched; None when that copy was large enough for the smallest face looked for, or
-    the cascade proposes nothing (or too many places: ``face_candidates.MAX_CANDIDATES``)."""
-    hog = hog_factor()
+def far_candidates(
+    rgb: NDArray[np.uint8], searched_factor: float, smallest_iod: float
+) -> FarPlan | None:
+    """Where in ``rgb`` a face of ``smallest_iod`` px between the eyes or more may be that is too
+    small for its whole copy at ``searched_factor``, already searched; None when that copy was
+    large enough for such a face, or the cascade proposes nothing (or too many places:
+    ``face_candidates.MAX_CANDIDATES``)."""
+    hog = hog_factor(smallest_iod)
     if hog <= searched_factor:
         return None
     cascade = CASCADE_FACTOR

@@ -15,6 +15,7 @@ from core.analysis.choice import Choice, choose_face
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face_model import DEFAULT_LEVELS, FaceDetector
 from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
+from core.analysis.needs import NEEDS
 from core.analysis.normalise import DETAIL_REFERENCE_IOD
 from core.analysis.parallel import Step, run_steps
 
@@ -100,6 +101,10 @@ def upright(
 
 LAST_LOOK_SIDE: Final = 2048
 """Long side (px) of the copy searched whole when no face was found at any turn."""
+FARTHEST_IOD: Final = 0.8 * min(needs.min_interocular_px for needs in NEEDS.values())
+"""The smallest face the last look looks for (px between the eyes): 0.8 of the lowest floor of
+any measure (redness's 30 px), so a face just under it is told it is too small to measure ("move
+closer to the camera") rather than that there is no face."""
 
 
 def last_look(
@@ -120,7 +125,7 @@ def last_look(
     if side > DEFAULT_LEVELS[-1]:  # else searched whole at this size already
         faces = detector.detect(image.rgb, levels=(side,), threads=threads)
     searched = max(side, DEFAULT_LEVELS[-1])
-    faces = faces or detector.detect_far(image.rgb, searched=searched)
+    faces = faces or detector.detect_far(image.rgb, searched=searched, smallest_iod=FARTHEST_IOD)
     return image, (choose_face(image.rgb, faces) if faces else None)
 
 

@@ -12,6 +12,7 @@ import skimage.data
 from core.analysis import analyze
 from core.analysis.errors import AnalysisInputError
 from core.analysis.far_faces import far_candidates, hog_factor
+from core.analysis.finding import FARTHEST_IOD
 
 ASTRONAUT_EYES = 42.0
 """skimage's astronaut has her eyes about 42 px apart."""
@@ -88,10 +89,10 @@ def test_the_cascade_proposes_the_far_face_and_nothing_when_the_copy_was_large_e
     small = cv2.resize(astronaut, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     canvas = np.full((*FOUR_K, 3), 128, np.uint8)
     canvas[1000 : 1000 + small.shape[0], 2000 : 2000 + small.shape[1]] = small
-    plan = far_candidates(canvas, 2048 / FOUR_K[1])
+    plan = far_candidates(canvas, 2048 / FOUR_K[1], FARTHEST_IOD)
     assert plan is not None
     centre = np.array([2000 + small.shape[1] / 2, 1000 + small.shape[0] / 3])
     boxes = np.array(plan.boxes, dtype=float) / plan.cascade_factor
     assert any(b[0] < centre[0] < b[2] and b[1] < centre[1] < b[3] for b in boxes)
     # a copy already at the scale the smallest face needs: nothing left for the cascade to find
-    assert far_candidates(canvas, hog_factor()) is None
+    assert far_candidates(canvas, hog_factor(FARTHEST_IOD), FARTHEST_IOD) is None
