@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF
 
 from app.desktop.readings import readings
 from app.kiosk.worker import Measured, measure
-from app.read_again import read_photos
+from app.read_again import Reading, read_photos
 from core import vocabulary
 from core.analysis import AnalysisResult
 from core.analysis.repeatability import mdc_of
@@ -254,7 +254,8 @@ def test_different_skin_is_read_again_like_for_like(
     dark = page.changes.verdict(vocabulary.measure("dark_circles").clinical_label)
     assert not dark.startswith(("Like for like", "Not comparable"))  # same skin all along
     assert page.like_status.text().startswith("Like for like: both photos read again")
-    assert f"(the changes marked {READ_AGAIN_MARK})" in page.like_status.text()
+    assert f"(the levels and changes marked {READ_AGAIN_MARK}; " in page.like_status.text()
+    assert "the stored levels are in their tooltips" in page.like_status.text()
     for key in page.changes.apart:  # each change is the like-for-like reading's, marked
         label = vocabulary.measure(key).clinical_label
         assert page.changes.shown_change(label).endswith(f" {READ_AGAIN_MARK}"), key
@@ -262,30 +263,43 @@ def test_different_skin_is_read_again_like_for_like(
     assert score.startswith("Like for like, without the chin: "), score
 
 
-def test_a_row_read_like_for_like_shows_that_reading_s_change(
-    qtbot: Any,
+@pytest.fixture(scope="module")
+def chin_cut_read_again(
     portrait: np.ndarray,
     portrait_result: AnalysisResult,
     chin_cut_portrait: np.ndarray,
     chin_cut_result: AnalysisResult,
+) -> tuple[dict[str, Any], dict[str, Any], Reading]:
+    """The earlier photo had the chin cut off: both stored results and the two photos read again
+    without the chin (the measures that read the chin only)."""
+    before, after = chin_cut_result.to_json(), portrait_result.to_json()
+    apart = ChangesTable()
+    apart.show_changes(_detail(before), _detail(after))
+    photos = (encode_jpeg(chin_cut_portrait), encode_jpeg(portrait))
+    reading = read_photos(*photos, (before, after), keys=set(apart.apart))
+    apart.deleteLater()
+    assert reading.changes and reading.score is not None
+    return before, after, reading
+
+
+def test_a_row_read_like_for_like_shows_that_reading_s_change(
+    qtbot: Any, chin_cut_read_again: tuple[dict[str, Any], dict[str, Any], Reading]
 ) -> None:
     """The earlier photo had the chin cut off: once both photos are read again without the chin,
     each such row's Change is that reading's change, marked * as on the kiosk and the reports and
     coloured as its verdict, never the stored difference beside a verdict on other numbers (the
     acceptance test saw a fall of 1 beside "11 → 15")."""
+    before, after, reading = chin_cut_read_again
     table = ChangesTable()
     qtbot.addWidget(table)
-    before, after = chin_cut_result.to_json(), portrait_result.to_json()
     table.show_changes(_detail(before), _detail(after))
-    photos = (encode_jpeg(chin_cut_portrait), encode_jpeg(portrait))
-    reading = read_photos(*photos, (before, after), keys=table.apart)
-    assert reading.changes and reading.score is not None
     table.show_like_for_like(LikeForLike(reading.changes, reading.score, reading.where))
     for key, moved in reading.changes.items():
         label = vocabulary.measure(key).clinical_label
         shown = f"{moved.before:.0f} \u2192 {moved.after:.0f}"
         assert shown in table.verdict(label)
         assert table.shown_change(label).endswith(f" {signed(moved.delta)} {READ_AGAIN_MARK}")
+    assert reading.score is not None
     was, now = reading.score
     assert f"{was:.0f} \u2192 {now:.0f}" in table.verdict("Skin score")
     assert table.shown_change("Skin score").endswith(
@@ -297,3 +311,49 @@ def test_a_row_read_like_for_like_shows_that_reading_s_change(
         change, verdict = table.item(row, 3), table.item(row, 4)
         assert change is not None and verdict is not None
         assert change.foreground() == verdict.foreground(), verdict.text()
+
+
+def test_a_row_read_like_for_like_shows_that_reading_s_levels(
+    qtbot: Any, chin_cut_read_again: tuple[dict[str, Any], dict[str, Any], Reading]
+) -> None:
+    """Before and After on a row read like for like are that reading's levels, marked * as its
+    change is, so a clinician never sees the stored 12 -> 11 beside "+4 *" (acceptance test of
+    session 16); the stored levels stay in the tooltip. A row on the same skin all along keeps
+    its stored levels, unmarked."""
+    before, after, reading = chin_cut_read_again
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.show_changes(_detail(before), _detail(after))
+    table.show_like_for_like(LikeForLike(reading.changes, reading.score, reading.where))
+
+    def levels(key: str) -> tuple[str, str]:
+        was, now = (table.item(table.keys.index(key), column) for column in (1, 2))
+        assert was is not None and now is not None
+        return was.text(), now.text()
+
+    for key, moved in reading.changes.items():
+        shown = (f"{moved.before:.0f} {READ_AGAIN_MARK}", f"{moved.after:.0f} {READ_AGAIN_MARK}")
+        assert levels(key) == shown, key
+        row = table.keys.index(key)
+        for column, stored in ((1, before["metrics"][key]), (2, after["metrics"][key])):
+            item = table.item(row, column)
+            assert item is not None
+            assert item.toolTip().startswith(f"As stored: {stored:.0f}."), item.toolTip()
+            assert reading.where in item.toolTip()  # and why it was read again
+    assert reading.score is not None
+    was, now = reading.score
+    score = tuple(f"{vocabulary.shown_score(s)} {READ_AGAIN_MARK}" for s in (was, now))
+    assert levels(vocabulary.SKIN_SCORE) == score
+    stored_score = table.item(0, 1)
+    assert stored_score is not None
+    assert stored_score.toolTip().startswith(
+        f"As stored: {vocabulary.shown_score(before['skin_score'])}."
+    )
+    same = "dark_circles"  # under the eyes: the same skin at both visits
+    assert same not in reading.changes
+    stored_levels = (f"{before['metrics'][same]:.0f}", f"{after['metrics'][same]:.0f}")
+    assert levels(same) == stored_levels
+    row = table.keys.index(same)
+    for column in (1, 2):
+        item = table.item(row, column)
+        assert item is not None and "As stored" not in item.toolTip()

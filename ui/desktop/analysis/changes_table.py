@@ -4,8 +4,8 @@ retest noise (``core.analysis.repeatability.change_verdict``, the one place
 that decides it, as the PDF report does). A measure the two photos measured on different regions
 (the forehead hidden at one visit) is not comparable, and the regions are named
 (``core.analysis.comparison``), until both photos are read again on the skin both showed: the row's
-change and verdict are then that reading's, the change marked * as on the kiosk and the reports.
-Colours come from the style sheet."""
+levels, change and verdict are then that reading's, marked * as on the kiosk and the reports, the
+stored levels in the tooltips. Colours come from the style sheet."""
 
 from __future__ import annotations
 
@@ -25,6 +25,15 @@ REAL = "Real change"
 NOISE = "Within retest noise"
 NOT_COMPARABLE = "Not comparable"
 LIKE_FOR_LIKE = "Like for like"
+AS_STORED = "As stored: {level}."
+"""Leads the tooltip of a level replaced by its like-for-like reading: the stored level stays
+reachable."""
+READ_AGAIN_NOTE = (
+    "Like for like: both photos read again without the parts of the face only one of them showed "
+    f"(the levels and changes marked {READ_AGAIN_MARK}; the stored levels are in their tooltips)."
+)
+"""Above the table once rows are read like for like: what the mark means, where the stored
+levels went."""
 SCORE_NO_SPREAD = "The overall score has no published retest spread: judge it by its measures."
 """Why the score's change is better or worse but never real or noise (nor on the kiosk and PDF)."""
 
@@ -34,6 +43,11 @@ def _sentence(text: str) -> str:
 
 
 VERDICT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def marked(text: str) -> str:
+    """A level or change read like for like, as the table shows it."""
+    return f"{text} {READ_AGAIN_MARK}"
 
 
 def change_text(delta: float) -> str:
@@ -187,9 +201,10 @@ class ChangesTable(QTableWidget):
 
     def show_like_for_like(self, found: LikeForLike) -> None:
         """The measures not comparable as stored, read again on the skin both photos showed: the
-        verdict and the change both become that reading's, the change marked
-        :data:`~ui.reports.not_compared.READ_AGAIN_MARK` as on the kiosk and the reports, and
-        both coloured by its verdict, so a row never shows two changes."""
+        levels, the change and the verdict all become that reading's, the levels and the change
+        marked :data:`~ui.reports.not_compared.READ_AGAIN_MARK` as on the kiosk and the reports
+        (the stored levels in the tooltips), both coloured by its verdict, so a row never shows
+        one reading's levels beside another's change."""
         for row, key in enumerate(self.keys):
             moved = found.changes.get(key)
             verdict, delta = self.item(row, 4), self.item(row, 3)
@@ -198,13 +213,17 @@ class ChangesTable(QTableWidget):
             if key == SKIN_SCORE and found.score is not None:
                 text, better, tip = score_words(found.score, found.where)
                 shown = score_change_text(*found.score)
+                levels = tuple(str(shown_score(s)) for s in found.score)
             elif moved is not None:
                 text, better, tip = like_for_like_words(moved)
                 shown = change_text(moved.delta)
+                levels = (f"{moved.before:.0f}", f"{moved.after:.0f}")
             else:
                 continue
             verdict.setText(text)
-            delta.setText(f"{shown} {READ_AGAIN_MARK}")
+            delta.setText(marked(shown))
+            for column, level in zip((1, 2), levels, strict=True):
+                self._read_again(row, column, level)
             for column in range(self.columnCount()):
                 item = self.item(row, column)
                 if item is None:
@@ -215,6 +234,16 @@ class ChangesTable(QTableWidget):
                     item.setForeground(colour(self, "better" if better else "worse"))
                 elif column in (3, 4):  # within retest noise: the text's own colour
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
+
+    def _read_again(self, row: int, column: int, level: str) -> None:
+        """A stored level replaced by the like-for-like reading's, marked; the stored one leads
+        the tooltip."""
+        item = self.item(row, column)
+        if item is None:
+            return
+        stored = item.text()
+        item.setText(marked(level))
+        item.setToolTip(f"{AS_STORED.format(level=stored)} {item.toolTip()}".strip())
 
     def shown_change(self, label: str) -> str:
         """The change shown for a measure (by its label), for tests and screen readers."""

@@ -28,14 +28,13 @@ from ui.desktop.analysis.alignment import (
     transform_between,
     zoom_between,
 )
-from ui.desktop.analysis.changes_table import ChangesTable
+from ui.desktop.analysis.changes_table import READ_AGAIN_NOTE, ChangesTable
 from ui.desktop.analysis.images import layer_image, photo_image
 from ui.desktop.analysis.toolbar import PhotoToolbar
 from ui.desktop.context import PageContext
 from ui.desktop.ports import AnalysisDetail, LikeForLike, OverlayLayer, VisitSummary
 from ui.desktop.shell.runner import message_for
 from ui.desktop.text import short_date
-from ui.reports.not_compared import READ_AGAIN_MARK
 from ui.widgets.basics import label, named
 from ui.widgets.photo_view import WHEEL_STEP, PhotoView
 from ui.widgets.wipe_view import WipeView
@@ -267,10 +266,7 @@ class ComparePage(QWidget):
         def done(found: LikeForLike) -> None:
             if serial == self.serial:
                 self.changes.show_like_for_like(found)
-                self.like_status.setText(
-                    "Like for like: both photos read again without the parts of the face only "
-                    f"one of them showed (the changes marked {READ_AGAIN_MARK}). {found.note}".strip()
-                )
+                self.like_status.setText(f"{READ_AGAIN_NOTE} {found.note}".strip())
 
         def failed(exc: BaseException) -> None:
             if serial == self.serial:
