@@ -3,7 +3,7 @@ bars, the Monk tone strip and the colour swatch."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainterPath, QPen
@@ -12,6 +12,7 @@ from core.vocabulary import MONK_HEX, goodness, measure, shown_score
 from ui.charts.radar import RadarStyle, paint_radar
 from ui.charts.ring import RingStyle, paint_score_ring
 from ui.reports.layout import Ink, Sheet
+from ui.reports.not_compared import READ_AGAIN_MARK
 
 
 def score_ring(sheet: Sheet, centre: QPointF, radius: float, score: float, colour: QColor) -> None:
@@ -70,9 +71,11 @@ def radar(
     metrics: Mapping[str, float],
     *,
     previous: Mapping[str, float] | None = None,
+    read_again: Collection[str] = (),
 ) -> None:
     """The shared radar (:mod:`ui.charts.radar`): every measure as "how good", so a fuller shape
-    is healthier-looking skin; the previous visit, when known, dashed underneath."""
+    is healthier-looking skin; the previous visit, when known, dashed underneath. The axes of
+    ``read_again`` (both visits read like for like) are marked as their changes are."""
     names = list(metrics)
     style = RadarStyle(
         grid=Ink.LINE,
@@ -89,7 +92,10 @@ def radar(
     paint_radar(
         sheet.painter,
         rect,
-        [measure(n).label for n in names],
+        [
+            f"{measure(n).label} {READ_AGAIN_MARK}" if n in read_again else measure(n).label
+            for n in names
+        ],
         [goodness(n, float(metrics[n])) for n in names],
         previous=previous_shape(metrics, previous),
         style=style,

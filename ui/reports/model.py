@@ -55,6 +55,16 @@ class ReportData:
         }
         return since_last(levels, self.previous, self.like_for_like)
 
+    def both_visits(self) -> tuple[dict[str, float], dict[str, float]]:
+        """(this visit, the previous visit) per measured measure, for a chart that draws both (the
+        radar): a measure read like for like takes both levels from that reading, so the gap the
+        chart draws is the change the report names (:meth:`since_last`); the others are stored.
+        The previous visit is empty when there is none to compare with."""
+        now = measured_levels(self.result)
+        pairs = {key: pair for key, pair in self.since_last().items() if key in now}
+        now.update({key: pairs[key][1] for key in self.like_for_like if key in pairs})
+        return now, {key: was for key, (was, _) in pairs.items()}
+
 
 def measured_levels(result: Mapping[str, Any]) -> dict[str, float]:
     """The measures this photo allowed, by level (a measure not measured is ``None`` or absent)."""

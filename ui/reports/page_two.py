@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QImage
 
 from core import vocabulary as vocab
+from ui.reports import not_compared
 from ui.reports.charts import radar
 from ui.reports.chrome import section_title
 from ui.reports.findings import conditions
@@ -71,7 +72,10 @@ def thumbnails(flow: Flow, result: dict[str, Any], overlays: Mapping[str, QImage
 
 
 def overview(flow: Flow, data: ReportData) -> None:
-    sheet, result, previous = flow.sheet, data.result, data.previous
+    """The radar of this visit over the last (dashed). Where the change since then was read like
+    for like, both visits' points are that reading's, marked, so the shapes' gap is the change
+    page one and "Most improved" name."""
+    sheet = flow.sheet
     size = 250.0
     flow.need(size + 20)
     card = QRectF(sheet.margin, flow.y, size, size)
@@ -83,9 +87,15 @@ def overview(flow: Flow, data: ReportData) -> None:
         weight=QFont.Weight.DemiBold,
         wrap=False,
     )
+    now, previous = data.both_visits()
+    again = [key for key in now if key in data.like_for_like]
     legend = "further out is better" + ("  \u00b7  dashed: last visit" if previous else "")
     sheet.text(card.adjusted(14, 24, -14, 0), legend, size=7, colour=Ink.MUTED, wrap=False)
-    radar(sheet, card.adjusted(8, 34, -8, -4), measured_levels(result), previous=previous)
+    top = 34.0
+    if again:  # under the legend's line, as many lines as it takes
+        marked = f"{not_compared.LIKE_FOR_LIKE}: both visits read again {data.read_again}".strip()
+        top += sheet.text(card.adjusted(14, top - 1, -14, 0), marked, size=7, colour=Ink.MUTED)
+    radar(sheet, card.adjusted(8, top, -8, -4), now, previous=previous, read_again=again)
     right = QRectF(card.right() + 20, flow.y, sheet.width - sheet.margin - card.right() - 20, size)
     conditions(sheet, right, data)
     flow.y += size + 22

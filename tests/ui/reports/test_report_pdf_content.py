@@ -22,11 +22,13 @@ from core.vocabulary import (
     MEASURES,
     NOT_MEASURED,
     change,
+    goodness,
     measure,
     region_label,
     score_band,
     signed,
 )
+from ui.reports import charts
 from ui.reports.model import ReportData
 from ui.reports.page_two import split_step
 from ui.reports.pdf import render_report
@@ -369,3 +371,56 @@ def test_the_parts_of_the_face_left_out_are_named_with_their_reason(
     page = " ".join(read_pdf(render_report(data, tmp_path / "left-out.pdf"))[0].split())
     for key, why in left_out.items():
         assert f"{region_label(key).capitalize()}: left out — {why}" in page
+
+
+def test_the_radar_draws_a_change_read_like_for_like_from_that_reading(
+    qapp: Any,
+    tmp_path: Path,
+    make_data: Maker,
+    read_pdf: Reader,
+    overflowing: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Redness was read on different skin at the last visit and read again like for like: page
+    one and "Most improved" name that reading's change, so the radar draws both visits' redness
+    from it too, the axis marked * and the legend saying so; the dashed point had taken today's
+    stored level, drawing no change beside "Most improved: Redness". The other axes stay the
+    stored levels, unmarked."""
+    drawn: list[dict[str, Any]] = []
+    paint = charts.paint_radar
+
+    def spy(painter: Any, rect: Any, labels: Any, values: Any, **rest: Any) -> None:
+        drawn.append({"labels": list(labels), "values": list(values), **rest})
+        paint(painter, rect, labels, values, **rest)
+
+    monkeypatch.setattr(charts, "paint_radar", spy)
+    result = make_data().result
+    stored = {k: float(v) for k, v in result["metrics"].items() if v is not None}
+    was, now = min(100.0, stored["redness"] + 30), max(0.0, stored["redness"] - 6)
+    previous = {k: max(0.0, v - 5) for k, v in stored.items() if k != "redness"}
+    data = make_data(
+        previous=previous,
+        like_for_like={"redness": (was, now)},
+        spreads={"redness": 4.4},
+        read_again="without the chin",
+    )
+    pages = read_pdf(render_report(data, tmp_path / "radar.pdf"))
+    (chart,) = drawn
+    labels = [measure(k).label for k in stored]
+    assert chart["labels"] == [f"{x} *" if x == measure("redness").label else x for x in labels]
+    axis = list(stored).index("redness")
+    assert chart["values"][axis] == goodness("redness", now)
+    assert chart["previous"][axis] == goodness("redness", was)
+    for i, key in enumerate(stored):
+        if key != "redness":
+            assert chart["values"][i] == goodness(key, stored[key]), key
+            assert chart["previous"][i] == goodness(key, previous[key]), key
+    text = " ".join(pages[1:])
+    assert "dashed: last visit" in text
+    assert "* Like for like: both visits read again without the chin" in text
+    assert measure("redness").label in _highlights(" ".join(pages))["MOST IMPROVED"]
+    assert overflowing == []
+    drawn.clear()
+    render_report(make_data(previous=previous), tmp_path / "stored.pdf")  # nothing read again
+    assert drawn[0]["labels"] == labels
+    assert drawn[0]["values"] == [goodness(k, v) for k, v in stored.items()]
