@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 import skimage.data
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRect, Qt
 
 from app.desktop.readings import readings
 from app.kiosk.worker import Measured, measure
@@ -27,6 +27,7 @@ from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
+from ui.theme import style_sheet
 
 SCALE = 0.75  # the before photo is the same face, smaller
 
@@ -357,3 +358,45 @@ def test_a_row_read_like_for_like_shows_that_reading_s_levels(
     for column in (1, 2):
         item = table.item(row, column)
         assert item is not None and "As stored" not in item.toolTip()
+
+
+def test_a_long_verdict_wraps_in_a_narrow_window_instead_of_being_cut(
+    qtbot: Any, chin_cut_read_again: tuple[dict[str, Any], dict[str, Any], Reading]
+) -> None:
+    """At 1080 px wide the compare screen cut "Like for like, without the chin: 11 → 15, within
+    retest noise (±13.9)" short: a verdict longer than its column takes more lines, its row
+    growing to hold them; a short verdict's row keeps the usual height."""
+    before, after, reading = chin_cut_read_again
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.setStyleSheet(style_sheet("desktop"))  # the desktop's type size
+    table.resize(640, 700)
+    table.show()
+    table.show_changes(_detail(before), _detail(after))
+    table.show_like_for_like(LikeForLike(reading.changes, reading.score, reading.where))
+    usual = table.verticalHeader().defaultSectionSize()
+
+    def fitted() -> bool:
+        """Every verdict wider than its column in a row tall enough for its lines, and the
+        others at the usual height; raises with the first row that is not."""
+        metrics = table.fontMetrics()
+        room = table.columnWidth(4) - 8
+        for row in range(table.rowCount()):
+            verdict = table.item(row, 4)
+            assert verdict is not None
+            text = verdict.text()
+            if metrics.horizontalAdvance(text) > room:
+                flags = int(Qt.TextFlag.TextWordWrap)
+                need = metrics.boundingRect(QRect(0, 0, room, 10_000), flags, text).height()
+                assert table.rowHeight(row) >= need > usual, text
+            else:
+                assert table.rowHeight(row) == usual, text
+        return True
+
+    assert fitted()
+    assert any(table.rowHeight(r) > usual for r in range(table.rowCount()))  # one did wrap
+    table.resize(1600, 700)  # wide enough for every verdict on one line
+    qtbot.waitUntil(lambda: all(table.rowHeight(r) == usual for r in range(table.rowCount())))
+    table.resize(640, 700)  # and narrow again
+    qtbot.waitUntil(lambda: any(table.rowHeight(r) > usual for r in range(table.rowCount())))
+    assert fitted()

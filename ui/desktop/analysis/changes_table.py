@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from core.analysis.comparison import MeasureChange, compare, score_difference
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
@@ -111,6 +117,7 @@ class ChangesTable(QTableWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._resized)
         self.keys: list[str] = []
         """The measure (or the skin score) of each row."""
         self.apart: set[str] = set()
@@ -156,6 +163,7 @@ class ChangesTable(QTableWidget):
                 if column in (3, 4) and better is not None:
                     item.setForeground(colour(self, "better" if better else "worse"))
                 self.setItem(row, column, item)
+        self._fit_rows()
 
     def _row(
         self,
@@ -234,6 +242,7 @@ class ChangesTable(QTableWidget):
                     item.setForeground(colour(self, "better" if better else "worse"))
                 elif column in (3, 4):  # within retest noise: the text's own colour
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        self._fit_rows()
 
     def _read_again(self, row: int, column: int, level: str) -> None:
         """A stored level replaced by the like-for-like reading's, marked; the stored one leads
@@ -244,6 +253,22 @@ class ChangesTable(QTableWidget):
         stored = item.text()
         item.setText(marked(level))
         item.setToolTip(f"{AS_STORED.format(level=stored)} {item.toolTip()}".strip())
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 4:  # once the header has laid out: while it says so, it answers the old width
+            QTimer.singleShot(0, self, self._fit_rows)
+
+    def _fit_rows(self) -> None:
+        """A verdict longer than its column wraps onto more lines, its row growing (a narrow
+        window cut "within retest noise (±13.9)" short); the other rows keep their height."""
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        room = self.columnWidth(4) - 2 * margin  # as Qt's item view lays the text out
+        for row in range(self.rowCount()):
+            verdict = self.item(row, 4)
+            if verdict is not None and self.fontMetrics().horizontalAdvance(verdict.text()) > room:
+                self.resizeRowToContents(row)
+            else:
+                self.setRowHeight(row, self.verticalHeader().defaultSectionSize())
 
     def shown_change(self, label: str) -> str:
         """The change shown for a measure (by its label), for tests and screen readers."""
