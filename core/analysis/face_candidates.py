@@ -75,11 +75,12 @@ def face_candidates(
     *,
     areas: Sequence[Box] | None = None,
     largest_of_window: float = LARGEST_OF_WINDOW,
+    most: int = MAX_CANDIDATES,
 ) -> list[Box] | None:
     """Crops of ``grey`` (left, top, right, bottom) around each face the cascade finds in
     ``areas`` (the whole of ``grey`` when None) with a box of :data:`SMALLEST_OF_WINDOW` to
     ``largest_of_window`` (:data:`LARGEST_OF_WINDOW`) windows, overlapping ones joined; None when
-    it finds more than :data:`MAX_CANDIDATES`.
+    it finds more than ``most`` (:data:`MAX_CANDIDATES`).
 
     ``window`` is the next copy's HOG window in ``grey``'s pixels.
     """
@@ -108,6 +109,6 @@ def face_candidates(
                     min(height, y0 + int(top + h) + pad),
                 )
             )
-        if len(crops) > MAX_CANDIDATES:
+        if len(crops) > most:
             return None
     return merged(crops)

@@ -37,6 +37,11 @@ cascade proposed all 40 from 30 px and 9 of 10 at 26 px; at 0.5 and 0.55 it miss
 (the smallest scales are where it is least sure, and which it misses follows the pixel grid). On
 11 photos without a face (12 MP) it cost 1.04 s of CPU at 0.6, 0.67 s at 0.5
 (``/work/runs/s17/cascade_grid.py``, outside the repository)."""
+MOST_CANDIDATES: Final = 24
+"""More places than this (a crowd, a pattern the cascade fires on all over): the far search stops.
+Each place costs dlib a search of a crop of about 300 x 300 px (a few ms), so many more are
+searched than on the first copy (``face_candidates.MAX_CANDIDATES``, where the crops must save
+time over the whole copy)."""
 PYRAMID_STEP: Final = 1.2
 """The margin, one step of dlib's image pyramid, by which the largest candidate looked for
 overlaps the faces the whole copy before could find."""
@@ -62,8 +67,8 @@ def far_candidates(
 ) -> FarPlan | None:
     """Where in ``rgb`` a face of ``smallest_iod`` px between the eyes or more may be that is too
     small for its whole copy at ``searched_factor``, already searched; None when that copy was
-    large enough for such a face, or the cascade proposes nothing (or too many places:
-    ``face_candidates.MAX_CANDIDATES``)."""
+    large enough for such a face, or the cascade proposes nothing (or more than
+    :data:`MOST_CANDIDATES` places)."""
     hog = hog_factor(smallest_iod)
     if hog <= searched_factor:
         return None
@@ -71,5 +76,7 @@ def far_candidates(
     window = HOG_WINDOW * cascade / hog  # the enlarged crops' window, in the cascade copy's px
     grey = cv2.cvtColor(resized(rgb, cascade), cv2.COLOR_RGB2GRAY)
     largest = CASCADE_BOX_PER_HOG * PYRAMID_STEP * hog / searched_factor
-    boxes = face_candidates(np.asarray(grey, dtype=np.uint8), window, largest_of_window=largest)
+    boxes = face_candidates(
+        np.asarray(grey, dtype=np.uint8), window, largest_of_window=largest, most=MOST_CANDIDATES
+    )
     return FarPlan(boxes, cascade, hog) if boxes else None

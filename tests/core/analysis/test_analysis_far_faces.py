@@ -50,6 +50,24 @@ def test_a_face_far_from_the_camera_in_a_large_photo_is_analysed(
     assert any(not measure["measured"] for measure in result.measures.values())
 
 
+def test_a_far_face_on_grass_is_found(astronaut) -> None:
+    """On grass the cascade proposes 10-20 places in a 12 MP photo; more than the first copy's 4
+    gave up the far search ("no face" for every face of 30-50 px pasted there)."""
+    grass = cv2.resize(
+        np.stack([skimage.data.grass()] * 3, axis=-1),
+        TWELVE_MP[::-1],
+        interpolation=cv2.INTER_CUBIC,
+    )
+    scale = 40 / ASTRONAUT_EYES
+    small = cv2.resize(astronaut, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    grass[866 : 866 + small.shape[0], 1156 : 1156 + small.shape[1]] = small
+    ok, data = cv2.imencode(".jpg", grass[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    result = analyze(data.tobytes())
+    assert result.scale["interocular_px"] == pytest.approx(40, rel=0.1)
+    assert 1156 < result.face["box"][0] < 1156 + small.shape[1]
+
+
 def test_a_face_just_under_every_floor_is_told_it_is_too_small_not_missing(
     shared_photo, read_rgb
 ) -> None:
@@ -71,6 +89,21 @@ def test_a_small_upright_face_is_not_taken_upside_down(shared_photo, read_rgb) -
     result = analyze(data)
     assert result.face["turned_degrees"] == 0
     assert result.scale["interocular_px"] == pytest.approx(100, rel=0.05)
+
+
+def test_a_pattern_half_matching_a_face_at_a_turn_is_not_taken_for_one() -> None:
+    """scikit-image's coins at 1080p: turned 270 degrees, dlib half-matched a face (score 0.27)
+    and it was analysed as the only face in the photo (acceptance test, session 17)."""
+    coins = cv2.resize(
+        cv2.cvtColor(skimage.data.coins(), cv2.COLOR_GRAY2RGB),
+        (1920, 1080),
+        interpolation=cv2.INTER_CUBIC,
+    )
+    ok, data = cv2.imencode(".jpg", coins, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(data.tobytes())
+    assert refused.value.code == "no_face"
 
 
 def test_a_large_photo_without_a_face_is_still_refused() -> None:
