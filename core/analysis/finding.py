@@ -10,7 +10,7 @@ from typing import Any, Final, cast
 
 import numpy as np
 
-from core.analysis.choice import Choice, choose_face
+from core.analysis.choice import Choice, choose_face, skin_like
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face_model import DEFAULT_LEVELS, FaceDetector
 from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
@@ -38,14 +38,18 @@ def decoded(data: bytes | None, source: Source, digest: str | None, threads: int
     return replace(cast(DecodedImage, image), sha256=cast(str, hashed))
 
 
+def no_face() -> AnalysisInputError:
+    return AnalysisInputError(
+        "No face was found in the photo. The whole face must be in the frame, near enough to "
+        "the camera, uncovered (no mask or hand over it) and looking at the camera.",
+        code="no_face",
+    )
+
+
 def find_face(image: DecodedImage, detector: FaceDetector, threads: int = 1) -> Choice:
     faces = detector.detect(image.rgb, threads=threads)
     if not faces:
-        raise AnalysisInputError(
-            "No face was found in the photo. The whole face must be in the frame, near enough to "
-            "the camera, uncovered (no mask or hand over it) and looking at the camera.",
-            code="no_face",
-        )
+        raise no_face()
     return choose_face(image.rgb, faces)
 
 
@@ -55,7 +59,10 @@ detector half-matched (a photo turned 180 degrees gave 0.01 where the same face 
 2.0); the photo's other turns are then searched too. Of the 302 faces-age faces two score
 under it upright (0.06 and 0.25; no other turn of theirs holds a face, so they stay as they are);
 the shared and bench photos score 0.3 or more. A face found only at another turn must score at
-least this too."""
+least this too, and a doubtful upright face must have a skin colour (``choice.skin_like``): a
+mission patch on the astronaut's suit scored 0.09 and was refused for its light, as a face under
+a purple lamp (acceptance test, session 17); the three faces-age photos under tinted light that
+are refused for it score 1.1-1.7."""
 TURNED_SURE: Final = 1.0
 """A turn wins over a doubtful upright face only with a face this sure, ``TURN_MARGIN`` above it."""
 TURN_MARGIN: Final = 0.5
@@ -71,10 +78,8 @@ def upright(
     faces, so a photo with none, or with only a doubtful one, is searched at its other turns.
     ``data``, the photo's bytes when ``image`` was decoded reduced, lets the last look search the
     photo at full size (the image returned is then that one)."""
-    try:
-        choice: Choice | None = find_face(image, detector, threads)
-    except AnalysisInputError as missing:
-        choice, none_upright = None, missing
+    faces = detector.detect(image.rgb, threads=threads)
+    choice = choose_face(image.rgb, faces) if faces else None
     if choice is not None and choice.face.score >= DOUBTFUL_SCORE:
         return image, choice, 0
     # A turned face must be sure: each turn is another chance of a pattern half-matching a face
@@ -87,10 +92,12 @@ def upright(
         faces = detector.detect(turned.rgb, threads=threads)
         if faces and max(face.score for face in faces) >= needed:
             return turned, choose_face(turned.rgb, faces), 90 * quarters
+    if choice is not None and not skin_like(image.rgb, choice.face):
+        choice = None  # a doubtful match without a skin colour: a badge, a printed pattern
     if choice is None:
         image, choice = last_look(image, detector, threads, data)
     if choice is None:
-        raise none_upright
+        raise no_face()
     return image, choice, 0
 
 

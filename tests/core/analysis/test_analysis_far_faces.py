@@ -106,6 +106,18 @@ def test_a_pattern_half_matching_a_face_at_a_turn_is_not_taken_for_one() -> None
     assert refused.value.code == "no_face"
 
 
+def test_a_badge_the_detector_half_matches_is_no_face(astronaut) -> None:
+    """The astronaut's suit without her face, at 1080p: dlib half-matched the mission patch
+    (score 0.09) and the photo was refused for a "light too strongly coloured" (acceptance test,
+    session 17). A doubtful match without a skin colour is not a face."""
+    suit = cv2.resize(astronaut[200:], (1920, 1080), interpolation=cv2.INTER_CUBIC)
+    ok, data = cv2.imencode(".jpg", suit[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(data.tobytes())
+    assert refused.value.code == "no_face"
+
+
 def test_a_large_photo_without_a_face_is_still_refused() -> None:
     coffee = cv2.resize(skimage.data.coffee(), TWELVE_MP[::-1], interpolation=cv2.INTER_CUBIC)
     ok, data = cv2.imencode(".jpg", coffee[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 92])
