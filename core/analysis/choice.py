@@ -56,7 +56,26 @@ def skin_like(rgb: NDArray[np.uint8], face: Face) -> bool:
     (lx, ly), (rx, ry) = face.eye_image_left, face.eye_image_right
     nx, ny = face.nose
     cx, cy = (lx + rx + 2 * nx) / 4, (ly + ry + 2 * ny) / 4
-    r = max(2, round(0.25 * math.dist((lx, ly), (rx, ry))))
+    return _skin_hue_at(rgb, (cx, cy), 0.25 * math.dist((lx, ly), (rx, ry)))
+
+
+def skin_between_brows(rgb: NDArray[np.uint8], face: Face) -> bool:
+    """Whether the skin between the brows (a quarter of the eyes' distance above their middle,
+    away from the nose) has a skin hue: a mask over the nose leaves it bare."""
+    (lx, ly), (rx, ry) = face.eye_image_left, face.eye_image_right
+    mx, my = (lx + rx) / 2, (ly + ry) / 2
+    iod = math.dist((lx, ly), (rx, ry))
+    nx, ny = face.nose
+    away = max(math.dist((mx, my), (nx, ny)), 1e-6)
+    cx, cy = mx + 0.25 * iod * (mx - nx) / away, my + 0.25 * iod * (my - ny) / away
+    return _skin_hue_at(rgb, (cx, cy), 0.15 * iod)
+
+
+def _skin_hue_at(rgb: NDArray[np.uint8], centre: tuple[float, float], radius: float) -> bool:
+    """Whether the square of ``radius`` around ``centre`` has a skin hue, or too little colour
+    for a hue to mean anything (a greyscale photo, very dark skin in shadow)."""
+    cx, cy = centre
+    r = max(2, round(radius))
     h, w = rgb.shape[:2]
     x0, x1 = max(0, round(cx) - r), min(w, round(cx) + r)
     y0, y1 = max(0, round(cy) - r), min(h, round(cy) + r)

@@ -10,7 +10,7 @@ from typing import Any, Final, cast
 
 import numpy as np
 
-from core.analysis.choice import Choice, choose_face, skin_like
+from core.analysis.choice import Choice, choose_face, skin_between_brows
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face_model import DEFAULT_LEVELS, FaceDetector
 from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
@@ -59,10 +59,10 @@ detector half-matched (a photo turned 180 degrees gave 0.01 where the same face 
 2.0); the photo's other turns are then searched too. Of the 302 faces-age faces two score
 under it upright (0.06 and 0.25; no other turn of theirs holds a face, so they stay as they are);
 the shared and bench photos score 0.3 or more. A face found only at another turn must score at
-least this too, and a doubtful upright face must have a skin colour (``choice.skin_like``): a
-mission patch on the astronaut's suit scored 0.09 and was refused for its light, as a face under
-a purple lamp (acceptance test, session 17); the three faces-age photos under tinted light that
-are refused for it score 1.1-1.7."""
+least this too, and a doubtful upright face must show a skin colour (:func:`plausible`): a
+mission patch on the astronaut's suit scored 0.05-0.09 and was refused for its light, as a face
+under a purple lamp (acceptance test, session 17); the three faces-age photos under tinted light
+that are refused for it score 1.1-1.7."""
 TURNED_SURE: Final = 1.0
 """A turn wins over a doubtful upright face only with a face this sure, ``TURN_MARGIN`` above it."""
 TURN_MARGIN: Final = 0.5
@@ -92,13 +92,23 @@ def upright(
         faces = detector.detect(turned.rgb, threads=threads)
         if faces and max(face.score for face in faces) >= needed:
             return turned, choose_face(turned.rgb, faces), 90 * quarters
-    if choice is not None and not skin_like(image.rgb, choice.face):
-        choice = None  # a doubtful match without a skin colour: a badge, a printed pattern
+    choice = plausible(image, choice)
     if choice is None:
         image, choice = last_look(image, detector, threads, data)
+        choice = plausible(image, choice)
     if choice is None:
         raise no_face()
     return image, choice, 0
+
+
+def plausible(image: DecodedImage, choice: Choice | None) -> Choice | None:
+    """``choice`` unless it is a doubtful match (under :data:`DOUBTFUL_SCORE`) with no skin colour
+    between the brows: a badge, a printed pattern. (Between the brows, not the middle of the face:
+    a face under a mask keeps that skin bare, and the astronaut's orange suit around her mission
+    patch has a skin hue where the patch's "nose" fell.)"""
+    if choice is None or choice.face.score >= DOUBTFUL_SCORE:
+        return choice
+    return choice if skin_between_brows(image.rgb, choice.face) else None
 
 
 LAST_LOOK_SIDE: Final = 2048
