@@ -241,11 +241,12 @@ def _decode_with_pil(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=_PIL_FORMATS)
             _check_size(image.width, image.height, max_pixels=max_pixels, min_side=min_side)
+            width, height = image.size  # the file's: a draft decode below makes the image smaller
             factor = reduction_factor(image.width, image.height, long_side)
             if image.format == "JPEG" and factor > 1:
                 image.draft("RGB", (image.width // factor, image.height // factor))
             image.load()
-            width, height = image.size
+            turned = image.size
             oriented = ImageOps.exif_transpose(image)
             rgb = to_rgb8(oriented)
     except AnalysisInputError:
@@ -259,7 +260,7 @@ def _decode_with_pil(
         raise AnalysisInputError(
             f"The {fmt.upper()} file is damaged or incomplete.", code="unreadable_image"
         ) from exc
-    if oriented.size != (width, height):
+    if oriented.size != turned:
         width, height = height, width
     factor = reduction_factor(rgb.shape[1], rgb.shape[0], long_side)
     if factor > 1:

@@ -334,3 +334,21 @@ def test_an_8_bit_png_is_decoded_without_float_copies_of_the_whole_photo(
     assert peak < 3 * big.nbytes  # a float32 copy alone is 4 x
     grey = load_image(encode(big[:, :, 1], "PNG"), decode_long_side=None).rgb
     assert np.array_equal(grey, np.repeat(big[:, :, 1:2], 3, axis=2))
+
+
+def test_a_large_single_channel_jpeg_keeps_its_size_and_its_face(astronaut) -> None:
+    """A 12 MP greyscale JPEG (an infrared or monochrome camera) is decoded reduced by Pillow:
+    its size was read after the reduction, so the photo said 2312 x 1300 and a face 118 px
+    between the eyes was measured at 60 px, never decoded again (acceptance test, session 17)."""
+    grey = cv2.cvtColor(astronaut, cv2.COLOR_RGB2GRAY)
+    face = cv2.resize(grey, None, fx=118 / 42, fy=118 / 42, interpolation=cv2.INTER_AREA)
+    frame = np.full((2600, 4624), 128, np.uint8)
+    frame[900 : 900 + face.shape[0], 1500 : 1500 + face.shape[1]] = face
+    ok, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    reduced = load_image(data.tobytes())
+    assert reduced.original_size == (4624, 2600)
+    assert reduced.decode_scale == pytest.approx(reduced.rgb.shape[1] / 4624)
+    result = analyze(data.tobytes()).to_json()
+    assert result["image_size"] == {"width": 4624, "height": 2600}
+    assert result["scale"]["interocular_px"] == pytest.approx(118, rel=0.05)
