@@ -33,8 +33,10 @@ from ui.kiosk.ports import (
 )
 
 THUMB_SIDE = 220
-PHOTO_LONG_SIDE = 2000
-"""Enough for the engine, which measures at about 1000 px; a 50 MP photo is decoded smaller."""
+PHOTO_LONG_SIDE = 8000
+"""A photo from a stick is decoded at full size up to this long side (a 12 MP phone photo keeps
+every pixel: a face far from the camera needs them, and at 2000 px a 50 px face was measured at
+25 and refused as too small); a larger one at the deepest JPEG reduction that keeps it."""
 NO_CONSENT = (
     "Email needs your consent to keep the report until it is sent. "
     "Save it to a USB stick or print it instead."

@@ -96,3 +96,16 @@ def test_a_broken_photo_on_the_stick_is_explained(qtbot, make_window, services, 
     qtbot.waitUntil(lambda: "No photos" not in win.photos.status.text(), timeout=TIMEOUT)
     assert "not" in win.photos.status.text().lower()
     assert not win.toast.isVisible()
+
+
+def test_a_phone_photo_from_the_stick_keeps_its_pixels(services, tmp_path):
+    """A 12 MP photo was decoded at 2312 px: a face 50 px between the eyes measured 25 and was
+    refused as too small, and faces of 100-120 px lost five of their nine measures (acceptance
+    test, session 17). The engine measures it as the command line does."""
+    photo = tmp_path / "stick" / "DCIM" / "IMG_0002.JPG"
+    photo.parent.mkdir(parents=True)
+    cv2.imwrite(
+        str(photo), cv2.resize(cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR), (4624, 2600))
+    )
+    services.drives = [("KINGSTON", tmp_path / "stick")]
+    assert services.load_photo(photo).shape[:2] == (2600, 4624)
