@@ -30,13 +30,13 @@ faces-age faces): the smallest ratio, so the smallest face fills the window what
 CASCADE_BOX_PER_HOG: Final = 1.25
 """The cascade's box is about 1.25 times dlib's (``face_candidates.LARGEST_OF_WINDOW``)."""
 CASCADE_FACTOR: Final = 0.6
-"""The cascade's copy, as a share of the photo's size: the smallest face's cascade box (about 1.25
-x 1.75 x 24 = 52 px for the engine's 24 px) is 31 px there, over the cascade's 24 px window. Five faces (the astronaut
-and four shared portraits) pasted at 26-50 px between the eyes in 4K and 12 MP frames: at 0.6 the
-cascade proposed all 40 from 30 px and 9 of 10 at 26 px; at 0.5 and 0.55 it missed one at 30 px
-(the smallest scales are where it is least sure, and which it misses follows the pixel grid). On
-11 photos without a face (12 MP) it cost 1.04 s of CPU at 0.6, 0.67 s at 0.5
-(``/work/runs/s17/cascade_grid.py``, outside the repository)."""
+"""The cascade's copy, as a share of the photo's size: the smallest face's cascade box (about
+1.25 x 1.75 x 24 = 52 px for the engine's 24 px) is 31 px there, over the cascade's 24 px window.
+Five faces (the astronaut and four shared portraits) pasted at 26-50 px between the eyes in 4K and
+12 MP frames: at 0.6 the cascade proposed all 40 from 30 px and 9 of 10 at 26 px; at 0.5 and 0.55
+it missed one at 30 px (the smallest scales are where it is least sure, and which it misses
+follows the pixel grid). On 11 photos without a face (12 MP) it cost 1.04 s of CPU at 0.6, 0.67 s
+at 0.5 (``/work/runs/s17/cascade_grid.py``, outside the repository)."""
 MOST_CANDIDATES: Final = 24
 """More places than this (a crowd, a pattern the cascade fires on all over): the far search stops.
 Each place costs dlib a search of a crop of about 300 x 300 px (a few ms), so many more are
@@ -72,11 +72,10 @@ def far_candidates(
     hog = hog_factor(smallest_iod)
     if hog <= searched_factor:
         return None
-    cascade = CASCADE_FACTOR
-    window = HOG_WINDOW * cascade / hog  # the enlarged crops' window, in the cascade copy's px
-    grey = cv2.cvtColor(resized(rgb, cascade), cv2.COLOR_RGB2GRAY)
+    window = HOG_WINDOW * CASCADE_FACTOR / hog  # the enlarged crops' window, in the cascade's px
+    grey = cv2.cvtColor(resized(rgb, CASCADE_FACTOR), cv2.COLOR_RGB2GRAY)
     largest = CASCADE_BOX_PER_HOG * PYRAMID_STEP * hog / searched_factor
     boxes = face_candidates(
         np.asarray(grey, dtype=np.uint8), window, largest_of_window=largest, most=MOST_CANDIDATES
     )
-    return FarPlan(boxes, cascade, hog) if boxes else None
+    return FarPlan(boxes, CASCADE_FACTOR, hog) if boxes else None
