@@ -11,7 +11,7 @@ from core.vocabulary.measures import UnknownTermError
 
 INSTRUCTIONS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "look_at_camera": "Look at the camera, with your face uncovered",
+        "look_at_camera": "Come near the camera and look at it, with your face uncovered",
         "move_closer": "Move closer to the camera",
         "move_to_middle": "Move into the middle of the frame",
         "move_back": "Move back from the camera: your whole face must fit in the frame",

@@ -110,7 +110,9 @@ def test_live_frame_without_a_face(webcam_frame) -> None:
     tracker.assess(webcam_frame)
     blank = np.full_like(webcam_frame, 90)
     report = tracker.assess(blank)
-    assert not report.ok and report.messages == ["Look at the camera, with your face uncovered"]
+    assert not report.ok and report.messages == [
+        "Come near the camera and look at it, with your face uncovered"
+    ]
 
 
 def test_every_instruction_is_the_vocabulary_s(portrait, portrait_result) -> None:

@@ -54,7 +54,9 @@ def test_auto_capture_waits_for_quality_then_fires(qtbot, make_window, services)
     qtbot.waitUntil(lambda: win.capture.instruction() not in ("", "Hold still"), timeout=TIMEOUT)
     pump(qtbot, 2.0)
     assert taken == [] and win.stack.currentWidget() is win.capture
-    words = "Look at the camera, with your face uncovered"  # the engine's own words
+    words = (
+        "Come near the camera and look at it, with your face uncovered"  # the engine's own words
+    )
     assert win.capture.instruction() == words
     source.edit = darkened
     qtbot.waitUntil(lambda: "light" in win.capture.instruction().lower(), timeout=TIMEOUT)
