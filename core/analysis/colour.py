@@ -36,6 +36,13 @@ a skin hue is a grey frame with a cast, as an infrared webcam gives (green 3-7 %
 2.0-5.0, hue -35 degrees), not skin: every one of 312 real faces (faces-age and the shared photos)
 reads a chroma of 5.9 or more, and those under 8 read hues of 12-47 degrees; the darkest Monk
 swatch is about 3 at 63 degrees. Below it, the grey test (:data:`GREY_SPREAD`) decides."""
+RATIO_SPREAD: Final = 0.025
+"""Interquartile range of log(red / blue) across the skin's pixels from which a faint, off-hue
+skin is real colour under a coloured (cold) light, not a grey frame with a cast. A light
+multiplies each channel by a constant, which shifts the log ratios without narrowing them; a grey
+frame has one ratio everywhere. Infrared-like frames (grey, 0-10 % purple, JPEG) read 0.000-0.010;
+108 real faces (a third of faces-age and the shared photos) 0.047 and more, and a shared face
+under a cold light (blue x1.3, red x0.72) 0.063."""
 
 
 WARM_LIGHT: Final = 0.8
@@ -71,6 +78,17 @@ def eye_white_warmth(canvas: Canvas) -> float | None:
     return float(np.percentile(red_blue, 25))
 
 
+def ratio_spread(pixels: NDArray[np.uint8]) -> float:
+    """Interquartile range of log(red / blue) over ``pixels`` (N x 3 RGB) that are neither dark
+    nor clipped, 0.0 when too few are (see :data:`RATIO_SPREAD`)."""
+    usable = pixels[(channel_min(pixels) >= 16) & (channel_max(pixels) < 250)]
+    if len(usable) < 20:
+        return 0.0
+    ratio = np.log(usable[:, 0].astype(np.float32) / usable[:, 2].astype(np.float32))
+    low, high = np.percentile(ratio, [25, 75])
+    return float(high - low)
+
+
 def colour_problem(
     canvas: Canvas, skin: NDArray[np.bool_], light_warmth: float | None = None
 ) -> Declined | None:
@@ -86,7 +104,7 @@ def colour_problem(
     a, b = (float(np.median(lab[:, :, c][skin])) for c in (1, 2))
     hue, chroma = math.degrees(math.atan2(b, a)), math.hypot(a, b)
     if chroma >= FAINT_CHROMA and not SKIN_HUE[0] <= hue <= SKIN_HUE[1]:
-        if chroma < HUE_CHROMA_MIN:
+        if chroma < HUE_CHROMA_MIN and ratio_spread(pixels) < RATIO_SPREAD:
             return NO_COLOUR
         return Declined(TINTED_LIGHT, "the light is too strongly coloured: use neutral white light")
     if light_warmth is not None and light_warmth >= WARM_LIGHT:

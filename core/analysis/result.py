@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from core.analysis.measures import METRIC_NAMES
 from core.analysis.regions import REGION_NAMES
 
-ENGINE_VERSION: Final = "2.15.0"
+ENGINE_VERSION: Final = "2.16.0"
 SCHEMA_VERSION: Final = 2
 PER_CALL_KEYS: Final = (
     "image",

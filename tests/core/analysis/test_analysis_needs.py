@@ -246,3 +246,29 @@ def test_an_infrared_frame_with_a_faint_purple_cast_has_no_colour(portrait, gree
     assert result.measures["redness"]["reason_code"] == "no_colour"
     assert not tone_measured(result.to_json())
     assert {"wrinkles", "pigmentation"} <= _reported(result)
+
+
+COLD_LAMP = (0.72, 1.0, 1.3)
+"""8-bit red, green and blue under a cold, blue light the camera did not correct."""
+
+
+def test_a_cold_light_is_named_not_taken_for_a_grey_frame(shared_photo, read_rgb) -> None:
+    """A cold light can leave a fair skin as faint and off-hue as an infrared frame's grey, but
+    the skin's colours still differ from pixel to pixel (a light multiplies every pixel's red and
+    blue alike): the person is told about the light, not that the photo has no colour."""
+    rgb = read_rgb(shared_photo("dlib_Tom_Cruise_avp_2014_4.jpg"))
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(_tinted(rgb, COLD_LAMP))
+    assert refused.value.code == "poor_light"
+    assert "the light is too strongly coloured: use neutral white light" in str(refused.value)
+
+
+@pytest.mark.parametrize("brightness", [0.35, 1.0])
+def test_a_dim_or_bright_infrared_frame_still_has_no_colour(portrait, brightness) -> None:
+    """A grey frame has one red-to-blue ratio everywhere, dim or bright, JPEG noise aside."""
+    grey = cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY).astype(np.float32) * brightness
+    frame = np.clip(np.dstack([grey, grey * 0.95, grey]), 0, 255).astype(np.uint8)
+    ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    assert ok
+    result = analyze(encoded.tobytes())
+    assert result.measures["redness"]["reason_code"] == "no_colour"
