@@ -59,8 +59,12 @@ MONK_LAB: Final = tuple(srgb_hex_to_lab(h) for h in MONK_HEX)
 
 
 def monk_step(lab: tuple[float, float, float]) -> int:
-    """Nearest Monk Skin Tone step (1 lightest - 10 darkest) by CIE76 distance."""
-    distances = [math.dist(lab, ref) for ref in MONK_LAB]
+    """Nearest Monk Skin Tone step (1 lightest - 10 darkest) in the plane of lightness L* and
+    yellowness b*, the plane of ITA: a* is the skin's redness (blood, light, white balance), not
+    its pigment, and the swatches' a* (0-12) lies below most skin's (10-15), so a face far from
+    them in a* was nearly equidistant from steps three apart and jumped between them with its
+    frame size (rose_leslie_img1: Monk 2 or 5; in this plane Monk 4 in 28 of 32 frames)."""
+    distances = [math.dist((lab[0], lab[2]), (ref[0], ref[2])) for ref in MONK_LAB]
     return 1 + int(np.argmin(distances))
 
 

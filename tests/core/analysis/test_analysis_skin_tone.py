@@ -85,6 +85,20 @@ def test_monk_swatches_are_strictly_ordered() -> None:
     assert [monk_step(lab) for lab in MONK_LAB] == list(range(1, 11))
 
 
+@pytest.mark.parametrize("redder", [-8.0, 8.0])
+def test_redness_alone_does_not_move_the_monk_step(redder: float) -> None:
+    """a* is blood and light, not pigment: a skin redder or paler than a swatch keeps its step."""
+    for step, (lightness, a, b) in enumerate(MONK_LAB, start=1):
+        assert monk_step((lightness, a + redder, b)) == step
+
+
+def test_one_face_in_frames_of_several_sizes_reads_one_monk_step() -> None:
+    """rose_leslie_img1's skin as measured in 1080p, 4K and 12 MP frames (acceptance test,
+    session 17, D13): it read Monk 2 or Monk 5 by a few tenths of L* and b*."""
+    measured = [(81.81, 13.57, 10.31), (80.01, 14.91, 11.34), (80.96, 14.29, 10.78)]
+    assert len({monk_step(lab) for lab in measured}) == 1
+
+
 def skin_mask_on_photo(result: AnalysisResult, shape: tuple[int, int]) -> np.ndarray:
     visuals = result.visuals
     assert visuals is not None
