@@ -34,9 +34,11 @@ class Choice:
     """The next most likely face, when it is nearly as likely as the chosen one."""
 
     def describe(self, width: int) -> str:
-        """Which face was analysed, in words, when there was a choice to make."""
+        """Which face was analysed, in words, when there was a choice to make. "Found", not "in
+        the photo": faces far smaller than the largest are not looked for (a 40 px face beside a
+        400 px one; a crowd behind a far face), so the photo may hold others."""
         if not self.others:
-            return "the only face in the photo"
+            return "the only face found in the photo"
         where = self._side(self.face, width)
         if self.rival is None:
             return f"the main face ({where}); {self.others} smaller or less clear face(s) ignored"

@@ -25,7 +25,7 @@ def test_two_faces_of_the_same_size_say_which_one_was_analysed(portrait) -> None
 
 
 def test_one_face_says_it_was_the_only_one(portrait_result) -> None:
-    assert portrait_result.face["chosen"] == "the only face in the photo"
+    assert portrait_result.face["chosen"] == "the only face found in the photo"
     assert portrait_result.quality["checks"]["one_face"]["status"] == "pass"
 
 
