@@ -4,13 +4,14 @@ on its side, and decoded again at full size when the reduced decode left the fac
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 from typing import Any, Final, cast
 
 import numpy as np
 
-from core.analysis.choice import Choice, choose_face, skin_between_brows
+from core.analysis.choice import Choice, choose_face, grey_photo, skin_between_brows
 from core.analysis.errors import AnalysisInputError
 from core.analysis.face_model import DEFAULT_LEVELS, FaceDetector
 from core.analysis.intake import NOT_HASHED, DecodedImage, Source, load_image
@@ -93,26 +94,41 @@ def upright(
         if faces and max(face.score for face in faces) >= needed:
             return turned, choose_face(turned.rgb, faces), 90 * quarters
     choice = plausible(image, choice)
-    if choice is None:
-        image, choice = last_look(image, detector, threads, data)
-        choice = plausible(image, choice)
+    if choice is not None:
+        return image, choice, 0
+    image, choice, quarters = last_look(image, detector, threads, data)
     if choice is None:
         raise no_face()
-    return image, choice, 0
+    return image, choice, 90 * quarters
 
 
-def plausible(image: DecodedImage, choice: Choice | None) -> Choice | None:
+def plausible(
+    image: DecodedImage, choice: Choice | None, sure_in_grey: float = DOUBTFUL_SCORE
+) -> Choice | None:
     """``choice`` unless it is a doubtful match (under :data:`DOUBTFUL_SCORE`) with no skin colour
-    between the brows: a badge, a printed pattern. (Between the brows, not the middle of the face:
-    a face under a mask keeps that skin bare, and the astronaut's orange suit around her mission
-    patch has a skin hue where the patch's "nose" fell.)"""
-    if choice is None or choice.face.score >= DOUBTFUL_SCORE:
+    between the brows, a badge, a printed pattern; or a match under ``sure_in_grey`` (and
+    :data:`DOUBTFUL_SCORE`) in a photo without colour, where no skin can vouch for it. (Between
+    the brows, not the middle of the face: a face under a mask keeps that skin bare, and the
+    astronaut's orange suit around her mission patch has a skin hue where the patch's "nose"
+    fell.)"""
+    if choice is None or choice.face.score >= max(DOUBTFUL_SCORE, sure_in_grey):
+        return choice
+    if grey_photo(image.rgb):
+        return None
+    if choice.face.score >= DOUBTFUL_SCORE:
         return choice
     return choice if skin_between_brows(image.rgb, choice.face) else None
 
 
 LAST_LOOK_SIDE: Final = 2048
 """Long side (px) of the copy searched whole when no face was found at any turn."""
+GREY_LAST_LOOK: Final = TURNED_SURE
+"""The score a face found by the last look must reach in a photo without colour: its larger copy,
+the cascade's places and the turns are more chances for a pattern to half-match a face, and no
+skin colour can vouch for one (skimage's coins at 4K on their side: 0.23 on the usual copies,
+0.45 on the last look's, analysed and scored 60). A real grey face that small is measured for
+lines, texture and spots only from 65 px; a quarter of the 312 faces-age and shared faces score
+under 1.0 (their first percentile 0.31)."""
 FARTHEST_IOD: Final = 0.8 * min(needs.min_interocular_px for needs in NEEDS.values())
 """The smallest face the last look looks for (px between the eyes): 0.8 of the lowest floor of
 any measure (redness's 30 px), so a face just under it is told it is too small to measure ("move
@@ -121,24 +137,56 @@ closer to the camera") rather than that there is no face."""
 
 def last_look(
     image: DecodedImage, detector: FaceDetector, threads: int = 1, data: bytes | None = None
-) -> tuple[DecodedImage, Choice | None]:
-    """The face in a photo where none was found, searched once more, upright, on a larger copy
-    (:data:`LAST_LOOK_SIDE`, or the photo's own size): a face under about 2 % of the photo's
-    width (40 px between the eyes in a 1080p frame, 90 px in a 12 MP photo) is smaller than the
-    detector's window on the last of the usual copies; a face smaller still, down to 24 px
-    between the eyes, is looked for where the cascade proposes one
+) -> tuple[DecodedImage, Choice | None, int]:
+    """The face in a photo where none was found, searched once more on a larger copy
+    (:data:`LAST_LOOK_SIDE`, or the photo's own size), upright and then at the photo's other
+    turns (:data:`TURNS`, a turned face as sure as :data:`DOUBTFUL_SCORE`): a face under about 2 %
+    of the photo's width (40 px between the eyes in a 1080p frame, 90 px in a 12 MP photo) is
+    smaller than the detector's window on the last of the usual copies; a face smaller still,
+    down to 24 px between the eyes, is looked for where the cascade proposes one
     (:mod:`core.analysis.far_faces`). A photo decoded reduced is decoded again at full size
     first (with ``data``, its bytes): a far face must keep every pixel it has. Only photos
-    without a face pay for it; the image searched is returned with the face."""
+    without a face pay for it; the image searched (turned) is returned with the face and the
+    quarter turns."""
     if image.decode_scale < 1.0 and data is not None:
         image = load_image(data, decode_long_side=None, sha256=image.sha256)
+    choice = plausible(image, _far_face(image, detector, threads), GREY_LAST_LOOK)
+    if choice is not None:
+        return image, choice, 0
+    found: Iterator[tuple[DecodedImage, Choice | None]]
+    if threads == 1:
+        found = (_turned_far(image, quarters, detector) for quarters in TURNS)
+    else:  # every turn at once: a photo without a face searches them all anyway
+        steps = [Step(partial(_turned_far, image, quarters, detector)) for quarters in TURNS]
+        found = iter(run_steps(steps, threads=threads))
+    for quarters, (turned, choice) in zip(TURNS, found, strict=True):
+        if choice is not None:
+            return turned, choice, quarters
+    return image, None, 0
+
+
+def _turned_far(
+    image: DecodedImage, quarters: int, detector: FaceDetector
+) -> tuple[DecodedImage, Choice | None]:
+    """``image`` turned by ``quarters``, and the far face found on it, if sure and plausible:
+    the cascade's places on the turned photo, up to the faces its usual copies can see."""
+    turned = rotated(image, quarters)
+    faces = detector.detect_far(turned.rgb, searched=DEFAULT_LEVELS[-1], smallest_iod=FARTHEST_IOD)
+    choice = plausible(turned, choose_face(turned.rgb, faces) if faces else None, GREY_LAST_LOOK)
+    if choice is None or choice.face.score < DOUBTFUL_SCORE:
+        return turned, None
+    return turned, choice
+
+
+def _far_face(image: DecodedImage, detector: FaceDetector, threads: int) -> Choice | None:
+    """The face on the last look's larger copy of ``image``, or in the cascade's places."""
     side = min(LAST_LOOK_SIDE, max(image.rgb.shape[:2]))
     faces = []
     if side > DEFAULT_LEVELS[-1]:  # else searched whole at this size already
         faces = detector.detect(image.rgb, levels=(side,), threads=threads)
     searched = max(side, DEFAULT_LEVELS[-1])
     faces = faces or detector.detect_far(image.rgb, searched=searched, smallest_iod=FARTHEST_IOD)
-    return image, (choose_face(image.rgb, faces) if faces else None)
+    return choose_face(image.rgb, faces) if faces else None
 
 
 def rotated(image: DecodedImage, quarters: int) -> DecodedImage:

@@ -50,6 +50,28 @@ def test_a_face_far_from_the_camera_in_a_large_photo_is_analysed(
     assert any(not measure["measured"] for measure in result.measures.values())
 
 
+@pytest.mark.parametrize(
+    ("quarters", "eyes", "frame"),
+    [(1, 36, (1080, 1920)), (2, 36, FOUR_K), (3, 50, TWELVE_MP)],
+    ids=["36 px in 1080p, on its side", "36 px in 4K, upside down", "50 px in 12 MP, other side"],
+)
+def test_a_far_face_in_a_photo_saved_on_its_side_is_turned_upright(
+    astronaut, quarters: int, eyes: int, frame: tuple[int, int]
+) -> None:
+    """A phone photo sent through a messenger loses its EXIF orientation: a far face in it was
+    "no face" (acceptance test, session 17, D3: 30 of 36 such photos), as the last look searched
+    upright only."""
+    upright, _ = _pasted(astronaut, eyes / ASTRONAUT_EYES, frame)
+    photo = np.rot90(cv2.imdecode(np.frombuffer(upright, np.uint8), cv2.IMREAD_COLOR), quarters)
+    ok, data = cv2.imencode(".jpg", np.ascontiguousarray(photo), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    result = analyze(data.tobytes(), threads=2)
+    assert result.face["turned_degrees"] == 90 * ((4 - quarters) % 4)
+    assert result.scale["interocular_px"] == pytest.approx(eyes, rel=0.1)
+    if quarters == 2:  # the turns are searched at once on two threads, in order on one
+        assert analyze(data.tobytes(), threads=1).face == result.face
+
+
 def test_a_far_face_on_grass_is_found(astronaut) -> None:
     """On grass the cascade proposes 10-20 places in a 12 MP photo; more than the first copy's 4
     gave up the far search ("no face" for every face of 30-50 px pasted there)."""
@@ -100,6 +122,22 @@ def test_a_pattern_half_matching_a_face_at_a_turn_is_not_taken_for_one() -> None
         interpolation=cv2.INTER_CUBIC,
     )
     ok, data = cv2.imencode(".jpg", coins, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    with pytest.raises(AnalysisInputError) as refused:
+        analyze(data.tobytes())
+    assert refused.value.code == "no_face"
+
+
+def test_a_doubtful_match_in_a_grey_photo_is_no_face() -> None:
+    """The coins at 4K on their side: dlib half-matches a face (score 0.23) that no colour can
+    vouch for, and it was analysed and scored 60 (acceptance test, session 17, D1)."""
+    coins = cv2.resize(
+        cv2.cvtColor(skimage.data.coins(), cv2.COLOR_GRAY2RGB),
+        (3840, 2160),
+        interpolation=cv2.INTER_CUBIC,
+    )
+    turned = np.ascontiguousarray(np.rot90(coins, 3))
+    ok, data = cv2.imencode(".jpg", turned, [cv2.IMWRITE_JPEG_QUALITY, 92])
     assert ok
     with pytest.raises(AnalysisInputError) as refused:
         analyze(data.tobytes())
