@@ -7,7 +7,9 @@ skin. On retakes of 71 real faces (session 13, docs/analysis.md "Comparing two v
 whose regions differed between the two photos moved by more than its MDC95 in 62 % of the pairs,
 against 30 % when the regions matched (12 % on the shared full photos). Such a change is called
 neither real nor within retest noise: it is *not comparable*, and the regions seen at only one visit
-are named.
+are named. So is a change between a colour photo and one without colour (greyscale, or an infrared
+webcam's frame): what the grey one still measures rests on its camera's tone curve (a grey copy
+brightened as infrared webcams do read lines 15-20 points lower on four shared faces; session 18).
 
 Every screen and report that compares two visits asks here (the kiosk, the desktop's comparison and
 progress report, the PDF report), so they cannot disagree.
@@ -33,12 +35,14 @@ from core.analysis.repeatability import (
     change_verdict,
     mdc_of,
 )
-from core.analysis.result import carried_mdc, level, number, region_levels
+from core.analysis.result import carried_mdc, level, number, region_levels, without_colour
 from core.vocabulary import SKIN_SCORE, region_label
 
 Verdict = Literal["real_change", "within_noise", "different_skin"]
 
 SCORE_NOT_COMPARABLE: Final = "the two scores rest on different measures"
+NO_COLOUR_AT: Final = "the {visit} photo has no colour (greyscale or infrared)"
+"""Why a colour photo's reading is not compared with a grey one's (:func:`colour_difference`)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class MeasureChange:
     spread: float
     """The retest spread (MDC95, level points) a change must exceed to be real (:func:`spread`)."""
     reason: str = ""
-    """For ``different_skin``: which regions only one visit measured, in words."""
+    """For ``different_skin``: which regions only one visit measured, or which photo had no
+    colour, in words."""
 
     @property
     def delta(self) -> float:
@@ -90,6 +95,17 @@ def skin_difference(before: Mapping[str, Any], after: Mapping[str, Any], key: st
     return "; ".join(parts)
 
 
+def colour_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """Empty when both photos had colour, or neither; otherwise which one had none. A grey or
+    infrared frame's lines, spots and texture rest on its camera's tone curve, not the sRGB a
+    colour photo follows: brightened with gamma 0.6, as infrared webcams do, four shared faces
+    read lines 15-20 points lower than in colour (docs/analysis.md, session 18)."""
+    grey = without_colour(before), without_colour(after)
+    if grey[0] == grey[1]:
+        return ""
+    return NO_COLOUR_AT.format(visit="earlier" if grey[0] else "later")
+
+
 def spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
     """The retest spread a change between the two analyses must exceed: the larger of the two
     photos' own (``measures.<key>.mdc``, larger for a smaller face), else the table's."""
@@ -111,7 +127,7 @@ def compare(
     if was is None or now is None:
         return None
     noise = spread(key, before, after)
-    different = skin_difference(before, after, key)
+    different = colour_difference(before, after) or skin_difference(before, after, key)
     if different:
         return MeasureChange(key, was, now, "different_skin", noise, different)
     return MeasureChange(key, was, now, change_verdict(key, was, now, mdc=noise), noise)
@@ -158,7 +174,7 @@ def like_for_like(
     was, now = level(shared[0], key), level(shared[1], key)
     if was is None or now is None:
         return None
-    still = skin_difference(shared[0], shared[1], key)
+    still = colour_difference(*shared) or skin_difference(shared[0], shared[1], key)
     noise = part_spread(key, before, after)
     if still:
         return MeasureChange(key, was, now, "different_skin", noise, still)
@@ -202,15 +218,16 @@ def differences(
 ) -> dict[str, str]:
     """Of ``keys`` (measures, and :data:`~core.vocabulary.SKIN_SCORE` for the score), those whose
     change from ``before`` to ``after`` cannot be read, each with why: a measure measured on
-    different regions, a score built differently. A result that does not say which regions it
-    measured (an older engine) leaves every measure comparable. Screens that draw a change arrow
-    from a previous visit leave these out, so no arrow compares different skin."""
+    different regions or from a photo without colour, a score built differently. A result that does not say which regions it
+    measured (an older engine) leaves every measure comparable; a colour photo and one without
+    colour compare no measure. Screens that draw a change arrow from a previous visit leave these
+    out, so no arrow compares different skin."""
     out = {}
     for key in keys:
         why = (
             score_difference(before, after)
             if key == SKIN_SCORE
-            else skin_difference(before, after, key)
+            else colour_difference(before, after) or skin_difference(before, after, key)
         )
         if why:
             out[key] = why

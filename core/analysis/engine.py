@@ -19,7 +19,7 @@ from typing import Any, Final
 from core.analysis.colour import colour_problem
 from core.analysis.errors import AnalysisInputError, InputErrorCode
 from core.analysis.face import default_detector
-from core.analysis.face_checks import coverage_check, one_face_check
+from core.analysis.face_checks import CAST_WARN, colour_check, coverage_check, one_face_check
 from core.analysis.face_model import FaceDetector
 from core.analysis.finding import decoded, sha256, sharper_copy, upright
 from core.analysis.framing import assess_framing
@@ -50,7 +50,7 @@ from core.analysis.normalise import (
     normalised,
 )
 from core.analysis.parallel import Step, checked_threads, run_steps
-from core.analysis.quality import Check, QualityReport, assess_face, grade
+from core.analysis.quality import QualityReport, assess_face
 from core.analysis.recommend import Preferences, recommend
 from core.analysis.regions import (
     REGION_NAMES,
@@ -60,14 +60,9 @@ from core.analysis.regions import (
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
 from core.cache import DiskCache, photo_group
 from core.ids import time_ordered_id
-from core.vocabulary import instruction
 
 log = logging.getLogger(__name__)
 CACHE_TTL_SECONDS = 30 * 24 * 3600
-CAST_WARN: Final = 0.12
-"""The light's estimated cast (largest |log gain| of the white-balance estimate) from which the
-photo is told to use neutral white light; a severe finding resting only on colour measures is then
-not referred to a dermatologist before a retake (the cast alone moved redness by 20 points)."""
 LAST_STEPS: Final = (*STEP_NAMES, "skin_tone", "colour_check")
 """The steps after the regions, in the order the calling thread takes them and says them."""
 HELPER_FIRST: Final = (
@@ -272,14 +267,7 @@ def _analyse_decoded(
         mouth_hidden=mouth is not None and mouth.status == "fail",
     )
     quality = quality.with_checks(
-        coverage_check(regions, assess_framing(face, (image.width, image.height))),
-        Check(
-            "colour_cast",
-            grade(norm.cast, warn=CAST_WARN, fail=1e9, higher_is_better=False),
-            norm.cast,
-            "max_abs_log_gain",
-            instruction("neutral_light") if norm.cast > CAST_WARN else "",
-        ),
+        coverage_check(regions, assess_framing(face, (image.width, image.height)))
     )
     if leave_out:
         regions = regions.without(leave_out)
@@ -295,6 +283,7 @@ def _analyse_decoded(
         progress=tell,
         helper_order=[LAST_STEPS.index(name) for name in HELPER_FIRST],
     )
+    quality = quality.with_checks(colour_check(norm.cast, problem))
     all_measures = with_estimates(ctx, measured)
     yaw = quality.check("head_yaw")
     scale = Scale(face.iod / image.decode_scale, yaw.value if yaw else 0.0)

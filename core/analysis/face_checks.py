@@ -1,17 +1,25 @@
-"""The quality checks that need the chosen face and its regions: one person in the photo, and how
+"""The quality checks that need the chosen face and its regions: one person in the photo, how
 much of the face shows skin (the instruction names what usually covers the worst region, or asks
-the person to move when the edge of the photo cuts it)."""
+the person to move when the edge of the photo cuts it), and the light's colour."""
 
 from __future__ import annotations
+
+from typing import Final
 
 import numpy as np
 
 from core.analysis.choice import Choice
+from core.analysis.colour import NO_COLOUR
 from core.analysis.framing import Framing
+from core.analysis.needs import Declined
 from core.analysis.quality import Check, Status, grade
 from core.analysis.regions import CUT_REASON, GLASSES_REASON, MASK_REASON, Regions
 from core.vocabulary import instruction
 
+CAST_WARN: Final = 0.12
+"""The light's estimated cast (largest |log gain| of the white-balance estimate) from which the
+photo is told to use neutral white light; a severe finding resting only on colour measures is then
+not referred to a dermatologist before a retake (the cast alone moved redness by 20 points)."""
 MAIN_REGIONS = ("forehead", "left_cheek", "right_cheek", "nose", "chin")
 _REGION_ADVICE = {
     "forehead": "hair_off_forehead",
@@ -68,3 +76,21 @@ def coverage_check(regions: Regions, framing: Framing) -> Check:
     return Check(
         "skin_visible", status, main, "fraction_of_regions", "" if status == "pass" else advice
     )
+
+
+def colour_check(cast: float, problem: Declined | None) -> Check:
+    """The light's colour: a warning from a strong estimated cast (``cast``), a failure when the
+    skin shows no colour at all (``problem`` is :data:`~core.analysis.colour.NO_COLOUR`).
+
+    A photo without colour (greyscale, or an infrared webcam's frame) declines every colour
+    measure, and what it still reports (lines, spots, texture, firmness) rests on the camera's
+    unknown tone curve: brightening a shared face's grey copy with gamma 0.6, as infrared
+    webcams do, read lines 15-20 points lower on four shared faces, and even gamma 0.8 or 1.25
+    moved them by 4-11 (session 18, docs/analysis.md). So the photo is not judged good: the person is asked for a
+    colour camera. (A tinted light declines every measure: that photo is refused, not graded.)
+    """
+    if problem is not None and problem.code == NO_COLOUR.code:
+        return Check("colour_cast", "fail", cast, "max_abs_log_gain", instruction("colour_camera"))
+    status = grade(cast, warn=CAST_WARN, fail=1e9, higher_is_better=False)
+    message = instruction("neutral_light") if status != "pass" else ""
+    return Check("colour_cast", status, cast, "max_abs_log_gain", message)

@@ -15,6 +15,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import NDArray
 
+from core.analysis.colour import NO_COLOUR
 from core.analysis.measures import METRIC_NAMES
 from core.analysis.regions import REGION_NAMES
 
@@ -153,6 +154,16 @@ def region_levels(result: Mapping[str, Any], name: str) -> dict[str, float]:
         }
     pairs = ((str(region), number(value)) for region, value in source.items())
     return {region: value for region, value in pairs if value is not None}
+
+
+def without_colour(result: Mapping[str, Any]) -> bool:
+    """Whether the photo had no colour (greyscale or infrared): some measure, or the skin tone,
+    was declined for it (redness, from 30 px between the eyes, always is)."""
+    entries = [*(result.get("measures") or {}).values(), result.get("skin_tone")]
+    return any(
+        isinstance(entry, Mapping) and entry.get("reason_code") == NO_COLOUR.code
+        for entry in entries
+    )
 
 
 def tone_measured(result: dict[str, Any]) -> bool:

@@ -32,6 +32,7 @@ INSTRUCTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "hair_behind_ears": "Move your hair behind your ears",
         "uncover_face": "Move your hair, hands or glasses away from your face",
         "neutral_light": "Use neutral white light",
+        "colour_camera": "Use a colour camera in white light: this photo has no colour",
     }
 )
 """The one sentence each photo problem gets, as the kiosk's live guidance, the analysis's quality

@@ -167,3 +167,20 @@ def sunglasses(rgb: np.ndarray, geometry: FaceGeometry) -> np.ndarray:
     bridge = [tuple(int(v) for v in geometry.point(u, 0.0)) for u in (-0.2, 0.2)]
     cv2.line(out, bridge[0], bridge[1], LENS, max(2, int(0.04 * iod)), cv2.LINE_AA)
     return np.ascontiguousarray(out)
+
+
+def infrared_frame(rgb: np.ndarray, *, green_low: float = 0.05) -> np.ndarray:
+    """``rgb`` as an infrared webcam gives it (the acceptance test's model, session 17): one grey
+    band, slightly soft (a Gaussian blur of 1 px), brightened with gamma 0.6, green a little low."""
+    grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32), (0, 0), 1.0)
+    bright = 255.0 * (grey / 255.0) ** 0.6
+    frame = np.dstack([bright, bright * (1.0 - green_low), bright])
+    return np.ascontiguousarray(np.clip(frame + 0.5, 0, 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="session")
+def infrared_pair() -> tuple[AnalysisResult, AnalysisResult]:
+    """biden_biden2 in colour and as an infrared webcam's frame (:func:`infrared_frame`), analysed:
+    the frame read lines 14-16 against 34 in colour, 'Excellent', with quality ok (session 17)."""
+    rgb = load_rgb(shared_face("biden_biden2.jpg"))
+    return analyze(rgb), analyze(infrared_frame(rgb))

@@ -15,6 +15,7 @@ from core.analysis import METRIC_NAMES, AnalysisInputError, analyze
 from core.analysis.interpret import SCORE_WEIGHTS
 from core.analysis.needs import NEEDS
 from core.analysis.result import not_measured, tone_measured
+from core.vocabulary import instruction
 
 COLOUR_MEASURES = {
     name for name, needs in NEEDS.items() if needs.colour and needs.min_interocular_px < 100
@@ -128,6 +129,19 @@ def test_infrared_webcam_frame_declines_the_colour_measures(portrait) -> None:
     result = analyze(np.clip(frame, 0, 255).astype(np.uint8))
     assert set(not_measured(result.to_json())) >= COLOUR_MEASURES
     assert not tone_measured(result.to_json())
+
+
+def test_an_infrared_webcam_frame_asks_for_a_colour_camera(infrared_pair) -> None:
+    """A shared face as an infrared webcam gives it (grey, soft, brightened): what it still reports
+    rests on the camera's tone curve (lines 14-16 against 34 in colour), so the photo is not
+    judged good, as it was ('Excellent', quality ok: acceptance test, session 17, D6)."""
+    colour, frame = infrared_pair
+    assert colour.quality["ok"] and colour.quality["checks"]["colour_cast"]["status"] != "fail"
+    assert set(not_measured(frame.to_json())) >= COLOUR_MEASURES
+    check = frame.quality["checks"]["colour_cast"]
+    assert check["status"] == "fail" and not frame.quality["ok"]
+    assert check["message"] == instruction("colour_camera") == frame.quality["messages"][0]
+    assert frame.confidence < colour.confidence
 
 
 def test_heavily_tinted_frame_is_refused_for_its_light(portrait) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from core.analysis import AnalysisResult
 from core.analysis.comparison import (
+    NO_COLOUR_AT,
     SCORE_NOT_COMPARABLE,
     compare,
     differences,
@@ -136,3 +137,21 @@ def test_a_change_must_exceed_the_spread_of_the_smaller_face(whole: dict[str, An
     sure = compare(key, both_large, large)
     assert sure is not None and sure.spread == mdc_of(key) and sure.verdict == "real_change"
     assert spread(key, {}, {}) == mdc_of(key)  # results that carry none: the table's
+
+
+def test_a_colour_photo_and_an_infrared_frame_compare_no_measure(infrared_pair) -> None:
+    """A follow-up visit on an infrared webcam read lines 19 points lower: a 'real' improvement
+    (acceptance test, session 17, D6). The grey frame's levels rest on its camera's tone curve,
+    so no measure is compared with a colour photo's; two frames of one kind still compare."""
+    colour, frame = (result.to_json() for result in infrared_pair)
+    shared = [key for key in colour["metrics"] if key in frame["metrics"]]
+    assert {"wrinkles", "roughness", "elasticity", "pigmentation"} <= set(shared)
+    for key in shared:
+        moved = compare(key, colour, frame)
+        assert moved is not None and moved.verdict == "different_skin", key
+        assert moved.reason == NO_COLOUR_AT.format(visit="later")
+    assert differences(shared, frame, colour) == dict.fromkeys(
+        shared, NO_COLOUR_AT.format(visit="earlier")
+    )
+    again = compare("wrinkles", frame, frame)
+    assert again is not None and again.verdict == "within_noise"
