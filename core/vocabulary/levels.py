@@ -27,8 +27,13 @@ SEVERITIES: Final = (
 )
 """The engine names a condition from the mild floor up (``core.analysis.interpret``)."""
 
-CONCERN_WORDS: Final = ((80.0, "Marked"), (65.0, "Moderate"), (45.0, "Mild"), (20.0, "Low"))
-"""A concern's level word by its lower bound; below the last, "Minimal". Floors match SEVERITIES."""
+LOW_FROM: Final = 20.0
+"""A concern under the mild floor reads "Low" from here, "Minimal" below."""
+CONCERN_WORDS: Final = (*((s.floor, s.label) for s in SEVERITIES), (LOW_FROM, "Low"))
+"""A concern's level word by its lower bound; below the last, "Minimal". From the mild floor up it
+is the severity's own word, so a level and the condition it names read alike: the report printed
+Redness 85 "Marked" on page one and "SEVERE Redness" on page two (acceptance test, session 17,
+D16)."""
 ESTIMATE_WORDS: Final = ((65.0, "Very low"), (45.0, "Low"), (25.0, "Fair"))
 """A higher-is-better level's word by its concern's lower bound; below the last, "Good"."""
 

@@ -111,7 +111,7 @@ def test_bands_cover_0_to_100_without_gaps() -> None:
 
 def test_level_words_and_tones_point_the_measure_s_way() -> None:
     assert (
-        vocab.level_word("redness", 5) == "Minimal" and vocab.level_word("redness", 90) == "Marked"
+        vocab.level_word("redness", 5) == "Minimal" and vocab.level_word("redness", 90) == "Severe"
     )
     assert vocab.level_word("redness", 50) == "Mild" and vocab.level_word("redness", 30) == "Low"
     assert vocab.level_word("hydration", 90) == "Good"
@@ -122,6 +122,15 @@ def test_level_words_and_tones_point_the_measure_s_way() -> None:
     assert vocab.goodness("acne", 30) == 70 and vocab.goodness("elasticity", 30) == 30
     assert vocab.measure("elasticity").direction == "higher is better"
     assert vocab.measure("wrinkles").direction == "lower is better"
+
+
+def test_a_level_reads_as_the_severity_it_reaches() -> None:
+    """One word per level: from the mild floor up, a level's word is its severity's label, so
+    the PDF's "Marked" beside "SEVERE" cannot come back (acceptance test, session 17, D16)."""
+    for item in vocab.SEVERITIES:
+        for level in (item.floor, item.floor + 4.9):
+            assert vocab.level_word("redness", level) == item.label, level
+            assert vocab.level_word("acne", level) == item.label, level
 
 
 def test_a_change_is_an_improvement_in_the_measure_s_own_direction() -> None:
