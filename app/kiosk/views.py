@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import vocabulary as vocab
+from core.analysis.repeatability import mdc_of
 from core.analysis.result import carried_mdc
 from ui.kiosk.ports import (
     ConditionView,
@@ -140,8 +141,9 @@ def result_view(
 ) -> ResultView:
     """``record`` is ``AnalysisResult.to_json()``; ``previous`` the last visit's metrics and, as
     ``skin_score``, its score; ``spreads`` the retest spread of each change since then (else the
-    photo's own ``mdc``); ``again`` the changes read like for like (measure or ``skin_score`` ->
-    (last visit, today)). Raises ``UnknownTermError`` for a key with no words."""
+    photo's own ``mdc``, else the table's at full size); ``again`` the changes read like for like
+    (measure or ``skin_score`` -> (last visit, today)). Raises ``UnknownTermError`` for a key with
+    no words."""
     again = again or {}
     metrics: Mapping[str, Any] = record.get("metrics", {})
     details: Mapping[str, Any] = record.get("measures", {})
@@ -151,7 +153,7 @@ def result_view(
             key,
             None if metrics.get(key) is None else float(metrics[key]),
             reason=str(details.get(key, {}).get("reason", "")),
-            mdc=(spreads or {}).get(key, carried_mdc(record, key)),
+            mdc=(spreads or {}).get(key) or carried_mdc(record, key) or mdc_of(key),
             previous=previous,
             again=again.get(key),
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from core.vocabulary.measures import Tone, UnknownTermError, concern, measure
+from core.vocabulary.measures import SKIN_SCORE, Tone, UnknownTermError, concern, measure
 
 # -- levels of one measure ----------------------------------------------------------------------
 
@@ -27,8 +27,13 @@ SEVERITIES: Final = (
 )
 """The engine names a condition from the mild floor up (``core.analysis.interpret``)."""
 
-CONCERN_WORDS: Final = ((80.0, "Marked"), (65.0, "Moderate"), (45.0, "Mild"), (20.0, "Low"))
-"""A concern's level word by its lower bound; below the last, "Minimal". Floors match SEVERITIES."""
+LOW_FROM: Final = 20.0
+"""A concern under the mild floor reads "Low" from here, "Minimal" below."""
+CONCERN_WORDS: Final = (*((s.floor, s.label) for s in SEVERITIES), (LOW_FROM, "Low"))
+"""A concern's level word by its lower bound; below the last, "Minimal". From the mild floor up it
+is the severity's own word, so a level and the condition it names read alike: the report printed
+Redness 85 "Marked" on page one and "SEVERE Redness" on page two (acceptance test, session 17,
+D16)."""
 ESTIMATE_WORDS: Final = ((65.0, "Very low"), (45.0, "Low"), (25.0, "Fair"))
 """A higher-is-better level's word by its concern's lower bound; below the last, "Good"."""
 
@@ -116,33 +121,54 @@ def score_from(uses: Sequence[str], every: int) -> str:
 
 # -- changes since a previous visit -------------------------------------------------------------
 
+NOISE_FLOOR: Final = 1.0
+"""No change of less than one point is real, whatever the spread: levels are shown as whole
+numbers (the engine's ``core.analysis.repeatability.MDC_FLOOR``)."""
+
+
+def beyond_noise(delta: float, spread: float) -> bool:
+    """The one rule that calls a change between two visits real: larger than the pair's retest
+    spread (MDC95, ``measures.<name>.mdc``) and than :data:`NOISE_FLOOR`. Every screen and report
+    reads it through :func:`change`; ``core.analysis.repeatability.change_verdict`` answers the
+    same for the same spread."""
+    return abs(delta) > max(NOISE_FLOOR, spread)
+
 
 @dataclass(frozen=True)
 class Change:
     arrow: str
+    """"\u25b2"/"\u25bc" for a real change, "=" within retest noise, empty when not judged (no
+    retest spread to judge it by: the skin score)."""
     delta: float
     better: bool | None
-    """Whether it is an improvement in the measure's own direction (None: about the same)."""
+    """Whether it is a real improvement in the measure's own direction (None: within retest
+    noise, or not judged)."""
 
     @property
     def shown(self) -> str:
         """The change as every screen writes it, sign kept even when it is about the same
-        ("\u25b2 +5", "= \u22124")."""
-        return f"{self.arrow} {signed(self.delta)}"
+        ("\u25b2 +5", "= \u22124"; "+6" when not judged)."""
+        return f"{self.arrow} {signed(self.delta)}" if self.arrow else signed(self.delta)
 
 
 def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:
-    """``key`` is a measure or :data:`SKIN_SCORE`. Less than one point, or less than the measure's
-    minimal detectable change (``mdc``, when the engine gives one), is "about the same"."""
+    """``key`` is a measure or :data:`SKIN_SCORE`; ``mdc`` the retest spread the change must exceed
+    to be real (:func:`beyond_noise`). A measure without one is judged by :data:`NOISE_FLOOR`
+    alone; the skin score, which has no published spread, is then not judged at all: it moved,
+    but nothing says whether a retake could have moved it as much."""
     delta = round(now - before, 1)
-    if abs(delta) < max(1.0, mdc or 0.0):
+    if mdc is None and key == SKIN_SCORE:
+        return Change("", delta, None)
+    if not beyond_noise(now - before, mdc or 0.0):
         return Change("=", delta, None)
     arrow = "\u25b2" if delta > 0 else "\u25bc"
     return Change(arrow, delta, concern(key, now) < concern(key, before))
 
 
 def signed(delta: float) -> str:
-    """``+5``, ``\u22123`` (a true minus sign) or ``\u00b10``."""
-    if abs(delta) < 0.5:
+    """``+5``, ``\u22123`` (a true minus sign), or ``\u00b10`` for anything that rounds to zero
+    points (0.5 included: one spelling on every screen)."""
+    whole = round(delta)
+    if whole == 0:
         return "\u00b10"
-    return f"+{delta:.0f}" if delta > 0 else f"\u2212{abs(delta):.0f}"
+    return f"+{whole}" if whole > 0 else f"\u2212{abs(whole)}"

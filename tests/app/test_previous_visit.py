@@ -85,7 +85,9 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
         assert data.spreads[key] >= portrait_result.measures[key]["mdc"]
     text = _pdf_text(data, tmp_path / "r.pdf")
     assert "* Like for like: both photos read again without the chin, which only one" in text
-    assert re.search(r"[\u25b2\u25bc=] \S+ since your last visit \*", text)
+    # the score's change, read like for like: its points, never an arrow (it has no retest spread)
+    assert re.search(r"[+\u2212\u00b1]\d+ since your last visit \*", text)
+    assert not re.search(r"[\u25b2\u25bc=] \S+ since your last visit", text)
     assert "Not compared" not in text
 
     with ctx.database.read() as session:
@@ -97,8 +99,9 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
     text = _pdf_text(data, tmp_path / "s.pdf")
     assert f"Not compared: {why}." in text
     assert "change since your last visit" in text  # dark circles still compare
-    # the score's change ("▲ +7 since your last visit") is not drawn: it is not comparable
+    # the score's change ("+7 since your last visit") is not drawn: it is not comparable
     assert re.search(r"[\u25b2\u25bc=] \S+ since your last visit", text) is None
+    assert re.search(r"[+\u2212\u00b1]\d+ since your last visit", text) is None
 
 
 def test_the_same_skin_keeps_every_change_and_another_patient_is_never_read(

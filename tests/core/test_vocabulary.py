@@ -12,6 +12,7 @@ from core import vocabulary as vocab
 from core.analysis import METRIC_NAMES, REGION_NAMES, AnalysisResult, analyze, result_schema
 from core.analysis.interpret import CONDITION_NAMES, SEVERITY_BANDS
 from core.analysis.measures.skin_tone import CATEGORIES
+from core.analysis.repeatability import MDC95, change_verdict, mdc_of
 
 
 def missing_words(keys: Iterable[str]) -> set[str]:
@@ -110,7 +111,7 @@ def test_bands_cover_0_to_100_without_gaps() -> None:
 
 def test_level_words_and_tones_point_the_measure_s_way() -> None:
     assert (
-        vocab.level_word("redness", 5) == "Minimal" and vocab.level_word("redness", 90) == "Marked"
+        vocab.level_word("redness", 5) == "Minimal" and vocab.level_word("redness", 90) == "Severe"
     )
     assert vocab.level_word("redness", 50) == "Mild" and vocab.level_word("redness", 30) == "Low"
     assert vocab.level_word("hydration", 90) == "Good"
@@ -123,10 +124,19 @@ def test_level_words_and_tones_point_the_measure_s_way() -> None:
     assert vocab.measure("wrinkles").direction == "lower is better"
 
 
+def test_a_level_reads_as_the_severity_it_reaches() -> None:
+    """One word per level: from the mild floor up, a level's word is its severity's label, so
+    the PDF's "Marked" beside "SEVERE" cannot come back (acceptance test, session 17, D16)."""
+    for item in vocab.SEVERITIES:
+        for level in (item.floor, item.floor + 4.9):
+            assert vocab.level_word("redness", level) == item.label, level
+            assert vocab.level_word("acne", level) == item.label, level
+
+
 def test_a_change_is_an_improvement_in_the_measure_s_own_direction() -> None:
     assert vocab.change("redness", 20, 30) == vocab.Change("\u25bc", -10, True)
     assert vocab.change("hydration", 20, 30) == vocab.Change("\u25bc", -10, False)
-    assert vocab.change(vocab.SKIN_SCORE, 85, 80) == vocab.Change("\u25b2", 5, True)
+    assert vocab.change(vocab.SKIN_SCORE, 85, 80, mdc=2.0) == vocab.Change("\u25b2", 5, True)
     assert vocab.change("pores", 40.4, 40) == vocab.Change("=", 0.4, None)
     assert vocab.change("pores", 44, 40, mdc=5.0) == vocab.Change("=", 4, None)  # within its MDC
     assert vocab.change("pores", 46, 40, mdc=5.0).better is False
@@ -138,8 +148,38 @@ def test_a_change_keeps_its_sign_even_when_it_is_about_the_same() -> None:
     """Within retest noise the arrow is "=", but the points keep their sign, on every screen."""
     assert vocab.change("redness", 36, 40, mdc=5.0).shown == "= \u22124"
     assert vocab.change("redness", 41, 40, mdc=5.0).shown == "= +1"
-    assert vocab.change(vocab.SKIN_SCORE, 85, 80).shown == "\u25b2 +5"
+    assert vocab.change(vocab.SKIN_SCORE, 85, 80, mdc=2.0).shown == "\u25b2 +5"
     assert vocab.change("pores", 40.2, 40).shown == "= \u00b10"
+
+
+def test_the_score_s_change_without_a_spread_is_not_judged() -> None:
+    """The skin score has no published retest spread: its change is shown with its sign, never an
+    arrow, "=" or better/worse (acceptance test, session 17, D12), on every screen."""
+    moved = vocab.change(vocab.SKIN_SCORE, 88, 82)
+    assert moved == vocab.Change("", 6, None) and moved.shown == "+6"
+    assert vocab.change(vocab.SKIN_SCORE, 82.3, 82).shown == "\u00b10"
+
+
+def test_a_change_that_rounds_to_zero_has_one_spelling() -> None:
+    """Half a point rounds to zero points and reads "\u00b10", as less does; the kiosk showed
+    "= +0" beside "= \u00b10" (acceptance test, session 17, D12)."""
+    for delta in (0.0, 0.2, 0.49, 0.5, -0.5, -0.3):
+        assert vocab.signed(delta) == "\u00b10", delta
+    assert vocab.signed(0.6) == "+1" and vocab.signed(-0.6) == "\u22121"
+    assert vocab.change("redness", 40.5, 40.0, mdc=3.9).shown == "= \u00b10"
+
+
+def test_within_noise_is_one_rule_with_the_engine_s_verdict() -> None:
+    """The arrow every screen draws and the engine's verdict agree for every spread it ships
+    (never below one point): "=" exactly when the verdict is within noise, at the boundary too."""
+    for key in MDC95:
+        for eyes in (None, 40.0, 72.0, 90.0, 150.0):
+            spread = mdc_of(key, eyes)
+            for step in (0.0, 0.4, 0.5, 0.99, 1.0, 1.01, spread - 0.01, spread, spread + 0.01, 9.0):
+                for delta in (step, -step):
+                    shown = vocab.change(key, 50.0 + delta, 50.0, mdc=spread)
+                    verdict = change_verdict(key, 50.0, 50.0 + delta, mdc=spread)
+                    assert (shown.arrow == "=") == (verdict == "within_noise"), (key, delta)
 
 
 def test_a_score_from_some_measures_says_how_many_and_why() -> None:

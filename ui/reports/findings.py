@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont
 
-from core.analysis.repeatability import change_verdict
-from core.vocabulary import concern, condition_label, measure, region, severity
+from core.analysis.repeatability import mdc_of
+from core.vocabulary import change, concern, condition_label, measure, region, severity
 from ui.reports.layout import Ink, Sheet, fitting_list, tone_ink
 from ui.reports.model import ReportData, measured_levels, since_last
 
@@ -42,7 +42,7 @@ measure below it, so no measure is both, and one flagged mild or worse is never 
 def highlight_lines(
     metrics: Mapping[str, float],
     previous: Mapping[str, float] | None,
-    spread: Callable[[str], float | None] = lambda _: None,
+    spread: Callable[[str], float] = mdc_of,
     *,
     again: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[tuple[str, str]]:
@@ -65,7 +65,7 @@ def highlight_lines(
         real = [
             m
             for m in sorted(gains, key=lambda m: -gains[m])
-            if gains[m] > 0 and change_verdict(m, *pairs[m], mdc=spread(m)) == "real_change"
+            if gains[m] > 0 and change(m, pairs[m][1], pairs[m][0], mdc=spread(m)).better
         ]
         named = ", ".join(measure(m).label for m in real[:3])
         lines.append(("Most improved", named or "No real improvement since your last visit"))

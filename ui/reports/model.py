@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.analysis.repeatability import mdc_of
 from core.analysis.result import carried_mdc
 from core.vocabulary import SKIN_SCORE
 
@@ -40,11 +41,13 @@ class ReportData:
     read_again: str = ""
     """What both photos left out for ``like_for_like``, in words ("without the chin")."""
 
-    def spread(self, metric: str) -> float | None:
-        """The spread that decides real change against retest noise for ``metric``."""
+    def spread(self, metric: str) -> float:
+        """The spread that decides real change against retest noise for ``metric``: the pair's,
+        else this photo's own, else (an older result carries none) the table's at full size."""
         if metric in self.spreads:
             return self.spreads[metric]
-        return carried_mdc(self.result, metric)
+        carried = carried_mdc(self.result, metric)
+        return mdc_of(metric) if carried is None else carried
 
     def since_last(self) -> dict[str, tuple[float, float]]:
         """Measure (and ``skin_score``) -> the change since the previous visit the report shows

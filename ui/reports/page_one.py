@@ -8,7 +8,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 
 from core import vocabulary as vocab
-from core.analysis.repeatability import change_verdict
 from core.analysis.result import not_measured
 from ui.reports import not_compared
 from ui.reports.charts import lab_colour, level_bar, monk_strip, score_ring, swatch
@@ -34,19 +33,17 @@ def _label(sheet: Sheet, x: float, y: float, width: float, text: str) -> None:
 def delta_text(
     metric: str, now: float, before: float, *, mdc: float | None = None
 ) -> tuple[str, QColor]:
+    """The change as the row writes it (:func:`core.vocabulary.change`, the rule every screen
+    reads), coloured when it is a real change, faint within retest noise or not judged."""
     moved = vocab.change(metric, now, before, mdc=mdc)
     colour = Ink.FAINT if moved.better is None else (Ink.GOOD if moved.better else Ink.CONCERN)
-    noise = metric != vocab.SKIN_SCORE and verdict_text(metric, now, before, mdc=mdc)
-    if noise == "retest noise":
-        colour = Ink.FAINT
     return moved.shown, colour
 
 
 def verdict_text(metric: str, now: float, before: float, *, mdc: float | None = None) -> str:
-    """'real change' when two visits differ by more than the retest spread (``mdc``: the pair's,
-    else the measure's MDC95 at full size), else 'retest noise': a retake of the same face could
-    have moved it as much."""
-    real = change_verdict(metric, before, now, mdc=mdc) == "real_change"
+    """'real change' when two visits differ by more than the retest spread (``mdc``: the pair's),
+    else 'retest noise': a retake of the same face could have moved it as much."""
+    real = vocab.change(metric, now, before, mdc=mdc).better is not None
     return "real change" if real else "retest noise"
 
 

@@ -69,7 +69,7 @@ def changes(
             fairer = reading.changes.get(key) if reading is not None else None
             if fairer is not None:
                 moved, read = fairer, fairer.reason
-        real = moved.verdict == "real_change"
+        judged = vocab.change(key, moved.after, moved.before, mdc=moved.spread)
         out.append(
             MeasureProgress(
                 key=key,
@@ -78,7 +78,7 @@ def changes(
                 last=moved.after,
                 delta=moved.delta,
                 spread=moved.spread,
-                better=vocab.change(key, moved.after, moved.before).better if real else None,
+                better=None if moved.verdict == "different_skin" else judged.better,
                 not_comparable="" if read else moved.reason,
                 like_for_like=read,
             )

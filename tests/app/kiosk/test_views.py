@@ -46,7 +46,7 @@ def test_changes_since_the_last_visit_point_each_measure_s_way(record: dict[str,
     previous = {k: v + 10 for k, v in record["metrics"].items()}
     previous[vocab.SKIN_SCORE] = record["skin_score"] - 5
     view = result_view(record, previous=previous)
-    assert view.score.change == vocab.Change("\u25b2", 5.0, True)
+    assert view.score.change == vocab.Change("", 5.0, None)  # no spread: shown, not judged
     by_key = {m.key: m for m in view.measures}
     assert by_key["redness"].change == vocab.Change("\u25bc", -10.0, True)
     assert by_key["hydration"].change == vocab.Change("\u25bc", -10.0, False)

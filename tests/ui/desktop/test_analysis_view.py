@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPointF, Qt, QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 import app.desktop.analysis as desktop_analysis
+from app.desktop.demo import face_photo
+from app.kiosk.worker import Measured, measure
 from core import vocabulary
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
 from ui.desktop.analysis.analysis_page import AnalysisPage
@@ -23,6 +25,13 @@ DECLINED = {
 
 @pytest.fixture
 def page(qtbot: Any, make_window, ctx, emails, astronaut_measured) -> AnalysisPage:
+    return _open(qtbot, make_window, ctx, emails, astronaut_measured, size=(1280, 800))
+
+
+def _open(
+    qtbot: Any, make_window, ctx, emails, astronaut_measured, *, size: tuple[int, int]
+) -> AnalysisPage:
+    """A clinician opens the astronaut's analysis (pores declined) in a window of ``size``."""
     (zoe,) = add_patients(ctx, [("Zoé", "Martin", "zoe@example.org")])
     measures = dict(astronaut_measured.result["measures"])
     measures["pores"] = DECLINED
@@ -34,7 +43,7 @@ def page(qtbot: Any, make_window, ctx, emails, astronaut_measured) -> AnalysisPa
         days_ago=3,
         result_changes={"measures": measures, "metrics": metrics},
     )
-    win = make_window(size=(1280, 800))
+    win = make_window(size=size)
     sign_in(qtbot, win, emails["clinician"])
     record = win.view.workspace.page("record")
     record.show_patient(str(zoe))
@@ -73,6 +82,39 @@ def test_values_quality_warnings_and_a_measure_not_measured(page: AnalysisPage) 
     assert "Move closer to the camera" in page.panel.quality.text()  # the astronaut is small
     assert page.toolbar.overlay.findData("pores") == -1  # nothing to draw for it
     assert page.toolbar.overlay.findData("redness") > 0
+
+
+@pytest.fixture(scope="module")
+def large_face() -> Measured:
+    """The demo face the screenshots show (740x1024): a photo this large takes the room the
+    readings would have had."""
+    return measure(face_photo())
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1080, 1920)], ids=["1280x800", "1080x1920"])
+def test_the_measure_table_shows_every_header_and_reading_whole(
+    qtbot: Any, make_window, ctx, emails, large_face: Measured, size: tuple[int, int]
+) -> None:
+    """At 1280x800 the acceptance test of session 17 saw the header "Reading" cut and "Not
+    measu\u2026" for pores (D15): every column's header and every cell fit their column on one
+    line, and every column lies inside the table, at both window sizes."""
+    page = _open(qtbot, make_window, ctx, emails, large_face, size=size)
+    page.toolbar.choose("redness")  # as the screenshots show it: a heat map, by region
+    qtbot.waitUntil(lambda: not page.view.overlay.pixmap().isNull(), timeout=60_000)
+    table = page.panel.measures
+    header = table.horizontalHeader()
+    QApplication.processEvents()
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    for column in range(table.columnCount()):
+        title = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), title
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width(), title
+        room = table.columnWidth(column) - 2 * margin
+        for row in range(table.rowCount()):
+            text = table.item(row, column).text()
+            assert table.fontMetrics().horizontalAdvance(text) <= room, (title, text)
+    assert _row(page, "Pores")[2] == "Not measured"
 
 
 def test_a_measure_region_by_region(page: AnalysisPage, astronaut_measured) -> None:

@@ -23,7 +23,7 @@ from core.analysis.repeatability import mdc_of
 from core.imaging import encode_jpeg
 from core.vocabulary import signed
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
-from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, ChangesTable
+from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, SCORE_NOT_JUDGED, ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
@@ -105,6 +105,21 @@ def test_changes_are_marked_real_or_within_retest_noise(
     )
     assert page.changes.item(row, 3).text() == "\u25bc \u221230"
     assert page.changes.item(row, 3).foreground().color().name() == "#2f7d4f"  # the theme's better
+
+
+def test_an_arrow_only_for_a_real_change(page: ComparePage) -> None:
+    """As on the kiosk and the PDF: a change within retest noise reads "=" with its sign, an arrow
+    only a real one (the acceptance test of session 17 saw "\u25b2 +1 \u2014 Within retest
+    noise", D12)."""
+    assert page.changes.verdict("Pores").startswith("Within retest noise")  # 40 -> 43
+    assert page.changes.shown_change("Pores") == "= +3"
+    assert page.changes.shown_change("Redness") == "\u25bc \u221230"  # a real change
+    for row in range(page.changes.rowCount()):
+        shown, verdict = page.changes.item(row, 3).text(), page.changes.item(row, 4).text()
+        if verdict.startswith("Within retest noise"):
+            assert shown.startswith("= "), (shown, verdict)
+        if shown.startswith(("\u25b2", "\u25bc")):
+            assert verdict.startswith("Real change"), (shown, verdict)
 
 
 def test_zoom_and_pan_follow_on_the_same_part_of_the_face(qtbot, page: ComparePage) -> None:
@@ -227,6 +242,22 @@ def test_the_spread_that_decides_is_the_smaller_face_s(qtbot, portrait_result) -
     assert table.verdict(label).startswith("Real change")
 
 
+def test_the_score_s_change_gets_no_verdict(qtbot, portrait_result) -> None:
+    """Six points up on the same measures and skin: the score has no retest spread, so its row
+    shows "+6" and says it has no verdict, never "better" nor an arrow (acceptance test of
+    session 17, D12: "82 \u2192 88, better")."""
+    before = portrait_result.to_json()
+    after = copy.deepcopy(before)
+    after["skin_score"] = before["skin_score"] + 6.0
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.show_changes(_detail(before), _detail(after))
+    assert table.shown_change("Skin score") == "+6"
+    assert table.verdict("Skin score") == SCORE_NOT_JUDGED
+    assert SCORE_NO_SPREAD in table.item(0, 4).toolTip()
+    assert table.item(0, 4).foreground() == table.item(1, 0).foreground()  # no better colour
+
+
 @pytest.fixture(scope="module")
 def cut_then_whole(portrait, chin_cut_portrait) -> tuple[Measured, Measured]:
     return measure(chin_cut_portrait), measure(portrait)
@@ -303,9 +334,7 @@ def test_a_row_read_like_for_like_shows_that_reading_s_change(
     assert reading.score is not None
     was, now = reading.score
     assert f"{was:.0f} \u2192 {now:.0f}" in table.verdict("Skin score")
-    assert table.shown_change("Skin score").endswith(
-        f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}"
-    )
+    assert table.shown_change("Skin score") == f"{signed(round(now - was, 1))} {READ_AGAIN_MARK}"
     score = table.item(0, 4)  # better or worse, never real or noise: the tooltip says why
     assert score is not None and SCORE_NO_SPREAD in score.toolTip()
     for row in range(table.rowCount()):

@@ -160,6 +160,21 @@ def test_a_change_within_retest_noise_keeps_its_sign(
     assert rows["Dark circles"].change.text() == "= +1 since 03 Nov 2026"
 
 
+def test_changes_that_round_to_zero_read_alike(
+    screen: ResultsScreen, portrait: Any, portrait_result: Any
+) -> None:
+    """Half a point and a fifth of one both round to zero points: one spelling, "= \u00b10" (the
+    acceptance test of session 17 saw Redness "= +0" beside Hydration "= \u00b10", D12)."""
+    record = portrait_result.to_json()
+    metrics = record["metrics"]
+    previous = {"redness": metrics["redness"] - 0.5, "dark_circles": metrics["dark_circles"] + 0.2}
+    result = result_view(record, previous=previous)
+    screen.show_view(_since_last_visit(portrait, record, previous, result=result))
+    rows = {r.name.text(): r for r in screen.measures}
+    assert rows["Redness"].change.text() == "= \u00b10 since 03 Nov 2026"
+    assert rows["Dark circles"].change.text() == "= \u00b10 since 03 Nov 2026"
+
+
 def test_a_score_from_some_measures_says_so_and_why_the_type_is_not_determined(
     screen: ResultsScreen, astronaut: Any, small_result: Any, portrait: Any, portrait_result: Any
 ) -> None:

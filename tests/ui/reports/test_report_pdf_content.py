@@ -26,6 +26,7 @@ from core.vocabulary import (
     measure,
     region_label,
     score_band,
+    severity,
     signed,
 )
 from ui.reports import charts
@@ -94,6 +95,33 @@ def test_a_flagged_result_tells_the_patient_to_see_a_dermatologist(
     assert "left cheek" in text and "confidence 80%" in text
 
 
+@pytest.fixture(scope="module")
+def under_a_warm_lamp(shared_photo, read_rgb) -> tuple[dict[str, Any], bytes]:
+    """A face under a lamp about 12 % warm, which makes its redness severe (the engine's advice
+    test): the result and the photo, as the acceptance test's pdf/r1 was made."""
+    rgb = read_rgb(shared_photo("rose_leslie_img1.jpg")).astype(np.float32)
+    warm = np.ascontiguousarray(np.clip(rgb * [1.12, 1.0, 0.76], 0, 255).astype(np.uint8))
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(warm, cv2.COLOR_RGB2BGR))
+    assert ok
+    return analyze(warm).to_json(), bytes(jpeg.tobytes())
+
+
+def test_a_level_and_the_condition_it_names_read_alike(
+    qapp, tmp_path: Path, under_a_warm_lamp: tuple[dict[str, Any], bytes], read_pdf: Reader
+) -> None:
+    """Page one printed Redness 85 "Marked" and page two "SEVERE Redness" (acceptance test,
+    session 17, D16): one word per level, page one's beside the level, page two's on the badge."""
+    result, jpeg = under_a_warm_lamp
+    found = next(c for c in result["conditions"] if c["metric"] == "redness")
+    assert found["severity"] == "severe"
+    data = ReportData(result=result, photo_jpeg=jpeg, patient_name="Ana Test")
+    pages = read_pdf(render_report(data, tmp_path / "warm.pdf"))
+    word = severity(found["severity"]).label
+    assert f"{word} \u00b7 lower is better" in pages[0]
+    assert f"{word.upper()} Redness" in pages[1]
+    assert "Marked" not in " ".join(pages)
+
+
 def test_the_change_since_the_previous_visit_is_shown_per_measure(
     qapp, tmp_path: Path, make_data: Maker, read_pdf: Reader
 ) -> None:
@@ -101,7 +129,8 @@ def test_the_change_since_the_previous_visit_is_shown_per_measure(
     previous = {m: v + (3 + i if i % 2 else -(3 + i)) for i, (m, v) in enumerate(metrics.items())}
     previous["skin_score"] = make_data().result["skin_score"] - 6
     page = read_pdf(render_report(make_data(previous=previous), tmp_path / "visit.pdf"))[0]
-    assert "\u25b2 +6 since your last visit" in page
+    assert "+6 since your last visit" in page  # the score has no spread: no arrow, no verdict
+    assert "\u25b2 +6" not in page and "= +6" not in page
     mdc = {m: e["mdc"] for m, e in make_data().result["measures"].items()}
     for metric, level in metrics.items():
         moved = change(metric, level, previous[metric], mdc=mdc[metric])

@@ -37,7 +37,6 @@ class AnalysisPage(QWidget):
         self.photo_problem = label("", "warning", wrap=True)
         self.photo_problem.setVisible(False)
         self.panel = ReadingsPanel()
-        self.panel.setMinimumWidth(300)
         self.panel.setMaximumWidth(460)
         self.error = label("", "error", wrap=True)
         self.error.setVisible(False)

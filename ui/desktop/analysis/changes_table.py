@@ -1,11 +1,12 @@
 """Each measure's change between two analyses: before, after, the signed change, and whether it is
-better or worse, and larger than a retake of the same face would give (a real change) or within
-retest noise (``core.analysis.repeatability.change_verdict``, the one place
-that decides it, as the PDF report does). A measure the two photos measured on different regions
-(the forehead hidden at one visit) is not comparable, and the regions are named
-(``core.analysis.comparison``), until both photos are read again on the skin both showed: the row's
-levels, change and verdict are then that reading's, marked * as on the kiosk and the reports, the
-stored levels in the tooltips. Colours come from the style sheet."""
+better or worse, and larger than a retake of the same face would give (a real change, an arrow) or
+within retest noise ("="), by the one rule the kiosk and the PDF read
+(:func:`core.vocabulary.change`) with the pair's spread (``core.analysis.comparison``); the skin
+score, which has no retest spread, gets no verdict. A measure the two photos measured on different
+regions (the forehead hidden at one visit) is not comparable, and the regions are named, until both
+photos are read again on the skin both showed: the row's levels, change and verdict are then that
+reading's, marked * as on the kiosk and the reports, the stored levels in the tooltips. Colours
+come from the style sheet."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.analysis.comparison import MeasureChange, compare, score_difference
-from core.vocabulary import NOT_MEASURED, SKIN_SCORE, change, concern, shown_score, signed
+from core.vocabulary import NOT_MEASURED, SKIN_SCORE, Change, change, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
 from ui.widgets.trend_chart import colour, colour_property
@@ -41,7 +42,9 @@ READ_AGAIN_NOTE = (
 """Above the table once rows are read like for like: what the mark means, where the stored
 levels went."""
 SCORE_NO_SPREAD = "The overall score has no published retest spread: judge it by its measures."
-"""Why the score's change is better or worse but never real or noise (nor on the kiosk and PDF)."""
+"""Why the score's change is never real or noise, better or worse (nor on the kiosk and PDF)."""
+SCORE_NOT_JUDGED = "No verdict: the score has no retest spread"
+"""The skin score's verdict: its change is shown, but nothing says a retake could not give it."""
 
 
 def _sentence(text: str) -> str:
@@ -56,21 +59,34 @@ def marked(text: str) -> str:
     return f"{text} {READ_AGAIN_MARK}"
 
 
-def change_text(delta: float) -> str:
-    """A measure's change as the Change column shows it: less than half a point reads "= ±0"."""
-    arrow = "=" if abs(delta) < 0.5 else "\u25b2" if delta > 0 else "\u25bc"
-    return f"{arrow} {signed(delta)}"
+def judged(moved: MeasureChange) -> Change:
+    """A measure's change judged against the pair's spread by the rule the kiosk and the PDF read
+    (:func:`core.vocabulary.change`): "=" within retest noise, an arrow only when real."""
+    return change(moved.key, moved.after, moved.before, mdc=moved.spread)
 
 
-def score_change_text(was: float, now: float) -> str:
-    """The skin score's change as the Change column shows it (the kiosk's and the PDF's arrow)."""
-    return change(SKIN_SCORE, now, was).shown
+def change_text(moved: MeasureChange) -> str:
+    """A measure's change as the Change column shows it ("\u25bc \u221230", "= +1"); a change
+    between different skin is only its points: neither real nor noise."""
+    return signed(moved.delta) if moved.verdict == "different_skin" else judged(moved).shown
 
 
-def verdict_text(real: bool, better: bool | None, spread: float) -> str:
-    if not real:
-        return f"{NOISE} (±{spread:.1f})"
-    return f"{REAL}: {'better' if better else 'worse'}"
+def score_change(was: float, now: float) -> Change:
+    """The skin score's change: never judged, as it has no retest spread (nor on the kiosk and
+    the PDF), so no arrow and no better or worse."""
+    return change(SKIN_SCORE, now, was)
+
+
+def verdict_text(moved: Change, spread: float | None = None) -> str:
+    if not moved.arrow:
+        return SCORE_NOT_JUDGED
+    if moved.better is None:
+        return f"{NOISE} (±{spread or 0.0:.1f})"
+    return f"{REAL}: {'better' if moved.better else 'worse'}"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def like_for_like_words(moved: MeasureChange) -> tuple[str, bool | None, str]:
@@ -78,27 +94,22 @@ def like_for_like_words(moved: MeasureChange) -> tuple[str, bool | None, str]:
     shown = f"{moved.before:.0f} \u2192 {moved.after:.0f}"
     if moved.verdict == "different_skin":
         return f"{NOT_COMPARABLE}: {moved.reason}", None, ""
-    real = moved.verdict == "real_change"
-    better = concern(moved.key, moved.after) < concern(moved.key, moved.before) if real else None
+    step = judged(moved)
     tip = (
         f"Both photos were read again {moved.reason}; a retake moves a reading from that much of "
         f"the face by up to {moved.spread:.1f} points."
     )
-    verdict = verdict_text(real, better, moved.spread)
-    return (
-        f"{LIKE_FOR_LIKE}, {moved.reason}: {shown}, {verdict[:1].lower()}{verdict[1:]}",
-        better,
-        tip,
-    )
+    verdict = _lower(verdict_text(step, moved.spread))
+    return f"{LIKE_FOR_LIKE}, {moved.reason}: {shown}, {verdict}", step.better, tip
 
 
 def score_words(score: tuple[float, float], where: str) -> tuple[str, bool | None, str]:
     """(verdict, better or worse, tooltip) of the skin score read on the shared skin."""
     was, now = score
-    moved = change(SKIN_SCORE, now, was)
-    words = {True: "better", False: "worse", None: "about the same"}[moved.better]
+    moved = score_change(was, now)
     tip = f"Both photos were read again {where}. {SCORE_NO_SPREAD}"
-    return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {words}", moved.better, tip
+    verdict = _lower(verdict_text(moved))
+    return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {verdict}", moved.better, tip
 
 
 class ChangesTable(QTableWidget):
@@ -127,18 +138,16 @@ class ChangesTable(QTableWidget):
         self.keys = [SKIN_SCORE, *(r.key for r in after.measures)]
         self.apart = set()
         rows: list[tuple[str, ...] | tuple[Any, ...]] = []
-        score = change(SKIN_SCORE, after.skin_score, before.skin_score)
+        score = score_change(before.skin_score, after.skin_score)
         apart = score_difference(before.result, after.result)
-        moved = None if apart else score.better
-        words = {True: "Better", False: "Worse", None: "About the same"}[moved]
         rows.append(
             (
                 "Skin score",
                 str(shown_score(before.skin_score)),
                 str(shown_score(after.skin_score)),
-                score_change_text(before.skin_score, after.skin_score),
-                f"{NOT_COMPARABLE}: {apart}" if apart else words,
-                moved,
+                signed(score.delta) if apart else score.shown,
+                f"{NOT_COMPARABLE}: {apart}" if apart else verdict_text(score),
+                None if apart else score.better,
                 _sentence(apart) or SCORE_NO_SPREAD,
             )
         )
@@ -192,18 +201,14 @@ class ChangesTable(QTableWidget):
         moved = moved or compare(now.key, {}, {}, levels=(was.level, now.level))
         assert moved is not None  # both levels are given
         spread = moved.spread
+        shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", change_text(moved))
         if moved.verdict == "different_skin":
-            shown = (name, f"{was.level:.0f}", f"{now.level:.0f}", change_text(moved.delta))
             return (*shown, f"{NOT_COMPARABLE}: {moved.reason}", None, _sentence(moved.reason))
-        real = moved.verdict == "real_change"
-        better = concern(now.key, now.level) < concern(now.key, was.level) if real else None
+        step = judged(moved)
         return (
-            name,
-            f"{was.level:.0f}",
-            f"{now.level:.0f}",
-            change_text(moved.delta),
-            verdict_text(real, better, spread),
-            better,
+            *shown,
+            verdict_text(step, spread),
+            step.better,
             f"{now.direction}; a retake of the same face moves it by up to {spread:.1f} points",
         )
 
@@ -220,11 +225,11 @@ class ChangesTable(QTableWidget):
                 continue
             if key == SKIN_SCORE and found.score is not None:
                 text, better, tip = score_words(found.score, found.where)
-                shown = score_change_text(*found.score)
+                shown = score_change(*found.score).shown
                 levels = tuple(str(shown_score(s)) for s in found.score)
             elif moved is not None:
                 text, better, tip = like_for_like_words(moved)
-                shown = change_text(moved.delta)
+                shown = change_text(moved)
                 levels = (f"{moved.before:.0f}", f"{moved.after:.0f}")
             else:
                 continue
@@ -240,7 +245,7 @@ class ChangesTable(QTableWidget):
                 item.setData(VERDICT_ROLE, text)
                 if column in (3, 4) and better is not None:
                     item.setForeground(colour(self, "better" if better else "worse"))
-                elif column in (3, 4):  # within retest noise: the text's own colour
+                elif column in (3, 4):  # within retest noise or not judged: the text's own colour
                     item.setData(Qt.ItemDataRole.ForegroundRole, None)
         self._fit_rows()
 

@@ -21,6 +21,8 @@ from ui.desktop.ports import AnalysisDetail, MeasureReading
 from ui.widgets.basics import label
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+MIN_WIDTH = 300
+"""The panel's narrowest, before its readings are known (then as wide as they need)."""
 
 
 def _table(columns: Sequence[str]) -> QTableWidget:
@@ -47,6 +49,7 @@ class ReadingsPanel(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setMinimumWidth(MIN_WIDTH)
         self.quality = label("", "warning", wrap=True)
         self.quality.setVisible(False)
         self.measures = _table(("Measure", "Level", "Reading"))
@@ -92,12 +95,25 @@ class ReadingsPanel(QWidget):
                 if column == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.measures.setItem(row, column, item)
+        self._fit_measures()
         self.measures.resizeRowsToContents()
         while self.summary.rowCount():
             self.summary.removeRow(0)
         for heading, text in detail.summary:
             self.summary.addRow(heading, label(text, wrap=True))
         self.show_regions(None)
+
+    def _fit_measures(self) -> None:
+        """The panel at least as wide as the measure table's headers and readings on one line: a
+        large photo took the room, and at 1280x800 "Reading" was cut and "Not measu\u2026"
+        elided (acceptance test, session 17, D15)."""
+        table, header = self.measures, self.measures.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            for c in range(table.columnCount())
+        )
+        scroll = table.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(max(MIN_WIDTH, columns + scroll + 2 * table.frameWidth()))
 
     def select(self, key: str | None) -> None:
         for row in range(self.measures.rowCount()):
