@@ -298,11 +298,14 @@ def _analyse_decoded(
     kind = skin_type(measures)
     tell("Preparing your advice")
     severe = [c.metric for c in found if c.severity == "severe"]
+    light_in_doubt = norm.cast > CAST_WARN and all(NEEDS[name].colour for name in severe)
+    if severe and light_in_doubt:  # the referral blames the light's colour: so does the tip
+        quality = quality.leading("colour_cast")
     advice = recommend(
         levels,
         skin_type=kind,
         severe=bool(severe),
-        light_in_doubt=norm.cast > CAST_WARN and all(NEEDS[name].colour for name in severe),
+        light_in_doubt=light_in_doubt,
         preferences=prefs,
         rules_path=rules_path,
     )

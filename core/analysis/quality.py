@@ -91,6 +91,13 @@ class QualityReport:
     def with_checks(self, *extra: Check) -> QualityReport:
         return QualityReport(self.checks + extra, self.face, self.other_faces, self.extra)
 
+    def leading(self, name: str) -> QualityReport:
+        """The same checks with ``name`` first, so its message leads the others of its status
+        (the first message is the report's "Next time" tip and the kiosk's retake line)."""
+        first = tuple(c for c in self.checks if c.name == name)
+        rest = tuple(c for c in self.checks if c.name != name)
+        return QualityReport(first + rest, self.face, self.other_faces, self.extra)
+
     def to_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,

@@ -11,6 +11,7 @@ from core.analysis import RulesError, analyze
 from core.analysis.interpret import SCORE_WEIGHTS, severity, skin_score, skin_type
 from core.analysis.measures import METRIC_NAMES, MeasureResult
 from core.analysis.recommend import Preferences, load_rules, recommend
+from core.vocabulary import instruction
 
 LOW = dict.fromkeys(METRIC_NAMES, 10.0) | {"hydration": 90.0, "elasticity": 90.0}
 
@@ -129,3 +130,4 @@ def test_warm_light_that_makes_redness_severe_is_not_sent_to_a_dermatologist(
     assert result.quality["checks"]["colour_cast"]["status"] == "warn"
     assert not result.see_dermatologist
     assert load_rules()["referral_after_retake"] in result.recommendations
+    assert result.quality["messages"][0] == instruction("neutral_light")  # the tip blames it too

@@ -17,12 +17,14 @@ from PySide6.QtGui import QColor, QImage
 
 from app.reports import build_overlays
 from core.analysis import analyze
+from core.analysis.recommend import load_rules
 from core.analysis.repeatability import mdc_of
 from core.vocabulary import (
     MEASURES,
     NOT_MEASURED,
     change,
     goodness,
+    instruction,
     measure,
     region_label,
     score_band,
@@ -120,6 +122,18 @@ def test_a_level_and_the_condition_it_names_read_alike(
     assert f"{word} \u00b7 lower is better" in pages[0]
     assert f"{word.upper()} Redness" in pages[1]
     assert "Marked" not in " ".join(pages)
+
+
+def test_next_time_names_the_light_s_colour_when_the_referral_blames_it(
+    qapp, tmp_path: Path, under_a_warm_lamp: tuple[dict[str, Any], bytes], read_pdf: Reader
+) -> None:
+    """Page one's tip named the shadow ("Face the light...") while page two asked for a retake
+    in neutral light (acceptance test, session 17, D16): the light's colour comes first."""
+    result, jpeg = under_a_warm_lamp
+    assert load_rules()["referral_after_retake"] in result["recommendations"]
+    data = ReportData(result=result, photo_jpeg=jpeg, patient_name="Ana Test")
+    pages = read_pdf(render_report(data, tmp_path / "warm.pdf"))
+    assert f"Next time: {instruction('neutral_light')}." in pages[0]
 
 
 def test_the_change_since_the_previous_visit_is_shown_per_measure(
