@@ -63,7 +63,8 @@ def monk_step(lab: tuple[float, float, float]) -> int:
     yellowness b*, the plane of ITA: a* is the skin's redness (blood, light, white balance), not
     its pigment, and the swatches' a* (0-12) lies below most skin's (10-15), so a face far from
     them in a* was nearly equidistant from steps three apart and jumped between them with its
-    frame size (rose_leslie_img1: Monk 2 or 5; in this plane Monk 4 in 28 of 32 frames)."""
+    frame size (rose_leslie_img1 on a plain background: Monk 2, 4 or 5 in 48 frames of 720p to
+    12 MP; in this plane Monk 4 in all 48)."""
     distances = [math.dist((lab[0], lab[2]), (ref[0], ref[2])) for ref in MONK_LAB]
     return 1 + int(np.argmin(distances))
 
