@@ -29,7 +29,7 @@ class PreviousVisit:
     not_compared: dict[str, str] = field(default_factory=dict)
     """Measure (or ``SKIN_SCORE``) -> why its change is not shown (different skin measured)."""
     spreads: dict[str, float] = field(default_factory=dict)
-    """Measure -> the retest spread its change must exceed to be real: the larger of the two
+    """Measure (or ``SKIN_SCORE``) -> the retest spread its change must exceed to be real: the larger of the two
     photos' own (a smaller face's is larger)."""
     analysis_id: uuid.UUID | None = None
     """The previous visit's stored analysis, to read its photo again (like for like)."""
@@ -54,5 +54,5 @@ def previous_visit(
     earlier: Mapping[str, Any] = (stored.result or {}) if stored is not None else {}
     why = differences(levels, earlier, now)
     kept = {key: value for key, value in levels.items() if key not in why}
-    noise = {key: spread(key, earlier, now) for key in kept if key != SKIN_SCORE}
+    noise = {key: spread(key, earlier, now) for key in kept}
     return PreviousVisit(row.taken_at, kept, why, noise, row.analysis_id)

@@ -33,6 +33,9 @@ class Reading:
     """What both photos left out, in words ("without the chin")."""
     engine_version: str
     """The engine that read them again."""
+    score_spread: float | None = None
+    """The spread the score's change on that skin must exceed (a score read from part of the face:
+    ``core.analysis.comparison.part_spread``)."""
 
 
 def stored_photo(images: ImageStore, row: SkinAnalysisResult) -> bytes:
@@ -60,7 +63,13 @@ def read_photos(
     that way (too little left to measure once the regions are left out)."""
     # lazy: the engine loads on first use (sign-in must not wait for OpenCV and dlib)
     from core.analysis import analyze
-    from core.analysis.comparison import left_out, like_for_like, shared_scores, without
+    from core.analysis.comparison import (
+        left_out,
+        like_for_like,
+        part_spread,
+        shared_scores,
+        without,
+    )
     from core.analysis.errors import AnalysisInputError
 
     drop = left_out(*results)
@@ -77,7 +86,8 @@ def read_photos(
         and change.verdict != "different_skin"
     }
     engine = str(shared[0].get("engine_version"))
-    return Reading(changes, shared_scores(shared), without(drop), engine)
+    score_spread = part_spread(SKIN_SCORE, *results)
+    return Reading(changes, shared_scores(shared), without(drop), engine, score_spread)
 
 
 def read_like_for_like(
@@ -133,7 +143,8 @@ class SinceThen:
     not_compared: dict[str, str] = field(default_factory=dict)
     """Measure (or ``skin_score``) -> why its change is still not shown."""
     spreads: dict[str, float] = field(default_factory=dict)
-    """Measure -> the spread its change must exceed (wider for a like-for-like reading)."""
+    """Measure (or ``skin_score``) -> the spread its change must exceed (wider for a like-for-like
+    reading)."""
     pairs: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Measure (or ``skin_score``) -> (previous, now) read like for like."""
     where: str = ""
@@ -156,4 +167,6 @@ def since_then(
     if reading.score is not None and SKIN_SCORE in left:
         pairs[SKIN_SCORE] = reading.score
         left.pop(SKIN_SCORE)
+        if reading.score_spread is not None:
+            wider[SKIN_SCORE] = reading.score_spread
     return SinceThen(left, wider, pairs, reading.where)

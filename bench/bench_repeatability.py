@@ -11,9 +11,10 @@ the table for docs/analysis.md and the constants to paste into ``core/analysis/r
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,6 +23,8 @@ from bench import Row
 
 SHARED_FACES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces"
 NAME = "repeatability"
+SCORE = "skin_score"
+"""The skin score's key in the tables (``core.vocabulary.SKIN_SCORE``)."""
 
 
 def photos() -> list[np.ndarray]:
@@ -99,7 +102,8 @@ def crops() -> list[np.ndarray]:
 
 
 def readings(source: bytes | np.ndarray) -> dict[str, tuple[float, frozenset[str]] | None]:
-    """Each measure's level and the regions it was read from (empty when no face is found)."""
+    """Each measure's level and the regions it was read from, and the skin score with what it
+    rests on (:func:`score_seen`); empty when no face is found."""
     from core.analysis import analyze
     from core.analysis.errors import AnalysisInputError
 
@@ -108,21 +112,27 @@ def readings(source: bytes | np.ndarray) -> dict[str, tuple[float, frozenset[str
     except AnalysisInputError:
         return {}
     return {
-        name: (float(entry["level"]), frozenset(entry.get("regions", {})))
-        if entry["measured"]
-        else None
-        for name, entry in result.measures.items()
+        **{
+            name: (float(entry["level"]), frozenset(entry.get("regions", {})))
+            if entry["measured"]
+            else None
+            for name, entry in result.measures.items()
+        },
+        SCORE: (float(result.skin_score), score_seen(result.to_json())),
     }
 
 
-def crops_table() -> dict[str, tuple[float, int]]:
+def crops_table(*, with_score: bool = False) -> dict[str, tuple[float, int]]:
     """The retakes of small, compressed real faces (faces-age crops, 62-89 px between the eyes),
     counting only the retakes that read each measure from the same regions, as a comparison
-    does: the spread of a small photo as cameras and files really give it."""
+    does: the spread of a small photo as cameras and files really give it. ``with_score``: the
+    skin score's too (:data:`SCORE`), from the same analyses, counting the retakes whose score a
+    comparison would judge (the same measures, each from the same regions)."""
     from core.analysis import METRIC_NAMES
     from core.analysis.retest import same_skin_table
 
-    return same_skin_table(crops(), readings, METRIC_NAMES)
+    names = (*METRIC_NAMES, SCORE) if with_score else METRIC_NAMES
+    return same_skin_table(crops(), readings, names)
 
 
 def part_table(left_out: tuple[str, ...]) -> dict[str, tuple[float, int]]:
@@ -146,6 +156,82 @@ def part_report() -> str:
         rows = part_table(part)
         tables[part] = {n: round(mdc95(s), 1) for n, (s, count) in rows.items() if count}
     return "MDC95_BY_PART = " + repr(tables)
+
+
+def score_seen(result: Mapping[str, Any], *, regions: bool = True) -> frozenset[str]:
+    """What a skin score rests on: the measures it uses and, with ``regions``, the regions each
+    was read from. Two scores are compared only when both are equal
+    (``core.analysis.comparison.score_difference``)."""
+    from core.analysis.result import region_levels
+
+    return frozenset(
+        f"{name}/{region}"
+        for name in result.get("skin_score_uses") or ()
+        for region in ["", *(region_levels(result, str(name)) if regions else ())]
+    )
+
+
+def score_reading(
+    source: bytes | np.ndarray, leave_out: tuple[str, ...] = ()
+) -> dict[str, tuple[float, frozenset[str]] | None]:
+    """The skin score and the measures it uses (:func:`score_seen` without regions); empty when
+    no face is found."""
+    from core.analysis import analyze
+    from core.analysis.errors import AnalysisInputError
+
+    try:
+        result = analyze(source, leave_out=dict.fromkeys(leave_out, "left out"))
+    except AnalysisInputError:
+        return {}
+    return {SCORE: (float(result.skin_score), score_seen(result.to_json(), regions=False))}
+
+
+def score_table(left_out: tuple[str, ...] = ()) -> tuple[float, int]:
+    """The score's SEM over the retakes of the shared portraits whose score uses the same measures
+    as the original's (``left_out``: read like for like without those regions, as
+    :func:`part_table`) and the faces it counts. As :func:`table` counts a measure's retakes
+    whatever regions they read, so this counts the score's; a retake whose score left out a
+    measure is another score, as a retake that did not measure a measure counts for none."""
+    from core.analysis.retest import same_skin_table
+
+    reading = partial(score_reading, leave_out=left_out)
+    return same_skin_table(photos(), reading, [SCORE])[SCORE]
+
+
+def score_size_table(target_px: int) -> tuple[float, int]:
+    """The score's SEM with the portraits scaled down to ``target_px`` between the eyes, as
+    :func:`score_table` (and :func:`size_table` for the measures)."""
+    from core.analysis.retest import same_skin_table, scaled_to
+
+    small = [scaled_to(rgb, eye_distance(rgb), target_px) for rgb in photos()]
+    return same_skin_table([s for s in small if s is not None], score_reading, [SCORE])[SCORE]
+
+
+def score_crops_table() -> tuple[float, int]:
+    """The score's SEM over the faces-age crops' retakes whose score a comparison would judge, as
+    :func:`crops_table` counts the measures'."""
+    return crops_table(with_score=True)[SCORE]
+
+
+def score_report() -> str:
+    """The skin score's tables, as the constants to paste into ``core/analysis/repeatability.py``."""
+    from core.analysis.repeatability import BY_EYES_AT, PARTS
+    from core.analysis.retest import mdc95
+
+    def mdc(row: tuple[float, int]) -> float:
+        print(f"SEM {row[0]:.3f} over {row[1]} faces: MDC95 {mdc95(row[0]):.2f}")
+        return round(mdc95(row[0]), 1)
+
+    by_eyes = {at: mdc(score_size_table(at)) for at in BY_EYES_AT}
+    by_part = {part: mdc(score_table(part)) for part in PARTS}
+    return "\n".join(
+        [
+            f"SCORE_MDC95 = {mdc(score_table())!r}",
+            f"SCORE_MDC95_BY_EYES = {by_eyes!r}",
+            f"SCORE_MDC95_BY_PART = {by_part!r}",
+            f"SCORE_MDC95_CROPS = {mdc(score_crops_table())!r}",
+        ]
+    )
 
 
 def report(rows: dict[str, tuple[float, int]]) -> str:
@@ -221,3 +307,4 @@ if __name__ == "__main__":
     print(part_report())
     crop_rows = crops_table()
     print("MDC95_CROPS = " + repr({n: round(mdc95(s), 1) for n, (s, c) in crop_rows.items() if c}))
+    print(score_report())

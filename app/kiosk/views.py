@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import vocabulary as vocab
-from core.analysis.repeatability import mdc_of
-from core.analysis.result import carried_mdc
+from core.analysis.repeatability import mdc_of, score_mdc
+from core.analysis.result import carried_mdc, carried_score_mdc
 from ui.kiosk.ports import (
     ConditionView,
     MeasureView,
@@ -78,10 +78,12 @@ def score_view(
     previous: Mapping[str, float] | None,
     again: tuple[float, float] | None = None,
     *,
+    mdc: float,
     uses: str = "",
 ) -> ScoreView:
-    """``again`` as for :func:`measure_view`; ``uses`` what the score rests on when it is not
-    every measure (:func:`core.vocabulary.score_from`)."""
+    """``again`` as for :func:`measure_view`; ``mdc`` the retest spread its change must exceed;
+    ``uses`` what the score rests on when it is not every measure
+    (:func:`core.vocabulary.score_from`)."""
     band = vocab.score_band(score)
     return ScoreView(
         value=score,
@@ -89,9 +91,9 @@ def score_view(
         band=band.label,
         band_meaning=band.meaning,
         tone=band.tone,
-        change=_change(vocab.SKIN_SCORE, score, previous)
+        change=_change(vocab.SKIN_SCORE, score, previous, mdc)
         if again is None
-        else _again(vocab.SKIN_SCORE, again),
+        else _again(vocab.SKIN_SCORE, again, mdc),
         read_again=again is not None,
         uses=uses,
     )
@@ -165,6 +167,7 @@ def result_view(
             float(record.get("skin_score", 0.0)),
             previous,
             again.get(vocab.SKIN_SCORE),
+            mdc=(spreads or {}).get(vocab.SKIN_SCORE) or carried_score_mdc(record) or score_mdc(),
             uses=vocab.score_from(record.get("skin_score_uses", []), len(details)),
         ),
         skin=skin_view(str(record.get("skin_type", "")), record.get("skin_tone", {})),

@@ -32,10 +32,20 @@ from core.analysis.repeatability import (
     MDC95,
     MDC95_PART,
     MDC_FLOOR,
+    SCORE_MDC95,
+    SCORE_MDC95_PART,
     change_verdict,
     mdc_of,
+    score_mdc,
 )
-from core.analysis.result import carried_mdc, level, number, region_levels, without_colour
+from core.analysis.result import (
+    carried_mdc,
+    carried_score_mdc,
+    level,
+    number,
+    region_levels,
+    without_colour,
+)
 from core.vocabulary import SKIN_SCORE, region_label
 
 Verdict = Literal["real_change", "within_noise", "different_skin"]
@@ -108,7 +118,10 @@ def colour_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> st
 
 def spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
     """The retest spread a change between the two analyses must exceed: the larger of the two
-    photos' own (``measures.<key>.mdc``, larger for a smaller face), else the table's."""
+    photos' own (``measures.<key>.mdc``, larger for a smaller face), else the table's. For
+    :data:`~core.vocabulary.SKIN_SCORE`, the score's (:func:`score_spread`)."""
+    if key == SKIN_SCORE:
+        return score_spread(before, after)
     carried = [mdc for result in (before, after) if (mdc := carried_mdc(result, key)) is not None]
     return max(carried) if carried else mdc_of(key)
 
@@ -120,9 +133,12 @@ def compare(
     *,
     levels: tuple[float, float] | None = None,
 ) -> MeasureChange | None:
-    """The change of one measure between two analyses; None when either did not measure it.
+    """The change of one measure (or of :data:`~core.vocabulary.SKIN_SCORE`: :func:`score_change`)
+    between two analyses; None when either did not measure it.
     ``levels`` gives the two levels when the caller holds them apart from the results (a stored
     visit's metrics); the results then only say where and how precisely they were measured."""
+    if key == SKIN_SCORE:
+        return score_change(before, after, scores=levels)
     was, now = levels if levels is not None else (level(before, key), level(after, key))
     if was is None or now is None:
         return None
@@ -155,7 +171,9 @@ def part_spread(key: str, before: Mapping[str, Any], after: Mapping[str, Any]) -
     """The retest spread of a level read from part of the face: the two photos' own spread
     (:func:`spread`, for their face sizes), grown by how much more the measure moved between
     retakes with a part of the face left out (:data:`~core.analysis.repeatability.MDC95_PART`)
-    than whole."""
+    than whole; for :data:`~core.vocabulary.SKIN_SCORE`, :func:`score_part_spread`."""
+    if key == SKIN_SCORE:
+        return score_part_spread(before, after)
     whole = max(MDC95.get(key, FALLBACK_MDC), MDC_FLOOR)
     return spread(key, before, after) * max(1.0, MDC95_PART.get(key, FALLBACK_MDC) / whole)
 
@@ -198,6 +216,45 @@ def shared_scores(
     if scores[0] is None or scores[1] is None or score_difference(*shared):
         return None
     return scores[0], scores[1]
+
+
+def score_spread(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    """The retest spread a change of the skin score between the two analyses must exceed: the
+    larger of the two photos' own (``skin_score_mdc``, larger for a smaller face), else the
+    table's at full size (results of engines before 2.16.0 carry none)."""
+    carried = [mdc for result in (before, after) if (mdc := carried_score_mdc(result)) is not None]
+    return max(carried) if carried else score_mdc()
+
+
+def score_part_spread(before: Mapping[str, Any], after: Mapping[str, Any]) -> float:
+    """The spread of a score read like for like: :func:`score_spread` grown by how much more the
+    score moved between retakes with a part of the face left out
+    (:data:`~core.analysis.repeatability.SCORE_MDC95_PART`) than whole."""
+    return score_spread(before, after) * max(1.0, SCORE_MDC95_PART / SCORE_MDC95)
+
+
+def score_change(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    scores: tuple[float, float] | None = None,
+) -> MeasureChange | None:
+    """The skin score's change between two analyses, judged as a measure's against its own
+    spread (:func:`score_spread`); ``different_skin`` when the two scores cannot be compared
+    (:func:`score_difference`). ``scores`` as :func:`compare`'s ``levels``."""
+    was, now = (
+        scores
+        if scores is not None
+        else (number(before.get("skin_score")), number(after.get("skin_score")))
+    )
+    if was is None or now is None:
+        return None
+    noise = score_spread(before, after)
+    apart = score_difference(before, after)
+    if apart:
+        return MeasureChange(SKIN_SCORE, was, now, "different_skin", noise, apart)
+    verdict = change_verdict(SKIN_SCORE, was, now, mdc=noise)
+    return MeasureChange(SKIN_SCORE, was, now, verdict, noise)
 
 
 def score_difference(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:

@@ -57,6 +57,7 @@ from core.analysis.regions import (
     Regions,
     build_regions,
 )
+from core.analysis.repeatability import score_mdc
 from core.analysis.result import ENGINE_VERSION, AnalysisResult, Visuals
 from core.cache import DiskCache, photo_group
 from core.ids import time_ordered_id
@@ -326,6 +327,7 @@ def _analyse_decoded(
             else {"measured": True, **tone.to_json()}
         ),
         skin_score_uses=[n for n in METRIC_NAMES if n in measures and n in SCORE_WEIGHTS],
+        skin_score_mdc=score_mdc(gated.interocular_px),
         skin_type_uses=[n for n in SKIN_TYPE_INPUTS if n in measures],
         scale=scale.to_json(),
         conditions=[c.to_json() for c in found],

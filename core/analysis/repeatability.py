@@ -185,6 +185,34 @@ their tables understated the spread there: same-skin retakes of the crops moved 
 dark circles beyond them in 18-33 % of pairs (docs/analysis.md). Several values are over the
 goal of 6 points: a small photo's changes in spots, oiliness, dark circles and lines must be large
 to be real."""
+SCORE_MDC95: Final = 2.2
+"""The skin score's MDC95 (score points) over the retakes of :data:`MEASURED_ON`
+(``python -m bench.bench_repeatability``): as :data:`MDC95` counts the retakes that measured a
+measure, this counts those whose score uses the same measures as the original's (a score from
+other measures is not comparable: ``core.analysis.comparison.score_difference``), whatever
+regions they read."""
+SCORE_MDC95_BY_EYES: Final[dict[int, float]] = {45: 2.9, 72: 1.9, 100: 1.2}
+"""The skin score's MDC95 with the portraits scaled down to each eye distance of :data:`BY_EYES_AT`,
+as :data:`MDC95_BY_EYES`. At 72 and 100 px the score rests on fewer, steadier measures and spreads
+less than at full size; :func:`score_mdc` never gives a smaller face less than the full size's."""
+SCORE_MDC95_BY_PART: Final[dict[tuple[str, ...], float]] = {
+    ("forehead",): 2.2,
+    ("chin",): 1.4,
+    ("forehead", "chin"): 1.5,
+    ("left_cheek", "left_under_eye", "left_crows_feet"): 2.1,
+    ("right_cheek", "right_under_eye", "right_crows_feet"): 2.3,
+}
+"""The skin score's MDC95 read like for like, with each of :data:`PARTS` left out of every
+measure, as :data:`MDC95_BY_PART`."""
+SCORE_MDC95_PART: Final = max(SCORE_MDC95_BY_PART.values())
+"""The spread of a score read from part of the face: the largest over the parts."""
+SCORE_MDC95_CROPS: Final = 3.1
+"""The skin score's MDC95 on small real photos (the faces-age crops of :data:`MDC95_CROPS`, 62-89 px
+between the eyes), carried below :data:`CROPS_BELOW`: as that table counts the retakes that read a
+measure from the same regions, this counts those whose score a comparison judges (the same
+measures, each from the same regions). Counting every retake whose score uses the same measures
+gives 7.9: on such photos a retake often reads a measure from other regions, and the score then
+moves far more, but such a pair is not comparable (read again like for like on the desktop)."""
 FALLBACK_MDC: Final = 6.0
 """For a measure not in the table: the goal every measure is held to."""
 
@@ -202,21 +230,52 @@ def _by_size(name: str) -> list[tuple[int, float]]:
     return sorted([*sized, *MDC95_NEAR_FLOOR.get(name, {}).items()])
 
 
+def _for_size(
+    full: float,
+    sized: list[tuple[int, float]],
+    crops: float | None,
+    *,
+    interocular_px: float | None,
+    small_from: float,
+) -> float:
+    """The rule of :func:`mdc_of` and :func:`score_mdc`: the largest of the spread at full size and
+    the per-size spreads (``sized``, smallest size first) from the largest size not above the
+    face's upwards, and below :data:`CROPS_BELOW` the small real photos' (``crops``)."""
+    full = max(full, MDC_FLOOR)
+    if interocular_px is None or interocular_px >= small_from:
+        return full
+    first = max([i for i, (at, _) in enumerate(sized) if at <= interocular_px], default=0)
+    spreads = [value for _, value in sized[first:]]
+    if interocular_px < CROPS_BELOW and crops is not None:
+        spreads.append(crops)
+    return max([full, *spreads])
+
+
 def mdc_of(name: str, interocular_px: float | None = None) -> float:
     """The measure's MDC95; with the photo's eye distance, for a face of that size: the largest of
     the table at full size and the per-size values from the largest size not above it (the
     smallest, below all of them) upwards, and below :data:`CROPS_BELOW` the small real photos'
     table. So a smaller face never gets a smaller spread than a larger one, although five faces
     per size give a noisy estimate of each."""
-    full = max(MDC95.get(name, FALLBACK_MDC), MDC_FLOOR)
-    if interocular_px is None or interocular_px >= SMALL_FROM_FOR.get(name, SMALL_FROM):
-        return full
-    sized = _by_size(name)
-    first = max([i for i, (at, _) in enumerate(sized) if at <= interocular_px], default=0)
-    spreads = [value for _, value in sized[first:]]
-    if interocular_px < CROPS_BELOW and name in MDC95_CROPS:
-        spreads.append(MDC95_CROPS[name])
-    return max([full, *spreads])
+    return _for_size(
+        MDC95.get(name, FALLBACK_MDC),
+        _by_size(name),
+        MDC95_CROPS.get(name),
+        interocular_px=interocular_px,
+        small_from=SMALL_FROM_FOR.get(name, SMALL_FROM),
+    )
+
+
+def score_mdc(interocular_px: float | None = None) -> float:
+    """The skin score's MDC95, for a face of that eye distance by :func:`mdc_of`'s rule (a smaller
+    face never gets a smaller spread)."""
+    return _for_size(
+        SCORE_MDC95,
+        sorted(SCORE_MDC95_BY_EYES.items()),
+        SCORE_MDC95_CROPS,
+        interocular_px=interocular_px,
+        small_from=SMALL_FROM,
+    )
 
 
 def change_verdict(name: str, before: float, after: float, *, mdc: float | None = None) -> Verdict:

@@ -78,6 +78,9 @@ class AnalysisResult:
     """The photo's scale: pixels per millimetre from the distance between the eyes (63 mm)."""
     skin_score_uses: list[str] = field(default_factory=list)
     """The measures the score was computed from (those measured); empty in results before v2."""
+    skin_score_mdc: float | None = None
+    """The score's retest spread (MDC95, score points) for the face's size
+    (:func:`core.analysis.repeatability.score_mdc`); None in results of engines before 2.16.0."""
     skin_type_uses: list[str] = field(default_factory=list)
     """Regions left out of every measure (cut by the frame, hidden by hair...), with the reason."""
     engine_version: str = ENGINE_VERSION
@@ -128,6 +131,12 @@ def carried_mdc(result: Mapping[str, Any], name: str) -> float | None:
     face's size); None when it carries none (an older engine)."""
     entry = (result.get("measures") or {}).get(name)
     return number(entry.get("mdc")) if isinstance(entry, Mapping) else None
+
+
+def carried_score_mdc(result: Mapping[str, Any]) -> float | None:
+    """The skin score's retest spread the analysis carries (``skin_score_mdc``, for its face's
+    size); None when it carries none (an engine before 2.16.0)."""
+    return number(result.get("skin_score_mdc"))
 
 
 def level(result: Mapping[str, Any], name: str) -> float | None:
@@ -195,7 +204,7 @@ def result_schema() -> dict[str, Any]:
     Version 2: ``metrics`` holds only the measures this photo supports; every measure is in
     ``measures`` with ``measured``, its retest spread ``mdc`` and, when not measured, a ``reason``;
     ``skin_tone`` may be ``measured: false``; ``scale``, ``excluded_regions``, ``skin_score_uses``,
-    ``skin_type_uses`` and ``cached_from`` are new. Version 1 results (every measure reported)
+    ``skin_type_uses`` and ``cached_from`` are new; ``skin_score_mdc`` from engine 2.16.0. Version 1 results (every measure reported)
     still load with :meth:`AnalysisResult.from_json`."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -241,6 +250,7 @@ def result_schema() -> dict[str, Any]:
             },
             "skin_type": {"enum": ["normal", "dry", "oily", "combination", "sensitive", "unknown"]},
             "skin_score_uses": {"type": "array", "items": {"enum": list(METRIC_NAMES)}},
+            "skin_score_mdc": {"type": "number", "minimum": 0},
             "skin_type_uses": {"type": "array", "items": {"enum": list(METRIC_NAMES)}},
             "scale": {
                 "type": "object",

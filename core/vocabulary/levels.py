@@ -154,8 +154,9 @@ class Change:
 def change(key: str, now: float, before: float, *, mdc: float | None = None) -> Change:
     """``key`` is a measure or :data:`SKIN_SCORE`; ``mdc`` the retest spread the change must exceed
     to be real (:func:`beyond_noise`). A measure without one is judged by :data:`NOISE_FLOOR`
-    alone; the skin score, which has no published spread, is then not judged at all: it moved,
-    but nothing says whether a retake could have moved it as much."""
+    alone; the skin score without one is not judged at all: it moved, but nothing says whether a
+    retake could have moved it as much (every screen passes the score's own spread,
+    ``core.analysis.comparison.score_spread``)."""
     delta = round(now - before, 1)
     if mdc is None and key == SKIN_SCORE:
         return Change("", delta, None)

@@ -85,9 +85,9 @@ def test_measures_read_on_different_skin_have_no_change_and_say_why(
         assert data.spreads[key] >= portrait_result.measures[key]["mdc"]
     text = _pdf_text(data, tmp_path / "r.pdf")
     assert "* Like for like: both photos read again without the chin, which only one" in text
-    # the score's change, read like for like: its points, never an arrow (it has no retest spread)
-    assert re.search(r"[+\u2212\u00b1]\d+ since your last visit \*", text)
-    assert not re.search(r"[\u25b2\u25bc=] \S+ since your last visit", text)
+    # the score's change, read like for like, judged against its wider spread: the same face
+    assert data.spreads[SKIN_SCORE] >= portrait_result.skin_score_mdc
+    assert re.search(r"= [+\u2212\u00b1]\d+ since your last visit \*", text)
     assert "Not compared" not in text
 
     with ctx.database.read() as session:
@@ -124,5 +124,8 @@ def test_the_same_skin_keeps_every_change_and_another_patient_is_never_read(
     assert mine.taken_at.date() == FIRST_VISIT.date()
     assert mine.levels == {**portrait_result.metrics, SKIN_SCORE: portrait_result.skin_score}
     # each change's spread is the photos' own (84 px between the eyes: a small face's)
-    assert mine.spreads == {k: portrait_result.measures[k]["mdc"] for k in portrait_result.metrics}
+    assert mine.spreads == {
+        **{k: portrait_result.measures[k]["mdc"] for k in portrait_result.metrics},
+        SKIN_SCORE: portrait_result.skin_score_mdc,  # the score's own, as each measure's
+    }
     assert theirs_first is None  # nothing before their first visit, whoever else came earlier

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.vocabulary import SKIN_SCORE, Change, Tone, signed
+from core.vocabulary import SKIN_SCORE, Change, Tone
 from ui.kiosk.charts import Gauge, RadarChart, ScoreRing, tone_colour
 from ui.kiosk.overlay_photo import OverlayPhoto
 from ui.kiosk.ports import AnalysisView, MeasureView
@@ -275,9 +275,10 @@ class ResultsScreen(QWidget):
         if score.change is not None and view.previous_date:
             mark = f" {READ_AGAIN_MARK}" if score.read_again else ""
             self.since.setText(
-                f"{signed(score.change.delta)} points since your visit on "
-                f"{view.previous_date}{mark}"
+                f"{score.change.shown} points since your visit on {view.previous_date}{mark}"
             )
+            self.since.setProperty("better", "no" if score.change.better is False else "yes")
+            self.since.style().polish(self.since)
         elif view.previous_date and SKIN_SCORE in view.not_compared:
             self.since.setText(NOT_COMPARED.format(date=view.previous_date))
             self.since.setToolTip(view.not_compared[SKIN_SCORE])

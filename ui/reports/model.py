@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.analysis.repeatability import mdc_of
-from core.analysis.result import carried_mdc
+from core.analysis.repeatability import mdc_of, score_mdc
+from core.analysis.result import carried_mdc, carried_score_mdc
 from core.vocabulary import SKIN_SCORE
 
 
@@ -43,9 +43,13 @@ class ReportData:
 
     def spread(self, metric: str) -> float:
         """The spread that decides real change against retest noise for ``metric``: the pair's,
-        else this photo's own, else (an older result carries none) the table's at full size."""
+        else this photo's own, else (an older result carries none) the table's at full size;
+        ``skin_score``'s own (``skin_score_mdc``)."""
         if metric in self.spreads:
             return self.spreads[metric]
+        if metric == SKIN_SCORE:
+            carried = carried_score_mdc(self.result)
+            return score_mdc() if carried is None else carried
         carried = carried_mdc(self.result, metric)
         return mdc_of(metric) if carried is None else carried
 

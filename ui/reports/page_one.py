@@ -67,7 +67,7 @@ def score_card(sheet: Sheet, rect: QRectF, data: ReportData) -> None:
     pair = data.since_last().get(vocab.SKIN_SCORE)
     if pair is not None:
         was, now = pair
-        text, tone = delta_text(vocab.SKIN_SCORE, now, was)
+        text, tone = delta_text(vocab.SKIN_SCORE, now, was, mdc=data.spread(vocab.SKIN_SCORE))
         mark = f" {not_compared.READ_AGAIN_MARK}" if vocab.SKIN_SCORE in data.like_for_like else ""
         sheet.text(
             QRectF(x, rect.y() + 92, width, 12),

@@ -84,8 +84,7 @@ def test_report_for_a_patient_shows_their_name_clinic_and_change(
     pages, text = _text(out)
     assert pages == 2
     assert CLINIC.upper() in text and "Prepared for Ada Lovelace" in text
-    assert "+7 since your last visit" in text and "\u25bc \u221212" in text
-    assert "\u25b2 +7 since" not in text  # the score has no retest spread: no arrow (D12)
+    assert "\u25b2 +7 since your last visit" in text and "\u25bc \u221212" in text
     assert "Where we looked" in text and "Tinted where findings are strongest" in text
     assert saved["today"]["disclaimer"] in text
 

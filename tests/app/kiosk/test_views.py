@@ -44,9 +44,10 @@ def test_every_measure_in_the_engine_s_order_with_its_words(record: dict[str, An
 
 def test_changes_since_the_last_visit_point_each_measure_s_way(record: dict[str, Any]) -> None:
     previous = {k: v + 10 for k, v in record["metrics"].items()}
-    previous[vocab.SKIN_SCORE] = record["skin_score"] - 5
+    gain = round(record["skin_score_mdc"]) + 2  # beyond the score's own retest spread
+    previous[vocab.SKIN_SCORE] = record["skin_score"] - gain
     view = result_view(record, previous=previous)
-    assert view.score.change == vocab.Change("", 5.0, None)  # no spread: shown, not judged
+    assert view.score.change == vocab.Change("\u25b2", float(gain), True)
     by_key = {m.key: m for m in view.measures}
     assert by_key["redness"].change == vocab.Change("\u25bc", -10.0, True)
     assert by_key["hydration"].change == vocab.Change("\u25bc", -10.0, False)

@@ -16,12 +16,22 @@ from core.analysis.comparison import (
     SCORE_NOT_COMPARABLE,
     compare,
     differences,
+    part_spread,
+    score_change,
     score_difference,
+    score_part_spread,
+    score_spread,
     skin_difference,
     spread,
 )
 from core.analysis.regions import CUT_REASON
-from core.analysis.repeatability import change_verdict, mdc_of
+from core.analysis.repeatability import (
+    SCORE_MDC95,
+    SCORE_MDC95_PART,
+    change_verdict,
+    mdc_of,
+    score_mdc,
+)
 from core.vocabulary import SKIN_SCORE
 
 
@@ -99,6 +109,47 @@ def test_scores_built_from_different_measures_are_not_comparable(whole: dict[str
     later = copy.deepcopy(whole)
     later["skin_score_uses"] = [k for k in whole["skin_score_uses"] if k != "wrinkles"]
     assert score_difference(whole, later) == SCORE_NOT_COMPARABLE
+
+
+def test_a_score_change_is_real_only_beyond_the_score_s_own_spread(whole: dict[str, Any]) -> None:
+    """The score carries its retest spread (``skin_score_mdc``, for the face's size) and a change
+    of it is judged as a measure's (session 17, D12: the score's change had no verdict)."""
+    noise = whole["skin_score_mdc"]
+    assert noise == score_mdc(whole["scale"]["interocular_px"]) >= score_mdc() >= 1.0
+    assert score_spread(whole, whole) == spread(SKIN_SCORE, whole, whole) == noise
+    for moved, verdict in ((noise - 0.2, "within_noise"), (noise + 0.2, "real_change")):
+        later = {**whole, "skin_score": whole["skin_score"] + moved}
+        found = score_change(whole, later)
+        assert found is not None and found.verdict == verdict and found.spread == noise
+        assert compare(SKIN_SCORE, whole, later) == found
+        held = compare(SKIN_SCORE, {}, {}, levels=(whole["skin_score"], later["skin_score"]))
+        assert held is not None and held.spread == score_mdc()  # the table's, at full size
+
+
+def test_the_score_s_spread_is_the_larger_of_the_two_photos(whole: dict[str, Any]) -> None:
+    small, large = {**whole, "skin_score_mdc": 5.0}, {**whole, "skin_score_mdc": 2.0}
+    assert score_spread(small, large) == score_spread(large, small) == 5.0
+    like_for_like = score_part_spread(small, large)
+    assert like_for_like == part_spread(SKIN_SCORE, small, large)
+    assert like_for_like == pytest.approx(5.0 * max(1.0, SCORE_MDC95_PART / SCORE_MDC95))
+
+
+def test_a_stored_score_without_its_spread_still_compares(whole: dict[str, Any]) -> None:
+    """Results of engines before 2.16.0 carry no ``skin_score_mdc`` (nor do damaged ones carry a
+    number): the table's spread at full size judges their score, or the other photo's own."""
+    older = {k: v for k, v in whole.items() if k != "skin_score_mdc"}
+    broken = {**older, "skin_score_mdc": "wide"}
+    for stored in (older, broken):
+        assert score_spread(stored, stored) == score_mdc()
+        assert score_spread(stored, whole) == whole["skin_score_mdc"]
+        later = {**stored, "skin_score": stored["skin_score"] + score_mdc() + 0.5}
+        found = score_change(stored, later)
+        assert found is not None and found.verdict == "real_change"
+    assert score_change(older, {}) is None and score_change({}, {"skin_score": None}) is None
+    apart = {**whole, "skin_score_uses": whole["skin_score_uses"][:-1]}
+    found = score_change(older, apart)
+    assert found is not None and found.verdict == "different_skin"
+    assert found.reason == SCORE_NOT_COMPARABLE
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,12 @@ from app.kiosk.worker import Measured, measure
 from app.read_again import Reading, read_photos
 from core import vocabulary
 from core.analysis import AnalysisResult
-from core.analysis.repeatability import mdc_of
+from core.analysis.comparison import score_part_spread, score_spread
+from core.analysis.repeatability import mdc_of, score_mdc
 from core.imaging import encode_jpeg
 from core.vocabulary import signed
 from tests.helpers.desktop import TIMEOUT, add_patients, save_measured, sign_in
-from ui.desktop.analysis.changes_table import SCORE_NO_SPREAD, SCORE_NOT_JUDGED, ChangesTable
+from ui.desktop.analysis.changes_table import ChangesTable
 from ui.desktop.analysis.compare_page import ComparePage
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
@@ -242,20 +243,44 @@ def test_the_spread_that_decides_is_the_smaller_face_s(qtbot, portrait_result) -
     assert table.verdict(label).startswith("Real change")
 
 
-def test_the_score_s_change_gets_no_verdict(qtbot, portrait_result) -> None:
-    """Six points up on the same measures and skin: the score has no retest spread, so its row
-    shows "+6" and says it has no verdict, never "better" nor an arrow (acceptance test of
-    session 17, D12: "82 \u2192 88, better")."""
+def test_the_score_s_change_is_judged_against_its_own_spread(qtbot, portrait_result) -> None:
+    """The score carries its retest spread (``skin_score_mdc``): two points beyond it up on the same
+    measures and skin is a real change and better; a change inside it is within retest noise, "="
+    and uncoloured (the acceptance test of session 17 saw "82 \u2192 88, better" with
+    no spread behind it, D12)."""
     before = portrait_result.to_json()
+    noise = score_spread(before, before)
+    assert noise == before["skin_score_mdc"] >= 1.0
+    gain = round(noise) + 2
     after = copy.deepcopy(before)
-    after["skin_score"] = before["skin_score"] + 6.0
+    after["skin_score"] = before["skin_score"] + gain
     table = ChangesTable()
     qtbot.addWidget(table)
     table.show_changes(_detail(before), _detail(after))
-    assert table.shown_change("Skin score") == "+6"
-    assert table.verdict("Skin score") == SCORE_NOT_JUDGED
-    assert SCORE_NO_SPREAD in table.item(0, 4).toolTip()
-    assert table.item(0, 4).foreground() == table.item(1, 0).foreground()  # no better colour
+    assert table.shown_change("Skin score") == f"\u25b2 +{gain}"
+    assert table.verdict("Skin score") == "Real change: better"
+    assert f"up to {noise:.1f} points" in table.item(0, 4).toolTip()
+    assert table.item(0, 4).foreground() == table.item(0, 3).foreground()
+    assert table.item(0, 4).foreground() != table.item(1, 0).foreground()  # coloured better
+    after["skin_score"] = before["skin_score"] + noise - 0.2
+    table.show_changes(_detail(before), _detail(after))
+    assert table.shown_change("Skin score").startswith("= +")
+    assert table.verdict("Skin score") == f"Within retest noise (±{noise:.1f})"
+    assert table.item(0, 4).foreground() == table.item(1, 0).foreground()  # not coloured
+
+
+def test_a_stored_score_without_its_spread_is_judged_by_the_table(qtbot, portrait_result) -> None:
+    """Results of engines before 2.16.0 carry no ``skin_score_mdc``: the score's change is judged
+    against the table's spread at full size, never left without a verdict."""
+    before = portrait_result.to_json()
+    del before["skin_score_mdc"]
+    after = copy.deepcopy(before)
+    after["skin_score"] = before["skin_score"] - round(score_mdc()) - 2
+    table = ChangesTable()
+    qtbot.addWidget(table)
+    table.show_changes(_detail(before), _detail(after))
+    assert table.verdict("Skin score") == "Real change: worse"
+    assert f"up to {score_mdc():.1f} points" in table.item(0, 4).toolTip()
 
 
 @pytest.fixture(scope="module")
@@ -334,9 +359,17 @@ def test_a_row_read_like_for_like_shows_that_reading_s_change(
     assert reading.score is not None
     was, now = reading.score
     assert f"{was:.0f} \u2192 {now:.0f}" in table.verdict("Skin score")
-    assert table.shown_change("Skin score") == f"{signed(round(now - was, 1))} {READ_AGAIN_MARK}"
-    score = table.item(0, 4)  # better or worse, never real or noise: the tooltip says why
-    assert score is not None and SCORE_NO_SPREAD in score.toolTip()
+    assert table.shown_change("Skin score").endswith(
+        f" {signed(round(now - was, 1))} {READ_AGAIN_MARK}"
+    )
+    noise = score_part_spread(before, after)  # a score read from part of the face
+    assert noise >= score_spread(before, after)
+    score = table.item(0, 4)
+    assert score is not None and f"up to {noise:.1f} points" in score.toolTip()
+    real = abs(now - was) > noise
+    assert ("real change" in score.text()) == real and (
+        "within retest noise" in score.text()
+    ) != real
     for row in range(table.rowCount()):
         change, verdict = table.item(row, 3), table.item(row, 4)
         assert change is not None and verdict is not None

@@ -99,6 +99,21 @@ def test_a_last_visit_on_different_skin_is_not_compared(
     assert rows["Dark circles"].change.text().endswith("since 03 Nov 2026")
 
 
+def test_the_score_s_change_carries_its_verdict(
+    screen: ResultsScreen, portrait: Any, portrait_result: Any
+) -> None:
+    """The score's line since the last visit is judged against its own retest spread, as each
+    measure's row is: an arrow beyond it, "=" within it (session 17, D12)."""
+    record = portrait_result.to_json()
+    noise = record["skin_score_mdc"]
+    for moved, shown in ((round(noise) + 2, f"{UP} +{round(noise) + 2}"), (1, "= +1")):
+        previous = {**record["metrics"], SKIN_SCORE: record["skin_score"] - moved}
+        result = result_view(record, previous=previous)
+        screen.show_view(_since_last_visit(portrait, record, previous, result=result))
+        assert screen.since.text() == f"{shown} points since your visit on 03 Nov 2026"
+        assert screen.since.property("better") == "yes"
+
+
 def test_a_change_read_like_for_like_is_marked_and_explained(
     screen: ResultsScreen, portrait: Any, portrait_result: Any, chin_cut_result: Any
 ) -> None:
@@ -107,7 +122,7 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
     record, why, previous = _after_a_visit_without_chin(portrait_result, chin_cut_result)
     level = record["metrics"]["redness"]
     again = {"redness": (level - 20.0, level), SKIN_SCORE: (60.0, 52.0)}
-    spreads = {"redness": 9.0}
+    spreads = {"redness": 9.0, SKIN_SCORE: 5.0}
     view = _since_last_visit(
         portrait,
         record,
@@ -128,7 +143,7 @@ def test_a_change_read_like_for_like_is_marked_and_explained(
     assert (
         rows[vocabulary.measure(still).label].change.text() == ""
     )  # still not compared: no change
-    assert screen.since.text() == "\u22128 points since your visit on 03 Nov 2026 *"
+    assert screen.since.text() == "\u25bc \u22128 points since your visit on 03 Nov 2026 *"
     assert screen.read_again.isVisible()
     assert screen.read_again.text() == (
         "* Like for like: both photos read again without the chin, which only one of them showed."

@@ -1,8 +1,8 @@
 """Each measure's change between two analyses: before, after, the signed change, and whether it is
 better or worse, and larger than a retake of the same face would give (a real change, an arrow) or
 within retest noise ("="), by the one rule the kiosk and the PDF read
-(:func:`core.vocabulary.change`) with the pair's spread (``core.analysis.comparison``); the skin
-score, which has no retest spread, gets no verdict. A measure the two photos measured on different
+(:func:`core.vocabulary.change`) with the pair's spread (``core.analysis.comparison``), the skin
+score with its own. A measure the two photos measured on different
 regions (the forehead hidden at one visit) is not comparable, and the regions are named, until both
 photos are read again on the skin both showed: the row's levels, change and verdict are then that
 reading's, marked * as on the kiosk and the reports, the stored levels in the tooltips. Colours
@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from core.analysis.comparison import MeasureChange, compare, score_difference
+from core.analysis.comparison import (
+    MeasureChange,
+    compare,
+    score_difference,
+    score_part_spread,
+    score_spread,
+)
 from core.vocabulary import NOT_MEASURED, SKIN_SCORE, Change, change, shown_score, signed
 from ui.desktop.ports import AnalysisDetail, LikeForLike, MeasureReading
 from ui.reports.not_compared import READ_AGAIN_MARK
@@ -41,10 +47,6 @@ READ_AGAIN_NOTE = (
 )
 """Above the table once rows are read like for like: what the mark means, where the stored
 levels went."""
-SCORE_NO_SPREAD = "The overall score has no published retest spread: judge it by its measures."
-"""Why the score's change is never real or noise, better or worse (nor on the kiosk and PDF)."""
-SCORE_NOT_JUDGED = "No verdict: the score has no retest spread"
-"""The skin score's verdict: its change is shown, but nothing says a retake could not give it."""
 
 
 def _sentence(text: str) -> str:
@@ -71,15 +73,17 @@ def change_text(moved: MeasureChange) -> str:
     return signed(moved.delta) if moved.verdict == "different_skin" else judged(moved).shown
 
 
-def score_change(was: float, now: float) -> Change:
-    """The skin score's change: never judged, as it has no retest spread (nor on the kiosk and
-    the PDF), so no arrow and no better or worse."""
-    return change(SKIN_SCORE, now, was)
+def score_change(was: float, now: float, spread: float) -> Change:
+    """The skin score's change judged against its own retest spread (the pair's,
+    ``core.analysis.comparison.score_spread``) by the rule its measures are judged by."""
+    return change(SKIN_SCORE, now, was, mdc=spread)
+
+
+def spread_tip(direction: str, spread: float) -> str:
+    return f"{direction}; a retake of the same face moves it by up to {spread:.1f} points"
 
 
 def verdict_text(moved: Change, spread: float | None = None) -> str:
-    if not moved.arrow:
-        return SCORE_NOT_JUDGED
     if moved.better is None:
         return f"{NOISE} (±{spread or 0.0:.1f})"
     return f"{REAL}: {'better' if moved.better else 'worse'}"
@@ -103,12 +107,18 @@ def like_for_like_words(moved: MeasureChange) -> tuple[str, bool | None, str]:
     return f"{LIKE_FOR_LIKE}, {moved.reason}: {shown}, {verdict}", step.better, tip
 
 
-def score_words(score: tuple[float, float], where: str) -> tuple[str, bool | None, str]:
-    """(verdict, better or worse, tooltip) of the skin score read on the shared skin."""
+def score_words(
+    score: tuple[float, float], where: str, spread: float
+) -> tuple[str, bool | None, str]:
+    """(verdict, better or worse, tooltip) of the skin score read on the shared skin, judged
+    against the spread of a score read from part of the face (``spread``)."""
     was, now = score
-    moved = score_change(was, now)
-    tip = f"Both photos were read again {where}. {SCORE_NO_SPREAD}"
-    verdict = _lower(verdict_text(moved))
+    moved = score_change(was, now, spread)
+    tip = (
+        f"Both photos were read again {where}; a retake moves a score from that much of the face "
+        f"by up to {spread:.1f} points."
+    )
+    verdict = _lower(verdict_text(moved, spread))
     return f"{LIKE_FOR_LIKE}, {where}: {was:.0f} \u2192 {now:.0f}, {verdict}", moved.better, tip
 
 
@@ -133,12 +143,16 @@ class ChangesTable(QTableWidget):
         """The measure (or the skin score) of each row."""
         self.apart: set[str] = set()
         """The measures the two stored analyses read from different skin."""
+        self.score_spreads = (0.0, 0.0)
+        """The skin score's retest spread for the pair: as stored, and read like for like."""
 
     def show_changes(self, before: AnalysisDetail, after: AnalysisDetail) -> None:
         self.keys = [SKIN_SCORE, *(r.key for r in after.measures)]
         self.apart = set()
         rows: list[tuple[str, ...] | tuple[Any, ...]] = []
-        score = score_change(before.skin_score, after.skin_score)
+        noise = score_spread(before.result, after.result)
+        self.score_spreads = (noise, score_part_spread(before.result, after.result))
+        score = score_change(before.skin_score, after.skin_score, noise)
         apart = score_difference(before.result, after.result)
         rows.append(
             (
@@ -146,9 +160,9 @@ class ChangesTable(QTableWidget):
                 str(shown_score(before.skin_score)),
                 str(shown_score(after.skin_score)),
                 signed(score.delta) if apart else score.shown,
-                f"{NOT_COMPARABLE}: {apart}" if apart else verdict_text(score),
+                f"{NOT_COMPARABLE}: {apart}" if apart else verdict_text(score, noise),
                 None if apart else score.better,
-                _sentence(apart) or SCORE_NO_SPREAD,
+                _sentence(apart) or spread_tip("Higher is better", noise),
             )
         )
         befores = {r.key: r for r in before.measures}
@@ -209,7 +223,7 @@ class ChangesTable(QTableWidget):
             *shown,
             verdict_text(step, spread),
             step.better,
-            f"{now.direction}; a retake of the same face moves it by up to {spread:.1f} points",
+            spread_tip(now.direction, spread),
         )
 
     def show_like_for_like(self, found: LikeForLike) -> None:
@@ -224,8 +238,8 @@ class ChangesTable(QTableWidget):
             if verdict is None or delta is None:
                 continue
             if key == SKIN_SCORE and found.score is not None:
-                text, better, tip = score_words(found.score, found.where)
-                shown = score_change(*found.score).shown
+                text, better, tip = score_words(found.score, found.where, self.score_spreads[1])
+                shown = score_change(*found.score, self.score_spreads[1]).shown
                 levels = tuple(str(shown_score(s)) for s in found.score)
             elif moved is not None:
                 text, better, tip = like_for_like_words(moved)
