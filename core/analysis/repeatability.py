@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from core.vocabulary.levels import NOISE_FLOOR, beyond_noise
+
 MEASURED_ON: Final = (
     "alex-lacamoire.png",
     "biden_biden2.jpg",
@@ -219,9 +221,10 @@ FALLBACK_MDC: Final = 6.0
 Verdict = Literal["real_change", "within_noise"]
 
 
-MDC_FLOOR: Final = 1.0
+MDC_FLOOR: Final = NOISE_FLOOR
 """No change of less than one point is called real, whatever the table says: levels are shown as
-whole numbers, and a measure that read 0 on every retake (acne on clear skin) has a tiny spread."""
+whole numbers, and a measure that read 0 on every retake (acne on clear skin) has a tiny spread
+(the screens' :data:`core.vocabulary.levels.NOISE_FLOOR`)."""
 
 
 def _by_size(name: str) -> list[tuple[int, float]]:
@@ -282,4 +285,4 @@ def change_verdict(name: str, before: float, after: float, *, mdc: float | None 
     """``real_change`` when two levels of one measure differ by more than its MDC95 (``mdc``: the
     one the two photos carry, else the table's at full size)."""
     spread = mdc_of(name) if mdc is None else mdc
-    return "real_change" if abs(after - before) > spread else "within_noise"
+    return "real_change" if beyond_noise(after - before, spread) else "within_noise"

@@ -123,14 +123,14 @@ def score_from(uses: Sequence[str], every: int) -> str:
 
 NOISE_FLOOR: Final = 1.0
 """No change of less than one point is real, whatever the spread: levels are shown as whole
-numbers (the engine's ``core.analysis.repeatability.MDC_FLOOR``)."""
+numbers (the engine's ``core.analysis.repeatability.MDC_FLOOR`` is this)."""
 
 
 def beyond_noise(delta: float, spread: float) -> bool:
     """The one rule that calls a change between two visits real: larger than the pair's retest
     spread (MDC95, ``measures.<name>.mdc``) and than :data:`NOISE_FLOOR`. Every screen and report
-    reads it through :func:`change`; ``core.analysis.repeatability.change_verdict`` answers the
-    same for the same spread."""
+    reads it through :func:`change`; the engine's ``core.analysis.repeatability.change_verdict``
+    calls it."""
     return abs(delta) > max(NOISE_FLOOR, spread)
 
 
